@@ -1,0 +1,75 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { type ListenFn, listenPglite, listenPostgres } from "./listen.ts";
+import * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+
+/** A Drizzle database on either driver. Transactions are databases too, so helpers take this. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+/** What query helpers accept: the database or a transaction of it. */
+export type DbOrTx = Database;
+
+export interface DbHandle {
+  db: Database;
+  /** `postgres` for a server named by URL, `pglite` for the embedded default. */
+  driver: "postgres" | "pglite";
+  /** Typed LISTEN on the two notification channels; resolves to an unsubscribe function. */
+  listen: ListenFn;
+  /** Ends every connection (or closes the embedded database). */
+  close(): Promise<void>;
+}
+
+export interface CreateDbOptions {
+  /** A PostgreSQL URL. Without one, an embedded PGlite database is used. */
+  url?: string | undefined;
+  /** Where the embedded database keeps its files (default `.data/pglite` under the working directory). */
+  dataDir?: string | undefined;
+  /** Pool size for a server (default 10). */
+  maxConnections?: number | undefined;
+  /** Receives server notices (default: ignored, so tests and CLIs stay quiet). */
+  onNotice?: ((message: string) => void) | undefined;
+}
+
+/**
+ * Opens the database. With a URL, a `postgres` pool; without one, PGlite stored under
+ * `.data/`, so a newcomer runs everything with no server. Nothing is opened at import time.
+ */
+export async function createDb(urlOrOptions?: string | CreateDbOptions): Promise<DbHandle> {
+  const options: CreateDbOptions = typeof urlOrOptions === "string" ? { url: urlOrOptions } : (urlOrOptions ?? {});
+  if (options.url) return openPostgres(options.url, options);
+  return openPglite(options);
+}
+
+function openPostgres(url: string, options: CreateDbOptions): DbHandle {
+  const client = postgres(url, {
+    max: options.maxConnections ?? 10,
+    onnotice: (notice) => options.onNotice?.(String(notice.message)),
+    connection: { application_name: "cloudsync" },
+  });
+  const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Database;
+  return {
+    db,
+    driver: "postgres",
+    listen: listenPostgres(client),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
+  const dataDir = path.resolve(options.dataDir ?? path.join(".data", "pglite"));
+  mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create(dataDir);
+  const db = drizzlePglite(client, { schema, casing: "snake_case" }) as unknown as Database;
+  return {
+    db,
+    driver: "pglite",
+    listen: listenPglite(client),
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,19 @@
+/** Base of every error `@cloudsync/db` throws on purpose. */
+export class CloudsyncDbError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An argument was wrong; nothing was written. `field` names it, the message says what to pass. */
+export class InvalidInputError extends CloudsyncDbError {
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** Migrations could not be applied; the database is left at the last migration that succeeded. */
+export class MigrationError extends CloudsyncDbError {}

@@ -1,0 +1,24 @@
+export { createDb, type CreateDbOptions, type Database, type DbHandle, type DbOrTx, type Schema } from "./client.ts";
+export { migrate, migrationsFolder } from "./migrate.ts";
+export { withOrganization, type WithOrganizationOptions } from "./organization.ts";
+export {
+  notificationChannels,
+  type ListenFn,
+  type NewAlertEvent,
+  type NotificationChannel,
+  type NotificationPayloads,
+  type ResourceStatusChangeEvent,
+} from "./listen.ts";
+export { CloudsyncDbError, InvalidInputError, MigrationError } from "./errors.ts";
+export { getInfrastructureHealthScore, type HealthScoreParams, type InfrastructureHealthScore } from "./queries/health.ts";
+export {
+  analyzeCostOptimization,
+  getMonthlyCostSummary,
+  refreshMonthlyCostSummary,
+  type CostOptimizationRow,
+  type MonthlyCostSummaryRow,
+} from "./queries/costs.ts";
+export { dropMonitoringPartitions, ensureMonitoringPartitions, listMonitoringPartitions } from "./queries/partitions.ts";
+export { queryRows } from "./queries/rows.ts";
+export * from "./schema/index.ts";
+export type * from "./types.ts";

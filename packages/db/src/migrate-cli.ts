@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// `pnpm db:migrate`: applies the migrations to the database DATABASE_URL names (or, without
+// one, to the embedded PGlite database under .data/). Runs with plain node from dist/.
+import { createDb } from "./client.ts";
+import { migrate } from "./migrate.ts";
+
+const url = process.env.DATABASE_URL || undefined;
+const handle = await createDb({ url, dataDir: process.env.CLOUDSYNC_DATA_DIR || undefined });
+try {
+  await migrate(handle);
+  console.log(`migrations applied (${handle.driver === "pglite" ? "embedded PGlite under .data/" : redactUrl(url ?? "")})`);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+} finally {
+  await handle.close();
+}
+
+function redactUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "DATABASE_URL";
+  }
+}

@@ -1,0 +1,44 @@
+import { type SQL, sql } from "drizzle-orm";
+import { type AnyPgColumn, pgPolicy, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/** `id UUID PRIMARY KEY DEFAULT gen_random_uuid()`, as every table of the design document has. */
+export const primaryId = () => uuid().primaryKey().defaultRandom();
+
+/** `TIMESTAMP WITH TIME ZONE DEFAULT NOW()`; nullable, as the design document declares it. */
+export const timestampNow = () => timestamp({ withTimezone: true, mode: "date" }).defaultNow();
+
+/** `TIMESTAMP WITH TIME ZONE`, nullable, no default. */
+export const timestampTz = () => timestamp({ withTimezone: true, mode: "date" });
+
+/**
+ * `column IN ('a', 'b', …)` for a CHECK constraint, from the same `const` tuple that types the
+ * column, so the database and TypeScript cannot disagree. The values are our own constants,
+ * never user input, so they are inlined as literals (a CHECK cannot take parameters).
+ */
+export function oneOf(column: AnyPgColumn, values: readonly string[]): SQL {
+  const literals = values.map((v) => `'${v.replaceAll("'", "''")}'`).join(", ");
+  return sql`${column} IN (${sql.raw(literals)})`;
+}
+
+/**
+ * The organization whose rows the current transaction may see. Set per transaction by
+ * `withOrganization()` (`app.organization_id`), or derived from a Supabase JWT through the
+ * `auth.uid()` shim; the function itself lives in the prelude migration. Wrapped in a
+ * sub-select so PostgreSQL evaluates it once per statement, not once per row.
+ */
+export const currentOrganization = sql`(select current_organization_id())`;
+
+/** Row-level security for a table that carries `organization_id`. */
+export function tenantPolicy(name: string, organizationId: AnyPgColumn) {
+  return pgPolicy(name, {
+    as: "permissive",
+    for: "all",
+    using: sql`${organizationId} = ${currentOrganization}`,
+    withCheck: sql`${organizationId} = ${currentOrganization}`,
+  });
+}
+
+/** Row-level security for a child table, through the parent row that carries `organization_id`. */
+export function tenantPolicyVia(name: string, parentCheck: SQL) {
+  return pgPolicy(name, { as: "permissive", for: "all", using: parentCheck, withCheck: parentCheck });
+}

@@ -1,0 +1,212 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  date,
+  decimal,
+  index,
+  jsonb,
+  pgMaterializedView,
+  pgTable,
+  text,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { oneOf, primaryId, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { cloudProviders } from "./providers.ts";
+import { cloudResources } from "./resources.ts";
+import { organizations, userProfiles } from "./tenancy.ts";
+
+export const costCategories = ["compute", "storage", "network", "database", "monitoring", "support", "tax"] as const;
+export type CostCategory = (typeof costCategories)[number];
+
+export const recommendationTypes = [
+  "unused_resources",
+  "rightsizing",
+  "reserved_instances",
+  "spot_instances",
+  "storage_optimization",
+  "region_optimization",
+] as const;
+export type RecommendationType = (typeof recommendationTypes)[number];
+
+export const levels = ["low", "medium", "high"] as const;
+export type Level = (typeof levels)[number];
+
+export const recommendationStatuses = [
+  "identified",
+  "approved",
+  "implementing",
+  "completed",
+  "rejected",
+  "expired",
+] as const;
+export type RecommendationStatus = (typeof recommendationStatuses)[number];
+
+export const budgetScopes = ["organization", "provider", "environment", "project", "resource_type"] as const;
+export type BudgetScope = (typeof budgetScopes)[number];
+
+export const budgetPeriods = ["daily", "weekly", "monthly", "quarterly", "annually"] as const;
+export type BudgetPeriod = (typeof budgetPeriods)[number];
+
+export interface EstimatedSavings {
+  monthly_savings: number;
+  annual_savings: number;
+  percentage_savings: number;
+  currency: string;
+}
+
+/** An ISO 4217 code: three capital letters. */
+const currencyCheck = (name: string, column: Parameters<typeof oneOf>[0]) =>
+  check(name, sql`${column} ~ '^[A-Z]{3}$'`);
+
+/**
+ * Billed cost lines. `cost_amount` may be negative: credits and refunds are real lines of a
+ * bill, and sums must match the provider's totals to the cent.
+ */
+export const cloudCosts = pgTable(
+  "cloud_costs",
+  {
+    id: primaryId(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    providerId: uuid().references(() => cloudProviders.id),
+    resourceId: uuid().references(() => cloudResources.id),
+    costPeriodStart: date({ mode: "string" }).notNull(),
+    costPeriodEnd: date({ mode: "string" }).notNull(),
+    costAmount: decimal({ precision: 12, scale: 2 }).notNull(),
+    costCurrency: varchar({ length: 3 }).default("USD"),
+    costCategory: varchar({ length: 50, enum: costCategories }).notNull(),
+    billingDetails: jsonb().$type<Record<string, unknown>>().default({}),
+    usageMetrics: jsonb().$type<Record<string, unknown>>().default({}),
+    costAllocationTags: jsonb().$type<Record<string, string>>().default({}),
+    createdAt: timestampNow(),
+  },
+  (t) => [
+    index("idx_cloud_costs_org_period").on(t.organizationId, t.costPeriodStart, t.costPeriodEnd),
+    index("idx_cloud_costs_provider_period").on(t.providerId, t.costPeriodStart, t.costPeriodEnd),
+    index("idx_cloud_costs_resource").on(t.resourceId, t.costPeriodStart),
+    index("idx_cloud_costs_monthly_summary").on(
+      t.organizationId,
+      sql`(extract(year from ${t.costPeriodStart}))`,
+      sql`(extract(month from ${t.costPeriodStart}))`,
+    ),
+    check("cloud_costs_cost_category_check", oneOf(t.costCategory, costCategories)),
+    check("cloud_costs_period_check", sql`${t.costPeriodEnd} >= ${t.costPeriodStart}`),
+    currencyCheck("cloud_costs_cost_currency_check", t.costCurrency),
+    tenantPolicy("cloud_costs_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+/** Savings the analysis found, and what became of them. */
+export const costOptimizationRecommendations = pgTable(
+  "cost_optimization_recommendations",
+  {
+    id: primaryId(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    recommendationType: varchar({ length: 50, enum: recommendationTypes }).notNull(),
+    targetResources: jsonb().$type<unknown>().notNull(),
+    optimizationRules: jsonb().$type<Record<string, unknown>>().notNull(),
+    estimatedSavings: jsonb()
+      .$type<EstimatedSavings>()
+      .default({ monthly_savings: 0, annual_savings: 0, percentage_savings: 0, currency: "USD" }),
+    implementationComplexity: varchar({ length: 20, enum: levels }).default("medium"),
+    implementationRisk: varchar({ length: 20, enum: levels }).default("low"),
+    businessImpact: varchar({ length: 20, enum: levels }).default("low"),
+    recommendationStatus: varchar({ length: 20, enum: recommendationStatuses }).default("identified"),
+    recommendationDetails: text(),
+    implementationSteps: jsonb().$type<unknown[]>().default([]),
+    automatedExecution: boolean().default(false),
+    scheduledExecution: timestampTz(),
+    executedAt: timestampTz(),
+    actualSavings: jsonb().$type<Record<string, unknown>>().default({}),
+    expiresAt: timestampTz(),
+    createdBy: uuid().references(() => userProfiles.id),
+    createdAt: timestampNow(),
+    updatedAt: timestampNow(),
+  },
+  (t) => [
+    index("idx_cost_opt_org_status").on(t.organizationId, t.recommendationStatus),
+    index("idx_cost_opt_type").on(t.recommendationType, t.recommendationStatus),
+    check("cost_optimization_recommendations_recommendation_type_check", oneOf(t.recommendationType, recommendationTypes)),
+    check("cost_optimization_recommendations_implementation_complexity_check", oneOf(t.implementationComplexity, levels)),
+    check("cost_optimization_recommendations_implementation_risk_check", oneOf(t.implementationRisk, levels)),
+    check("cost_optimization_recommendations_business_impact_check", oneOf(t.businessImpact, levels)),
+    check(
+      "cost_optimization_recommendations_recommendation_status_check",
+      oneOf(t.recommendationStatus, recommendationStatuses),
+    ),
+    tenantPolicy("cost_optimization_recommendations_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+/** Spending limits over a scope and period, with the thresholds that raise alerts. */
+export const costBudgets = pgTable(
+  "cost_budgets",
+  {
+    id: primaryId(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    budgetName: varchar({ length: 200 }).notNull(),
+    budgetScope: varchar({ length: 30, enum: budgetScopes }).notNull(),
+    scopeFilters: jsonb().$type<Record<string, unknown>>().default({}),
+    budgetAmount: decimal({ precision: 12, scale: 2 }).notNull(),
+    budgetCurrency: varchar({ length: 3 }).default("USD"),
+    budgetPeriod: varchar({ length: 20, enum: budgetPeriods }).notNull(),
+    alertThresholds: jsonb().$type<number[]>().default([50, 75, 90, 100]),
+    notificationChannels: jsonb().$type<string[]>().default(["email"]),
+    currentSpend: decimal({ precision: 12, scale: 2 }).default("0"),
+    forecastedSpend: decimal({ precision: 12, scale: 2 }),
+    isActive: boolean().default(true),
+    createdBy: uuid()
+      .notNull()
+      .references(() => userProfiles.id),
+    createdAt: timestampNow(),
+    updatedAt: timestampNow(),
+  },
+  (t) => [
+    index("idx_cost_budgets_org").on(t.organizationId),
+    check("cost_budgets_budget_scope_check", oneOf(t.budgetScope, budgetScopes)),
+    check("cost_budgets_budget_period_check", oneOf(t.budgetPeriod, budgetPeriods)),
+    check("cost_budgets_budget_amount_check", sql`${t.budgetAmount} >= 0`),
+    currencyCheck("cost_budgets_budget_currency_check", t.budgetCurrency),
+    tenantPolicy("cost_budgets_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+/**
+ * Monthly totals per organization, provider, category and currency. Owned by a SQL migration
+ * (Drizzle cannot create materialized views with their unique index); typed here.
+ */
+export const monthlyCostSummary = pgMaterializedView("monthly_cost_summary", {
+  organizationId: uuid().notNull(),
+  providerId: uuid(),
+  month: date({ mode: "string" }).notNull(),
+  costCategory: varchar({ length: 50, enum: costCategories }).notNull(),
+  costCurrency: varchar({ length: 3 }),
+  totalCost: decimal({ precision: 14, scale: 2 }).notNull(),
+  avgCost: decimal().notNull(),
+  costEntries: bigint({ mode: "number" }).notNull(),
+}).existing();
+
+export const cloudCostsRelations = relations(cloudCosts, ({ one }) => ({
+  organization: one(organizations, { fields: [cloudCosts.organizationId], references: [organizations.id] }),
+  provider: one(cloudProviders, { fields: [cloudCosts.providerId], references: [cloudProviders.id] }),
+  resource: one(cloudResources, { fields: [cloudCosts.resourceId], references: [cloudResources.id] }),
+}));
+
+export const costOptimizationRecommendationsRelations = relations(costOptimizationRecommendations, ({ one }) => ({
+  organization: one(organizations, {
+    fields: [costOptimizationRecommendations.organizationId],
+    references: [organizations.id],
+  }),
+}));
+
+export const costBudgetsRelations = relations(costBudgets, ({ one }) => ({
+  organization: one(organizations, { fields: [costBudgets.organizationId], references: [organizations.id] }),
+}));

@@ -1,0 +1,166 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { oneOf, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { cloudProviders } from "./providers.ts";
+import { cloudResources } from "./resources.ts";
+import { organizations, userProfiles } from "./tenancy.ts";
+
+export const monitoringTypes = ["performance", "availability", "cost", "security", "compliance", "capacity"] as const;
+export type MonitoringType = (typeof monitoringTypes)[number];
+
+export const alertTypes = [
+  "resource_health",
+  "cost_threshold",
+  "performance_degradation",
+  "security_incident",
+  "capacity_planning",
+  "wedding_day_critical",
+] as const;
+export type AlertType = (typeof alertTypes)[number];
+
+export const severityLevels = ["info", "warning", "critical", "emergency"] as const;
+export type SeverityLevel = (typeof severityLevels)[number];
+
+export const alertStatuses = ["active", "acknowledged", "resolved", "suppressed", "expired"] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+
+/** The metric keys the design document names; a sample carries the ones its cloud reported. */
+export const metricKeys = [
+  "cpu_utilization",
+  "memory_utilization",
+  "disk_utilization",
+  "network_in_mbps",
+  "network_out_mbps",
+  "response_time_ms",
+  "error_rate",
+  "requests_per_second",
+] as const;
+export type MetricKey = (typeof metricKeys)[number];
+export type Metrics = Partial<Record<MetricKey, number>>;
+
+export const defaultMetrics: Record<MetricKey, number> = {
+  cpu_utilization: 0,
+  memory_utilization: 0,
+  disk_utilization: 0,
+  network_in_mbps: 0,
+  network_out_mbps: 0,
+  response_time_ms: 0,
+  error_rate: 0,
+  requests_per_second: 0,
+};
+
+export interface Thresholds {
+  warning: Metrics;
+  critical: Metrics;
+}
+
+export interface AutoRemediation {
+  enabled: boolean;
+  actions: unknown[];
+  conditions: Record<string, unknown>;
+}
+
+/**
+ * Metric samples: the largest table. Range-partitioned by month on `monitoring_timestamp` by a
+ * SQL migration (Drizzle cannot declare partitions), so the primary key must include the
+ * partition key. `organization_id` is added to the design document's columns so row-level
+ * security and per-organization queries need no join to `cloud_resources`.
+ */
+export const infrastructureMonitoring = pgTable(
+  "infrastructure_monitoring",
+  {
+    id: uuid().notNull().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    resourceId: uuid()
+      .notNull()
+      .references(() => cloudResources.id),
+    monitoringTimestamp: timestampNow().notNull(),
+    monitoringType: varchar({ length: 30, enum: monitoringTypes }).notNull(),
+    metrics: jsonb().$type<Metrics>().notNull().default(defaultMetrics),
+    thresholds: jsonb().$type<Thresholds>().default({ warning: {}, critical: {} }),
+    alertsTriggered: jsonb().$type<unknown[]>().default([]),
+    anomaliesDetected: jsonb().$type<unknown[]>().default([]),
+    healthScore: integer(),
+    complianceStatus: jsonb().$type<Record<string, unknown>>().default({}),
+  },
+  (t) => [
+    primaryKey({ name: "infrastructure_monitoring_pkey", columns: [t.id, t.monitoringTimestamp] }),
+    index("idx_infra_monitoring_resource_time").on(t.resourceId, t.monitoringTimestamp.desc()),
+    index("idx_infra_monitoring_type").on(t.monitoringType, t.monitoringTimestamp.desc()),
+    index("idx_infra_monitoring_health").on(t.healthScore, t.monitoringTimestamp.desc()),
+    index("idx_infra_monitoring_org_time").on(t.organizationId, t.monitoringTimestamp.desc()),
+    check("infrastructure_monitoring_monitoring_type_check", oneOf(t.monitoringType, monitoringTypes)),
+    check("infrastructure_monitoring_health_score_check", sql`${t.healthScore} between 0 and 100`),
+    tenantPolicy("infrastructure_monitoring_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+/** Alerts and incidents, from raised to resolved. */
+export const infrastructureAlerts = pgTable(
+  "infrastructure_alerts",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    alertName: varchar({ length: 200 }).notNull(),
+    alertType: varchar({ length: 30, enum: alertTypes }).notNull(),
+    severityLevel: varchar({ length: 20, enum: severityLevels }).default("warning"),
+    resourceId: uuid().references(() => cloudResources.id),
+    providerId: uuid().references(() => cloudProviders.id),
+    alertConditions: jsonb().$type<Record<string, unknown>>().notNull(),
+    currentValues: jsonb().$type<Record<string, unknown>>().default({}),
+    notificationChannels: jsonb().$type<string[]>().default(["email"]),
+    recipientList: jsonb().$type<unknown[]>().notNull(),
+    escalationRules: jsonb().$type<Record<string, unknown>>().default({}),
+    autoRemediation: jsonb()
+      .$type<AutoRemediation>()
+      .default({ enabled: false, actions: [], conditions: {} }),
+    weddingDayEscalation: boolean().default(false),
+    triggeredAt: timestampNow(),
+    acknowledgedAt: timestampTz(),
+    acknowledgedBy: uuid().references(() => userProfiles.id),
+    resolvedAt: timestampTz(),
+    resolvedBy: uuid().references(() => userProfiles.id),
+    resolutionNotes: text(),
+    alertStatus: varchar({ length: 20, enum: alertStatuses }).default("active"),
+  },
+  (t) => [
+    index("idx_infra_alerts_org_status").on(t.organizationId, t.alertStatus),
+    index("idx_infra_alerts_severity").on(t.severityLevel, t.alertStatus),
+    index("idx_infra_alerts_resource").on(t.resourceId, t.alertStatus),
+    index("idx_infra_alerts_wedding").on(t.weddingDayEscalation, t.alertStatus),
+    index("idx_infra_alerts_provider").on(t.providerId),
+    check("infrastructure_alerts_alert_type_check", oneOf(t.alertType, alertTypes)),
+    check("infrastructure_alerts_severity_level_check", oneOf(t.severityLevel, severityLevels)),
+    check("infrastructure_alerts_alert_status_check", oneOf(t.alertStatus, alertStatuses)),
+    tenantPolicy("infrastructure_alerts_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+export const infrastructureMonitoringRelations = relations(infrastructureMonitoring, ({ one }) => ({
+  organization: one(organizations, {
+    fields: [infrastructureMonitoring.organizationId],
+    references: [organizations.id],
+  }),
+  resource: one(cloudResources, { fields: [infrastructureMonitoring.resourceId], references: [cloudResources.id] }),
+}));
+
+export const infrastructureAlertsRelations = relations(infrastructureAlerts, ({ one }) => ({
+  organization: one(organizations, { fields: [infrastructureAlerts.organizationId], references: [organizations.id] }),
+  resource: one(cloudResources, { fields: [infrastructureAlerts.resourceId], references: [cloudResources.id] }),
+  provider: one(cloudProviders, { fields: [infrastructureAlerts.providerId], references: [cloudProviders.id] }),
+}));

@@ -1,0 +1,231 @@
+import { relations, sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  boolean,
+  check,
+  decimal,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  unique,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+import { currentOrganization, oneOf, primaryId, tenantPolicy, tenantPolicyVia, timestampNow, timestampTz } from "./columns.ts";
+import { infrastructureDeployments } from "./deployments.ts";
+import { cloudProviders, cloudRegions } from "./providers.ts";
+import { organizations, userProfiles } from "./tenancy.ts";
+
+export const resourceTypes = ["compute", "storage", "database", "network", "load_balancer", "cdn", "analytics"] as const;
+export type ResourceType = (typeof resourceTypes)[number];
+
+export const sizeCategories = ["nano", "micro", "small", "medium", "large", "xlarge", "custom"] as const;
+export type SizeCategory = (typeof sizeCategories)[number];
+
+export const resourceStatuses = [
+  "provisioning",
+  "running",
+  "stopped",
+  "stopping",
+  "starting",
+  "error",
+  "terminated",
+] as const;
+export type ResourceStatus = (typeof resourceStatuses)[number];
+
+export const resourceHealthStatuses = ["healthy", "warning", "critical", "unknown"] as const;
+export type ResourceHealthStatus = (typeof resourceHealthStatuses)[number];
+
+export const environments = ["development", "testing", "staging", "production"] as const;
+export type Environment = (typeof environments)[number];
+
+export const scalingActions = ["scale_up", "scale_down", "scale_out", "scale_in"] as const;
+export type ScalingAction = (typeof scalingActions)[number];
+
+export const scalingTriggers = ["manual", "auto_cpu", "auto_memory", "auto_requests", "scheduled"] as const;
+export type ScalingTrigger = (typeof scalingTriggers)[number];
+
+export const dependencyTypes = ["network", "storage", "database", "load_balancer", "security"] as const;
+export type DependencyType = (typeof dependencyTypes)[number];
+
+export const dependencyStrengths = ["soft", "hard", "critical"] as const;
+export type DependencyStrength = (typeof dependencyStrengths)[number];
+
+export interface CostTracking {
+  hourly_cost: number;
+  daily_cost: number;
+  monthly_cost: number;
+  total_cost: number;
+  currency: string;
+  last_updated: string | null;
+}
+
+export const defaultCostTracking: CostTracking = {
+  hourly_cost: 0,
+  daily_cost: 0,
+  monthly_cost: 0,
+  total_cost: 0,
+  currency: "USD",
+  last_updated: null,
+};
+
+/** Every resource of every cloud, one row per provider resource id. */
+export const cloudResources = pgTable(
+  "cloud_resources",
+  {
+    id: primaryId(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    providerId: uuid()
+      .notNull()
+      .references(() => cloudProviders.id),
+    regionId: uuid()
+      .notNull()
+      .references(() => cloudRegions.id),
+    resourceId: varchar({ length: 200 }).notNull(),
+    resourceName: varchar({ length: 200 }).notNull(),
+    resourceType: varchar({ length: 50, enum: resourceTypes }).notNull(),
+    resourceSubtype: varchar({ length: 100 }),
+    sizeCategory: varchar({ length: 20, enum: sizeCategories }).default("small"),
+    configuration: jsonb().$type<Record<string, unknown>>().notNull(),
+    resourceStatus: varchar({ length: 20, enum: resourceStatuses }).default("provisioning"),
+    healthStatus: varchar({ length: 20, enum: resourceHealthStatuses }).default("unknown"),
+    costTracking: jsonb().$type<CostTracking>().default(defaultCostTracking),
+    performanceMetrics: jsonb().$type<Record<string, unknown>>().default({}),
+    tags: jsonb().$type<Record<string, string>>().default({}),
+    deploymentId: uuid().references((): AnyPgColumn => infrastructureDeployments.id, { onDelete: "set null" }),
+    environment: varchar({ length: 50, enum: environments }).default("development"),
+    isWeddingCritical: boolean().default(false),
+    autoScalingEnabled: boolean().default(false),
+    backupEnabled: boolean().default(false),
+    monitoringEnabled: boolean().default(true),
+    createdBy: uuid()
+      .notNull()
+      .references(() => userProfiles.id),
+    createdAt: timestampNow(),
+    lastUpdated: timestampNow(),
+    terminatedAt: timestampTz(),
+  },
+  (t) => [
+    // Added: a provider's resource id identifies the resource, so syncs can upsert on it.
+    unique("cloud_resources_provider_id_resource_id_key").on(t.providerId, t.resourceId),
+    index("idx_cloud_resources_provider_region").on(t.providerId, t.regionId),
+    index("idx_cloud_resources_status").on(t.resourceStatus),
+    index("idx_cloud_resources_type").on(t.resourceType),
+    index("idx_cloud_resources_org_env").on(t.organizationId, t.environment),
+    index("idx_cloud_resources_wedding_critical").on(t.isWeddingCritical, t.resourceStatus),
+    // Added: foreign keys that are joined on or cascaded through.
+    index("idx_cloud_resources_region").on(t.regionId),
+    index("idx_cloud_resources_deployment").on(t.deploymentId).where(sql`${t.deploymentId} is not null`),
+    // Serves get_infrastructure_health_score: counts by status per organization from the index alone.
+    index("idx_cloud_resources_org_status_health").on(t.organizationId, t.resourceStatus, t.healthStatus),
+    index("idx_cloud_resources_cost_tracking").using("gin", t.costTracking),
+    check("cloud_resources_resource_type_check", oneOf(t.resourceType, resourceTypes)),
+    check("cloud_resources_size_category_check", oneOf(t.sizeCategory, sizeCategories)),
+    check("cloud_resources_resource_status_check", oneOf(t.resourceStatus, resourceStatuses)),
+    check("cloud_resources_health_status_check", oneOf(t.healthStatus, resourceHealthStatuses)),
+    check("cloud_resources_environment_check", oneOf(t.environment, environments)),
+    tenantPolicy("cloud_resources_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+/** A row is visible when the resource it belongs to belongs to the current organization. */
+const viaResource = (resourceId: AnyPgColumn) =>
+  sql`exists (select 1 from cloud_resources r where r.id = ${resourceId} and r.organization_id = ${currentOrganization})`;
+
+/** Each scale up/down/out/in of a resource, with the configurations before and after. */
+export const resourceScalingHistory = pgTable(
+  "resource_scaling_history",
+  {
+    id: primaryId(),
+    resourceId: uuid()
+      .notNull()
+      .references(() => cloudResources.id),
+    scalingAction: varchar({ length: 20, enum: scalingActions }).notNull(),
+    previousConfiguration: jsonb().$type<Record<string, unknown>>().notNull(),
+    newConfiguration: jsonb().$type<Record<string, unknown>>().notNull(),
+    scalingTrigger: varchar({ length: 50, enum: scalingTriggers }).notNull(),
+    scalingReason: text(),
+    costImpact: decimal({ precision: 10, scale: 2 }),
+    performanceImpact: jsonb().$type<Record<string, unknown>>().default({}),
+    scalingDurationSeconds: integer(),
+    triggeredBy: uuid().references(() => userProfiles.id),
+    triggeredAt: timestampNow(),
+    completedAt: timestampTz(),
+    success: boolean().default(true),
+    errorMessage: text(),
+  },
+  (t) => [
+    index("idx_scaling_history_resource_time").on(t.resourceId, t.triggeredAt.desc()),
+    check("resource_scaling_history_scaling_action_check", oneOf(t.scalingAction, scalingActions)),
+    check("resource_scaling_history_scaling_trigger_check", oneOf(t.scalingTrigger, scalingTriggers)),
+    check("resource_scaling_history_duration_check", sql`${t.scalingDurationSeconds} >= 0`),
+    tenantPolicyVia("resource_scaling_history_tenant_isolation", viaResource(t.resourceId)),
+  ],
+).enableRLS();
+
+/** Which resource depends on which, and how badly. */
+export const resourceDependencies = pgTable(
+  "resource_dependencies",
+  {
+    id: primaryId(),
+    parentResourceId: uuid()
+      .notNull()
+      .references(() => cloudResources.id),
+    dependentResourceId: uuid()
+      .notNull()
+      .references(() => cloudResources.id),
+    dependencyType: varchar({ length: 30, enum: dependencyTypes }).notNull(),
+    dependencyStrength: varchar({ length: 20, enum: dependencyStrengths }).default("soft"),
+    createdAt: timestampNow(),
+  },
+  (t) => [
+    unique("resource_dependencies_parent_resource_id_dependent_resource_id_key").on(
+      t.parentResourceId,
+      t.dependentResourceId,
+    ),
+    index("idx_resource_dependencies_dependent").on(t.dependentResourceId),
+    check("resource_dependencies_dependency_type_check", oneOf(t.dependencyType, dependencyTypes)),
+    check("resource_dependencies_dependency_strength_check", oneOf(t.dependencyStrength, dependencyStrengths)),
+    check("resource_dependencies_not_self_check", sql`${t.parentResourceId} <> ${t.dependentResourceId}`),
+    tenantPolicyVia(
+      "resource_dependencies_tenant_isolation",
+      sql`${viaResource(t.parentResourceId)} and ${viaResource(t.dependentResourceId)}`,
+    ),
+  ],
+).enableRLS();
+
+export const cloudResourcesRelations = relations(cloudResources, ({ one, many }) => ({
+  organization: one(organizations, { fields: [cloudResources.organizationId], references: [organizations.id] }),
+  provider: one(cloudProviders, { fields: [cloudResources.providerId], references: [cloudProviders.id] }),
+  region: one(cloudRegions, { fields: [cloudResources.regionId], references: [cloudRegions.id] }),
+  deployment: one(infrastructureDeployments, {
+    fields: [cloudResources.deploymentId],
+    references: [infrastructureDeployments.id],
+  }),
+  scalingHistory: many(resourceScalingHistory),
+  /** Links where this resource is the parent: the resources that depend on it. */
+  dependents: many(resourceDependencies, { relationName: "parent" }),
+  /** Links where this resource is the dependent: the resources it depends on. */
+  dependencies: many(resourceDependencies, { relationName: "dependent" }),
+}));
+
+export const resourceScalingHistoryRelations = relations(resourceScalingHistory, ({ one }) => ({
+  resource: one(cloudResources, { fields: [resourceScalingHistory.resourceId], references: [cloudResources.id] }),
+}));
+
+export const resourceDependenciesRelations = relations(resourceDependencies, ({ one }) => ({
+  parent: one(cloudResources, {
+    fields: [resourceDependencies.parentResourceId],
+    references: [cloudResources.id],
+    relationName: "parent",
+  }),
+  dependent: one(cloudResources, {
+    fields: [resourceDependencies.dependentResourceId],
+    references: [cloudResources.id],
+    relationName: "dependent",
+  }),
+}));

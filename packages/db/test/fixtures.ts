@@ -1,0 +1,71 @@
+import { type Database, cloudProviders, cloudRegions, cloudResources, organizations, userProfiles } from "../src/index.ts";
+import type { NewCloudResource } from "../src/types.ts";
+
+export interface Tenant {
+  organizationId: string;
+  userId: string;
+  providerId: string;
+  regionId: string;
+}
+
+/** An organization with one user, one AWS provider and one region: the smallest useful estate. */
+export async function createTenant(db: Database, slug: string): Promise<Tenant> {
+  const [org] = await db.insert(organizations).values({ name: `Org ${slug}`, slug }).returning();
+  const [user] = await db
+    .insert(userProfiles)
+    .values({ organizationId: org!.id, email: `owner@${slug}.example`, role: "owner" })
+    .returning();
+  const [provider] = await db
+    .insert(cloudProviders)
+    .values({
+      organizationId: org!.id,
+      providerName: "aws",
+      providerType: "primary",
+      displayName: `AWS of ${slug}`,
+      credentialsConfig: { encrypted: "test-only" },
+      createdBy: user!.id,
+    })
+    .returning();
+  const [region] = await db
+    .insert(cloudRegions)
+    .values({ providerId: provider!.id, regionCode: "us-east-1", regionName: "US East (N. Virginia)" })
+    .returning();
+  return { organizationId: org!.id, userId: user!.id, providerId: provider!.id, regionId: region!.id };
+}
+
+export function resourceValues(t: Tenant, n: number, overrides: Partial<NewCloudResource> = {}): NewCloudResource {
+  return {
+    organizationId: t.organizationId,
+    providerId: t.providerId,
+    regionId: t.regionId,
+    resourceId: `i-${String(n).padStart(8, "0")}`,
+    resourceName: `server-${n}`,
+    resourceType: "compute",
+    resourceSubtype: "ec2_instance",
+    configuration: { instanceType: "t3.micro" },
+    resourceStatus: "running",
+    createdBy: t.userId,
+    ...overrides,
+  };
+}
+
+export async function createResource(db: Database, t: Tenant, n: number, overrides: Partial<NewCloudResource> = {}) {
+  const [row] = await db.insert(cloudResources).values(resourceValues(t, n, overrides)).returning();
+  return row!;
+}
+
+/** The SQLSTATE of a failed statement, through Drizzle's wrapping. */
+export async function sqlState(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (error) {
+    let e: unknown = error;
+    while (e && typeof e === "object") {
+      const code = (e as { code?: unknown }).code;
+      if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+      e = (e as { cause?: unknown }).cause;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  analyzeCostOptimization,
+  cloudCosts,
+  cloudProviders,
+  cloudRegions,
+  getInfrastructureHealthScore,
+  getMonthlyCostSummary,
+  infrastructureMonitoring,
+  refreshMonthlyCostSummary,
+  withOrganization,
+} from "../src/index.ts";
+import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
+import { type Tenant, createResource, createTenant } from "./fixtures.ts";
+
+let tdb: TestDatabase;
+let a: Tenant;
+let b: Tenant;
+let azureProviderId: string;
+const ids: Record<string, string> = {};
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  a = await createTenant(tdb.db, "acme");
+  b = await createTenant(tdb.db, "globex");
+  const db = tdb.db;
+  const cost = (monthly: number) => ({ hourly_cost: 0, daily_cost: 0, monthly_cost: monthly, total_cost: 0, currency: "USD", last_updated: null });
+  // Organization A on AWS: five running resources and one stopped one.
+  ids.healthy1 = (await createResource(db, a, 1, { healthStatus: "healthy", costTracking: cost(100) })).id;
+  ids.healthy2 = (await createResource(db, a, 2, { healthStatus: "healthy", costTracking: cost(200) })).id;
+  ids.warning = (await createResource(db, a, 3, { healthStatus: "warning", costTracking: cost(50) })).id;
+  ids.critical = (await createResource(db, a, 4, { healthStatus: "critical", costTracking: cost(25.5) })).id;
+  ids.unknown = (await createResource(db, a, 5, { healthStatus: "unknown", costTracking: cost(10) })).id;
+  ids.stopped = (await createResource(db, a, 6, { healthStatus: "healthy", resourceStatus: "stopped", costTracking: cost(999) })).id;
+  // And one running healthy resource on Azure.
+  const [azure] = await db
+    .insert(cloudProviders)
+    .values({ organizationId: a.organizationId, providerName: "azure", providerType: "secondary", displayName: "Azure", credentialsConfig: {}, createdBy: a.userId })
+    .returning();
+  azureProviderId = azure!.id;
+  const [eastus] = await db.insert(cloudRegions).values({ providerId: azureProviderId, regionCode: "eastus", regionName: "East US" }).returning();
+  ids.azure = (
+    await createResource(db, { ...a, providerId: azureProviderId, regionId: eastus!.id }, 7, { healthStatus: "healthy", costTracking: cost(40) })
+  ).id;
+  // Organization B: lots of critical resources that must never show up in A's numbers.
+  for (let n = 100; n < 103; n++) await createResource(db, b, n, { healthStatus: "critical", costTracking: cost(1000) });
+
+  const sample = (resourceId: string, at: Date, metrics: Record<string, number>, org = a.organizationId) => ({
+    organizationId: org,
+    resourceId,
+    monitoringTimestamp: at,
+    monitoringType: "performance" as const,
+    metrics,
+  });
+  await db.insert(infrastructureMonitoring).values([
+    // Last hour: response times 100, 200 (AWS) and 300 (Azure).
+    sample(ids.healthy1!, minutesAgo(10), { response_time_ms: 100, cpu_utilization: 10, memory_utilization: 20 }),
+    sample(ids.healthy1!, minutesAgo(20), { response_time_ms: 200, cpu_utilization: 14, memory_utilization: 24 }),
+    sample(ids.azure!, minutesAgo(30), { response_time_ms: 300, cpu_utilization: 90, memory_utilization: 80 }),
+    // Two hours ago: outside the health score's hour, inside the optimization window.
+    sample(ids.healthy2!, minutesAgo(120), { response_time_ms: 5000, cpu_utilization: 85, memory_utilization: 60 }),
+    // Forty days ago: outside the 30-day window, so 'warning' counts as unused.
+    sample(ids.warning!, minutesAgo(40 * 24 * 60), { cpu_utilization: 1, memory_utilization: 1 }),
+  ]);
+});
+afterAll(async () => tdb?.drop());
+
+describe("get_infrastructure_health_score", () => {
+  it("counts A's running resources and averages the last hour's response times", async () => {
+    const score = await withOrganization(tdb.db, a.organizationId, (tx) => getInfrastructureHealthScore(tx, { organizationId: a.organizationId }));
+    expect(score).toMatchObject({
+      total_resources: 6,
+      healthy_resources: 3,
+      warning_resources: 1,
+      critical_resources: 1,
+      health_percentage: 50,
+      avg_response_time_ms: 200,
+      overall_status: "critical",
+    });
+  });
+
+  it("narrows to the providers asked for", async () => {
+    const score = await withOrganization(tdb.db, a.organizationId, (tx) =>
+      getInfrastructureHealthScore(tx, { organizationId: a.organizationId, providerIds: [a.providerId] }),
+    );
+    expect(score).toMatchObject({ total_resources: 5, healthy_resources: 2, health_percentage: 40, avg_response_time_ms: 150 });
+  });
+
+  it("an organization with no running resources is healthy at 100 %", async () => {
+    const c = await createTenant(tdb.db, "initech");
+    const score = await withOrganization(tdb.db, c.organizationId, (tx) => getInfrastructureHealthScore(tx, { organizationId: c.organizationId }));
+    expect(score).toMatchObject({ total_resources: 0, health_percentage: 100, avg_response_time_ms: 0, overall_status: "healthy" });
+  });
+});
+
+describe("analyze_cost_optimization", () => {
+  it("finds the unused and the under-used running resources with their savings", async () => {
+    const rows = await withOrganization(tdb.db, a.organizationId, (tx) => analyzeCostOptimization(tx, { organizationId: a.organizationId, lookbackDays: 30 }));
+    const byType = Object.fromEntries(rows.map((r) => [r.optimization_type, r]));
+    // No sample in 30 days: warning (50), critical (25.50), unknown (10); stopped ones don't count.
+    expect(byType.unused_resources).toMatchObject({ potential_monthly_savings: "85.50", affected_resources: 3 });
+    expect(byType.unused_resources!.recommendation_details.resources.sort()).toEqual([ids.warning, ids.critical, ids.unknown].sort());
+    // Mean CPU 12 % and memory 22 %: healthy1, 30 % of 100.
+    expect(byType.rightsizing).toMatchObject({ potential_monthly_savings: "30.00", affected_resources: 1 });
+    expect(byType.rightsizing!.recommendation_details.resources).toEqual([ids.healthy1]);
+  });
+
+  it("a longer window sees the old sample, so nothing of A's sits idle but two", async () => {
+    const rows = await withOrganization(tdb.db, a.organizationId, (tx) => analyzeCostOptimization(tx, { organizationId: a.organizationId, lookbackDays: 60 }));
+    const unused = rows.find((r) => r.optimization_type === "unused_resources");
+    expect(unused).toMatchObject({ affected_resources: 2, potential_monthly_savings: "35.50" });
+    // The old sample (cpu 1 %, memory 1 %) now makes 'warning' a rightsizing candidate too.
+    expect(rows.find((r) => r.optimization_type === "rightsizing")).toMatchObject({ affected_resources: 2, potential_monthly_savings: "45.00" });
+  });
+});
+
+describe("monthly_cost_summary", () => {
+  it("refreshes concurrently and sums to the cent, per currency", async () => {
+    const line = (org: Tenant, start: string, amount: string, category: "compute" | "storage", currency = "USD") => ({
+      organizationId: org.organizationId,
+      providerId: org.providerId,
+      costPeriodStart: start,
+      costPeriodEnd: start,
+      costAmount: amount,
+      costCategory: category,
+      costCurrency: currency,
+    });
+    await tdb.db.insert(cloudCosts).values([
+      line(a, "2026-10-01", "10.00", "compute"),
+      line(a, "2026-10-15", "5.50", "compute"),
+      line(a, "2026-10-20", "-1.25", "compute"), // a credit
+      line(a, "2026-10-21", "3.00", "compute", "EUR"),
+      line(a, "2026-11-01", "7.00", "storage"),
+      line(b, "2026-10-01", "1000.00", "compute"),
+    ]);
+    await refreshMonthlyCostSummary(tdb.db);
+    // A reader during a concurrent refresh is not blocked; a second refresh after new lines sees them.
+    const rows = await withOrganization(tdb.db, a.organizationId, (tx) => getMonthlyCostSummary(tx, { organizationId: a.organizationId }));
+    expect(rows.map((r) => [r.month, r.costCategory, r.costCurrency, r.totalCost, r.costEntries])).toEqual([
+      ["2026-10-01", "compute", "EUR", "3.00", 1],
+      ["2026-10-01", "compute", "USD", "14.25", 3],
+      ["2026-11-01", "storage", "USD", "7.00", 1],
+    ]);
+    const november = await withOrganization(tdb.db, a.organizationId, (tx) =>
+      getMonthlyCostSummary(tx, { organizationId: a.organizationId, fromMonth: "2026-11-01", toMonth: "2026-11-30" }),
+    );
+    expect(november.map((r) => r.totalCost)).toEqual(["7.00"]);
+
+    await tdb.db.insert(cloudCosts).values(line(a, "2026-11-02", "0.01", "storage"));
+    await refreshMonthlyCostSummary(tdb.db);
+    const after = await withOrganization(tdb.db, a.organizationId, (tx) => getMonthlyCostSummary(tx, { organizationId: a.organizationId, fromMonth: "2026-11-01" }));
+    expect(after.map((r) => [r.totalCost, r.costEntries])).toEqual([["7.01", 2]]);
+  });
+});

@@ -1,0 +1,198 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+import { getTableConfig } from "drizzle-orm/pg-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, queryRows, withOrganization } from "../src/index.ts";
+import * as s from "../src/schema/index.ts";
+import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
+import { type Tenant, createResource, createTenant, sqlState } from "./fixtures.ts";
+
+let tdb: TestDatabase;
+let a: Tenant;
+let b: Tenant;
+/** For each table, the ids of the rows organization B owns. */
+const bIds = new Map<string, string[]>();
+const aIds = new Map<string, string[]>();
+
+/** One row in every tenant table for a tenant, returning the ids per table. */
+async function populate(db: Database, t: Tenant, slug: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  const add = (table: PgTable, id: string) => {
+    const name = getTableConfig(table).name;
+    out.set(name, [...(out.get(name) ?? []), id]);
+  };
+  add(s.organizations, t.organizationId);
+  add(s.userProfiles, t.userId);
+  add(s.cloudProviders, t.providerId);
+  add(s.cloudRegions, t.regionId);
+  const [service] = await db.insert(s.cloudServices).values({ providerId: t.providerId, serviceName: "ec2", serviceType: "compute" }).returning();
+  add(s.cloudServices, service!.id);
+  const r1 = await createResource(db, t, 1);
+  const r2 = await createResource(db, t, 2);
+  add(s.cloudResources, r1.id);
+  add(s.cloudResources, r2.id);
+  const [scaling] = await db
+    .insert(s.resourceScalingHistory)
+    .values({ resourceId: r1.id, scalingAction: "scale_up", previousConfiguration: {}, newConfiguration: {}, scalingTrigger: "manual" })
+    .returning();
+  add(s.resourceScalingHistory, scaling!.id);
+  const [dep] = await db.insert(s.resourceDependencies).values({ parentResourceId: r1.id, dependentResourceId: r2.id, dependencyType: "network" }).returning();
+  add(s.resourceDependencies, dep!.id);
+  const [tpl] = await db
+    .insert(s.infrastructureTemplates)
+    .values({ organizationId: t.organizationId, templateName: `tpl-${slug}`, templateType: "application", infrastructureCode: "{}", createdBy: t.userId })
+    .returning();
+  add(s.infrastructureTemplates, tpl!.id);
+  const [dpl] = await db
+    .insert(s.infrastructureDeployments)
+    .values({ organizationId: t.organizationId, deploymentName: "d", deploymentType: "production", templateId: tpl!.id, targetProviders: [], createdBy: t.userId })
+    .returning();
+  add(s.infrastructureDeployments, dpl!.id);
+  const [cost] = await db
+    .insert(s.cloudCosts)
+    .values({ organizationId: t.organizationId, providerId: t.providerId, resourceId: r1.id, costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "9.99", costCategory: "compute" })
+    .returning();
+  add(s.cloudCosts, cost!.id);
+  const [rec] = await db
+    .insert(s.costOptimizationRecommendations)
+    .values({ organizationId: t.organizationId, recommendationType: "rightsizing", targetResources: [r1.id], optimizationRules: {} })
+    .returning();
+  add(s.costOptimizationRecommendations, rec!.id);
+  const [budget] = await db
+    .insert(s.costBudgets)
+    .values({ organizationId: t.organizationId, budgetName: "b", budgetScope: "organization", budgetAmount: "100", budgetPeriod: "monthly", createdBy: t.userId })
+    .returning();
+  add(s.costBudgets, budget!.id);
+  const [plan] = await db
+    .insert(s.disasterRecoveryPlans)
+    .values({ organizationId: t.organizationId, planName: "p", planType: "warm_standby", primaryRegionId: t.regionId, disasterRecoveryRegions: [], failoverProcedures: {}, createdBy: t.userId })
+    .returning();
+  add(s.disasterRecoveryPlans, plan!.id);
+  const [backup] = await db
+    .insert(s.backupConfigurations)
+    .values({ drPlanId: plan!.id, resourceId: r1.id, backupType: "snapshot", backupFrequency: "daily", backupDestination: {} })
+    .returning();
+  add(s.backupConfigurations, backup!.id);
+  const [exec] = await db.insert(s.backupExecutions).values({ backupConfigId: backup!.id }).returning();
+  add(s.backupExecutions, exec!.id);
+  const [sample] = await db
+    .insert(s.infrastructureMonitoring)
+    .values({ organizationId: t.organizationId, resourceId: r1.id, monitoringType: "performance", metrics: { response_time_ms: 5 } })
+    .returning();
+  add(s.infrastructureMonitoring, sample!.id);
+  const [alert] = await db
+    .insert(s.infrastructureAlerts)
+    .values({ organizationId: t.organizationId, alertName: "a", alertType: "resource_health", resourceId: r1.id, alertConditions: {}, recipientList: [] })
+    .returning();
+  add(s.infrastructureAlerts, alert!.id);
+  const [run] = await db.insert(s.syncRuns).values({ organizationId: t.organizationId, providerId: t.providerId, kind: "resources" }).returning();
+  add(s.syncRuns, run!.id);
+  return out;
+}
+
+const tenantTables = Object.values(s).filter(
+  (v): v is PgTable => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v,
+);
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  a = await createTenant(tdb.db, "alpha");
+  b = await createTenant(tdb.db, "bravo");
+  for (const [k, v] of await populate(tdb.db, a, "alpha")) aIds.set(k, v);
+  for (const [k, v] of await populate(tdb.db, b, "bravo")) bIds.set(k, v);
+  await tdb.db.execute(sql`select refresh_monthly_cost_summary()`);
+});
+afterAll(async () => tdb?.drop());
+
+const asA = <T>(fn: (tx: Database) => Promise<T>) => withOrganization(tdb.db, a.organizationId, fn);
+const idList = (ids: string[]): SQL => sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
+
+describe("row-level security as the application role", () => {
+  it("covers every table of the schema", () => {
+    expect(tenantTables.map((t) => getTableConfig(t).name).sort()).toEqual([...bIds.keys()].sort());
+    for (const t of tenantTables) expect(getTableConfig(t).enableRLS, getTableConfig(t).name).toBe(true);
+  });
+
+  it.each([...new Set(tenantTables.map((t) => getTableConfig(t).name))])("%s: A sees its own rows and none of B's", async (table) => {
+    const visible = await asA((tx) => queryRows<{ id: string }>(tx, sql`select id::text from ${sql.identifier(table)}`));
+    const ids = new Set(visible.map((r) => r.id));
+    for (const id of bIds.get(table)!) expect(ids.has(id), `B's ${table} row visible to A`).toBe(false);
+    for (const id of aIds.get(table)!) expect(ids.has(id), `A's own ${table} row hidden from A`).toBe(true);
+  });
+
+  it.each([...bIds.keys()])("%s: A can neither update nor delete B's rows", async (table) => {
+    const ids = bIds.get(table)!;
+    const updated = await asA((tx) =>
+      queryRows<{ id: string }>(tx, sql`update ${sql.identifier(table)} set id = id where id in (${idList(ids)}) returning id`),
+    );
+    expect(updated).toEqual([]);
+    const deleted = await asA((tx) => queryRows<{ id: string }>(tx, sql`delete from ${sql.identifier(table)} where id in (${idList(ids)}) returning id`));
+    expect(deleted).toEqual([]);
+    const [still] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from ${sql.identifier(table)} where id in (${idList(ids)})`);
+    expect(still!.n).toBe(ids.length);
+  });
+
+  it("A cannot insert rows into B's organization", async () => {
+    const attempts: Array<[string, (tx: Database) => Promise<unknown>]> = [
+      ["cloud_resources", (tx) => tx.insert(s.cloudResources).values({ organizationId: b.organizationId, providerId: b.providerId, regionId: b.regionId, resourceId: "i-intruder", resourceName: "x", resourceType: "compute", configuration: {}, createdBy: b.userId })],
+      ["cloud_costs", (tx) => tx.insert(s.cloudCosts).values({ organizationId: b.organizationId, costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "1", costCategory: "tax" })],
+      ["cloud_regions", (tx) => tx.insert(s.cloudRegions).values({ providerId: b.providerId, regionCode: "eu-north-1", regionName: "x" })],
+      ["infrastructure_monitoring", (tx) => tx.insert(s.infrastructureMonitoring).values({ organizationId: b.organizationId, resourceId: bIds.get("cloud_resources")![0]!, monitoringType: "performance" })],
+      ["backup_executions", (tx) => tx.insert(s.backupExecutions).values({ backupConfigId: bIds.get("backup_configurations")![0]! })],
+    ];
+    for (const [name, attempt] of attempts) {
+      expect(await sqlState(asA(attempt)), name).toBe("42501");
+    }
+  });
+
+  it("A cannot move its own row into B's organization", async () => {
+    const code = await sqlState(asA((tx) => tx.execute(sql`update cloud_resources set organization_id = ${b.organizationId}::uuid where id = ${aIds.get("cloud_resources")![0]}::uuid`)));
+    expect(code).toBe("42501");
+  });
+});
+
+describe("functions as the application role", () => {
+  const calls = (org: string): Array<[string, SQL]> => [
+    ["get_infrastructure_health_score", sql`select get_infrastructure_health_score(${org}::uuid)`],
+    ["analyze_cost_optimization", sql`select * from analyze_cost_optimization(${org}::uuid)`],
+    ["get_monthly_cost_summary", sql`select * from get_monthly_cost_summary(${org}::uuid)`],
+  ];
+
+  it("refuse B's organization id inside A's transaction", async () => {
+    for (const [name, call] of calls(b.organizationId)) {
+      expect(await sqlState(asA((tx) => tx.execute(call))), name).toBe("42501");
+    }
+  });
+
+  it("refuse to run with no organization set", async () => {
+    for (const [name, call] of calls(b.organizationId)) {
+      const code = await sqlState(
+        tdb.db.transaction(async (tx) => {
+          await tx.execute(sql`set local role cloudsync_app`);
+          await tx.execute(call);
+        }),
+      );
+      expect(code, name).toBe("42501");
+    }
+  });
+
+  it("return A's data for A", async () => {
+    const [row] = await asA((tx) => queryRows<{ score: { total_resources: number } }>(tx, sql`select get_infrastructure_health_score(${a.organizationId}::uuid) as score`));
+    expect(row!.score.total_resources).toBe(2);
+    const summary = await asA((tx) => queryRows<{ total_cost: string }>(tx, sql`select total_cost::text from get_monthly_cost_summary(${a.organizationId}::uuid)`));
+    expect(summary).toEqual([{ total_cost: "9.99" }]);
+  });
+
+  it("the materialized view is not readable directly by tenants", async () => {
+    expect(await sqlState(asA((tx) => tx.execute(sql`select * from monthly_cost_summary`)))).toBe("42501");
+  });
+
+  it("a Supabase JWT user sees its own organization through auth.uid()", async () => {
+    const rows = await tdb.db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('request.jwt.claims', ${JSON.stringify({ sub: b.userId, role: "authenticated" })}, true)`);
+      await tx.execute(sql`set local role cloudsync_app`);
+      return queryRows<{ organization_id: string }>(tx, sql`select distinct organization_id::text from cloud_resources`);
+    });
+    expect(rows).toEqual([{ organization_id: b.organizationId }]);
+  });
+});
