@@ -1,6 +1,5 @@
-import { type SQL, sql } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
-import { getTableConfig } from "drizzle-orm/pg-core";
+import { type SQL, is, sql } from "drizzle-orm";
+import { PgTable, getTableConfig } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, queryRows, withOrganization } from "../src/index.ts";
 import * as s from "../src/schema/index.ts";
@@ -90,9 +89,7 @@ async function populate(db: Database, t: Tenant, slug: string): Promise<Map<stri
   return out;
 }
 
-const tenantTables = Object.values(s).filter(
-  (v): v is PgTable => typeof v === "object" && v !== null && Symbol.for("drizzle:IsDrizzleTable") in v,
-);
+const tenantTables = (Object.values(s) as unknown[]).filter((v): v is PgTable => is(v, PgTable));
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
