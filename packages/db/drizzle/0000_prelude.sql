@@ -21,6 +21,6 @@ BEGIN
     CREATE ROLE cloudsync_worker NOLOGIN;
   END IF;
 EXCEPTION WHEN insufficient_privilege THEN
-  RAISE NOTICE 'cloudsync: could not create roles cloudsync_app/cloudsync_worker (no CREATEROLE); ask an administrator to create them, then grants are applied by the next migration';
+  RAISE NOTICE 'cloudsync: could not create roles cloudsync_app/cloudsync_worker (no CREATEROLE); ask an administrator to create them, then run SELECT grant_cloudsync_roles() as the owner';
 END
 $$;

@@ -40,3 +40,5 @@ export type NewInfrastructureAlert = typeof s.infrastructureAlerts.$inferInsert;
 export type SyncRun = typeof s.syncRuns.$inferSelect;
 export type NewSyncRun = typeof s.syncRuns.$inferInsert;
 export type MonthlyCostSummary = typeof s.monthlyCostSummary.$inferSelect;
+export type ResourceChange = typeof s.resourceChanges.$inferSelect;
+export type NewResourceChange = typeof s.resourceChanges.$inferInsert;

@@ -115,6 +115,24 @@ describe("analyze_cost_optimization", () => {
   });
 });
 
+describe("analyze_cost_optimization without memory metrics", () => {
+  it("judges a resource whose cloud reports no memory on CPU alone", async () => {
+    const c = await createTenant(tdb.db, "nomem");
+    const r = await createResource(tdb.db, c, 1, { costTracking: { hourly_cost: 0, daily_cost: 0, monthly_cost: 10, total_cost: 0, currency: "USD", last_updated: null } });
+    await tdb.db.insert(infrastructureMonitoring).values({
+      organizationId: c.organizationId,
+      resourceId: r.id,
+      monitoringTimestamp: minutesAgo(5),
+      monitoringType: "performance",
+      metrics: { cpu_utilization: 3 },
+    });
+    const rows = await withOrganization(tdb.db, c.organizationId, (tx) => analyzeCostOptimization(tx, { organizationId: c.organizationId }));
+    expect(rows).toEqual([
+      expect.objectContaining({ optimization_type: "rightsizing", affected_resources: 1, potential_monthly_savings: "3.00" }),
+    ]);
+  });
+});
+
 describe("monthly_cost_summary", () => {
   it("refreshes concurrently and sums to the cent, per currency", async () => {
     const line = (org: Tenant, start: string, amount: string, category: "compute" | "storage", currency = "USD") => ({

@@ -86,6 +86,11 @@ async function populate(db: Database, t: Tenant, slug: string): Promise<Map<stri
   add(s.infrastructureAlerts, alert!.id);
   const [run] = await db.insert(s.syncRuns).values({ organizationId: t.organizationId, providerId: t.providerId, kind: "resources" }).returning();
   add(s.syncRuns, run!.id);
+  const [change] = await db
+    .insert(s.resourceChanges)
+    .values({ organizationId: t.organizationId, providerId: t.providerId, resourceId: r1.id, syncRunId: run!.id, changeType: "inserted" })
+    .returning();
+  add(s.resourceChanges, change!.id);
   return out;
 }
 
@@ -140,6 +145,23 @@ describe("row-level security as the application role", () => {
     for (const [name, attempt] of attempts) {
       expect(await sqlState(asA(attempt)), name).toBe("42501");
     }
+  });
+
+  it("monitoring partitions cannot be read by name, which would bypass the parent's policy", async () => {
+    const parts = await queryRows<{ name: string }>(
+      tdb.db,
+      sql`select c.relname as name from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'infrastructure_monitoring'::regclass`,
+    );
+    // One created after migration too: ensure_monitoring_partitions locks new ones down.
+    await tdb.db.execute(sql`select ensure_monitoring_partitions('2035-01-01'::date, 0)`);
+    for (const name of [...parts.map((p) => p.name), "infrastructure_monitoring_p203501"]) {
+      expect(await sqlState(asA((tx) => tx.execute(sql`select * from ${sql.identifier(name)}`))), name).toBe("42501");
+    }
+  });
+
+  it("no function reveals another user's organization", async () => {
+    const [fn] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from pg_proc where proname = 'organization_of_user'`);
+    expect(fn!.n).toBe(0);
   });
 
   it("A cannot move its own row into B's organization", async () => {

@@ -16,6 +16,7 @@ import {
 import { currentOrganization, oneOf, primaryId, tenantPolicy, tenantPolicyVia, timestampNow, timestampTz } from "./columns.ts";
 import { infrastructureDeployments } from "./deployments.ts";
 import { cloudProviders, cloudRegions } from "./providers.ts";
+import { syncRuns } from "./sync.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
 
 export const resourceTypes = ["compute", "storage", "database", "network", "load_balancer", "cdn", "analytics"] as const;
@@ -108,6 +109,13 @@ export const cloudResources = pgTable(
     createdAt: timestampNow(),
     lastUpdated: timestampNow(),
     terminatedAt: timestampTz(),
+    // Added for syncs (not in the design document):
+    /** The account, subscription or project the resource lives in. */
+    cloudAccountId: varchar({ length: 200 }),
+    /** The scope (cloud:account:region:kind) whose complete read vouches for this row. */
+    syncScope: varchar({ length: 300 }),
+    /** Hash of the normalized resource as last written; equal hash means nothing to write. */
+    contentHash: varchar({ length: 64 }),
   },
   (t) => [
     // Added: a provider's resource id identifies the resource, so syncs can upsert on it.
@@ -123,6 +131,8 @@ export const cloudResources = pgTable(
     // Serves get_infrastructure_health_score: counts by status per organization from the index alone.
     index("idx_cloud_resources_org_status_health").on(t.organizationId, t.resourceStatus, t.healthStatus),
     index("idx_cloud_resources_cost_tracking").using("gin", t.costTracking),
+    // Stale detection: the live resources of one scope of one provider.
+    index("idx_cloud_resources_provider_scope").on(t.providerId, t.syncScope).where(sql`${t.resourceStatus} <> 'terminated'`),
     check("cloud_resources_resource_type_check", oneOf(t.resourceType, resourceTypes)),
     check("cloud_resources_size_category_check", oneOf(t.sizeCategory, sizeCategories)),
     check("cloud_resources_resource_status_check", oneOf(t.resourceStatus, resourceStatuses)),
@@ -198,6 +208,47 @@ export const resourceDependencies = pgTable(
   ],
 ).enableRLS();
 
+export const resourceChangeTypes = ["inserted", "updated", "terminated"] as const;
+export type ResourceChangeType = (typeof resourceChangeTypes)[number];
+
+/**
+ * What changed in the estate and when: every insert, change and termination a sync wrote,
+ * with the changed fields' old and new values and the run that saw it.
+ */
+export const resourceChanges = pgTable(
+  "resource_changes",
+  {
+    id: primaryId(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    providerId: uuid()
+      .notNull()
+      .references(() => cloudProviders.id),
+    resourceId: uuid()
+      .notNull()
+      .references(() => cloudResources.id),
+    syncRunId: uuid().references((): AnyPgColumn => syncRuns.id),
+    changeType: varchar({ length: 20, enum: resourceChangeTypes }).notNull(),
+    changedFields: text().array().notNull().default(sql`'{}'::text[]`),
+    oldValues: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    newValues: jsonb().$type<Record<string, unknown>>().notNull().default({}),
+    changedAt: timestampNow().notNull(),
+  },
+  (t) => [
+    index("idx_resource_changes_resource_time").on(t.resourceId, t.changedAt.desc()),
+    index("idx_resource_changes_org_time").on(t.organizationId, t.changedAt.desc()),
+    index("idx_resource_changes_run").on(t.syncRunId),
+    check("resource_changes_change_type_check", oneOf(t.changeType, resourceChangeTypes)),
+    tenantPolicy("resource_changes_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+export const resourceChangesRelations = relations(resourceChanges, ({ one }) => ({
+  resource: one(cloudResources, { fields: [resourceChanges.resourceId], references: [cloudResources.id] }),
+  syncRun: one(syncRuns, { fields: [resourceChanges.syncRunId], references: [syncRuns.id] }),
+}));
+
 export const cloudResourcesRelations = relations(cloudResources, ({ one, many }) => ({
   organization: one(organizations, { fields: [cloudResources.organizationId], references: [organizations.id] }),
   provider: one(cloudProviders, { fields: [cloudResources.providerId], references: [cloudProviders.id] }),
@@ -207,6 +258,7 @@ export const cloudResourcesRelations = relations(cloudResources, ({ one, many })
     references: [infrastructureDeployments.id],
   }),
   scalingHistory: many(resourceScalingHistory),
+  changes: many(resourceChanges),
   /** Links where this resource is the parent: the resources that depend on it. */
   dependents: many(resourceDependencies, { relationName: "parent" }),
   /** Links where this resource is the dependent: the resources it depends on. */
