@@ -1,0 +1,65 @@
+import { namespaces } from "./render-query.ts";
+import { el, wrap, xmlDeclaration } from "./xml.ts";
+
+/** Errors exactly as each AWS protocol shapes them, so the SDK classifies them as it would live. */
+
+export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts";
+
+export interface AwsErrorReply {
+  status: number;
+  body: string;
+}
+
+export type ErrorReason = "throttle" | "server_error" | "bad_credentials" | "missing_auth" | "access_denied" | "invalid_parameter" | "unknown_action" | "not_found" | "lb_not_found";
+
+export function errorReply(service: AwsService, reason: ErrorReason, requestId: string, detail?: string): AwsErrorReply {
+  const { status, code, message } = describe(service, reason, detail);
+  if (service === "ec2") {
+    return {
+      status,
+      body: `${xmlDeclaration}<Response>${wrap("Errors", wrap("Error", el("Code", code) + el("Message", message)))}${el("RequestID", requestId)}</Response>`,
+    };
+  }
+  if (service === "s3") {
+    return {
+      status,
+      body: `${xmlDeclaration}${wrap("Error", el("Code", code) + el("Message", message) + el("RequestId", requestId) + el("HostId", `host-${requestId}`))}`,
+    };
+  }
+  const type = status >= 500 ? "Receiver" : "Sender";
+  return {
+    status,
+    body: `<ErrorResponse xmlns="${namespaces[service]}">${wrap("Error", el("Type", type) + el("Code", code) + el("Message", message))}${el("RequestId", requestId)}</ErrorResponse>`,
+  };
+}
+
+function describe(service: AwsService, reason: ErrorReason, detail?: string): { status: number; code: string; message: string } {
+  switch (reason) {
+    case "throttle":
+      if (service === "ec2") return { status: 503, code: "RequestLimitExceeded", message: "Request limit exceeded." };
+      if (service === "s3") return { status: 503, code: "SlowDown", message: "Please reduce your request rate." };
+      return { status: 400, code: "Throttling", message: "Rate exceeded" };
+    case "server_error":
+      if (service === "ec2" || service === "s3") {
+        return { status: 500, code: "InternalError", message: "We encountered an internal error. Please try again." };
+      }
+      return { status: 500, code: "InternalFailure", message: "The request processing has failed because of an unknown error, exception or failure." };
+    case "bad_credentials":
+      if (service === "ec2") return { status: 401, code: "AuthFailure", message: "AWS was not able to validate the provided access credentials" };
+      if (service === "s3") return { status: 403, code: "InvalidAccessKeyId", message: "The AWS Access Key Id you provided does not exist in our records." };
+      return { status: 403, code: "InvalidClientTokenId", message: "The security token included in the request is invalid." };
+    case "missing_auth":
+      if (service === "s3") return { status: 403, code: "AccessDenied", message: "Access Denied" };
+      return { status: 403, code: "MissingAuthenticationToken", message: "Request is missing Authentication Token" };
+    case "access_denied":
+      return { status: 403, code: "AccessDenied", message: detail ?? "Access Denied" };
+    case "invalid_parameter":
+      return { status: 400, code: service === "ec2" ? "InvalidParameterValue" : "ValidationError", message: detail ?? "invalid parameter" };
+    case "unknown_action":
+      return { status: 400, code: "InvalidAction", message: detail ?? "The action is not valid for this web service." };
+    case "lb_not_found":
+      return { status: 400, code: "LoadBalancerNotFound", message: detail ?? "One or more load balancers not found" };
+    case "not_found":
+      return { status: 404, code: service === "s3" ? "NoSuchBucket" : "NotFound", message: detail ?? "The specified bucket does not exist" };
+  }
+}

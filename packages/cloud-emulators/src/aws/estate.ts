@@ -1,0 +1,218 @@
+import { hashString } from "../rng.ts";
+import { generateResource, idCode, indexFromId, type GenerateContext } from "./generate.ts";
+import { type AwsEmulatorKind, awsEmulatorKinds, type EmulatedResource } from "./model.ts";
+
+/**
+ * A deterministic AWS estate of `size` resources spread over accounts × regions × kinds.
+ * Only the split (a few dozen scope counts) and the test's mutations are stored; every item is
+ * computed from its index when a page asks for it, so a million resources cost no memory.
+ */
+
+export interface EstateOptions {
+  seed: number | string;
+  size: number;
+  accounts: readonly string[];
+  regions: readonly string[];
+}
+
+export interface EstateScope {
+  account: string;
+  /** Region code, or `global` for S3. */
+  region: string;
+  kind: AwsEmulatorKind;
+  /** First global index of this scope's generated items. */
+  start: number;
+  count: number;
+}
+
+export interface AwsAddResourceInput {
+  account: string;
+  kind: AwsEmulatorKind;
+  /** Region code; for S3 the bucket's region. */
+  region: string;
+  tags?: Record<string, string>;
+  state?: string;
+}
+
+export interface AwsEstate {
+  readonly scopes: readonly EstateScope[];
+  scope(account: string, region: string, kind: AwsEmulatorKind): EstateScope | undefined;
+  /** Items from `position` on, at most `limit` of them, skipping removed ones. */
+  page(scope: EstateScope, position: number, limit: number): { items: EmulatedResource[]; next?: number };
+  find(id: string): EmulatedResource | undefined;
+  all(): Iterable<EmulatedResource>;
+  add(input: AwsAddResourceInput): EmulatedResource;
+  remove(id: string): boolean;
+  retag(id: string, tags: Record<string, string>): boolean;
+}
+
+const kindWeights: Record<AwsEmulatorKind, number> = {
+  ec2_instance: 30,
+  ebs_volume: 28,
+  subnet: 10,
+  vpc: 3,
+  elb_load_balancer: 4,
+  rds_instance: 6,
+  s3_bucket: 8,
+};
+
+export function createAwsEstate(options: EstateOptions): AwsEstate {
+  const seedHash = typeof options.seed === "number" ? options.seed >>> 0 : hashString(options.seed);
+  const { accounts, regions } = options;
+  if (accounts.length === 0 || regions.length === 0) throw new RangeError("an estate needs at least one account and region");
+  const scopes = allocate(options.size, accounts, regions);
+  const byKey = new Map(scopes.map((s) => [key(s.account, s.region, s.kind), s]));
+  const added = new Map<string, EmulatedResource[]>();
+  const addedByIndex = new Map<number, EmulatedResource>();
+  const removed = new Set<string>();
+  const retagged = new Map<string, Record<string, string>>();
+  let nextIndex = options.size;
+
+  const contextFor = (scope: Pick<EstateScope, "account" | "region" | "kind">): GenerateContext => ({
+    seedHash,
+    account: scope.account,
+    scopeRegion: scope.region,
+    kind: scope.kind,
+    regions,
+    vpcIdNear(rng) {
+      const vpcs = byKey.get(key(scope.account, scope.region, "vpc"));
+      if (!vpcs || vpcs.count === 0) return undefined;
+      return `vpc-0${idCode(seedHash, vpcs.start + rng.int(0, vpcs.count))}`;
+    },
+  });
+  const contexts = new Map(scopes.map((s) => [s, contextFor(s)]));
+
+  const present = (item: EmulatedResource): EmulatedResource | undefined => {
+    if (removed.has(item.id)) return undefined;
+    const tags = retagged.get(item.id);
+    return tags ? { ...item, tags: { ...tags } } : item;
+  };
+
+  const at = (scope: EstateScope, position: number): EmulatedResource | undefined => {
+    if (position < scope.count) return generateResource(contexts.get(scope) as GenerateContext, scope.start + position);
+    return added.get(key(scope.account, scope.region, scope.kind))?.[position - scope.count];
+  };
+
+  const lengthOf = (scope: EstateScope) => scope.count + (added.get(key(scope.account, scope.region, scope.kind))?.length ?? 0);
+
+  const scopeOfIndex = (index: number): EstateScope | undefined => {
+    let lo = 0;
+    let hi = scopes.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = scopes[mid] as EstateScope;
+      if (index < s.start) hi = mid - 1;
+      else if (index >= s.start + s.count) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  };
+
+  const estate: AwsEstate = {
+    scopes,
+    scope: (account, region, kind) => byKey.get(key(account, region, kind)),
+    page(scope, position, limit) {
+      const items: EmulatedResource[] = [];
+      const length = lengthOf(scope);
+      let p = position;
+      while (p < length && items.length < limit) {
+        const item = at(scope, p);
+        p += 1;
+        const shown = item && present(item);
+        if (shown) items.push(shown);
+      }
+      return p < length ? { items, next: p } : { items };
+    },
+    find(id) {
+      const index = indexFromId(seedHash, id);
+      if (index === undefined) return undefined;
+      let item: EmulatedResource | undefined;
+      if (index < options.size) {
+        const scope = scopeOfIndex(index);
+        item = scope && generateResource(contexts.get(scope) as GenerateContext, index);
+      } else {
+        item = addedByIndex.get(index);
+      }
+      return item && item.id === id ? present(item) : undefined;
+    },
+    *all() {
+      for (const scope of scopes) {
+        const length = lengthOf(scope);
+        for (let p = 0; p < length; p++) {
+          const item = at(scope, p);
+          const shown = item && present(item);
+          if (shown) yield shown;
+        }
+      }
+    },
+    add(input) {
+      const scopeRegion = input.kind === "s3_bucket" ? "global" : input.region;
+      const scope = byKey.get(key(input.account, scopeRegion, input.kind));
+      if (!scope) throw new RangeError(`the estate has no scope ${input.account}/${scopeRegion}/${input.kind}`);
+      const generated = generateResource(contexts.get(scope) as GenerateContext, nextIndex);
+      nextIndex += 1;
+      const item: EmulatedResource = {
+        ...generated,
+        region: input.region,
+        tags: input.tags ? { ...input.tags } : generated.tags,
+        state: input.state ?? generated.state,
+      };
+      const list = added.get(key(scope.account, scope.region, scope.kind)) ?? [];
+      list.push(item);
+      added.set(key(scope.account, scope.region, scope.kind), list);
+      addedByIndex.set(item.index, item);
+      return item;
+    },
+    remove(id) {
+      if (!estate.find(id)) return false;
+      removed.add(id);
+      return true;
+    },
+    retag(id, tags) {
+      if (!estate.find(id)) return false;
+      retagged.set(id, { ...tags });
+      return true;
+    },
+  };
+  return estate;
+}
+
+function key(account: string, region: string, kind: string): string {
+  return `${account}|${region}|${kind}`;
+}
+
+/** Splits `size` over the scopes by weight (largest remainder), in a fixed scope order. */
+function allocate(size: number, accounts: readonly string[], regions: readonly string[]): EstateScope[] {
+  const regionWeight = (i: number) => (i === 0 ? 4 : i === 1 ? 2 : 1);
+  const totalRegionWeight = regions.reduce((sum, _, i) => sum + regionWeight(i), 0);
+  const shapes: { account: string; region: string; kind: AwsEmulatorKind; weight: number }[] = [];
+  accounts.forEach((account, a) => {
+    const accountWeight = 1 / (a + 1);
+    for (const kind of awsEmulatorKinds) {
+      if (kind === "s3_bucket") {
+        shapes.push({ account, region: "global", kind, weight: accountWeight * kindWeights[kind] * totalRegionWeight });
+        continue;
+      }
+      regions.forEach((region, r) => {
+        shapes.push({ account, region, kind, weight: accountWeight * kindWeights[kind] * regionWeight(r) });
+      });
+    }
+  });
+  const totalWeight = shapes.reduce((sum, s) => sum + s.weight, 0);
+  const exact = shapes.map((s) => (size * s.weight) / totalWeight);
+  const counts = exact.map(Math.floor);
+  let left = size - counts.reduce((a, b) => a + b, 0);
+  const byRemainder = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of byRemainder) {
+    if (left <= 0) break;
+    counts[i] = (counts[i] as number) + 1;
+    left -= 1;
+  }
+  let start = 0;
+  return shapes.map((s, i) => {
+    const count = counts[i] as number;
+    const scope = { account: s.account, region: s.region, kind: s.kind, start, count };
+    start += count;
+    return scope;
+  });
+}

@@ -1,0 +1,56 @@
+import type { AwsExpectedResource, EmulatedResource } from "./model.ts";
+
+/**
+ * What a correct adapter reports for one emulated resource. Written separately from the
+ * adapter's normalizer on purpose: the two tables check each other.
+ */
+const statusByKind: Record<string, Record<string, string>> = {
+  ec2_instance: {
+    pending: "provisioning",
+    running: "running",
+    stopping: "stopping",
+    stopped: "stopped",
+    "shutting-down": "stopping",
+    terminated: "terminated",
+  },
+  ebs_volume: {
+    creating: "provisioning",
+    available: "stopped",
+    "in-use": "running",
+    deleting: "stopping",
+    deleted: "terminated",
+    error: "error",
+  },
+  vpc: { pending: "provisioning", available: "running" },
+  subnet: { pending: "provisioning", available: "running" },
+  elb_load_balancer: { active: "running", provisioning: "provisioning", active_impaired: "error", failed: "error" },
+  rds_instance: {
+    available: "running",
+    stopped: "stopped",
+    creating: "provisioning",
+    "backing-up": "running",
+    modifying: "running",
+    starting: "starting",
+    stopping: "stopping",
+    deleting: "stopping",
+    failed: "error",
+    "storage-full": "error",
+    "incompatible-parameters": "error",
+  },
+  s3_bucket: { exists: "running" },
+};
+
+export function expectedOf(item: EmulatedResource): AwsExpectedResource {
+  return {
+    account: item.account,
+    scopeRegion: item.scopeRegion,
+    scopeKind: item.kind,
+    region: item.region,
+    kind: item.kind === "rds_instance" ? `rds_${(item.extra.engine ?? "").replace(/-(ee|se2?|ex|web)$/, "").replace(/-/g, "_")}` : item.kind,
+    resourceId: item.id,
+    name: item.tags.Name ?? item.naturalName ?? item.id,
+    rawState: item.state,
+    status: statusByKind[item.kind]?.[item.state] ?? "unknown",
+    tags: { ...item.tags },
+  };
+}

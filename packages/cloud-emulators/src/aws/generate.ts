@@ -1,0 +1,260 @@
+import { createRng, type Rng } from "../rng.ts";
+import type { AwsEmulatorKind, EmulatedResource } from "./model.ts";
+
+/**
+ * Turns (seed, index) into one resource, so an estate of any size is computed on demand and
+ * never held in memory. Ids embed the index, which lets the server find an item from its id.
+ */
+
+export interface GenerateContext {
+  seedHash: number;
+  account: string;
+  scopeRegion: string;
+  kind: AwsEmulatorKind;
+  /** Regions an S3 bucket may live in. */
+  regions: readonly string[];
+  /** A VPC id of the same account and region, if the estate has one, for subnets and instances. */
+  vpcIdNear(rng: Rng): string | undefined;
+}
+
+/** 16 hex digits: 7 from the seed, 9 from the index (room for 68 billion resources). */
+export function idCode(seedHash: number, index: number): string {
+  return (seedHash & 0xfffffff).toString(16).padStart(7, "0") + index.toString(16).padStart(9, "0");
+}
+
+/** The index hidden in an id made by `idCode`, or undefined when the id is not ours. */
+export function indexFromId(seedHash: number, id: string): number | undefined {
+  const match = /([0-9a-f]{7})([0-9a-f]{9})$/.exec(id);
+  if (!match || match[1] !== (seedHash & 0xfffffff).toString(16).padStart(7, "0")) return undefined;
+  return Number.parseInt(match[2] as string, 16);
+}
+
+/** A weighted choice, with its running totals computed once rather than per item. */
+interface Weighted<T> {
+  values: readonly T[];
+  cumulative: readonly number[];
+  total: number;
+}
+
+function weighted<T>(table: readonly (readonly [T, number])[]): Weighted<T> {
+  let total = 0;
+  const cumulative = table.map(([, w]) => (total += w));
+  return { values: table.map(([v]) => v), cumulative, total };
+}
+
+function pickWeighted<T>(rng: Rng, table: Weighted<T>): T {
+  const roll = rng.next() * table.total;
+  const i = table.cumulative.findIndex((c) => roll < c);
+  return table.values[i < 0 ? table.values.length - 1 : i] as T;
+}
+
+const apps = ["checkout", "orders", "search", "billing", "auth", "media", "reports", "gateway", "etl", "ml"];
+const envs = weighted<string>([
+  ["prod", 5],
+  ["staging", 2],
+  ["dev", 2],
+  ["qa", 1],
+]);
+const teams = ["payments", "platform", "data", "web", "mobile", "ml"];
+
+const instanceTypes = weighted<string>([
+  ["t3.nano", 3],
+  ["t3.micro", 8],
+  ["t4g.micro", 3],
+  ["t3.small", 8],
+  ["t3.medium", 10],
+  ["m5.large", 12],
+  ["c6i.large", 6],
+  ["m5.xlarge", 8],
+  ["r6g.2xlarge", 5],
+  ["c5.4xlarge", 3],
+  ["m7i.48xlarge", 1],
+  ["mac1.metal", 1],
+  ["u-6tb1.112xlarge", 1],
+]);
+const instanceStates = weighted<string>([
+  ["running", 70],
+  ["stopped", 14],
+  ["pending", 3],
+  ["stopping", 3],
+  ["shutting-down", 2],
+  ["terminated", 8],
+]);
+const volumeStates = weighted<string>([
+  ["in-use", 70],
+  ["available", 20],
+  ["creating", 4],
+  ["deleting", 3],
+  ["error", 3],
+]);
+const volumeTypes = ["gp3", "gp3", "gp2", "io2", "st1", "sc1"];
+const volumeSizes = [8, 8, 20, 30, 50, 100, 200, 500, 1000, 4096, 16384];
+const lbTypes = weighted<string>([
+  ["application", 70],
+  ["network", 25],
+  ["gateway", 5],
+]);
+const lbStates = weighted<string>([
+  ["active", 85],
+  ["provisioning", 7],
+  ["active_impaired", 5],
+  ["failed", 3],
+]);
+const dbEngines = weighted<string>([
+  ["postgres", 35],
+  ["mysql", 25],
+  ["aurora-postgresql", 15],
+  ["aurora-mysql", 10],
+  ["mariadb", 7],
+  ["sqlserver-se", 5],
+  ["oracle-ee", 3],
+]);
+const dbClasses = weighted<string>([
+  ["db.t3.micro", 10],
+  ["db.t4g.small", 10],
+  ["db.t3.medium", 10],
+  ["db.m5.large", 20],
+  ["db.r6g.xlarge", 15],
+  ["db.r5.4xlarge", 5],
+  ["db.serverless", 3],
+]);
+const dbStates = weighted<string>([
+  ["available", 78],
+  ["stopped", 6],
+  ["creating", 3],
+  ["backing-up", 3],
+  ["modifying", 2],
+  ["starting", 2],
+  ["stopping", 2],
+  ["deleting", 1],
+  ["failed", 1],
+  ["storage-full", 1],
+  ["incompatible-parameters", 1],
+]);
+
+const startOf2019 = Date.UTC(2019, 0, 1);
+const sixYearsMs = 6 * 365 * 24 * 3600 * 1000;
+
+function tagsFor(rng: Rng, name: string | undefined, env: string, app: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  // About one in twelve resources has no Name tag, so names fall back to ids.
+  if (name !== undefined && rng.next() > 0.08) tags.Name = name;
+  const roll = rng.next();
+  if (roll < 0.05) return tags; // barely tagged
+  tags.env = env;
+  tags.app = app;
+  tags.team = rng.pick(teams);
+  if (rng.next() < 0.6) tags["cost-center"] = `cc-${rng.int(1000, 1100)}`;
+  // Odd but valid tags AWS allows: reserved prefixes, XML-special characters, unicode, empty values.
+  if (roll > 0.97) tags["aws:cloudformation:stack-name"] = `${app}-${env}-stack`;
+  if (roll > 0.95 && roll <= 0.97) tags.owner = "R&D <core> \"ops\" 'team'";
+  if (roll > 0.93 && roll <= 0.95) tags.description = "café ☕ — ünïcödé";
+  if (roll > 0.9 && roll <= 0.93) tags.scratch = "";
+  return tags;
+}
+
+export function generateResource(ctx: GenerateContext, index: number): EmulatedResource {
+  const rng = createRng(ctx.seedHash ^ Math.imul(index + 1, 0x9e3779b1));
+  const code = idCode(ctx.seedHash, index);
+  const app = rng.pick(apps);
+  const env = pickWeighted(rng, envs);
+  const createdAt = new Date(startOf2019 + Math.floor(rng.next() * sixYearsMs)).toISOString().replace(/\.\d{3}Z$/, ".000Z");
+  const region = ctx.kind === "s3_bucket" ? rng.pick(ctx.regions) : ctx.scopeRegion;
+  const zone = `${region}${rng.pick(["a", "b", "c"])}`;
+  const base = { index, account: ctx.account, scopeRegion: ctx.scopeRegion, region, kind: ctx.kind, createdAt, zone };
+  const short = index.toString(36);
+
+  switch (ctx.kind) {
+    case "ec2_instance": {
+      const name = `${app}-${env}-${short}`;
+      return {
+        ...base,
+        id: `i-0${code}`,
+        state: pickWeighted(rng, instanceStates),
+        tags: tagsFor(rng, name, env, app),
+        size: pickWeighted(rng, instanceTypes),
+        extra: { vpcId: ctx.vpcIdNear(rng) ?? "", imageId: `ami-0${code.slice(3)}`, privateIp: privateIp(rng) },
+      };
+    }
+    case "ebs_volume": {
+      const state = pickWeighted(rng, volumeStates);
+      return {
+        ...base,
+        id: `vol-0${code}`,
+        state,
+        tags: tagsFor(rng, `${app}-${env}-data-${short}`, env, app),
+        size: String(rng.pick(volumeSizes)),
+        extra: {
+          volumeType: rng.pick(volumeTypes),
+          attachedTo: state === "in-use" ? `i-0${idCode(ctx.seedHash, rng.int(0, index + 1))}` : "",
+        },
+      };
+    }
+    case "vpc":
+      return {
+        ...base,
+        id: `vpc-0${code}`,
+        state: rng.next() < 0.96 ? "available" : "pending",
+        tags: tagsFor(rng, `${env}-vpc-${short}`, env, app),
+        size: "",
+        extra: { cidr: `10.${rng.int(0, 256)}.0.0/16`, isDefault: rng.next() < 0.15 ? "true" : "false" },
+      };
+    case "subnet": {
+      const vpcId = ctx.vpcIdNear(rng) ?? `vpc-0${idCode(ctx.seedHash, 0)}`;
+      return {
+        ...base,
+        id: `subnet-0${code}`,
+        state: rng.next() < 0.97 ? "available" : "pending",
+        tags: tagsFor(rng, `${env}-${rng.pick(["private", "public", "db"])}-${zone}-${short}`, env, app),
+        size: "",
+        extra: { vpcId, cidr: `10.${rng.int(0, 256)}.${rng.int(0, 256)}.0/24`, freeIps: String(rng.int(0, 251)) },
+      };
+    }
+    case "elb_load_balancer": {
+      const type = pickWeighted(rng, lbTypes);
+      const name = `${app}-${env}-${short}`.slice(0, 32);
+      const path = type === "application" ? "app" : type === "network" ? "net" : "gwy";
+      return {
+        ...base,
+        id: `arn:aws:elasticloadbalancing:${region}:${ctx.account}:loadbalancer/${path}/${name}/${code}`,
+        naturalName: name,
+        state: pickWeighted(rng, lbStates),
+        tags: tagsFor(rng, rng.next() < 0.5 ? name : undefined, env, app),
+        size: "",
+        extra: { type, scheme: rng.next() < 0.6 ? "internet-facing" : "internal", vpcId: ctx.vpcIdNear(rng) ?? "" },
+      };
+    }
+    case "rds_instance": {
+      const engine = pickWeighted(rng, dbEngines);
+      const identifier = `${app}-${env}-db-${code}`;
+      const dbClass = pickWeighted(rng, dbClasses);
+      return {
+        ...base,
+        id: `arn:aws:rds:${region}:${ctx.account}:db:${identifier}`,
+        naturalName: identifier,
+        state: pickWeighted(rng, dbStates),
+        tags: tagsFor(rng, rng.next() < 0.5 ? `${app}-${env}-db` : undefined, env, app),
+        size: dbClass,
+        extra: { engine, identifier, storageGb: String(rng.pick([20, 100, 500, 2000])) },
+      };
+    }
+    case "s3_bucket": {
+      const bucket = `${app}-${env}-${rng.pick(["logs", "assets", "backups", "exports", "media"])}-${code}`;
+      return {
+        ...base,
+        zone: "",
+        id: bucket,
+        naturalName: bucket,
+        state: "exists",
+        // Bucket tags live behind GetBucketTagging, which the adapter does not call.
+        tags: {},
+        size: "",
+        extra: {},
+      };
+    }
+  }
+}
+
+function privateIp(rng: Rng): string {
+  return `10.${rng.int(0, 256)}.${rng.int(0, 256)}.${rng.int(1, 255)}`;
+}

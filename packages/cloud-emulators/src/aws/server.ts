@@ -1,0 +1,388 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createFaultState, type FaultState } from "../faults.ts";
+import {
+  accountOfTemporaryKey,
+  guessService,
+  issueTemporaryKey,
+  parseAuthorization,
+  parseRoleArn,
+  type SigV4Scope,
+} from "./auth.ts";
+import { type AwsErrorReply, type AwsService, errorReply } from "./errors.ts";
+import { type AwsAddResourceInput, createAwsEstate } from "./estate.ts";
+import { expectedOf } from "./expected.ts";
+import type { AwsEmulatorKind, AwsExpectedResource, EmulatedResource } from "./model.ts";
+import { decodeToken, encodeToken, pageSizeParam } from "./paging.ts";
+import { ec2Response, renderRegion, renderReservation, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
+import { queryResponse, renderAssumeRole, renderDbInstance, renderLoadBalancer, renderTagDescription } from "./render-query.ts";
+import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
+import { wrap } from "./xml.ts";
+
+export interface AwsEmulatorAccount {
+  accountId: string;
+  /** When set, AssumeRole into this account must present this ExternalId. */
+  externalId?: string;
+}
+
+export interface AwsEmulatorOptions {
+  /** Same seed and size, same estate, on every machine. Default 1. */
+  seed?: number | string;
+  /** Resources across all accounts, regions and kinds. Default 200. */
+  size?: number;
+  /** Default: three accounts; the first is the one the base key belongs to. */
+  accounts?: readonly AwsEmulatorAccount[];
+  /** Enabled regions reported by DescribeRegions and holding resources. Default: four. */
+  regions?: readonly string[];
+  /** The long-lived key that maps to the first account. */
+  baseCredentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Lifetime of AssumeRole credentials. Default 3600. */
+  sessionDurationSeconds?: number;
+  /**
+   * Answer ListBuckets without BucketRegion, as S3 did before 2024 (and still does for a call
+   * without parameters), so clients must ask GetBucketLocation per bucket. Default false.
+   */
+  s3LegacyListBuckets?: boolean;
+  /** Default 0: a free port. */
+  port?: number;
+}
+
+export interface AwsEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:53211`: pass it as the adapter's `endpoint`. */
+  readonly url: string;
+  readonly endpoint: string;
+  readonly port: number;
+  readonly accounts: readonly AwsEmulatorAccount[];
+  readonly regions: readonly string[];
+  readonly baseCredentials: { accessKeyId: string; secretAccessKey: string };
+  readonly faults: FaultState;
+  /** Requests served, by `service:Action` (faulted ones included). */
+  readonly requests: Map<string, number>;
+  /** The identities a correct adapter reports, computed lazily (safe for large estates). */
+  expected(): Iterable<AwsExpectedResource>;
+  readonly mutate: {
+    add(input: AwsAddResourceInput): AwsExpectedResource;
+    remove(id: string): boolean;
+    retag(id: string, tags: Record<string, string>): boolean;
+  };
+  close(): Promise<void>;
+}
+
+const defaultAccounts: AwsEmulatorAccount[] = [
+  { accountId: "111111111111" },
+  { accountId: "222222222222" },
+  { accountId: "333333333333", externalId: "cloudsync-ext-333" },
+];
+const defaultRegions = ["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2"];
+
+interface Reply {
+  status: number;
+  body: string;
+  contentType?: string;
+}
+
+interface Call {
+  service: AwsService;
+  action: string;
+  account: string;
+  region: string;
+  form: URLSearchParams;
+  url: URL;
+  requestId: string;
+}
+
+export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promise<AwsEmulator> {
+  const accounts = options.accounts ?? defaultAccounts;
+  const regions = options.regions ?? defaultRegions;
+  const firstAccount = accounts[0];
+  if (!firstAccount) throw new RangeError("the AWS emulator needs at least one account");
+  const baseCredentials = options.baseCredentials ?? {
+    accessKeyId: "AKIAEMULATORBASE0001",
+    secretAccessKey: "emulator/base/secret/key/do-not-use-anywhere",
+  };
+  const sessionSeconds = options.sessionDurationSeconds ?? 3600;
+  const estate = createAwsEstate({
+    seed: options.seed ?? 1,
+    size: options.size ?? 200,
+    accounts: accounts.map((a) => a.accountId),
+    regions,
+  });
+  const faults = createFaultState();
+  const requests = new Map<string, number>();
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "text/plain" });
+        res.end(`emulator bug: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    });
+  });
+  // The adapter keeps sockets alive between pages; do not let idle ones hold close() up.
+  server.keepAliveTimeout = 5_000;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? "/", "http://emulator");
+    const raw = await readBody(req);
+    const isForm = (req.headers["content-type"] ?? "").includes("x-www-form-urlencoded");
+    const form = new URLSearchParams(isForm ? raw : "");
+    const sig = parseAuthorization(req.headers.authorization);
+    const service = (sig?.service ?? guessService(form)) as AwsService;
+    const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
+
+    if (!sig) return send(errorReply(service, "missing_auth", requestId));
+    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts"].includes(sig.service)) {
+      return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
+    }
+    const caller = callerAccount(sig, req.headers["x-amz-security-token"]);
+    const action = service === "s3" ? s3Action(req.method ?? "GET", url) : (form.get("Action") ?? "");
+    const target = action === "AssumeRole" ? (parseRoleArn(form.get("RoleArn"))?.account ?? "unknown") : (caller ?? "unknown");
+    requests.set(`${service}:${action}`, (requests.get(`${service}:${action}`) ?? 0) + 1);
+
+    const decision = faults.decide(`${service}:${action} ${target}/${sig.region}`);
+    if (decision.delayMs > 0) await sleep(decision.delayMs);
+    if (res.destroyed) return;
+    if (decision.kind === "reject_credentials" || caller === undefined) {
+      return send(errorReply(service, "bad_credentials", requestId));
+    }
+    if (decision.kind === "throttle") return send(errorReply(service, "throttle", requestId));
+    if (decision.kind === "server_error") return send(errorReply(service, "server_error", requestId));
+
+    const call: Call = { service, action, account: caller, region: sig.region, form, url, requestId };
+    return send(dispatch(call));
+  }
+
+  function callerAccount(sig: SigV4Scope, sessionToken: string | string[] | undefined): string | undefined {
+    if (sig.accessKeyId === baseCredentials.accessKeyId) return firstAccount?.accountId;
+    const account = accountOfTemporaryKey(sig.accessKeyId);
+    // Temporary keys are useless without their session token, as on AWS.
+    if (!account || !sessionToken) return undefined;
+    return accounts.some((a) => a.accountId === account) ? account : undefined;
+  }
+
+  function dispatch(call: Call): Reply | AwsErrorReply {
+    switch (`${call.service}:${call.action}`) {
+      case "ec2:DescribeRegions":
+        return xml(ec2Response("DescribeRegions", call.requestId, wrap("regionInfo", regions.map(renderRegion).join(""))));
+      case "ec2:DescribeInstances":
+        return ec2List(call, "ec2_instance", "reservationSet", renderReservation, 5, 1000);
+      case "ec2:DescribeVolumes":
+        return ec2List(call, "ebs_volume", "volumeSet", renderVolume, 5, 500);
+      case "ec2:DescribeVpcs":
+        return ec2List(call, "vpc", "vpcSet", renderVpc, 5, 1000);
+      case "ec2:DescribeSubnets":
+        return ec2List(call, "subnet", "subnetSet", renderSubnet, 5, 1000);
+      case "elasticloadbalancing:DescribeLoadBalancers":
+        return describeLoadBalancers(call);
+      case "elasticloadbalancing:DescribeTags":
+        return describeTags(call);
+      case "rds:DescribeDBInstances":
+        return describeDbInstances(call);
+      case "sts:AssumeRole":
+        return assumeRole(call);
+      case "sts:GetCallerIdentity":
+        return xml(
+          queryResponse("sts", "GetCallerIdentity", call.requestId, `<UserId>AIDAEMULATOR</UserId><Account>${call.account}</Account><Arn>arn:aws:iam::${call.account}:user/emulator</Arn>`),
+        );
+      case "s3:ListBuckets":
+        return listBuckets(call);
+      case "s3:GetBucketLocation":
+        return getBucketLocation(call);
+      default:
+        return errorReply(call.service, "unknown_action", call.requestId, `${call.action || "(no action)"} is not served by this emulator`);
+    }
+  }
+
+  function malformedIds(): ReadonlySet<string> {
+    return new Set(faults.plan.malformedItemIds ?? []);
+  }
+
+  /** One page of a scope, or the API's validation error for a bad size or token. */
+  function pageOf(
+    call: Call,
+    scopeRegion: string,
+    kind: AwsEmulatorKind,
+    size: number | undefined,
+    token: string | null,
+  ): { items: EmulatedResource[]; nextToken?: string } | AwsErrorReply {
+    if (size === undefined) return errorReply(call.service, "invalid_parameter", call.requestId, "page size is out of range");
+    const position = decodeToken(token);
+    if (position === undefined) return errorReply(call.service, "invalid_parameter", call.requestId, "Invalid pagination token");
+    const scope = estate.scope(call.account, scopeRegion, kind);
+    if (!scope) return { items: [] };
+    const page = estate.page(scope, position, size);
+    return page.next === undefined ? { items: page.items } : { items: page.items, nextToken: encodeToken(page.next) };
+  }
+
+  function ec2List(
+    call: Call,
+    kind: AwsEmulatorKind,
+    setName: string,
+    render: (item: EmulatedResource, malformed: boolean) => string,
+    min: number,
+    max: number,
+  ): Reply | AwsErrorReply {
+    const size = pageSizeParam(call.form.get("MaxResults"), min, max, max);
+    const page = pageOf(call, call.region, kind, size, call.form.get("NextToken"));
+    if ("status" in page) return page;
+    const bad = malformedIds();
+    const body = wrap(setName, page.items.map((i) => render(i, bad.has(i.id))).join("")) + (page.nextToken ? `<nextToken>${page.nextToken}</nextToken>` : "");
+    return xml(ec2Response(call.action, call.requestId, body));
+  }
+
+  function describeLoadBalancers(call: Call): Reply | AwsErrorReply {
+    const size = pageSizeParam(call.form.get("PageSize"), 1, 400, 400);
+    const page = pageOf(call, call.region, "elb_load_balancer", size, call.form.get("Marker"));
+    if ("status" in page) return page;
+    const bad = malformedIds();
+    const result =
+      wrap("LoadBalancers", page.items.map((i) => renderLoadBalancer(i, bad.has(i.id))).join("")) +
+      (page.nextToken ? `<NextMarker>${page.nextToken}</NextMarker>` : "");
+    return xml(queryResponse("elasticloadbalancing", "DescribeLoadBalancers", call.requestId, result));
+  }
+
+  function describeTags(call: Call): Reply | AwsErrorReply {
+    const arns: string[] = [];
+    for (let n = 1; call.form.has(`ResourceArns.member.${n}`); n++) arns.push(call.form.get(`ResourceArns.member.${n}`) as string);
+    if (arns.length === 0 || arns.length > 20) {
+      return errorReply(call.service, "invalid_parameter", call.requestId, "ResourceArns must name 1 to 20 resources");
+    }
+    const descriptions: string[] = [];
+    for (const arn of arns) {
+      const item = estate.find(arn);
+      if (!item || item.account !== call.account || item.region !== call.region) {
+        return errorReply(call.service, "lb_not_found", call.requestId, `Load balancers '[${arn}]' not found`);
+      }
+      descriptions.push(renderTagDescription(arn, item.tags));
+    }
+    return xml(queryResponse("elasticloadbalancing", "DescribeTags", call.requestId, wrap("TagDescriptions", descriptions.join(""))));
+  }
+
+  function describeDbInstances(call: Call): Reply | AwsErrorReply {
+    const size = pageSizeParam(call.form.get("MaxRecords"), 20, 100, 100);
+    const page = pageOf(call, call.region, "rds_instance", size, call.form.get("Marker"));
+    if ("status" in page) return page;
+    const bad = malformedIds();
+    const result =
+      wrap("DBInstances", page.items.map((i) => renderDbInstance(i, bad.has(i.id))).join("")) +
+      (page.nextToken ? `<Marker>${page.nextToken}</Marker>` : "");
+    return xml(queryResponse("rds", "DescribeDBInstances", call.requestId, result));
+  }
+
+  function assumeRole(call: Call): Reply | AwsErrorReply {
+    const roleArn = call.form.get("RoleArn");
+    const role = parseRoleArn(roleArn);
+    const account = role && accounts.find((a) => a.accountId === role.account);
+    const denied = (why: string) =>
+      errorReply(
+        "sts",
+        "access_denied",
+        call.requestId,
+        `User: arn:aws:iam::${call.account}:user/cloudsync is not authorized to perform: sts:AssumeRole on resource: ${roleArn ?? "(none)"}${why}`,
+      );
+    if (!role || !account) return denied("");
+    if (account.externalId !== undefined && call.form.get("ExternalId") !== account.externalId) return denied(" (external id mismatch)");
+    const duration = Number(call.form.get("DurationSeconds") ?? sessionSeconds);
+    const expiration = new Date(Date.now() + Math.min(duration, sessionSeconds) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const keys = issueTemporaryKey(account.accountId);
+    const sessionName = call.form.get("RoleSessionName") ?? "session";
+    return xml(
+      queryResponse("sts", "AssumeRole", call.requestId, renderAssumeRole({ account: account.accountId, roleName: role.roleName, sessionName, expiration, ...keys })),
+    );
+  }
+
+  function listBuckets(call: Call): Reply | AwsErrorReply {
+    const size = pageSizeParam(call.url.searchParams.get("max-buckets"), 1, 10_000, 10_000);
+    const page = pageOf(call, "global", "s3_bucket", size, call.url.searchParams.get("continuation-token"));
+    if ("status" in page) return page;
+    // S3 includes BucketRegion only when the request carries at least one parameter.
+    const q = call.url.searchParams;
+    const anyParameter = ["max-buckets", "continuation-token", "prefix", "bucket-region"].some((p) => q.has(p));
+    const withRegion = anyParameter && !options.s3LegacyListBuckets;
+    return {
+      status: 200,
+      body: renderListBuckets(call.account, page.items, malformedIds(), page.nextToken, withRegion),
+      contentType: "application/xml",
+    };
+  }
+
+  function getBucketLocation(call: Call): Reply | AwsErrorReply {
+    const bucket = decodeURIComponent(call.url.pathname.slice(1).split("/")[0] ?? "");
+    const item = estate.find(bucket);
+    if (item?.kind !== "s3_bucket") return errorReply("s3", "not_found", call.requestId);
+    if (item.account !== call.account) return errorReply("s3", "access_denied", call.requestId);
+    return { status: 200, body: renderBucketLocation(item.region), contentType: "application/xml" };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    endpoint: url,
+    port,
+    accounts,
+    regions,
+    baseCredentials,
+    faults,
+    requests,
+    expected: () => mapIterable(estate.all(), expectedOf),
+    mutate: {
+      add: (input) => expectedOf(estate.add(input)),
+      remove: (id) => estate.remove(id),
+      retag: (id, tags) => estate.retag(id, tags),
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function xml(body: string): Reply {
+  return { status: 200, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`, contentType: "text/xml;charset=UTF-8" };
+}
+
+function respond(res: ServerResponse, reply: Reply | AwsErrorReply, requestId: string, service: AwsService): void {
+  if (res.destroyed) return;
+  const contentType = "contentType" in reply && reply.contentType ? reply.contentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
+  res.writeHead(reply.status, {
+    "content-type": contentType,
+    "content-length": Buffer.byteLength(reply.body),
+    "x-amzn-requestid": requestId,
+    "x-amz-request-id": requestId,
+  });
+  res.end(reply.body);
+}
+
+function s3Action(method: string, url: URL): string {
+  if (method !== "GET") return `${method} ${url.pathname}`;
+  if (url.pathname === "/" || url.pathname === "") return "ListBuckets";
+  if (url.searchParams.has("location")) return "GetBucketLocation";
+  return `GET ${url.pathname}`;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, fn: (item: T) => U): Iterable<U> {
+  for (const item of items) yield fn(item);
+}
+

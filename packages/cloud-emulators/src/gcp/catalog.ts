@@ -1,0 +1,78 @@
+/**
+ * The emulator's own picture of GCP: regions with their real zone letters, machine and disk
+ * types, and the state tables with the seed status each state should become. It deliberately
+ * does not import the adapter's catalog, so a test compares two independent sources.
+ */
+
+export interface EmulatorRegion {
+  code: string;
+  description: string;
+  zones: readonly string[];
+  /** Relative share of the estate placed here. */
+  weight: number;
+}
+
+// europe-west12 is real but absent from the adapter's catalog: it exercises "unknown region".
+export const emulatorRegions: readonly EmulatorRegion[] = [
+  { code: "us-central1", description: "us-central1", zones: ["a", "b", "c", "f"], weight: 30 },
+  { code: "us-east1", description: "us-east1", zones: ["b", "c", "d"], weight: 14 },
+  { code: "us-east4", description: "us-east4", zones: ["a", "b", "c"], weight: 8 },
+  { code: "us-west1", description: "us-west1", zones: ["a", "b", "c"], weight: 8 },
+  { code: "europe-west1", description: "europe-west1", zones: ["b", "c", "d"], weight: 10 },
+  { code: "europe-west3", description: "europe-west3", zones: ["a", "b", "c"], weight: 6 },
+  { code: "europe-west4", description: "europe-west4", zones: ["a", "b", "c"], weight: 6 },
+  { code: "asia-northeast1", description: "asia-northeast1", zones: ["a", "b", "c"], weight: 5 },
+  { code: "asia-southeast1", description: "asia-southeast1", zones: ["a", "b", "c"], weight: 5 },
+  { code: "australia-southeast1", description: "australia-southeast1", zones: ["a", "b", "c"], weight: 3 },
+  { code: "southamerica-east1", description: "southamerica-east1", zones: ["a", "b", "c"], weight: 3 },
+  { code: "europe-west12", description: "europe-west12", zones: ["a", "b", "c"], weight: 2 },
+];
+
+export const emulatorZones: readonly string[] = emulatorRegions.flatMap((r) => r.zones.map((z) => `${r.code}-${z}`));
+
+/** [provider state, seed status, weight] */
+export type StateRow = readonly [string, string, number];
+
+export const instanceStates: readonly StateRow[] = [
+  ["RUNNING", "running", 70],
+  ["TERMINATED", "stopped", 12],
+  ["STOPPING", "stopping", 3],
+  ["PROVISIONING", "provisioning", 3],
+  ["STAGING", "provisioning", 3],
+  ["SUSPENDED", "stopped", 3],
+  ["SUSPENDING", "stopping", 3],
+  ["REPAIRING", "error", 3],
+];
+
+export const diskStates: readonly StateRow[] = [
+  ["READY", "running", 85],
+  ["CREATING", "provisioning", 5],
+  ["RESTORING", "provisioning", 2],
+  ["FAILED", "error", 3],
+  ["DELETING", "stopping", 5],
+];
+
+export const machineTypes: readonly string[] = [
+  "e2-micro",
+  "e2-small",
+  "e2-medium",
+  "e2-medium",
+  "e2-standard-2",
+  "e2-standard-4",
+  "n2-standard-2",
+  "n2-standard-4",
+  "n2-standard-8",
+  "n2-highmem-16",
+  "c2-standard-30",
+  "n1-standard-1",
+  "f1-micro",
+  "g1-small",
+  "t2d-standard-1",
+  "custom-6-23040",
+];
+
+export const diskTypes: readonly string[] = ["pd-balanced", "pd-balanced", "pd-ssd", "pd-standard", "hyperdisk-balanced"];
+
+export const roles: readonly string[] = ["web", "api", "worker", "db", "cache", "batch", "etl", "ml", "gateway", "bastion"];
+export const environments: readonly string[] = ["prod", "prod", "staging", "dev"];
+export const teams: readonly string[] = ["platform", "data", "web", "payments", "ml", "sre"];

@@ -1,0 +1,4 @@
+export { startGcpEmulator, type GcpEmulator, type GcpEmulatorOptions } from "./server.ts";
+export type { GcpExpectedResource, GcpAddInput } from "./estate.ts";
+export type { GcpServiceAccountKey } from "./token.ts";
+export { emulatorKinds as gcpEmulatorKinds, type EmulatorKind as GcpEmulatorKind } from "./items.ts";

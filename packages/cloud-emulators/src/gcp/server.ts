@@ -1,0 +1,259 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createFaultState, type FaultState } from "../faults.ts";
+import { emulatorRegions, emulatorZones } from "./catalog.ts";
+import { defaultProjects, type GcpAddInput, GcpEstate, type GcpExpectedResource } from "./estate.ts";
+import { API_BASE, type EmulatorKind, emulatorKinds, type GeneratedItem, kindInfo, type RawItem } from "./items.ts";
+import { type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
+import { decodePageToken, encodePageToken, errors } from "./wire.ts";
+
+export interface GcpEmulatorOptions {
+  /** Same seed, same estate (default 1). */
+  seed?: number | string;
+  /** Number of resources over every project and kind (default 200). */
+  size?: number;
+  /** Project ids (default: three derived from the seed). */
+  projects?: readonly string[];
+}
+
+export interface GcpEmulator {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly endpoint: string;
+  readonly port: number;
+  /** Where the service account exchanges its JWT for an access token. */
+  readonly tokenUri: string;
+  /** A key file for the emulator's service account (its private key was made for this run). */
+  readonly serviceAccountKey: GcpServiceAccountKey;
+  readonly projects: readonly string[];
+  readonly faults: FaultState;
+  /** Lazily generated expected identities; `Array.from` it for small estates. */
+  expected(): Iterable<GcpExpectedResource>;
+  readonly mutate: {
+    add(input: GcpAddInput): GcpExpectedResource;
+    remove(id: string): boolean;
+    retag(id: string, labels: Record<string, string>): boolean;
+  };
+  /** Zones (`us-east1-b`) or regions whose scoped lists answer UNREACHABLE, their items missing. */
+  setUnreachable(locations: readonly string[]): void;
+  /** Requests seen, by operation (`<project>/aggregated/instances`, `token`, …), or in total. */
+  requestCount(operationContains?: string): number;
+  close(): Promise<void>;
+}
+
+const MAX_RESULTS = 500;
+
+export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promise<GcpEmulator> {
+  const seed = String(options.seed ?? 1);
+  const projects = options.projects ?? defaultProjects(seed);
+  if (projects.length === 0) throw new Error("the GCP emulator needs at least one project");
+  const estate = new GcpEstate(seed, options.size ?? 200, projects);
+  const faults = createFaultState();
+  const timers = new Set<NodeJS.Timeout>();
+  let authority: TokenAuthority | undefined;
+  let unreachable = new Set<string>();
+
+  const server: Server = createServer((req, res) => {
+    collectBody(req)
+      .then((body) => route(req, res, body))
+      .catch((err: unknown) => {
+        if (!res.headersSent) send(res, 500, { error: { code: 500, message: String(err), status: "INTERNAL" } });
+      });
+  });
+
+  function route(req: IncomingMessage, res: ServerResponse, body: string) {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (req.method === "POST" && url.pathname === "/token") return handleToken(res, body);
+    const match = /^\/compute\/v1\/projects\/([^/]+)\/(.+)$/.exec(url.pathname);
+    if (!match || req.method !== "GET") return send(res, 404, errors.notFound(url.pathname));
+    const project = decodeURIComponent(match[1] as string);
+    const rest = match[2] as string;
+    const decision = faults.decide(`${project}/${rest}`);
+    const answer = () => {
+      if (decision.kind === "reject_credentials" || !authority?.accepts(req.headers.authorization)) {
+        return send(res, 401, errors.unauthenticated(), { "www-authenticate": 'Bearer realm="https://accounts.google.com/"' });
+      }
+      if (decision.kind === "throttle") return send(res, 429, errors.throttled(project));
+      if (decision.kind === "server_error") return send(res, 503, errors.unavailable());
+      if (!estate.hasProject(project)) return send(res, 404, errors.projectNotFound(project));
+      if (rest === "regions") return send(res, 200, regionList(project));
+      if (rest === "zones") return send(res, 200, zoneList(project));
+      const kind = emulatorKinds.find((k) => kindInfo[k].path === rest);
+      if (!kind) return send(res, 404, errors.notFound(`projects/${project}/${rest}`));
+      const token = url.searchParams.get("pageToken");
+      const start = token ? decodePageToken(token) : 0;
+      if (start === null) return send(res, 400, errors.badPageToken());
+      const requested = Number(url.searchParams.get("maxResults") ?? MAX_RESULTS);
+      const max = requested > 0 ? Math.min(requested, MAX_RESULTS) : MAX_RESULTS;
+      return send(res, 200, listPage(project, kind, start, max));
+    };
+    if (decision.delayMs > 0) {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        if (!res.destroyed) answer();
+      }, decision.delayMs);
+      timers.add(timer);
+    } else {
+      answer();
+    }
+  }
+
+  function handleToken(res: ServerResponse, body: string) {
+    faults.requests.set("token", (faults.requests.get("token") ?? 0) + 1);
+    const form = new URLSearchParams(body);
+    if (faults.plan.rejectCredentials) {
+      return send(res, 400, { error: "invalid_grant", error_description: "Invalid JWT Signature." });
+    }
+    const grant = authority?.grant(form.get("grant_type"), form.get("assertion"), Math.floor(Date.now() / 1000));
+    if (!grant?.ok) {
+      return send(res, 400, { error: "invalid_grant", error_description: grant?.description ?? "Invalid JWT Signature." });
+    }
+    send(res, 200, { access_token: grant.accessToken, expires_in: grant.expiresIn, token_type: "Bearer" });
+  }
+
+  function listPage(project: string, kind: EmulatorKind, start: number, max: number): Record<string, unknown> {
+    const info = kindInfo[kind];
+    const { items, next } = estate.page(project, kind, start, max);
+    const malformed = new Set(faults.plan.malformedItemIds ?? []);
+    const render = (item: GeneratedItem) => (malformed.has(item.raw.id as string) ? breakItem(item.raw) : item.raw);
+    const projectPath = `projects/${project}/${info.path}`;
+    const body: Record<string, unknown> = { kind: info.listKind, id: projectPath, selfLink: `${API_BASE}/${projectPath}` };
+    if (info.placement === "global") {
+      if (items.length > 0) body.items = items.map(render);
+    } else {
+      // Scoped lists in order of first appearance, then every other zone/region marked empty.
+      const scoped: Record<string, Record<string, unknown>> = {};
+      for (const key of unreachable) {
+        scoped[key] = {
+          warning: {
+            code: "UNREACHABLE",
+            message: `Scope '${key}' is unreachable; results for it are not included.`,
+            data: [{ key: "scope", value: key }],
+          },
+        };
+      }
+      for (const item of items) {
+        const key = item.scopeKey ?? "global";
+        if (unreachable.has(key)) continue;
+        const entry = scoped[key] ?? { [info.scopedField]: [] };
+        scoped[key] = entry;
+        (entry[info.scopedField] as RawItem[]).push(render(item));
+      }
+      const keys =
+        info.placement === "zone"
+          ? emulatorZones.map((z) => `zones/${z}`)
+          : emulatorRegions.map((r) => `regions/${r.code}`);
+      for (const key of keys) {
+        if (scoped[key]) continue;
+        scoped[key] = {
+          warning: {
+            code: "NO_RESULTS_ON_PAGE",
+            message: `There are no results for scope '${key}' on this page.`,
+            data: [{ key: "scope", value: key }],
+          },
+        };
+      }
+      body.items = scoped;
+    }
+    if (next !== null) body.nextPageToken = encodePageToken(next);
+    return body;
+  }
+
+  function regionList(project: string): Record<string, unknown> {
+    const items = emulatorRegions.map((region, i) => ({
+      kind: "compute#region",
+      id: String(1000 + i),
+      creationTimestamp: "1969-12-31T16:00:00.000-08:00",
+      name: region.code,
+      description: region.description,
+      status: "UP",
+      zones: region.zones.map((z) => `${API_BASE}/projects/${project}/zones/${region.code}-${z}`),
+      selfLink: `${API_BASE}/projects/${project}/regions/${region.code}`,
+      supportsPzs: false,
+    }));
+    return { kind: "compute#regionList", id: `projects/${project}/regions`, items, selfLink: `${API_BASE}/projects/${project}/regions` };
+  }
+
+  function zoneList(project: string): Record<string, unknown> {
+    const items = emulatorZones.map((zone, i) => ({
+      kind: "compute#zone",
+      id: String(2000 + i),
+      name: zone,
+      description: zone,
+      status: "UP",
+      region: `${API_BASE}/projects/${project}/regions/${zone.replace(/-[a-z]$/, "")}`,
+      selfLink: `${API_BASE}/projects/${project}/zones/${zone}`,
+    }));
+    return { kind: "compute#zoneList", id: `projects/${project}/zones`, items, selfLink: `${API_BASE}/projects/${project}/zones` };
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const tokenUri = `${url}/token`;
+  authority = new TokenAuthority(projects[0] as string, tokenUri);
+
+  return {
+    url,
+    endpoint: url,
+    port,
+    tokenUri,
+    serviceAccountKey: authority.key,
+    projects,
+    faults,
+    expected: () => estate.expected(),
+    mutate: {
+      add: (input) => estate.add(input),
+      remove: (id) => estate.remove(id),
+      retag: (id, labels) => estate.retag(id, labels),
+    },
+    setUnreachable(locations) {
+      unreachable = new Set(locations.map((l) => (/-[a-z]$/.test(l) ? `zones/${l}` : `regions/${l}`)));
+    },
+    requestCount(operationContains) {
+      let n = 0;
+      for (const [op, count] of faults.requests) if (!operationContains || op.includes(operationContains)) n += count;
+      return n;
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+/** A malformed item keeps its id (so it can be reported) but loses the fields every item has. */
+function breakItem(raw: RawItem): RawItem {
+  const { name: _name, status: _status, ...rest } = raw;
+  return rest;
+}
+
+function collectBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => {
+      body += chunk;
+    });
+    req.on("end", () => resolve(body));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.destroyed || res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=UTF-8",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}

@@ -1,0 +1,6 @@
+export { createRng, hashString, type Rng } from "./rng.ts";
+export { createFaultState, type FaultPlan, type FaultState, type FaultDecision } from "./faults.ts";
+export { createLoopbackTls, type TlsMaterial } from "./tls.ts";
+export * from "./aws/index.ts";
+export * from "./azure/index.ts";
+export * from "./gcp/index.ts";

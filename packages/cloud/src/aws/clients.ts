@@ -1,0 +1,142 @@
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { RDSClient } from "@aws-sdk/client-rds";
+import { S3Client } from "@aws-sdk/client-s3";
+import { STSClient } from "@aws-sdk/client-sts";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+import type { RateLimiter } from "../common/rate-limiter.ts";
+
+/** Credentials as the SDK's identity providers return them (kept local: no @smithy/types import). */
+export interface AwsCredentialIdentity {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+export type AwsCredentialProvider = () => Promise<AwsCredentialIdentity>;
+
+export type AwsServiceName = "ec2" | "elasticloadbalancing" | "rds" | "s3";
+
+/** The SDK clients one scope may use, all bound to one account and one signing region. */
+export interface AwsServiceClients {
+  ec2(): EC2Client;
+  elb(): ElasticLoadBalancingV2Client;
+  rds(): RDSClient;
+  s3(): S3Client;
+}
+
+export interface ClientSettings {
+  endpoint: string | undefined;
+  maxAttempts: number;
+  timeoutMs: number;
+  requestHandler: NodeHttpHandler;
+  limiter: RateLimiter | undefined;
+  signal: AbortSignal | undefined;
+}
+
+export function createRequestHandler(timeoutMs: number, keepAlive: boolean): NodeHttpHandler {
+  return new NodeHttpHandler({
+    connectionTimeout: Math.min(timeoutMs, 10_000),
+    requestTimeout: timeoutMs,
+    // Without this the SDK only logs a warning when requestTimeout passes.
+    throwOnRequestTimeout: true,
+    socketTimeout: timeoutMs,
+    httpAgent: new HttpAgent({ keepAlive, maxSockets: 64 }),
+    httpsAgent: new HttpsAgent({ keepAlive, maxSockets: 64 }),
+  });
+}
+
+/**
+ * Settings every client shares: the SDK's own standard retryer (exponential backoff with full
+ * jitter, throttles and 5xx retried, 401/403 not), one shared socket pool, and explicit
+ * endpoint settings so nothing is picked up from the environment by accident.
+ */
+function baseConfig(region: string, credentials: AwsCredentialProvider, settings: ClientSettings) {
+  return {
+    region,
+    credentials,
+    maxAttempts: settings.maxAttempts,
+    retryMode: "standard",
+    requestHandler: settings.requestHandler,
+    useFipsEndpoint: false,
+    useDualstackEndpoint: false,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+  } as const;
+}
+
+/** The part of a client's middleware stack used here; each client types it for its own I/O. */
+interface LooseStack {
+  add(middleware: unknown, options: Record<string, unknown>): void;
+  addRelativeTo(middleware: unknown, options: Record<string, unknown>): void;
+}
+
+/**
+ * Two middlewares on every client: a token from the per-scope rate limiter before each attempt
+ * (placed after the retryer, so retries are paced too), and the operation name attached to any
+ * error so a failed scope can say which call failed.
+ */
+function instrument<C extends { middlewareStack: object }>(client: C, limiterKey: string, settings: ClientSettings): C {
+  const { limiter, signal } = settings;
+  const stack = client.middlewareStack as unknown as LooseStack;
+  if (limiter) {
+    stack.addRelativeTo(
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        await limiter.acquire(limiterKey, signal);
+        return next(args);
+      },
+      { name: "cloudsyncRateLimit", relation: "after", toMiddleware: "retryMiddleware" },
+    );
+  }
+  stack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error && typeof error === "object" && !("cloudsyncOperation" in error)) {
+          Object.defineProperty(error, "cloudsyncOperation", { value: context.commandName, enumerable: false });
+        }
+        throw error;
+      }
+    },
+    { step: "initialize", name: "cloudsyncOperationName", priority: "high" },
+  );
+  return client;
+}
+
+/** Clients are made on first use and shared by every scope of the same account and region. */
+export function createServiceClients(
+  account: string,
+  region: string,
+  credentials: AwsCredentialProvider,
+  settings: ClientSettings,
+): AwsServiceClients {
+  let ec2: EC2Client | undefined;
+  let elb: ElasticLoadBalancingV2Client | undefined;
+  let rds: RDSClient | undefined;
+  let s3: S3Client | undefined;
+  const key = (service: AwsServiceName) => `${account}:${region}:${service}`;
+  return {
+    ec2: () => (ec2 ??= instrument(new EC2Client(baseConfig(region, credentials, settings)), key("ec2"), settings)),
+    elb: () =>
+      (elb ??= instrument(
+        new ElasticLoadBalancingV2Client(baseConfig(region, credentials, settings)),
+        key("elasticloadbalancing"),
+        settings,
+      )),
+    rds: () => (rds ??= instrument(new RDSClient(baseConfig(region, credentials, settings)), key("rds"), settings)),
+    s3: () =>
+      (s3 ??= instrument(
+        // Path-style keeps bucket names out of the host name, which emulators and private endpoints need.
+        new S3Client({ ...baseConfig(region, credentials, settings), forcePathStyle: true }),
+        key("s3"),
+        settings,
+      )),
+  };
+}
+
+export function createStsClient(region: string, credentials: AwsCredentialIdentity, settings: ClientSettings): STSClient {
+  const fixed: AwsCredentialProvider = async () => credentials;
+  return instrument(new STSClient(baseConfig(region, fixed, settings)), `sts:${region}`, settings);
+}

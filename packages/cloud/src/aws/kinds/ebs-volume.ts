@@ -1,0 +1,53 @@
+import { paginateDescribeVolumes, type Volume } from "@aws-sdk/client-ec2";
+import type { NormalizedResource } from "../../types.ts";
+import {
+  configurationOf,
+  displayName,
+  ebsVolumeStatus,
+  isoDate,
+  lookupStatus,
+  tagsToRecord,
+  volumeSizeCategory,
+  zoneToRegion,
+} from "../normalize.ts";
+import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+
+/** EBS volumes: DescribeVolumes per region; size category comes from the size in GiB. */
+export function normalizeEbsVolume(raw: Volume, where: ItemWhere): NormalizedResource {
+  const id = raw.VolumeId;
+  if (!id) throw malformed(where, null, "volume without VolumeId");
+  const status = lookupStatus(ebsVolumeStatus, raw.State);
+  if (!status) throw malformed(where, id, `unknown volume state ${JSON.stringify(raw.State ?? null)}`);
+  const tags = tagsToRecord(raw.Tags);
+  return {
+    cloud: "aws",
+    account: where.account,
+    regionCode: raw.AvailabilityZone ? zoneToRegion(raw.AvailabilityZone) : where.region,
+    kind: "ebs_volume",
+    resourceId: id,
+    name: displayName(tags, id),
+    resourceType: "storage",
+    status,
+    sizeCategory: volumeSizeCategory(raw.Size),
+    tags,
+    configuration: configurationOf(raw),
+    providerCreatedAt: isoDate(raw.CreateTime),
+  };
+}
+
+export const ebsVolumeReader: AwsKindReader<Volume> = {
+  kind: "ebs_volume",
+  resourceType: "storage",
+  reach: "regional",
+  service: "ec2",
+  operation: "DescribeVolumes",
+  async *pages(ctx) {
+    const pages = paginateDescribeVolumes(
+      { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 500) },
+      {},
+      { abortSignal: ctx.signal },
+    );
+    for await (const page of pages) yield page.Volumes ?? [];
+  },
+  normalize: normalizeEbsVolume,
+};

@@ -1,0 +1,19 @@
+import { ebsVolumeReader } from "./ebs-volume.ts";
+import { ec2InstanceReader } from "./ec2-instance.ts";
+import type { AwsKindReader } from "./kind.ts";
+import { loadBalancerReader } from "./load-balancer.ts";
+import { rdsInstanceReader } from "./rds-instance.ts";
+import { s3BucketReader } from "./s3-bucket.ts";
+import { subnetReader } from "./subnet.ts";
+import { vpcReader } from "./vpc.ts";
+
+/** Every kind the AWS adapter reads, in the order scopes are scheduled. */
+export const awsKindReaders: readonly AwsKindReader[] = [
+  ec2InstanceReader,
+  ebsVolumeReader,
+  vpcReader,
+  subnetReader,
+  loadBalancerReader,
+  rdsInstanceReader,
+  s3BucketReader,
+];

@@ -1,0 +1,82 @@
+import { type Bucket, GetBucketLocationCommand, paginateListBuckets, type S3Client } from "@aws-sdk/client-s3";
+import type { NormalizedResource } from "../../types.ts";
+import { errorCode } from "../aws-errors.ts";
+import { bucketRegionFromLocation, configurationOf, isoDate } from "../normalize.ts";
+import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+
+/**
+ * S3 buckets: one global ListBuckets per account (scope region `global`), then the bucket's own
+ * region from BucketRegion when S3 sends it, else from GetBucketLocation. Bucket tags need a
+ * call per bucket (GetBucketTagging) and are not read.
+ */
+export type LocatedBucket = Bucket & { LocationError?: string };
+
+/** GetBucketLocation calls in flight per page. */
+const locateConcurrency = 8;
+
+/** Buckets that cannot be located are reported, not fatal: they may be gone or locked down. */
+const skippableLocationErrors = new Set(["NoSuchBucket", "AccessDenied", "AllAccessDisabled"]);
+
+export function normalizeBucket(raw: LocatedBucket, where: ItemWhere): NormalizedResource {
+  const name = raw.Name;
+  if (!name) throw malformed(where, null, "bucket without Name");
+  if (!raw.BucketRegion) throw malformed(where, name, `bucket region unknown (${raw.LocationError ?? "no BucketRegion"})`);
+  return {
+    cloud: "aws",
+    account: where.account,
+    regionCode: raw.BucketRegion,
+    kind: "s3_bucket",
+    resourceId: name,
+    name,
+    resourceType: "storage",
+    // A listed bucket exists and serves; S3 has no other lifecycle state.
+    status: "running",
+    sizeCategory: "custom",
+    tags: {},
+    configuration: configurationOf(raw),
+    providerCreatedAt: isoDate(raw.CreationDate),
+  };
+}
+
+async function locate(client: S3Client, bucket: Bucket, signal: AbortSignal | undefined): Promise<LocatedBucket> {
+  if (bucket.BucketRegion || !bucket.Name) return { ...bucket };
+  try {
+    const out = await client.send(new GetBucketLocationCommand({ Bucket: bucket.Name }), { abortSignal: signal });
+    return { ...bucket, BucketRegion: bucketRegionFromLocation(out.LocationConstraint) };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code && skippableLocationErrors.has(code)) return { ...bucket, LocationError: code };
+    throw error;
+  }
+}
+
+async function locateAll(client: S3Client, buckets: readonly Bucket[], signal: AbortSignal | undefined): Promise<LocatedBucket[]> {
+  const out: LocatedBucket[] = new Array(buckets.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < buckets.length) {
+      const i = next++;
+      out[i] = await locate(client, buckets[i] as Bucket, signal);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(locateConcurrency, buckets.length) }, worker));
+  return out;
+}
+
+export const s3BucketReader: AwsKindReader<LocatedBucket> = {
+  kind: "s3_bucket",
+  resourceType: "storage",
+  reach: "global",
+  service: "s3",
+  operation: "ListBuckets",
+  async *pages(ctx) {
+    const client = ctx.clients.s3();
+    const pages = paginateListBuckets(
+      { client, pageSize: clampPageSize(ctx.pageSize, 1, 10_000) },
+      {},
+      { abortSignal: ctx.signal },
+    );
+    for await (const page of pages) yield await locateAll(client, page.Buckets ?? [], ctx.signal);
+  },
+  normalize: normalizeBucket,
+};

@@ -1,0 +1,44 @@
+import { paginateDescribeSubnets, type Subnet } from "@aws-sdk/client-ec2";
+import type { NormalizedResource } from "../../types.ts";
+import { configurationOf, displayName, lookupStatus, networkStatus, tagsToRecord, zoneToRegion } from "../normalize.ts";
+import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+
+/** Subnets: DescribeSubnets per region. */
+export function normalizeSubnet(raw: Subnet, where: ItemWhere): NormalizedResource {
+  const id = raw.SubnetId;
+  if (!id) throw malformed(where, null, "subnet without SubnetId");
+  const status = lookupStatus(networkStatus, raw.State);
+  if (!status) throw malformed(where, id, `unknown subnet state ${JSON.stringify(raw.State ?? null)}`);
+  const tags = tagsToRecord(raw.Tags);
+  return {
+    cloud: "aws",
+    account: where.account,
+    regionCode: raw.AvailabilityZone ? zoneToRegion(raw.AvailabilityZone) : where.region,
+    kind: "subnet",
+    resourceId: id,
+    name: displayName(tags, id),
+    resourceType: "network",
+    status,
+    sizeCategory: "custom",
+    tags,
+    configuration: configurationOf(raw),
+    providerCreatedAt: null,
+  };
+}
+
+export const subnetReader: AwsKindReader<Subnet> = {
+  kind: "subnet",
+  resourceType: "network",
+  reach: "regional",
+  service: "ec2",
+  operation: "DescribeSubnets",
+  async *pages(ctx) {
+    const pages = paginateDescribeSubnets(
+      { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },
+      {},
+      { abortSignal: ctx.signal },
+    );
+    for await (const page of pages) yield page.Subnets ?? [];
+  },
+  normalize: normalizeSubnet,
+};

@@ -1,0 +1,108 @@
+import { mergeBounded } from "../common/merge.ts";
+import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
+import type { AdapterOptions, CloudAdapter, InventoryEvent, RegionInfo, StreamOptions } from "../types.ts";
+import { createAzureClients, createTrustingAgent, type SubscriptionClients } from "./clients.ts";
+import { type AzureCredentials, secretsOf, toTokenCredential } from "./credentials.ts";
+import { toAzureError } from "./errors.ts";
+import { azureKinds } from "./kinds.ts";
+import { mergeRegions } from "./list-regions.ts";
+import { planScopes } from "./scopes.ts";
+import { readScope } from "./read-scope.ts";
+
+export interface AzureAdapterConfig extends AdapterOptions {
+  /** A service principal's secret, or any TokenCredential (managed identity, workload identity, CLI…). */
+  credentials: AzureCredentials;
+  /** Subscription ids to read; each is an account and its own scope. */
+  subscriptions: readonly string[];
+  /**
+   * PEM certificate to trust for ARM and Entra ID calls instead of the system CAs: for an emulator
+   * or a TLS-inspecting private endpoint. Real Azure needs none.
+   */
+  caCertificate?: string;
+  /** First backoff delay of the SDK's exponential retry (jittered). Default 800 ms. */
+  retryDelayInMs?: number;
+  /** Longest backoff delay. Default 30 s. */
+  maxRetryDelayInMs?: number;
+  /** A limiter shared with other adapters (keys are `<subscription>:arm`); default: one made from requestsPerSecond. */
+  rateLimiter?: RateLimiter;
+}
+
+const defaults = {
+  /** ARM's largest page for resources.list. */
+  pageSize: 1000,
+  timeoutMs: 60_000,
+  maxAttempts: 4,
+  concurrency: 4,
+  retryDelayInMs: 800,
+  maxRetryDelayInMs: 30_000,
+};
+
+export function createAzureAdapter(config: AzureAdapterConfig): CloudAdapter {
+  const subscriptions = [...new Set(config.subscriptions.map((s) => s.trim()).filter(Boolean))];
+  if (subscriptions.length === 0) throw new TypeError("createAzureAdapter needs at least one subscription id.");
+  const pageSize = Math.min(defaults.pageSize, Math.max(1, Math.floor(config.pageSize ?? defaults.pageSize)));
+  const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
+  const maxAttempts = Math.max(1, Math.floor(config.maxAttempts ?? defaults.maxAttempts));
+  const concurrency = Math.max(1, Math.floor(config.concurrency ?? defaults.concurrency));
+  const secrets = secretsOf(config.credentials);
+  const transport = {
+    ...(config.caCertificate ? { agent: createTrustingAgent(config.caCertificate) } : {}),
+    maxAttempts,
+    retryDelayInMs: config.retryDelayInMs ?? defaults.retryDelayInMs,
+    maxRetryDelayInMs: config.maxRetryDelayInMs ?? defaults.maxRetryDelayInMs,
+  };
+  const clientsFor = createAzureClients({
+    ...transport,
+    credential: toTokenCredential(config.credentials, transport),
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...limiterOf(config),
+  });
+  // Clients are cheap but hold token caches and sockets; one set per subscription for the adapter's life.
+  const clientCache = new Map<string, SubscriptionClients>();
+  const clients = (subscriptionId: string) => {
+    let found = clientCache.get(subscriptionId);
+    if (!found) {
+      found = clientsFor(subscriptionId);
+      clientCache.set(subscriptionId, found);
+    }
+    return found;
+  };
+
+  return {
+    cloud: "azure",
+    accounts: subscriptions,
+    kinds: azureKinds,
+
+    async listRegions(): Promise<RegionInfo[]> {
+      const subscriptionId = subscriptions[0] as string;
+      try {
+        return mergeRegions(await clients(subscriptionId).locations.list({ timeoutMs }));
+      } catch (error) {
+        throw toAzureError(error, { subscriptionId, operation: "locations.list", maxAttempts, timeoutMs, secrets });
+      }
+    },
+
+    streamResources(options: StreamOptions = {}): AsyncIterable<InventoryEvent> {
+      const { signal } = options;
+      const plans = planScopes(subscriptions, { regions: config.regions, kinds: options.kinds });
+      if (options.kinds && plans.length === 0) {
+        config.logger?.warn({ kinds: options.kinds }, "none of the requested kinds is an Azure kind; nothing to read");
+      }
+      const settings = { pageSize, timeoutMs, maxAttempts, secrets, signal, logger: config.logger };
+      function* producers() {
+        for (const plan of plans) {
+          // Once stopped, scopes not yet started are not started (and so not reported).
+          if (signal?.aborted) return;
+          yield () => readScope(plan, clients(plan.scope.account), settings);
+        }
+      }
+      return mergeBounded(producers(), concurrency);
+    },
+  };
+}
+
+function limiterOf(config: AzureAdapterConfig): { limiter?: RateLimiter } {
+  if (config.rateLimiter) return { limiter: config.rateLimiter };
+  if (config.requestsPerSecond) return { limiter: createRateLimiter({ requestsPerSecond: config.requestsPerSecond }) };
+  return {};
+}

@@ -1,0 +1,158 @@
+import { Agent } from "node:https";
+import { ComputeManagementClient } from "@azure/arm-compute";
+import { createComputeManagement } from "@azure/arm-compute/api";
+import { ResourceManagementClient, type ResourceManagementClientOptionalParams } from "@azure/arm-resources";
+import type { TokenCredential } from "@azure/core-auth";
+import type { RateLimiter } from "../common/rate-limiter.ts";
+import type { RawGenericResource } from "./normalize.ts";
+
+/**
+ * The few ARM calls the adapter makes, as narrow interfaces: the adapter depends on these, and
+ * `createAzureClients` fills them with the real SDK clients, one set per subscription.
+ */
+export interface RequestOptions {
+  abortSignal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface ResourcesApi {
+  /** `GET /subscriptions/{id}/resources`, page by page, following every `nextLink`. */
+  listPages(options: RequestOptions & { top?: number; filter?: string; expand?: string }): AsyncIterable<RawGenericResource[]>;
+}
+
+export interface RawVmStatusItem {
+  id?: string;
+  hardwareProfile?: { vmSize?: string };
+  instanceView?: { statuses?: { code?: string }[] };
+}
+
+export interface VirtualMachinesApi {
+  /** `GET …/providers/Microsoft.Compute/virtualMachines?statusOnly=true`, page by page. */
+  listStatusPages(options: RequestOptions): AsyncIterable<RawVmStatusItem[]>;
+}
+
+export interface RawLocation {
+  name?: string;
+  displayName?: string;
+  metadata?: {
+    regionType?: string;
+    latitude?: string;
+    longitude?: string;
+    physicalLocation?: string;
+    geography?: string;
+    geographyGroup?: string;
+  };
+  availabilityZoneMappings?: { logicalZone?: string }[];
+}
+
+export interface LocationsApi {
+  /** `GET /subscriptions/{id}/locations`; throws an SDK-style error (statusCode, code) on failure. */
+  list(options: RequestOptions): Promise<RawLocation[]>;
+}
+
+export interface SubscriptionClients {
+  resources: ResourcesApi;
+  virtualMachines: VirtualMachinesApi;
+  locations: LocationsApi;
+}
+
+export type SubscriptionClientsFactory = (subscriptionId: string) => SubscriptionClients;
+
+export interface ClientSettings {
+  credential: TokenCredential;
+  /** ARM base URL; default: Azure public cloud. */
+  endpoint?: string;
+  agent?: Agent;
+  maxAttempts: number;
+  retryDelayInMs: number;
+  maxRetryDelayInMs: number;
+  limiter?: RateLimiter;
+}
+
+/** core-rest-pipeline's PipelinePolicy, reached through arm-resources (core-rest-pipeline is not a direct dependency). */
+type PipelinePolicy = NonNullable<ResourceManagementClientOptionalParams["additionalPolicies"]>[number]["policy"];
+
+const locationsApiVersion = "2022-12-01";
+
+/** An https.Agent that trusts exactly the given CA (an emulator's or a private endpoint's certificate). */
+export function createTrustingAgent(caCertificate: string): Agent {
+  return new Agent({ ca: caCertificate, keepAlive: true });
+}
+
+export function createAzureClients(settings: ClientSettings): SubscriptionClientsFactory {
+  return (subscriptionId) => {
+    const options = pipelineOptions(settings, subscriptionId);
+    const resourceClient = new ResourceManagementClient(settings.credential, subscriptionId, {
+      ...options,
+      ...(settings.endpoint ? { endpoint: settings.endpoint, $host: settings.endpoint } : {}),
+    });
+    const computeClient = new ComputeManagementClient(settings.credential, subscriptionId, options);
+    // arm-resources has no locations call; the modular compute context is a plain ARM client
+    // with the same credential, retry, TLS and rate-limit policies, so the request goes through it.
+    const armContext = createComputeManagement(settings.credential, subscriptionId, options);
+
+    return {
+      resources: {
+        listPages: ({ top, filter, expand, abortSignal, timeoutMs }) =>
+          resourceClient.resources
+            .list({ top, filter, expand, abortSignal, requestOptions: { timeout: timeoutMs } })
+            .byPage() as AsyncIterable<RawGenericResource[]>,
+      },
+      virtualMachines: {
+        listStatusPages: ({ abortSignal, timeoutMs }) =>
+          computeClient.virtualMachines
+            .listAll({ statusOnly: "true", abortSignal, requestOptions: { timeout: timeoutMs } })
+            .byPage() as AsyncIterable<RawVmStatusItem[]>,
+      },
+      locations: {
+        async list({ abortSignal, timeoutMs }) {
+          const response = await armContext
+            .path("/subscriptions/{subscriptionId}/locations", subscriptionId)
+            .get({ queryParameters: { "api-version": locationsApiVersion }, abortSignal, timeout: timeoutMs });
+          const body = (response.body ?? {}) as { value?: RawLocation[]; error?: { code?: string; message?: string } };
+          if (response.status !== "200") {
+            throw Object.assign(new Error(body.error?.message ?? `HTTP ${response.status}`), {
+              name: "RestError",
+              statusCode: Number(response.status),
+              code: body.error?.code,
+            });
+          }
+          return body.value ?? [];
+        },
+      },
+    };
+  };
+}
+
+function pipelineOptions(settings: ClientSettings, subscriptionId: string) {
+  const additionalPolicies: { policy: PipelinePolicy; position: "perRetry" }[] = [];
+  const limiter = settings.limiter;
+  if (limiter) {
+    const key = `${subscriptionId}:arm`;
+    // perRetry: every attempt, retries included, spends a token, as ARM counts them all.
+    additionalPolicies.push({
+      position: "perRetry",
+      policy: {
+        name: "cloudsyncRateLimit",
+        async sendRequest(request, next) {
+          await limiter.acquire(key, request.abortSignal as AbortSignal | undefined);
+          return next(request);
+        },
+      },
+    });
+  }
+  return {
+    // A private or sovereign ARM endpoint is also the token audience.
+    ...(settings.endpoint
+      ? { endpoint: settings.endpoint, credentials: { scopes: [`${settings.endpoint.replace(/\/+$/, "")}/.default`] } }
+      : {}),
+    ...(settings.agent ? { agent: settings.agent } : {}),
+    retryOptions: {
+      maxRetries: Math.max(0, settings.maxAttempts - 1),
+      retryDelayInMs: settings.retryDelayInMs,
+      maxRetryDelayInMs: settings.maxRetryDelayInMs,
+    },
+    additionalPolicies,
+    userAgentOptions: { userAgentPrefix: "cloudsync" },
+  };
+}

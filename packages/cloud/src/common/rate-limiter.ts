@@ -1,0 +1,78 @@
+/**
+ * A token bucket per key (account × region × API). Adapters call `acquire(key)` before each
+ * request so a large estate spreads its calls instead of provoking a throttling storm; the
+ * SDKs' own retryers still handle the throttles that happen anyway.
+ */
+export interface RateLimiter {
+  acquire(key: string, signal?: AbortSignal): Promise<void>;
+}
+
+export interface RateLimiterOptions {
+  requestsPerSecond: number;
+  /** Requests allowed at once after a quiet period; default: one second's worth. */
+  burst?: number;
+  /** Injected for tests. */
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+interface Bucket {
+  tokens: number;
+  updatedAt: number;
+  /** Serializes waiters so they are served in arrival order. */
+  queue: Promise<void>;
+}
+
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
+  const rate = options.requestsPerSecond;
+  if (!(rate > 0) || !Number.isFinite(rate)) {
+    throw new RangeError(`requestsPerSecond must be a positive number, got ${rate}`);
+  }
+  const burst = Math.max(1, options.burst ?? Math.ceil(rate));
+  const now = options.now ?? (() => performance.now());
+  const sleep = options.sleep ?? defaultSleep;
+  const buckets = new Map<string, Bucket>();
+
+  async function take(bucket: Bucket, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      const t = now();
+      bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.updatedAt) / 1000) * rate);
+      bucket.updatedAt = t;
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return;
+      }
+      await sleep(((1 - bucket.tokens) / rate) * 1000, signal);
+    }
+  }
+
+  return {
+    acquire(key, signal) {
+      let bucket = buckets.get(key);
+      if (!bucket) {
+        bucket = { tokens: burst, updatedAt: now(), queue: Promise.resolve() };
+        buckets.set(key, bucket);
+      }
+      const b = bucket;
+      const turn = b.queue.then(() => take(b, signal));
+      // A failed (aborted) waiter must not block the ones behind it.
+      b.queue = turn.catch(() => undefined);
+      return turn;
+    },
+  };
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,4 @@
+export { createGcpAdapter, type GcpAdapter, type GcpAdapterConfig, type GcpStreamStats } from "./adapter.ts";
+export type { GcpCredentials, GcpServiceAccountKey } from "./auth.ts";
+export { gcpRegionCatalog, type GcpRegionCatalogEntry } from "./regions.ts";
+export { gcpKinds } from "./kinds/index.ts";

@@ -1,0 +1,33 @@
+import type { NormalizedResource } from "../../types.ts";
+import { instanceStatus, machineTypeSize, regionFromScopeKey, str, zoneToRegion } from "../normalize.ts";
+import { aggregatedPages } from "../paging.ts";
+import { buildResource, identityOf, malformed } from "./common.ts";
+import type { GcpKindReader } from "./kind.ts";
+
+export function normalizeInstance(item: Record<string, unknown>, project: string, scopeKey: string | null): NormalizedResource {
+  const identity = identityOf(item, project);
+  const state = str(item, "status");
+  const status = instanceStatus(state);
+  if (!status) throw malformed(project, identity.id, state ? `unknown instance status ${state}` : "the instance has no status");
+  const regionCode = zoneToRegion(str(item, "zone")) ?? (scopeKey ? regionFromScopeKey(scopeKey) : null);
+  if (!regionCode) throw malformed(project, identity.id, "the instance has no zone");
+  return buildResource(item, {
+    project,
+    identity,
+    kind: "gce_instance",
+    regionCode,
+    resourceType: "compute",
+    status,
+    sizeCategory: machineTypeSize(str(item, "machineType")),
+  });
+}
+
+/** VM instances: one aggregated list per project covers every zone. */
+export const instancesReader: GcpKindReader = {
+  kind: "gce_instance",
+  resourceType: "compute",
+  coverage: "aggregated",
+  apiPath: "aggregated/instances",
+  pages: (clients, request) => aggregatedPages(clients.instances, "instances", request),
+  normalize: normalizeInstance,
+};

@@ -1,0 +1,7 @@
+export * from "./types.ts";
+export * from "./errors.ts";
+export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./common/rate-limiter.ts";
+export { mergeBounded } from "./common/merge.ts";
+export * from "./aws/index.ts";
+export * from "./azure/index.ts";
+export * from "./gcp/index.ts";

@@ -1,0 +1,147 @@
+/**
+ * The contract between the clouds and the rest of cloudsync.
+ *
+ * Adapters speak SDKs and emit normalized records; they never see the database. The worker
+ * turns these records into rows. The allowed values below mirror the CHECK lists of
+ * `@cloudsync/db` (the worker asserts at compile time that both agree) because this package
+ * must not import the database package.
+ */
+
+export const cloudNames = ["aws", "azure", "gcp"] as const;
+export type CloudName = (typeof cloudNames)[number];
+
+export const resourceTypes = [
+  "compute",
+  "storage",
+  "database",
+  "network",
+  "load_balancer",
+  "cdn",
+  "analytics",
+] as const;
+export type ResourceType = (typeof resourceTypes)[number];
+
+export const resourceStatuses = [
+  "provisioning",
+  "running",
+  "stopped",
+  "stopping",
+  "starting",
+  "error",
+  "terminated",
+] as const;
+export type ResourceStatus = (typeof resourceStatuses)[number];
+
+export const sizeCategories = ["nano", "micro", "small", "medium", "large", "xlarge", "custom"] as const;
+export type SizeCategory = (typeof sizeCategories)[number];
+
+/** Where a resource was read from: one account/subscription/project, one region, one kind. */
+export interface ScopeRef {
+  cloud: CloudName;
+  /** AWS account id, Azure subscription id, GCP project id. */
+  account: string;
+  /**
+   * Region code (`us-east-1`, `eastus`, `us-central1`); `global` for global kinds (S3, GCP
+   * networks); `*` when one API call covers every region of the account (Azure `resources.list`,
+   * GCP aggregated lists), so completing the scope vouches for every region.
+   */
+  region: string;
+  /**
+   * The resource kind, which is also the row's `resource_subtype` (`ec2_instance`, `azure_vm`, …);
+   * `*` when one API call covers every kind the adapter reads (Azure `resources.list`).
+   */
+  kind: string;
+}
+
+export function scopeKey(scope: ScopeRef): string {
+  return `${scope.cloud}:${scope.account}:${scope.region}:${scope.kind}`;
+}
+
+export interface GeographicLocation {
+  continent: string;
+  country: string;
+  city: string;
+  coordinates: { lat: number; lng: number };
+}
+
+export interface RegionInfo {
+  cloud: CloudName;
+  code: string;
+  name: string;
+  availabilityZones: string[];
+  geographicLocation: GeographicLocation;
+}
+
+/** One cloud resource, normalized onto the seed's vocabulary. */
+export interface NormalizedResource {
+  cloud: CloudName;
+  account: string;
+  regionCode: string;
+  /** `resource_subtype`: ec2_instance, ebs_volume, s3_bucket, rds_postgres, azure_vm, gce_instance, … */
+  kind: string;
+  /** The provider's own id, verbatim (instance id, ARM id, GCP selfLink id). Unique per provider. */
+  resourceId: string;
+  name: string;
+  resourceType: ResourceType;
+  status: ResourceStatus;
+  sizeCategory: SizeCategory;
+  tags: Record<string, string>;
+  /** The raw item as the SDK returned it (JSON-safe), so nothing the cloud said is lost. */
+  configuration: Record<string, unknown>;
+  /** When the provider says the resource was created, ISO 8601, if it says. */
+  providerCreatedAt?: string | null;
+}
+
+/**
+ * What a resource stream yields. A scope is reported exactly once as completed or failed, after
+ * all of its pages: a writer may mark resources terminated only in scopes that completed.
+ */
+export type InventoryEvent =
+  | { type: "page"; scope: ScopeRef; resources: NormalizedResource[] }
+  | { type: "item_skipped"; scope: ScopeRef; itemId: string | null; reason: string }
+  | { type: "scope_completed"; scope: ScopeRef; resourceCount: number }
+  | { type: "scope_failed"; scope: ScopeRef; error: Error };
+
+export interface StreamOptions {
+  /** Only these kinds (default: every kind the adapter knows). */
+  kinds?: readonly string[];
+  /** Stop early; the stream ends with the scopes in flight reported as failed. */
+  signal?: AbortSignal;
+}
+
+/** Settings every adapter accepts. Nothing is read from the environment. */
+export interface AdapterOptions {
+  /** Regions to read; default: every enabled region the cloud reports. */
+  regions?: readonly string[];
+  /** Base URL of an emulator or private endpoint, e.g. `http://127.0.0.1:4566`. */
+  endpoint?: string;
+  /** Items per API page (the API's own maximum is used when omitted). */
+  pageSize?: number;
+  /** Per-request timeout in milliseconds. */
+  timeoutMs?: number;
+  /** Attempts per request, including the first, before a throttle or 5xx becomes an error. */
+  maxAttempts?: number;
+  /** Proactive limit per scope (account × region × API), so large estates avoid throttling storms. */
+  requestsPerSecond?: number;
+  /** How many scopes are read at the same time. */
+  concurrency?: number;
+  /** Optional structured logger; receives no credentials. */
+  logger?: AdapterLogger;
+}
+
+export interface AdapterLogger {
+  debug(obj: Record<string, unknown>, msg?: string): void;
+  warn(obj: Record<string, unknown>, msg?: string): void;
+}
+
+export interface CloudAdapter {
+  readonly cloud: CloudName;
+  /** Every account/subscription/project this adapter reads, each a scope of its own. */
+  readonly accounts: readonly string[];
+  /** Regions, merged from the API's answer and the package's catalog (geography, zones). */
+  listRegions(): Promise<RegionInfo[]>;
+  /** The kinds this adapter can read, e.g. `["ec2_instance", "ebs_volume", …]`. */
+  readonly kinds: readonly string[];
+  /** Streams the inventory page by page; never holds the whole estate in memory. */
+  streamResources(options?: StreamOptions): AsyncIterable<InventoryEvent>;
+}
