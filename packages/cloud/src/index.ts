@@ -5,3 +5,5 @@ export { mergeBounded } from "./common/merge.ts";
 export * from "./aws/index.ts";
 export * from "./azure/index.ts";
 export * from "./gcp/index.ts";
+export { bytesToMbps, defaultThresholds, evaluateHealth, fractionToPercent, type HealthEvaluation, type HealthLevel, type Thresholds } from "./metrics/health.ts";
+export { isDecimal, normalizeDecimal, roundDecimal, sumDecimals } from "./common/decimal.ts";

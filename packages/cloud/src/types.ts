@@ -145,3 +145,101 @@ export interface CloudAdapter {
   /** Streams the inventory page by page; never holds the whole estate in memory. */
   streamResources(options?: StreamOptions): AsyncIterable<InventoryEvent>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Costs and metrics (mirroring `cost_category` and the metric keys of @cloudsync/db).
+
+export const costCategories = ["compute", "storage", "network", "database", "monitoring", "support", "tax"] as const;
+export type CostCategory = (typeof costCategories)[number];
+
+/** One billed line, organization-agnostic. */
+export interface NormalizedCostLine {
+  cloud: CloudName;
+  account: string;
+  /** First and last day the line covers, `YYYY-MM-DD`, both inclusive (a daily line has start = end). */
+  periodStart: string;
+  periodEnd: string;
+  /** Exact decimal string as the cloud reported it (never a float), e.g. "12.3400000001" or "-1.25". */
+  amount: string;
+  /** ISO 4217 code. */
+  currency: string;
+  category: CostCategory;
+  /** The cloud's own service name (`Amazon Elastic Compute Cloud - Compute`, `Virtual Machines`, `Compute Engine`). */
+  service: string;
+  /** The provider's id of the resource the line is for, when the cloud says (same form as NormalizedResource.resourceId). */
+  resourceId: string | null;
+  /** What else the bill says (meter, SKU, usage type, invoice section …). */
+  billingDetails: Record<string, unknown>;
+  /** Usage that generated the cost, e.g. `{ quantity: "24", unit: "Hrs" }`. */
+  usage: Record<string, unknown>;
+  /** Cost-allocation tags / labels. */
+  tags: Record<string, string>;
+}
+
+export type CostEvent =
+  | { type: "cost_page"; scope: ScopeRef; lines: NormalizedCostLine[] }
+  | { type: "item_skipped"; scope: ScopeRef; itemId: string | null; reason: string }
+  | { type: "scope_completed"; scope: ScopeRef; resourceCount: number }
+  | { type: "scope_failed"; scope: ScopeRef; error: Error };
+
+export interface CostQuery {
+  /** First day, `YYYY-MM-DD`, inclusive. */
+  start: string;
+  /** Last day, `YYYY-MM-DD`, inclusive. */
+  end: string;
+  signal?: AbortSignal;
+}
+
+export const metricKeys = [
+  "cpu_utilization",
+  "memory_utilization",
+  "disk_utilization",
+  "network_in_mbps",
+  "network_out_mbps",
+  "response_time_ms",
+  "error_rate",
+  "requests_per_second",
+] as const;
+export type MetricKey = (typeof metricKeys)[number];
+
+/** One sample of one resource: only the keys the cloud reported are present (never zero-filled). */
+export interface MetricSample {
+  cloud: CloudName;
+  account: string;
+  /** The provider's id of the resource (same form as NormalizedResource.resourceId). */
+  resourceId: string;
+  /** ISO 8601 instant the sample describes (the start of its period). */
+  timestamp: string;
+  /** Percentages 0–100, megabits per second, milliseconds, requests per second. */
+  metrics: Partial<Record<MetricKey, number>>;
+}
+
+export type MetricEvent =
+  | { type: "metric_page"; scope: ScopeRef; samples: MetricSample[] }
+  | { type: "item_skipped"; scope: ScopeRef; itemId: string | null; reason: string }
+  | { type: "scope_completed"; scope: ScopeRef; resourceCount: number }
+  | { type: "scope_failed"; scope: ScopeRef; error: Error };
+
+/** A resource whose metrics are wanted, as the inventory reported it. */
+export interface MetricTarget {
+  account: string;
+  regionCode: string;
+  kind: string;
+  resourceId: string;
+}
+
+export interface MetricQuery {
+  targets: readonly MetricTarget[];
+  /** Window start and end (ISO 8601 or Date); samples are aggregated per `periodSeconds`. */
+  start: Date;
+  end: Date;
+  /** Default 300 (5 minutes). */
+  periodSeconds?: number;
+  signal?: AbortSignal;
+}
+
+/** What the adapters that also read bills and metrics offer (all three do). */
+export interface CostAndMetricSource {
+  streamCosts(query: CostQuery): AsyncIterable<CostEvent>;
+  streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent>;
+}

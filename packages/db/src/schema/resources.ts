@@ -86,7 +86,8 @@ export const cloudResources = pgTable(
     regionId: uuid()
       .notNull()
       .references(() => cloudRegions.id),
-    resourceId: varchar({ length: 200 }).notNull(),
+    // Widened from the design document's 200: Azure ARM ids and GCP self links run longer.
+    resourceId: varchar({ length: 1024 }).notNull(),
     resourceName: varchar({ length: 200 }).notNull(),
     resourceType: varchar({ length: 50, enum: resourceTypes }).notNull(),
     resourceSubtype: varchar({ length: 100 }),

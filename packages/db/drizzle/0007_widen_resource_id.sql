@@ -1,0 +1,1 @@
+ALTER TABLE "cloud_resources" ALTER COLUMN "resource_id" SET DATA TYPE varchar(1024);
