@@ -1,0 +1,73 @@
+import {
+  type AdapterLogger,
+  type AdapterOptions,
+  type CloudAdapter,
+  createAwsAdapter,
+  createAzureAdapter,
+  createGcpAdapter,
+} from "@cloudsync/cloud";
+import type { ProviderCredentials } from "./credentials.ts";
+
+export interface AdapterSettings {
+  /** Regions to read (default: every enabled region). */
+  regions?: readonly string[] | undefined;
+  requestsPerSecond?: number | undefined;
+  concurrency?: number | undefined;
+  pageSize?: number | undefined;
+  timeoutMs?: number | undefined;
+  maxAttempts?: number | undefined;
+  logger?: AdapterLogger | undefined;
+}
+
+/** Something that can be closed when a sync is done (the GCP clients hold connections). */
+export type ClosableAdapter = CloudAdapter & { close?: () => Promise<void> };
+
+/** Builds the adapter for one provider's decrypted credentials. The only place that knows all three clouds. */
+export function createAdapter(credentials: ProviderCredentials, settings: AdapterSettings = {}): ClosableAdapter {
+  const options: AdapterOptions = {
+    ...(settings.regions && settings.regions.length > 0 ? { regions: settings.regions } : {}),
+    ...(settings.requestsPerSecond ? { requestsPerSecond: settings.requestsPerSecond } : {}),
+    ...(settings.concurrency ? { concurrency: settings.concurrency } : {}),
+    ...(settings.pageSize ? { pageSize: settings.pageSize } : {}),
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
+    ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
+    ...(settings.logger ? { logger: settings.logger } : {}),
+    ...(credentials.endpoint ? { endpoint: credentials.endpoint } : {}),
+  };
+  switch (credentials.cloud) {
+    case "aws":
+      return createAwsAdapter({
+        ...options,
+        credentials: {
+          accessKeyId: credentials.accessKeyId,
+          secretAccessKey: credentials.secretAccessKey,
+          ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+        },
+        accounts: credentials.accounts.map((a) => ({
+          accountId: a.accountId,
+          ...(a.roleArn ? { roleArn: a.roleArn } : {}),
+          ...(a.externalId ? { externalId: a.externalId } : {}),
+        })),
+        ...(credentials.homeRegion ? { homeRegion: credentials.homeRegion } : {}),
+      });
+    case "azure":
+      return createAzureAdapter({
+        ...options,
+        credentials: {
+          tenantId: credentials.tenantId,
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+          ...(credentials.authorityHost ? { authorityHost: credentials.authorityHost } : {}),
+        },
+        subscriptions: credentials.subscriptions,
+        ...(credentials.caCertificate ? { caCertificate: credentials.caCertificate } : {}),
+      });
+    case "gcp":
+      return createGcpAdapter({
+        ...options,
+        credentials: { serviceAccountKey: credentials.serviceAccountKey as { private_key: string; client_email: string } },
+        projects: credentials.projects,
+        ...(credentials.tokenUri ? { tokenUri: credentials.tokenUri } : {}),
+      });
+  }
+}

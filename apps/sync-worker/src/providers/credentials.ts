@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/**
+ * What `cloudsync provider add --credentials FILE` accepts, per cloud. Everything in it is
+ * sealed into `cloud_providers.credentials_config`; endpoint overrides (emulators, private
+ * endpoints) travel with the secrets because they decide where the secrets are sent.
+ */
+const endpoint = z.url({ protocol: /^https?$/ }).optional();
+
+const awsCredentials = z.object({
+  cloud: z.literal("aws"),
+  accessKeyId: z.string().min(16).max(128),
+  secretAccessKey: z.string().min(16),
+  sessionToken: z.string().optional(),
+  accounts: z
+    .array(
+      z.object({
+        accountId: z.string().regex(/^\d{12}$/, "an AWS account id is 12 digits"),
+        roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "expected arn:aws:iam::<account>:role/<name>").optional(),
+        externalId: z.string().min(2).max(1224).optional(),
+      }),
+    )
+    .min(1, "list at least one account"),
+  homeRegion: z.string().optional(),
+  endpoint,
+});
+
+const azureCredentials = z.object({
+  cloud: z.literal("azure"),
+  tenantId: z.string().min(1),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  subscriptions: z.array(z.uuid("a subscription id is a UUID")).min(1, "list at least one subscription"),
+  authorityHost: endpoint,
+  endpoint,
+  /** PEM to trust instead of the system CAs (emulators, TLS-inspecting proxies only). */
+  caCertificate: z.string().includes("BEGIN CERTIFICATE").optional(),
+});
+
+const gcpCredentials = z.object({
+  cloud: z.literal("gcp"),
+  serviceAccountKey: z
+    .object({
+      client_email: z.string().includes("@"),
+      private_key: z.string().includes("PRIVATE KEY"),
+      private_key_id: z.string().optional(),
+      project_id: z.string().optional(),
+      token_uri: z.string().optional(),
+      type: z.string().optional(),
+    })
+    .passthrough(),
+  projects: z.array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id: 6–30 lower-case letters, digits, hyphens")).min(1, "list at least one project"),
+  tokenUri: endpoint,
+  endpoint,
+  billingExportTable: z.string().optional(),
+});
+
+export const providerCredentialsSchema = z.discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials]);
+export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;
+export type AwsProviderCredentials = z.infer<typeof awsCredentials>;
+export type AzureProviderCredentials = z.infer<typeof azureCredentials>;
+export type GcpProviderCredentials = z.infer<typeof gcpCredentials>;
+
+export class CredentialsFileError extends Error {
+  override name = "CredentialsFileError";
+}
+
+/**
+ * Validates a credentials document. The message lists each wrong field and never repeats a
+ * value, so a pasted secret cannot end up in a terminal log.
+ */
+export function parseProviderCredentials(input: unknown, source = "credentials"): ProviderCredentials {
+  const result = providerCredentialsSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `  - ${i.path.join(".") || "(top level)"}: ${i.message}`);
+  throw new CredentialsFileError(
+    `${source} is not valid:\n${problems.join("\n")}\nSee README "Pointing the adapters at real accounts" for each cloud's fields.`,
+  );
+}
+
+/** The secret strings inside credentials, for redacting logs and error messages. */
+export function secretsOf(credentials: ProviderCredentials): string[] {
+  switch (credentials.cloud) {
+    case "aws":
+      return [credentials.secretAccessKey, credentials.sessionToken, credentials.accessKeyId].filter((s): s is string => !!s);
+    case "azure":
+      return [credentials.clientSecret];
+    case "gcp":
+      return [credentials.serviceAccountKey.private_key, credentials.serviceAccountKey.private_key_id].filter((s): s is string => !!s);
+  }
+}

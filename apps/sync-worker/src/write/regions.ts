@@ -1,0 +1,51 @@
+import type { RegionInfo } from "@cloudsync/cloud";
+import { type DbOrTx, cloudRegions } from "@cloudsync/db";
+import { sql } from "drizzle-orm";
+
+/**
+ * Keeps `cloud_regions` in step with what syncs see: each region once per provider, with the
+ * catalog's name, zones and geography. Remembers what it wrote, so a page costs nothing when
+ * its regions are known.
+ */
+export class RegionRegistry {
+  readonly #known = new Set<string>();
+  readonly #catalog = new Map<string, RegionInfo>();
+
+  constructor(
+    private readonly db: DbOrTx,
+    private readonly providerId: string,
+    catalog: readonly RegionInfo[] = [],
+  ) {
+    for (const region of catalog) this.#catalog.set(region.code, region);
+  }
+
+  /** Makes sure every code has a row; unknown codes get a bare row named after the code. */
+  async ensure(codes: Iterable<string>): Promise<void> {
+    const missing = [...new Set(codes)].filter((code) => !this.#known.has(code));
+    if (missing.length === 0) return;
+    await this.db
+      .insert(cloudRegions)
+      .values(
+        missing.map((code) => {
+          const info = this.#catalog.get(code);
+          return {
+            providerId: this.providerId,
+            regionCode: code,
+            regionName: info?.name ?? (code === "global" ? "Global" : code),
+            availabilityZones: info?.availabilityZones ?? [],
+            ...(info ? { geographicLocation: info.geographicLocation } : {}),
+          };
+        }),
+      )
+      .onConflictDoUpdate({
+        target: [cloudRegions.providerId, cloudRegions.regionCode],
+        // Refresh the catalog's facts, but only when the row still has the bare placeholder.
+        set: {
+          regionName: sql`case when ${cloudRegions.regionName} = excluded.region_code then excluded.region_name else ${cloudRegions.regionName} end`,
+          availabilityZones: sql`case when ${cloudRegions.availabilityZones} = '[]'::jsonb then excluded.availability_zones else ${cloudRegions.availabilityZones} end`,
+          geographicLocation: sql`case when ${cloudRegions.geographicLocation} ->> 'country' = '' then excluded.geographic_location else ${cloudRegions.geographicLocation} end`,
+        },
+      });
+    for (const code of missing) this.#known.add(code);
+  }
+}

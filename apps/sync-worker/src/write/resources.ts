@@ -1,0 +1,110 @@
+import type { NormalizedResource, ScopeRef } from "@cloudsync/cloud";
+import { scopeKey } from "@cloudsync/cloud";
+import { type DbOrTx, queryRows } from "@cloudsync/db";
+import { type ResourceRow, toResourceRow } from "../resources/row.ts";
+import type { RegionRegistry } from "./regions.ts";
+import {
+  type WriteContext,
+  storedHashesStatement,
+  terminateResourcesStatement,
+  upsertResourcesStatement,
+} from "./resource-sql.ts";
+
+export interface ResourceWriteCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  terminated: number;
+  /** Scaling rows recorded because a size category changed. */
+  scaled: number;
+}
+
+/** Terminations go out in slices so one statement never carries an unbounded id list. */
+const TERMINATE_BATCH = 5_000;
+
+/**
+ * Writes one provider's resources scope by scope. For each scope it loads the stored content
+ * hashes once, writes only the resources whose hash differs (a re-sync that changed nothing
+ * writes nothing), and when the scope was read completely, terminates what the cloud no longer
+ * returned. A failed scope is forgotten: nothing in it is terminated.
+ */
+export class ResourceWriter {
+  readonly counts: ResourceWriteCounts = { inserted: 0, updated: 0, unchanged: 0, terminated: 0, scaled: 0 };
+  /** Per open scope: resource id → stored hash, shrinking as the cloud confirms resources. */
+  readonly #open = new Map<string, Map<string, string | null>>();
+  readonly #kinds = new Map<string, string>();
+
+  constructor(
+    private readonly db: DbOrTx,
+    private readonly regions: RegionRegistry,
+    private readonly ctx: WriteContext,
+  ) {}
+
+  /** Kinds seen so far with their resource type, for the service catalog. */
+  get kindsSeen(): ReadonlyMap<string, string> {
+    return this.#kinds;
+  }
+
+  async writePage(scope: ScopeRef, resources: readonly NormalizedResource[]): Promise<void> {
+    const stored = await this.#storedFor(scope);
+    const changed: ResourceRow[] = [];
+    for (const resource of resources) {
+      const row = toResourceRow(resource, scope);
+      this.#kinds.set(row.resource_subtype, row.resource_type);
+      const previous = stored.get(row.resource_id);
+      stored.delete(row.resource_id);
+      if (previous !== undefined && previous === row.content_hash) this.counts.unchanged++;
+      else changed.push(row);
+    }
+    if (changed.length === 0) return;
+    await this.regions.ensure(changed.map((r) => r.region_code));
+    const [result] = await queryRows<{ inserted: number; updated: number; scalings: number }>(
+      this.db,
+      upsertResourcesStatement(changed, this.ctx),
+    );
+    const inserted = result?.inserted ?? 0;
+    const updated = result?.updated ?? 0;
+    this.counts.inserted += inserted;
+    this.counts.updated += updated;
+    this.counts.scaled += result?.scalings ?? 0;
+    // Rows another writer had already brought up to date are unchanged for this run.
+    this.counts.unchanged += changed.length - inserted - updated;
+  }
+
+  /** The scope was read completely: whatever it stored and the cloud did not return is gone. */
+  async completeScope(scope: ScopeRef): Promise<number> {
+    const key = scopeKey(scope);
+    const stored = await this.#storedFor(scope);
+    this.#open.delete(key);
+    const vanished = [...stored.keys()];
+    let terminated = 0;
+    for (let i = 0; i < vanished.length; i += TERMINATE_BATCH) {
+      const [result] = await queryRows<{ terminated: number }>(
+        this.db,
+        terminateResourcesStatement(key, vanished.slice(i, i + TERMINATE_BATCH), this.ctx),
+      );
+      terminated += result?.terminated ?? 0;
+    }
+    this.counts.terminated += terminated;
+    return terminated;
+  }
+
+  /** The scope could not be read completely: keep every stored resource as it is. */
+  failScope(scope: ScopeRef): void {
+    this.#open.delete(scopeKey(scope));
+  }
+
+  async #storedFor(scope: ScopeRef): Promise<Map<string, string | null>> {
+    const key = scopeKey(scope);
+    let stored = this.#open.get(key);
+    if (!stored) {
+      const rows = await queryRows<{ resource_id: string; content_hash: string | null }>(
+        this.db,
+        storedHashesStatement(this.ctx.providerId, key),
+      );
+      stored = new Map(rows.map((r) => [r.resource_id, r.content_hash]));
+      this.#open.set(key, stored);
+    }
+    return stored;
+  }
+}

@@ -1,0 +1,30 @@
+import { type DbOrTx, type ServiceType, cloudServices } from "@cloudsync/db";
+
+/** The seed's service types are coarser than resource types: load balancers and CDNs are network. */
+export function serviceTypeOf(resourceType: string): ServiceType {
+  switch (resourceType) {
+    case "compute":
+    case "storage":
+    case "database":
+    case "analytics":
+      return resourceType;
+    default:
+      return "network";
+  }
+}
+
+/** Adds each resource kind a provider has shown to its service catalog, once. */
+export async function recordServices(db: DbOrTx, providerId: string, kinds: ReadonlyMap<string, string>): Promise<void> {
+  if (kinds.size === 0) return;
+  await db
+    .insert(cloudServices)
+    .values(
+      [...kinds].map(([kind, resourceType]) => ({
+        providerId,
+        serviceName: kind,
+        serviceType: serviceTypeOf(resourceType),
+        serviceCategory: resourceType,
+      })),
+    )
+    .onConflictDoNothing({ target: [cloudServices.providerId, cloudServices.serviceName] });
+}
