@@ -1,0 +1,24 @@
+import { type DbHandle, createDb, migrate } from "@cloudsync/db";
+import type { Env } from "../env.ts";
+import { type Keyring, parseKeyring } from "../secrets/keyring.ts";
+
+/** Opens the database the environment names (embedded PGlite when DATABASE_URL is unset). */
+export async function openDatabase(env: Env, options: { migrate?: boolean } = {}): Promise<DbHandle> {
+  const handle = await createDb({ url: env.DATABASE_URL, dataDir: env.CLOUDSYNC_DATA_DIR });
+  if (options.migrate ?? true) await migrate(handle);
+  return handle;
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export function requireKeyring(env: Env): Keyring {
+  if (!env.CLOUDSYNC_ENCRYPTION_KEYS) {
+    throw new UsageError(
+      "CLOUDSYNC_ENCRYPTION_KEYS is not set: provider credentials are stored encrypted. Set it to keyid:base64key, e.g.\n" +
+        '  export CLOUDSYNC_ENCRYPTION_KEYS="k1:$(openssl rand -base64 32)"\nand keep it: without it stored credentials cannot be opened.',
+    );
+  }
+  return parseKeyring(env.CLOUDSYNC_ENCRYPTION_KEYS);
+}

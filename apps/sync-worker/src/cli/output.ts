@@ -1,0 +1,37 @@
+/** Plain-text tables and a one-line progress display, no dependencies. */
+export function renderTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
+  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number"));
+  const line = (r: string[]) =>
+    r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(cells[0]!), widths.map((w) => "-".repeat(w)).join("  "), ...cells.slice(1).map(line)].join("\n");
+}
+
+export interface Progress {
+  update(text: string): void;
+  done(text?: string): void;
+}
+
+/** Rewrites one line on a terminal; prints nothing in between when output is piped. */
+export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+  const tty = stream.isTTY === true;
+  let last = 0;
+  return {
+    update(text) {
+      if (!tty) return;
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      stream.write(`\r\x1b[2K${text}`);
+    },
+    done(text) {
+      if (tty) stream.write("\r\x1b[2K");
+      if (text) stream.write(`${text}\n`);
+    },
+  };
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, loadEnv } from "./env.ts";
+
+describe("loadEnv", () => {
+  it("has defaults that work on a developer machine", () => {
+    const env = loadEnv({});
+    expect(env).toMatchObject({ REDIS_URL: "redis://127.0.0.1:6379", CLOUDSYNC_QUEUE_PREFIX: "cloudsync", LOG_LEVEL: "info", CLOUDSYNC_HTTP_PORT: 9464, CLOUDSYNC_RUN_MIGRATIONS: false });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL: must be a PostgreSQL URL/],
+    [{ REDIS_URL: "127.0.0.1:6379" }, /REDIS_URL: must be a Redis URL/],
+    [{ CLOUDSYNC_HTTP_PORT: "http" }, /CLOUDSYNC_HTTP_PORT/],
+    [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
+    [{ CLOUDSYNC_RUN_MIGRATIONS: "yes" }, /CLOUDSYNC_RUN_MIGRATIONS: must be true or false/],
+    [{ CLOUDSYNC_QUEUE_PREFIX: "a b" }, /CLOUDSYNC_QUEUE_PREFIX/],
+  ])("names the wrong variable in %j", (source, message) => {
+    expect(() => loadEnv(source)).toThrow(EnvError);
+    expect(() => loadEnv(source)).toThrow(message);
+  });
+
+  it("lists every wrong variable at once", () => {
+    expect(() => loadEnv({ REDIS_URL: "x", LOG_LEVEL: "x" })).toThrow(/REDIS_URL[\s\S]*LOG_LEVEL/);
+  });
+
+  it("treats empty values as unset", () => {
+    expect(loadEnv({ DATABASE_URL: "" }).DATABASE_URL).toBeUndefined();
+  });
+});

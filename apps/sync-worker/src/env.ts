@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+/**
+ * The environment, validated once at the entry point. Nothing else in the app reads
+ * `process.env`; every module gets what it needs as arguments.
+ */
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a PostgreSQL URL like postgres://user:password@host:5432/db (leave it unset for the embedded database)")
+    .optional(),
+  CLOUDSYNC_DATA_DIR: z.string().min(1).optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a Redis URL like redis://127.0.0.1:6379")
+    .default("redis://127.0.0.1:6379"),
+  CLOUDSYNC_ENCRYPTION_KEYS: z.string().min(1).optional(),
+  CLOUDSYNC_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/, "letters, digits, ':', '_' or '-' (at most 64)")
+    .default("cloudsync"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  CLOUDSYNC_HTTP_HOST: z.string().min(1).default("127.0.0.1"),
+  CLOUDSYNC_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  CLOUDSYNC_RUN_MIGRATIONS: z
+    .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses the environment; an error lists every wrong variable with what it should look like. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  throw new EnvError(`the environment is not valid:\n${lines.join("\n")}`);
+}

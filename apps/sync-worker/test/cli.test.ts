@@ -1,0 +1,116 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type GcpEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
+import { cloudProviders, cloudResources, queryRows } from "@cloudsync/db";
+import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
+import { generateKey } from "../src/secrets/keyring.ts";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), "cloudsync-cli-"));
+let tdb: TestDatabase;
+let em: GcpEmulator;
+const keys = `k1:${generateKey()}`;
+
+/** Runs the CLI from source as a user would run the built one: a separate process, real env. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", import.meta.resolve("tsx"), path.join(appDir, "src/cli/main.ts"), ...args],
+      { cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: dir, ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  tdb = await createTestDatabase({ prefix: "cloudsync_cli" });
+  em = await startGcpEmulator({ seed: 3, size: 40 });
+});
+afterAll(async () => {
+  await em?.close();
+  await tdb?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("cloudsync CLI", () => {
+  it("prints usage", async () => {
+    const r = await cli(["help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/cloudsync provider add/);
+  });
+
+  it("refuses an unknown command with exit code 2", async () => {
+    const r = await cli(["frobnicate"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it("names a wrong environment variable and what it should look like", async () => {
+    const r = await cli(["provider", "list"], { DATABASE_URL: "mysql://nope" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/DATABASE_URL: must be a PostgreSQL URL/);
+  });
+
+  it("registers an organization and a provider, lists it, and syncs it", async () => {
+    const env = { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys };
+    expect((await cli(["org", "add", "--name", "Acme Weddings", "--slug", "acme", "--owner-email", "ops@acme.example"], env)).code).toBe(0);
+    const file = path.join(dir, "gcp.json");
+    writeFileSync(file, JSON.stringify(gcpEmulatorCredentials(em)));
+    const added = await cli(["provider", "add", "--org", "acme", "--credentials", file], env);
+    expect(added.stderr).toBe("");
+    expect(added.stdout).toMatch(/registered gcp provider/);
+    // Stored sealed: the private key is nowhere in the row.
+    const [row] = await tdb.db.select().from(cloudProviders);
+    expect(JSON.stringify(row!.credentialsConfig)).not.toContain(em.serviceAccountKey.private_key.slice(40, 80));
+    expect(row!.credentialsConfig).toMatchObject({ v: 1, alg: "A256GCM", kid: "k1" });
+
+    const listed = await cli(["provider", "list"], env);
+    expect(listed.stdout).toMatch(/gcp\s+Google Cloud \(3 projects\)/);
+
+    const synced = await cli(["sync", "--kind", "resources"], env);
+    expect(synced.code).toBe(0);
+    expect(synced.stdout).toMatch(/gcp\s+resources\s+succeeded\s+40/);
+    const [count] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from ${cloudResources}`);
+    expect(count!.n).toBe(40);
+  });
+
+  it("rejects a malformed credentials file, naming fields without echoing secrets, and writes nothing", async () => {
+    const env = { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys };
+    const file = path.join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ cloud: "aws", accessKeyId: "AKIAEXAMPLEEXAMPLE", secretAccessKey: "super-secret-value-123", accounts: [{ accountId: "12" }] }));
+    const r = await cli(["provider", "add", "--org", "acme", "--credentials", file], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/accounts\.0\.accountId: an AWS account id is 12 digits/);
+    expect(r.stderr).not.toContain("super-secret-value-123");
+    const providers = await tdb.db.select().from(cloudProviders);
+    expect(providers.map((p) => p.providerName)).toEqual(["gcp"]);
+  });
+
+  it("rejects a credentials file that is not JSON without quoting it", async () => {
+    const file = path.join(dir, "notjson.json");
+    writeFileSync(file, "secretAccessKey=abc123-very-secret");
+    const r = await cli(["provider", "add", "--org", "acme", "--credentials", file], { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not valid JSON/);
+    expect(r.stderr).not.toContain("abc123-very-secret");
+  });
+
+  it("asks for the encryption keys before storing credentials", async () => {
+    const r = await cli(["provider", "add", "--org", "acme", "--credentials", "x.json"], { DATABASE_URL: tdb.url });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/CLOUDSYNC_ENCRYPTION_KEYS is not set[\s\S]*openssl rand -base64 32/);
+  });
+
+  it("refuses a bad kind and an unknown organization", async () => {
+    const env = { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys };
+    expect((await cli(["sync", "--kind", "everything"], env)).stderr).toMatch(/--kind must be resources, costs or metrics/);
+    expect((await cli(["provider", "add", "--org", "nobody", "--credentials", path.join(dir, "gcp.json")], env)).stderr).toMatch(/no organization "nobody"/);
+  });
+});
