@@ -76,7 +76,9 @@ export const cloudCosts = pgTable(
     resourceId: uuid().references(() => cloudResources.id),
     costPeriodStart: date({ mode: "string" }).notNull(),
     costPeriodEnd: date({ mode: "string" }).notNull(),
-    costAmount: decimal({ precision: 12, scale: 2 }).notNull(),
+    // Widened from the design document's DECIMAL(12,2): clouds bill in fractions of a cent per
+    // line, and rounding each line would make a month's sum drift from the provider's total.
+    costAmount: decimal({ precision: 20, scale: 10 }).notNull(),
     costCurrency: varchar({ length: 3 }).default("USD"),
     costCategory: varchar({ length: 50, enum: costCategories }).notNull(),
     billingDetails: jsonb().$type<Record<string, unknown>>().default({}),

@@ -132,6 +132,8 @@ export const cloudResources = pgTable(
     // Serves get_infrastructure_health_score: counts by status per organization from the index alone.
     index("idx_cloud_resources_org_status_health").on(t.organizationId, t.resourceStatus, t.healthStatus),
     index("idx_cloud_resources_cost_tracking").using("gin", t.costTracking),
+    // Cost lines name resources case-insensitively (Azure lower-cases ARM ids).
+    index("idx_cloud_resources_provider_resource_id_lower").on(t.providerId, sql`lower(${t.resourceId})`),
     // Stale detection: the live resources of one scope of one provider.
     index("idx_cloud_resources_provider_scope").on(t.providerId, t.syncScope).where(sql`${t.resourceStatus} <> 'terminated'`),
     check("cloud_resources_resource_type_check", oneOf(t.resourceType, resourceTypes)),
