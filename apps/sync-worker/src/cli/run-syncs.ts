@@ -1,9 +1,18 @@
 import type { SyncKind } from "@cloudsync/db";
-import { type ResourceSyncSummary, type SyncDeps, syncResources } from "../jobs/sync-resources.ts";
+import { syncCosts } from "../jobs/sync-costs.ts";
+import { syncMetrics } from "../jobs/sync-metrics.ts";
+import { syncResources } from "../jobs/sync-resources.ts";
+import type { SyncDeps, SyncProgress, SyncSummaryBase } from "../jobs/sync-run.ts";
 import type { ProviderSummary } from "../providers/registry.ts";
 import { type Progress, formatDuration, renderTable } from "./output.ts";
 
-export type SyncSummary = ResourceSyncSummary & { kind: SyncKind };
+export type SyncSummary = SyncSummaryBase;
+
+const processors: Record<Exclude<SyncKind, "maintenance">, (deps: SyncDeps, payload: { providerId: string; trigger: "cli" | "demo" }, onProgress: (p: SyncProgress) => void) => Promise<SyncSummaryBase>> = {
+  resources: syncResources,
+  costs: (deps, payload, onProgress) => syncCosts(deps, { ...payload, monthToDate: true }, onProgress),
+  metrics: (deps, payload, onProgress) => syncMetrics(deps, { ...payload, lookbackMinutes: 60 }, onProgress),
+};
 
 /**
  * Runs syncs one provider and kind after another, without Redis, with a progress line on a
@@ -22,11 +31,11 @@ export async function runSyncs(
     for (const kind of kinds) {
       const label = `${provider.providerName} ${kind}`;
       try {
-        if (kind !== "resources") throw new Error(`${kind} syncs are not available in this build yet`);
-        const summary = await syncResources(deps, { providerId: provider.id, trigger }, (p) =>
-          progress.update(`${label}: ${p.resourcesSeen} resources, ${p.scopesDone} scopes done${p.scopesFailed ? `, ${p.scopesFailed} failed` : ""}`),
+        if (kind === "maintenance") throw new Error("maintenance runs in the worker, not as a sync");
+        const summary = await processors[kind](deps, { providerId: provider.id, trigger }, (p) =>
+          progress.update(`${label}: ${p.itemsSeen} items, ${p.scopesDone} scopes done${p.scopesFailed ? `, ${p.scopesFailed} failed` : ""}`),
         );
-        summaries.push({ ...summary, kind });
+        summaries.push(summary);
         progress.done(`${label}: ${summary.status} in ${formatDuration(summary.durationMs)}`);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -39,6 +48,9 @@ export async function runSyncs(
 }
 
 export function summaryTable(summaries: readonly SyncSummary[]): string {
+  const notes: string[] = [];
+  if (summaries.some((s) => s.kind === "costs")) notes.push("costs: inserted = cost lines written; terminated = previous lines of the re-read window replaced");
+  if (summaries.some((s) => s.kind === "metrics")) notes.push("metrics: inserted = samples stored; unchanged = samples already stored");
   return renderTable(
     ["provider", "kind", "status", "inserted", "updated", "unchanged", "terminated", "skipped", "scopes ok", "scopes failed", "time"],
     summaries.map((s) => [
@@ -54,5 +66,5 @@ export function summaryTable(summaries: readonly SyncSummary[]): string {
       s.scopesFailed,
       formatDuration(s.durationMs),
     ]),
-  );
+  ) + (notes.length ? `\n${notes.map((n) => `  ${n}`).join("\n")}` : "");
 }

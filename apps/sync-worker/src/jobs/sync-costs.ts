@@ -1,0 +1,88 @@
+import { type CostAndMetricSource, scopeKey } from "@cloudsync/cloud";
+import { refreshMonthlyCostSummary } from "@cloudsync/db";
+import type { ClosableAdapter } from "../providers/adapters.ts";
+import { refreshBudgets } from "../write/budgets.ts";
+import { type CostWindow, CostWriter, refreshCostTracking } from "../write/costs.ts";
+import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
+
+export interface CostSyncPayload extends SyncPayloadBase {
+  /** Explicit window; default: the trailing `trailingDays`, or the month to date with `monthToDate`. */
+  window?: CostWindow;
+  /** Clouds restate recent bills: re-read this many days back (default 3). */
+  trailingDays?: number;
+  /** Re-read the whole month to date (and last month during its first three days). */
+  monthToDate?: boolean;
+}
+
+export interface CostSyncSummary extends SyncSummaryBase {
+  window: CostWindow;
+  alertsRaised: number;
+}
+
+/** The days a cost sync re-reads, from `today` (UTC). */
+export function costWindow(today: string, payload: Pick<CostSyncPayload, "window" | "trailingDays" | "monthToDate">): CostWindow {
+  if (payload.window) return payload.window;
+  const d = new Date(`${today}T00:00:00Z`);
+  const iso = (x: Date) => x.toISOString().slice(0, 10);
+  if (payload.monthToDate) {
+    // A bill is restated for a few days after its month closes.
+    const monthsBack = d.getUTCDate() <= 3 ? 1 : 0;
+    return { start: iso(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - monthsBack, 1))), end: today };
+  }
+  const days = payload.trailingDays ?? 3;
+  return { start: iso(new Date(d.getTime() - days * 86_400_000)), end: today };
+}
+
+/**
+ * One provider's bill into `cloud_costs`, replacing each account's lines of the window in one
+ * transaction; then resources' `cost_tracking`, the organization's budgets (alerts once per
+ * threshold and period) and the monthly summary view.
+ */
+export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?: (p: SyncProgress) => void): Promise<CostSyncSummary> {
+  const today = deps.clock().toISOString().slice(0, 10);
+  const window = costWindow(today, payload);
+  let alertsRaised = 0;
+  return withSyncRun(deps, "costs", payload, async ({ provider, runId, adapter, log, ledger }) => {
+    const source = costAndMetricSource(adapter);
+    const writer = new CostWriter(deps.db, window, { organizationId: provider.organizationId, providerId: provider.id, syncRunId: runId });
+    try {
+      for await (const event of source.streamCosts({ start: window.start, end: window.end })) {
+        switch (event.type) {
+          case "cost_page":
+            ledger.itemsSeen += event.lines.length;
+            await writer.writePage(event.scope, event.lines);
+            break;
+          case "item_skipped":
+            ledger.skipped++;
+            log.warn({ scope: scopeKey(event.scope), itemId: event.itemId, reason: event.reason }, "cost line skipped");
+            break;
+          case "scope_completed":
+            await writer.completeScope(event.scope);
+            ledger.completed(event.scope, event.resourceCount);
+            break;
+          case "scope_failed":
+            await writer.failScope(event.scope);
+            ledger.failed(event.scope, event.error);
+            log.warn({ scope: scopeKey(event.scope), err: event.error.message }, "cost scope failed; its previous lines were kept");
+            break;
+        }
+        onProgress?.(ledger.progress());
+      }
+    } finally {
+      await writer.abandon();
+    }
+    await refreshCostTracking(deps.db, provider.id, today);
+    alertsRaised = await refreshBudgets(deps.db, provider.organizationId, today);
+    await refreshMonthlyCostSummary(deps.db);
+    return { counts: { inserted: writer.counts.inserted, updated: 0, unchanged: 0, terminated: writer.counts.replaced } };
+  }).then((summary) => ({ ...summary, window, alertsRaised }));
+}
+
+/** The adapter as a source of bills and metrics (all three clouds' adapters are). */
+export function costAndMetricSource(adapter: ClosableAdapter): CostAndMetricSource {
+  const candidate = adapter as Partial<CostAndMetricSource>;
+  if (typeof candidate.streamCosts !== "function" || typeof candidate.streamMetrics !== "function") {
+    throw new Error(`the ${adapter.cloud} adapter cannot read costs or metrics`);
+  }
+  return candidate as CostAndMetricSource;
+}

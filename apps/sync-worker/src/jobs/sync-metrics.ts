@@ -1,0 +1,90 @@
+import { scopeKey } from "@cloudsync/cloud";
+import { cloudRegions, cloudResources } from "@cloudsync/db";
+import { and, eq, inArray, ne } from "drizzle-orm";
+import { MetricWriter } from "../write/metrics.ts";
+import { costAndMetricSource } from "./sync-costs.ts";
+import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
+
+/** The kinds that report utilization metrics. */
+export const metricKinds = ["ec2_instance", "azure_vm", "gce_instance"] as const;
+
+export interface MetricSyncPayload extends SyncPayloadBase {
+  /** How far back to read (default 15 minutes); samples already stored are not duplicated. */
+  lookbackMinutes?: number;
+  periodSeconds?: number;
+}
+
+export interface MetricSyncSummary extends SyncSummaryBase {
+  samplesStored: number;
+  alertsRaised: number;
+}
+
+/**
+ * Recent samples of a provider's live instances into `infrastructure_monitoring`, scored
+ * against thresholds; resource and provider `health_status` follow, and wedding-critical
+ * resources in a critical state raise an alert.
+ */
+export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgress?: (p: SyncProgress) => void): Promise<MetricSyncSummary> {
+  let samplesStored = 0;
+  let alertsRaised = 0;
+  return withSyncRun(deps, "metrics", payload, async ({ provider, adapter, log, ledger }) => {
+    const source = costAndMetricSource(adapter);
+    const targets = await deps.db
+      .select({
+        id: cloudResources.id,
+        resourceId: cloudResources.resourceId,
+        account: cloudResources.cloudAccountId,
+        kind: cloudResources.resourceSubtype,
+        isWeddingCritical: cloudResources.isWeddingCritical,
+        name: cloudResources.resourceName,
+        regionCode: cloudRegions.regionCode,
+      })
+      .from(cloudResources)
+      .innerJoin(cloudRegions, eq(cloudRegions.id, cloudResources.regionId))
+      .where(
+        and(eq(cloudResources.providerId, provider.id), ne(cloudResources.resourceStatus, "terminated"), inArray(cloudResources.resourceSubtype, [...metricKinds])),
+      );
+    const writer = new MetricWriter(
+      deps.db,
+      { organizationId: provider.organizationId, providerId: provider.id },
+      targets.map((t) => ({ id: t.id, resourceId: t.resourceId, isWeddingCritical: t.isWeddingCritical ?? false, name: t.name })),
+    );
+    const end = deps.clock();
+    const start = new Date(end.getTime() - (payload.lookbackMinutes ?? 15) * 60_000);
+    const stream = source.streamMetrics({
+      targets: targets.map((t) => ({
+        account: t.account ?? "",
+        regionCode: t.regionCode,
+        kind: t.kind ?? "",
+        resourceId: t.resourceId,
+      })),
+      start,
+      end,
+      ...(payload.periodSeconds ? { periodSeconds: payload.periodSeconds } : {}),
+    });
+    for await (const event of stream) {
+      switch (event.type) {
+        case "metric_page":
+          ledger.itemsSeen += event.samples.length;
+          await writer.writePage(event.samples);
+          break;
+        case "item_skipped":
+          ledger.skipped++;
+          log.warn({ scope: scopeKey(event.scope), itemId: event.itemId, reason: event.reason }, "metric series skipped");
+          break;
+        case "scope_completed":
+          ledger.completed(event.scope, event.resourceCount);
+          break;
+        case "scope_failed":
+          ledger.failed(event.scope, event.error);
+          log.warn({ scope: scopeKey(event.scope), err: event.error.message }, "metric scope failed");
+          break;
+      }
+      onProgress?.(ledger.progress());
+    }
+    const { providerHealth } = await writer.finish();
+    samplesStored = writer.counts.stored;
+    alertsRaised = writer.counts.alertsRaised;
+    return { counts: { inserted: writer.counts.stored, updated: 0, unchanged: writer.counts.samples - writer.counts.stored, terminated: 0 }, providerHealth };
+  }).then((summary) => ({ ...summary, samplesStored, alertsRaised }));
+}

@@ -1,0 +1,156 @@
+import { scopeKey, type ScopeRef } from "@cloudsync/cloud";
+import { type Database, type ScopeOutcome, type SyncKind, type SyncRunStatus, type SyncTrigger, cloudProviders } from "@cloudsync/db";
+import { eq } from "drizzle-orm";
+import type { Logger } from "../logger.ts";
+import type { AdapterSettings, ClosableAdapter } from "../providers/adapters.ts";
+import type { ProviderForSync } from "../providers/registry.ts";
+import { type SyncRunCounts, finishSyncRun, runStatus, startSyncRun } from "../write/sync-runs.ts";
+
+/** What a processor needs, passed in, so it runs the same under BullMQ, from the CLI and in tests. */
+export interface SyncDeps {
+  db: Database;
+  /** Loads the provider and opens its credentials for this job only. */
+  loadProvider: (providerId: string) => Promise<ProviderForSync>;
+  /** Builds the cloud adapter for a provider. */
+  adapterFor: (provider: ProviderForSync, settings: AdapterSettings) => ClosableAdapter;
+  clock: () => Date;
+  logger: Logger;
+  /**
+   * Read one scope at a time. The embedded database has a single connection, so a scope's
+   * open transaction (costs) must not wait on another's.
+   */
+  serialScopes?: boolean;
+}
+
+export interface SyncPayloadBase {
+  providerId: string;
+  trigger?: SyncTrigger;
+  jobId?: string;
+}
+
+export interface SyncProgress {
+  scopesDone: number;
+  scopesFailed: number;
+  /** Resources, cost lines or samples seen so far. */
+  itemsSeen: number;
+}
+
+/** The scope bookkeeping every kind of sync shares. */
+export class ScopeLedger {
+  readonly scopes: ScopeOutcome[] = [];
+  readonly errors: string[] = [];
+  skipped = 0;
+  itemsSeen = 0;
+
+  completed(scope: ScopeRef, count: number): void {
+    this.scopes.push({ scope: scopeKey(scope), status: "completed", resources: count });
+  }
+  failed(scope: ScopeRef, error: Error): void {
+    this.scopes.push({ scope: scopeKey(scope), status: "failed", error: error.message });
+    this.errors.push(`${scopeKey(scope)}: ${error.message}`);
+  }
+  progress(): SyncProgress {
+    const failed = this.errors.length;
+    return { scopesDone: this.scopes.length - failed, scopesFailed: failed, itemsSeen: this.itemsSeen };
+  }
+}
+
+export interface SyncRunContext {
+  provider: ProviderForSync;
+  runId: string;
+  adapter: ClosableAdapter;
+  log: Logger;
+  ledger: ScopeLedger;
+}
+
+export interface SyncSummaryBase {
+  runId: string;
+  providerId: string;
+  providerName: string;
+  kind: SyncKind;
+  status: SyncRunStatus;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  terminated: number;
+  skipped: number;
+  scopesCompleted: number;
+  scopesFailed: number;
+  durationMs: number;
+  errors: string[];
+}
+
+/**
+ * Runs one sync of one provider inside a `sync_runs` record: opens the provider and its
+ * adapter, lets `body` consume the stream, then records counts, scope outcomes and status and
+ * updates the provider's `last_sync_at`. An error outside any scope marks the run failed and is
+ * rethrown, so a queue retries it.
+ */
+export async function withSyncRun(
+  deps: SyncDeps,
+  kind: SyncKind,
+  payload: SyncPayloadBase,
+  body: (ctx: SyncRunContext) => Promise<{ counts: Omit<SyncRunCounts, "skipped">; providerHealth?: "healthy" | "degraded" | "critical" | "unknown" }>,
+): Promise<SyncSummaryBase> {
+  const started = deps.clock();
+  const provider = await deps.loadProvider(payload.providerId);
+  const log = deps.logger.child({ providerId: provider.id, provider: provider.providerName, kind });
+  const runId = await startSyncRun(deps.db, {
+    organizationId: provider.organizationId,
+    providerId: provider.id,
+    kind,
+    trigger: payload.trigger ?? "manual",
+    jobId: payload.jobId,
+    startedAt: started,
+  });
+  const ledger = new ScopeLedger();
+  const adapter = deps.adapterFor(provider, {
+    regions: provider.regions,
+    requestsPerSecond: provider.settings.requestsPerSecond,
+    concurrency: deps.serialScopes ? 1 : provider.settings.concurrency,
+    logger: log,
+  });
+  try {
+    const { counts, providerHealth } = await body({ provider, runId, adapter, log, ledger });
+    const status = runStatus(ledger.scopes);
+    const finishedAt = deps.clock();
+    await finishSyncRun(deps.db, runId, {
+      status,
+      counts: { ...counts, skipped: ledger.skipped },
+      scopes: ledger.scopes,
+      error: ledger.errors.length ? ledger.errors.slice(0, 20).join("\n") : null,
+      finishedAt,
+    });
+    const health = providerHealth ?? (status === "succeeded" ? "healthy" : status === "partial" ? "degraded" : "critical");
+    await deps.db
+      .update(cloudProviders)
+      .set({ lastSyncAt: finishedAt, lastHealthCheck: finishedAt, ...(health !== "unknown" ? { healthStatus: health } : {}) })
+      .where(eq(cloudProviders.id, provider.id));
+    const summary: SyncSummaryBase = {
+      runId,
+      providerId: provider.id,
+      providerName: provider.providerName,
+      kind,
+      status,
+      ...counts,
+      skipped: ledger.skipped,
+      scopesCompleted: ledger.scopes.length - ledger.errors.length,
+      scopesFailed: ledger.errors.length,
+      durationMs: finishedAt.getTime() - started.getTime(),
+      errors: ledger.errors,
+    };
+    log.info({ ...summary, errors: undefined }, `${kind} sync finished`);
+    return summary;
+  } catch (error) {
+    await finishSyncRun(deps.db, runId, {
+      status: "failed",
+      counts: { inserted: 0, updated: 0, unchanged: 0, terminated: 0, skipped: ledger.skipped },
+      scopes: ledger.scopes,
+      error: error instanceof Error ? error.message : String(error),
+      finishedAt: deps.clock(),
+    }).catch((e) => log.error({ err: String(e) }, "could not record the failed run"));
+    throw error;
+  } finally {
+    await adapter.close?.().catch(() => undefined);
+  }
+}

@@ -1,0 +1,112 @@
+import { type HealthLevel, type MetricSample, type Thresholds, defaultThresholds, evaluateHealth } from "@cloudsync/cloud";
+import { type Database, queryRows } from "@cloudsync/db";
+import { sql } from "drizzle-orm";
+
+export interface MetricTargetRow {
+  /** Our row id. */
+  id: string;
+  /** The provider's id, as samples name it. */
+  resourceId: string;
+  isWeddingCritical: boolean;
+  name: string;
+}
+
+export interface MetricWriteContext {
+  organizationId: string;
+  providerId: string;
+}
+
+/**
+ * Writes samples into the partitioned `infrastructure_monitoring` in bulk, each scored against
+ * the thresholds. A sample's id is derived from its resource and instant, so reading the same
+ * window twice stores it once. At the end, each resource's `health_status` follows its latest
+ * sample, the provider's follows its resources, and a critical reading on a wedding-critical
+ * resource raises a `wedding_day_critical` alert (once while one is open).
+ */
+export class MetricWriter {
+  readonly counts = { samples: 0, stored: 0, unknownResources: 0, alertsRaised: 0 };
+  readonly #byProviderId = new Map<string, MetricTargetRow>();
+  readonly #latest = new Map<string, { at: string; status: HealthLevel }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly ctx: MetricWriteContext,
+    targets: readonly MetricTargetRow[],
+    private readonly thresholds: { warning: Thresholds; critical: Thresholds } = defaultThresholds,
+  ) {
+    for (const t of targets) this.#byProviderId.set(t.resourceId.toLowerCase(), t);
+  }
+
+  async writePage(samples: readonly MetricSample[]): Promise<void> {
+    const rows = [];
+    for (const s of samples) {
+      this.counts.samples++;
+      const target = this.#byProviderId.get(s.resourceId.toLowerCase());
+      if (!target) {
+        this.counts.unknownResources++;
+        continue;
+      }
+      const health = evaluateHealth(s.metrics, this.thresholds);
+      rows.push({
+        resource: target.id,
+        ts: s.timestamp,
+        metrics: s.metrics,
+        score: health.healthScore,
+        alerts: [...health.criticals.map((k) => ({ metric: k, level: "critical" })), ...health.warnings.map((k) => ({ metric: k, level: "warning" }))],
+      });
+      const latest = this.#latest.get(target.id);
+      if (!latest || latest.at < s.timestamp) this.#latest.set(target.id, { at: s.timestamp, status: health.status });
+    }
+    if (rows.length === 0) return;
+    const [result] = await queryRows<{ n: number }>(
+      this.db,
+      sql`with stored as (
+            insert into infrastructure_monitoring (id, organization_id, resource_id, monitoring_timestamp, monitoring_type,
+                                                   metrics, thresholds, alerts_triggered, health_score)
+            select md5(x.resource::text || ':' || extract(epoch from x.ts)::text)::uuid, ${this.ctx.organizationId}::uuid,
+                   x.resource, x.ts, 'performance', x.metrics, ${JSON.stringify(this.thresholds)}::jsonb, x.alerts, x.score
+              from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(resource uuid, ts timestamptz, metrics jsonb, score int, alerts jsonb)
+            on conflict (id, monitoring_timestamp) do nothing
+            returning 1)
+          select count(*)::int as n from stored`,
+    );
+    this.counts.stored += result?.n ?? 0;
+  }
+
+  /** Applies the latest readings to resources, the provider and alerts. */
+  async finish(): Promise<{ providerHealth: "healthy" | "degraded" | "critical" | "unknown" }> {
+    if (this.#latest.size === 0) return { providerHealth: "unknown" };
+    const latest = [...this.#latest].map(([id, v]) => ({ id, status: v.status }));
+    await this.db.execute(
+      sql`update cloud_resources r set health_status = x.status
+            from jsonb_to_recordset(${JSON.stringify(latest)}::jsonb) as x(id uuid, status text)
+           where r.id = x.id and r.health_status is distinct from x.status`,
+    );
+    const critical = latest.filter((l) => l.status === "critical").map((l) => l.id);
+    const weddingCritical = critical.map((id) => [...this.#byProviderId.values()].find((t) => t.id === id)).filter((t): t is MetricTargetRow => !!t?.isWeddingCritical);
+    for (const t of weddingCritical) {
+      const [raised] = await queryRows<{ n: number }>(
+        this.db,
+        sql`with raised as (
+              insert into infrastructure_alerts (organization_id, alert_name, alert_type, severity_level, resource_id, provider_id,
+                                                 alert_conditions, current_values, recipient_list, wedding_day_escalation)
+              select ${this.ctx.organizationId}::uuid, ${`Wedding-critical resource ${t.name} is critical`}, 'wedding_day_critical',
+                     'emergency', ${t.id}::uuid, ${this.ctx.providerId}::uuid,
+                     jsonb_build_object('health_status', 'critical'),
+                     coalesce((select metrics from infrastructure_monitoring m where m.resource_id = ${t.id}::uuid
+                                order by monitoring_timestamp desc limit 1), '{}'::jsonb),
+                     '[]'::jsonb, true
+               where not exists (select 1 from infrastructure_alerts a
+                                  where a.resource_id = ${t.id}::uuid and a.alert_type = 'wedding_day_critical'
+                                    and a.alert_status in ('active', 'acknowledged'))
+              returning 1)
+            select count(*)::int as n from raised`,
+      );
+      this.counts.alertsRaised += raised?.n ?? 0;
+    }
+    const share = critical.length / latest.length;
+    const anyWarning = latest.some((l) => l.status !== "healthy");
+    const providerHealth = share >= 0.1 ? "critical" : anyWarning ? "degraded" : "healthy";
+    return { providerHealth };
+  }
+}
