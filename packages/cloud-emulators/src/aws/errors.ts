@@ -1,18 +1,32 @@
+import { type JsonService, jsonErrorReply } from "./json.ts";
 import { namespaces } from "./render-query.ts";
 import { el, wrap, xmlDeclaration } from "./xml.ts";
 
 /** Errors exactly as each AWS protocol shapes them, so the SDK classifies them as it would live. */
 
-export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts";
+export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts" | JsonService;
 
 export interface AwsErrorReply {
   status: number;
   body: string;
+  headers?: Record<string, string>;
 }
 
-export type ErrorReason = "throttle" | "server_error" | "bad_credentials" | "missing_auth" | "access_denied" | "invalid_parameter" | "unknown_action" | "not_found" | "lb_not_found";
+export type ErrorReason =
+  | "throttle"
+  | "server_error"
+  | "bad_credentials"
+  | "missing_auth"
+  | "access_denied"
+  | "invalid_parameter"
+  | "unknown_action"
+  | "not_found"
+  | "lb_not_found"
+  | "data_unavailable"
+  | "invalid_token";
 
 export function errorReply(service: AwsService, reason: ErrorReason, requestId: string, detail?: string): AwsErrorReply {
+  if (service === "ce" || service === "monitoring") return jsonErrorReply(service, reason, detail);
   const { status, code, message } = describe(service, reason, detail);
   if (service === "ec2") {
     return {
@@ -61,5 +75,8 @@ function describe(service: AwsService, reason: ErrorReason, detail?: string): { 
       return { status: 400, code: "LoadBalancerNotFound", message: detail ?? "One or more load balancers not found" };
     case "not_found":
       return { status: 404, code: service === "s3" ? "NoSuchBucket" : "NotFound", message: detail ?? "The specified bucket does not exist" };
+    case "data_unavailable":
+    case "invalid_token":
+      return { status: 400, code: "ValidationError", message: detail ?? "invalid request" };
   }
 }

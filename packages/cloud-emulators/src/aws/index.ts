@@ -3,6 +3,9 @@ export {
   type AwsEmulator,
   type AwsEmulatorAccount,
   type AwsEmulatorOptions,
+  type AwsExpectedMetricsQuery,
 } from "./server.ts";
 export type { AwsAddResourceInput } from "./estate.ts";
 export { awsEmulatorKinds, type AwsEmulatorKind, type AwsExpectedResource } from "./model.ts";
+export { type AwsExpectedCostLine, costServices as awsCostServices } from "./costs.ts";
+export type { AwsExpectedMetricSample } from "./metrics.ts";

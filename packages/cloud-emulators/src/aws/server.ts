@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createFaultState, type FaultState } from "../faults.ts";
+import { hashString } from "../rng.ts";
 import {
   accountOfTemporaryKey,
   guessService,
@@ -10,13 +11,18 @@ import {
   parseRoleArn,
   type SigV4Scope,
 } from "./auth.ts";
+import { type AwsCostBook, type AwsExpectedCostLine, createAwsCostBook } from "./costs.ts";
 import { type AwsErrorReply, type AwsService, errorReply } from "./errors.ts";
 import { type AwsAddResourceInput, createAwsEstate } from "./estate.ts";
 import { expectedOf } from "./expected.ts";
+import { type JsonReply, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
+import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
 import type { AwsEmulatorKind, AwsExpectedResource, EmulatedResource } from "./model.ts";
 import { decodeToken, encodeToken, pageSizeParam } from "./paging.ts";
 import { ec2Response, renderRegion, renderReservation, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
 import { queryResponse, renderAssumeRole, renderDbInstance, renderLoadBalancer, renderTagDescription } from "./render-query.ts";
+import { getCostAndUsage, linkedAccountsOf } from "./render-ce.ts";
+import { getMetricData } from "./render-cloudwatch.ts";
 import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
 import { wrap } from "./xml.ts";
 
@@ -31,7 +37,10 @@ export interface AwsEmulatorOptions {
   seed?: number | string;
   /** Resources across all accounts, regions and kinds. Default 200. */
   size?: number;
-  /** Default: three accounts; the first is the one the base key belongs to. */
+  /**
+   * Default: three accounts; the first is the one the base key belongs to, and the
+   * organization's management account (its Cost Explorer sees every account's bill).
+   */
   accounts?: readonly AwsEmulatorAccount[];
   /** Enabled regions reported by DescribeRegions and holding resources. Default: four. */
   regions?: readonly string[];
@@ -46,6 +55,31 @@ export interface AwsEmulatorOptions {
   s3LegacyListBuckets?: boolean;
   /** Default 0: a free port. */
   port?: number;
+  /**
+   * The emulator's today, `YYYY-MM-DD` (default: the real UTC date). Bills have no lines from
+   * today on, the current month is `Estimated`, and resource-level costs reach 14 days back.
+   */
+  today?: string;
+  /** Cost Explorer groups per page (default 500). */
+  costPageSize?: number;
+  /**
+   * Whether resource-level cost data is enabled in the Cost Explorer settings (per calling
+   * account when a list). Default true; otherwise GetCostAndUsageWithResources answers
+   * DataUnavailableException.
+   */
+  resourceLevelCosts?: boolean | readonly string[];
+  /** CloudWatch datapoints per GetMetricData page before `MaxDatapoints` (default 100,800). */
+  metricDatapointsPerPage?: number;
+}
+
+export interface AwsExpectedMetricsQuery {
+  account: string;
+  region: string;
+  resourceIds: readonly string[];
+  start: Date;
+  end: Date;
+  /** Default 300. */
+  periodSeconds?: number;
 }
 
 export interface AwsEmulator {
@@ -61,6 +95,15 @@ export interface AwsEmulator {
   readonly requests: Map<string, number>;
   /** The identities a correct adapter reports, computed lazily (safe for large estates). */
   expected(): Iterable<AwsExpectedResource>;
+  /**
+   * The account's bill over [start, end] (inclusive days) as Cost Explorer groups it: by
+   * service, or by service and resource. Computed lazily, day by day.
+   */
+  expectedCosts(account: string, start: string, end: string, options?: { byResource?: boolean }): Iterable<AwsExpectedCostLine>;
+  /** The exact total of the account's bill over [start, end], inclusive, as a decimal string. */
+  expectedCostTotal(account: string, start: string, end: string): string;
+  /** The samples a correct adapter reports for these instances (running ones publish data). */
+  expectedMetrics(query: AwsExpectedMetricsQuery): Iterable<AwsExpectedMetricSample>;
   readonly mutate: {
     add(input: AwsAddResourceInput): AwsExpectedResource;
     remove(id: string): boolean;
@@ -80,6 +123,7 @@ interface Reply {
   status: number;
   body: string;
   contentType?: string;
+  headers?: Record<string, string>;
 }
 
 interface Call {
@@ -90,6 +134,8 @@ interface Call {
   form: URLSearchParams;
   url: URL;
   requestId: string;
+  /** The parsed body of a JSON-protocol request. */
+  json: unknown;
 }
 
 export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promise<AwsEmulator> {
@@ -102,12 +148,16 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     secretAccessKey: "emulator/base/secret/key/do-not-use-anywhere",
   };
   const sessionSeconds = options.sessionDurationSeconds ?? 3600;
+  const seed = options.seed ?? 1;
   const estate = createAwsEstate({
-    seed: options.seed ?? 1,
+    seed,
     size: options.size ?? 200,
     accounts: accounts.map((a) => a.accountId),
     regions,
   });
+  const seedHash = typeof seed === "number" ? seed >>> 0 : hashString(seed);
+  const today = () => options.today ?? new Date().toISOString().slice(0, 10);
+  const costBook: AwsCostBook = createAwsCostBook({ seedHash, estate, accounts: accounts.map((a) => a.accountId), today });
   const faults = createFaultState();
   const requests = new Map<string, number>();
 
@@ -126,22 +176,36 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const requestId = randomUUID();
     const url = new URL(req.url ?? "/", "http://emulator");
     const raw = await readBody(req);
-    const isForm = (req.headers["content-type"] ?? "").includes("x-www-form-urlencoded");
+    const contentType = req.headers["content-type"] ?? "";
+    const isForm = contentType.includes("x-www-form-urlencoded");
     const form = new URLSearchParams(isForm ? raw : "");
     const sig = parseAuthorization(req.headers.authorization);
-    const service = (sig?.service ?? guessService(form)) as AwsService;
+    const service = (sig?.service ?? jsonServiceOfTarget(req.headers["x-amz-target"]) ?? guessService(form)) as AwsService;
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
-    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts"].includes(sig.service)) {
+    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring"].includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
     }
+    const isJson = service === "ce" || service === "monitoring";
+    let json: unknown;
+    if (isJson) {
+      try {
+        json = raw === "" ? {} : JSON.parse(raw);
+      } catch {
+        return send({ ...errorReply(service, "invalid_parameter", requestId, "Start of structure or map found where not expected."), status: 400 });
+      }
+    }
     const caller = callerAccount(sig, req.headers["x-amz-security-token"]);
-    const action = service === "s3" ? s3Action(req.method ?? "GET", url) : (form.get("Action") ?? "");
+    const action =
+      service === "s3" ? s3Action(req.method ?? "GET", url) : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
     const target = action === "AssumeRole" ? (parseRoleArn(form.get("RoleArn"))?.account ?? "unknown") : (caller ?? "unknown");
     requests.set(`${service}:${action}`, (requests.get(`${service}:${action}`) ?? 0) + 1);
 
-    const decision = faults.decide(`${service}:${action} ${target}/${sig.region}`);
+    // Cost Explorer calls also name the linked accounts they ask about, so a test can fault one
+    // account's bill when a management account reads them all.
+    const linked = service === "ce" ? linkedAccountsOf(json) : undefined;
+    const decision = faults.decide(`${service}:${action} ${target}/${sig.region}${linked ? ` linked:${linked.join(",")}` : ""}`);
     if (decision.delayMs > 0) await sleep(decision.delayMs);
     if (res.destroyed) return;
     if (decision.kind === "reject_credentials" || caller === undefined) {
@@ -150,7 +214,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     if (decision.kind === "throttle") return send(errorReply(service, "throttle", requestId));
     if (decision.kind === "server_error") return send(errorReply(service, "server_error", requestId));
 
-    const call: Call = { service, action, account: caller, region: sig.region, form, url, requestId };
+    const call: Call = { service, action, account: caller, region: sig.region, form, url, requestId, json };
     return send(dispatch(call));
   }
 
@@ -190,9 +254,39 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return listBuckets(call);
       case "s3:GetBucketLocation":
         return getBucketLocation(call);
+      case "ce:GetCostAndUsage":
+      case "ce:GetCostAndUsageWithResources":
+        return costAndUsage(call, call.action === "GetCostAndUsageWithResources");
+      case "monitoring:GetMetricData":
+        return getMetricData(call.json, {
+          caller: call.account,
+          region: call.region,
+          seedHash,
+          estate,
+          pageLimit: options.metricDatapointsPerPage ?? 100_800,
+          malformed: malformedIds(),
+        });
       default:
         return errorReply(call.service, "unknown_action", call.requestId, `${call.action || "(no action)"} is not served by this emulator`);
     }
+  }
+
+  function costAndUsage(call: Call, withResources: boolean): JsonReply | AwsErrorReply {
+    const management = call.account === firstAccount?.accountId;
+    const optedIn = options.resourceLevelCosts ?? true;
+    return getCostAndUsage(
+      call.json,
+      {
+        caller: call.account,
+        visible: management ? accounts.map((a) => a.accountId) : [call.account],
+        book: costBook,
+        today: today(),
+        pageSize: options.costPageSize ?? 500,
+        resourceLevel: typeof optedIn === "boolean" ? optedIn : optedIn.includes(call.account),
+        malformed: malformedIds(),
+      },
+      withResources,
+    );
   }
 
   function malformedIds(): ReadonlySet<string> {
@@ -333,6 +427,20 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     faults,
     requests,
     expected: () => mapIterable(estate.all(), expectedOf),
+    expectedCosts: (account, start, end, opts) => costBook.expected(account, start, end, opts),
+    expectedCostTotal: (account, start, end) => costBook.total(account, start, end),
+    *expectedMetrics(query) {
+      const period = query.periodSeconds ?? 300;
+      const starts = periodStarts(query.start.getTime() / 1000, query.end.getTime() / 1000, period);
+      for (const id of query.resourceIds) {
+        const item = estate.find(id);
+        if (item?.kind !== "ec2_instance" || item.account !== query.account || item.region !== query.region) continue;
+        for (const t of starts) {
+          const sample = expectedSample(seedHash, item, t, period);
+          if (sample) yield sample;
+        }
+      }
+    },
     mutate: {
       add: (input) => expectedOf(estate.add(input)),
       remove: (id) => estate.remove(id),
@@ -352,9 +460,12 @@ function xml(body: string): Reply {
 
 function respond(res: ServerResponse, reply: Reply | AwsErrorReply, requestId: string, service: AwsService): void {
   if (res.destroyed) return;
-  const contentType = "contentType" in reply && reply.contentType ? reply.contentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
+  const fallback =
+    service === "ce" || service === "monitoring" ? jsonTargets[service].contentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
+  const contentType = "contentType" in reply && reply.contentType ? reply.contentType : fallback;
   res.writeHead(reply.status, {
     "content-type": contentType,
+    ...reply.headers,
     "content-length": Buffer.byteLength(reply.body),
     "x-amzn-requestid": requestId,
     "x-amz-request-id": requestId,

@@ -63,6 +63,9 @@ export interface AddResourceInput {
   location?: string;
   resourceGroup?: string;
   tags?: Record<string, string>;
+  /** For a VM: its size (default Standard_B2s) and power state (default running). */
+  vmSize?: string;
+  powerState?: string | null;
 }
 
 export interface EstateOptions {
@@ -136,6 +139,44 @@ export class AzureEstate {
     }
   }
 
+  /**
+   * The live item at one position of a subscription's listing: undefined past the end, null
+   * when the item there was removed. Lets a caller walk the listing with its own cursor.
+   */
+  slot(subscriptionId: string, position: number): EstateItem | null | undefined {
+    const sub = this.canonicalSubscription(subscriptionId);
+    const { start, end } = this.range(sub);
+    const generated = end - start;
+    const extra = this.added.get(sub) ?? [];
+    if (position < 0 || position >= generated + extra.length) return undefined;
+    const item = position < generated ? this.generate(sub, start + position) : (extra[position - generated] as EstateItem);
+    return this.live(item);
+  }
+
+  /**
+   * The live item with this ARM id (any casing), or null. Generated names end in the item's
+   * index (base 36), so the lookup generates one item instead of scanning the estate.
+   */
+  find(id: string): EstateItem | null {
+    const lower = id.toLowerCase();
+    const sub = this.subscriptions.find((s) => lower.startsWith(`/subscriptions/${s.toLowerCase()}/`));
+    if (!sub) return null;
+    for (const item of this.added.get(sub) ?? []) if (item.id.toLowerCase() === lower) return this.live(item);
+    const suffix = /-([0-9a-z]+)$/.exec(lower)?.[1];
+    if (!suffix) return null;
+    const index = Number.parseInt(suffix, 36);
+    const { start, end } = this.range(sub);
+    if (!Number.isSafeInteger(index) || index < start || index >= end) return null;
+    const item = this.generate(sub, index);
+    return item.id.toLowerCase() === lower ? this.live(item) : null;
+  }
+
+  private live(item: EstateItem): EstateItem | null {
+    if (this.removed.has(item.id.toLowerCase())) return null;
+    const tags = this.retagged.get(item.id.toLowerCase());
+    return tags ? { ...item, tags: { ...tags } } : item;
+  }
+
   remove(id: string): void {
     this.removed.add(id.toLowerCase());
   }
@@ -166,7 +207,12 @@ export class AzureEstate {
       expectedKind: template?.expectedKind ?? `azure_${type.replace(/^Microsoft\./i, "").replace(/[^A-Za-z0-9]+/g, "_").toLowerCase()}`,
     };
     if (type.toLowerCase() === "microsoft.compute/virtualmachines") {
-      item.vm = { vmId: uuidFrom(createRng(`${this.seed}:added:${this.addedCount}`)), vmSize: "Standard_B2s", provisioningState: "succeeded", powerState: "running" };
+      item.vm = {
+        vmId: uuidFrom(createRng(`${this.seed}:added:${this.addedCount}`)),
+        vmSize: input.vmSize ?? "Standard_B2s",
+        provisioningState: "succeeded",
+        powerState: input.powerState === undefined ? "running" : input.powerState,
+      };
     }
     const list = this.added.get(sub) ?? [];
     list.push(item);

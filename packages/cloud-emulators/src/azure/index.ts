@@ -1,2 +1,4 @@
-export { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions } from "./server.ts";
+export { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions, type ExpectedVmMetrics as AzureExpectedVmMetrics } from "./server.ts";
+export type { CostLine as AzureCostLine } from "./billing.ts";
+export type { VmMetricPoint as AzureVmMetricPoint } from "./monitor.ts";
 export type { AddResourceInput, ExpectedResource as AzureExpectedResource } from "./estate.ts";

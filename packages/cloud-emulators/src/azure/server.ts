@@ -5,9 +5,12 @@ import type { AddressInfo } from "node:net";
 import { createFaultState, type FaultState } from "../faults.ts";
 import { createRng } from "../rng.ts";
 import { createLoopbackTls } from "../tls.ts";
+import { billLines, billStart, type CostLine, daysBetween, decodeBillCursor, encodeBillCursor } from "./billing.ts";
 import { emulatedLocations } from "./catalog.ts";
+import { exactSum } from "./decimal.ts";
 import { type AddResourceInput, AzureEstate, type EstateItem, type ExpectedResource, uuidFrom } from "./estate.ts";
 import { EmulatedIdentity, type HttpAnswer } from "./identity.ts";
+import { grainStarts, isDocumentedSize, monitorGrains, renderMetricsResponse, type VmMetricPoint, vmMetricDefinitions, vmPoint, vmReportsMetrics, vmSizeMemoryBytes } from "./monitor.ts";
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
 
 export interface AzureEmulatorOptions {
@@ -24,8 +27,13 @@ export interface AzureEmulatorOptions {
   vmPageSize?: number;
   /** Largest `$top` honoured, as ARM caps it. Default 1000. */
   maxPageSize?: number;
-  /** Seconds sent in `Retry-After` with a throttle. Default 0 so tests stay fast. */
+  /**
+   * Seconds sent in `Retry-After` with a throttle (Cost Management sends them in its
+   * `x-ms-ratelimit-microsoft.costmanagement-*-retry-after` headers instead). Default 0 so tests stay fast.
+   */
   retryAfterSeconds?: number;
+  /** Rows per Cost Management query page (the service decides, not the client). Default 1000. */
+  costPageSize?: number;
   tokenLifetimeSeconds?: number;
 }
 
@@ -50,16 +58,41 @@ export interface AzureEmulator {
     remove(id: string): void;
     retag(id: string, tags: Record<string, string>): void;
   };
-  /** Requests served per operation (`token`, `openid`, `resources.list`, `virtualMachines.listAll`, `locations`). */
+  /**
+   * The subscription's daily bill over [start, end] (days `YYYY-MM-DD`, inclusive), line by line,
+   * exactly as the query endpoint serves it (computed lazily; faults do not apply).
+   */
+  expectedCosts(account: string, start: string, end: string): Iterable<CostLine>;
+  /** Exact decimal sum of `expectedCosts`, in plain notation. */
+  expectedCostTotal(account: string, start: string, end: string): string;
+  /** The raw numbers Azure Monitor serves for one VM over [start, end) at `periodSeconds` (default 300); null if not a VM. */
+  expectedMetrics(resourceId: string, start: Date, end: Date, periodSeconds?: number): ExpectedVmMetrics | null;
+  /** Requests served per operation (`token`, `openid`, `resources.list`, `virtualMachines.listAll`, `locations`, `costManagement.query`, `metrics.list`). */
   requestCount(operation: string): number;
   close(): Promise<void>;
+}
+
+/** What a test may compare the adapter's metric samples with. */
+export interface ExpectedVmMetrics {
+  resourceId: string;
+  vmSize: string;
+  /** The VM's physical memory (what `Available Memory Bytes` is out of). */
+  memoryBytes: number;
+  /** False for a size outside the documented catalog, whose memory a client cannot know. */
+  documentedSize: boolean;
+  /** One point per grain, only while the VM runs (a stopped VM reports no values). */
+  points: VmMetricPoint[];
 }
 
 const apiOperations = {
   resources: "resources.list",
   vms: "virtualMachines.listAll",
   locations: "locations",
+  costQuery: "costManagement.query",
+  metrics: "metrics.list",
 } as const;
+
+const costManagementApiVersions = new Set(["2023-11-01", "2023-03-01", "2022-10-01", "2021-10-01", "2019-11-01"]);
 
 export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Promise<AzureEmulator> {
   const seed = options.seed ?? 1;
@@ -83,6 +116,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const vmPageSize = Math.max(1, options.vmPageSize ?? 1000);
   const maxPageSize = Math.max(1, options.maxPageSize ?? 1000);
   const retryAfter = String(options.retryAfterSeconds ?? 0);
+  const costPageSize = Math.max(1, options.costPageSize ?? 1000);
   let serverErrorsServed = 0;
 
   const tls = await createLoopbackTls();
@@ -121,9 +155,10 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       return send(res, armAnswer(404, "InvalidResourceType", `The resource type could not be found for path '${path}'.`));
     }
     count(route.operation);
-    if (req.method !== "GET") {
-      return send(res, armAnswer(405, "MethodNotAllowed", `The emulator only serves reads; got ${req.method}.`));
+    if (req.method !== route.method) {
+      return send(res, armAnswer(405, "MethodNotAllowed", `${route.operation} takes ${route.method}; got ${req.method}.`));
     }
+    const requestBody = req.method === "POST" ? await readBody(req) : "";
     const decision = faults.decide(`${route.operation} ${path}`);
     if (decision.delayMs > 0) await sleep(decision.delayMs);
     if (res.destroyed || req.socket.destroyed) return;
@@ -138,6 +173,18 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
           "InvalidAuthenticationToken",
           "The access token is invalid. Acquire a new token for the audience of this endpoint and retry.",
         ),
+      });
+    }
+    if (decision.kind === "throttle" && route.operation === apiOperations.costQuery) {
+      // Cost Management names its own waits (query processing units, entity, tenant).
+      return send(res, {
+        status: 429,
+        headers: {
+          "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after": retryAfter,
+          "x-ms-ratelimit-microsoft.costmanagement-entity-retry-after": retryAfter,
+          "x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after": "0",
+        },
+        body: armError("429", "Too many requests. Please retry."),
       });
     }
     if (decision.kind === "throttle") {
@@ -180,7 +227,116 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         return send(res, listResources(route.subscriptionId, url));
       case apiOperations.vms:
         return send(res, listVms(route.subscriptionId, url));
+      case apiOperations.costQuery:
+        return send(res, costQuery(route.subscriptionId, url, requestBody));
+      case apiOperations.metrics:
+        return send(res, listMetrics(route.resourceUri ?? "", url));
     }
+  }
+
+  /** `POST …/providers/Microsoft.CostManagement/query`: the bill, paged, rows written by hand so amounts keep every digit. */
+  function costQuery(subscriptionId: string, url: URL, bodyText: string): Answer {
+    const apiVersion = url.searchParams.get("api-version") ?? "";
+    if (!costManagementApiVersions.has(apiVersion)) {
+      return armAnswer(400, "InvalidApiVersionParameter", `The api-version '${apiVersion}' is invalid for Microsoft.CostManagement/query.`);
+    }
+    const query = parseCostQuery(bodyText);
+    if ("error" in query) return armAnswer(400, "BadRequest", `Invalid query definition: ${query.error}`);
+    const token = url.searchParams.get("$skiptoken");
+    const cursor = token === null ? billStart : decodeBillCursor(token);
+    if (!cursor) return armAnswer(400, "BadRequest", "The $skiptoken is not valid.");
+    const malformed = new Set((faults.plan.malformedItemIds ?? []).map((id) => id.toLowerCase()));
+    const rows: string[] = [];
+    let next: string | null = null;
+    let last = cursor;
+    for (const { line, next: after } of billLines(estate, subscriptionId, daysBetween(query.from, query.to), cursor)) {
+      if (rows.length === costPageSize) {
+        next = encodeBillCursor(last);
+        break;
+      }
+      const cost = line.billedResourceId && malformed.has(line.billedResourceId) ? "null" : line.amount;
+      const cells: Record<string, string> = {
+        ResourceId: JSON.stringify(line.billedResourceId),
+        MeterCategory: JSON.stringify(line.meterCategory),
+      };
+      rows.push(`[${[cost, line.date.replace(/-/g, ""), ...query.grouping.map((g) => cells[g] as string), JSON.stringify(line.currency)].join(",")}]`);
+      last = after;
+    }
+    const columns = [
+      { name: query.costColumn, type: "Number" },
+      { name: "UsageDate", type: "Number" },
+      ...query.grouping.map((name) => ({ name, type: "String" })),
+      { name: "Currency", type: "String" },
+    ];
+    let nextLink: string | null = null;
+    if (next) {
+      const link = new URL(url.pathname, baseUrl);
+      link.searchParams.set("api-version", apiVersion);
+      link.searchParams.set("$skiptoken", next);
+      nextLink = link.toString();
+    }
+    const queryId = randomUUID();
+    const head = JSON.stringify({
+      id: `subscriptions/${subscriptionId}/providers/Microsoft.CostManagement/query/${queryId}`,
+      name: queryId,
+      type: "Microsoft.CostManagement/query",
+      location: null,
+      sku: null,
+      eTag: null,
+    });
+    const properties = `{"nextLink":${JSON.stringify(nextLink)},"columns":${JSON.stringify(columns)},"rows":[${rows.join(",")}]}`;
+    return {
+      status: 200,
+      body: null,
+      raw: `${head.slice(0, -1)},"properties":${properties}}`,
+      headers: {
+        "x-ms-ratelimit-microsoft.costmanagement-qpu-consumed": "1",
+        "x-ms-ratelimit-microsoft.costmanagement-qpu-remaining": "QueryResource=11, QueryGroup=59",
+      },
+    };
+  }
+
+  /** `GET {resourceUri}/providers/Microsoft.Insights/metrics` for VMs. */
+  function listMetrics(resourceUri: string, url: URL): HttpAnswer {
+    const item = estate.find(resourceUri);
+    if (!item) {
+      const parts = resourceUri.split("/");
+      return armAnswer(
+        404,
+        "ResourceNotFound",
+        `The Resource '${parts.slice(-3).join("/")}' under resource group '${parts[4] ?? ""}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+      );
+    }
+    const names = (url.searchParams.get("metricnames") ?? "Percentage CPU").split(",").map((n) => n.trim()).filter(Boolean);
+    if (!item.vm) {
+      const [provider, type] = item.type.split("/");
+      return monitorError(`Failed to find metric configuration for provider: ${provider}, resource Type: ${type}, metric: ${names[0]}, Valid metrics: `);
+    }
+    const unknown = names.find((n) => !vmMetricDefinitions.some((d) => d.name.toLowerCase() === n.toLowerCase()));
+    if (unknown) {
+      return monitorError(
+        `Failed to find metric configuration for provider: Microsoft.Compute, resource Type: virtualMachines, metric: ${unknown}, Valid metrics: ${vmMetricDefinitions.map((d) => d.name).join(",")}`,
+      );
+    }
+    const interval = (url.searchParams.get("interval") ?? "PT1H").toUpperCase();
+    const grainSeconds = monitorGrains.get(interval);
+    if (!grainSeconds) return monitorError(`Invalid interval '${interval}'. Supported time grains: ${[...monitorGrains.keys()].join(", ")}.`);
+    const [from, to] = (url.searchParams.get("timespan") ?? "").split("/");
+    const start = Date.parse(from ?? "");
+    const end = Date.parse(to ?? "");
+    if (Number.isNaN(start) || Number.isNaN(end) || start >= end) {
+      return monitorError(`Invalid timespan '${url.searchParams.get("timespan") ?? ""}': expected 'startTime/endTime' in ISO 8601.`);
+    }
+    if ((end - start) / 1000 / grainSeconds > 50_000) return monitorError("The query asks for more than 50000 data points per time series.");
+    const aggregations = (url.searchParams.get("aggregation") ?? "Average").split(",").map((a) => a.trim().toLowerCase()).filter(Boolean);
+    const badAggregation = aggregations.find((a) => !["average", "total", "minimum", "maximum", "count"].includes(a));
+    if (badAggregation) return monitorError(`Invalid aggregation '${badAggregation}'.`);
+    const malformed = (faults.plan.malformedItemIds ?? []).some((id) => id.toLowerCase() === item.id.toLowerCase());
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+    return {
+      status: 200,
+      body: renderMetricsResponse(estate.seed, item, { start, end, grainSeconds, interval, timespan: `${iso(start)}/${iso(end)}` }, names, aggregations, malformed),
+    };
   }
 
   function listResources(subscriptionId: string, url: URL): HttpAnswer {
@@ -227,6 +383,10 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     return { status: 200, body: withNextLink({ value: page.items.map(render) }, url, page.next) };
   }
 
+  function* expectedCosts(account: string, start: string, end: string): Generator<CostLine> {
+    for (const { line } of billLines(estate, account, daysBetween(start, end))) yield line;
+  }
+
   function withNextLink(body: { value: unknown[] }, url: URL, next: number | null): Record<string, unknown> {
     if (next === null) return body;
     const link = new URL(url.pathname, baseUrl);
@@ -258,6 +418,24 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     subscriptions,
     faults,
     expected: () => estate.expected(),
+    expectedCosts: (account, start, end) => expectedCosts(account, start, end),
+    expectedCostTotal: (account, start, end) => exactSum((function* () {
+      for (const line of expectedCosts(account, start, end)) yield line.amount;
+    })()),
+    expectedMetrics(resourceId, start, end, periodSeconds = 300) {
+      const item = estate.find(resourceId);
+      if (!item?.vm) return null;
+      const points = vmReportsMetrics(item)
+        ? grainStarts(start.getTime(), end.getTime(), periodSeconds).map((t) => vmPoint(estate.seed, item, t, periodSeconds))
+        : [];
+      return {
+        resourceId: item.id,
+        vmSize: item.vm.vmSize,
+        memoryBytes: vmSizeMemoryBytes(item.vm.vmSize),
+        documentedSize: isDocumentedSize(item.vm.vmSize),
+        points,
+      };
+    },
     mutate: {
       add: (input) => estate.add(input).id,
       remove: (id) => estate.remove(id),
@@ -272,15 +450,72 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   };
 }
 
-function armRoute(path: string): { operation: string; subscriptionId: string } | null {
+interface ArmRoute {
+  operation: string;
+  method: "GET" | "POST";
+  subscriptionId: string;
+  /** For metrics: the ARM id of the resource asked about. */
+  resourceUri?: string;
+}
+
+const metricsSuffix = "/providers/microsoft.insights/metrics";
+
+function armRoute(path: string): ArmRoute | null {
   const match = /^\/subscriptions\/([^/]+)(\/.*)?$/i.exec(path);
   if (!match) return null;
   const subscriptionId = decodeURIComponent(match[1] as string);
   const rest = (match[2] ?? "").toLowerCase().replace(/\/$/, "");
-  if (rest === "/resources") return { operation: apiOperations.resources, subscriptionId };
-  if (rest === "/locations") return { operation: apiOperations.locations, subscriptionId };
-  if (rest === "/providers/microsoft.compute/virtualmachines") return { operation: apiOperations.vms, subscriptionId };
+  if (rest === "/resources") return { operation: apiOperations.resources, method: "GET", subscriptionId };
+  if (rest === "/locations") return { operation: apiOperations.locations, method: "GET", subscriptionId };
+  if (rest === "/providers/microsoft.compute/virtualmachines") return { operation: apiOperations.vms, method: "GET", subscriptionId };
+  if (rest === "/providers/microsoft.costmanagement/query") return { operation: apiOperations.costQuery, method: "POST", subscriptionId };
+  if (/^\/resourcegroups\/[^/]+\/providers\/[^/]+\/[^/]+\/.+/.test(rest) && rest.endsWith(metricsSuffix)) {
+    const resourceUri = decodeURIComponent(path.replace(/\/$/, "").slice(0, -metricsSuffix.length));
+    return { operation: apiOperations.metrics, method: "GET", subscriptionId, resourceUri };
+  }
   return null;
+}
+
+interface CostQueryDefinition {
+  from: string;
+  to: string;
+  costColumn: string;
+  grouping: ("ResourceId" | "MeterCategory")[];
+}
+
+/** The query body, limited to what the emulator serves: daily, custom period, Sum of cost, grouped by ResourceId and MeterCategory. */
+function parseCostQuery(text: string): CostQueryDefinition | { error: string } {
+  // biome-ignore lint/suspicious/noExplicitAny: the body is checked field by field
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return { error: "the body is not JSON" };
+  }
+  if (!["ActualCost", "Usage", "AmortizedCost"].includes(body?.type)) return { error: `type '${body?.type}' is not one of ActualCost, Usage, AmortizedCost` };
+  if (body.timeframe !== "Custom") return { error: "the emulator serves timeframe 'Custom' only" };
+  const from = /^(\d{4}-\d{2}-\d{2})(?:T00:00:00(?:\.0+)?Z?)?$/.exec(body.timePeriod?.from ?? "")?.[1];
+  const to = /^(\d{4}-\d{2}-\d{2})(?:T[\d:.]+Z?)?$/.exec(body.timePeriod?.to ?? "")?.[1];
+  if (!from || !to || Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to))) return { error: "timePeriod needs from and to as ISO 8601 dates" };
+  if (from > to) return { error: "timePeriod.from is after timePeriod.to" };
+  if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) return { error: "a daily query covers at most one year" };
+  if (body.dataset?.granularity !== "Daily") return { error: "the emulator serves granularity 'Daily' only" };
+  const aggregations = Object.values(body.dataset?.aggregation ?? {}) as { name?: string; function?: string }[];
+  const sum = aggregations.length === 1 ? aggregations[0] : undefined;
+  if (sum?.function !== "Sum" || !["Cost", "PreTaxCost", "CostUSD"].includes(sum.name ?? "")) {
+    return { error: "dataset.aggregation must be one Sum of Cost, PreTaxCost or CostUSD" };
+  }
+  const grouping = (body.dataset?.grouping ?? []) as { type?: string; name?: string }[];
+  const names = grouping.map((g) => (g.type === "Dimension" ? g.name : undefined));
+  if (names.length !== 2 || !names.includes("ResourceId") || !names.includes("MeterCategory")) {
+    return { error: "the emulator serves grouping by the ResourceId and MeterCategory dimensions" };
+  }
+  return { from, to, costColumn: sum.name as string, grouping: names as ("ResourceId" | "MeterCategory")[] };
+}
+
+/** Azure Monitor's own error shape (not ARM's envelope). */
+function monitorError(message: string): HttpAnswer {
+  return { status: 400, body: { code: "BadRequest", message } };
 }
 
 /** ARM's `$filter` for the generic listing, limited to the clauses this emulator understands. */
@@ -307,9 +542,12 @@ function armAnswer(status: number, code: string, message: string): HttpAnswer {
   return { status, body: armError(code, message) };
 }
 
-function send(res: ServerResponse, answer: HttpAnswer): void {
+/** An answer whose body may be pre-rendered JSON text (amounts written digit for digit). */
+type Answer = HttpAnswer & { raw?: string };
+
+function send(res: ServerResponse, answer: Answer): void {
   if (res.headersSent || res.destroyed) return;
-  const body = JSON.stringify(answer.body);
+  const body = answer.raw ?? JSON.stringify(answer.body);
   res.writeHead(answer.status, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),

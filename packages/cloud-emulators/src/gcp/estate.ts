@@ -180,6 +180,17 @@ export class GcpEstate {
     return toExpected(input.project, input.kind, item);
   }
 
+  /** How many items of a (project, kind) list were removed (their positions stay, empty). */
+  removedCount(project: string, kind: EmulatorKind): number {
+    const projectIndex = this.projects.indexOf(project);
+    let n = 0;
+    for (const id of this.removed) {
+      const parsed = parseId(id);
+      if (parsed && parsed.kind === kind && parsed.projectIndex === projectIndex) n += 1;
+    }
+    return n;
+  }
+
   private baseCount(project: string, kind: EmulatorKind): number {
     return this.baseCounts.get(cellKey(project, kind)) ?? 0;
   }

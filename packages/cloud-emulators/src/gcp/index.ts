@@ -2,3 +2,5 @@ export { startGcpEmulator, type GcpEmulator, type GcpEmulatorOptions } from "./s
 export type { GcpExpectedResource, GcpAddInput } from "./estate.ts";
 export type { GcpServiceAccountKey } from "./token.ts";
 export { emulatorKinds as gcpEmulatorKinds, type EmulatorKind as GcpEmulatorKind } from "./items.ts";
+export type { GcpExpectedCost } from "./billing.ts";
+export type { GcpExpectedMetricSample } from "./monitoring.ts";

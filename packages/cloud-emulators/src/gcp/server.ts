@@ -1,10 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createFaultState, type FaultState } from "../faults.ts";
+import { type BillingExportTableName, BigQueryApi } from "./bigquery-api.ts";
+import { GcpBilling, type GcpExpectedCost } from "./billing.ts";
 import { emulatorRegions, emulatorZones } from "./catalog.ts";
 import { defaultProjects, type GcpAddInput, GcpEstate, type GcpExpectedResource } from "./estate.ts";
 import { API_BASE, type EmulatorKind, emulatorKinds, type GeneratedItem, kindInfo, type RawItem } from "./items.ts";
-import { type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
+import { formatNanos } from "./money.ts";
+import { type GcpExpectedMetricSample, GcpMonitoring } from "./monitoring.ts";
+import { MonitoringApi } from "./monitoring-api.ts";
+import type { RoutedRequest } from "./routed.ts";
+import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
 import { decodePageToken, encodePageToken, errors } from "./wire.ts";
 
 export interface GcpEmulatorOptions {
@@ -14,6 +20,13 @@ export interface GcpEmulatorOptions {
   size?: number;
   /** Project ids (default: three derived from the seed). */
   projects?: readonly string[];
+  /**
+   * The billing export table BigQuery serves (default
+   * `<first project>.billing_export.gcp_billing_export_resource_v1_0A1B2C_3D4E5F_6A7B8C`).
+   */
+  billingExportTable?: string;
+  /** `detailed` (default) has `resource.*` columns; `standard` answers 400 to queries naming them. */
+  billingExport?: "detailed" | "standard";
 }
 
 export interface GcpEmulator {
@@ -36,8 +49,26 @@ export interface GcpEmulator {
   };
   /** Zones (`us-east1-b`) or regions whose scoped lists answer UNREACHABLE, their items missing. */
   setUnreachable(locations: readonly string[]): void;
-  /** Requests seen, by operation (`<project>/aggregated/instances`, `token`, …), or in total. */
+  /**
+   * Requests seen, by operation, or in total. Operations: `<project>/aggregated/instances`,
+   * `token`, `<job project>/bigquery/queries@<@project>` (jobs.query) and
+   * `<job project>/bigquery/queries/<job>@<@project>` (getQueryResults), and
+   * `<project>/timeSeries?<metric type>`; fault knobs `match` the same text.
+   */
   requestCount(operationContains?: string): number;
+  /** `project.dataset.table` of the billing export. */
+  readonly billingExportTable: string;
+  /** Expected cost lines of a project for days start..end (inclusive), lazily. */
+  expectedCosts(account: string, start: string, end: string): Iterable<GcpExpectedCost>;
+  /** Their exact total, a decimal string. */
+  expectedCostTotal(account: string, start: string, end: string): string;
+  /** Expected samples for a project's running VMs (or those ids) in [start, end). */
+  expectedMetrics(
+    account: string,
+    options: { instanceIds?: readonly string[]; start: Date; end: Date; periodSeconds?: number },
+  ): GcpExpectedMetricSample[];
+  /** The next query job answers `jobComplete: false` to its first N polls. */
+  setQueryPendingPolls(polls: number): void;
   close(): Promise<void>;
 }
 
@@ -49,6 +80,14 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   if (projects.length === 0) throw new Error("the GCP emulator needs at least one project");
   const estate = new GcpEstate(seed, options.size ?? 200, projects);
   const faults = createFaultState();
+  const billing = new GcpBilling(estate, seed);
+  const monitoring = new GcpMonitoring(estate, seed);
+  const billingExportTable = options.billingExportTable ?? `${projects[0]}.billing_export.gcp_billing_export_resource_v1_0A1B2C_3D4E5F_6A7B8C`;
+  const [tableProject, tableDataset, tableName] = billingExportTable.split(".");
+  if (!tableProject || !tableDataset || !tableName) throw new Error(`billingExportTable must be project.dataset.table, got ${billingExportTable}`);
+  const table: BillingExportTableName = { project: tableProject, dataset: tableDataset, table: tableName };
+  const bigquery = new BigQueryApi(billing, table, options.billingExport ?? "detailed", faults);
+  const monitoringApi = new MonitoringApi(estate, monitoring, seed, faults);
   const timers = new Set<NodeJS.Timeout>();
   let authority: TokenAuthority | undefined;
   let unreachable = new Set<string>();
@@ -63,29 +102,26 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
 
   function route(req: IncomingMessage, res: ServerResponse, body: string) {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    if (req.method === "POST" && url.pathname === "/token") return handleToken(res, body);
-    const match = /^\/compute\/v1\/projects\/([^/]+)\/(.+)$/.exec(url.pathname);
-    if (!match || req.method !== "GET") return send(res, 404, errors.notFound(url.pathname));
-    const project = decodeURIComponent(match[1] as string);
-    const rest = match[2] as string;
-    const decision = faults.decide(`${project}/${rest}`);
+    const method = req.method ?? "GET";
+    if (method === "POST" && url.pathname === "/token") return handleToken(res, body);
+    const routed =
+      bigquery.route(method, url.pathname, url, body) ?? monitoringApi.route(method, url.pathname, url) ?? computeRoute(method, url);
+    if (!routed) return send(res, 404, errors.notFound(url.pathname));
+    gate(req, res, routed);
+  }
+
+  /** Faults, then auth (an issued token with a scope the API accepts), then the answer. */
+  function gate(req: IncomingMessage, res: ServerResponse, routed: RoutedRequest) {
+    const decision = faults.decide(routed.operation);
     const answer = () => {
       if (decision.kind === "reject_credentials" || !authority?.accepts(req.headers.authorization)) {
         return send(res, 401, errors.unauthenticated(), { "www-authenticate": 'Bearer realm="https://accounts.google.com/"' });
       }
-      if (decision.kind === "throttle") return send(res, 429, errors.throttled(project));
+      if (!authority.allows(req.headers.authorization, routed.api)) return send(res, 403, errors.insufficientScopes(routed.api));
+      if (decision.kind === "throttle") return send(res, 429, errors.throttled(routed.operation.split("/")[0] as string, serviceOf(routed.api)));
       if (decision.kind === "server_error") return send(res, 503, errors.unavailable());
-      if (!estate.hasProject(project)) return send(res, 404, errors.projectNotFound(project));
-      if (rest === "regions") return send(res, 200, regionList(project));
-      if (rest === "zones") return send(res, 200, zoneList(project));
-      const kind = emulatorKinds.find((k) => kindInfo[k].path === rest);
-      if (!kind) return send(res, 404, errors.notFound(`projects/${project}/${rest}`));
-      const token = url.searchParams.get("pageToken");
-      const start = token ? decodePageToken(token) : 0;
-      if (start === null) return send(res, 400, errors.badPageToken());
-      const requested = Number(url.searchParams.get("maxResults") ?? MAX_RESULTS);
-      const max = requested > 0 ? Math.min(requested, MAX_RESULTS) : MAX_RESULTS;
-      return send(res, 200, listPage(project, kind, start, max));
+      const { status, body } = routed.answer();
+      return send(res, status, body);
     };
     if (decision.delayMs > 0) {
       const timer = setTimeout(() => {
@@ -96,6 +132,30 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     } else {
       answer();
     }
+  }
+
+  function computeRoute(method: string, url: URL): RoutedRequest | null {
+    const match = /^\/compute\/v1\/projects\/([^/]+)\/(.+)$/.exec(url.pathname);
+    if (!match || method !== "GET") return null;
+    const project = decodeURIComponent(match[1] as string);
+    const rest = match[2] as string;
+    return {
+      operation: `${project}/${rest}`,
+      api: "compute",
+      answer: () => {
+        if (!estate.hasProject(project)) return { status: 404, body: errors.projectNotFound(project) };
+        if (rest === "regions") return { status: 200, body: regionList(project) };
+        if (rest === "zones") return { status: 200, body: zoneList(project) };
+        const kind = emulatorKinds.find((k) => kindInfo[k].path === rest);
+        if (!kind) return { status: 404, body: errors.notFound(`projects/${project}/${rest}`) };
+        const token = url.searchParams.get("pageToken");
+        const start = token ? decodePageToken(token) : 0;
+        if (start === null) return { status: 400, body: errors.badPageToken() };
+        const requested = Number(url.searchParams.get("maxResults") ?? MAX_RESULTS);
+        const max = requested > 0 ? Math.min(requested, MAX_RESULTS) : MAX_RESULTS;
+        return { status: 200, body: listPage(project, kind, start, max) };
+      },
+    };
   }
 
   function handleToken(res: ServerResponse, body: string) {
@@ -213,6 +273,19 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     setUnreachable(locations) {
       unreachable = new Set(locations.map((l) => (/-[a-z]$/.test(l) ? `zones/${l}` : `regions/${l}`)));
     },
+    billingExportTable,
+    *expectedCosts(account, start, end) {
+      for (const line of billing.rows(account, start, end)) yield line.expected;
+    },
+    expectedCostTotal(account, start, end) {
+      let total = 0n;
+      for (const line of billing.rows(account, start, end)) total += line.expected.amountNanos;
+      return formatNanos(total);
+    },
+    expectedMetrics: (account, opts) => monitoring.expected(account, opts),
+    setQueryPendingPolls(polls) {
+      bigquery.pendingPolls = polls;
+    },
     requestCount(operationContains) {
       let n = 0;
       for (const [op, count] of faults.requests) if (!operationContains || op.includes(operationContains)) n += count;
@@ -227,6 +300,10 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       });
     },
   };
+}
+
+function serviceOf(api: GcpApi): string {
+  return api === "compute" ? "compute.googleapis.com" : api === "bigquery" ? "bigquery.googleapis.com" : "monitoring.googleapis.com";
 }
 
 /** A malformed item keeps its id (so it can be reported) but loses the fields every item has. */

@@ -11,6 +11,17 @@ export interface GcpServiceAccountKey {
   token_uri: string;
 }
 
+export type GcpApi = "compute" | "bigquery" | "monitoring";
+
+const AUTH = "https://www.googleapis.com/auth/";
+const CLOUD_PLATFORM = [`${AUTH}cloud-platform`, `${AUTH}cloud-platform.read-only`];
+/** The OAuth scopes each API accepts for the reads the emulator serves. */
+export const apiScopes: Record<GcpApi, readonly string[]> = {
+  compute: [`${AUTH}compute.readonly`, `${AUTH}compute`, ...CLOUD_PLATFORM],
+  bigquery: [`${AUTH}bigquery.readonly`, `${AUTH}bigquery`, ...CLOUD_PLATFORM],
+  monitoring: [`${AUTH}monitoring.read`, `${AUTH}monitoring`, ...CLOUD_PLATFORM],
+};
+
 const GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
 export const JWT_BEARER_GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
@@ -24,7 +35,8 @@ export type TokenGrant = { ok: true; accessToken: string; expiresIn: number } | 
 export class TokenAuthority {
   readonly key: GcpServiceAccountKey;
   private readonly publicKeyPem: string;
-  private readonly issued = new Set<string>();
+  /** Issued access tokens and the OAuth scopes each was granted. */
+  private readonly issued = new Map<string, readonly string[]>();
 
   constructor(projectId: string, tokenUri: string) {
     const { publicKey, privateKey } = generateKeyPairSync("rsa", {
@@ -75,12 +87,19 @@ export class TokenAuthority {
       return { ok: false, description: "Invalid JWT: Token must be a short-lived token and in a reasonable timeframe." };
     }
     const accessToken = `ya29.emu-${randomBytes(24).toString("base64url")}`;
-    this.issued.add(accessToken);
+    this.issued.set(accessToken, typeof payload.scope === "string" ? payload.scope.split(/\s+/).filter(Boolean) : []);
     return { ok: true, accessToken, expiresIn: 3599 };
   }
 
   accepts(authorization: string | undefined): boolean {
     const match = /^Bearer (.+)$/.exec(authorization ?? "");
     return match?.[1] !== undefined && this.issued.has(match[1]);
+  }
+
+  /** Whether an accepted token was granted a scope that lets it call the API. */
+  allows(authorization: string | undefined, api: GcpApi): boolean {
+    const match = /^Bearer (.+)$/.exec(authorization ?? "");
+    const scopes = match?.[1] === undefined ? undefined : this.issued.get(match[1]);
+    return scopes?.some((scope) => apiScopes[api].includes(scope)) ?? false;
   }
 }

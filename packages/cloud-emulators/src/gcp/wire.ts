@@ -20,13 +20,15 @@ export const errors = {
       "authError",
       "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
     ),
-  throttled: (project: string) =>
+  throttled: (project: string, service = "compute.googleapis.com") =>
     googleError(
       429,
       "RESOURCE_EXHAUSTED",
       "rateLimitExceeded",
-      `Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service 'compute.googleapis.com' for consumer 'project_number:${project}'.`,
+      `Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service '${service}' for consumer 'project_number:${project}'.`,
     ),
+  insufficientScopes: (api: string) =>
+    googleError(403, "PERMISSION_DENIED", "insufficientPermissions", `Request had insufficient authentication scopes for the ${api} API.`),
   unavailable: () =>
     googleError(503, "UNAVAILABLE", "backendError", "The service is currently unavailable. Please try again later."),
   projectNotFound: (project: string) =>

@@ -1,11 +1,16 @@
 import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
 import { mergeBounded } from "../common/merge.ts";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
-import { type CloudError, CredentialsRejectedError, MalformedItemError } from "../errors.ts";
+import { CloudError, CredentialsRejectedError, MalformedItemError } from "../errors.ts";
 import type {
   AdapterOptions,
   CloudAdapter,
+  CostAndMetricSource,
+  CostEvent,
+  CostQuery,
   InventoryEvent,
+  MetricEvent,
+  MetricQuery,
   NormalizedResource,
   RegionInfo,
   ScopeRef,
@@ -20,8 +25,12 @@ import {
   createStsClient,
 } from "./clients.ts";
 import { assumeRoleCredentials, staticCredentials, stsAssumeRole } from "./credentials.ts";
+import { costExplorerApi, readCostScope } from "./costs.ts";
 import { awsKindReaders } from "./kinds/index.ts";
 import type { AwsKindReader } from "./kinds/kind.ts";
+import { cloudWatchApi, readMetricScope } from "./metrics.ts";
+import { isIsoDate, utcDate } from "./normalize-costs.ts";
+import { isValidPeriod, metricKinds } from "./normalize-metrics.ts";
 import { mergeRegions } from "./regions.ts";
 
 export interface AwsBaseCredentials {
@@ -53,7 +62,26 @@ export interface AwsAdapterConfig extends AdapterOptions {
   credentialRefreshMarginMs?: number;
   /** Clock for credential expiry; injected by tests. */
   now?: () => number;
+  /**
+   * Read bills per resource (GetCostAndUsageWithResources, grouped by SERVICE and RESOURCE_ID)
+   * for the days AWS keeps that data (the last 14), and per service before that. Needs
+   * resource-level data enabled in the Cost Explorer settings; without it the adapter logs a
+   * warning and reads those days per service. Default false (each call costs $0.01).
+   */
+  costsByResource?: boolean;
+  /**
+   * Read every account's bill through this account's credentials (the organization's
+   * management account, which sees its members), filtered by LINKED_ACCOUNT. Must be one of
+   * `accounts`. Default: each account's bill through its own credentials, still filtered by
+   * LINKED_ACCOUNT so a management account's own scope is its own spend, not the organization's.
+   */
+  billingAccountId?: string;
+  /** Today's UTC date (`YYYY-MM-DD`) for cost windows; injected by tests. Default: the system clock. */
+  today?: () => string;
 }
+
+/** What `createAwsAdapter` returns: the inventory, plus bills and CloudWatch metrics. */
+export type AwsAdapter = CloudAdapter & CostAndMetricSource;
 
 const defaults = {
   homeRegion: "us-east-1",
@@ -64,7 +92,10 @@ const defaults = {
   roleSessionSeconds: 3600,
 };
 
-export function createAwsAdapter(config: AwsAdapterConfig): CloudAdapter {
+/** Cost Explorer has one endpoint, in us-east-1, whatever the account's regions. */
+const costExplorerRegion = "us-east-1";
+
+export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
   validate(config);
   const homeRegion = config.homeRegion ?? defaults.homeRegion;
   const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
@@ -241,6 +272,102 @@ export function createAwsAdapter(config: AwsAdapterConfig): CloudAdapter {
     }
   }
 
+  /** Maps a failure to a typed error, remembering refused credentials by the account they belong to. */
+  function failWith(session: Session, scopeAccount: string, credentialAccount: string, region: string) {
+    return (error: unknown, operation: string): CloudError => {
+      let failure = errorFor(error, scopeAccount, region, operation);
+      if (failure instanceof CredentialsRejectedError) {
+        if (credentialAccount !== scopeAccount) failure = errorFor(error, credentialAccount, region, operation);
+        session.refused.set(credentialAccount, failure as CredentialsRejectedError);
+      }
+      return failure;
+    };
+  }
+  const refusalCheck = (session: Session, credentialAccount: string) => () => {
+    const refused = session.refused.get(credentialAccount);
+    if (refused) throw refused;
+  };
+
+  async function* streamCosts(query: CostQuery): AsyncGenerator<CostEvent> {
+    if (!isIsoDate(query.start) || !isIsoDate(query.end) || query.start > query.end) {
+      throw new RangeError(`AWS costs: start and end must be YYYY-MM-DD days with start <= end, got ${query.start}..${query.end}`);
+    }
+    const signal = query.signal;
+    const today = config.today?.() ?? utcDate(Date.now());
+    const session = openSession(signal);
+    try {
+      const producers = config.accounts.map((a) => () => {
+        const via = config.billingAccountId ?? a.accountId;
+        return readCostScope({
+          scope: { cloud: "aws", account: a.accountId, region: "global", kind: "costs" },
+          api: costExplorerApi(() => session.clientsFor(via, costExplorerRegion).ce()),
+          start: query.start,
+          end: query.end,
+          today,
+          byResource: config.costsByResource ?? false,
+          signal,
+          logger,
+          checkRefused: refusalCheck(session, via),
+          fail: failWith(session, a.accountId, via, costExplorerRegion),
+        });
+      });
+      yield* mergeBounded(producers, concurrency);
+    } finally {
+      session.close();
+    }
+  }
+
+  async function* streamMetrics(query: MetricQuery): AsyncGenerator<MetricEvent> {
+    const period = query.periodSeconds ?? 300;
+    const start = new Date(query.start);
+    const end = new Date(query.end);
+    if (!isValidPeriod(period)) throw new RangeError(`AWS metrics: periodSeconds must be 1, 5, 10, 30 or a multiple of 60, got ${period}`);
+    if (!(start.getTime() < end.getTime())) throw new RangeError("AWS metrics: start must be a valid time before end");
+    const signal = query.signal;
+    // Instances only: the other kinds have no CPU/memory/disk/network series of this shape.
+    const scopes = new Map<string, { account: string; region: string; ids: Set<string> }>();
+    let ignored = 0;
+    for (const t of query.targets) {
+      if (!metricKinds.has(t.kind)) {
+        ignored += 1;
+        continue;
+      }
+      const key = `${t.account}|${t.regionCode}`;
+      const entry = scopes.get(key) ?? { account: t.account, region: t.regionCode, ids: new Set<string>() };
+      entry.ids.add(t.resourceId);
+      scopes.set(key, entry);
+    }
+    if (ignored > 0) logger?.debug({ ignored }, "aws metrics: targets of kinds without instance metrics ignored");
+    const session = openSession(signal);
+    try {
+      const producers = [...scopes.values()].map(({ account, region, ids }) => (): AsyncIterable<MetricEvent> => {
+        const scope: ScopeRef = { cloud: "aws", account, region, kind: "metrics" };
+        if (!providers.has(account)) {
+          const error = new CloudError("aws", `aws metrics for account ${account}: the adapter is not configured for this account.`, { account });
+          return (async function* () {
+            yield { type: "scope_failed", scope, error } satisfies MetricEvent;
+          })();
+        }
+        return readMetricScope({
+          scope,
+          api: cloudWatchApi(() => session.clientsFor(account, region).cloudwatch()),
+          instanceIds: [...ids],
+          start,
+          end,
+          periodSeconds: period,
+          maxDatapoints: config.pageSize,
+          signal,
+          logger,
+          checkRefused: refusalCheck(session, account),
+          fail: failWith(session, account, account, region),
+        });
+      });
+      yield* mergeBounded(producers, concurrency);
+    } finally {
+      session.close();
+    }
+  }
+
   return {
     cloud: "aws",
     accounts: config.accounts.map((a) => a.accountId),
@@ -257,6 +384,8 @@ export function createAwsAdapter(config: AwsAdapterConfig): CloudAdapter {
       }
     },
     streamResources,
+    streamCosts,
+    streamMetrics,
   };
 }
 
@@ -291,5 +420,8 @@ function validate(config: AwsAdapterConfig): void {
     if (a.roleArn !== undefined && !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(a.roleArn)) {
       throw new TypeError(`AWS adapter: roleArn for account ${a.accountId} is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME).`);
     }
+  }
+  if (config.billingAccountId !== undefined && !seen.has(config.billingAccountId)) {
+    throw new TypeError(`AWS adapter: billingAccountId ${config.billingAccountId} must be one of the configured accounts.`);
   }
 }

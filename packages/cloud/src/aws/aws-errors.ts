@@ -37,6 +37,8 @@ const throttleCodes = new Set([
   "EC2ThrottledException",
   "BandwidthLimitExceeded",
   "PriorRequestNotComplete",
+  // Cost Explorer's throttle (the SDK's retryer treats it as one too).
+  "LimitExceededException",
 ]);
 
 export interface ErrorContext {

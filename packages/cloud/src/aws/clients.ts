@@ -1,5 +1,7 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
+import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
@@ -17,7 +19,7 @@ export interface AwsCredentialIdentity {
 }
 export type AwsCredentialProvider = () => Promise<AwsCredentialIdentity>;
 
-export type AwsServiceName = "ec2" | "elasticloadbalancing" | "rds" | "s3";
+export type AwsServiceName = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "ce" | "monitoring";
 
 /** The SDK clients one scope may use, all bound to one account and one signing region. */
 export interface AwsServiceClients {
@@ -25,6 +27,9 @@ export interface AwsServiceClients {
   elb(): ElasticLoadBalancingV2Client;
   rds(): RDSClient;
   s3(): S3Client;
+  /** Cost Explorer; its only endpoint is us-east-1, so make these clients for that region. */
+  ce(): CostExplorerClient;
+  cloudwatch(): CloudWatchClient;
 }
 
 export interface ClientSettings {
@@ -116,6 +121,8 @@ export function createServiceClients(
   let elb: ElasticLoadBalancingV2Client | undefined;
   let rds: RDSClient | undefined;
   let s3: S3Client | undefined;
+  let ce: CostExplorerClient | undefined;
+  let cloudwatch: CloudWatchClient | undefined;
   const key = (service: AwsServiceName) => `${account}:${region}:${service}`;
   return {
     ec2: () => (ec2 ??= instrument(new EC2Client(baseConfig(region, credentials, settings)), key("ec2"), settings)),
@@ -133,6 +140,9 @@ export function createServiceClients(
         key("s3"),
         settings,
       )),
+    ce: () => (ce ??= instrument(new CostExplorerClient(baseConfig(region, credentials, settings)), key("ce"), settings)),
+    cloudwatch: () =>
+      (cloudwatch ??= instrument(new CloudWatchClient(baseConfig(region, credentials, settings)), key("monitoring"), settings)),
   };
 }
 

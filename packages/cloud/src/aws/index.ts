@@ -1,2 +1,2 @@
-export { type AwsAccountConfig, type AwsAdapterConfig, type AwsBaseCredentials, createAwsAdapter } from "./adapter.ts";
+export { type AwsAccountConfig, type AwsAdapter, type AwsAdapterConfig, type AwsBaseCredentials, createAwsAdapter } from "./adapter.ts";
 export { awsRegionCatalog } from "./regions.ts";

@@ -1,11 +1,24 @@
 import { mergeBounded } from "../common/merge.ts";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
-import type { AdapterOptions, CloudAdapter, InventoryEvent, RegionInfo, StreamOptions } from "../types.ts";
+import type {
+  AdapterOptions,
+  CloudAdapter,
+  CostAndMetricSource,
+  CostEvent,
+  CostQuery,
+  InventoryEvent,
+  MetricEvent,
+  MetricQuery,
+  RegionInfo,
+  StreamOptions,
+} from "../types.ts";
 import { createAzureClients, createTrustingAgent, type SubscriptionClients } from "./clients.ts";
+import { parseCostRange, readCostScope } from "./costs.ts";
 import { type AzureCredentials, secretsOf, toTokenCredential } from "./credentials.ts";
 import { toAzureError } from "./errors.ts";
 import { azureKinds } from "./kinds.ts";
 import { mergeRegions } from "./list-regions.ts";
+import { parseMetricWindow, planMetricScopes, readMetricScope, type VmMemoryLookup, vmMemoryLookup } from "./metrics.ts";
 import { planScopes } from "./scopes.ts";
 import { readScope } from "./read-scope.ts";
 
@@ -23,9 +36,15 @@ export interface AzureAdapterConfig extends AdapterOptions {
   retryDelayInMs?: number;
   /** Longest backoff delay. Default 30 s. */
   maxRetryDelayInMs?: number;
-  /** A limiter shared with other adapters (keys are `<subscription>:arm`); default: one made from requestsPerSecond. */
+  /**
+   * A limiter shared with other adapters (keys are `<subscription>:arm`, `<subscription>:costmanagement`
+   * and `<subscription>:metrics`); default: one made from requestsPerSecond.
+   */
   rateLimiter?: RateLimiter;
 }
+
+/** The Azure adapter reads inventory, daily costs (Cost Management) and VM metrics (Azure Monitor). */
+export type AzureAdapter = CloudAdapter & CostAndMetricSource;
 
 const defaults = {
   /** ARM's largest page for resources.list. */
@@ -37,7 +56,7 @@ const defaults = {
   maxRetryDelayInMs: 30_000,
 };
 
-export function createAzureAdapter(config: AzureAdapterConfig): CloudAdapter {
+export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
   const subscriptions = [...new Set(config.subscriptions.map((s) => s.trim()).filter(Boolean))];
   if (subscriptions.length === 0) throw new TypeError("createAzureAdapter needs at least one subscription id.");
   const pageSize = Math.min(defaults.pageSize, Math.max(1, Math.floor(config.pageSize ?? defaults.pageSize)));
@@ -94,6 +113,43 @@ export function createAzureAdapter(config: AzureAdapterConfig): CloudAdapter {
           // Once stopped, scopes not yet started are not started (and so not reported).
           if (signal?.aborted) return;
           yield () => readScope(plan, clients(plan.scope.account), settings);
+        }
+      }
+      return mergeBounded(producers(), concurrency);
+    },
+
+    streamCosts(query: CostQuery): AsyncIterable<CostEvent> {
+      const range = parseCostRange(query);
+      const { signal } = query;
+      const settings = { timeoutMs, maxAttempts, secrets, signal, logger: config.logger };
+      function* producers() {
+        for (const account of subscriptions) {
+          if (signal?.aborted) return;
+          yield () => readCostScope(account, range, clients(account), settings);
+        }
+      }
+      return mergeBounded(producers(), concurrency);
+    },
+
+    streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {
+      const window = parseMetricWindow(query);
+      const { signal } = query;
+      const settings = { timeoutMs, maxAttempts, secrets, signal, logger: config.logger };
+      const plans = planMetricScopes(query.targets, config.logger);
+      // VM sizes (for memory) are read once per subscription, shared by its region scopes.
+      const memory = new Map<string, VmMemoryLookup>();
+      const memoryFor = (account: string) => {
+        let found = memory.get(account);
+        if (!found) {
+          found = vmMemoryLookup(clients(account), { abortSignal: signal, timeoutMs }, config.logger);
+          memory.set(account, found);
+        }
+        return found;
+      };
+      function* producers() {
+        for (const plan of plans) {
+          if (signal?.aborted) return;
+          yield () => readMetricScope(plan, clients(plan.scope.account), window, memoryFor(plan.scope.account), settings);
         }
       }
       return mergeBounded(producers(), concurrency);

@@ -1,9 +1,12 @@
 import { Agent } from "node:https";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { createComputeManagement } from "@azure/arm-compute/api";
-import { ResourceManagementClient, type ResourceManagementClientOptionalParams } from "@azure/arm-resources";
+import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
 import type { RateLimiter } from "../common/rate-limiter.ts";
+import { pipelineOptions } from "./arm-pipeline.ts";
+import { type CostQueryApi, createCostQueryApi } from "./cost-query-client.ts";
+import { createMetricsApi, type MetricsApi } from "./metrics-client.ts";
 import type { RawGenericResource } from "./normalize.ts";
 
 /**
@@ -54,6 +57,10 @@ export interface SubscriptionClients {
   resources: ResourcesApi;
   virtualMachines: VirtualMachinesApi;
   locations: LocationsApi;
+  /** Cost Management's query API (`POST …/providers/Microsoft.CostManagement/query`). */
+  costQuery: CostQueryApi;
+  /** Azure Monitor's metrics API (`GET {resourceUri}/providers/Microsoft.Insights/metrics`). */
+  metrics: MetricsApi;
 }
 
 export type SubscriptionClientsFactory = (subscriptionId: string) => SubscriptionClients;
@@ -69,9 +76,6 @@ export interface ClientSettings {
   limiter?: RateLimiter;
 }
 
-/** core-rest-pipeline's PipelinePolicy, reached through arm-resources (core-rest-pipeline is not a direct dependency). */
-type PipelinePolicy = NonNullable<ResourceManagementClientOptionalParams["additionalPolicies"]>[number]["policy"];
-
 const locationsApiVersion = "2022-12-01";
 
 /** An https.Agent that trusts exactly the given CA (an emulator's or a private endpoint's certificate). */
@@ -81,7 +85,7 @@ export function createTrustingAgent(caCertificate: string): Agent {
 
 export function createAzureClients(settings: ClientSettings): SubscriptionClientsFactory {
   return (subscriptionId) => {
-    const options = pipelineOptions(settings, subscriptionId);
+    const options = pipelineOptions(settings, subscriptionId, "arm");
     const resourceClient = new ResourceManagementClient(settings.credential, subscriptionId, {
       ...options,
       ...(settings.endpoint ? { endpoint: settings.endpoint, $host: settings.endpoint } : {}),
@@ -120,39 +124,8 @@ export function createAzureClients(settings: ClientSettings): SubscriptionClient
           return body.value ?? [];
         },
       },
+      costQuery: createCostQueryApi(settings, subscriptionId),
+      metrics: createMetricsApi(settings, subscriptionId),
     };
-  };
-}
-
-function pipelineOptions(settings: ClientSettings, subscriptionId: string) {
-  const additionalPolicies: { policy: PipelinePolicy; position: "perRetry" }[] = [];
-  const limiter = settings.limiter;
-  if (limiter) {
-    const key = `${subscriptionId}:arm`;
-    // perRetry: every attempt, retries included, spends a token, as ARM counts them all.
-    additionalPolicies.push({
-      position: "perRetry",
-      policy: {
-        name: "cloudsyncRateLimit",
-        async sendRequest(request, next) {
-          await limiter.acquire(key, request.abortSignal as AbortSignal | undefined);
-          return next(request);
-        },
-      },
-    });
-  }
-  return {
-    // A private or sovereign ARM endpoint is also the token audience.
-    ...(settings.endpoint
-      ? { endpoint: settings.endpoint, credentials: { scopes: [`${settings.endpoint.replace(/\/+$/, "")}/.default`] } }
-      : {}),
-    ...(settings.agent ? { agent: settings.agent } : {}),
-    retryOptions: {
-      maxRetries: Math.max(0, settings.maxAttempts - 1),
-      retryDelayInMs: settings.retryDelayInMs,
-      maxRetryDelayInMs: settings.maxRetryDelayInMs,
-    },
-    additionalPolicies,
-    userAgentOptions: { userAgentPrefix: "cloudsync" },
   };
 }

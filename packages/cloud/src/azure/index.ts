@@ -1,4 +1,6 @@
-export { createAzureAdapter, type AzureAdapterConfig } from "./adapter.ts";
+export { createAzureAdapter, type AzureAdapter, type AzureAdapterConfig } from "./adapter.ts";
+export { costCategoryOf as azureCostCategoryOf, meterCategoryTable as azureMeterCategoryTable } from "./normalize-costs.ts";
+export { vmMemoryBytes as azureVmMemoryBytes } from "./vm-memory.ts";
 export type { AzureClientSecretCredentials, AzureCredentials } from "./credentials.ts";
 export { azureRegionCatalog } from "./regions.ts";
 export { azureKinds, azureKindTable } from "./kinds.ts";

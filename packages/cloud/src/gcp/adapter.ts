@@ -4,15 +4,26 @@ import { CloudError, MalformedItemError } from "../errors.ts";
 import type {
   AdapterOptions,
   CloudAdapter,
+  CostAndMetricSource,
+  CostEvent,
+  CostQuery,
   InventoryEvent,
+  MetricEvent,
+  MetricQuery,
   NormalizedResource,
   RegionInfo,
   ScopeRef,
   StreamOptions,
 } from "../types.ts";
+import type { AuthClient } from "google-auth-library";
 import { createAuthClient, type GcpCredentials, secretsOf } from "./auth.ts";
+import { type BillingQueryClient, createBillingQueryClient } from "./bigquery.ts";
+import { type BillingExportTable, parseBillingExportTable, parseQueryProject } from "./billing-table.ts";
 import { listCallOptions } from "./call-options.ts";
 import { type ComputeClients, createComputeClients } from "./clients.ts";
+import { createCostReader } from "./costs.ts";
+import { createMetricReader } from "./metrics.ts";
+import { createMonitoringClient, type TimeSeriesLister } from "./monitoring.ts";
 import { toScopeError } from "./failures.ts";
 import { gcpKindReaders } from "./kinds/index.ts";
 import type { GcpKindReader, RawPage } from "./kinds/kind.ts";
@@ -36,6 +47,23 @@ export interface GcpAdapterConfig extends AdapterOptions {
    * `requestsPerSecond` per `<project>/<api path>` key).
    */
   rateLimiter?: RateLimiter;
+  /**
+   * The Cloud Billing export table `streamCosts` reads, as `project.dataset.table` — preferably the
+   * detailed (resource-level) export `gcp_billing_export_resource_v1_<BILLING_ACCOUNT>`; the
+   * standard export `gcp_billing_export_v1_…` also works, without resource ids. Validated as three
+   * plain BigQuery identifiers; without it, cost scopes fail with a message saying so.
+   */
+  billingExportTable?: string;
+  /** Project the cost query jobs run in and are billed to (default: the export table's project). */
+  billingQueryProject?: string;
+  /** Location of the export dataset (`US`, `EU`, `europe-west1`…), when BigQuery cannot infer it. */
+  billingExportLocation?: string;
+  /** Rows per BigQuery result page (default: `pageSize` when given, else 10,000). */
+  costPageSize?: number;
+  /** Instance ids per Cloud Monitoring filter (default 100). */
+  metricsBatchSize?: number;
+  /** Points per listTimeSeries page (default 10,000; the API allows 100,000). `pageSize` bounds samples per event. */
+  metricsPageSize?: number;
 }
 
 /** Counters of the adapter's own buffering since it was created, for tests and metrics. */
@@ -50,7 +78,7 @@ export interface GcpStreamStats {
   largestPage: number;
 }
 
-export interface GcpAdapter extends CloudAdapter {
+export interface GcpAdapter extends CloudAdapter, CostAndMetricSource {
   readonly stats: Readonly<GcpStreamStats>;
   /** Releases the SDK clients. */
   close(): Promise<void>;
@@ -63,6 +91,9 @@ const defaults = {
   requestsPerSecond: 10,
   concurrency: 4,
   retryDelayMs: 500,
+  costPageSize: 10_000,
+  metricsBatchSize: 100,
+  metricsPageSize: 10_000,
 };
 
 /** Compute Engine caps `maxResults` at 500. */
@@ -76,23 +107,56 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   const maxAttempts = Math.max(1, Math.floor(config.maxAttempts ?? defaults.maxAttempts));
   const concurrency = Math.max(1, Math.floor(config.concurrency ?? defaults.concurrency));
   const callOptions = listCallOptions({ maxAttempts, timeoutMs, retryDelayMs: config.retryDelayMs ?? defaults.retryDelayMs });
+  const costPageSize = Math.max(1, Math.floor(config.costPageSize ?? config.pageSize ?? defaults.costPageSize));
   const secrets = secretsOf(config.credentials);
   const readers = selectReaders(config.kinds);
   const stats: GcpStreamStats = { pagesProduced: 0, pagesYielded: 0, maxPagesAhead: 0, largestPage: 0 };
+  const retryDelayMs = config.retryDelayMs ?? defaults.retryDelayMs;
+  const billingTable: BillingExportTable | null =
+    config.billingExportTable === undefined ? null : parseBillingExportTable(config.billingExportTable);
+  const limiter =
+    config.rateLimiter ?? createRateLimiter({ requestsPerSecond: config.requestsPerSecond ?? defaults.requestsPerSecond });
 
-  let connection: { transport: GatedTransport; clients: ComputeClients } | undefined;
+  interface Connection {
+    auth: AuthClient;
+    transport: GatedTransport;
+    clients?: ComputeClients;
+    monitoring?: TimeSeriesLister;
+    billing?: BillingQueryClient;
+  }
+  let connection: Connection | undefined;
   // Built on first use, so a bad key fails the stream's scopes (with a clear error), not the constructor.
-  const connect = () => {
+  const connect = (): Connection => {
     if (!connection) {
-      const transport = createGatedTransport(createAuthClient(config.credentials, config.tokenUri), {
-        limiter:
-          config.rateLimiter ??
-          createRateLimiter({ requestsPerSecond: config.requestsPerSecond ?? defaults.requestsPerSecond }),
-        timeoutMs,
-      });
-      connection = { transport, clients: createComputeClients(transport.authClient, config.endpoint) };
+      const auth = createAuthClient(config.credentials, config.tokenUri);
+      const transport = createGatedTransport(auth, { limiter, timeoutMs });
+      connection = { auth, transport };
     }
     return connection;
+  };
+  // Each API's clients are made when first used: loading an SDK's API description takes a while.
+  const connectCompute = () => {
+    const c = connect();
+    c.clients ??= createComputeClients(c.transport.authClient, config.endpoint);
+    return { clients: c.clients, transport: c.transport };
+  };
+  const connectMonitoring = () => {
+    const c = connect();
+    c.monitoring ??= createMonitoringClient(c.transport.authClient, config.endpoint);
+    return { monitoring: c.monitoring, transport: c.transport };
+  };
+  const jobProject =
+    config.billingQueryProject !== undefined ? parseQueryProject(config.billingQueryProject) : (billingTable?.project ?? null);
+  const connectBilling = (): BillingQueryClient => {
+    const c = connect();
+    c.billing ??= createBillingQueryClient({
+      authClient: c.auth,
+      endpoint: config.endpoint,
+      jobProject: jobProject as string,
+      location: config.billingExportLocation,
+      retry: { maxAttempts, retryDelayMs, timeoutMs },
+    });
+    return c.billing;
   };
 
   const failureContext = (project: string, operation: string, transport: GatedTransport | undefined, aborted: boolean) => ({
@@ -112,7 +176,7 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     let iterator: AsyncIterator<RawPage> | undefined;
     try {
       if (signal?.aborted) throw signal.reason;
-      const { clients, transport: t } = connect();
+      const { clients, transport: t } = connectCompute();
       transport = t;
       transport.reset(requestKey(project, reader.apiPath));
       iterator = reader.pages(clients, { project, pageSize, callOptions })[Symbol.asyncIterator]();
@@ -169,6 +233,30 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     }
   }
 
+  const streamCosts = createCostReader({
+    projects,
+    table: billingTable,
+    jobProject,
+    location: config.billingExportLocation,
+    pageSize: costPageSize,
+    concurrency,
+    retry: { maxAttempts, retryDelayMs, timeoutMs },
+    secrets,
+    logger: config.logger,
+    limiter: () => limiter,
+    client: connectBilling,
+  });
+  const streamMetrics = createMetricReader({
+    concurrency,
+    pageSize,
+    apiPageSize: Math.min(100_000, Math.max(1, Math.floor(config.metricsPageSize ?? defaults.metricsPageSize))),
+    batchSize: Math.max(1, Math.floor(config.metricsBatchSize ?? defaults.metricsBatchSize)),
+    callOptions,
+    logger: config.logger,
+    connect: connectMonitoring,
+    failureContext,
+  });
+
   return {
     cloud: "gcp",
     accounts: projects,
@@ -177,7 +265,7 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
 
     async listRegions(): Promise<RegionInfo[]> {
       const project = projects[0] as string;
-      const { clients, transport } = connect();
+      const { clients, transport } = connectCompute();
       transport.reset(requestKey(project, "regions"));
       const wanted = config.regions ? new Set(config.regions) : null;
       const regions: RegionInfo[] = [];
@@ -208,9 +296,18 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
       }
     },
 
+    streamCosts(query: CostQuery): AsyncIterable<CostEvent> {
+      return streamCosts(query);
+    },
+
+    streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {
+      return streamMetrics(query);
+    },
+
     async close() {
-      await connection?.clients.close();
+      const c = connection;
       connection = undefined;
+      await Promise.allSettled([c?.clients?.close(), c?.monitoring?.close()]);
     },
   };
 }

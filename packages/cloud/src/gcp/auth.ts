@@ -17,6 +17,12 @@ export type GcpCredentials =
   | { authClient: AuthClient };
 
 export const COMPUTE_READONLY_SCOPE = "https://www.googleapis.com/auth/compute.readonly";
+/** Read-only scopes of every API the adapter calls: Compute (inventory), BigQuery (billing export), Monitoring (metrics). */
+export const GCP_READ_SCOPES: readonly string[] = [
+  COMPUTE_READONLY_SCOPE,
+  "https://www.googleapis.com/auth/bigquery.readonly",
+  "https://www.googleapis.com/auth/monitoring.read",
+];
 /** google-auth-library 10 always posts JWT assertions here, whatever the key's `token_uri` says. */
 export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
 
@@ -38,7 +44,7 @@ export function createAuthClient(credentials: GcpCredentials, tokenUriOverride?:
     email: key.client_email,
     key: key.private_key,
     keyId: key.private_key_id,
-    scopes: [COMPUTE_READONLY_SCOPE],
+    scopes: [...GCP_READ_SCOPES],
   });
   const tokenUri = tokenUriOverride ?? key.token_uri;
   if (tokenUri && tokenUri !== GOOGLE_TOKEN_URL) {

@@ -11,6 +11,9 @@ export interface FailureContext {
   outcome: RequestOutcome | undefined;
   secrets: readonly string[];
   aborted: boolean;
+  /** The API's name in messages (default `Compute`), and the role that grants reading it. */
+  api?: string;
+  role?: string;
 }
 
 /**
@@ -23,19 +26,20 @@ export function toScopeError(err: unknown, ctx: FailureContext): Error {
   const last = ctx.outcome?.lastStatus;
   const where = `${ctx.operation} in GCP project ${ctx.project}`;
   const clean = (text: string) => redactSecrets(text, ctx.secrets);
+  const api = ctx.api ?? "Compute";
 
   if (ctx.aborted) return new CloudError("gcp", `stopped reading ${where}: the stream was aborted`, { account: ctx.project });
   if (err instanceof TokenRefusedError) {
     return new CredentialsRejectedError("gcp", ctx.project, clean(err.message));
   }
   if (code === GrpcCode.UNAUTHENTICATED || last === 401) {
-    return new CredentialsRejectedError("gcp", ctx.project, "the Compute API answered 401 UNAUTHENTICATED");
+    return new CredentialsRejectedError("gcp", ctx.project, `the ${api} API answered 401 UNAUTHENTICATED`);
   }
   if (code === GrpcCode.PERMISSION_DENIED || last === 403) {
     return new CredentialsRejectedError(
       "gcp",
       ctx.project,
-      "the Compute API answered 403 PERMISSION_DENIED (grant the service account roles/compute.viewer on the project)",
+      `the ${api} API answered 403 PERMISSION_DENIED (grant the service account ${ctx.role ?? "roles/compute.viewer"} on the project)`,
     );
   }
   if (code === GrpcCode.RESOURCE_EXHAUSTED || last === 429) {
@@ -44,7 +48,7 @@ export function toScopeError(err: unknown, ctx: FailureContext): Error {
   if (code === GrpcCode.NOT_FOUND || last === 404) {
     return new CloudError(
       "gcp",
-      `${where} was not found: check the project id and that the Compute Engine API is enabled for it`,
+      `${where} was not found: check the project id and that the ${api === "Compute" ? "Compute Engine" : api} API is enabled for it`,
       { account: ctx.project },
     );
   }

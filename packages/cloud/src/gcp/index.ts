@@ -2,3 +2,6 @@ export { createGcpAdapter, type GcpAdapter, type GcpAdapterConfig, type GcpStrea
 export type { GcpCredentials, GcpServiceAccountKey } from "./auth.ts";
 export { gcpRegionCatalog, type GcpRegionCatalogEntry } from "./regions.ts";
 export { gcpKinds } from "./kinds/index.ts";
+export { parseBillingExportTable, type BillingExportTable } from "./billing-table.ts";
+export { gcpCostCategory, resourceIdFromGlobalName } from "./normalize-costs.ts";
+export { gcpMetricSpecs, type GcpMetricSpec } from "./normalize-metrics.ts";

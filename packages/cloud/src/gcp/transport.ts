@@ -124,6 +124,14 @@ export function createGatedTransport(inner: AuthClient, options: GatedTransportO
       const value = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;
     },
+    set(target, property, value) {
+      // The Monitoring client switches its auth client to self-signed JWT access tokens
+      // (`useJWTAccessWithScope = true`). The client is shared by every API the adapter reads, so
+      // that would change how all of them authenticate, depending on which client was made first,
+      // and token refusals would surface as API 401s: it keeps OAuth access tokens instead.
+      if (property === "useJWTAccessWithScope") return true;
+      return Reflect.set(target, property, value);
+    },
   });
 
   return {
@@ -136,7 +144,7 @@ export function createGatedTransport(inner: AuthClient, options: GatedTransportO
 }
 
 /** An OAuth error answer (`invalid_grant`, `unauthorized_client`…) from the token endpoint. */
-function tokenRefusal(err: unknown): string | null {
+export function tokenRefusal(err: unknown): string | null {
   const data = (err as { response?: { data?: unknown; status?: number } })?.response?.data;
   if (data && typeof data === "object" && typeof (data as { error?: unknown }).error === "string") {
     const { error, error_description } = data as { error: string; error_description?: unknown };

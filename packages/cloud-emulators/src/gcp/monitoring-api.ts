@@ -1,0 +1,186 @@
+/**
+ * Cloud Monitoring's `projects.timeSeries.list` (`GET /v3/projects/{p}/timeSeries`) for the
+ * metrics the adapter reads, in the API's JSON: query parameters `filter`, `interval.startTime`,
+ * `interval.endTime`, `aggregation.alignmentPeriod` (`300s`), `aggregation.perSeriesAligner`
+ * (name or number, as the REST transport sends enums as numbers with `$alt=json;enum-encoding=int`,
+ * in which case enums are answered as numbers too), `pageSize` (points, FULL view), `pageToken`.
+ *
+ * The filter is read for `metric.type = "…"`, `resource.labels.instance_id = one_of("…", …)` (or
+ * `= "…"`) and `metric.labels.state = "…"`. Points are aligned back from the interval's end,
+ * newest first; int64 values are strings. Page tokens are (series, point) positions.
+ */
+import type { FaultState } from "../faults.ts";
+import type { GcpEstate } from "./estate.ts";
+import type { GeneratedItem } from "./items.ts";
+import { agentInstalled, CPU, type GcpMonitoring, type MetricDefinition, metricDefinitions, periodEnds } from "./monitoring.ts";
+import type { RoutedRequest } from "./routed.ts";
+import { errors, googleError } from "./wire.ts";
+
+const ALIGNERS: Record<string, string> = {
+  "0": "ALIGN_NONE",
+  "1": "ALIGN_DELTA",
+  "2": "ALIGN_RATE",
+  "10": "ALIGN_MIN",
+  "11": "ALIGN_MAX",
+  "12": "ALIGN_MEAN",
+  "13": "ALIGN_COUNT",
+  "14": "ALIGN_SUM",
+};
+const GAUGE_ALIGNERS = new Set(["ALIGN_MEAN", "ALIGN_MAX", "ALIGN_MIN"]);
+const DELTA_ALIGNERS = new Set(["ALIGN_SUM", "ALIGN_DELTA", "ALIGN_RATE"]);
+const METRIC_KIND_NUMBER = { GAUGE: 1, DELTA: 2 } as const;
+const VALUE_TYPE_NUMBER = { INT64: 2, DOUBLE: 3 } as const;
+const MAX_PAGE_POINTS = 100_000;
+
+interface Descriptor {
+  instance: GeneratedItem;
+  labels: Record<string, string>;
+}
+
+export class MonitoringApi {
+  constructor(
+    private readonly estate: GcpEstate,
+    private readonly monitoring: GcpMonitoring,
+    private readonly seed: string,
+    private readonly faults: FaultState,
+  ) {}
+
+  route(method: string, pathname: string, url: URL): RoutedRequest | null {
+    const match = /^\/v3\/projects\/([^/]+)\/timeSeries$/.exec(pathname);
+    if (!match || method !== "GET") return null;
+    const project = decodeURIComponent(match[1] as string);
+    const type = /metric\.type\s*=\s*"([^"]+)"/.exec(url.searchParams.get("filter") ?? "")?.[1] ?? "?";
+    return { operation: `${project}/timeSeries?${type}`, api: "monitoring", answer: () => this.list(project, url) };
+  }
+
+  private list(project: string, url: URL) {
+    if (!this.estate.hasProject(project)) return { status: 404, body: errors.projectNotFound(project) };
+    const params = url.searchParams;
+    const filter = params.get("filter");
+    if (!filter) return invalid("Field filter had an invalid value: the filter must name a metric type");
+    const type = /metric\.type\s*=\s*"([^"]+)"/.exec(filter)?.[1];
+    if (!type) return invalid(`Field filter had an invalid value of "${filter}": a metric.type is required`);
+    const end = Date.parse(params.get("interval.endTime") ?? "");
+    const start = Date.parse(params.get("interval.startTime") ?? params.get("interval.endTime") ?? "");
+    if (Number.isNaN(end) || Number.isNaN(start) || start > end) return invalid("Field interval had an invalid value: a valid endTime is required");
+    const periodMatch = /^(\d+)s$/.exec(params.get("aggregation.alignmentPeriod") ?? "");
+    const alignerRaw = params.get("aggregation.perSeriesAligner") ?? "";
+    const aligner = ALIGNERS[alignerRaw] ?? alignerRaw;
+    if (!periodMatch || !aligner || aligner === "ALIGN_NONE") {
+      return invalid("Field aggregation had an invalid value: the emulator serves aligned data (alignmentPeriod and perSeriesAligner)");
+    }
+    const period = Number(periodMatch[1]);
+    if (period < 1) return invalid("Field aggregation.alignmentPeriod had an invalid value: it must be positive");
+    const definition = metricDefinitions.find((d) => d.type === type);
+    if (!definition) return { status: 200, body: {} };
+    const allowed = definition.metricKind === "GAUGE" ? GAUGE_ALIGNERS : DELTA_ALIGNERS;
+    if (!allowed.has(aligner)) {
+      return invalid(`The aligner ${aligner} is not valid for metrics of kind ${definition.metricKind} and value type ${definition.valueType}.`);
+    }
+    const enumsAsNumbers = (params.get("$alt") ?? "").includes("enum-encoding=int");
+    const pageSize = Math.min(MAX_PAGE_POINTS, positive(params.get("pageSize")) ?? MAX_PAGE_POINTS);
+    let seriesIndex = 0;
+    let pointOffset = 0;
+    const token = params.get("pageToken");
+    if (token) {
+      const m = /^series:(\d+):point:(\d+)$/.exec(Buffer.from(token, "base64url").toString("utf8"));
+      if (!m) return invalid("Field pageToken had an invalid value");
+      seriesIndex = Number(m[1]);
+      pointOffset = Number(m[2]);
+    }
+
+    const descriptors = this.descriptors(project, definition, filter);
+    const ends = periodEnds(Math.floor(start / 1000), Math.floor(end / 1000), period);
+    const malformed = new Set(this.faults.plan.malformedItemIds ?? []);
+    const timeSeries: Record<string, unknown>[] = [];
+    let points = 0;
+    while (seriesIndex < descriptors.length && points < pageSize) {
+      const descriptor = descriptors[seriesIndex] as Descriptor;
+      const take = ends.slice(pointOffset, pointOffset + (pageSize - points));
+      const id = descriptor.instance.raw.id as string;
+      const broken = type === CPU && malformed.has(id);
+      if (take.length > 0) {
+        timeSeries.push(
+          this.series(project, definition, descriptor, take, period, aligner, enumsAsNumbers, broken),
+        );
+      }
+      points += take.length;
+      pointOffset += take.length;
+      if (pointOffset >= ends.length) {
+        seriesIndex += 1;
+        pointOffset = 0;
+      }
+    }
+    const body: Record<string, unknown> = {};
+    if (timeSeries.length > 0) body.timeSeries = timeSeries;
+    if (seriesIndex < descriptors.length) body.nextPageToken = Buffer.from(`series:${seriesIndex}:point:${pointOffset}`).toString("base64url");
+    return { status: 200, body };
+  }
+
+  private descriptors(project: string, definition: MetricDefinition, filter: string): Descriptor[] {
+    const oneOf = /resource\.labels\.instance_id\s*=\s*one_of\(([^)]*)\)/.exec(filter)?.[1];
+    const single = /resource\.labels\.instance_id\s*=\s*"([^"]+)"/.exec(filter)?.[1];
+    const ids = oneOf !== undefined ? [...oneOf.matchAll(/"([^"]*)"/g)].map((m) => m[1] as string) : single !== undefined ? [single] : null;
+    const state = /metric\.labels\.state\s*=\s*"([^"]+)"/.exec(filter)?.[1];
+    const instances = ids
+      ? ids.map((id) => this.monitoring.instance(project, id)).filter((i): i is GeneratedItem => i !== null)
+      : [...this.monitoring.instances(project)];
+    const out: Descriptor[] = [];
+    for (const instance of instances) {
+      if (definition.agent && !agentOn(this.seed, instance)) continue;
+      for (const labels of definition.series(instance, this.seed)) {
+        if (state !== undefined && labels.state !== state) continue;
+        out.push({ instance, labels });
+      }
+    }
+    return out;
+  }
+
+  private series(
+    project: string,
+    definition: MetricDefinition,
+    descriptor: Descriptor,
+    ends: readonly number[],
+    period: number,
+    aligner: string,
+    enumsAsNumbers: boolean,
+    broken: boolean,
+  ): Record<string, unknown> {
+    const id = descriptor.instance.raw.id as string;
+    const zone = (descriptor.instance.raw.zone as string).split("/").pop() as string;
+    const rate = aligner === "ALIGN_RATE";
+    const metricKind = definition.metricKind === "DELTA" && !rate ? "DELTA" : "GAUGE";
+    const valueType = definition.valueType === "INT64" && !rate ? "INT64" : "DOUBLE";
+    return {
+      metric: { labels: descriptor.labels, type: definition.type },
+      resource: { type: "gce_instance", labels: { project_id: project, instance_id: id, zone } },
+      metricKind: enumsAsNumbers ? METRIC_KIND_NUMBER[metricKind] : metricKind,
+      valueType: enumsAsNumbers ? VALUE_TYPE_NUMBER[valueType] : valueType,
+      points: ends.map((end) => {
+        const raw = definition.value(this.seed, id, descriptor.labels, end, period);
+        const value = broken ? {} : valueType === "INT64" ? { int64Value: String(raw) } : { doubleValue: rate ? raw / period : raw };
+        return {
+          interval: { startTime: rfc3339(metricKind === "DELTA" ? end - period : end), endTime: rfc3339(end) },
+          value,
+        };
+      }),
+    };
+  }
+}
+
+function agentOn(seed: string, instance: GeneratedItem): boolean {
+  return agentInstalled(seed, instance.raw.id as string);
+}
+
+function rfc3339(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace(".000Z", "Z");
+}
+
+function positive(value: string | null): number | null {
+  const n = Number(value);
+  return value !== null && value !== "" && Number.isInteger(n) && n > 0 ? n : null;
+}
+
+function invalid(message: string) {
+  return { status: 400, body: googleError(400, "INVALID_ARGUMENT", "badRequest", message) };
+}

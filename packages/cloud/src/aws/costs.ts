@@ -1,0 +1,140 @@
+import {
+  type CostExplorerClient,
+  GetCostAndUsageCommand,
+  type GetCostAndUsageCommandOutput,
+  GetCostAndUsageWithResourcesCommand,
+} from "@aws-sdk/client-cost-explorer";
+import type { CloudError } from "../errors.ts";
+import type { AdapterLogger, CostEvent, NormalizedCostLine, ScopeRef } from "../types.ts";
+import { errorCode } from "./aws-errors.ts";
+import { addDays, type CostResultContext, type CostWindowSegment, costWindowSegments, normalizeCostResult } from "./normalize-costs.ts";
+
+/**
+ * Cost Explorer for one account: daily UnblendedCost and UsageQuantity grouped by SERVICE
+ * (and by RESOURCE_ID for the days resource-level data covers), always filtered to the account
+ * with LINKED_ACCOUNT, so a management account's credentials read one member at a time and a
+ * member's own credentials read just itself.
+ */
+
+/** The two calls used, over the SDK client (narrow so the reader does not see the whole SDK). */
+export interface CostExplorerApi {
+  costAndUsage(request: CostRequest, signal: AbortSignal | undefined): Promise<CostPage>;
+}
+
+export interface CostRequest {
+  account: string;
+  /** Inclusive days. */
+  start: string;
+  end: string;
+  byResource: boolean;
+  nextPageToken: string | undefined;
+}
+
+export type CostPage = Pick<GetCostAndUsageCommandOutput, "ResultsByTime" | "NextPageToken">;
+
+export function costExplorerApi(client: () => CostExplorerClient): CostExplorerApi {
+  return {
+    async costAndUsage(request, signal) {
+      const input = {
+        // Cost Explorer's End is exclusive.
+        TimePeriod: { Start: request.start, End: addDays(request.end, 1) },
+        Granularity: "DAILY" as const,
+        Metrics: ["UnblendedCost", "UsageQuantity"],
+        GroupBy: request.byResource
+          ? [
+              { Type: "DIMENSION" as const, Key: "SERVICE" as const },
+              { Type: "DIMENSION" as const, Key: "RESOURCE_ID" as const },
+            ]
+          : [{ Type: "DIMENSION" as const, Key: "SERVICE" as const }],
+        Filter: { Dimensions: { Key: "LINKED_ACCOUNT" as const, Values: [request.account] } },
+        ...(request.nextPageToken ? { NextPageToken: request.nextPageToken } : {}),
+      };
+      const ce = client();
+      return request.byResource
+        ? await ce.send(new GetCostAndUsageWithResourcesCommand(input), { abortSignal: signal })
+        : await ce.send(new GetCostAndUsageCommand(input), { abortSignal: signal });
+    },
+  };
+}
+
+/**
+ * What says "resource-level data is not available to you" rather than "you may not read
+ * costs": the account has not opted in (DataUnavailableException), or the policy allows
+ * ce:GetCostAndUsage but not ce:GetCostAndUsageWithResources (AccessDenied*).
+ */
+const resourceLevelRefusals = new Set(["DataUnavailableException", "AccessDeniedException", "AccessDenied"]);
+
+export interface CostScopeContext {
+  scope: ScopeRef;
+  api: CostExplorerApi;
+  start: string;
+  end: string;
+  today: string;
+  byResource: boolean;
+  signal: AbortSignal | undefined;
+  logger: AdapterLogger | undefined;
+  /** Throws the remembered refusal when the credentials behind this scope were already refused. */
+  checkRefused(): void;
+  fail(error: unknown, operation: string): CloudError;
+}
+
+/** One account's bill: pages as they arrive, then exactly one scope_completed or scope_failed. */
+export async function* readCostScope(ctx: CostScopeContext): AsyncGenerator<CostEvent> {
+  const { scope, signal, logger } = ctx;
+  let count = 0;
+  let operation = "GetCostAndUsage";
+  try {
+    ctx.checkRefused();
+    signal?.throwIfAborted();
+    const segments: CostWindowSegment[] = costWindowSegments(ctx.start, ctx.end, ctx.today, ctx.byResource);
+    for (let s = 0; s < segments.length; s++) {
+      const segment = segments[s] as CostWindowSegment;
+      operation = segment.byResource ? "GetCostAndUsageWithResources" : "GetCostAndUsage";
+      const resultContext: CostResultContext = {
+        account: scope.account,
+        groupBy: segment.byResource ? ["SERVICE", "RESOURCE_ID"] : ["SERVICE"],
+        source: operation as CostResultContext["source"],
+      };
+      let token: string | undefined;
+      let first = true;
+      do {
+        let page: CostPage;
+        try {
+          page = await ctx.api.costAndUsage({ account: scope.account, start: segment.start, end: segment.end, byResource: segment.byResource, nextPageToken: token }, signal);
+        } catch (error) {
+          const code = errorCode(error);
+          if (segment.byResource && first && code && resourceLevelRefusals.has(code)) {
+            logger?.warn(
+              { scope, code, start: segment.start, end: segment.end },
+              "aws resource-level costs unavailable (opt in under Cost Explorer settings, allow ce:GetCostAndUsageWithResources); reading these days by service",
+            );
+            segments[s] = { ...segment, byResource: false };
+            s -= 1;
+            break;
+          }
+          throw error;
+        }
+        first = false;
+        const lines: NormalizedCostLine[] = [];
+        for (const result of page.ResultsByTime ?? []) {
+          const outcome = normalizeCostResult(result, resultContext);
+          for (const skipped of outcome.skipped) {
+            logger?.warn({ scope, itemId: skipped.itemId, reason: skipped.reason }, "aws cost line skipped");
+            yield { type: "item_skipped", scope, itemId: skipped.itemId, reason: skipped.reason };
+          }
+          lines.push(...outcome.lines);
+        }
+        count += lines.length;
+        if (lines.length > 0) yield { type: "cost_page", scope, lines };
+        signal?.throwIfAborted();
+        token = page.NextPageToken || undefined;
+      } while (token);
+    }
+    logger?.debug({ scope, lineCount: count }, "aws cost scope completed");
+    yield { type: "scope_completed", scope, resourceCount: count };
+  } catch (error) {
+    const failure = ctx.fail(error, operation);
+    logger?.warn({ scope, error: failure.message }, "aws cost scope failed");
+    yield { type: "scope_failed", scope, error: failure };
+  }
+}

@@ -1,0 +1,44 @@
+import { MonitorClient } from "@azure/arm-monitor";
+import { pipelineOptions } from "./arm-pipeline.ts";
+import type { ClientSettings, RequestOptions } from "./clients.ts";
+import type { RawMetricsResponse } from "./normalize-metrics.ts";
+
+/** Azure Monitor's metrics API through `@azure/arm-monitor`'s MonitorClient (api-version 2018-01-01). */
+export interface MetricsQuery {
+  /** `start/end`, ISO 8601. */
+  timespan: string;
+  /** ISO 8601 grain, e.g. `PT5M`. */
+  interval: string;
+  /** Comma-separated metric names. */
+  metricnames: string;
+  /** Comma-separated aggregations, e.g. `Average,Total`. */
+  aggregation: string;
+}
+
+export interface MetricsApi {
+  /** `GET {resourceUri}/providers/Microsoft.Insights/metrics`; throws an SDK RestError (statusCode, code) on failure. */
+  list(resourceUri: string, options: RequestOptions & MetricsQuery): Promise<RawMetricsResponse>;
+}
+
+export function createMetricsApi(settings: ClientSettings, subscriptionId: string): MetricsApi {
+  const client = new MonitorClient(settings.credential, subscriptionId, {
+    ...pipelineOptions(settings, subscriptionId, "metrics"),
+    ...(settings.endpoint ? { endpoint: settings.endpoint, $host: settings.endpoint } : {}),
+  });
+  return {
+    async list(resourceUri, { abortSignal, timeoutMs, timespan, interval, metricnames, aggregation }) {
+      // The SDK's path is `/{resourceUri}/providers/…` with the id unencoded: without its leading
+      // slash an ARM id makes a single-slash path.
+      const uri = resourceUri.replace(/^\/+/, "");
+      const response = await client.metrics.list(uri, {
+        timespan,
+        interval,
+        metricnames,
+        aggregation,
+        abortSignal,
+        requestOptions: { timeout: timeoutMs },
+      });
+      return response as unknown as RawMetricsResponse;
+    },
+  };
+}
