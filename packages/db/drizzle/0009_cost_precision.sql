@@ -4,7 +4,7 @@ DROP FUNCTION get_monthly_cost_summary(uuid, date, date);
 --> statement-breakpoint
 DROP MATERIALIZED VIEW monthly_cost_summary;
 --> statement-breakpoint
-ALTER TABLE "cloud_costs" ALTER COLUMN "cost_amount" SET DATA TYPE numeric(20, 10);
+ALTER TABLE "cloud_costs" ALTER COLUMN "cost_amount" SET DATA TYPE numeric;
 --> statement-breakpoint
 CREATE MATERIALIZED VIEW monthly_cost_summary AS
 SELECT organization_id,

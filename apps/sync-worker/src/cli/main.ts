@@ -15,6 +15,7 @@ Usage:
   cloudsync provider add --org SLUG --credentials FILE|- [--name NAME] [--type primary|secondary|backup|edge|development] [--regions a,b]
   cloudsync provider list
   cloudsync sync [--provider ID] [--kind resources]   one-shot sync without Redis
+  cloudsync keys rotate [--dry-run]           re-seal every provider's credentials with the first (active) key
 
 Environment: DATABASE_URL (unset: embedded PGlite under .data/), CLOUDSYNC_ENCRYPTION_KEYS
 (keyid:base64key,… — required to store or use credentials), REDIS_URL, LOG_LEVEL.`;
@@ -50,6 +51,10 @@ async function main(argv: string[]): Promise<number> {
     case "sync": {
       const { runAdminCommand } = await import("./admin.ts");
       return runAdminCommand(env, logger, command, sub, rest);
+    }
+    case "keys": {
+      const { runKeysCommand } = await import("./keys.ts");
+      return runKeysCommand(env, sub, rest);
     }
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${usage}`);

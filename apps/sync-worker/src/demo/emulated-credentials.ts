@@ -36,5 +36,6 @@ export function gcpEmulatorCredentials(em: GcpEmulator): GcpProviderCredentials 
     projects: [...em.projects],
     tokenUri: em.tokenUri,
     endpoint: em.endpoint,
+    billingExportTable: em.billingExportTable,
   };
 }

@@ -68,6 +68,7 @@ export function createAdapter(credentials: ProviderCredentials, settings: Adapte
         credentials: { serviceAccountKey: credentials.serviceAccountKey as { private_key: string; client_email: string } },
         projects: credentials.projects,
         ...(credentials.tokenUri ? { tokenUri: credentials.tokenUri } : {}),
+        ...(credentials.billingExportTable ? { billingExportTable: credentials.billingExportTable } : {}),
       });
   }
 }

@@ -52,7 +52,11 @@ const gcpCredentials = z.object({
   projects: z.array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id: 6–30 lower-case letters, digits, hyphens")).min(1, "list at least one project"),
   tokenUri: endpoint,
   endpoint,
-  billingExportTable: z.string().optional(),
+  /** The Cloud Billing export table, `project.dataset.table` (costs only). */
+  billingExportTable: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]\.[A-Za-z0-9_]{1,1024}\.[A-Za-z0-9_]{1,1024}$/, "expected project.dataset.table")
+    .optional(),
 });
 
 export const providerCredentialsSchema = z.discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials]);

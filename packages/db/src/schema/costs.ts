@@ -76,9 +76,10 @@ export const cloudCosts = pgTable(
     resourceId: uuid().references(() => cloudResources.id),
     costPeriodStart: date({ mode: "string" }).notNull(),
     costPeriodEnd: date({ mode: "string" }).notNull(),
-    // Widened from the design document's DECIMAL(12,2): clouds bill in fractions of a cent per
-    // line, and rounding each line would make a month's sum drift from the provider's total.
-    costAmount: decimal({ precision: 20, scale: 10 }).notNull(),
+    // Unconstrained numeric instead of the design document's DECIMAL(12,2): clouds bill in
+    // fractions of a cent per line (Azure to 15+ digits), and rounding each line would make a
+    // month's sum drift from the provider's total. Totals are rounded where they are shown.
+    costAmount: decimal().notNull(),
     costCurrency: varchar({ length: 3 }).default("USD"),
     costCategory: varchar({ length: 50, enum: costCategories }).notNull(),
     billingDetails: jsonb().$type<Record<string, unknown>>().default({}),

@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import { type JobsOptions, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Logger } from "../logger.ts";
+import { queueConfigs, queueKinds } from "./configs.ts";
+import { type RedisConnection, connectFailFast } from "./connection.ts";
+import { type Payload, type PayloadInput, parsePayload, providerOf } from "./payloads.ts";
+import type { QueueKind } from "./types.ts";
+
+export type { RedisConnection } from "./connection.ts";
+export { describeRedis, RedisUnavailableError } from "./connection.ts";
+export { InvalidPayloadError, type Payload, type PayloadInput, parsePayload, payloadSchemas } from "./payloads.ts";
+export type { ProviderRateLimit, QueueConfig, QueueKind } from "./types.ts";
+export { queueConfigs, queueKinds } from "./configs.ts";
+export { type ScheduleSummary, type SyncSchedulesOptions, schedulerId, syncSchedules } from "./schedules.ts";
+
+/** The Redis key prefix when none is given (the CLI passes CLOUDSYNC_QUEUE_PREFIX). */
+export const defaultPrefix = "cloudsync";
+
+/**
+ * The identity of a request: one provider and kind (and, for a partial inventory, its resource
+ * kinds). While a job with this id is waiting, delayed, retrying or running, adding another is a
+ * no-op; once it completes or finally fails, the next request runs again.
+ */
+export function dedupeId<K extends QueueKind>(kind: K, payload: Payload<K>): string {
+  const provider = providerOf(payload);
+  if (!provider) return kind;
+  const kinds = "kinds" in payload && Array.isArray(payload.kinds) ? [...new Set(payload.kinds)].sort().join(",") : "";
+  return kinds ? `${kind}:${provider}:${kinds}` : `${kind}:${provider}`;
+}
+
+export interface EnqueueResult {
+  /** The job that will do the work: the new one, or the one already waiting or running. */
+  jobId: string;
+  /** True when an equivalent job was already waiting or running, so nothing was added. */
+  deduplicated: boolean;
+  dedupeId: string;
+}
+
+export interface Queues {
+  readonly prefix: string;
+  /** Adds a job unless an equivalent one is already waiting or running (see `dedupeId`). */
+  enqueue<K extends QueueKind>(kind: K, payload: PayloadInput<K>, options?: { delay?: number }): Promise<EnqueueResult>;
+  queue(kind: QueueKind): Queue;
+  /** Closes the queues and their connection (jobs already added stay in Redis). */
+  close(): Promise<void>;
+}
+
+export interface CreateQueuesOptions {
+  connection: RedisConnection;
+  prefix?: string;
+  logger?: Logger;
+  /** Per-queue changes to the configured job options (tests shorten backoffs with it). */
+  jobOptions?: Partial<Record<QueueKind, Partial<JobsOptions>>>;
+}
+
+/**
+ * Producers for every queue over one fail-fast connection: with Redis down, `enqueue` rejects
+ * at once instead of queueing commands in memory. Resolves once Redis answered.
+ */
+export async function createQueues(options: CreateQueuesOptions): Promise<Queues> {
+  const prefix = options.prefix ?? defaultPrefix;
+  const client: Redis = await connectFailFast(options.connection, `cloudsync-producer-${process.pid}`);
+  const log = options.logger?.child({ component: "queues" });
+  client.on("error", (err: Error) => log?.warn({ err: err.message }, "producer connection to Redis failed; enqueue fails until it is back"));
+  const queues = {} as Record<QueueKind, Queue>;
+  for (const kind of queueKinds) {
+    const config = queueConfigs[kind];
+    const queue = new Queue(config.name, {
+      connection: client,
+      prefix,
+      defaultJobOptions: { ...config.jobOptions, ...options.jobOptions?.[kind] },
+    });
+    queue.on("error", (err) => log?.warn({ queue: kind, err: err.message }, "queue error"));
+    queues[kind] = queue;
+  }
+
+  return {
+    prefix,
+    queue: (kind) => queues[kind],
+    async enqueue(kind, input, opts = {}) {
+      const payload = parsePayload(kind, input);
+      const id = dedupeId(kind, payload);
+      // Our own id, so that a returned job with another id means "deduplicated". Readable in
+      // logs and in sync_runs.job_id (at most 200 characters); `:` is reserved by BullMQ.
+      const jobId = [kind, providerOf(payload), `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`].filter(Boolean).join("-");
+      const job = await queues[kind].add(kind, payload, { jobId, deduplication: { id }, ...(opts.delay ? { delay: opts.delay } : {}) });
+      return { jobId: job.id ?? jobId, deduplicated: job.id !== jobId, dedupeId: id };
+    },
+    async close() {
+      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}

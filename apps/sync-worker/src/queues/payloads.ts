@@ -1,0 +1,45 @@
+import { syncTriggers } from "@cloudsync/db";
+import { z } from "zod";
+import type { QueueKind } from "./types.ts";
+
+/**
+ * What each queue's jobs carry, checked when a job is added and again when a worker takes it
+ * (Redis holds whatever an older or newer release wrote). Only identifiers travel: a worker
+ * loads the provider, and opens its credentials, itself.
+ */
+const trigger = z.enum(syncTriggers).optional();
+
+const providerJob = z.object({ providerId: z.uuid("providerId must be a provider's id (a UUID)"), trigger });
+
+export const payloadSchemas = {
+  resources: providerJob.extend({
+    /** Only these resource kinds (default: all). */
+    kinds: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
+  }),
+  costs: providerJob,
+  metrics: providerJob,
+  maintenance: z.object({ trigger }),
+} satisfies Record<QueueKind, z.ZodType>;
+
+export type PayloadSchemas = typeof payloadSchemas;
+/** A payload after validation (what a processor receives). */
+export type Payload<K extends QueueKind> = z.output<PayloadSchemas[K]>;
+/** A payload as a producer may write it. */
+export type PayloadInput<K extends QueueKind> = z.input<PayloadSchemas[K]>;
+
+export class InvalidPayloadError extends Error {
+  override name = "InvalidPayloadError";
+}
+
+/** Validates a payload; the message names each wrong field, never its value. */
+export function parsePayload<K extends QueueKind>(kind: K, data: unknown): Payload<K> {
+  const result = payloadSchemas[kind].safeParse(data);
+  if (result.success) return result.data as Payload<K>;
+  const problems = result.error.issues.map((i) => `${i.path.join(".") || "(payload)"}: ${i.message}`).join("; ");
+  throw new InvalidPayloadError(`a ${kind} job payload is not valid: ${problems}`);
+}
+
+/** The provider a payload belongs to, if any (maintenance belongs to none). */
+export function providerOf(payload: object): string | undefined {
+  return "providerId" in payload && typeof payload.providerId === "string" ? payload.providerId : undefined;
+}

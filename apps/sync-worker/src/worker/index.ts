@@ -1,0 +1,11 @@
+export { type SyncObserver, type SyncOutcome, resourceSyncProcessor, syncProcessor } from "./processors.ts";
+export { type InstallShutdownOptions, type ShutdownHandle, type Closable, installShutdown } from "./shutdown.ts";
+export {
+  type JobObserver,
+  type JobOutcome,
+  type JobProcessor,
+  type Processors,
+  type StartWorkerOptions,
+  type WorkerHandle,
+  startWorker,
+} from "./start-worker.ts";

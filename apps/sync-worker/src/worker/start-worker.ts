@@ -1,0 +1,179 @@
+import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import { Redis } from "ioredis";
+import type { Logger } from "../logger.ts";
+import {
+  InvalidPayloadError,
+  type Payload,
+  type ProviderRateLimit,
+  type QueueKind,
+  type RedisConnection,
+  defaultPrefix,
+  parsePayload,
+  queueConfigs,
+  queueKinds,
+} from "../queues/index.ts";
+import { workerConnectionOptions } from "../queues/connection.ts";
+import { providerOf } from "../queues/payloads.ts";
+import { type ProviderGate, createProviderGate } from "./provider-gate.ts";
+
+/** A job's work: a plain function of its payload (and the job, for its id and progress). */
+export type JobProcessor<K extends QueueKind> = (payload: Payload<K>, job: Job) => Promise<unknown>;
+
+/** Resources are required; a queue without a processor gets no worker (its jobs wait). */
+export type Processors = { resources: JobProcessor<"resources"> } & { [K in Exclude<QueueKind, "resources">]?: JobProcessor<K> };
+
+/** How a job attempt ended, for metrics. `rate_limited`/`provider_busy`: put back, not run. */
+export type JobOutcome = "completed" | "failed" | "retried" | "rate_limited" | "provider_busy";
+
+/** What the worker reports to; `createMetrics` (src/http/metrics.ts) implements it. */
+export interface JobObserver {
+  observeJob(queue: QueueKind, outcome: JobOutcome, durationSeconds?: number): void;
+}
+
+export interface StartWorkerOptions {
+  connection: RedisConnection;
+  prefix?: string;
+  processors: Processors;
+  logger: Logger;
+  /** Overrides each queue's configured concurrency. */
+  concurrency?: Partial<Record<QueueKind, number>>;
+  /** Overrides each queue's per-provider rate limit; `null` removes it (the lease stays). */
+  rateLimit?: Partial<Record<QueueKind, ProviderRateLimit | null>>;
+  metrics?: JobObserver;
+  /**
+   * BullMQ lock and stall settings. A worker that dies holding a job loses its lock after
+   * `lockDuration`; a stall check (every `stalledInterval`) then puts the job back in the queue.
+   * Defaults: BullMQ's (30 s each).
+   */
+  locks?: { lockDuration?: number; stalledInterval?: number; maxStalledCount?: number };
+  /** Per-provider lease: see provider-gate.ts (default 60 s). */
+  leaseMs?: number;
+}
+
+export interface WorkerHandle {
+  workers: Partial<Record<QueueKind, Worker>>;
+  /** Stops taking jobs, waits for running ones to finish, then closes every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * One BullMQ worker per queue that has a processor. The worker only turns a job into a validated
+ * payload, paces it per provider, and reports; the processors are plain functions of their
+ * dependencies. Redis errors are logged, never thrown: BullMQ reconnects and carries on.
+ * Resolves once every worker is connected (it waits for Redis rather than failing).
+ */
+export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
+  const prefix = options.prefix ?? defaultPrefix;
+  const log = options.logger.child({ component: "worker" });
+  const gateClient = new Redis({ ...workerConnectionOptions(options.connection), connectionName: `cloudsync-gate-${process.pid}` });
+  gateClient.on("error", (err: Error) => log.error({ err: err.message }, "Redis connection for provider limits failed; retrying"));
+  const gate = createProviderGate({ client: gateClient, prefix, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) });
+
+  const workers: Partial<Record<QueueKind, Worker>> = {};
+  for (const kind of queueKinds) {
+    const processor = options.processors[kind] as JobProcessor<typeof kind> | undefined;
+    if (!processor) continue;
+    const config = queueConfigs[kind];
+    const limit = options.rateLimit && kind in options.rateLimit ? (options.rateLimit[kind] ?? null) : config.providerRateLimit;
+    const worker = new Worker(config.name, (job, token) => runJob({ kind, job, token, processor, limit, gate, metrics: options.metrics, log }), {
+      connection: workerConnectionOptions(options.connection),
+      prefix,
+      concurrency: options.concurrency?.[kind] ?? config.concurrency,
+      ...options.locks,
+    });
+    watch(worker, kind, log);
+    workers[kind] = worker;
+  }
+  await Promise.all(Object.values(workers).map((w) => w.waitUntilReady()));
+  log.info({ queues: Object.keys(workers), prefix }, "worker started");
+
+  let closing: Promise<void> | undefined;
+  return {
+    workers,
+    close() {
+      closing ??= (async () => {
+        // Worker.close() stops fetching, then waits for the jobs in hand to finish.
+        await Promise.all(Object.values(workers).map((w) => w.close()));
+        await gateClient.quit().catch(() => gateClient.disconnect());
+        log.info({}, "worker stopped");
+      })();
+      return closing;
+    },
+  };
+}
+
+interface RunJob<K extends QueueKind> {
+  kind: K;
+  job: Job;
+  token: string | undefined;
+  processor: JobProcessor<K>;
+  limit: ProviderRateLimit | null;
+  gate: ProviderGate;
+  metrics: JobObserver | undefined;
+  log: Logger;
+}
+
+async function runJob<K extends QueueKind>({ kind, job, token, processor, limit, gate, metrics, log }: RunJob<K>): Promise<unknown> {
+  let payload: Payload<K>;
+  try {
+    payload = parsePayload(kind, job.data);
+  } catch (error) {
+    // Retrying cannot fix a malformed payload: fail at once, keep the job for inspection.
+    if (error instanceof InvalidPayloadError) throw new UnrecoverableError(error.message);
+    throw error;
+  }
+  const providerId = providerOf(payload);
+  const jobId = job.id ?? "";
+  if (providerId) {
+    const decision = await gate.acquire(queueConfigs[kind].name, providerId, jobId, limit);
+    if (!decision.granted) {
+      metrics?.observeJob(kind, decision.reason);
+      log.info({ queue: kind, jobId, providerId, reason: decision.reason, retryInMs: decision.retryInMs }, "job put back until the provider is free");
+      // Only this job waits; other providers' jobs keep flowing (Worker.rateLimit would stop the queue).
+      await job.moveToDelayed(Date.now() + decision.retryInMs, token);
+      throw new DelayedError();
+    }
+  }
+  const renewal = providerId
+    ? setInterval(() => {
+        gate.renew(queueConfigs[kind].name, providerId, jobId).then(
+          (held) => held || log.warn({ queue: kind, jobId, providerId }, "provider lease was lost; another job of this provider may start"),
+          (err: unknown) => log.warn({ queue: kind, jobId, err: message(err) }, "could not renew the provider lease"),
+        );
+      }, Math.max(1_000, Math.floor(gate.leaseMs / 3)))
+    : undefined;
+  renewal?.unref();
+  const started = performance.now();
+  try {
+    const result = await processor(payload, job);
+    metrics?.observeJob(kind, "completed", (performance.now() - started) / 1000);
+    return result;
+  } catch (error) {
+    const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    metrics?.observeJob(kind, final ? "failed" : "retried", (performance.now() - started) / 1000);
+    throw error;
+  } finally {
+    clearInterval(renewal);
+    if (providerId) {
+      await gate.release(queueConfigs[kind].name, providerId, jobId).catch((err: unknown) => log.warn({ queue: kind, jobId, err: message(err) }, "could not release the provider lease; it expires by itself"));
+    }
+  }
+}
+
+function watch(worker: Worker, kind: QueueKind, log: Logger): void {
+  const fields = (job: Job) => ({ queue: kind, jobId: job.id, providerId: providerOf(job.data ?? {}), attempts: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+  // Without an `error` listener a Redis hiccup would be an unhandled 'error' event and crash the process.
+  worker.on("error", (err) => log.error({ queue: kind, err: err.message }, "worker error; BullMQ reconnects and carries on"));
+  worker.on("completed", (job) => log.info(fields(job), "job completed"));
+  worker.on("failed", (job, err) => {
+    if (!job) return log.error({ queue: kind, err: err.message }, "job failed");
+    const final = err instanceof UnrecoverableError || err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (final) log.error({ ...fields(job), err: err.message }, "job failed for good; kept in the failed set for inspection");
+    else log.warn({ ...fields(job), err: err.message }, "job failed; it will be retried after a backoff");
+  });
+  worker.on("stalled", (jobId) => log.warn({ queue: kind, jobId }, "job stalled (its worker stopped renewing the lock); it goes back to the queue"));
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
