@@ -50,10 +50,11 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
       adapterFor: (provider, settings) => createAdapter(provider.credentials, settings),
       clock: () => new Date(),
       logger,
+      serialScopes: handle.driver === "pglite",
     };
 
-    const first = await runSyncs(deps, providers, ["resources"], progress, "demo");
-    out(`\nFirst sync\n${summaryTable(first.summaries)}\n`);
+    const first = await runSyncs(deps, providers, ["resources", "costs", "metrics"], progress, "demo");
+    out(`\nFirst sync: inventory, this month's bill, the last hour of metrics\n${summaryTable(first.summaries)}\n`);
 
     // Change the estate the way clouds do between two syncs, then sync again.
     const removed = [[...aws.expected()][0]!.resourceId, [...gcp.expected()][0]!.resourceId];
@@ -96,6 +97,15 @@ async function printEstate(db: Database, organizationId: string, out: (line: str
          order by c.changed_at desc limit 10`,
   );
   out(`What changed (resource_changes)\n${renderTable(["provider", "change", "resource", "fields"], changes.map((c) => [c.provider, c.change_type, c.resource_name, c.changed_fields.join(", ")]))}\n`);
+  const costs = await queryRows<{ provider: string; month: string; category: string; currency: string; total: string }>(
+    db,
+    sql`select p.provider_name as provider, to_char(s.month, 'YYYY-MM') as month, s.cost_category as category,
+               coalesce(s.cost_currency, '') as currency, s.total_cost::text as total
+          from monthly_cost_summary s join cloud_providers p on p.id = s.provider_id
+         where s.organization_id = ${organizationId}::uuid
+         order by s.month desc, s.total_cost desc limit 8`,
+  );
+  out(`Top costs (monthly_cost_summary)\n${renderTable(["provider", "month", "category", "currency", "total"], costs.map((c) => [c.provider, c.month, c.category, c.currency, c.total]))}\n`);
   const health = await withOrganization(db, organizationId, (tx) => getInfrastructureHealthScore(tx, { organizationId }), { role: null });
   out(
     `Health (get_infrastructure_health_score): ${health.total_resources} running resources, ${health.health_percentage}% healthy, overall ${health.overall_status}\n`,
