@@ -111,7 +111,8 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
  */
 export async function verifyDatabase(options: { url: string | undefined; manifest?: BackupManifest; manifestFile?: string }): Promise<VerifyResult> {
   const url = requireServerUrl(options.url, "--target-url");
-  const manifest = options.manifest ?? readManifest(options.manifestFile ?? "");
+  if (!options.manifest && !options.manifestFile) throw new BackupError("verifying needs the backup's manifest (--manifest FILE, or --file FILE beside its FILE.manifest.json)");
+  const manifest = options.manifest ?? readManifest(options.manifestFile!);
   const sql = postgres(url.toString(), { max: 1, onnotice: () => {}, connection: { application_name: "cloudsync-verify" } });
   try {
     await connectOrExplain(sql, url);
@@ -138,27 +139,29 @@ function requireFile(file: string): void {
 /** Creates the target database when it does not exist; true when it did so. */
 async function ensureDatabase(target: URL): Promise<boolean> {
   const database = databaseName(target);
-  const admin = postgres(withDatabaseName(target, "postgres").toString(), { max: 1, onnotice: () => {} });
+  const probe = postgres(target.toString(), { max: 1, onnotice: () => {} });
   try {
-    let exists: boolean;
-    try {
-      const rows = await admin`select 1 from pg_database where datname = ${database}`;
-      exists = rows.length > 0;
-    } catch (error) {
-      throw new BackupError(`cannot connect to ${redactUrl(withDatabaseName(target, "postgres"))} to look for the target database: ${error instanceof Error ? error.message : String(error)}`, {
-        cause: error,
-      });
+    await probe`select 1`;
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "3D000") {
+      throw new BackupError(`cannot connect to ${redactUrl(target)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    if (exists) return false;
-    try {
-      await admin.unsafe(`create database ${quoteIdent(database)}`);
-    } catch (error) {
-      throw new BackupError(
-        `target database "${database}" does not exist and could not be created (${error instanceof Error ? error.message : String(error)}): create it empty (createdb ${database}) or restore as a login with CREATEDB`,
-        { cause: error },
-      );
-    }
+  } finally {
+    await probe.end({ timeout: 5 });
+  }
+  // It does not exist: create it from the maintenance database.
+  const maintenance = withDatabaseName(target, "postgres");
+  const admin = postgres(maintenance.toString(), { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${quoteIdent(database)}`);
     return true;
+  } catch (error) {
+    throw new BackupError(
+      `target database "${database}" does not exist and could not be created through ${redactUrl(maintenance)} (${error instanceof Error ? error.message : String(error)}): ` +
+        `create it empty (createdb ${database}) or restore as a login with CREATEDB`,
+      { cause: error },
+    );
   } finally {
     await admin.end({ timeout: 5 });
   }
