@@ -18,15 +18,28 @@ export { type ScheduleSummary, type SyncSchedulesOptions, schedulerId, syncSched
 export const defaultPrefix = "cloudsync";
 
 /**
- * The identity of a request: one provider and kind (and, for a partial inventory, its resource
- * kinds). While a job with this id is waiting, delayed, retrying or running, adding another is a
- * no-op; once it completes or finally fails, the next request runs again.
+ * The identity of a request: its kind, provider and options (a partial inventory, a cost
+ * window), not who asked (`trigger`). While a job with this id is waiting, delayed, retrying or
+ * running, adding another is a no-op; once it completes or finally fails, the next one runs.
  */
 export function dedupeId<K extends QueueKind>(kind: K, payload: Payload<K>): string {
-  const provider = providerOf(payload);
-  if (!provider) return kind;
-  const kinds = "kinds" in payload && Array.isArray(payload.kinds) ? [...new Set(payload.kinds)].sort().join(",") : "";
-  return kinds ? `${kind}:${provider}:${kinds}` : `${kind}:${provider}`;
+  const { providerId, trigger: _trigger, ...options } = payload as Record<string, unknown>;
+  const base = typeof providerId === "string" ? `${kind}:${providerId}` : kind;
+  const variant = canonical(options);
+  return variant === "{}" ? base : `${base}:${variant}`;
+}
+
+/** JSON with sorted keys and sorted, de-duplicated string lists: equal requests, equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) {
+    const items = value.every((v) => typeof v === "string") ? [...new Set(value as string[])].sort() : value;
+    return `[${items.map(canonical).join(",")}]`;
+  }
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 export interface EnqueueResult {

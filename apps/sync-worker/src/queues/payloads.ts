@@ -16,8 +16,18 @@ export const payloadSchemas = {
     /** Only these resource kinds (default: all). */
     kinds: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
   }),
-  costs: providerJob,
-  metrics: providerJob,
+  costs: providerJob
+    .extend({
+      /** First and last day, inclusive (default: the trailing `trailingDays`). */
+      window: z.object({ start: z.iso.date(), end: z.iso.date() }).refine((w) => w.start <= w.end, "window.start must not be after window.end").optional(),
+      trailingDays: z.number().int().min(0).max(366).optional(),
+      monthToDate: z.boolean().optional(),
+    })
+    .refine((p) => !(p.window && (p.trailingDays !== undefined || p.monthToDate)), "give either window or trailingDays/monthToDate, not both"),
+  metrics: providerJob.extend({
+    lookbackMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
+    periodSeconds: z.number().int().min(60).max(86_400).optional(),
+  }),
   maintenance: z.object({ trigger }),
 } satisfies Record<QueueKind, z.ZodType>;
 

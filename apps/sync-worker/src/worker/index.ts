@@ -1,4 +1,11 @@
-export { type SyncObserver, type SyncOutcome, resourceSyncProcessor, syncProcessor } from "./processors.ts";
+export {
+  type SyncObserver,
+  type SyncOutcome,
+  costSyncProcessor,
+  metricSyncProcessor,
+  resourceSyncProcessor,
+  syncProcessor,
+} from "./processors.ts";
 export { type InstallShutdownOptions, type ShutdownHandle, type Closable, installShutdown } from "./shutdown.ts";
 export {
   type JobObserver,

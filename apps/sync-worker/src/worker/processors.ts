@@ -1,4 +1,6 @@
 import type { Job } from "bullmq";
+import { syncCosts } from "../jobs/sync-costs.ts";
+import { syncMetrics } from "../jobs/sync-metrics.ts";
 import { type SyncDeps, type SyncProgress, syncResources } from "../jobs/sync-resources.ts";
 import type { Payload } from "../queues/index.ts";
 
@@ -41,4 +43,14 @@ export function syncProcessor<P extends object, S extends SyncOutcome>(sync: Syn
 /** `syncResources` as the resources queue's processor. */
 export function resourceSyncProcessor(deps: SyncDeps, observer?: SyncObserver): (payload: Payload<"resources">, job: Job) => Promise<unknown> {
   return syncProcessor(syncResources, deps, "cloud_resources", observer);
+}
+
+/** `syncCosts` as the costs queue's processor. */
+export function costSyncProcessor(deps: SyncDeps, observer?: SyncObserver): (payload: Payload<"costs">, job: Job) => Promise<unknown> {
+  return syncProcessor(syncCosts, deps, "cloud_costs", observer);
+}
+
+/** `syncMetrics` as the metrics queue's processor. */
+export function metricSyncProcessor(deps: SyncDeps, observer?: SyncObserver): (payload: Payload<"metrics">, job: Job) => Promise<unknown> {
+  return syncProcessor(syncMetrics, deps, "infrastructure_monitoring", observer);
 }

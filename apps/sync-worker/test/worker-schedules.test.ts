@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import { cloudProviders, organizations, userProfiles } from "@cloudsync/db";
+import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { silentLogger } from "../src/logger.ts";
+import { addProvider } from "../src/providers/registry.ts";
+import { type QueueKind, type Queues, createQueues, syncSchedules } from "../src/queues/index.ts";
+import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
+import { deletePrefix, redisUrl, testPrefix } from "./fixtures/redis.ts";
+
+const logger = silentLogger();
+const keyring = parseKeyring(`test:${generateKey()}`);
+const prefix = testPrefix();
+const minutes = (n: number) => n * 60_000;
+let tdb: TestDatabase;
+let queues: Queues;
+let gcp: string;
+let aws: string;
+let azure: string;
+
+// Credentials are only validated and sealed here; nothing talks to a cloud.
+const credentials = {
+  gcp: {
+    cloud: "gcp",
+    serviceAccountKey: { client_email: "reader@acme-prod-123.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n" },
+    projects: ["acme-prod-123"],
+  },
+  aws: { cloud: "aws", accessKeyId: "AKIAEXAMPLEEXAMPLE12", secretAccessKey: "example-secret-access-key", accounts: [{ accountId: "111111111111" }] },
+  azure: { cloud: "azure", tenantId: "tenant", clientId: "client", clientSecret: "secret", subscriptions: [randomUUID()] },
+};
+
+beforeAll(async () => {
+  tdb = await createTestDatabase({ prefix: "cloudsync_worker_schedules" });
+  const [org] = await tdb.db.insert(organizations).values({ name: "Schedule Co", slug: "schedule-co" }).returning();
+  const [user] = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@schedule.example" }).returning();
+  const add = async (which: keyof typeof credentials, settings = {}) =>
+    (await addProvider(tdb.db, keyring, { organizationId: org!.id, createdBy: user!.id, credentials: credentials[which], settings })).id;
+  gcp = await add("gcp", { intervals: { resources: 30, metrics: 10 } });
+  aws = await add("aws");
+  azure = await add("azure");
+  await tdb.db.update(cloudProviders).set({ isActive: false }).where(eq(cloudProviders.id, azure));
+  queues = await createQueues({ connection: redisUrl, prefix, logger });
+});
+
+afterAll(async () => {
+  await queues?.close();
+  await deletePrefix(prefix);
+  await tdb?.drop();
+});
+
+/** Each queue's schedulers as `id → every (ms)`. */
+async function schedulers(): Promise<Record<QueueKind, Record<string, number | undefined>>> {
+  const out = {} as Record<QueueKind, Record<string, number | undefined>>;
+  for (const kind of ["resources", "costs", "metrics", "maintenance"] as const) {
+    const list = await queues.queue(kind).getJobSchedulers(0, -1);
+    out[kind] = Object.fromEntries(list.map((s) => [s.key, s.every]));
+  }
+  return out;
+}
+
+/** Ids and providers of the jobs the schedulers have queued. */
+async function queuedJobs(kind: QueueKind) {
+  const jobs = await queues.queue(kind).getJobs(["waiting", "delayed", "prioritized"]);
+  return jobs.map((j) => ({ id: j.id, providerId: (j.data as { providerId?: string }).providerId })).sort((a, b) => String(a.id).localeCompare(String(b.id)));
+}
+
+describe("syncSchedules", () => {
+  it("gives every active provider one scheduler per kind, at its own or the default interval, and is idempotent", async () => {
+    const first = await syncSchedules({ db: tdb.db, queues, logger });
+    const afterFirst = await schedulers();
+    const jobsAfterFirst = await Promise.all((["resources", "costs", "metrics", "maintenance"] as const).map(queuedJobs));
+
+    expect(afterFirst).toEqual({
+      resources: { [`resources-${gcp}`]: minutes(30), [`resources-${aws}`]: minutes(15) },
+      costs: { [`costs-${gcp}`]: minutes(1440), [`costs-${aws}`]: minutes(1440) },
+      metrics: { [`metrics-${gcp}`]: minutes(10), [`metrics-${aws}`]: minutes(5) },
+      maintenance: { maintenance: minutes(60) },
+    });
+    expect(first.removed).toEqual([]);
+    // The inactive provider has nothing scheduled.
+    expect(JSON.stringify(afterFirst)).not.toContain(azure);
+
+    const second = await syncSchedules({ db: tdb.db, queues, logger });
+    expect(second.removed).toEqual([]);
+    expect(second.upserted.sort()).toEqual(first.upserted.sort());
+    expect(await schedulers()).toEqual(afterFirst);
+    // Upserting an unchanged scheduler leaves its next job alone: no second job per scheduler.
+    const jobsAfterSecond = await Promise.all((["resources", "costs", "metrics", "maintenance"] as const).map(queuedJobs));
+    expect(jobsAfterSecond).toEqual(jobsAfterFirst);
+    expect(jobsAfterSecond[0]!.map((j) => j.providerId).sort()).toEqual([gcp, aws].sort());
+    const scheduled = await queues.queue("resources").getJob(jobsAfterSecond[0]![0]!.id!);
+    expect(scheduled!.data).toMatchObject({ trigger: "schedule" });
+  });
+
+  it("follows a changed interval and falls back to the default for a nonsensical one", async () => {
+    await tdb.db.update(cloudProviders).set({ quotaLimits: { intervals: { resources: 60, metrics: 0, costs: "daily" } } }).where(eq(cloudProviders.id, gcp));
+    await syncSchedules({ db: tdb.db, queues, logger });
+    const now = await schedulers();
+    expect(now.resources[`resources-${gcp}`]).toBe(minutes(60));
+    expect(now.metrics[`metrics-${gcp}`]).toBe(minutes(5));
+    expect(now.costs[`costs-${gcp}`]).toBe(minutes(1440));
+    expect(Object.keys(now.resources)).toHaveLength(2);
+  });
+
+  it("removes the schedulers, and their queued jobs, of a provider that became inactive or was deleted", async () => {
+    await tdb.db.update(cloudProviders).set({ isActive: false }).where(eq(cloudProviders.id, aws));
+    const summary = await syncSchedules({ db: tdb.db, queues, logger });
+    expect(summary.removed.sort()).toEqual([`costs-${aws}`, `metrics-${aws}`, `resources-${aws}`]);
+    const now = await schedulers();
+    expect(Object.keys(now.resources)).toEqual([`resources-${gcp}`]);
+    expect(Object.keys(now.costs)).toEqual([`costs-${gcp}`]);
+    expect(Object.keys(now.metrics)).toEqual([`metrics-${gcp}`]);
+    expect(Object.keys(now.maintenance)).toEqual(["maintenance"]);
+    for (const kind of ["resources", "costs", "metrics"] as const) {
+      expect((await queuedJobs(kind)).map((j) => j.providerId)).toEqual([gcp]);
+    }
+
+    // A provider row that is gone altogether (scheduler left from an earlier deployment).
+    const ghost = randomUUID();
+    await queues.queue("metrics").upsertJobScheduler(`metrics-${ghost}`, { every: minutes(5) }, { name: "metrics", data: { providerId: ghost } });
+    expect((await syncSchedules({ db: tdb.db, queues, logger })).removed).toEqual([`metrics-${ghost}`]);
+    expect(Object.keys((await schedulers()).metrics)).toEqual([`metrics-${gcp}`]);
+  });
+
+  it("removes the schedulers of kinds the deployment does not run", async () => {
+    const summary = await syncSchedules({ db: tdb.db, queues, logger, kinds: ["resources", "maintenance"] });
+    expect(summary.removed.sort()).toEqual([`costs-${gcp}`, `metrics-${gcp}`]);
+    expect(await schedulers()).toEqual({ resources: { [`resources-${gcp}`]: minutes(60) }, costs: {}, metrics: {}, maintenance: { maintenance: minutes(60) } });
+    expect(await queuedJobs("costs")).toEqual([]);
+  });
+});
