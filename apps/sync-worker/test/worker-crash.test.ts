@@ -155,10 +155,11 @@ it("a job whose worker was SIGKILLed mid-sync is finished by the next worker, an
     expect(byId.get(e.resourceId), e.resourceId).toMatchObject({ status: e.status, tags: e.tags });
   }
 
-  // Two runs for the job: the killed one, left `running` (its process could not close it), and
-  // one that succeeded, which found the rows the first had written already in place.
+  // Two runs for the job: the killed one, closed as failed by the retry (its own process could
+  // not close it), and one that succeeded, which found the rows the first had written in place.
   const runs = await runsOfJob(jobId);
-  expect(runs.map((r) => r.status).sort()).toEqual(["running", "succeeded"]);
+  expect(runs.map((r) => r.status).sort()).toEqual(["failed", "succeeded"]);
+  expect(runs.find((r) => r.status === "failed")!.error).toMatch(/worker running this job stopped/);
   const succeeded = runs.find((r) => r.status === "succeeded")!;
   expect(succeeded.unchangedCount).toBeGreaterThanOrEqual(writtenBeforeKill);
   expect(succeeded.insertedCount + succeeded.unchangedCount).toBe(expected.length);

@@ -14,7 +14,9 @@ Usage:
   cloudsync org add --name NAME --slug SLUG --owner-email EMAIL
   cloudsync provider add --org SLUG --credentials FILE|- [--name NAME] [--type primary|secondary|backup|edge|development] [--regions a,b]
   cloudsync provider list
-  cloudsync sync [--provider ID] [--kind resources]   one-shot sync without Redis
+  cloudsync sync [--provider ID] [--kind resources|costs|metrics]   one-shot sync without Redis
+  cloudsync worker                            the BullMQ worker and schedulers, /healthz and /metrics
+  cloudsync maintenance                       partitions ahead/retention, cost summary, recommendations
   cloudsync keys rotate [--dry-run]           re-seal every provider's credentials with the first (active) key
 
 Environment: DATABASE_URL (unset: embedded PGlite under .data/), CLOUDSYNC_ENCRYPTION_KEYS
@@ -45,6 +47,22 @@ async function main(argv: string[]): Promise<number> {
       await handle.close();
       console.log(`migrations applied (${handle.driver === "pglite" ? "embedded PGlite" : "DATABASE_URL"})`);
       return 0;
+    }
+    case "worker": {
+      const { runWorker } = await import("./worker.ts");
+      return runWorker(env, logger);
+    }
+    case "maintenance": {
+      const { openDatabase } = await import("./context.ts");
+      const { runMaintenance } = await import("../jobs/maintenance.ts");
+      const handle = await openDatabase(env);
+      try {
+        const summary = await runMaintenance({ db: handle.db, logger });
+        console.log(JSON.stringify(summary, null, 2));
+        return 0;
+      } finally {
+        await handle.close();
+      }
     }
     case "org":
     case "provider":

@@ -1,6 +1,6 @@
 import { scopeKey, type ScopeRef } from "@cloudsync/cloud";
 import { type Database, type ScopeOutcome, type SyncKind, type SyncRunStatus, type SyncTrigger, cloudProviders } from "@cloudsync/db";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import type { AdapterSettings, ClosableAdapter } from "../providers/adapters.ts";
 import type { ProviderForSync } from "../providers/registry.ts";
@@ -33,6 +33,10 @@ export interface SyncProgress {
   scopesFailed: number;
   /** Resources, cost lines or samples seen so far. */
   itemsSeen: number;
+}
+
+export class ProviderInactiveError extends Error {
+  override name = "ProviderInactiveError";
 }
 
 /** The scope bookkeeping every kind of sync shares. */
@@ -94,7 +98,15 @@ export async function withSyncRun(
 ): Promise<SyncSummaryBase> {
   const started = deps.clock();
   const provider = await deps.loadProvider(payload.providerId);
+  if (!provider.isActive) throw new ProviderInactiveError(`provider ${provider.id} is inactive; activate it to sync it again`);
   const log = deps.logger.child({ providerId: provider.id, provider: provider.providerName, kind });
+  if (payload.jobId) {
+    // A run of this very job that is still `running` belonged to a worker that died mid-job.
+    await deps.db.execute(
+      sql`update sync_runs set status = 'failed', finished_at = now(), error = 'the worker running this job stopped; the job was retried'
+           where job_id = ${payload.jobId} and status = 'running'`,
+    );
+  }
   const runId = await startSyncRun(deps.db, {
     organizationId: provider.organizationId,
     providerId: provider.id,

@@ -94,6 +94,7 @@ export async function listProviders(db: Database, options: { activeOnly?: boolea
 
 export interface ProviderForSync {
   id: string;
+  isActive: boolean;
   organizationId: string;
   providerName: string;
   createdBy: string;
@@ -115,6 +116,7 @@ export async function loadProviderForSync(db: Database, keyring: Keyring, provid
   if (!row) throw new ProviderNotFoundError(`provider ${providerId} does not exist; \`cloudsync provider list\` shows the registered ones`);
   return {
     id: row.id,
+    isActive: row.isActive ?? true,
     organizationId: row.organizationId,
     providerName: row.providerName,
     createdBy: row.createdBy,

@@ -1,0 +1,74 @@
+import { Registry, collectDefaultMetrics } from "prom-client";
+import type { Env } from "../env.ts";
+import { postgresCheck, createRedisCheck } from "../http/checks.ts";
+import { createMetrics } from "../http/metrics.ts";
+import { startHttpServer } from "../http/server.ts";
+import { runMaintenance } from "../jobs/maintenance.ts";
+import type { SyncDeps } from "../jobs/sync-run.ts";
+import type { Logger } from "../logger.ts";
+import { createAdapter } from "../providers/adapters.ts";
+import { loadProviderForSync } from "../providers/registry.ts";
+import { createQueues, syncSchedules } from "../queues/index.ts";
+import { costSyncProcessor, installShutdown, metricSyncProcessor, resourceSyncProcessor, startWorker } from "../worker/index.ts";
+import { openDatabase, requireKeyring } from "./context.ts";
+
+/** New providers get their schedulers within this long, without a restart. */
+const RESCHEDULE_EVERY_MS = 5 * 60_000;
+
+/**
+ * `cloudsync worker`: the long-running process. Health and metrics first (so /healthz can say
+ * what is missing while Redis comes up), then the queues and their schedulers, then the workers.
+ * SIGTERM stops taking jobs, lets running ones finish, and closes everything in order.
+ */
+export async function runWorker(env: Env, logger: Logger): Promise<number> {
+  const keyring = requireKeyring(env);
+  const handle = await openDatabase(env, { migrate: env.CLOUDSYNC_RUN_MIGRATIONS });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "cloudsync_process_" });
+  const metrics = createMetrics(registry);
+  const redisCheck = createRedisCheck(env.REDIS_URL);
+  const http = await startHttpServer({
+    host: env.CLOUDSYNC_HTTP_HOST,
+    port: env.CLOUDSYNC_HTTP_PORT,
+    checks: { postgres: postgresCheck(handle.db), redis: redisCheck.check },
+    registry,
+    logger,
+  });
+  logger.info({ url: http.url }, "health and metrics listening");
+  const queues = await createQueues({ connection: env.REDIS_URL, prefix: env.CLOUDSYNC_QUEUE_PREFIX, logger });
+  const schedule = async () => {
+    try {
+      const summary = await syncSchedules({ db: handle.db, queues, logger });
+      logger.info({ schedulers: summary.upserted.length, removed: summary.removed.length }, "schedules in step with providers");
+    } catch (error) {
+      logger.error({ err: error instanceof Error ? error.message : String(error) }, "could not update schedules; will try again");
+    }
+  };
+  await schedule();
+  const timer = setInterval(schedule, RESCHEDULE_EVERY_MS);
+  const deps: SyncDeps = {
+    db: handle.db,
+    loadProvider: (id) => loadProviderForSync(handle.db, keyring, id),
+    adapterFor: (provider, settings) => createAdapter(provider.credentials, settings),
+    clock: () => new Date(),
+    logger,
+  };
+  const worker = await startWorker({
+    connection: env.REDIS_URL,
+    prefix: env.CLOUDSYNC_QUEUE_PREFIX,
+    logger,
+    metrics,
+    processors: {
+      resources: resourceSyncProcessor(deps, metrics),
+      costs: costSyncProcessor(deps, metrics),
+      metrics: metricSyncProcessor(deps, metrics),
+      maintenance: async () => runMaintenance({ db: handle.db, logger }),
+    },
+  });
+  logger.info({ prefix: env.CLOUDSYNC_QUEUE_PREFIX }, "worker started");
+  const stopTimer = { close: async () => clearInterval(timer) };
+  // Resolves once a signal has drained the workers and closed everything; main sets the exit code.
+  return new Promise<number>((resolve) => {
+    installShutdown([stopTimer, worker, http, redisCheck, queues, handle], logger, { exit: resolve });
+  });
+}

@@ -1,0 +1,73 @@
+import { cloudProviders, cloudRegions, cloudResources, costOptimizationRecommendations, infrastructureMonitoring, listMonitoringPartitions, organizations, syncRuns, userProfiles } from "@cloudsync/db";
+import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { runMaintenance } from "../src/jobs/maintenance.ts";
+import { silentLogger } from "../src/logger.ts";
+
+let tdb: TestDatabase;
+let orgId: string;
+let idle: string;
+let busy: string;
+let providerId: string;
+const deps = () => ({ db: tdb.db, logger: silentLogger() });
+
+beforeAll(async () => {
+  tdb = await createTestDatabase({ prefix: "cloudsync_maint" });
+  const [org] = await tdb.db.insert(organizations).values({ name: "Maint", slug: "maint" }).returning();
+  const [user] = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "m@maint.example" }).returning();
+  const [provider] = await tdb.db
+    .insert(cloudProviders)
+    .values({ organizationId: org!.id, providerName: "aws", providerType: "primary", displayName: "AWS", credentialsConfig: {}, createdBy: user!.id })
+    .returning();
+  const [region] = await tdb.db.insert(cloudRegions).values({ providerId: provider!.id, regionCode: "us-east-1", regionName: "N. Virginia" }).returning();
+  orgId = org!.id;
+  providerId = provider!.id;
+  const resource = (n: number, monthly: number) => ({
+    organizationId: orgId,
+    providerId,
+    regionId: region!.id,
+    resourceId: `i-${n}`,
+    resourceName: `vm-${n}`,
+    resourceType: "compute" as const,
+    configuration: {},
+    resourceStatus: "running" as const,
+    createdBy: user!.id,
+    costTracking: { hourly_cost: 0, daily_cost: 0, monthly_cost: monthly, total_cost: 0, currency: "USD", last_updated: null },
+  });
+  [idle, busy] = (await tdb.db.insert(cloudResources).values([resource(1, 40), resource(2, 100)]).returning()).map((r) => r.id) as [string, string];
+  // `busy` reports high CPU; `idle` reports nothing at all: an unused resource.
+  await tdb.db.insert(infrastructureMonitoring).values({ organizationId: orgId, resourceId: busy, monitoringType: "performance", metrics: { cpu_utilization: 90, memory_utilization: 80 } });
+  await tdb.db.insert(syncRuns).values({ organizationId: orgId, providerId, kind: "resources", status: "running", startedAt: new Date(Date.now() - 24 * 3600_000) });
+});
+afterAll(async () => tdb?.drop());
+
+it("opens one recommendation per finding, updates it on later runs without duplicates, and expires it when the finding goes", async () => {
+  const first = await runMaintenance(deps());
+  expect(first.recommendationsOpened).toBe(1);
+  const second = await runMaintenance(deps());
+  expect(second).toMatchObject({ recommendationsOpened: 0, recommendationsUpdated: 1 });
+  const recs = await tdb.db.select().from(costOptimizationRecommendations).where(eq(costOptimizationRecommendations.organizationId, orgId));
+  expect(recs).toHaveLength(1);
+  expect(recs[0]).toMatchObject({ recommendationType: "unused_resources", recommendationStatus: "identified", targetResources: [idle] });
+  expect(recs[0]!.estimatedSavings).toMatchObject({ monthly_savings: 40 });
+
+  // The idle resource starts reporting: no finding any more, so the open recommendation expires.
+  await tdb.db.insert(infrastructureMonitoring).values({ organizationId: orgId, resourceId: idle, monitoringType: "performance", metrics: { cpu_utilization: 70, memory_utilization: 60 } });
+  const third = await runMaintenance(deps());
+  expect(third.recommendationsExpired).toBe(1);
+  const [after] = await tdb.db.select().from(costOptimizationRecommendations).where(eq(costOptimizationRecommendations.organizationId, orgId));
+  expect(after!.recommendationStatus).toBe("expired");
+});
+
+it("keeps partitions three months ahead and closes runs whose worker died", async () => {
+  const summary = await runMaintenance(deps());
+  const names = (await listMonitoringPartitions(tdb.db)).map((p) => p.name);
+  const ahead = new Date();
+  ahead.setUTCMonth(ahead.getUTCMonth() + 3, 1);
+  expect(names).toContain(`infrastructure_monitoring_p${ahead.getUTCFullYear()}${String(ahead.getUTCMonth() + 1).padStart(2, "0")}`);
+  expect(summary.partitionsRetired).toEqual([]);
+  const runs = await tdb.db.select().from(syncRuns).where(eq(syncRuns.providerId, providerId));
+  expect(runs.every((r) => r.status === "failed")).toBe(true);
+  expect(runs[0]!.error).toMatch(/closed by maintenance/);
+});

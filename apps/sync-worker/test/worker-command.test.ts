@@ -1,0 +1,71 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type GcpEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
+import { organizations, syncRuns, userProfiles } from "@cloudsync/db";
+import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
+import { addProvider } from "../src/providers/registry.ts";
+import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
+import { deletePrefix, redisUrl, testPrefix, waitFor } from "./fixtures/redis.ts";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const keys = `k1:${generateKey()}`;
+const prefix = testPrefix();
+let tdb: TestDatabase;
+let em: GcpEmulator;
+let child: ChildProcess | undefined;
+let providerId: string;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase({ prefix: "cloudsync_workercmd" });
+  em = await startGcpEmulator({ seed: 21, size: 30 });
+  const [org] = await tdb.db.insert(organizations).values({ name: "Worker", slug: "worker" }).returning();
+  const [user] = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "w@worker.example" }).returning();
+  providerId = (await addProvider(tdb.db, parseKeyring(keys), { organizationId: org!.id, createdBy: user!.id, credentials: gcpEmulatorCredentials(em) })).id;
+});
+afterAll(async () => {
+  child?.kill("SIGKILL");
+  await em?.close();
+  await tdb?.drop();
+  await deletePrefix(prefix);
+});
+
+it("`cloudsync worker` serves /healthz, runs the scheduled syncs, and exits 0 on SIGTERM", async () => {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  let stderr = "";
+  child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(appDir, "src/cli/main.ts"), "worker"], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      DATABASE_URL: tdb.url,
+      REDIS_URL: redisUrl,
+      CLOUDSYNC_ENCRYPTION_KEYS: keys,
+      CLOUDSYNC_QUEUE_PREFIX: prefix,
+      CLOUDSYNC_HTTP_PORT: String(port),
+      LOG_LEVEL: "info",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    stderr += d.toString();
+  });
+  await waitFor("/healthz to answer 200", async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+    return res?.status === 200;
+  }, 60_000);
+  // The first run of each scheduler starts at once: resources, costs and metrics for the provider.
+  await waitFor("the scheduled syncs to succeed", async () => {
+    const runs = await tdb.db.select().from(syncRuns).where(eq(syncRuns.providerId, providerId));
+    return ["resources", "costs", "metrics"].every((k) => runs.some((r) => r.kind === k && r.status === "succeeded"));
+  }, 90_000);
+  const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  expect(metrics).toMatch(/cloudsync_jobs_total\{[^}]*status="completed"/);
+  expect(stderr).not.toContain(em.serviceAccountKey.private_key.slice(40, 90));
+  child.kill("SIGTERM");
+  const [code] = await once(child, "exit");
+  expect(code).toBe(0);
+  child = undefined;
+});
