@@ -1,0 +1,31 @@
+// The browser-safe entry: `@cloudsync/realtime/client` never loads the server, ws or PostgreSQL.
+export {
+  createRealtimeClient,
+  RealtimeClientError,
+  type ClientState,
+  type Gap,
+  type RealtimeClient,
+  type RealtimeClientOptions,
+  type Subscription,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from "./client.ts";
+export {
+  CloseCode,
+  CloseReason,
+  PROTOCOL,
+  STREAM_PATH,
+  channels,
+  severities,
+  type ClientMessage,
+  type ErrorCode,
+  type GapMessage,
+  type GapReason,
+  type NewAlertEvent,
+  type NotificationChannel,
+  type NotificationPayloads,
+  type ResourceStatusChangeEvent,
+  type ServerMessage,
+  type Severity,
+  type SubscriptionFilter,
+} from "../protocol.ts";

@@ -1,0 +1,135 @@
+// The wire protocol shared by the server and the client. Types and constants only: the client
+// imports this file, so nothing here may pull in Node, zod or the database package at runtime.
+import type { NewAlertEvent, NotificationChannel, NotificationPayloads, ResourceStatusChangeEvent } from "@cloudsync/db";
+
+export type { NewAlertEvent, NotificationChannel, NotificationPayloads, ResourceStatusChangeEvent };
+
+/** The subprotocol every client offers; the server selects it. */
+export const PROTOCOL = "cloudsync.v1";
+/** Prefix of the subprotocol entry that carries the JWT: `token.<jwt>`. */
+export const TOKEN_PROTOCOL_PREFIX = "token.";
+/** Query parameter that may carry the JWT instead (see docs/realtime.md for the tradeoff). */
+export const TOKEN_QUERY_PARAMETER = "access_token";
+/** Path of the WebSocket endpoint. */
+export const STREAM_PATH = "/v1/stream";
+
+/** Declared here, not imported, so the client never loads `@cloudsync/db` at runtime. */
+export const channels = ["infrastructure_change", "infrastructure_alert"] as const satisfies readonly NotificationChannel[];
+export const severities = ["info", "warning", "critical", "emergency"] as const satisfies readonly NonNullable<NewAlertEvent["severity"]>[];
+export type Severity = (typeof severities)[number];
+
+export interface SubscriptionFilter {
+  /** Only events about this resource (`cloud_resources.id`, a UUID). */
+  resourceId?: string;
+  /** Alerts only: only these severities. */
+  severity?: Severity[];
+  /** Only events about resources flagged `is_wedding_critical`. */
+  weddingCriticalOnly?: boolean;
+}
+
+// ---- client → server --------------------------------------------------------------------
+
+export interface SubscribeMessage {
+  type: "subscribe";
+  /** Chosen by the client, unique within its connection (1–64 characters). */
+  id: string;
+  channel: NotificationChannel;
+  filter?: SubscriptionFilter;
+}
+export interface UnsubscribeMessage {
+  type: "unsubscribe";
+  id: string;
+}
+export interface PingMessage {
+  type: "ping";
+}
+export type ClientMessage = SubscribeMessage | UnsubscribeMessage | PingMessage;
+
+// ---- server → client --------------------------------------------------------------------
+
+/** Sent once the token is accepted, before anything else. */
+export interface ReadyMessage {
+  type: "ready";
+  organization: string;
+}
+export interface SubscribedMessage {
+  type: "subscribed";
+  id: string;
+}
+export interface UnsubscribedMessage {
+  type: "unsubscribed";
+  id: string;
+}
+export type EventMessage = {
+  [C in NotificationChannel]: { type: "event"; subscription: string; channel: C; event: NotificationPayloads[C] };
+}[NotificationChannel];
+export interface PongMessage {
+  type: "pong";
+}
+export const errorCodes = [
+  "invalid_json",
+  "invalid_message",
+  "duplicate_subscription",
+  "unknown_subscription",
+  "too_many_subscriptions",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+export interface ErrorMessage {
+  type: "error";
+  code: ErrorCode;
+  message: string;
+  /** The subscription the error is about, when there is one. */
+  id?: string;
+}
+export const gapReasons = [
+  /** The server's PostgreSQL LISTEN connection was down and is back. */
+  "listener_reconnected",
+  /** The server's LISTEN connection came up after this client connected. */
+  "listener_started",
+  /** A filter needed a database lookup that failed; the event was withheld. */
+  "filter_lookup_failed",
+  /** The server could not keep up with PostgreSQL and dropped events. */
+  "server_overloaded",
+  /** Client side: the WebSocket was disconnected and has reconnected. */
+  "client_reconnected",
+] as const;
+export type GapReason = (typeof gapReasons)[number];
+/**
+ * Events committed between `from` and `to` (ISO timestamps, the server's clock; the client's
+ * clock for `client_reconnected`) may not have been delivered: refetch what you show.
+ */
+export interface GapMessage {
+  type: "gap";
+  from: string;
+  to: string;
+  reason: GapReason;
+  /** Set when the gap concerns one subscription only. */
+  subscription?: string;
+}
+export type ServerMessage = ReadyMessage | SubscribedMessage | UnsubscribedMessage | EventMessage | PongMessage | ErrorMessage | GapMessage;
+
+/** Close codes the server uses; reasons are short human-readable strings. */
+export const CloseCode = {
+  /** Normal closure by the client (or the server's close()). */
+  normal: 1000,
+  /** The server is shutting down: reconnect (to another instance). */
+  goingAway: 1001,
+  /** The server is at its connection limit: retry later. */
+  tryAgainLater: 1013,
+  /** Token missing, invalid or expired ("missing token", "invalid token", "token expired"). */
+  unauthorized: 4401,
+  /** Token valid but not usable here (no `org` claim that is a UUID). */
+  forbidden: 4403,
+  /** The client did not read fast enough and the server's send buffer passed its bound. */
+  slowConsumer: 4008,
+} as const;
+
+/** Reasons that go with 4401: a client fetches a new token after `expired`, gives up after the others. */
+export const CloseReason = {
+  missingToken: "missing token",
+  invalidToken: "invalid token",
+  tokenExpired: "token expired",
+  noOrganization: "token has no org claim that is a UUID",
+  serverFull: "server at capacity, retry later",
+  shuttingDown: "server shutting down",
+} as const;

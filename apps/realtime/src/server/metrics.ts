@@ -1,0 +1,62 @@
+import { Counter, Gauge, type Registry, collectDefaultMetrics } from "prom-client";
+
+export type DropReason = "slow_consumer" | "filter_lookup_failed" | "server_overloaded" | "unreadable_payload";
+export type DisconnectReason = "slow_consumer" | "heartbeat_timeout" | "token_expired" | "client" | "shutdown";
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly connectedClients: Gauge;
+  readonly subscriptions: Gauge;
+  readonly eventsReceived: Counter<"channel">;
+  readonly eventsDelivered: Counter<"channel">;
+  readonly eventsDropped: Counter<"reason">;
+  readonly connectionsRejected: Counter<"reason">;
+  readonly disconnects: Counter<"reason">;
+  readonly listenerUp: Gauge;
+  readonly listenerReconnects: Counter;
+  readonly gaps: Counter<"reason">;
+}
+
+/** The server's metrics on a registry the caller owns (tests run several servers in one process). */
+export function createMetrics(registry: Registry, options: { defaultMetrics?: boolean } = {}): Metrics {
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    connectedClients: new Gauge({ name: "cloudsync_realtime_connected_clients", help: "Authenticated WebSocket clients connected now.", registers }),
+    subscriptions: new Gauge({ name: "cloudsync_realtime_subscriptions", help: "Active subscriptions across all clients.", registers }),
+    eventsReceived: new Counter({
+      name: "cloudsync_realtime_events_received_total",
+      help: "Notifications received from PostgreSQL, by channel.",
+      labelNames: ["channel"] as const,
+      registers,
+    }),
+    eventsDelivered: new Counter({
+      name: "cloudsync_realtime_events_delivered_total",
+      help: "Event messages handed to client sockets (one per matching subscription), by channel.",
+      labelNames: ["channel"] as const,
+      registers,
+    }),
+    eventsDropped: new Counter({
+      name: "cloudsync_realtime_events_dropped_total",
+      help: "Events not delivered to a subscriber that matched, by reason.",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    connectionsRejected: new Counter({
+      name: "cloudsync_realtime_connections_rejected_total",
+      help: "Connections closed at once: missing/invalid/expired token, no organization, server full.",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    disconnects: new Counter({
+      name: "cloudsync_realtime_disconnects_total",
+      help: "Authenticated connections that ended, by reason.",
+      labelNames: ["reason"] as const,
+      registers,
+    }),
+    listenerUp: new Gauge({ name: "cloudsync_realtime_listener_up", help: "1 while the PostgreSQL LISTEN connection is confirmed up, else 0.", registers }),
+    listenerReconnects: new Counter({ name: "cloudsync_realtime_listener_reconnects_total", help: "Times the LISTEN connection was lost and re-established.", registers }),
+    gaps: new Counter({ name: "cloudsync_realtime_gaps_total", help: "Gap messages sent to clients, by reason.", labelNames: ["reason"] as const, registers }),
+  };
+}
