@@ -10,6 +10,11 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a PostgreSQL URL like postgres://user:password@host:5432/db (leave it unset for the embedded database)")
     .optional(),
   CLOUDSYNC_DATA_DIR: z.string().min(1).optional(),
+  /** The role connections act as (`cloudsync_worker` in production: a login that is a member of it). */
+  CLOUDSYNC_DB_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lower-case PostgreSQL role name, e.g. cloudsync_worker")
+    .optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a Redis URL like redis://127.0.0.1:6379")

@@ -34,7 +34,7 @@ afterAll(async () => {
   await deletePrefix(prefix);
 });
 
-it("`cloudsync worker` serves /healthz, runs the scheduled syncs, and exits 0 on SIGTERM", async () => {
+it("`cloudsync worker`, as the worker role, serves /healthz, runs the scheduled syncs, and exits 0 on SIGTERM", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);
   let stderr = "";
   child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(appDir, "src/cli/main.ts"), "worker"], {
@@ -44,6 +44,8 @@ it("`cloudsync worker` serves /healthz, runs the scheduled syncs, and exits 0 on
       REDIS_URL: redisUrl,
       CLOUDSYNC_ENCRYPTION_KEYS: keys,
       CLOUDSYNC_QUEUE_PREFIX: prefix,
+      // As in production: every connection acts as the worker role, not as the owner.
+      CLOUDSYNC_DB_ROLE: "cloudsync_worker",
       CLOUDSYNC_HTTP_PORT: String(port),
       LOG_LEVEL: "info",
     },

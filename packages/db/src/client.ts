@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { InvalidInputError } from "./errors.ts";
 import { type ListenFn, listenPglite, listenPostgres } from "./listen.ts";
 import * as schema from "./schema/index.ts";
 
@@ -32,6 +33,11 @@ export interface CreateDbOptions {
   dataDir?: string | undefined;
   /** Pool size for a server (default 10). */
   maxConnections?: number | undefined;
+  /**
+   * The role every connection acts as (`SET ROLE` at connect), e.g. `cloudsync_worker` for the
+   * worker, so a login that is merely a member of that role gets exactly its privileges.
+   */
+  role?: string | undefined;
   /** Receives server notices (default: ignored, so tests and CLIs stay quiet). */
   onNotice?: ((message: string) => void) | undefined;
 }
@@ -47,10 +53,13 @@ export async function createDb(urlOrOptions?: string | CreateDbOptions): Promise
 }
 
 function openPostgres(url: string, options: CreateDbOptions): DbHandle {
+  if (options.role !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.role)) {
+    throw new InvalidInputError("role", `expected a lower-case PostgreSQL role name, got ${JSON.stringify(options.role)}`);
+  }
   const client = postgres(url, {
     max: options.maxConnections ?? 10,
     onnotice: (notice) => options.onNotice?.(String(notice.message)),
-    connection: { application_name: "cloudsync" },
+    connection: { application_name: "cloudsync", ...(options.role ? { role: options.role } : {}) },
   });
   const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Database;
   return {

@@ -215,3 +215,25 @@ describe("functions as the application role", () => {
     expect(rows).toEqual([{ organization_id: b.organizationId }]);
   });
 });
+
+describe("the worker role", () => {
+  const asWorker = <T>(fn: (tx: Database) => Promise<T>) =>
+    tdb.db.transaction(async (tx) => {
+      await tx.execute(sql`set local role cloudsync_worker`);
+      return fn(tx as unknown as Database);
+    });
+
+  it("reads and writes every organization's estate, with no organization set", async () => {
+    const rows = await asWorker((tx) => queryRows<{ n: number }>(tx, sql`select count(distinct organization_id)::int as n from cloud_resources`));
+    expect(rows[0]!.n).toBe(2);
+    const updated = await asWorker((tx) => queryRows<{ id: string }>(tx, sql`update cloud_resources set resource_name = resource_name returning id`));
+    expect(updated.length).toBe(aIds.get("cloud_resources")!.length + bIds.get("cloud_resources")!.length);
+  });
+
+  it("may replace cost lines but never delete resources or change the schema", async () => {
+    expect(await sqlState(asWorker((tx) => tx.execute(sql`delete from cloud_costs where false`)))).toBeUndefined();
+    expect(await sqlState(asWorker((tx) => tx.execute(sql`delete from cloud_resources where false`)))).toBe("42501");
+    expect(await sqlState(asWorker((tx) => tx.execute(sql`drop table sync_runs`)))).toBe("42501");
+    expect(await sqlState(asWorker((tx) => tx.execute(sql`select * from infrastructure_monitoring_default`)))).toBe("42501");
+  });
+});

@@ -2,10 +2,14 @@ import { type DbHandle, createDb, migrate } from "@cloudsync/db";
 import type { Env } from "../env.ts";
 import { type Keyring, parseKeyring } from "../secrets/keyring.ts";
 
-/** Opens the database the environment names (embedded PGlite when DATABASE_URL is unset). */
+/**
+ * Opens the database the environment names (embedded PGlite when DATABASE_URL is unset). The
+ * embedded database is migrated on open; a server only when asked (`cloudsync migrate`, or
+ * CLOUDSYNC_RUN_MIGRATIONS=true), since the worker's role may not change the schema.
+ */
 export async function openDatabase(env: Env, options: { migrate?: boolean } = {}): Promise<DbHandle> {
-  const handle = await createDb({ url: env.DATABASE_URL, dataDir: env.CLOUDSYNC_DATA_DIR });
-  if (options.migrate ?? true) await migrate(handle);
+  const handle = await createDb({ url: env.DATABASE_URL, dataDir: env.CLOUDSYNC_DATA_DIR, role: env.CLOUDSYNC_DB_ROLE });
+  if (options.migrate ?? (handle.driver === "pglite" || env.CLOUDSYNC_RUN_MIGRATIONS)) await migrate(handle);
   return handle;
 }
 

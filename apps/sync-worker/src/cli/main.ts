@@ -43,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case "migrate": {
       const { openDatabase } = await import("./context.ts");
-      const handle = await openDatabase(env);
+      const handle = await openDatabase(env, { migrate: true });
       await handle.close();
       console.log(`migrations applied (${handle.driver === "pglite" ? "embedded PGlite" : "DATABASE_URL"})`);
       return 0;

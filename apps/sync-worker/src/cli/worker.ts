@@ -22,7 +22,7 @@ const RESCHEDULE_EVERY_MS = 5 * 60_000;
  */
 export async function runWorker(env: Env, logger: Logger): Promise<number> {
   const keyring = requireKeyring(env);
-  const handle = await openDatabase(env, { migrate: env.CLOUDSYNC_RUN_MIGRATIONS });
+  const handle = await openDatabase(env);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "cloudsync_process_" });
   const metrics = createMetrics(registry);
