@@ -49,8 +49,11 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
       { organizationId: provider.organizationId, providerId: provider.id },
       targets.map((t) => ({ id: t.id, resourceId: t.resourceId, isWeddingCritical: t.isWeddingCritical ?? false, name: t.name })),
     );
-    const end = deps.clock();
-    const start = new Date(end.getTime() - (payload.lookbackMinutes ?? 15) * 60_000);
+    // Windows end on a period boundary, so clouds that align periods to the window's end (Cloud
+    // Monitoring) give the same sample instants on every run and a re-read stores nothing twice.
+    const periodMs = (payload.periodSeconds ?? 300) * 1000;
+    const end = new Date(Math.floor(deps.clock().getTime() / periodMs) * periodMs);
+    const start = new Date(end.getTime() - Math.max(periodMs, Math.ceil(((payload.lookbackMinutes ?? 15) * 60_000) / periodMs) * periodMs));
     const stream = source.streamMetrics({
       targets: targets.map((t) => ({
         account: t.account ?? "",
