@@ -27,6 +27,10 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CLOUDSYNC_HTTP_HOST: z.string().min(1).default("127.0.0.1"),
   CLOUDSYNC_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Serve the bull-board queue dashboard on this port (off when unset). */
+  CLOUDSYNC_BOARD_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Where the dashboard listens; loopback unless you put it behind your own access control. */
+  CLOUDSYNC_BOARD_HOST: z.string().min(1).default("127.0.0.1"),
   CLOUDSYNC_RUN_MIGRATIONS: z
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("false")

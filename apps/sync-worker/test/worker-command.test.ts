@@ -47,6 +47,7 @@ it("`cloudsync worker`, as the worker role, serves /healthz, runs the scheduled 
       // As in production: every connection acts as the worker role, not as the owner.
       CLOUDSYNC_DB_ROLE: "cloudsync_worker",
       CLOUDSYNC_HTTP_PORT: String(port),
+      CLOUDSYNC_BOARD_PORT: String(port + 1),
       LOG_LEVEL: "info",
     },
     stdio: ["ignore", "ignore", "pipe"],
@@ -64,6 +65,12 @@ it("`cloudsync worker`, as the worker role, serves /healthz, runs the scheduled 
     return ["resources", "costs", "metrics"].every((k) => runs.some((r) => r.kind === k && r.status === "succeeded"));
   }, 90_000);
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  // The queue dashboard, asked for with CLOUDSYNC_BOARD_PORT, lists the worker's queues.
+  const board = await fetch(`http://127.0.0.1:${port + 1}/queues/api/queues`);
+  expect(board.status).toBe(200);
+  const names = ((await board.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
+  expect(names).toEqual(["costs", "maintenance", "metrics", "resources"]);
+  expect((await fetch(`http://127.0.0.1:${port + 1}/queues`)).status).toBe(200);
   expect(metrics).toMatch(/cloudsync_jobs_total\{[^}]*status="completed"/);
   expect(stderr).not.toContain(em.serviceAccountKey.private_key.slice(40, 90));
   child.kill("SIGTERM");

@@ -2,13 +2,14 @@ import { Registry, collectDefaultMetrics } from "prom-client";
 import type { Env } from "../env.ts";
 import { postgresCheck, createRedisCheck } from "../http/checks.ts";
 import { createMetrics } from "../http/metrics.ts";
+import { type BoardServer, startBoard } from "../http/board.ts";
 import { startHttpServer } from "../http/server.ts";
 import { runMaintenance } from "../jobs/maintenance.ts";
 import type { SyncDeps } from "../jobs/sync-run.ts";
 import type { Logger } from "../logger.ts";
 import { createAdapter } from "../providers/adapters.ts";
 import { loadProviderForSync } from "../providers/registry.ts";
-import { createQueues, syncSchedules } from "../queues/index.ts";
+import { createQueues, queueKinds, syncSchedules } from "../queues/index.ts";
 import { costSyncProcessor, installShutdown, metricSyncProcessor, resourceSyncProcessor, startWorker } from "../worker/index.ts";
 import { openDatabase, requireKeyring } from "./context.ts";
 
@@ -66,9 +67,15 @@ export async function runWorker(env: Env, logger: Logger): Promise<number> {
     },
   });
   logger.info({ prefix: env.CLOUDSYNC_QUEUE_PREFIX }, "worker started");
+  let board: BoardServer | undefined;
+  if (env.CLOUDSYNC_BOARD_PORT) {
+    board = await startBoard({ queues: queueKinds.map((k) => queues.queue(k)), port: env.CLOUDSYNC_BOARD_PORT, host: env.CLOUDSYNC_BOARD_HOST });
+    logger.info({ url: board.url }, "queue dashboard (bull-board) listening");
+  }
   const stopTimer = { close: async () => clearInterval(timer) };
+  const stopBoard = { close: async () => board?.close() };
   // Resolves once a signal has drained the workers and closed everything; main sets the exit code.
   return new Promise<number>((resolve) => {
-    installShutdown([stopTimer, worker, http, redisCheck, queues, handle], logger, { exit: resolve });
+    installShutdown([stopTimer, worker, stopBoard, http, redisCheck, queues, handle], logger, { exit: resolve });
   });
 }
