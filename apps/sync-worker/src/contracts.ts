@@ -1,0 +1,15 @@
+// The integration layer may not import the database package, so it repeats the database's
+// allowed values. Here, where both meet, the compiler checks that they agree: a value added on
+// one side and not the other fails the build instead of a CHECK constraint at run time.
+import type * as cloud from "@cloudsync/cloud";
+import type * as db from "@cloudsync/db";
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+export const contractsAgree: [
+  Same<cloud.ResourceType, db.ResourceType>,
+  Same<cloud.ResourceStatus, db.ResourceStatus>,
+  Same<cloud.SizeCategory, db.SizeCategory>,
+  Same<cloud.CostCategory, db.CostCategory>,
+  Same<cloud.MetricKey, db.MetricKey>,
+] = [true, true, true, true, true];
