@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    // The fault-injection suite runs on its own: `pnpm test:faults` (vitest.faults.config.ts).
+    exclude: [...configDefaults.exclude, "test/faults/**"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -43,6 +43,7 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
           break;
         case "item_skipped":
           ledger.skipped++;
+          writer.itemSkipped(event.scope, event.itemId);
           log.warn({ scope: scopeKey(event.scope), itemId: event.itemId, reason: event.reason }, "item skipped");
           break;
         case "scope_completed": {

@@ -65,7 +65,13 @@ export interface WorkerHandle {
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
   const prefix = options.prefix ?? defaultPrefix;
   const log = options.logger.child({ component: "worker" });
-  const gateClient = new Redis({ ...workerConnectionOptions(options.connection), connectionName: `cloudsync-gate-${process.pid}` });
+  // ioredis takes a URL only as its first argument (a `url` option is ignored), so a string
+  // connection must be passed that way or the gate would talk to 127.0.0.1:6379 whatever REDIS_URL says.
+  const gateOptions = { maxRetriesPerRequest: null, connectionName: `cloudsync-gate-${process.pid}` };
+  const gateClient =
+    typeof options.connection === "string"
+      ? new Redis(options.connection, gateOptions)
+      : new Redis({ ...workerConnectionOptions(options.connection), ...gateOptions });
   gateClient.on("error", (err: Error) => log.error({ err: err.message }, "Redis connection for provider limits failed; retrying"));
   const gate = createProviderGate({ client: gateClient, prefix, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) });
 

@@ -26,13 +26,18 @@ const TERMINATE_BATCH = 5_000;
  * Writes one provider's resources scope by scope. For each scope it loads the stored content
  * hashes once, writes only the resources whose hash differs (a re-sync that changed nothing
  * writes nothing), and when the scope was read completely, terminates what the cloud no longer
- * returned. A failed scope is forgotten: nothing in it is terminated.
+ * returned. A failed scope is forgotten: nothing in it is terminated. An item the cloud listed
+ * but that could not be read (`item_skipped`) still exists, so it is never taken for vanished.
  */
 export class ResourceWriter {
   readonly counts: ResourceWriteCounts = { inserted: 0, updated: 0, unchanged: 0, terminated: 0, scaled: 0 };
   /** Per open scope: resource id → stored hash, shrinking as the cloud confirms resources. */
   readonly #open = new Map<string, Map<string, string | null>>();
   readonly #kinds = new Map<string, string>();
+  /** Ids of items listed but skipped as malformed: present in the cloud, so kept as stored. */
+  readonly #skipped = new Set<string>();
+  /** Scopes where an item without an id was skipped: any stored resource may be that item. */
+  readonly #unidentified = new Set<string>();
 
   constructor(
     private readonly db: DbOrTx,
@@ -71,12 +76,22 @@ export class ResourceWriter {
     this.counts.unchanged += changed.length - inserted - updated;
   }
 
+  /**
+   * The cloud listed an item that could not be normalized. Its stored row (if any) is left as it
+   * was rather than terminated; without an id it could be any of the scope's stored resources,
+   * so that scope terminates nothing in this run.
+   */
+  itemSkipped(scope: ScopeRef, itemId: string | null): void {
+    if (itemId === null) this.#unidentified.add(scopeKey(scope));
+    else this.#skipped.add(itemId);
+  }
+
   /** The scope was read completely: whatever it stored and the cloud did not return is gone. */
   async completeScope(scope: ScopeRef): Promise<number> {
     const key = scopeKey(scope);
     const stored = await this.#storedFor(scope);
     this.#open.delete(key);
-    const vanished = [...stored.keys()];
+    const vanished = this.#unidentified.has(key) ? [] : [...stored.keys()].filter((id) => !this.#skipped.has(id));
     let terminated = 0;
     for (let i = 0; i < vanished.length; i += TERMINATE_BATCH) {
       const [result] = await queryRows<{ terminated: number }>(
