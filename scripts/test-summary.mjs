@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 // Adds up the vitest JSON reports of every workspace package into one closing line
 // ("tests: N passed, N failed, N skipped"), so a reader (or CI) sees the whole suite at once.
+// Usage: test-summary.mjs [--clean] [--report vitest-faults.json]
 // With --clean it removes old reports first, so a package that did not run cannot be counted.
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+// `--report NAME` reads another report file per package (the fault suite writes vitest-faults.json).
+const reportIndex = process.argv.indexOf("--report");
+const reportName = reportIndex > 0 ? process.argv[reportIndex + 1] : "vitest.json";
 const reports = [];
 for (const group of ["packages", "apps"]) {
   const dir = path.join(root, group);
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir)) {
-    const report = path.join(dir, name, "test-results", "vitest.json");
+    const report = path.join(dir, name, "test-results", reportName);
     if (existsSync(report)) reports.push({ name: `${group}/${name}`, report });
   }
 }
