@@ -1,0 +1,11 @@
+import postgres from "postgres";
+const sql = postgres("postgres://postgres@127.0.0.1:5432/dbg_copy", { max: 2, onnotice: () => {} });
+await sql`create table if not exists tt (a int, b text)`;
+const q = sql.unsafe(`copy tt (a, b) from stdin`);
+q.then(() => console.log("query resolved"), (e) => console.log("query rejected", e.message));
+const w = await q.writable();
+w.on("error", (e) => console.log("stream error", e.message));
+w.on("finish", () => console.log("finish"));
+w.write("notanint\tx\n");
+w.end();
+setTimeout(() => { console.log("timeout"); process.exit(0); }, 3000);

@@ -1,0 +1,17 @@
+import { fork } from "node:child_process";
+import { startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
+import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials, generateKey } from "@cloudsync/sync-worker";
+import { createTestDatabase } from "@cloudsync/db/testing";
+import postgres from "postgres";
+const [cloud, sizeArg, ...nodeArgs] = process.argv.slice(2);
+const size = Number(sizeArg);
+const test = await createTestDatabase({ prefix: "cloudsync_benchprobe" });
+const sql = postgres(test.url, { max: 1, onnotice: () => {} });
+const [org] = await sql`insert into organizations (name, slug) values ('p', 'p') returning id`;
+const [user] = await sql`insert into user_profiles (organization_id, email) values (${org!.id}, 'p@p.example') returning id`;
+const em: any = cloud === "aws" ? await startAwsEmulator({ seed: 1, size }) : cloud === "azure" ? await startAzureEmulator({ seed: 1, size }) : await startGcpEmulator({ seed: 1, size });
+const credentials = cloud === "aws" ? awsEmulatorCredentials(em) : cloud === "azure" ? azureEmulatorCredentials(em) : gcpEmulatorCredentials(em);
+const child = fork(new URL("../src/e2e-child.mjs", import.meta.url).pathname, [], { execArgv: ["--no-warnings", ...nodeArgs], env: { ...process.env, CLOUDSYNC_BENCH_E2E: JSON.stringify({ url: test.url, keyring: `k:${generateKey()}`, organizationId: org!.id, userId: user!.id, credentials: [credentials] }) }, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+child.on("message", (m: any) => console.log(cloud, size, nodeArgs.join(" "), { s: (m.ms / 1000).toFixed(1), n: m.resources, moduleMb: m.moduleRss >> 20, maxRssMb: m.maxRss >> 20, heapMb: m.peakHeapUsed >> 20 }));
+await new Promise((r) => child.on("exit", r));
+await em.close(); await sql.end(); await test.drop();

@@ -1,0 +1,242 @@
+import postgres, { type Sql } from "postgres";
+import type { BenchContext } from "../context.ts";
+import { checkPlans, partitionIndexParents, plansFromNotices } from "../plans.ts";
+import type { Figure, QueryResult } from "../report.ts";
+import { quantile, round } from "../stats.ts";
+import type { StoredEstate, SamplePlan } from "./history.ts";
+import { seedFunctionsSql } from "./seed-functions.ts";
+
+/** The latency every listed query must stay under at 100k resources / 5M samples (p95). */
+export const latencyBudgetMs = 20;
+
+interface QuerySpec {
+  id: string;
+  label: string;
+  sql: string;
+  /** Parameters of the k-th execution. */
+  params: (k: number) => (string | number)[];
+  /** Indexes the plan is meant to use (partition indexes count as their parent). */
+  intended: string[];
+  counterpartOf?: string;
+}
+
+const nilUuid = "00000000-0000-0000-0000-000000000000";
+
+function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: string): QuerySpec[] {
+  const org = ctx.tenant.organizationId;
+  return [
+    {
+      id: "health_score",
+      label: "get_infrastructure_health_score(org)",
+      sql: "select get_infrastructure_health_score($1::uuid) as result",
+      params: () => [org],
+      intended: ["idx_cloud_resources_org_status_health", "idx_infra_monitoring_org_time"],
+    },
+    {
+      id: "cost_optimization",
+      label: "analyze_cost_optimization(org)",
+      sql: "select * from analyze_cost_optimization($1::uuid)",
+      params: () => [org],
+      // Unused: one probe of idx_infra_monitoring_resource_time per running resource (NOT EXISTS);
+      // rightsizing: the window's samples through idx_infra_monitoring_org_time. The running
+      // resources themselves are most of the table, so reading them whole is expected.
+      intended: ["idx_infra_monitoring_resource_time", "idx_infra_monitoring_org_time"],
+    },
+    {
+      id: "monthly_cost_summary",
+      label: "get_monthly_cost_summary(org, month, month)",
+      sql: "select * from get_monthly_cost_summary($1::uuid, $2::date, $2::date)",
+      params: () => [org, month],
+      // One row per organization × provider × month × category × currency: a handful per
+      // tenant. With one tenant a sequential scan of the view is the right plan; with many,
+      // monthly_cost_summary_key (organization_id first) serves it.
+      intended: [],
+    },
+    {
+      id: "resources_page",
+      label: "keyset page of 50: environment = production, status = running, id > cursor",
+      sql: `select id, resource_id, resource_name, resource_type, resource_subtype, region_id, health_status, last_updated
+              from cloud_resources
+             where organization_id = $1::uuid and environment = $2 and resource_status = $3 and id > $4::uuid
+             order by id
+             limit 50`,
+      params: (k) => [org, "production", "running", cursors[k % cursors.length]!],
+      intended: ["cloud_resources_pkey"],
+    },
+    {
+      id: "wedding_critical_running",
+      label: "running wedding-critical resources",
+      sql: `select id, resource_id, resource_name, resource_type, region_id, health_status
+              from cloud_resources
+             where organization_id = $1::uuid and is_wedding_critical and resource_status = 'running'
+             order by resource_name`,
+      params: () => [org],
+      intended: ["idx_cloud_resources_wedding_critical"],
+    },
+    {
+      id: "samples_24h",
+      label: "last 24 hours of samples of one resource",
+      sql: `select monitoring_timestamp, metrics, health_score, alerts_triggered
+              from infrastructure_monitoring
+             where resource_id = $1::uuid and monitoring_timestamp > now() - interval '24 hours'
+             order by monitoring_timestamp desc`,
+      params: (k) => [hot[k % hot.length]!],
+      intended: ["idx_infra_monitoring_resource_time"],
+    },
+    {
+      id: "seed_health_score",
+      label: "design document's get_infrastructure_health_score(org)",
+      sql: "select seed_get_infrastructure_health_score($1::uuid) as result",
+      params: () => [org],
+      intended: [],
+      counterpartOf: "health_score",
+    },
+    {
+      id: "seed_cost_optimization",
+      label: "design document's analyze_cost_optimization(org)",
+      sql: "select * from seed_analyze_cost_optimization($1::uuid)",
+      params: () => [org],
+      intended: [],
+      counterpartOf: "cost_optimization",
+    },
+  ];
+}
+
+/**
+ * Runs statements the way an application does: in a transaction acting for the organization
+ * (`app.organization_id` set, role `cloudsync_app`, so row-level security applies), with
+ * prepared statements as postgres-js and Drizzle use them. Only the statement itself is timed.
+ * Plans are captured from one extra execution with auto_explain (ANALYZE, BUFFERS, nested
+ * statements, JSON): the EXPLAIN (FORMAT JSON) of every statement the query ran.
+ */
+class QueryRunner {
+  readonly #client: Sql;
+  #notices: string[] | null = null;
+
+  constructor(url: string) {
+    this.#client = postgres(url, {
+      max: 1,
+      onnotice: (notice) => this.#notices?.push(String(notice.message)),
+      connection: { application_name: "cloudsync-bench-queries" },
+    });
+  }
+
+  async init(): Promise<void> {
+    // LOAD needs a superuser: it happens before the transaction switches role.
+    await this.#client.unsafe("load 'auto_explain'");
+    await this.#client.unsafe("set auto_explain.log_min_duration = -1");
+  }
+
+  async execute(organizationId: string, spec: QuerySpec, k: number, capture = false): Promise<{ ms: number; rows: number; notices: string[] }> {
+    const notices: string[] = [];
+    // A prepared statement's plan is logged when its portal closes, which may be after its rows
+    // arrived: collect until the transaction has committed.
+    const result = (await this.#client.begin(async (tx) => {
+      if (capture) {
+        for (const setting of ["log_min_duration = 0", "log_analyze = on", "log_buffers = on", "log_timing = on", "log_nested_statements = on", "log_format = json", "log_level = notice"]) {
+          await tx.unsafe(`set local auto_explain.${setting}`);
+        }
+      }
+      await tx`select set_config('app.organization_id', ${organizationId}, true)`;
+      await tx.unsafe("set local role cloudsync_app");
+      this.#notices = capture ? notices : null;
+      const started = performance.now();
+      const rows = await tx.unsafe(spec.sql, spec.params(k), { prepare: true });
+      return { ms: performance.now() - started, rows: rows.length };
+    })) as { ms: number; rows: number };
+    this.#notices = null;
+    return { ...result, notices };
+  }
+
+  close(): Promise<void> {
+    return this.#client.end({ timeout: 5 });
+  }
+}
+
+export interface QueryMeasurements {
+  queries: QueryResult[];
+  figures: Figure[];
+}
+
+/** (e) Latency of each query over many executions, its plan, and the design document's functions beside ours. */
+export async function measureQueries(ctx: BenchContext, stored: StoredEstate, samples: SamplePlan): Promise<QueryMeasurements> {
+  const { sql } = ctx.db;
+  await sql.unsafe(seedFunctionsSql);
+  const org = ctx.tenant.organizationId;
+  const matching = await sql<{ id: string }[]>`
+    select id from cloud_resources
+     where organization_id = ${org} and environment = 'production' and resource_status = 'running' order by id`;
+  const cursors = [nilUuid];
+  const pages = Math.max(1, ctx.options.queryRuns - 1);
+  for (let k = 1; k <= pages && matching.length > 0; k++) cursors.push(matching[Math.floor(((k - 1) * matching.length) / pages)]!.id);
+  const hot = samples.hot.map((i) => stored.ids[i]!);
+  const [{ month } = { month: "" }] = await sql<{ month: string }[]>`
+    select to_char(max(cost_period_start), 'YYYY-MM-01') as month from cloud_costs where organization_id = ${org}`;
+  const parents = await partitionIndexParents(sql);
+
+  const runner = new QueryRunner(ctx.db.url);
+  const queries: QueryResult[] = [];
+  try {
+    await runner.init();
+    for (const spec of querySpecs(ctx, cursors, hot, month)) {
+      const first = await runner.execute(org, spec, 0);
+      if (first.ms < 1_000) await runner.execute(org, spec, 1);
+      const latencies: number[] = [];
+      const budgetEnds = performance.now() + ctx.options.queryBudgetSeconds * 1000;
+      let rows = 0;
+      while (latencies.length < ctx.options.queryRuns && (latencies.length < 3 || performance.now() < budgetEnds)) {
+        const r = await runner.execute(org, spec, latencies.length);
+        latencies.push(r.ms);
+        rows = r.rows;
+      }
+      const captured = await runner.execute(org, spec, 0, true);
+      const plan = checkPlans(plansFromNotices(captured.notices), spec.intended, parents);
+      const result: QueryResult = {
+        id: spec.id,
+        label: spec.label,
+        sql: spec.sql.replace(/\s+/g, " ").trim(),
+        ...(spec.counterpartOf ? { counterpartOf: spec.counterpartOf } : {}),
+        executions: latencies.length,
+        p50Ms: round(quantile(latencies, 0.5)),
+        p95Ms: round(quantile(latencies, 0.95)),
+        minMs: round(Math.min(...latencies)),
+        maxMs: round(Math.max(...latencies)),
+        meanMs: round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
+        rowsReturned: rows,
+        latenciesMs: latencies.map((v) => round(v)),
+        plan,
+      };
+      queries.push(result);
+      ctx.log(
+        `query ${spec.id}: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms over ${result.executions}; ` +
+          `indexes ${plan.indexesUsed.join(", ") || "none"}${plan.seqScans.length ? `; seq scans ${plan.seqScans.join(", ")}` : ""}`,
+      );
+    }
+  } finally {
+    await runner.close();
+  }
+  return { queries, figures: queryFigures(queries) };
+}
+
+/** p95 of each query against the budget, and each design-document function against ours. */
+function queryFigures(queries: readonly QueryResult[]): Figure[] {
+  const budget = { id: "budget.query_p95", label: `latency budget (${latencyBudgetMs} ms)`, value: latencyBudgetMs, unit: "ms" };
+  return queries.map((q) => {
+    const ours = q.counterpartOf ? queries.find((o) => o.id === q.counterpartOf) : undefined;
+    const baseline = ours ? { id: `queries.${ours.id}`, label: ours.label, value: ours.p95Ms, unit: "ms" } : budget;
+    return {
+      id: `queries.${q.id}`,
+      label: q.label,
+      unit: "ms",
+      value: q.p95Ms,
+      statistic: "p95",
+      min: q.minMs,
+      max: q.maxMs,
+      runs: q.latenciesMs,
+      baseline,
+      ratio: baseline.value > 0 ? round(q.p95Ms / baseline.value) : null,
+      ratioMeaning: ours ? "× our version's p95 (how much slower the design document's is)" : `× the ${latencyBudgetMs} ms budget (below 1 passes)`,
+      detail: { p50Ms: q.p50Ms, meanMs: q.meanMs, executions: q.executions, rowsReturned: q.rowsReturned, indexesUsed: q.plan.indexesUsed },
+    } satisfies Figure;
+  });
+}

@@ -1,0 +1,127 @@
+import { RegionRegistry, ResourceWriter, type ResourceWriteCounts } from "@cloudsync/sync-worker";
+import type { BenchContext } from "../context.ts";
+import { settle } from "../database.ts";
+import type { EstateVersion } from "../estate.ts";
+import { type Figure, throughputFigure } from "../report.ts";
+import { spread } from "../stats.ts";
+
+export interface SyncPass {
+  /** Time spent inside ResourceWriter (page generation, standing in for the adapter, is excluded). */
+  ms: number;
+  /** Resources handed to the writer. */
+  resources: number;
+  counts: ResourceWriteCounts;
+}
+
+/**
+ * One sync of every provider through the worker's ResourceWriter, scope by scope and page by
+ * page as the adapters emit them, each scope completed so vanished resources are terminated.
+ * Providers run one after another, like one worker process handling one job at a time.
+ */
+export async function syncEstate(ctx: BenchContext, version: EstateVersion): Promise<SyncPass> {
+  const { estate, tenant } = ctx;
+  const db = ctx.db.test.db;
+  const total: ResourceWriteCounts = { inserted: 0, updated: 0, unchanged: 0, terminated: 0, scaled: 0 };
+  let ms = 0;
+  let resources = 0;
+  for (const cloud of ["aws", "azure", "gcp"] as const) {
+    const providerId = tenant.providers[cloud];
+    const [run] = await ctx.db.sql<{ id: string }[]>`
+      insert into sync_runs (organization_id, provider_id, kind, status, trigger)
+      values (${tenant.organizationId}, ${providerId}, 'resources', 'running', 'manual') returning id`;
+    const writer = new ResourceWriter(db, new RegionRegistry(db, providerId, []), {
+      organizationId: tenant.organizationId,
+      providerId,
+      createdBy: tenant.userId,
+      syncRunId: run!.id,
+    });
+    for (const es of estate.scopesOf(cloud)) {
+      for (const page of estate.pages(es, version, ctx.options.pageSize)) {
+        resources += page.length;
+        const started = performance.now();
+        await writer.writePage(es.scope, page);
+        ms += performance.now() - started;
+      }
+      const started = performance.now();
+      await writer.completeScope(es.scope);
+      ms += performance.now() - started;
+    }
+    for (const key of Object.keys(total) as (keyof ResourceWriteCounts)[]) total[key] += writer.counts[key];
+    await ctx.db.sql`update sync_runs set status = 'succeeded', finished_at = now() where id = ${run!.id}`;
+  }
+  return { ms, resources, counts: total };
+}
+
+export interface WriterFigures {
+  firstSync: Figure;
+  unchanged: Figure;
+  churned: Figure;
+}
+
+/**
+ * (b) The worker's write path: a first full sync into the empty table, a re-sync of the same
+ * estate, and a re-sync in which 10 % changed and 1 % vanished. Every run starts from a
+ * truncated table; the last run's churned state stays for the steps after it.
+ */
+export async function measureWriter(ctx: BenchContext, copyBaseline: Figure | null): Promise<WriterFigures> {
+  const { sql } = ctx.db;
+  const first: SyncPass[] = [];
+  const unchanged: SyncPass[] = [];
+  const churned: SyncPass[] = [];
+  for (let run = 1; run <= ctx.options.runs; run++) {
+    await sql`truncate cloud_resources, resource_changes, resource_scaling_history, sync_runs cascade`;
+    await settle(sql);
+    first.push(await syncEstate(ctx, "base"));
+    // What autovacuum would have done by the next scheduled sync.
+    await sql`analyze cloud_resources`;
+    await settle(sql);
+    unchanged.push(await syncEstate(ctx, "base"));
+    await settle(sql);
+    churned.push(await syncEstate(ctx, "churned"));
+    const [f, u, c] = [first.at(-1)!, unchanged.at(-1)!, churned.at(-1)!];
+    ctx.log(
+      `writer run ${run}: first sync ${(f.ms / 1000).toFixed(2)} s, unchanged ${(u.ms / 1000).toFixed(2)} s, ` +
+        `churned ${(c.ms / 1000).toFixed(2)} s (${c.counts.updated} updated, ${c.counts.terminated} terminated)`,
+    );
+    if (f.counts.inserted !== ctx.estate.size) throw new Error(`the first sync inserted ${f.counts.inserted} of ${ctx.estate.size} resources`);
+    if (u.counts.unchanged !== ctx.estate.size) throw new Error(`the unchanged re-sync found ${u.counts.unchanged} of ${ctx.estate.size} unchanged`);
+  }
+  const rate = (passes: SyncPass[]) => spread(passes.map((p) => p.resources / (p.ms / 1000)));
+  const seconds = (passes: SyncPass[]) => spread(passes.map((p) => p.ms / 1000));
+  const firstSync = throughputFigure({
+    id: "writer.first_sync",
+    label: "ResourceWriter: first full sync (inserts + change history)",
+    unit: "rows/s",
+    perRun: rate(first),
+    baseline: copyBaseline,
+    ratioMeaning: "× raw COPY rows/s",
+    detail: { seconds: seconds(first), counts: first.at(-1)!.counts, resources: first.at(-1)!.resources },
+  });
+  return {
+    firstSync,
+    unchanged: throughputFigure({
+      id: "writer.resync_unchanged",
+      label: "ResourceWriter: re-sync, nothing changed",
+      unit: "resources/s",
+      perRun: rate(unchanged),
+      baseline: firstSync,
+      ratioMeaning: "× faster than the first sync",
+      detail: { seconds: seconds(unchanged), counts: unchanged.at(-1)!.counts, resources: unchanged.at(-1)!.resources },
+    }),
+    churned: throughputFigure({
+      id: "writer.resync_churned",
+      label: "ResourceWriter: re-sync, 10 % changed and 1 % vanished",
+      unit: "resources/s",
+      perRun: rate(churned),
+      baseline: firstSync,
+      ratioMeaning: "× faster than the first sync",
+      detail: { seconds: seconds(churned), counts: churned.at(-1)!.counts, resources: churned.at(-1)!.resources },
+    }),
+  };
+}
+
+/** Brings the estate to its churned state without measuring (when the writer step is skipped). */
+export async function loadEstate(ctx: BenchContext): Promise<void> {
+  await syncEstate(ctx, "base");
+  await syncEstate(ctx, "churned");
+}

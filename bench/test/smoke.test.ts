@@ -1,0 +1,119 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { renderBlock, updateDoc } from "../src/doc.ts";
+import { parseOptions } from "../src/options.ts";
+import { type BenchResults, runBenchmark } from "../src/run.ts";
+
+/**
+ * The whole benchmark at a tiny scale against a fresh database: every figure is there, sane,
+ * with its ratio, and every query's plan was captured. No timing is judged here.
+ */
+let dir: string;
+let results: BenchResults;
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "cloudsync-bench-smoke-"));
+  const options = parseOptions(
+    ["--resources", "300", "--samples", "3000", "--runs", "1", "--e2e-resources", "100", "--query-runs", "5", "--ingest-samples", "600"],
+    { defaultOut: path.join(dir, "latest.json"), defaultE2eOut: path.join(dir, "e2e.json"), defaultDoc: path.join(dir, "performance.md") },
+  );
+  results = await runBenchmark(options);
+}, 600_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const expectedFigures = [
+  "baseline.copy_cloud_resources",
+  "baseline.copy_like_table",
+  "writer.first_sync",
+  "writer.resync_unchanged",
+  "writer.resync_churned",
+  "ingest.copy_samples",
+  "ingest.metric_writer",
+  "queries.health_score",
+  "queries.cost_optimization",
+  "queries.monthly_cost_summary",
+  "queries.resources_page",
+  "queries.wedding_critical_running",
+  "queries.samples_24h",
+  "queries.seed_health_score",
+  "queries.seed_cost_optimization",
+  "e2e.sync",
+  "e2e.peak_rss",
+];
+
+describe("pnpm bench at a tiny scale", () => {
+  it("reports every figure with a unit, a positive value inside its spread, and a ratio to its baseline", () => {
+    expect(results.figures.map((f) => f.id)).toEqual(expectedFigures);
+    for (const f of results.figures) {
+      expect(f.unit, f.id).not.toBe("");
+      expect(Number.isFinite(f.value) && f.value > 0, `${f.id} = ${f.value}`).toBe(true);
+      expect(f.min, f.id).toBeLessThanOrEqual(f.value);
+      expect(f.max, f.id).toBeGreaterThanOrEqual(f.value);
+      expect(f.runs.length, f.id).toBeGreaterThan(0);
+      expect(f.ratio !== null && Number.isFinite(f.ratio) && f.ratio > 0, `${f.id} ratio ${f.ratio}`).toBe(true);
+      expect(f.ratioMeaning, f.id).not.toBe("");
+    }
+    const first = results.figures.find((f) => f.id === "writer.first_sync")!;
+    expect(first.baseline?.id).toBe("baseline.copy_cloud_resources");
+    expect(first.detail?.counts).toMatchObject({ inserted: 300 });
+    const churned = results.figures.find((f) => f.id === "writer.resync_churned")!;
+    expect((churned.detail!.counts as { updated: number }).updated).toBeGreaterThan(0);
+  });
+
+  it("captures every query's plan, with the statements inside the functions", () => {
+    expect(results.queries).toHaveLength(8);
+    for (const q of results.queries) {
+      expect(q.executions, q.id).toBeGreaterThanOrEqual(3);
+      expect(q.p50Ms, q.id).toBeLessThanOrEqual(q.p95Ms);
+      expect(q.latenciesMs).toHaveLength(q.executions);
+      expect(q.plan.plans.length, q.id).toBeGreaterThan(0);
+      expect(Array.isArray(q.plan.indexesUsed)).toBe(true);
+    }
+    const inside = (id: string) => results.queries.find((q) => q.id === id)!.plan.plans.map((p) => String((p as { "Query Text"?: string })["Query Text"] ?? ""));
+    expect(inside("health_score").some((t) => t.includes("FROM cloud_resources") || t.includes("FROM infrastructure_monitoring"))).toBe(true);
+    expect(inside("seed_cost_optimization").some((t) => t.includes("LEFT JOIN infrastructure_monitoring"))).toBe(true);
+    expect(results.queries.find((q) => q.id === "samples_24h")!.rowsReturned).toBeGreaterThan(0);
+  });
+
+  it("judges every target and records the machine and parameters", () => {
+    const ids = results.targets.map((t) => t.id);
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "first_sync_vs_copy",
+        "resync_unchanged_speedup",
+        "resync_churned_speedup",
+        "metrics_ingest_vs_copy",
+        "query_p95.health_score",
+        "query_p95.cost_optimization",
+        "query_p95.monthly_cost_summary",
+        "query_p95.resources_page",
+        "query_p95.wedding_critical_running",
+        "query_p95.samples_24h",
+        "e2e_peak_rss",
+      ]),
+    );
+    for (const t of results.targets) expect(typeof t.pass, t.id).toBe("boolean");
+    expect(results.targets.find((t) => t.id === "query_p95.health_score")!.atDefinedScale).toBe(false);
+    expect(results.machine.cpus).toBeGreaterThan(0);
+    expect(results.machine.postgres.version).toMatch(/PostgreSQL/);
+    expect(results.parameters).toMatchObject({ resources: 300, samples: 3000, runs: 1, e2eResources: 100 });
+    expect(JSON.parse(JSON.stringify(results))).toEqual(results);
+  });
+
+  it("regenerates only the block between the markers of the document", async () => {
+    const doc = path.join(dir, "performance.md");
+    await writeFile(doc, "# Before\n\n<!-- bench:results:start -->\nold\n<!-- bench:results:end -->\n\n## After\n");
+    await updateDoc(doc, "results", results);
+    const text = await readFile(doc, "utf8");
+    expect(text.startsWith("# Before\n\n<!-- bench:results:start -->\n")).toBe(true);
+    expect(text.endsWith("<!-- bench:results:end -->\n\n## After\n")).toBe(true);
+    expect(text).not.toContain("\nold\n");
+    for (const q of results.queries) expect(text).toContain(q.label);
+    expect(renderBlock("results", results)).toContain("first full sync");
+  });
+});
