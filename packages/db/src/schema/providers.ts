@@ -4,7 +4,6 @@ import {
   boolean,
   check,
   decimal,
-  index,
   jsonb,
   pgTable,
   text,
