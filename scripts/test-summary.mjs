@@ -20,6 +20,10 @@ for (const group of ["packages", "apps"]) {
   }
 }
 
+// The benchmark's smoke test is a workspace package of its own at the top level.
+const benchReport = path.join(root, "bench", "test-results", reportName);
+if (existsSync(benchReport)) reports.push({ name: "bench", report: benchReport });
+
 if (process.argv.includes("--clean")) {
   for (const { report } of reports) rmSync(report, { force: true });
   process.exit(0);

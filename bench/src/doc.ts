@@ -24,12 +24,16 @@ function runLine(r: BenchResults): string {
   const m = r.machine;
   const pg = m.postgres.version.split(" on ")[0] ?? m.postgres.version;
   const p = r.parameters;
+  const e2eOnly = p.steps.length === 1 && p.steps[0] === "e2e";
   return (
     `Measured ${r.generatedAt.slice(0, 16).replace("T", " ")} UTC in ${Math.round(r.durationSeconds / 60)} min on ${m.cpus} × ${m.cpuModel}, ` +
     `${m.memoryGb} GB, ${pg} (shared_buffers ${m.postgres.settings.shared_buffers ?? "?"}), Node ${m.node}; ` +
     `load average ${m.loadAverageStart[0]} at the start${m.loadAverageEnd ? `, ${m.loadAverageEnd[0]} at the end` : ""} (the machine is shared). ` +
-    `${p.resources.toLocaleString("en-US")} resources, ${p.samples.toLocaleString("en-US")} samples, ${p.runs} run(s) per figure, seed ${p.seed}` +
-    `${p.quick ? " (quick run)" : ""}. Raw numbers: \`bench/results/${p.steps.length === 1 && p.steps[0] === "e2e" ? "e2e-latest" : "latest"}.json\`.`
+    (e2eOnly
+      ? `${p.e2eResources.toLocaleString("en-US")} resources end to end, ${p.e2eRuns} run(s), seed ${p.seed}`
+      : `${p.resources.toLocaleString("en-US")} resources, ${p.samples.toLocaleString("en-US")} samples, ${p.runs} run(s) per figure ` +
+        `(the end-to-end sync: ${p.e2eResources.toLocaleString("en-US")} resources, ${p.e2eRuns} run(s)), seed ${p.seed}`) +
+    `${p.quick ? " (quick run)" : ""}. Raw numbers: \`bench/results/${e2eOnly ? "e2e-latest" : "latest"}.json\`.`
   );
 }
 

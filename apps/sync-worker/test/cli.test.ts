@@ -102,6 +102,18 @@ describe("cloudsync CLI", () => {
     expect(r.stderr).not.toContain("abc123-very-secret");
   });
 
+  it("takes credentials from an environment variable, and names an unset one", async () => {
+    const env = { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys };
+    const added = await cli(["provider", "add", "--org", "acme", "--credentials", "env:GCP_CREDENTIALS", "--name", "GCP from env"], {
+      ...env,
+      GCP_CREDENTIALS: JSON.stringify(gcpEmulatorCredentials(em)),
+    });
+    expect(added.stdout).toMatch(/registered gcp provider "GCP from env"/);
+    const missing = await cli(["provider", "add", "--org", "acme", "--credentials", "env:NOPE"], env);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/environment variable "NOPE" named by --credentials is empty or unset/);
+  });
+
   it("asks for the encryption keys before storing credentials", async () => {
     const r = await cli(["provider", "add", "--org", "acme", "--credentials", "x.json"], { DATABASE_URL: tdb.url });
     expect(r.code).toBe(2);

@@ -22,3 +22,4 @@ export { dropMonitoringPartitions, ensureMonitoringPartitions, listMonitoringPar
 export { queryRows } from "./queries/rows.ts";
 export * from "./schema/index.ts";
 export type * from "./types.ts";
+export { ConstraintViolationError, explainDatabaseError } from "./explain-error.ts";

@@ -39,7 +39,7 @@ async function providerAdd(env: Env, args: string[]): Promise<number> {
     args,
     options: { org: { type: "string" }, credentials: { type: "string" }, name: { type: "string" }, type: { type: "string" }, regions: { type: "string" } },
   });
-  if (!values.org || !values.credentials) throw new UsageError("provider add needs --org SLUG and --credentials FILE (or - to read standard input)");
+  if (!values.org || !values.credentials) throw new UsageError("provider add needs --org SLUG and --credentials FILE (or - for standard input, or env:VAR for an environment variable)");
   if (values.type && !(providerTypes as readonly string[]).includes(values.type)) {
     throw new UsageError(`--type must be one of ${providerTypes.join(", ")} (got ${JSON.stringify(values.type)})`);
   }
@@ -65,7 +65,14 @@ async function providerAdd(env: Env, args: string[]): Promise<number> {
 
 function readCredentials(source: string): unknown {
   let text: string;
-  try {
+  if (source.startsWith("env:")) {
+    // Credentials from an environment variable (a secret store's injection), never from argv.
+    const name = source.slice(4);
+    const value = name ? process.env[name] : undefined;
+    if (!value) throw new CredentialsFileError(`environment variable ${JSON.stringify(name)} named by --credentials is empty or unset`);
+    text = value;
+    source = `environment variable ${name}`;
+  } else try {
     text = readFileSync(source === "-" ? 0 : source, "utf8");
   } catch (error) {
     throw new CredentialsFileError(`cannot read credentials from ${source === "-" ? "standard input" : source}: ${(error as NodeJS.ErrnoException).code ?? error}`);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { explainDatabaseError } from "@cloudsync/db";
 import { EnvError, loadEnv } from "../env.ts";
 import { createLogger } from "../logger.ts";
 import { CredentialsFileError } from "../providers/credentials.ts";
@@ -12,7 +13,7 @@ Usage:
   cloudsync demo [--size N] [--seed N]        sync emulated AWS, Azure and GCP estates into the database
   cloudsync migrate                           apply the database migrations
   cloudsync org add --name NAME --slug SLUG --owner-email EMAIL
-  cloudsync provider add --org SLUG --credentials FILE|- [--name NAME] [--type primary|secondary|backup|edge|development] [--regions a,b]
+  cloudsync provider add --org SLUG --credentials FILE|-|env:VAR [--name NAME] [--type primary|secondary|backup|edge|development] [--regions a,b]
   cloudsync provider list
   cloudsync sync [--provider ID] [--kind resources|costs|metrics]   one-shot sync without Redis
   cloudsync worker                            the BullMQ worker and schedulers, /healthz and /metrics
@@ -83,7 +84,9 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (error: unknown) => {
+  (raw: unknown) => {
+    // A write the database refused becomes a message naming the rule and what it accepts.
+    const error = explainDatabaseError(raw);
     const known = error instanceof UsageError || error instanceof EnvError || error instanceof CredentialsFileError || error instanceof KeyringError;
     console.error(`cloudsync: ${error instanceof Error ? error.message : String(error)}`);
     if (!known && error instanceof Error && error.stack && process.env.LOG_LEVEL === "debug") console.error(error.stack);
