@@ -1,12 +1,11 @@
 import { type DbHandle, type ResourceStatus, cloudResources, createDb, migrate } from "@cloudsync/db";
-import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
+import { type PostgresCluster as Cluster, type TestDatabase, createTestDatabase, startPostgresCluster as startCluster } from "@cloudsync/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type Gap, type RealtimeClient, createRealtimeClient } from "../src/client/client.ts";
 import type { ResourceStatusChangeEvent } from "../src/protocol.ts";
 import type { RealtimeServer } from "../src/server/server.ts";
-import { type Cluster, startCluster } from "./pg-cluster.ts";
 import { type TestSocket, connect, isGap, createResource, createTenant, isType, signToken, startTestServer, subscribe, waitFor } from "./helpers.ts";
 
 async function healthStatus(server: RealtimeServer): Promise<number> {

@@ -5,6 +5,8 @@ import postgres from "postgres";
 import { createDb, type DbHandle } from "./client.ts";
 import { migrate, migrationsFolder } from "./migrate.ts";
 
+export { type PostgresCluster, startPostgresCluster } from "./test-cluster.ts";
+
 /**
  * Fresh, migrated databases for tests, cloned from a template (`CREATE DATABASE … TEMPLATE`),
  * which takes a fraction of a second instead of running every migration again. The template

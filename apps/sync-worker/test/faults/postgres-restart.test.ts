@@ -8,7 +8,7 @@
  */
 import { type GcpEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { type DbHandle, createDb } from "@cloudsync/db";
-import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
+import { type PostgresCluster as Cluster, type TestDatabase, createTestDatabase, startPostgresCluster as startCluster } from "@cloudsync/db/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { gcpEmulatorCredentials } from "../../src/demo/emulated-credentials.ts";
 import { type Queues, createQueues } from "../../src/queues/index.ts";
@@ -16,7 +16,6 @@ import { generateKey, parseKeyring } from "../../src/secrets/keyring.ts";
 import { type WorkerHandle, resourceSyncProcessor, startWorker } from "../../src/worker/index.ts";
 import { deletePrefix, redisUrl, testPrefix, waitFor } from "../fixtures/redis.ts";
 import { addEmulatedProvider, createTenant, expectEstate, expectNoRunLeftRunning, runsOfJob } from "./fixtures/estate.ts";
-import { type Cluster, startCluster } from "./fixtures/pg-cluster.ts";
 import { syncDeps, testLogger } from "./fixtures/worker.ts";
 
 const keyring = parseKeyring(`faults:${generateKey()}`);
