@@ -83,7 +83,8 @@ export class MetricWriter {
            where r.id = x.id and r.health_status is distinct from x.status`,
     );
     const critical = latest.filter((l) => l.status === "critical").map((l) => l.id);
-    const weddingCritical = critical.map((id) => [...this.#byProviderId.values()].find((t) => t.id === id)).filter((t): t is MetricTargetRow => !!t?.isWeddingCritical);
+    const byId = new Map([...this.#byProviderId.values()].map((t) => [t.id, t]));
+    const weddingCritical = critical.map((id) => byId.get(id)).filter((t): t is MetricTargetRow => !!t?.isWeddingCritical);
     for (const t of weddingCritical) {
       const [raised] = await queryRows<{ n: number }>(
         this.db,
