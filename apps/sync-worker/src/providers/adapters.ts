@@ -1,11 +1,7 @@
-import {
-  type AdapterLogger,
-  type AdapterOptions,
-  type CloudAdapter,
-  createAwsAdapter,
-  createAzureAdapter,
-  createGcpAdapter,
-} from "@cloudsync/cloud";
+import type { AdapterLogger, AdapterOptions, CloudAdapter } from "@cloudsync/cloud";
+import { createAwsAdapter } from "@cloudsync/cloud/aws";
+import { createAzureAdapter } from "@cloudsync/cloud/azure";
+import { createGcpAdapter } from "@cloudsync/cloud/gcp";
 import type { ProviderCredentials } from "./credentials.ts";
 
 export interface AdapterSettings {

@@ -25,10 +25,8 @@ import {
   createStsClient,
 } from "./clients.ts";
 import { assumeRoleCredentials, staticCredentials, stsAssumeRole } from "./credentials.ts";
-import { costExplorerApi, readCostScope } from "./costs.ts";
 import { awsKindReaders } from "./kinds/index.ts";
 import type { AwsKindReader } from "./kinds/kind.ts";
-import { cloudWatchApi, readMetricScope } from "./metrics.ts";
 import { isIsoDate, utcDate } from "./normalize-costs.ts";
 import { isValidPeriod, metricKinds } from "./normalize-metrics.ts";
 import { mergeRegions } from "./regions.ts";
@@ -294,6 +292,8 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     }
     const signal = query.signal;
     const today = config.today?.() ?? utcDate(Date.now());
+    // Loaded here, with Cost Explorer's SDK, so that inventory-only processes never load either.
+    const { costExplorerApi, readCostScope } = await import("./costs.ts");
     const session = openSession(signal);
     try {
       const producers = config.accounts.map((a) => () => {
@@ -338,6 +338,8 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
       scopes.set(key, entry);
     }
     if (ignored > 0) logger?.debug({ ignored }, "aws metrics: targets of kinds without instance metrics ignored");
+    // Loaded here, with CloudWatch's SDK, so that inventory-only processes never load either.
+    const { cloudWatchApi, readMetricScope } = await import("./metrics.ts");
     const session = openSession(signal);
     try {
       const producers = [...scopes.values()].map(({ account, region, ids }) => (): AsyncIterable<MetricEvent> => {

@@ -1,7 +1,7 @@
 import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
-import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { RDSClient } from "@aws-sdk/client-rds";
@@ -27,9 +27,12 @@ export interface AwsServiceClients {
   elb(): ElasticLoadBalancingV2Client;
   rds(): RDSClient;
   s3(): S3Client;
-  /** Cost Explorer; its only endpoint is us-east-1, so make these clients for that region. */
-  ce(): CostExplorerClient;
-  cloudwatch(): CloudWatchClient;
+  /**
+   * Cost Explorer; its only endpoint is us-east-1, so make these clients for that region.
+   * This SDK and CloudWatch's are imported on first use: an inventory sync never loads them.
+   */
+  ce(): Promise<CostExplorerClient>;
+  cloudwatch(): Promise<CloudWatchClient>;
 }
 
 export interface ClientSettings {
@@ -121,8 +124,8 @@ export function createServiceClients(
   let elb: ElasticLoadBalancingV2Client | undefined;
   let rds: RDSClient | undefined;
   let s3: S3Client | undefined;
-  let ce: CostExplorerClient | undefined;
-  let cloudwatch: CloudWatchClient | undefined;
+  let ce: Promise<CostExplorerClient> | undefined;
+  let cloudwatch: Promise<CloudWatchClient> | undefined;
   const key = (service: AwsServiceName) => `${account}:${region}:${service}`;
   return {
     ec2: () => (ec2 ??= instrument(new EC2Client(baseConfig(region, credentials, settings)), key("ec2"), settings)),
@@ -140,9 +143,14 @@ export function createServiceClients(
         key("s3"),
         settings,
       )),
-    ce: () => (ce ??= instrument(new CostExplorerClient(baseConfig(region, credentials, settings)), key("ce"), settings)),
+    ce: () =>
+      (ce ??= import("@aws-sdk/client-cost-explorer").then(({ CostExplorerClient }) =>
+        instrument(new CostExplorerClient(baseConfig(region, credentials, settings)), key("ce"), settings),
+      )),
     cloudwatch: () =>
-      (cloudwatch ??= instrument(new CloudWatchClient(baseConfig(region, credentials, settings)), key("monitoring"), settings)),
+      (cloudwatch ??= import("@aws-sdk/client-cloudwatch").then(({ CloudWatchClient }) =>
+        instrument(new CloudWatchClient(baseConfig(region, credentials, settings)), key("monitoring"), settings),
+      )),
   };
 }
 

@@ -32,7 +32,7 @@ export interface CostRequest {
 
 export type CostPage = Pick<GetCostAndUsageCommandOutput, "ResultsByTime" | "NextPageToken">;
 
-export function costExplorerApi(client: () => CostExplorerClient): CostExplorerApi {
+export function costExplorerApi(client: () => Promise<CostExplorerClient>): CostExplorerApi {
   return {
     async costAndUsage(request, signal) {
       const input = {
@@ -49,7 +49,7 @@ export function costExplorerApi(client: () => CostExplorerClient): CostExplorerA
         Filter: { Dimensions: { Key: "LINKED_ACCOUNT" as const, Values: [request.account] } },
         ...(request.nextPageToken ? { NextPageToken: request.nextPageToken } : {}),
       };
-      const ce = client();
+      const ce = await client();
       return request.byResource
         ? await ce.send(new GetCostAndUsageWithResourcesCommand(input), { abortSignal: signal })
         : await ce.send(new GetCostAndUsageCommand(input), { abortSignal: signal });

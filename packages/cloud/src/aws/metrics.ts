@@ -30,10 +30,10 @@ export interface MetricDataRequest {
 
 export type MetricDataPage = Pick<GetMetricDataCommandOutput, "MetricDataResults" | "NextToken" | "Messages">;
 
-export function cloudWatchApi(client: () => CloudWatchClient): CloudWatchApi {
+export function cloudWatchApi(client: () => Promise<CloudWatchClient>): CloudWatchApi {
   return {
-    metricData: (request, signal) =>
-      client().send(
+    metricData: async (request, signal) =>
+      (await client()).send(
         new GetMetricDataCommand({
           MetricDataQueries: request.queries,
           StartTime: request.start,

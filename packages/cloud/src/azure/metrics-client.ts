@@ -1,4 +1,4 @@
-import { MonitorClient } from "@azure/arm-monitor";
+import type { MonitorClient } from "@azure/arm-monitor";
 import { pipelineOptions } from "./arm-pipeline.ts";
 import type { ClientSettings, RequestOptions } from "./clients.ts";
 import type { RawMetricsResponse } from "./normalize-metrics.ts";
@@ -21,16 +21,22 @@ export interface MetricsApi {
 }
 
 export function createMetricsApi(settings: ClientSettings, subscriptionId: string): MetricsApi {
-  const client = new MonitorClient(settings.credential, subscriptionId, {
-    ...pipelineOptions(settings, subscriptionId, "metrics"),
-    ...(settings.endpoint ? { endpoint: settings.endpoint, $host: settings.endpoint } : {}),
-  });
+  // Imported on first use: every subscription gets these clients, but only metric syncs call them.
+  let client: Promise<MonitorClient> | undefined;
+  const connect = () =>
+    (client ??= import("@azure/arm-monitor").then(
+      ({ MonitorClient }) =>
+        new MonitorClient(settings.credential, subscriptionId, {
+          ...pipelineOptions(settings, subscriptionId, "metrics"),
+          ...(settings.endpoint ? { endpoint: settings.endpoint, $host: settings.endpoint } : {}),
+        }),
+    ));
   return {
     async list(resourceUri, { abortSignal, timeoutMs, timespan, interval, metricnames, aggregation }) {
       // The SDK's path is `/{resourceUri}/providers/…` with the id unencoded: without its leading
       // slash an ARM id makes a single-slash path.
       const uri = resourceUri.replace(/^\/+/, "");
-      const response = await client.metrics.list(uri, {
+      const response = await (await connect()).metrics.list(uri, {
         timespan,
         interval,
         metricnames,

@@ -17,13 +17,13 @@ import type {
 } from "../types.ts";
 import type { AuthClient } from "google-auth-library";
 import { createAuthClient, type GcpCredentials, secretsOf } from "./auth.ts";
-import { type BillingQueryClient, createBillingQueryClient } from "./bigquery.ts";
+import type { BillingQueryClient } from "./bigquery.ts";
 import { type BillingExportTable, parseBillingExportTable, parseQueryProject } from "./billing-table.ts";
 import { listCallOptions } from "./call-options.ts";
 import { type ComputeClients, createComputeClients } from "./clients.ts";
 import { createCostReader } from "./costs.ts";
 import { createMetricReader } from "./metrics.ts";
-import { createMonitoringClient, type TimeSeriesLister } from "./monitoring.ts";
+import type { TimeSeriesLister } from "./monitoring.ts";
 import { toScopeError } from "./failures.ts";
 import { gcpKindReaders } from "./kinds/index.ts";
 import type { GcpKindReader, RawPage } from "./kinds/kind.ts";
@@ -121,8 +121,8 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     auth: AuthClient;
     transport: GatedTransport;
     clients?: ComputeClients;
-    monitoring?: TimeSeriesLister;
-    billing?: BillingQueryClient;
+    monitoring?: Promise<TimeSeriesLister>;
+    billing?: Promise<BillingQueryClient>;
   }
   let connection: Connection | undefined;
   // Built on first use, so a bad key fails the stream's scopes (with a clear error), not the constructor.
@@ -140,22 +140,28 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     c.clients ??= createComputeClients(c.transport.authClient, config.endpoint);
     return { clients: c.clients, transport: c.transport };
   };
-  const connectMonitoring = () => {
+  // Cloud Monitoring's and BigQuery's SDKs are imported with their first client, so that a
+  // process that only reads inventories never loads them.
+  const connectMonitoring = async () => {
     const c = connect();
-    c.monitoring ??= createMonitoringClient(c.transport.authClient, config.endpoint);
-    return { monitoring: c.monitoring, transport: c.transport };
+    c.monitoring ??= import("./monitoring.ts").then(({ createMonitoringClient }) =>
+      createMonitoringClient(c.transport.authClient, config.endpoint),
+    );
+    return { monitoring: await c.monitoring, transport: c.transport };
   };
   const jobProject =
     config.billingQueryProject !== undefined ? parseQueryProject(config.billingQueryProject) : (billingTable?.project ?? null);
-  const connectBilling = (): BillingQueryClient => {
+  const connectBilling = (): Promise<BillingQueryClient> => {
     const c = connect();
-    c.billing ??= createBillingQueryClient({
-      authClient: c.auth,
-      endpoint: config.endpoint,
-      jobProject: jobProject as string,
-      location: config.billingExportLocation,
-      retry: { maxAttempts, retryDelayMs, timeoutMs },
-    });
+    c.billing ??= import("./bigquery.ts").then(({ createBillingQueryClient }) =>
+      createBillingQueryClient({
+        authClient: c.auth,
+        endpoint: config.endpoint,
+        jobProject: jobProject as string,
+        location: config.billingExportLocation,
+        retry: { maxAttempts, retryDelayMs, timeoutMs },
+      }),
+    );
     return c.billing;
   };
 
@@ -307,7 +313,7 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     async close() {
       const c = connection;
       connection = undefined;
-      await Promise.allSettled([c?.clients?.close(), c?.monitoring?.close()]);
+      await Promise.allSettled([c?.clients?.close(), c?.monitoring?.then((m) => m.close())]);
     },
   };
 }

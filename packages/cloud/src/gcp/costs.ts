@@ -2,7 +2,7 @@ import { mergeBounded } from "../common/merge.ts";
 import type { RateLimiter } from "../common/rate-limiter.ts";
 import { CloudError, MalformedItemError } from "../errors.ts";
 import type { AdapterLogger, CostEvent, CostQuery, NormalizedCostLine, ScopeRef } from "../types.ts";
-import { billingPages, type BillingQueryClient, type BigQueryRetrySettings, pageDeadlineMs } from "./bigquery.ts";
+import type { BillingQueryClient, BigQueryRetrySettings } from "./bigquery.ts";
 import { isMissingResourceColumn, toBillingError } from "./billing-failures.ts";
 import { type BillingExportVariant, type BillingRow, billingQuerySql } from "./billing-query.ts";
 import type { BillingExportTable } from "./billing-table.ts";
@@ -21,7 +21,7 @@ export interface CostReaderDeps {
   secrets: readonly string[];
   logger: AdapterLogger | undefined;
   limiter: () => RateLimiter;
-  client: () => BillingQueryClient;
+  client: () => Promise<BillingQueryClient>;
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -61,9 +61,12 @@ export function createCostReader(deps: CostReaderDeps): (query: CostQuery) => As
           { account: project },
         );
       }
+      // BigQuery's SDK loads with the first cost read: inventory syncs never pay for it.
+      const { billingPages, pageDeadlineMs } = await import("./bigquery.ts");
+      const client = await deps.client();
       const pagesOf = (which: BillingExportVariant) =>
         billingPages(
-          deps.client(),
+          client,
           { sql: billingQuerySql(table, which), project, start: query.start, end: query.end, pageSize: deps.pageSize, location: deps.location },
           { limiter: deps.limiter(), key: requestKey(project, billingApiPath), deadlineMs: pageDeadlineMs(deps.retry), signal: query.signal },
         );

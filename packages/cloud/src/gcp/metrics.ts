@@ -25,7 +25,7 @@ export interface MetricReaderDeps {
   batchSize: number;
   callOptions: GcpCallOptions;
   logger: AdapterLogger | undefined;
-  connect: () => { monitoring: TimeSeriesLister; transport: GatedTransport };
+  connect: () => Promise<{ monitoring: TimeSeriesLister; transport: GatedTransport }>;
   failureContext: (project: string, operation: string, transport: GatedTransport | undefined, aborted: boolean) => FailureContext;
 }
 
@@ -58,7 +58,7 @@ export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery)
         yield { type: "item_skipped", scope, itemId: id, reason: `target ${JSON.stringify(id)} is not a Compute Engine instance id (digits only)` };
       }
       if (signal?.aborted) throw signal.reason;
-      const connection = deps.connect();
+      const connection = await deps.connect();
       transport = connection.transport;
       transport.reset(requestKey(project, timeSeriesApiPath));
       const startSeconds = Math.floor(query.start.getTime() / 1000);

@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+
+/**
+ * What each entry point loads when it is imported: the packages reached through static imports
+ * (`import … from`, `export … from`), following the package's own modules. Dynamic `import()`
+ * and `import type` load nothing at start, so they are left out — that is how the bill and
+ * metric SDKs stay unloaded until a cost or metric read.
+ */
+const src = fileURLToPath(new URL("../src/", import.meta.url));
+const staticImport = /^\s*(?:import|export)\s+(?!type\s)(?:[^"';]*?\s+from\s+)?["']([^"']+)["']/gm;
+
+function packagesLoadedBy(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, specifier] of readFileSync(file, "utf8").matchAll(staticImport)) {
+      if (!specifier) continue;
+      if (specifier.startsWith(".")) visit(path.resolve(path.dirname(file), specifier));
+      else if (!specifier.startsWith("node:")) packages.add(specifier);
+    }
+  };
+  visit(path.join(src, entry));
+  return packages;
+}
+
+const sdkOf = (specifier: string) => /^@aws-sdk\/|^@smithy\/|^@azure\/|^@google-cloud\/|^google-auth-library/.test(specifier);
+
+describe("entry points", () => {
+  it("the core loads no SDK", () => {
+    expect([...packagesLoadedBy("index.ts")].filter(sdkOf)).toEqual([]);
+  });
+
+  it("each cloud loads only its own inventory SDKs", () => {
+    const aws = packagesLoadedBy("aws/index.ts");
+    const azure = packagesLoadedBy("azure/index.ts");
+    const gcp = packagesLoadedBy("gcp/index.ts");
+    expect([...aws].filter(sdkOf).every((p) => p.startsWith("@aws-sdk/") || p.startsWith("@smithy/"))).toBe(true);
+    expect([...azure].filter(sdkOf).every((p) => p.startsWith("@azure/"))).toBe(true);
+    expect([...gcp].filter(sdkOf).every((p) => p.startsWith("@google-cloud/") || p === "google-auth-library")).toBe(true);
+    expect(aws).toContain("@aws-sdk/client-ec2");
+    expect(aws).not.toContain("@aws-sdk/client-cost-explorer");
+    expect(aws).not.toContain("@aws-sdk/client-cloudwatch");
+    expect(azure).toContain("@azure/arm-resources");
+    expect(azure).not.toContain("@azure/arm-monitor");
+    expect(gcp).not.toContain("@google-cloud/bigquery");
+    expect(gcp).not.toContain("@google-cloud/monitoring");
+  });
+});
