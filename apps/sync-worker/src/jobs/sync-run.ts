@@ -11,8 +11,8 @@ export interface SyncDeps {
   db: Database;
   /** Loads the provider and opens its credentials for this job only. */
   loadProvider: (providerId: string) => Promise<ProviderForSync>;
-  /** Builds the cloud adapter for a provider. */
-  adapterFor: (provider: ProviderForSync, settings: AdapterSettings) => ClosableAdapter;
+  /** Builds the cloud adapter for a provider (importing that cloud's SDKs on first use). */
+  adapterFor: (provider: ProviderForSync, settings: AdapterSettings) => Promise<ClosableAdapter>;
   clock: () => Date;
   logger: Logger;
   /**
@@ -116,13 +116,16 @@ export async function withSyncRun(
     startedAt: started,
   });
   const ledger = new ScopeLedger();
-  const adapter = deps.adapterFor(provider, {
-    regions: provider.regions,
-    requestsPerSecond: provider.settings.requestsPerSecond,
-    concurrency: deps.serialScopes ? 1 : provider.settings.concurrency,
-    logger: log,
-  });
+  let adapter: ClosableAdapter | undefined;
   try {
+    // Inside the try: an adapter that cannot be built (a bad configuration, an SDK that fails
+    // to load) fails the run it belongs to instead of leaving it `running`.
+    adapter = await deps.adapterFor(provider, {
+      regions: provider.regions,
+      requestsPerSecond: provider.settings.requestsPerSecond,
+      concurrency: deps.serialScopes ? 1 : provider.settings.concurrency,
+      logger: log,
+    });
     const { counts, providerHealth } = await body({ provider, runId, adapter, log, ledger });
     const status = runStatus(ledger.scopes);
     const finishedAt = deps.clock();
@@ -163,6 +166,6 @@ export async function withSyncRun(
     }).catch((e) => log.error({ err: String(e) }, "could not record the failed run"));
     throw error;
   } finally {
-    await adapter.close?.().catch(() => undefined);
+    await adapter?.close?.().catch(() => undefined);
   }
 }

@@ -1,7 +1,4 @@
 import type { AdapterLogger, AdapterOptions, CloudAdapter } from "@cloudsync/cloud";
-import { createAwsAdapter } from "@cloudsync/cloud/aws";
-import { createAzureAdapter } from "@cloudsync/cloud/azure";
-import { createGcpAdapter } from "@cloudsync/cloud/gcp";
 import type { ProviderCredentials } from "./credentials.ts";
 
 export interface AdapterSettings {
@@ -18,8 +15,12 @@ export interface AdapterSettings {
 /** Something that can be closed when a sync is done (the GCP clients hold connections). */
 export type ClosableAdapter = CloudAdapter & { close?: () => Promise<void> };
 
-/** Builds the adapter for one provider's decrypted credentials. The only place that knows all three clouds. */
-export function createAdapter(credentials: ProviderCredentials, settings: AdapterSettings = {}): ClosableAdapter {
+/**
+ * Builds the adapter for one provider's decrypted credentials. The only place that knows all
+ * three clouds. A cloud's adapter (and its SDKs, 25 to 120 MB of RSS each) is imported when a
+ * provider of that cloud is first synced, so a process that syncs one cloud never loads the others.
+ */
+export async function createAdapter(credentials: ProviderCredentials, settings: AdapterSettings = {}): Promise<ClosableAdapter> {
   const options: AdapterOptions = {
     ...(settings.regions && settings.regions.length > 0 ? { regions: settings.regions } : {}),
     ...(settings.requestsPerSecond ? { requestsPerSecond: settings.requestsPerSecond } : {}),
@@ -31,7 +32,8 @@ export function createAdapter(credentials: ProviderCredentials, settings: Adapte
     ...(credentials.endpoint ? { endpoint: credentials.endpoint } : {}),
   };
   switch (credentials.cloud) {
-    case "aws":
+    case "aws": {
+      const { createAwsAdapter } = await import("@cloudsync/cloud/aws");
       return createAwsAdapter({
         ...options,
         credentials: {
@@ -46,7 +48,9 @@ export function createAdapter(credentials: ProviderCredentials, settings: Adapte
         })),
         ...(credentials.homeRegion ? { homeRegion: credentials.homeRegion } : {}),
       });
-    case "azure":
+    }
+    case "azure": {
+      const { createAzureAdapter } = await import("@cloudsync/cloud/azure");
       return createAzureAdapter({
         ...options,
         credentials: {
@@ -58,7 +62,9 @@ export function createAdapter(credentials: ProviderCredentials, settings: Adapte
         subscriptions: credentials.subscriptions,
         ...(credentials.caCertificate ? { caCertificate: credentials.caCertificate } : {}),
       });
-    case "gcp":
+    }
+    case "gcp": {
+      const { createGcpAdapter } = await import("@cloudsync/cloud/gcp");
       return createGcpAdapter({
         ...options,
         credentials: { serviceAccountKey: credentials.serviceAccountKey as { private_key: string; client_email: string } },
@@ -66,5 +72,6 @@ export function createAdapter(credentials: ProviderCredentials, settings: Adapte
         ...(credentials.tokenUri ? { tokenUri: credentials.tokenUri } : {}),
         ...(credentials.billingExportTable ? { billingExportTable: credentials.billingExportTable } : {}),
       });
+    }
   }
 }

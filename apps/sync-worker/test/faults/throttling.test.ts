@@ -44,8 +44,8 @@ it(`rides out ${storm} throttled requests when the retryer has attempts enough, 
   // inventory lists read together. (A regions listing alone would take the whole storm on one
   // request, backing off for minutes; when it fails the sync only logs it.)
   const adapterFor = deps.adapterFor;
-  deps.adapterFor = (provider, settings) => {
-    const adapter = adapterFor(provider, settings);
+  deps.adapterFor = async (provider, settings) => {
+    const adapter = await adapterFor(provider, settings);
     const listRegions = adapter.listRegions.bind(adapter);
     adapter.listRegions = () => listRegions().finally(() => em.faults.set({ throttle: storm }));
     return adapter;
