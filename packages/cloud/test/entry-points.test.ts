@@ -47,6 +47,9 @@ describe("entry points", () => {
     expect(aws).not.toContain("@aws-sdk/client-cloudwatch");
     expect(azure).toContain("@azure/arm-resources");
     expect(azure).not.toContain("@azure/arm-monitor");
+    expect(gcp).toContain("@google-cloud/compute/build/src/v1/instances_client.js");
+    // The index loads the protobuf code of the whole Compute API.
+    expect(gcp).not.toContain("@google-cloud/compute");
     expect(gcp).not.toContain("@google-cloud/bigquery");
     expect(gcp).not.toContain("@google-cloud/monitoring");
   });

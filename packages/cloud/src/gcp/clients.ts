@@ -1,11 +1,11 @@
-import {
-  DisksClient,
-  ForwardingRulesClient,
-  GlobalForwardingRulesClient,
-  InstancesClient,
-  NetworksClient,
-  RegionsClient,
-} from "@google-cloud/compute";
+// Each client by its own path: the package's index loads the static protobuf code of all of
+// Compute (build/protos/protos.js, 30 MB of JavaScript), about 70 MB more RSS than these six.
+import { DisksClient } from "@google-cloud/compute/build/src/v1/disks_client.js";
+import { ForwardingRulesClient } from "@google-cloud/compute/build/src/v1/forwarding_rules_client.js";
+import { GlobalForwardingRulesClient } from "@google-cloud/compute/build/src/v1/global_forwarding_rules_client.js";
+import { InstancesClient } from "@google-cloud/compute/build/src/v1/instances_client.js";
+import { NetworksClient } from "@google-cloud/compute/build/src/v1/networks_client.js";
+import { RegionsClient } from "@google-cloud/compute/build/src/v1/regions_client.js";
 import type { AuthClient } from "google-auth-library";
 
 /** The gax call options the adapter sets (a subset of gax's `CallOptions`). */
