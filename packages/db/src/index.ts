@@ -15,6 +15,7 @@ export {
   analyzeCostOptimization,
   getMonthlyCostSummary,
   refreshMonthlyCostSummary,
+  refreshResourceUtilization,
   type CostOptimizationRow,
   type MonthlyCostSummaryRow,
 } from "./queries/costs.ts";

@@ -3,7 +3,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, expect, it } from "vitest";
-import { createDb, getInfrastructureHealthScore, listMonitoringPartitions, migrate, queryRows, withOrganization } from "../src/index.ts";
+import {
+  analyzeCostOptimization,
+  createDb,
+  getInfrastructureHealthScore,
+  listMonitoringPartitions,
+  migrate,
+  queryRows,
+  refreshResourceUtilization,
+  withOrganization,
+} from "../src/index.ts";
 import { createResource, createTenant } from "./fixtures.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "cloudsync-pglite-"));
@@ -19,12 +28,18 @@ it("the same migrations apply on the embedded PGlite default, and the schema wor
       handle.db,
       sql`select count(*)::int as n from pg_tables where schemaname = 'public' and tablename not like 'infrastructure_monitoring_%'`,
     );
-    expect(tables!.n).toBe(20);
+    expect(tables!.n).toBe(21);
     expect((await listMonitoringPartitions(handle.db)).length).toBeGreaterThanOrEqual(6);
     const t = await createTenant(handle.db, "embedded");
     await createResource(handle.db, t, 1, { healthStatus: "healthy" });
     const score = await withOrganization(handle.db, t.organizationId, (tx) => getInfrastructureHealthScore(tx, { organizationId: t.organizationId }));
     expect(score).toMatchObject({ total_resources: 1, healthy_resources: 1, overall_status: "healthy" });
+    // The demo's metrics jobs refresh the utilization snapshot here too.
+    const found = await withOrganization(handle.db, t.organizationId, async (tx) => {
+      await refreshResourceUtilization(tx, { organizationId: t.organizationId });
+      return analyzeCostOptimization(tx, { organizationId: t.organizationId });
+    });
+    expect(found).toMatchObject([{ optimization_type: "unused_resources", affected_resources: 1 }]);
   } finally {
     await handle.close();
   }

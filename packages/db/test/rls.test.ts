@@ -91,8 +91,16 @@ async function populate(db: Database, t: Tenant, slug: string): Promise<Map<stri
     .values({ organizationId: t.organizationId, providerId: t.providerId, resourceId: r1.id, syncRunId: run!.id, changeType: "inserted" })
     .returning();
   add(s.resourceChanges, change!.id);
+  const snapshot = await withOrganization(db, t.organizationId, async (tx) => {
+    await tx.execute(sql`select refresh_resource_utilization(${t.organizationId}::uuid)`);
+    return queryRows<{ resource_id: string }>(tx, sql`select resource_id::text from resource_utilization order by 1`);
+  });
+  for (const row of snapshot) add(s.resourceUtilization, row.resource_id);
   return out;
 }
+
+/** The column that identifies a row in the matrix: `id`, or the key of a table that has none. */
+const keyColumn = (table: string) => (table === "resource_utilization" ? "resource_id" : "id");
 
 const tenantTables = (Object.values(s) as unknown[]).filter((v): v is PgTable => is(v, PgTable));
 
@@ -116,7 +124,7 @@ describe("row-level security as the application role", () => {
   });
 
   it.each([...new Set(tenantTables.map((t) => getTableConfig(t).name))])("%s: A sees its own rows and none of B's", async (table) => {
-    const visible = await asA((tx) => queryRows<{ id: string }>(tx, sql`select id::text from ${sql.identifier(table)}`));
+    const visible = await asA((tx) => queryRows<{ id: string }>(tx, sql`select ${sql.identifier(keyColumn(table))}::text as id from ${sql.identifier(table)}`));
     const ids = new Set(visible.map((r) => r.id));
     for (const id of bIds.get(table)!) expect(ids.has(id), `B's ${table} row visible to A`).toBe(false);
     for (const id of aIds.get(table)!) expect(ids.has(id), `A's own ${table} row hidden from A`).toBe(true);
@@ -124,13 +132,14 @@ describe("row-level security as the application role", () => {
 
   it.each([...bIds.keys()])("%s: A can neither update nor delete B's rows", async (table) => {
     const ids = bIds.get(table)!;
+    const key = sql.identifier(keyColumn(table));
     const updated = await asA((tx) =>
-      queryRows<{ id: string }>(tx, sql`update ${sql.identifier(table)} set id = id where id in (${idList(ids)}) returning id`),
+      queryRows<{ id: string }>(tx, sql`update ${sql.identifier(table)} set ${key} = ${key} where ${key} in (${idList(ids)}) returning ${key}`),
     );
     expect(updated).toEqual([]);
-    const deleted = await asA((tx) => queryRows<{ id: string }>(tx, sql`delete from ${sql.identifier(table)} where id in (${idList(ids)}) returning id`));
+    const deleted = await asA((tx) => queryRows<{ id: string }>(tx, sql`delete from ${sql.identifier(table)} where ${key} in (${idList(ids)}) returning ${key}`));
     expect(deleted).toEqual([]);
-    const [still] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from ${sql.identifier(table)} where id in (${idList(ids)})`);
+    const [still] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from ${sql.identifier(table)} where ${key} in (${idList(ids)})`);
     expect(still!.n).toBe(ids.length);
   });
 
@@ -141,6 +150,7 @@ describe("row-level security as the application role", () => {
       ["cloud_regions", (tx) => tx.insert(s.cloudRegions).values({ providerId: b.providerId, regionCode: "eu-north-1", regionName: "x" })],
       ["infrastructure_monitoring", (tx) => tx.insert(s.infrastructureMonitoring).values({ organizationId: b.organizationId, resourceId: bIds.get("cloud_resources")![0]!, monitoringType: "performance" })],
       ["backup_executions", (tx) => tx.insert(s.backupExecutions).values({ backupConfigId: bIds.get("backup_configurations")![0]! })],
+      ["resource_utilization", (tx) => tx.insert(s.resourceUtilization).values({ organizationId: b.organizationId, resourceId: bIds.get("cloud_resources")![0]!, windowDays: 30, sampleCount: 0, isUnused: true, isUnderused: false })],
     ];
     for (const [name, attempt] of attempts) {
       expect(await sqlState(asA(attempt)), name).toBe("42501");
@@ -175,6 +185,7 @@ describe("functions as the application role", () => {
     ["get_infrastructure_health_score", sql`select get_infrastructure_health_score(${org}::uuid)`],
     ["analyze_cost_optimization", sql`select * from analyze_cost_optimization(${org}::uuid)`],
     ["get_monthly_cost_summary", sql`select * from get_monthly_cost_summary(${org}::uuid)`],
+    ["refresh_resource_utilization", sql`select refresh_resource_utilization(${org}::uuid)`],
   ];
 
   it("refuse B's organization id inside A's transaction", async () => {
@@ -200,6 +211,37 @@ describe("functions as the application role", () => {
     expect(row!.score.total_resources).toBe(2);
     const summary = await asA((tx) => queryRows<{ total_cost: string }>(tx, sql`select total_cost::text from get_monthly_cost_summary(${a.organizationId}::uuid)`));
     expect(summary).toEqual([{ total_cost: "9.99" }]);
+    const [refreshed] = await asA((tx) => queryRows<{ n: number }>(tx, sql`select refresh_resource_utilization(${a.organizationId}::uuid) as n`));
+    expect(refreshed!.n).toBe(2);
+    // The snapshot answers for A: r2 never reported, r1 did (no CPU, so no judgement on it).
+    const found = await asA((tx) => queryRows<{ optimization_type: string; resources: string[] }>(
+      tx,
+      sql`select optimization_type, recommendation_details -> 'resources' as resources from analyze_cost_optimization(${a.organizationId}::uuid)`,
+    ));
+    expect(found).toEqual([{ optimization_type: "unused_resources", resources: [aIds.get("cloud_resources")![1]] }]);
+  });
+
+  it("queries under row-level security may run in parallel workers, where a JWT user's organization resolves", async () => {
+    const parallel = (query: SQL) =>
+      tdb.db.transaction(async (tx) => {
+        for (const setting of ["parallel_setup_cost = 0", "parallel_tuple_cost = 0", "min_parallel_table_scan_size = 0", "enable_indexscan = off", "enable_indexonlyscan = off", "enable_bitmapscan = off"]) {
+          await tx.execute(sql.raw(`set local ${setting}`));
+        }
+        await tx.execute(sql`select set_config('request.jwt.claims', ${JSON.stringify({ sub: a.userId, role: "authenticated" })}, true)`);
+        await tx.execute(sql`set local role cloudsync_app`);
+        const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Database, sql`explain (format json) ${query}`);
+        const rows = await queryRows<{ n: number }>(tx as unknown as Database, query);
+        return { plan: JSON.stringify(plan!["QUERY PLAN"]), n: rows[0]!.n };
+      });
+    // The policy's current_organization_id(), and the JWT lookup itself in each worker's filter.
+    for (const query of [
+      sql`select count(*)::int as n from cloud_resources`,
+      sql`select count(*)::int as n from cloud_resources where organization_id = auth_organization_id() and organization_id = current_organization_id()`,
+    ]) {
+      const { plan, n } = await parallel(query);
+      expect(plan).toContain('"Node Type":"Gather"');
+      expect(n).toBe(aIds.get("cloud_resources")!.length);
+    }
   });
 
   it("the materialized view is not readable directly by tenants", async () => {
@@ -228,6 +270,15 @@ describe("the worker role", () => {
     expect(rows[0]!.n).toBe(2);
     const updated = await asWorker((tx) => queryRows<{ id: string }>(tx, sql`update cloud_resources set resource_name = resource_name returning id`));
     expect(updated.length).toBe(aIds.get("cloud_resources")!.length + bIds.get("cloud_resources")!.length);
+  });
+
+  it("refreshes any organization's utilization snapshot with that organization set, without deleting", async () => {
+    const written = await asWorker(async (tx) => {
+      await tx.execute(sql`select set_config('app.organization_id', ${b.organizationId}, true)`);
+      return queryRows<{ n: number }>(tx, sql`select refresh_resource_utilization(${b.organizationId}::uuid) as n`);
+    });
+    expect(written[0]!.n).toBe(bIds.get("cloud_resources")!.length);
+    expect(await sqlState(asWorker((tx) => tx.execute(sql`delete from resource_utilization where false`)))).toBe("42501");
   });
 
   it("may replace cost lines but never delete resources or change the schema", async () => {

@@ -6,6 +6,7 @@ import {
   ensureMonitoringPartitions,
   getInfrastructureHealthScore,
   getMonthlyCostSummary,
+  refreshResourceUtilization,
   withOrganization,
 } from "../src/index.ts";
 import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
@@ -24,6 +25,8 @@ describe("bad input gives a typed error naming the field, before any SQL runs", 
     ["providerIds[1]", () => getInfrastructureHealthScore(tdb.db, { organizationId: org, providerIds: [org, "x"] }), /expected a UUID/],
     ["lookbackDays", () => analyzeCostOptimization(tdb.db, { organizationId: org, lookbackDays: 0 }), /from 1 to 3650/],
     ["lookbackDays", () => analyzeCostOptimization(tdb.db, { organizationId: org, lookbackDays: 1.5 }), /whole number/],
+    ["windowDays", () => refreshResourceUtilization(tdb.db, { organizationId: org, windowDays: 3651 }), /from 1 to 3650/],
+    ["organizationId", () => refreshResourceUtilization(tdb.db, { organizationId: "acme" }), /expected a UUID/],
     ["fromMonth", () => getMonthlyCostSummary(tdb.db, { organizationId: org, fromMonth: "2026-13-01" }), /YYYY-MM-DD/],
     ["toMonth", () => getMonthlyCostSummary(tdb.db, { organizationId: org, fromMonth: "2026-11-01", toMonth: "2026-10-01" }), /before fromMonth/],
     ["monthsAhead", () => ensureMonitoringPartitions(tdb.db, { monthsAhead: -1 }), /from 0 to 120/],

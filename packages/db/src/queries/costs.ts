@@ -10,10 +10,22 @@ export interface CostOptimizationRow {
   /** Exact decimal as a string, e.g. "1234.50". */
   potential_monthly_savings: string;
   affected_resources: number;
-  recommendation_details: { resources: string[]; description: string };
+  recommendation_details: {
+    resources: string[];
+    description: string;
+    /**
+     * When the answer was true (ISO 8601): the refresh of the organization's
+     * `resource_utilization` snapshot it was read from, or the call itself when computed live.
+     */
+    as_of: string;
+  };
 }
 
-/** Unused and under-used resources with their potential savings. Call inside `withOrganization`. */
+/**
+ * Unused and under-used resources with their potential savings. Call inside `withOrganization`.
+ * Answered from the organization's `resource_utilization` snapshot when `lookbackDays` is its
+ * window (as of its last refresh), otherwise from the samples.
+ */
 export async function analyzeCostOptimization(
   db: DbOrTx,
   params: { organizationId: string; lookbackDays?: number },
@@ -31,6 +43,24 @@ export async function analyzeCostOptimization(
     recommendation_details:
       typeof r.recommendation_details === "string" ? JSON.parse(r.recommendation_details) : r.recommendation_details,
   }));
+}
+
+/**
+ * Recomputes the organization's `resource_utilization` snapshot over the last `windowDays` days
+ * (default 30) and returns the rows written (one per resource of the organization). Call inside
+ * `withOrganization` for that organization; the worker role may refresh any organization.
+ */
+export async function refreshResourceUtilization(
+  db: DbOrTx,
+  params: { organizationId: string; windowDays?: number },
+): Promise<number> {
+  const orgId = requireUuid("organizationId", params.organizationId);
+  const days = requireIntegerInRange("windowDays", params.windowDays ?? 30, 1, 3650);
+  const [row] = await queryRows<{ written: number }>(
+    db,
+    sql`select refresh_resource_utilization(${orgId}::uuid, ${days}::integer) as written`,
+  );
+  return Number(row?.written ?? 0);
 }
 
 export interface MonthlyCostSummaryRow {

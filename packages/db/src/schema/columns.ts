@@ -38,6 +38,18 @@ export function tenantPolicy(name: string, organizationId: AnyPgColumn) {
   });
 }
 
+/**
+ * The last key column of a covering index followed by `INCLUDE (…)`. drizzle-orm 0.45 cannot
+ * declare INCLUDE, and drizzle-kit writes an SQL key part verbatim inside the parentheses of
+ * the key list: this part closes the key list and opens the INCLUDE list, which drizzle-kit's
+ * own closing parenthesis ends. Only drizzle-kit reads index definitions (never the runtime),
+ * and test/indexes.test.ts compares the migrated indexes with the intended definitions, so a
+ * drizzle-kit that renders differently fails a test instead of shipping a wrong index.
+ */
+export function lastKeyThenInclude(lastKey: AnyPgColumn, included: readonly AnyPgColumn[]): SQL {
+  return sql`${lastKey}) INCLUDE (${sql.join([...included], sql`, `)}`;
+}
+
 /** Row-level security for a child table, through the parent row that carries `organization_id`. */
 export function tenantPolicyVia(name: string, parentCheck: SQL) {
   return pgPolicy(name, { as: "permissive", for: "all", using: parentCheck, withCheck: parentCheck });

@@ -2,6 +2,7 @@ import { relations, sql } from "drizzle-orm";
 import {
   boolean,
   check,
+  decimal,
   index,
   integer,
   jsonb,
@@ -11,7 +12,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { oneOf, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { lastKeyThenInclude, oneOf, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 import { cloudProviders } from "./providers.ts";
 import { cloudResources } from "./resources.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
@@ -150,6 +151,60 @@ export const infrastructureAlerts = pgTable(
     tenantPolicy("infrastructure_alerts_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
+
+/**
+ * Each resource's utilization over a window of samples (30 days unless asked otherwise), one
+ * row per resource of an organization, as of the organization's last
+ * `refresh_resource_utilization()` (the metrics job calls it after each ingest, maintenance
+ * hourly). `analyze_cost_optimization(org, days)` answers from these rows when `days` is the
+ * snapshot's window instead of reading the window's samples (millions at 100k resources), and
+ * reports `refreshed_at` as its `as_of`. The flags are the function's own criteria: `is_unused`
+ * running with no sample in the window, `is_underused` running with mean CPU < 20 % and mean
+ * memory < 30 % (memory only when reported).
+ */
+export const resourceUtilization = pgTable(
+  "resource_utilization",
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    // Derived from the resource: it goes when the resource goes.
+    resourceId: uuid()
+      .notNull()
+      .references(() => cloudResources.id, { onDelete: "cascade" }),
+    windowDays: integer().notNull(),
+    sampleCount: integer().notNull(),
+    /** Mean `cpu_utilization` of the window's samples; null when none reported it. */
+    avgCpuUtilization: decimal(),
+    /** Mean `memory_utilization`; null when none reported it (EC2 without an agent). */
+    avgMemoryUtilization: decimal(),
+    /** `cost_tracking.monthly_cost` of the resource when refreshed. */
+    monthlyCost: decimal(),
+    isUnused: boolean().notNull(),
+    isUnderused: boolean().notNull(),
+    refreshedAt: timestampNow().notNull(),
+  },
+  (t) => [
+    // Organization first: the refresh replaces one organization's rows, and the function
+    // reads the snapshot's window and time from the first of them.
+    primaryKey({ name: "resource_utilization_pkey", columns: [t.organizationId, t.resourceId] }),
+    // What analyze_cost_optimization reads, in the order it aggregates: index-only scans.
+    index("idx_resource_utilization_unused")
+      .on(t.organizationId, lastKeyThenInclude(t.resourceId, [t.monthlyCost]))
+      .where(sql`${t.isUnused}`),
+    index("idx_resource_utilization_underused")
+      .on(t.organizationId, lastKeyThenInclude(t.resourceId, [t.monthlyCost]))
+      .where(sql`${t.isUnderused}`),
+    check("resource_utilization_window_days_check", sql`${t.windowDays} between 1 and 3650`),
+    check("resource_utilization_sample_count_check", sql`${t.sampleCount} >= 0`),
+    tenantPolicy("resource_utilization_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+export const resourceUtilizationRelations = relations(resourceUtilization, ({ one }) => ({
+  organization: one(organizations, { fields: [resourceUtilization.organizationId], references: [organizations.id] }),
+  resource: one(cloudResources, { fields: [resourceUtilization.resourceId], references: [cloudResources.id] }),
+}));
 
 export const infrastructureMonitoringRelations = relations(infrastructureMonitoring, ({ one }) => ({
   organization: one(organizations, {

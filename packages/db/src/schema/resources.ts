@@ -13,7 +13,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { currentOrganization, oneOf, primaryId, tenantPolicy, tenantPolicyVia, timestampNow, timestampTz } from "./columns.ts";
+import { currentOrganization, lastKeyThenInclude, oneOf, primaryId, tenantPolicy, tenantPolicyVia, timestampNow, timestampTz } from "./columns.ts";
 import { infrastructureDeployments } from "./deployments.ts";
 import { cloudProviders, cloudRegions } from "./providers.ts";
 import { syncRuns } from "./sync.ts";
@@ -126,6 +126,11 @@ export const cloudResources = pgTable(
     index("idx_cloud_resources_type").on(t.resourceType),
     index("idx_cloud_resources_org_env").on(t.organizationId, t.environment),
     index("idx_cloud_resources_wedding_critical").on(t.isWeddingCritical, t.resourceStatus),
+    // An organization's running wedding-critical resources by name from the index alone: no
+    // heap fetches and no sort (the design document's index above needs both).
+    index("idx_cloud_resources_wedding_critical_running")
+      .on(t.organizationId, lastKeyThenInclude(t.resourceName, [t.id, t.resourceId, t.resourceType, t.regionId, t.healthStatus]))
+      .where(sql`${t.isWeddingCritical} and ${t.resourceStatus} = 'running'`),
     // Added: foreign keys that are joined on or cascaded through.
     index("idx_cloud_resources_region").on(t.regionId),
     index("idx_cloud_resources_deployment").on(t.deploymentId).where(sql`${t.deploymentId} is not null`),
