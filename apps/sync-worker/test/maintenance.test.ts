@@ -1,6 +1,21 @@
-import { cloudProviders, cloudRegions, cloudResources, costOptimizationRecommendations, infrastructureMonitoring, listMonitoringPartitions, organizations, syncRuns, userProfiles } from "@cloudsync/db";
+import {
+  type DbHandle,
+  cloudProviders,
+  cloudRegions,
+  cloudResources,
+  costOptimizationRecommendations,
+  createDb,
+  infrastructureMonitoring,
+  listMonitoringPartitions,
+  organizations,
+  queryRows,
+  refreshResourceUtilization,
+  syncRuns,
+  userProfiles,
+  withOrganization,
+} from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runMaintenance } from "../src/jobs/maintenance.ts";
 import { silentLogger } from "../src/logger.ts";
@@ -10,6 +25,8 @@ let orgId: string;
 let idle: string;
 let busy: string;
 let providerId: string;
+let regionId: string;
+let userId: string;
 const deps = () => ({ db: tdb.db, logger: silentLogger() });
 
 beforeAll(async () => {
@@ -23,6 +40,8 @@ beforeAll(async () => {
   const [region] = await tdb.db.insert(cloudRegions).values({ providerId: provider!.id, regionCode: "us-east-1", regionName: "N. Virginia" }).returning();
   orgId = org!.id;
   providerId = provider!.id;
+  regionId = region!.id;
+  userId = user!.id;
   const resource = (n: number, monthly: number) => ({
     organizationId: orgId,
     providerId,
@@ -70,4 +89,42 @@ it("keeps partitions three months ahead and closes runs whose worker died", asyn
   const runs = await tdb.db.select().from(syncRuns).where(eq(syncRuns.providerId, providerId));
   expect(runs.every((r) => r.status === "failed")).toBe(true);
   expect(runs[0]!.error).toMatch(/closed by maintenance/);
+});
+
+it("refreshes the utilization snapshot before reading recommendations from it, as the worker role", async () => {
+  // Maintenance runs as cloudsync_worker in production: no organization of its own, no DELETE.
+  const worker: DbHandle = await createDb({ url: tdb.url, role: "cloudsync_worker", maxConnections: 1 });
+  try {
+    const [late] = await tdb.db
+      .insert(cloudResources)
+      .values({
+        organizationId: orgId,
+        providerId,
+        regionId,
+        resourceId: "i-late",
+        resourceName: "vm-late",
+        resourceType: "compute",
+        configuration: {},
+        resourceStatus: "running",
+        createdBy: userId,
+        costTracking: { hourly_cost: 0, daily_cost: 0, monthly_cost: 25, total_cost: 0, currency: "USD", last_updated: null },
+      })
+      .returning();
+    // A snapshot taken while `late` had not reported yet; then it reports.
+    await withOrganization(tdb.db, orgId, (tx) => refreshResourceUtilization(tx, { organizationId: orgId }), { role: null });
+    await tdb.db.insert(infrastructureMonitoring).values({ organizationId: orgId, resourceId: late!.id, monitoringType: "performance", metrics: { cpu_utilization: 60, memory_utilization: 70 } });
+
+    const summary = await runMaintenance({ db: worker.db, logger: silentLogger() });
+    // From a stale snapshot `late` would be an unused resource with a recommendation of its own.
+    expect(summary.recommendationsOpened).toBe(0);
+    const open = await tdb.db.select().from(costOptimizationRecommendations).where(eq(costOptimizationRecommendations.recommendationStatus, "identified"));
+    expect(open).toEqual([]);
+    const [row] = await queryRows<{ sample_count: number; is_unused: boolean; window_days: number }>(
+      tdb.db,
+      sql`select sample_count, is_unused, window_days from resource_utilization where resource_id = ${late!.id}::uuid`,
+    );
+    expect(row).toEqual({ sample_count: 1, is_unused: false, window_days: 30 });
+  } finally {
+    await worker.close();
+  }
 });

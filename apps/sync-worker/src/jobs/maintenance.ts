@@ -1,4 +1,11 @@
-import { type Database, dropMonitoringPartitions, ensureMonitoringPartitions, queryRows, refreshMonthlyCostSummary } from "@cloudsync/db";
+import {
+  type Database,
+  dropMonitoringPartitions,
+  ensureMonitoringPartitions,
+  queryRows,
+  refreshMonthlyCostSummary,
+  refreshResourceUtilization,
+} from "@cloudsync/db";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 
@@ -27,9 +34,10 @@ export interface MaintenanceSummary {
 
 /**
  * Hourly housekeeping for the whole deployment: monthly partitions created ahead and retired
- * past retention, the cost summary refreshed, each organization's cost recommendations brought
- * in line with `analyze_cost_optimization` (one open recommendation per type, stale ones
- * expired), and runs whose worker died closed as failed.
+ * past retention, the cost summary refreshed, each organization's utilization snapshot
+ * refreshed and its cost recommendations brought in line with `analyze_cost_optimization`
+ * (one open recommendation per type, stale ones expired), and runs whose worker died closed as
+ * failed.
  */
 export async function runMaintenance(deps: MaintenanceDeps, options: MaintenanceOptions = {}): Promise<MaintenanceSummary> {
   const partitionsCreated = await ensureMonitoringPartitions(deps.db, { monthsAhead: 3 });
@@ -62,6 +70,10 @@ async function refreshRecommendations(db: Database) {
     // As the owner, inside the organization's context (the function refuses other organizations).
     const [result] = await db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('app.organization_id', ${org}, true)`);
+      // The function answers a 30-day window from this snapshot. Metrics ingests refresh it too,
+      // but an organization whose metrics stopped arriving still has resources falling idle as the
+      // window moves on, and resource syncs change what is running.
+      await refreshResourceUtilization(tx as unknown as Database, { organizationId: org, windowDays: 30 });
       return queryRows<{ opened: number; updated: number; expired: number }>(
         tx as unknown as Database,
         sql`with found as (

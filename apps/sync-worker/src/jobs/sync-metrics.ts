@@ -1,5 +1,5 @@
 import { scopeKey } from "@cloudsync/cloud";
-import { cloudRegions, cloudResources } from "@cloudsync/db";
+import { cloudRegions, cloudResources, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { MetricWriter } from "../write/metrics.ts";
 import { costAndMetricSource } from "./sync-costs.ts";
@@ -21,8 +21,9 @@ export interface MetricSyncSummary extends SyncSummaryBase {
 
 /**
  * Recent samples of a provider's live instances into `infrastructure_monitoring`, scored
- * against thresholds; resource and provider `health_status` follow, and wedding-critical
- * resources in a critical state raise an alert.
+ * against thresholds; resource and provider `health_status` follow, wedding-critical
+ * resources in a critical state raise an alert, and the organization's utilization snapshot
+ * (what `analyze_cost_optimization` answers from) is refreshed with the new samples.
  */
 export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgress?: (p: SyncProgress) => void): Promise<MetricSyncSummary> {
   let samplesStored = 0;
@@ -86,6 +87,15 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
       onProgress?.(ledger.progress());
     }
     const { providerHealth } = await writer.finish();
+    // Once per job, after every page: the snapshot covers all of the organization's providers,
+    // so refreshing per page would recompute the whole window for each. Inside the run, so a
+    // refresh that fails fails the run and the job is retried (its samples are not stored twice).
+    await withOrganization(
+      deps.db,
+      provider.organizationId,
+      (tx) => refreshResourceUtilization(tx, { organizationId: provider.organizationId }),
+      { role: null },
+    );
     samplesStored = writer.counts.stored;
     alertsRaised = writer.counts.alertsRaised;
     return { counts: { inserted: writer.counts.stored, updated: 0, unchanged: writer.counts.samples - writer.counts.stored, terminated: 0 }, providerHealth };
