@@ -102,6 +102,7 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
       }
       if (enabled("queries")) {
         const measured = await measureQueries(ctx, stored, samplePlan);
+        Object.assign(setup, measured.setup);
         queries.push(...measured.queries);
         figures.push(...measured.figures);
       }
