@@ -185,8 +185,8 @@ export const resourceUtilization = pgTable(
     refreshedAt: timestampNow().notNull(),
   },
   (t) => [
-    // Organization first: the refresh replaces one organization's rows, and the function
-    // reads the snapshot's window and time from the first of them.
+    // Organization first: a refresh upserts one organization's rows, and the function reads
+    // the snapshot's window and time from the first of them.
     primaryKey({ name: "resource_utilization_pkey", columns: [t.organizationId, t.resourceId] }),
     // What analyze_cost_optimization reads, in the order it aggregates: index-only scans.
     index("idx_resource_utilization_unused")
