@@ -15,6 +15,7 @@ describe("loadEnv", () => {
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
     [{ CLOUDSYNC_RUN_MIGRATIONS: "yes" }, /CLOUDSYNC_RUN_MIGRATIONS: must be true or false/],
     [{ CLOUDSYNC_QUEUE_PREFIX: "a b" }, /CLOUDSYNC_QUEUE_PREFIX/],
+    [{ CLOUDSYNC_WORKER_CLOUDS: "aws,mars" }, /CLOUDSYNC_WORKER_CLOUDS: a comma-separated list of aws, azure and gcp/],
   ])("names the wrong variable in %j", (source, message) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
     expect(() => loadEnv(source)).toThrow(message);

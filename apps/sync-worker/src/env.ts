@@ -31,6 +31,14 @@ const schema = z.object({
   CLOUDSYNC_BOARD_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Where the dashboard listens; loopback unless you put it behind your own access control. */
   CLOUDSYNC_BOARD_HOST: z.string().min(1).default("127.0.0.1"),
+  /**
+   * The clouds whose providers' jobs `cloudsync worker` takes, comma-separated (default all).
+   * One process per cloud loads one cloud's SDKs, which keeps each process's memory small.
+   */
+  CLOUDSYNC_WORKER_CLOUDS: z
+    .string()
+    .regex(/^\s*(aws|azure|gcp)\s*(,\s*(aws|azure|gcp)\s*)*$/, "a comma-separated list of aws, azure and gcp, e.g. aws or azure,gcp")
+    .optional(),
   CLOUDSYNC_RUN_MIGRATIONS: z
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("false")

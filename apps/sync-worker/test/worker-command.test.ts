@@ -34,7 +34,7 @@ afterAll(async () => {
   await deletePrefix(prefix);
 });
 
-it("`cloudsync worker`, as the worker role, serves /healthz, runs the scheduled syncs, and exits 0 on SIGTERM", async () => {
+it("`cloudsync worker`, as the worker role and for one cloud, serves /healthz, runs the scheduled syncs, and exits 0 on SIGTERM", async () => {
   const port = 20000 + Math.floor(Math.random() * 20000);
   let stderr = "";
   child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(appDir, "src/cli/main.ts"), "worker"], {
@@ -48,6 +48,8 @@ it("`cloudsync worker`, as the worker role, serves /healthz, runs the scheduled 
       CLOUDSYNC_DB_ROLE: "cloudsync_worker",
       CLOUDSYNC_HTTP_PORT: String(port),
       CLOUDSYNC_BOARD_PORT: String(port + 1),
+      // One process per cloud, as deployed: this one takes the GCP provider's jobs.
+      CLOUDSYNC_WORKER_CLOUDS: "gcp",
       LOG_LEVEL: "info",
     },
     stdio: ["ignore", "ignore", "pipe"],
@@ -69,7 +71,7 @@ it("`cloudsync worker`, as the worker role, serves /healthz, runs the scheduled 
   const board = await fetch(`http://127.0.0.1:${port + 1}/queues/api/queues`);
   expect(board.status).toBe(200);
   const names = ((await board.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
-  expect(names).toEqual(["costs", "maintenance", "metrics", "resources"]);
+  expect(names).toEqual(["costs-aws", "costs-azure", "costs-gcp", "maintenance", "metrics-aws", "metrics-azure", "metrics-gcp", "resources-aws", "resources-azure", "resources-gcp"]);
   expect((await fetch(`http://127.0.0.1:${port + 1}/queues`)).status).toBe(200);
   expect(metrics).toMatch(/cloudsync_jobs_total\{[^}]*status="completed"/);
   expect(stderr).not.toContain(em.serviceAccountKey.private_key.slice(40, 90));

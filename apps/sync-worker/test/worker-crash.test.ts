@@ -103,7 +103,7 @@ it("a job whose worker was SIGKILLed mid-sync is finished by the next worker, an
   em.faults.set({ delayMs: 150 });
   const spawned = await spawnWorker();
   child = spawned.process;
-  const { jobId } = await queues.enqueue("resources", { providerId });
+  const { jobId } = await queues.enqueue("resources", { providerId }, { cloud: "gcp" });
 
   // Mid-flight: its run is recorded as running and some, not all, rows are written.
   await waitFor(`the run to be under way (worker stderr: ${spawned.stderr()})`, async () => {
@@ -114,7 +114,7 @@ it("a job whose worker was SIGKILLed mid-sync is finished by the next worker, an
   child.kill("SIGKILL");
   const [, signal] = await exited;
   expect(signal).toBe("SIGKILL");
-  expect(await queues.queue("resources").getJobState(jobId)).toBe("active"); // nobody told BullMQ
+  expect(await queues.queue("resources", "gcp").getJobState(jobId)).toBe("active"); // nobody told BullMQ
   const writtenBeforeKill = await rowCount();
   const expected = [...em.expected()];
   expect(writtenBeforeKill).toBeLessThan(expected.length);
@@ -137,9 +137,9 @@ it("a job whose worker was SIGKILLed mid-sync is finished by the next worker, an
     // Its own lock stays at BullMQ's default; it looks for stalled jobs often.
     locks: { stalledInterval: 500 },
   });
-  await waitFor("the job to complete on the new worker", async () => (await queues.queue("resources").getJobState(jobId)) === "completed");
+  await waitFor("the job to complete on the new worker", async () => (await queues.queue("resources", "gcp").getJobState(jobId)) === "completed");
 
-  const job = (await queues.queue("resources").getJob(jobId))!;
+  const job = (await queues.queue("resources", "gcp").getJob(jobId))!;
   expect(job.stalledCounter).toBe(1);
   expect(job.attemptsMade).toBe(1); // the run the crash cut short did not use up an attempt
 
@@ -172,7 +172,7 @@ it("SIGTERM to a worker process lets its running sync finish, then the process e
   em.faults.set({ delayMs: 150 });
   const spawned = await spawnWorker();
   child = spawned.process;
-  const { jobId } = await queues.enqueue("resources", { providerId });
+  const { jobId } = await queues.enqueue("resources", { providerId }, { cloud: "gcp" });
   await waitFor(`the run to be under way (worker stderr: ${spawned.stderr()})`, async () => (await runsOfJob(jobId))[0]?.status === "running");
 
   const exited = once(child, "exit");
@@ -180,6 +180,6 @@ it("SIGTERM to a worker process lets its running sync finish, then the process e
   em.faults.clear();
   const [code, signal] = await exited;
   expect({ code, signal, stderr: spawned.stderr() }).toMatchObject({ code: 0, signal: null });
-  expect(await queues.queue("resources").getJobState(jobId)).toBe("completed");
+  expect(await queues.queue("resources", "gcp").getJobState(jobId)).toBe("completed");
   expect((await runsOfJob(jobId)).map((r) => r.status)).toEqual(["succeeded"]);
 });

@@ -77,7 +77,8 @@ async function setup(options: { queues?: Partial<CreateQueuesOptions>; worker?: 
 const runsOf = (id: string) => tdb.db.select().from(syncRuns).where(eq(syncRuns.providerId, id)).orderBy(syncRuns.startedAt);
 /** The runs that started after `before` was taken. */
 const newRuns = async (id: string, before: { id: string }[]) => (await runsOf(id)).filter((r) => !before.some((b) => b.id === r.id));
-const stateOf = (queues: Queues, kind: "resources" | "metrics" | "maintenance", jobId: string) => queues.queue(kind).getJobState(jobId);
+const stateOf = (queues: Queues, kind: "resources" | "metrics" | "maintenance", jobId: string) =>
+  (kind === "maintenance" ? queues.queue(kind) : queues.queue(kind, "gcp")).getJobState(jobId);
 
 describe("requests for the same provider and kind", () => {
   it("two at once make one job and one run, and a request after it completed runs again", async () => {
@@ -86,7 +87,7 @@ describe("requests for the same provider and kind", () => {
     const { queues, start } = await setup({ worker: { processors: { resources: resourceSyncProcessor(deps, metrics) }, metrics } });
     const before = await runsOf(providerId);
 
-    const [a, b] = await Promise.all([queues.enqueue("resources", { providerId }), queues.enqueue("resources", { providerId, trigger: "manual" })]);
+    const [a, b] = await Promise.all([queues.enqueue("resources", { providerId }, { cloud: "gcp" }), queues.enqueue("resources", { providerId, trigger: "manual" }, { cloud: "gcp" })]);
     expect(b.jobId).toBe(a.jobId);
     expect([a.deduplicated, b.deduplicated].sort()).toEqual([false, true]);
     expect(a.dedupeId).toBe(`resources:${providerId}`);
@@ -96,10 +97,10 @@ describe("requests for the same provider and kind", () => {
     const runs = await newRuns(providerId, before);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: "succeeded", jobId: a.jobId, kind: "resources" });
-    const job = await queues.queue("resources").getJob(a.jobId);
+    const job = await queues.queue("resources", "gcp").getJob(a.jobId);
     expect(job!.returnvalue).toMatchObject({ status: "succeeded", runId: runs[0]!.id });
 
-    const again = await queues.enqueue("resources", { providerId });
+    const again = await queues.enqueue("resources", { providerId }, { cloud: "gcp" });
     expect(again.deduplicated).toBe(false);
     expect(again.jobId).not.toBe(a.jobId);
     await waitFor("the second job to complete", async () => (await stateOf(queues, "resources", again.jobId)) === "completed");
@@ -120,36 +121,36 @@ describe("requests for the same provider and kind", () => {
     em.faults.set({ delayMs: 150 }); // slow enough that the run is still going when the second request comes
     const before = await runsOf(providerId);
     await start();
-    const first = await queues.enqueue("resources", { providerId });
+    const first = await queues.enqueue("resources", { providerId }, { cloud: "gcp" });
     await waitFor("the run to start", async () => (await runsOf(providerId)).some((r) => r.jobId === first.jobId && r.status === "running"));
     expect(await stateOf(queues, "resources", first.jobId)).toBe("active");
 
-    const second = await queues.enqueue("resources", { providerId });
+    const second = await queues.enqueue("resources", { providerId }, { cloud: "gcp" });
     expect(second).toMatchObject({ jobId: first.jobId, deduplicated: true });
     em.faults.clear();
     await waitFor("the job to complete", async () => (await stateOf(queues, "resources", first.jobId)) === "completed");
     const runs = await newRuns(providerId, before);
     expect(runs.map((r) => [r.jobId, r.status])).toEqual([[first.jobId, "succeeded"]]);
-    expect(await queues.queue("resources").getJobCounts("waiting", "delayed", "active")).toEqual({ waiting: 0, delayed: 0, active: 0 });
+    expect(await queues.queue("resources", "gcp").getJobCounts("waiting", "delayed", "active")).toEqual({ waiting: 0, delayed: 0, active: 0 });
   });
 
   it("requests with different options (some resource kinds, a cost window) are different requests", async () => {
     const { queues } = await setup();
-    const full = await queues.enqueue("resources", { providerId });
-    const partial = await queues.enqueue("resources", { providerId, kinds: ["disks", "instances"] });
-    const sameKindsOtherOrder = await queues.enqueue("resources", { providerId, kinds: ["instances", "disks"], trigger: "cli" });
+    const full = await queues.enqueue("resources", { providerId }, { cloud: "gcp" });
+    const partial = await queues.enqueue("resources", { providerId, kinds: ["disks", "instances"] }, { cloud: "gcp" });
+    const sameKindsOtherOrder = await queues.enqueue("resources", { providerId, kinds: ["instances", "disks"], trigger: "cli" }, { cloud: "gcp" });
     expect(partial.deduplicated).toBe(false);
     expect(partial.jobId).not.toBe(full.jobId);
     expect(sameKindsOtherOrder).toMatchObject({ jobId: partial.jobId, deduplicated: true });
 
-    const daily = await queues.enqueue("costs", { providerId, trailingDays: 3 });
-    const backfill = await queues.enqueue("costs", { providerId, window: { start: "2026-01-01", end: "2026-01-31" } });
-    const backfillAgain = await queues.enqueue("costs", { providerId, window: { end: "2026-01-31", start: "2026-01-01" } });
+    const daily = await queues.enqueue("costs", { providerId, trailingDays: 3 }, { cloud: "gcp" });
+    const backfill = await queues.enqueue("costs", { providerId, window: { start: "2026-01-01", end: "2026-01-31" } }, { cloud: "gcp" });
+    const backfillAgain = await queues.enqueue("costs", { providerId, window: { end: "2026-01-31", start: "2026-01-01" } }, { cloud: "gcp" });
     expect(backfill.jobId).not.toBe(daily.jobId);
     expect(backfillAgain).toMatchObject({ jobId: backfill.jobId, deduplicated: true });
     // The options travel with the job (validation keeps them).
-    expect((await queues.queue("costs").getJob(daily.jobId))!.data).toEqual({ providerId, trailingDays: 3 });
-    await expect(queues.enqueue("costs", { providerId, window: { start: "2026-02-01", end: "2026-01-01" } })).rejects.toThrow(/window/);
+    expect((await queues.queue("costs", "gcp").getJob(daily.jobId))!.data).toEqual({ providerId, trailingDays: 3 });
+    await expect(queues.enqueue("costs", { providerId, window: { start: "2026-02-01", end: "2026-01-01" } }, { cloud: "gcp" })).rejects.toThrow(/window/);
   });
 });
 
@@ -196,14 +197,35 @@ describe("failures", () => {
 
   it("a malformed payload is refused by the producer, and fails a job at once without retries", async () => {
     const { queues, start } = await setup();
-    await expect(queues.enqueue("resources", { providerId: "not-a-uuid" })).rejects.toThrow(/providerId/);
+    await expect(queues.enqueue("resources", { providerId: "not-a-uuid" }, { cloud: "gcp" })).rejects.toThrow(/providerId/);
     // Written by something other than createQueues (an older release, a hand-made job).
-    const job = await queues.queue("resources").add("resources", { providerId: 42 }, { jobId: "resources-handmade" });
+    const job = await queues.queue("resources", "gcp").add("resources", { providerId: 42 }, { jobId: "resources-handmade" });
     await start();
     await waitFor("the job to fail", async () => (await stateOf(queues, "resources", job.id!)) === "failed");
-    const failed = (await queues.queue("resources").getJob(job.id!))!;
+    const failed = (await queues.queue("resources", "gcp").getJob(job.id!))!;
     expect(failed.attemptsMade).toBe(1);
     expect(failed.failedReason).toMatch(/providerId/);
+  });
+});
+
+describe("one worker process per cloud", () => {
+  it("a worker for other clouds leaves a provider's jobs waiting for the worker of its cloud", async () => {
+    const { queues, start } = await setup();
+    const before = await runsOf(providerId);
+    const gcpJob = await queues.enqueue("resources", { providerId }, { cloud: "gcp" });
+    // @ts-expect-error A provider's job without its cloud is refused by the compiler, and at run time.
+    await expect(queues.enqueue("resources", { providerId })).rejects.toThrow(/name the provider's cloud/);
+    const others = await start({ clouds: ["aws", "azure"], processors: { resources: resourceSyncProcessor(deps), maintenance: async () => "done" } });
+    expect(Object.keys(others.workers).sort()).toEqual(["maintenance", "resources-aws", "resources-azure"]);
+    // The worker is taking jobs (maintenance belongs to every process), yet not the GCP one.
+    const maintenance = await queues.enqueue("maintenance", {});
+    await waitFor("the maintenance job to complete", async () => (await stateOf(queues, "maintenance", maintenance.jobId)) === "completed");
+    expect(await stateOf(queues, "resources", gcpJob.jobId)).toBe("waiting");
+    expect(await newRuns(providerId, before)).toEqual([]);
+
+    await start({ clouds: ["gcp"] });
+    await waitFor("the GCP worker to complete the job", async () => (await stateOf(queues, "resources", gcpJob.jobId)) === "completed");
+    expect((await newRuns(providerId, before)).map((r) => r.jobId)).toEqual([gcpJob.jobId]);
   });
 });
 
@@ -219,15 +241,15 @@ describe("per-provider pacing", () => {
       metrics,
     });
     const [p1, p2] = [randomUUID(), randomUUID()];
-    const first = await queues.enqueue("metrics", { providerId: p1 });
+    const first = await queues.enqueue("metrics", { providerId: p1 }, { cloud: "gcp" });
     await waitFor("p1's first job", async () => (await stateOf(queues, "metrics", first.jobId)) === "completed");
-    const second = await queues.enqueue("metrics", { providerId: p1 });
-    const other = await queues.enqueue("metrics", { providerId: p2 });
+    const second = await queues.enqueue("metrics", { providerId: p1 }, { cloud: "gcp" });
+    const other = await queues.enqueue("metrics", { providerId: p2 }, { cloud: "gcp" });
     await waitFor("p2's job", async () => (await stateOf(queues, "metrics", other.jobId)) === "completed");
     await waitFor("p1's second job to be put back", async () => (await stateOf(queues, "metrics", second.jobId)) === "delayed");
 
     expect(ran).toEqual([p1, p2]);
-    const delayedJob = (await queues.queue("metrics").getJob(second.jobId))!;
+    const delayedJob = (await queues.queue("metrics", "gcp").getJob(second.jobId))!;
     // Put back by the limiter, not failed: no attempt was spent.
     expect(delayedJob.attemptsMade).toBe(0);
     expect(delayedJob.delay).toBeGreaterThan(60_000); // until the 10-minute window ends
@@ -256,10 +278,10 @@ describe("per-provider pacing", () => {
       rateLimit: { metrics: null },
     });
     const providerA = randomUUID();
-    const first = await queues.enqueue("metrics", { providerId: providerA });
+    const first = await queues.enqueue("metrics", { providerId: providerA }, { cloud: "gcp" });
     await started.promise;
     // What a scheduler's job looks like: same provider and kind, no deduplication.
-    const scheduled = await queues.queue("metrics").add("metrics", { providerId: providerA, trigger: "schedule" }, { jobId: "metrics-scheduled-1" });
+    const scheduled = await queues.queue("metrics", "gcp").add("metrics", { providerId: providerA, trigger: "schedule" }, { jobId: "metrics-scheduled-1" });
     await waitFor("the second job to be put back", async () => (await stateOf(queues, "metrics", scheduled.id!)) === "delayed");
     expect(calls).toEqual([first.jobId]);
 
@@ -327,10 +349,10 @@ describe("graceful shutdown", () => {
         },
       },
     });
-    const { jobId } = await queues.enqueue("resources", { providerId: randomUUID() });
+    const { jobId } = await queues.enqueue("resources", { providerId: randomUUID() }, { cloud: "gcp" });
     await started.promise;
     const closed = handle.close().then(() => order.push("closed"));
-    await queues.queue("resources").getJobCounts(); // a Redis round trip later, close() is still waiting
+    await queues.queue("resources", "gcp").getJobCounts(); // a Redis round trip later, close() is still waiting
     expect(order).toEqual([]);
     release.resolve();
     await closed;

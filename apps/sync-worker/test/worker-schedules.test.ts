@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../src/logger.ts";
 import { addProvider } from "../src/providers/registry.ts";
-import { type QueueKind, type Queues, createQueues, syncSchedules } from "../src/queues/index.ts";
+import { type Queues, createQueues, syncSchedules } from "../src/queues/index.ts";
 import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
 import { deletePrefix, redisUrl, testPrefix } from "./fixtures/redis.ts";
 
@@ -49,19 +49,21 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-/** Each queue's schedulers as `id → every (ms)`. */
-async function schedulers(): Promise<Record<QueueKind, Record<string, number | undefined>>> {
-  const out = {} as Record<QueueKind, Record<string, number | undefined>>;
-  for (const kind of ["resources", "costs", "metrics", "maintenance"] as const) {
-    const list = await queues.queue(kind).getJobSchedulers(0, -1);
-    out[kind] = Object.fromEntries(list.map((s) => [s.key, s.every]));
+/** The schedulers of each queue that has any, as `queue name → scheduler id → every (ms)`. */
+async function schedulers(): Promise<Record<string, Record<string, number | undefined>>> {
+  const out: Record<string, Record<string, number | undefined>> = {};
+  for (const queue of queues.all()) {
+    const list = await queue.getJobSchedulers(0, -1);
+    if (list.length > 0) out[queue.name] = Object.fromEntries(list.map((s) => [s.key, s.every]));
   }
   return out;
 }
 
-/** Ids and providers of the jobs the schedulers have queued. */
-async function queuedJobs(kind: QueueKind) {
-  const jobs = await queues.queue(kind).getJobs(["waiting", "delayed", "prioritized"]);
+const queueNamed = (name: string) => [...queues.all(), ...queues.retired()].find((q) => q.name === name)!;
+
+/** Ids and providers of the jobs the schedulers have queued in one queue (`resources-gcp`). */
+async function queuedJobs(name: string) {
+  const jobs = await queueNamed(name).getJobs(["waiting", "delayed", "prioritized"]);
   return jobs.map((j) => ({ id: j.id, providerId: (j.data as { providerId?: string }).providerId })).sort((a, b) => String(a.id).localeCompare(String(b.id)));
 }
 
@@ -69,12 +71,16 @@ describe("syncSchedules", () => {
   it("gives every active provider one scheduler per kind, at its own or the default interval, and is idempotent", async () => {
     const first = await syncSchedules({ db: tdb.db, queues, logger });
     const afterFirst = await schedulers();
-    const jobsAfterFirst = await Promise.all((["resources", "costs", "metrics", "maintenance"] as const).map(queuedJobs));
+    const jobsAfterFirst = await Promise.all(queues.all().map((q) => queuedJobs(q.name)));
 
+    // Each provider's schedulers are in its cloud's queues.
     expect(afterFirst).toEqual({
-      resources: { [`resources-${gcp}`]: minutes(30), [`resources-${aws}`]: minutes(15) },
-      costs: { [`costs-${gcp}`]: minutes(1440), [`costs-${aws}`]: minutes(1440) },
-      metrics: { [`metrics-${gcp}`]: minutes(10), [`metrics-${aws}`]: minutes(5) },
+      "resources-gcp": { [`resources-${gcp}`]: minutes(30) },
+      "resources-aws": { [`resources-${aws}`]: minutes(15) },
+      "costs-gcp": { [`costs-${gcp}`]: minutes(1440) },
+      "costs-aws": { [`costs-${aws}`]: minutes(1440) },
+      "metrics-gcp": { [`metrics-${gcp}`]: minutes(10) },
+      "metrics-aws": { [`metrics-${aws}`]: minutes(5) },
       maintenance: { maintenance: minutes(60) },
     });
     expect(first.removed).toEqual([]);
@@ -86,47 +92,58 @@ describe("syncSchedules", () => {
     expect(second.upserted.sort()).toEqual(first.upserted.sort());
     expect(await schedulers()).toEqual(afterFirst);
     // Upserting an unchanged scheduler leaves its next job alone: no second job per scheduler.
-    const jobsAfterSecond = await Promise.all((["resources", "costs", "metrics", "maintenance"] as const).map(queuedJobs));
+    const jobsAfterSecond = await Promise.all(queues.all().map((q) => queuedJobs(q.name)));
     expect(jobsAfterSecond).toEqual(jobsAfterFirst);
-    expect(jobsAfterSecond[0]!.map((j) => j.providerId).sort()).toEqual([gcp, aws].sort());
-    const scheduled = await queues.queue("resources").getJob(jobsAfterSecond[0]![0]!.id!);
+    expect((await queuedJobs("resources-gcp")).map((j) => j.providerId)).toEqual([gcp]);
+    expect((await queuedJobs("resources-aws")).map((j) => j.providerId)).toEqual([aws]);
+    const scheduled = await queues.queue("resources", "gcp").getJob((await queuedJobs("resources-gcp"))[0]!.id!);
     expect(scheduled!.data).toMatchObject({ trigger: "schedule" });
+    expect(scheduled!.name).toBe("resources");
   });
 
   it("follows a changed interval and falls back to the default for a nonsensical one", async () => {
     await tdb.db.update(cloudProviders).set({ quotaLimits: { intervals: { resources: 60, metrics: 0, costs: "daily" } } }).where(eq(cloudProviders.id, gcp));
     await syncSchedules({ db: tdb.db, queues, logger });
     const now = await schedulers();
-    expect(now.resources[`resources-${gcp}`]).toBe(minutes(60));
-    expect(now.metrics[`metrics-${gcp}`]).toBe(minutes(5));
-    expect(now.costs[`costs-${gcp}`]).toBe(minutes(1440));
-    expect(Object.keys(now.resources)).toHaveLength(2);
+    expect(now["resources-gcp"]![`resources-${gcp}`]).toBe(minutes(60));
+    expect(now["metrics-gcp"]![`metrics-${gcp}`]).toBe(minutes(5));
+    expect(now["costs-gcp"]![`costs-${gcp}`]).toBe(minutes(1440));
+    expect(Object.keys(now["resources-gcp"]!)).toHaveLength(1);
   });
 
   it("removes the schedulers, and their queued jobs, of a provider that became inactive or was deleted", async () => {
     await tdb.db.update(cloudProviders).set({ isActive: false }).where(eq(cloudProviders.id, aws));
     const summary = await syncSchedules({ db: tdb.db, queues, logger });
     expect(summary.removed.sort()).toEqual([`costs-${aws}`, `metrics-${aws}`, `resources-${aws}`]);
-    const now = await schedulers();
-    expect(Object.keys(now.resources)).toEqual([`resources-${gcp}`]);
-    expect(Object.keys(now.costs)).toEqual([`costs-${gcp}`]);
-    expect(Object.keys(now.metrics)).toEqual([`metrics-${gcp}`]);
-    expect(Object.keys(now.maintenance)).toEqual(["maintenance"]);
+    expect(Object.keys(await schedulers()).sort()).toEqual(["costs-gcp", "maintenance", "metrics-gcp", "resources-gcp"]);
     for (const kind of ["resources", "costs", "metrics"] as const) {
-      expect((await queuedJobs(kind)).map((j) => j.providerId)).toEqual([gcp]);
+      expect(await queuedJobs(`${kind}-aws`)).toEqual([]);
+      expect((await queuedJobs(`${kind}-gcp`)).map((j) => j.providerId)).toEqual([gcp]);
     }
 
     // A provider row that is gone altogether (scheduler left from an earlier deployment).
     const ghost = randomUUID();
-    await queues.queue("metrics").upsertJobScheduler(`metrics-${ghost}`, { every: minutes(5) }, { name: "metrics", data: { providerId: ghost } });
+    await queues.queue("metrics", "azure").upsertJobScheduler(`metrics-${ghost}`, { every: minutes(5) }, { name: "metrics", data: { providerId: ghost } });
     expect((await syncSchedules({ db: tdb.db, queues, logger })).removed).toEqual([`metrics-${ghost}`]);
-    expect(Object.keys((await schedulers()).metrics)).toEqual([`metrics-${gcp}`]);
+    expect((await schedulers())["metrics-azure"]).toBeUndefined();
   });
 
   it("removes the schedulers of kinds the deployment does not run", async () => {
     const summary = await syncSchedules({ db: tdb.db, queues, logger, kinds: ["resources", "maintenance"] });
     expect(summary.removed.sort()).toEqual([`costs-${gcp}`, `metrics-${gcp}`]);
-    expect(await schedulers()).toEqual({ resources: { [`resources-${gcp}`]: minutes(60) }, costs: {}, metrics: {}, maintenance: { maintenance: minutes(60) } });
-    expect(await queuedJobs("costs")).toEqual([]);
+    expect(await schedulers()).toEqual({ "resources-gcp": { [`resources-${gcp}`]: minutes(60) }, maintenance: { maintenance: minutes(60) } });
+    expect(await queuedJobs("costs-gcp")).toEqual([]);
+  });
+
+  it("empties the queues of before the per-cloud split, which no worker takes any more", async () => {
+    const legacy = queueNamed("resources");
+    await legacy.upsertJobScheduler(`resources-${gcp}`, { every: minutes(15) }, { name: "resources", data: { providerId: gcp, trigger: "schedule" } });
+    expect(await queuedJobs("resources")).toHaveLength(1);
+    const summary = await syncSchedules({ db: tdb.db, queues, logger, kinds: ["resources", "maintenance"] });
+    expect(summary.retired).toEqual([`resources-${gcp}`]);
+    expect(await legacy.getJobSchedulers(0, -1)).toEqual([]);
+    expect(await queuedJobs("resources")).toEqual([]);
+    // The provider's schedule lives on in its cloud's queue.
+    expect((await schedulers())["resources-gcp"]).toEqual({ [`resources-${gcp}`]: minutes(60) });
   });
 });

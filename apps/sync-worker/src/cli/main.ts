@@ -16,7 +16,8 @@ Usage:
   cloudsync provider add --org SLUG --credentials FILE|-|env:VAR [--name NAME] [--type primary|secondary|backup|edge|development] [--regions a,b]
   cloudsync provider list
   cloudsync sync [--provider ID] [--kind resources|costs|metrics]   one-shot sync without Redis
-  cloudsync worker                            the BullMQ worker and schedulers, /healthz and /metrics
+  cloudsync worker [--clouds aws,azure,gcp]   the BullMQ worker and schedulers, /healthz and /metrics;
+                                              --clouds (or CLOUDSYNC_WORKER_CLOUDS): only these clouds' jobs
   cloudsync maintenance                       partitions ahead/retention, cost summary, recommendations
   cloudsync keys rotate [--dry-run]           re-seal every provider's credentials with the first (active) key
 
@@ -50,8 +51,9 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "worker": {
-      const { runWorker } = await import("./worker.ts");
-      return runWorker(env, logger);
+      const { values } = parseArgs({ args: [sub, ...rest].filter((a): a is string => a !== undefined), options: { clouds: { type: "string" } } });
+      const { runWorker, workerClouds } = await import("./worker.ts");
+      return runWorker(env, logger, workerClouds(values.clouds ?? env.CLOUDSYNC_WORKER_CLOUDS));
     }
     case "maintenance": {
       const { openDatabase } = await import("./context.ts");

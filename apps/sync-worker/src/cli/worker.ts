@@ -1,3 +1,4 @@
+import { type CloudName, cloudNames } from "@cloudsync/cloud";
 import { Registry, collectDefaultMetrics } from "prom-client";
 import type { Env } from "../env.ts";
 import { postgresCheck, createRedisCheck } from "../http/checks.ts";
@@ -9,19 +10,32 @@ import type { SyncDeps } from "../jobs/sync-run.ts";
 import type { Logger } from "../logger.ts";
 import { createAdapter } from "../providers/adapters.ts";
 import { loadProviderForSync } from "../providers/registry.ts";
-import { createQueues, queueKinds, syncSchedules } from "../queues/index.ts";
+import { createQueues, syncSchedules } from "../queues/index.ts";
 import { costSyncProcessor, installShutdown, metricSyncProcessor, resourceSyncProcessor, startWorker } from "../worker/index.ts";
-import { openDatabase, requireKeyring } from "./context.ts";
+import { UsageError, openDatabase, requireKeyring } from "./context.ts";
 
 /** New providers get their schedulers within this long, without a restart. */
 const RESCHEDULE_EVERY_MS = 5 * 60_000;
+
+/** `--clouds aws,gcp` (or CLOUDSYNC_WORKER_CLOUDS) as a list; every cloud when not given. */
+export function workerClouds(list: string | undefined): CloudName[] {
+  if (list === undefined) return [...cloudNames];
+  const names = [...new Set(list.split(",").map((c) => c.trim()).filter(Boolean))];
+  const unknown = names.filter((c) => !(cloudNames as readonly string[]).includes(c));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new UsageError(`--clouds takes a comma-separated list of ${cloudNames.join(", ")}, got ${JSON.stringify(list)}`);
+  }
+  return names as CloudName[];
+}
 
 /**
  * `cloudsync worker`: the long-running process. Health and metrics first (so /healthz can say
  * what is missing while Redis comes up), then the queues and their schedulers, then the workers.
  * SIGTERM stops taking jobs, lets running ones finish, and closes everything in order.
+ * It takes the jobs of `clouds`' providers only (and maintenance): run one process per cloud
+ * and each loads only its own cloud's SDKs, while the other clouds' jobs wait in their queues.
  */
-export async function runWorker(env: Env, logger: Logger): Promise<number> {
+export async function runWorker(env: Env, logger: Logger, clouds: readonly CloudName[] = cloudNames): Promise<number> {
   const keyring = requireKeyring(env);
   const handle = await openDatabase(env);
   const registry = new Registry();
@@ -57,6 +71,7 @@ export async function runWorker(env: Env, logger: Logger): Promise<number> {
   const worker = await startWorker({
     connection: env.REDIS_URL,
     prefix: env.CLOUDSYNC_QUEUE_PREFIX,
+    clouds,
     logger,
     metrics,
     processors: {
@@ -66,10 +81,10 @@ export async function runWorker(env: Env, logger: Logger): Promise<number> {
       maintenance: async () => runMaintenance({ db: handle.db, logger }),
     },
   });
-  logger.info({ prefix: env.CLOUDSYNC_QUEUE_PREFIX }, "worker started");
+  logger.info({ prefix: env.CLOUDSYNC_QUEUE_PREFIX, clouds }, "worker started");
   let board: BoardServer | undefined;
   if (env.CLOUDSYNC_BOARD_PORT) {
-    board = await startBoard({ queues: queueKinds.map((k) => queues.queue(k)), port: env.CLOUDSYNC_BOARD_PORT, host: env.CLOUDSYNC_BOARD_HOST });
+    board = await startBoard({ queues: queues.all(), port: env.CLOUDSYNC_BOARD_PORT, host: env.CLOUDSYNC_BOARD_HOST });
     logger.info({ url: board.url }, "queue dashboard (bull-board) listening");
   }
   const stopTimer = { close: async () => clearInterval(timer) };

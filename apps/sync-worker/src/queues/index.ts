@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
+import type { CloudName } from "@cloudsync/cloud";
 import { type JobsOptions, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
-import { queueConfigs, queueKinds } from "./configs.ts";
+import { type ProviderQueueKind, allQueues, providerQueueKinds, queueConfigs, queueName } from "./configs.ts";
 import { type RedisConnection, connectFailFast } from "./connection.ts";
 import { type Payload, type PayloadInput, parsePayload, providerOf } from "./payloads.ts";
 import type { QueueKind } from "./types.ts";
@@ -11,7 +12,7 @@ export type { RedisConnection } from "./connection.ts";
 export { describeRedis, RedisUnavailableError } from "./connection.ts";
 export { InvalidPayloadError, type Payload, type PayloadInput, parsePayload, payloadSchemas } from "./payloads.ts";
 export type { ProviderRateLimit, QueueConfig, QueueKind } from "./types.ts";
-export { queueConfigs, queueKinds } from "./configs.ts";
+export { type ProviderQueueKind, allQueues, isProviderQueueKind, providerQueueKinds, queueConfigs, queueKinds, queueName } from "./configs.ts";
 export { type ScheduleSummary, type SyncSchedulesOptions, schedulerId, syncSchedules } from "./schedules.ts";
 
 /** The Redis key prefix when none is given (the CLI passes CLOUDSYNC_QUEUE_PREFIX). */
@@ -50,11 +51,26 @@ export interface EnqueueResult {
   dedupeId: string;
 }
 
+/** A provider's jobs go to its cloud's queue; maintenance belongs to no cloud. */
+export type EnqueueOptions<K extends QueueKind> = { delay?: number } & (K extends ProviderQueueKind ? { cloud: CloudName } : { cloud?: never });
+
 export interface Queues {
   readonly prefix: string;
   /** Adds a job unless an equivalent one is already waiting or running (see `dedupeId`). */
-  enqueue<K extends QueueKind>(kind: K, payload: PayloadInput<K>, options?: { delay?: number }): Promise<EnqueueResult>;
-  queue(kind: QueueKind): Queue;
+  enqueue<K extends QueueKind>(
+    kind: K,
+    payload: PayloadInput<K>,
+    ...options: K extends ProviderQueueKind ? [options: EnqueueOptions<K>] : [options?: EnqueueOptions<K>]
+  ): Promise<EnqueueResult>;
+  queue(kind: "maintenance"): Queue;
+  queue(kind: ProviderQueueKind, cloud: CloudName): Queue;
+  /** Every queue: each provider kind per cloud, and maintenance. */
+  all(): Queue[];
+  /**
+   * The provider-kind queues from before they were split per cloud (`resources`, `costs`,
+   * `metrics`): no worker takes their jobs any more; `syncSchedules` empties them.
+   */
+  retired(): Queue[];
   /** Closes the queues and their connection (jobs already added stay in Redis). */
   close(): Promise<void>;
 }
@@ -76,32 +92,37 @@ export async function createQueues(options: CreateQueuesOptions): Promise<Queues
   const client: Redis = await connectFailFast(options.connection, `cloudsync-producer-${process.pid}`);
   const log = options.logger?.child({ component: "queues" });
   client.on("error", (err: Error) => log?.warn({ err: err.message }, "producer connection to Redis failed; enqueue fails until it is back"));
-  const queues = {} as Record<QueueKind, Queue>;
-  for (const kind of queueKinds) {
-    const config = queueConfigs[kind];
-    const queue = new Queue(config.name, {
+  const open = (name: string, kind: QueueKind) => {
+    const queue = new Queue(name, {
       connection: client,
       prefix,
-      defaultJobOptions: { ...config.jobOptions, ...options.jobOptions?.[kind] },
+      defaultJobOptions: { ...queueConfigs[kind].jobOptions, ...options.jobOptions?.[kind] },
     });
-    queue.on("error", (err) => log?.warn({ queue: kind, err: err.message }, "queue error"));
-    queues[kind] = queue;
-  }
+    queue.on("error", (err) => log?.warn({ queue: name, err: err.message }, "queue error"));
+    return queue;
+  };
+  const queues = new Map<string, Queue>(allQueues().map(([kind, cloud]) => [queueName(kind, cloud), open(queueName(kind, cloud), kind)]));
+  const retired = providerQueueKinds.map((kind) => open(queueConfigs[kind].name, kind));
+  const queueOf = (kind: QueueKind, cloud?: CloudName): Queue => queues.get(queueName(kind, cloud)) as Queue;
 
   return {
     prefix,
-    queue: (kind) => queues[kind],
-    async enqueue(kind, input, opts = {}) {
+    queue: queueOf,
+    all: () => [...queues.values()],
+    retired: () => [...retired],
+    async enqueue(kind, input, ...[opts]) {
+      const { delay, cloud } = (opts ?? {}) as { delay?: number; cloud?: CloudName };
+      const queue = queueOf(kind, cloud);
       const payload = parsePayload(kind, input);
       const id = dedupeId(kind, payload);
       // Our own id, so that a returned job with another id means "deduplicated". Readable in
       // logs and in sync_runs.job_id (at most 200 characters); `:` is reserved by BullMQ.
       const jobId = [kind, providerOf(payload), `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`].filter(Boolean).join("-");
-      const job = await queues[kind].add(kind, payload, { jobId, deduplication: { id }, ...(opts.delay ? { delay: opts.delay } : {}) });
+      const job = await queue.add(kind, payload, { jobId, deduplication: { id }, ...(delay ? { delay } : {}) });
       return { jobId: job.id ?? jobId, deduplicated: job.id !== jobId, dedupeId: id };
     },
     async close() {
-      await Promise.all(Object.values(queues).map((q) => q.close()));
+      await Promise.all([...queues.values(), ...retired].map((q) => q.close()));
       await client.quit().catch(() => client.disconnect());
     },
   };

@@ -1,3 +1,4 @@
+import { type CloudName, cloudNames } from "@cloudsync/cloud";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
@@ -7,10 +8,11 @@ import {
   type ProviderRateLimit,
   type QueueKind,
   type RedisConnection,
+  allQueues,
   defaultPrefix,
   parsePayload,
   queueConfigs,
-  queueKinds,
+  queueName,
 } from "../queues/index.ts";
 import { workerConnectionOptions } from "../queues/connection.ts";
 import { providerOf } from "../queues/payloads.ts";
@@ -34,6 +36,11 @@ export interface StartWorkerOptions {
   connection: RedisConnection;
   prefix?: string;
   processors: Processors;
+  /**
+   * The clouds whose providers' jobs this process takes (default all three). Each cloud has its
+   * own queues, so the other clouds' jobs wait for the process that handles them.
+   */
+  clouds?: readonly CloudName[];
   logger: Logger;
   /** Overrides each queue's configured concurrency. */
   concurrency?: Partial<Record<QueueKind, number>>;
@@ -51,7 +58,8 @@ export interface StartWorkerOptions {
 }
 
 export interface WorkerHandle {
-  workers: Partial<Record<QueueKind, Worker>>;
+  /** By queue name (`resources-aws`, `maintenance`…). */
+  workers: Record<string, Worker>;
   /** Stops taking jobs, waits for running ones to finish, then closes every connection. */
   close(): Promise<void>;
 }
@@ -75,23 +83,26 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   gateClient.on("error", (err: Error) => log.error({ err: err.message }, "Redis connection for provider limits failed; retrying"));
   const gate = createProviderGate({ client: gateClient, prefix, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) });
 
-  const workers: Partial<Record<QueueKind, Worker>> = {};
-  for (const kind of queueKinds) {
+  const clouds = options.clouds ?? cloudNames;
+  if (clouds.length === 0) throw new TypeError("startWorker: name at least one cloud whose jobs to take");
+  const workers: Record<string, Worker> = {};
+  for (const [kind, cloud] of allQueues(clouds)) {
     const processor = options.processors[kind] as JobProcessor<typeof kind> | undefined;
     if (!processor) continue;
     const config = queueConfigs[kind];
+    const name = queueName(kind, cloud);
     const limit = options.rateLimit && kind in options.rateLimit ? (options.rateLimit[kind] ?? null) : config.providerRateLimit;
-    const worker = new Worker(config.name, (job, token) => runJob({ kind, job, token, processor, limit, gate, metrics: options.metrics, log }), {
+    const worker = new Worker(name, (job, token) => runJob({ kind, job, token, processor, limit, gate, metrics: options.metrics, log }), {
       connection: workerConnectionOptions(options.connection),
       prefix,
       concurrency: options.concurrency?.[kind] ?? config.concurrency,
       ...options.locks,
     });
-    watch(worker, kind, log);
-    workers[kind] = worker;
+    watch(worker, name, log);
+    workers[name] = worker;
   }
   await Promise.all(Object.values(workers).map((w) => w.waitUntilReady()));
-  log.info({ queues: Object.keys(workers), prefix }, "worker started");
+  log.info({ queues: Object.keys(workers), clouds, prefix }, "worker started");
 
   let closing: Promise<void> | undefined;
   return {
@@ -166,18 +177,18 @@ async function runJob<K extends QueueKind>({ kind, job, token, processor, limit,
   }
 }
 
-function watch(worker: Worker, kind: QueueKind, log: Logger): void {
-  const fields = (job: Job) => ({ queue: kind, jobId: job.id, providerId: providerOf(job.data ?? {}), attempts: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+function watch(worker: Worker, name: string, log: Logger): void {
+  const fields = (job: Job) => ({ queue: name, jobId: job.id, providerId: providerOf(job.data ?? {}), attempts: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
   // Without an `error` listener a Redis hiccup would be an unhandled 'error' event and crash the process.
-  worker.on("error", (err) => log.error({ queue: kind, err: err.message }, "worker error; BullMQ reconnects and carries on"));
+  worker.on("error", (err) => log.error({ queue: name, err: err.message }, "worker error; BullMQ reconnects and carries on"));
   worker.on("completed", (job) => log.info(fields(job), "job completed"));
   worker.on("failed", (job, err) => {
-    if (!job) return log.error({ queue: kind, err: err.message }, "job failed");
+    if (!job) return log.error({ queue: name, err: err.message }, "job failed");
     const final = err instanceof UnrecoverableError || err.name === "UnrecoverableError" || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (final) log.error({ ...fields(job), err: err.message }, "job failed for good; kept in the failed set for inspection");
     else log.warn({ ...fields(job), err: err.message }, "job failed; it will be retried after a backoff");
   });
-  worker.on("stalled", (jobId) => log.warn({ queue: kind, jobId }, "job stalled (its worker stopped renewing the lock); it goes back to the queue"));
+  worker.on("stalled", (jobId) => log.warn({ queue: name, jobId }, "job stalled (its worker stopped renewing the lock); it goes back to the queue"));
 }
 
 function message(error: unknown): string {

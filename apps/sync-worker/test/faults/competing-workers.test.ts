@@ -5,6 +5,7 @@
  * provider is synced, never by two runs at once (the per-provider lease), and its tables equal
  * its estate.
  */
+import type { CloudName } from "@cloudsync/cloud";
 import { type AwsEmulator, type GcpEmulator, startAwsEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { type Database, syncRuns } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
@@ -24,6 +25,7 @@ const prefix = testPrefix();
 
 interface Estate {
   name: string;
+  cloud: CloudName;
   providerId: string;
   em: GcpEmulator | AwsEmulator;
   removed: string[];
@@ -39,7 +41,7 @@ beforeAll(async () => {
   queues = await createQueues({ connection: redisUrl, prefix, logger: testLogger });
   const [a, b, c] = await Promise.all(["compete-a", "compete-b", "compete-c"].map((slug) => createTenant(tdb.db, slug)));
   const gcp = (seed: string) => startGcpEmulator({ seed, size: 80 });
-  const emulators: [string, typeof a, GcpEmulator | AwsEmulator, unknown][] = [];
+  const emulators: [string, typeof a, GcpEmulator | AwsEmulator, { cloud: CloudName }][] = [];
   for (const [name, tenant, seed] of [["gcp-a", a, "compete-a"], ["gcp-b", b, "compete-b"], ["gcp-c", c, "compete-c"]] as const) {
     const em = await gcp(seed);
     emulators.push([name, tenant, em, gcpEmulatorCredentials(em)]);
@@ -49,7 +51,7 @@ beforeAll(async () => {
   for (const [name, tenant, em, credentials] of emulators) {
     // Every page a little slow, so runs last long enough for jobs of one provider to collide.
     em.faults.set({ delayMs: 20 });
-    estates.push({ name, em, removed: [], providerId: await addEmulatedProvider(tdb.db, keyring, tenant!, credentials) });
+    estates.push({ name, cloud: credentials.cloud, em, removed: [], providerId: await addEmulatedProvider(tdb.db, keyring, tenant!, credentials) });
   }
 });
 
@@ -90,12 +92,13 @@ it("two workers, schedulers and manual requests: every provider synced, one run 
   }
 
   // Each provider: a scheduler that fires every second, and a manual request on top, sent twice.
-  const resources = queues.queue("resources");
-  for (const { providerId } of estates) {
-    await resources.upsertJobScheduler(schedulerId("resources", providerId), { every: 1_000 }, { name: "resources", data: { providerId, trigger: "schedule" } });
-    const manual = await queues.enqueue("resources", { providerId });
+  for (const { providerId, cloud } of estates) {
+    await queues
+      .queue("resources", cloud)
+      .upsertJobScheduler(schedulerId("resources", providerId), { every: 1_000 }, { name: "resources", data: { providerId, trigger: "schedule" } });
+    const manual = await queues.enqueue("resources", { providerId }, { cloud });
     expect(manual.deduplicated).toBe(false);
-    expect((await queues.enqueue("resources", { providerId })).deduplicated).toBe(true);
+    expect((await queues.enqueue("resources", { providerId }, { cloud })).deduplicated).toBe(true);
   }
   const succeededSince = async (providerId: string, since: Date) =>
     (await runsOf(tdb.db, providerId)).filter((r) => r.status === "succeeded" && r.startedAt >= since).length;
@@ -113,7 +116,7 @@ it("two workers, schedulers and manual requests: every provider synced, one run 
   await waitFor("a sync of every provider after the change", async () => (await Promise.all(estates.map((e) => succeededSince(e.providerId, changed)))).every((n) => n >= 1), 60_000);
 
   // Stop the schedulers, then the workers (they finish the jobs in hand).
-  for (const { providerId } of estates) await resources.removeJobScheduler(schedulerId("resources", providerId));
+  for (const { providerId, cloud } of estates) await queues.queue("resources", cloud).removeJobScheduler(schedulerId("resources", providerId));
   for (const worker of workers.splice(0)) await worker.close();
 
   expect(warnings.filter((line) => line.includes("lease was lost")), "provider leases lost under a running job").toEqual([]);

@@ -65,8 +65,8 @@ it("a sync cut off by a PostgreSQL restart fails its attempt, and BullMQ's retry
   });
   // Slow pages: the sync is still writing when the server goes away.
   em.faults.set({ delayMs: 100 });
-  const { jobId } = await queues.enqueue("resources", { providerId });
-  const resources = queues.queue("resources");
+  const { jobId } = await queues.enqueue("resources", { providerId }, { cloud: "gcp" });
+  const resources = queues.queue("resources", "gcp");
   await waitFor("the sync to be writing", async () => {
     const progress = (await resources.getJob(jobId))?.progress as { scopesDone?: number } | undefined;
     return (progress?.scopesDone ?? 0) >= 1;

@@ -78,11 +78,11 @@ function meanwhileRedis<T>(probe: () => Promise<T>): () => Promise<T | false> {
 
 /** Waits until the producer's connection (which fails fast while Redis is down) answers again. */
 async function producerReconnected(queues: Queues): Promise<void> {
-  await waitFor("the producer to reconnect", meanwhileRedis(async () => ({ counts: await queues.queue("resources").getJobCounts() })));
+  await waitFor("the producer to reconnect", meanwhileRedis(async () => ({ counts: await queues.queue("resources", "gcp").getJobCounts() })));
 }
 
 async function scopesDone(queues: Queues, jobId: string): Promise<number> {
-  const progress = (await queues.queue("resources").getJob(jobId))?.progress as { scopesDone?: number } | undefined;
+  const progress = (await queues.queue("resources", "gcp").getJob(jobId))?.progress as { scopesDone?: number } | undefined;
   return progress?.scopesDone ?? 0;
 }
 
@@ -93,16 +93,16 @@ it("with the append-only file (as in docker-compose.yml), a restart mid-job lose
   const second = await provider("redis-aof-2", "redis-aof-2");
   first.em.faults.set({ delayMs: 100 });
 
-  const running = await queues.enqueue("resources", { providerId: first.providerId });
+  const running = await queues.enqueue("resources", { providerId: first.providerId }, { cloud: "gcp" });
   // Queued behind, as a job waiting for its time: delayed far beyond the restart, promoted after it.
-  const queued = await queues.enqueue("resources", { providerId: second.providerId }, { delay: 10 * 60_000 });
+  const queued = await queues.enqueue("resources", { providerId: second.providerId }, { cloud: "gcp", delay: 10 * 60_000 });
   await waitFor("the first sync to be under way", async () => (await scopesDone(queues, running.jobId)) >= 1);
 
   await redis.restart({ downMs: 500 });
   first.em.faults.clear();
 
   await producerReconnected(queues);
-  const resources = queues.queue("resources");
+  const resources = queues.queue("resources", "gcp");
   expect(await resources.getJobState(queued.jobId)).toBe("delayed");
   await (await resources.getJob(queued.jobId))!.promote();
   await waitFor(
@@ -130,8 +130,8 @@ it("without persistence, a restart empties the queue: the running sync still wri
   const second = await provider("redis-volatile-2", "redis-volatile-2");
   first.em.faults.set({ delayMs: 100 });
 
-  const running = await queues.enqueue("resources", { providerId: first.providerId });
-  const queued = await queues.enqueue("resources", { providerId: second.providerId }, { delay: 10 * 60_000 });
+  const running = await queues.enqueue("resources", { providerId: first.providerId }, { cloud: "gcp" });
+  const queued = await queues.enqueue("resources", { providerId: second.providerId }, { cloud: "gcp", delay: 10 * 60_000 });
   await waitFor("the first sync to be under way", async () => (await scopesDone(queues, running.jobId)) >= 1);
 
   await redis.restart({ downMs: 500 });
@@ -142,13 +142,13 @@ it("without persistence, a restart empties the queue: the running sync still wri
   await expectEstate(tdb.db, first.providerId, { expected: first.em.expected() });
   // But Redis forgot both jobs: the queued one never runs.
   await producerReconnected(queues);
-  const resources = queues.queue("resources");
+  const resources = queues.queue("resources", "gcp");
   expect(await resources.getJob(running.jobId)).toBeUndefined();
   expect(await resources.getJob(queued.jobId)).toBeUndefined();
   expect(await runsOfJob(tdb.db, queued.jobId)).toEqual([]);
 
   // The same worker, reconnected, takes the next request: the second estate converges.
-  const again = await queues.enqueue("resources", { providerId: second.providerId });
+  const again = await queues.enqueue("resources", { providerId: second.providerId }, { cloud: "gcp" });
   await waitFor("the new request to complete", async () => (await resources.getJobState(again.jobId)) === "completed");
   await expectEstate(tdb.db, second.providerId, { expected: second.em.expected() });
   for (const { providerId } of [first, second]) await expectNoRunLeftRunning(tdb.db, providerId);

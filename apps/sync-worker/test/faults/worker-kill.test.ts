@@ -59,8 +59,8 @@ it("a re-sync killed after some scopes completed is finished by the next worker:
   // Slow pages, so the sync is surely mid-flight when it dies: at least one scope done.
   em.faults.set({ delayMs: 150 });
   child = await spawnWorkerProcess({ databaseUrl: tdb.url, redisUrl, prefix, keyringSpec, lockDurationMs: 4_000 });
-  const { jobId } = await queues.enqueue("resources", { providerId });
-  const resources = queues.queue("resources");
+  const { jobId } = await queues.enqueue("resources", { providerId }, { cloud: "gcp" });
+  const resources = queues.queue("resources", "gcp");
   await waitFor(`a scope of the job to complete (worker stderr: ${child.stderr()})`, async () => {
     const progress = (await resources.getJob(jobId))?.progress as { scopesDone?: number } | undefined;
     return (progress?.scopesDone ?? 0) >= 1;
