@@ -46,6 +46,15 @@ function figureRows(figures: readonly Figure[]): string[][] {
   ]);
 }
 
+/** The end-to-end processes' own peaks (one per cloud), which the RSS figure is the largest of. */
+function processLine(r: BenchResults): string[] {
+  const detail = r.figures.find((f) => f.id === "e2e.peak_rss")?.detail;
+  const processes = detail?.processes as Record<string, { peakRssMb: number }> | undefined;
+  if (!processes) return [];
+  const each = Object.entries(processes).map(([cloud, p]) => `${cloud} ${num(p.peakRssMb)} MB`);
+  return [`Peak RSS per end-to-end process (one per cloud, run at once, node ${String(detail?.nodeOptions) || "without flags"}): ${each.join(", ")}; sum ${num(detail?.sumOfPeaksMb as number)} MB.`, ""];
+}
+
 /** The markdown of one block. */
 export function renderBlock(block: DocBlock, r: BenchResults): string {
   const parts: string[] = [runLine(r), ""];
@@ -56,11 +65,11 @@ export function renderBlock(block: DocBlock, r: BenchResults): string {
     `${t.pass ? "**pass**" : "**miss**"}${t.atDefinedScale ? "" : ` (not at ${t.definedAt})`}`,
   ]);
   if (block === "e2e-large") {
-    parts.push(table(["figure", "value", "min–max", "ratio"], figureRows(r.figures)), "", table(["target", "measured", "target", "result"], targets));
+    parts.push(table(["figure", "value", "min–max", "ratio"], figureRows(r.figures)), "", ...processLine(r), table(["target", "measured", "target", "result"], targets));
     return parts.join("\n");
   }
   const throughput = r.figures.filter((f) => !f.id.startsWith("queries."));
-  parts.push("**Throughput and memory** (median of the runs; min–max across them)", "", table(["figure", "median", "min–max", "ratio"], figureRows(throughput)), "");
+  parts.push("**Throughput and memory** (median of the runs; min–max across them)", "", table(["figure", "median", "min–max", "ratio"], figureRows(throughput)), "", ...processLine(r));
   if (r.queries.length > 0) {
     parts.push(
       "**Query latency** (each executed in a transaction acting for the organization, role `cloudsync_app`, prepared)",

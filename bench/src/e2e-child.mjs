@@ -1,9 +1,9 @@
 // @ts-check
 /**
- * The end-to-end sync in a process of its own, so its memory is measured alone: registers one
- * provider per emulated cloud for the organization it is given, runs the worker's
- * `syncResources` for the three at once (as a worker with three jobs in flight would), samples
- * its RSS, and sends the parent its figures over IPC. Emulators run in the parent.
+ * The end-to-end sync in a process of its own, so its memory is measured alone: registers the
+ * providers it is given (one, of one cloud, as a worker started with CLOUDSYNC_WORKER_CLOUDS
+ * has) for the organization it is given, runs the worker's `syncResources` for them at once,
+ * samples its RSS, and sends the parent its figures over IPC. Emulators run in the parent.
  *
  * Plain JavaScript on purpose: the process measured is Node and the worker's compiled modules,
  * as in production, without a TypeScript loader's memory on top.

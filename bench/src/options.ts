@@ -53,7 +53,11 @@ export const usage = `pnpm bench [flags]
   --keep               keep the benchmark database (its name is printed) for EXPLAIN by hand
   --out FILE           results JSON (default bench/results/latest.json; e2e-only runs: bench/results/e2e-latest.json)
   --no-doc             do not regenerate docs/performance.md
-  --render             measure nothing: regenerate docs/performance.md from the results file (--out)`;
+  --render             measure nothing: regenerate docs/performance.md from the results file (--out)
+
+The end-to-end step runs one process per cloud, at once, as deployed, with the worker image's
+NODE_OPTIONS (apps/sync-worker/Dockerfile); CLOUDSYNC_BENCH_E2E_NODE_OPTIONS replaces them
+(empty: no flags).`;
 
 function int(flag: string, value: string | undefined, min: number, max: number): number {
   const n = Number(value);

@@ -61,6 +61,13 @@ describe("pnpm bench at a tiny scale", () => {
     const first = results.figures.find((f) => f.id === "writer.first_sync")!;
     expect(first.baseline?.id).toBe("baseline.copy_cloud_resources");
     expect(first.detail?.counts).toMatchObject({ inserted: 300 });
+    // The end-to-end sync runs as deployed: one process per cloud, each measured on its own.
+    const rss = results.figures.find((f) => f.id === "e2e.peak_rss")!;
+    const processes = rss.detail!.processes as Record<string, { peakRssMb: number; resources: number }>;
+    expect(Object.keys(processes).sort()).toEqual(["aws", "azure", "gcp"]);
+    expect(rss.value).toBe(Math.max(...Object.values(processes).map((p) => p.peakRssMb)));
+    expect(rss.detail!.sumOfPeaksMb).toBeCloseTo(Object.values(processes).reduce((n, p) => n + p.peakRssMb, 0), 0);
+    expect(Object.values(processes).reduce((n, p) => n + p.resources, 0)).toBe(100);
     const churned = results.figures.find((f) => f.id === "writer.resync_churned")!;
     expect((churned.detail!.counts as { updated: number }).updated).toBeGreaterThan(0);
   });
@@ -114,6 +121,7 @@ describe("pnpm bench at a tiny scale", () => {
     expect(text.endsWith("<!-- bench:results:end -->\n\n## After\n")).toBe(true);
     expect(text).not.toContain("\nold\n");
     for (const q of results.queries) expect(text).toContain(q.label);
+    expect(text).toMatch(/Peak RSS per end-to-end process \(one per cloud.*aws [\d.]+ MB, azure [\d.]+ MB, gcp [\d.]+ MB; sum [\d.,]+ MB/);
     expect(renderBlock("results", results)).toContain("first full sync");
   });
 });
