@@ -27,25 +27,6 @@ export const resourceColumns = [
   "content_hash",
 ] as const;
 
-/** environment_from_tags() of migration 0008, in TypeScript, so raw COPY stores what the writer stores. */
-export function environmentFromTags(tags: Record<string, string>): string {
-  const rank = (k: string) => (k === "environment" ? 0 : k === "env" ? 1 : 2);
-  const entry = Object.entries(tags)
-    .filter(([k]) => ["env", "environment", "stage"].includes(k.toLowerCase()))
-    .sort(([a], [b]) => rank(a.toLowerCase()) - rank(b.toLowerCase()))[0];
-  const v = entry?.[1].trim().toLowerCase();
-  if (v === undefined) return "development";
-  if (["prod", "production", "prd", "live"].includes(v)) return "production";
-  if (["staging", "stage", "stg", "preprod", "pre-prod", "uat"].includes(v)) return "staging";
-  if (["test", "testing", "qa", "tst"].includes(v)) return "testing";
-  return "development";
-}
-
-export function weddingCriticalFromTags(tags: Record<string, string>): boolean {
-  const entry = Object.entries(tags).find(([k]) => k.toLowerCase().replaceAll("-", "").replaceAll("_", "") === "weddingcritical");
-  return entry ? ["true", "yes", "1", "y"].includes(entry[1].trim().toLowerCase()) : false;
-}
-
 /**
  * Renders the base version of the estate as COPY text, exactly the rows the worker's first sync
  * inserts (same content hashes, region ids, environment and flags).
@@ -70,8 +51,8 @@ export async function renderResourceCopyFile(ctx: BenchContext): Promise<{ file:
           row.configuration,
           row.resource_status,
           row.tags,
-          environmentFromTags(row.tags),
-          weddingCriticalFromTags(row.tags),
+          row.environment ?? "development",
+          row.is_wedding_critical ?? false,
           tenant.userId,
           row.cloud_account_id,
           row.sync_scope,

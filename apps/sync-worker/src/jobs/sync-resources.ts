@@ -60,6 +60,7 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
       }
       onProgress?.(ledger.progress());
     }
+    await writer.flush();
     await recordServices(deps.db, provider.id, writer.kindsSeen);
     const { inserted, updated, unchanged, terminated } = writer.counts;
     return { counts: { inserted, updated, unchanged, terminated } };

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { NormalizedResource, ScopeRef } from "@cloudsync/cloud";
 import { scopeKey } from "@cloudsync/cloud";
+import { environmentFromTags, weddingCriticalFromTags } from "./tag-flags.ts";
 
 /** One resource as the writer sends it to PostgreSQL (snake_case: it becomes a JSON record). */
 export interface ResourceRow {
@@ -16,18 +17,22 @@ export interface ResourceRow {
   cloud_account_id: string;
   sync_scope: string;
   content_hash: string;
+  /** What the tags declare, or null to keep the stored value. */
+  environment: string | null;
+  is_wedding_critical: boolean | null;
 }
 
 /** `resource_name` is varchar(200); the full name stays in the configuration. */
 const MAX_NAME = 200;
 
 /**
- * Turns a normalized resource into the row the writer upserts, with a content hash over
- * everything that would be written: equal hashes mean the stored row is already right.
+ * Turns a normalized resource into the row the writer upserts. `hash` is
+ * {@link resourceContentHash} of the same resource and scope, when the caller already has it.
  */
-export function toResourceRow(resource: NormalizedResource, scope: ScopeRef): ResourceRow {
+export function toResourceRow(resource: NormalizedResource, scope: ScopeRef, hash?: string): ResourceRow {
+  const key = scopeKey(scope);
   const name = resource.name.length > MAX_NAME ? `${resource.name.slice(0, MAX_NAME - 1)}…` : resource.name;
-  const row: Omit<ResourceRow, "content_hash"> = {
+  return {
     resource_id: resource.resourceId,
     resource_name: name || resource.resourceId.slice(-MAX_NAME),
     resource_type: resource.resourceType,
@@ -38,21 +43,22 @@ export function toResourceRow(resource: NormalizedResource, scope: ScopeRef): Re
     tags: resource.tags,
     region_code: resource.regionCode,
     cloud_account_id: resource.account,
-    sync_scope: scopeKey(scope),
+    sync_scope: key,
+    content_hash: hash ?? resourceContentHash(resource, key),
+    environment: environmentFromTags(resource.tags),
+    is_wedding_critical: weddingCriticalFromTags(resource.tags),
   };
-  return { ...row, content_hash: contentHash(row) };
 }
 
-export function contentHash(value: unknown): string {
-  return createHash("sha256").update(stableJson(value)).digest("base64url");
-}
-
-/** JSON with object keys sorted at every depth, so equal content always hashes equal. */
-export function stableJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+/**
+ * The content hash of a resource read in a scope: equal hashes mean the stored row is already
+ * right. It covers the normalized resource and the scope, everything the row is derived from, so
+ * the writer can compare it before building a row: a re-sync that changed nothing builds none.
+ * Plain `JSON.stringify`, not JSON with keys sorted at every depth, because it is five times
+ * cheaper and hashing is most of an unchanged re-sync. Key order is stable because normalizers
+ * build objects in code order and the clouds list tags in a stable order; were a cloud to
+ * reorder tags alone, the row would be rewritten once with no change recorded.
+ */
+export function resourceContentHash(resource: NormalizedResource, key: string): string {
+  return createHash("sha256").update(key).update("\n").update(JSON.stringify(resource)).digest("base64url");
 }

@@ -8,98 +8,154 @@ export interface WriteContext {
   syncRunId: string;
 }
 
-/** The fields whose changes `resource_changes` records (the configuration is diffed apart). */
-const core = (alias: string) =>
-  sql.raw(`jsonb_build_object(
-      'resource_name', ${alias}.resource_name, 'resource_type', ${alias}.resource_type,
-      'resource_subtype', ${alias}.resource_subtype, 'size_category', ${alias}.size_category,
-      'resource_status', ${alias}.resource_status, 'tags', ${alias}.tags, 'region_id', ${alias}.region_id,
-      'environment', ${alias}.environment, 'is_wedding_critical', ${alias}.is_wedding_critical)`);
+/**
+ * The page as records with their region's id. Rows travel as one JSON document, so a page is one
+ * parameter whatever its size (no 65,535-parameter limit) and the same statement runs on
+ * postgres-js and PGlite.
+ */
+const incoming = (rows: readonly ResourceRow[], ctx: WriteContext) => sql`
+  incoming as (
+    select x.*, r.id as region_id
+      from json_to_recordset(${JSON.stringify(rows)}::json) as x(
+             resource_id text, resource_name text, resource_type text, resource_subtype text,
+             size_category text, resource_status text, configuration jsonb, tags jsonb,
+             region_code text, cloud_account_id text, sync_scope text, content_hash text,
+             environment text, is_wedding_critical boolean)
+      join cloud_regions r on r.provider_id = ${ctx.providerId}::uuid and r.region_code = x.region_code
+  )`;
+
+const insertColumns = sql.raw(`organization_id, provider_id, region_id, resource_id, resource_name, resource_type,
+  resource_subtype, size_category, configuration, resource_status, tags, environment, is_wedding_critical,
+  created_by, cloud_account_id, sync_scope, content_hash, terminated_at`);
+
+const insertValues = (ctx: WriteContext) => sql`
+  ${ctx.organizationId}::uuid, ${ctx.providerId}::uuid, i.region_id, i.resource_id, i.resource_name,
+  i.resource_type, i.resource_subtype, i.size_category, i.configuration, i.resource_status, i.tags,
+  coalesce(i.environment, 'development'), coalesce(i.is_wedding_critical, false),
+  ${ctx.createdBy}::uuid, i.cloud_account_id, i.sync_scope, i.content_hash,
+  case when i.resource_status = 'terminated' then now() end`;
 
 /**
- * One statement per page of changed resources: upsert them, and in the same snapshot record
- * what changed (`resource_changes`) and any change of size (`resource_scaling_history`). Rows
- * travel as one JSON document, so a page is one parameter whatever its size (no 65,535
- * parameter limit) and the same statement runs on postgres-js and PGlite. Environment and
- * wedding-critical come from tags when the tags say so, and are left as they were otherwise.
+ * Inserts a page of resources the scope has not stored, as cheaply as one statement can: no
+ * lookup of previous versions and no history row (a resource's first appearance is its row's
+ * `created_at`; `resource_changes` records what changed after). A resource that exists after all
+ * (it moved from another scope, or another writer got there first) is left alone and returned
+ * among `conflicts`, for {@link upsertResourcesStatement} to diff and update.
+ */
+export function insertNewResourcesStatement(rows: readonly ResourceRow[], ctx: WriteContext): SQL {
+  return sql`
+    with ${incoming(rows, ctx)},
+    inserted as (
+      insert into cloud_resources (${insertColumns})
+      select ${insertValues(ctx)} from incoming i
+      on conflict (provider_id, resource_id) do nothing
+      returning resource_id
+    )
+    select (select count(*) from inserted)::int as inserted, coalesce(array_agg(i.resource_id), '{}') as conflicts
+      from incoming i
+     where i.resource_id not in (select resource_id from inserted)`;
+}
+
+/** The columns whose changes `resource_changes` records, besides the configuration's keys. */
+const trackedColumns = [
+  "resource_name",
+  "resource_type",
+  "resource_subtype",
+  "size_category",
+  "resource_status",
+  "tags",
+  "region_id",
+  "environment",
+  "is_wedding_critical",
+] as const;
+
+/** `u.old_<column>` beside `u.<column>` for every tracked column, as VALUES rows for the diff. */
+const trackedPairs = sql.raw(
+  trackedColumns.map((column) => `('${column}', to_jsonb(u.old_${column}), to_jsonb(u.${column}))`).join(",\n"),
+);
+
+/**
+ * One statement per page of resources whose content changed (or that exist although the scope
+ * had not stored them): update them, and in the same snapshot record what changed
+ * (`resource_changes`: the changed columns, and of the configuration only its changed top-level
+ * keys, so history stays small) and any change of size (`resource_scaling_history`). A plain
+ * `UPDATE … FROM` joined to the row's own previous version returns old and new values together, so
+ * the history needs no second lookup. Environment and wedding-critical come from tags when the
+ * tags say so, and are left as they were otherwise. A row that does not exist at all (deleted by
+ * hand since it was read) is inserted rather than lost.
  */
 export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: WriteContext): SQL {
   return sql`
-    with incoming as (
-      select x.*, r.id as region_id
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(
-               resource_id text, resource_name text, resource_type text, resource_subtype text,
-               size_category text, resource_status text, configuration jsonb, tags jsonb,
-               region_code text, cloud_account_id text, sync_scope text, content_hash text)
-        join cloud_regions r on r.provider_id = ${ctx.providerId}::uuid and r.region_code = x.region_code
-    ),
-    previous as (
-      select c.id, c.resource_name, c.resource_type, c.resource_subtype, c.size_category, c.resource_status,
-             c.tags, c.region_id, c.environment, c.is_wedding_critical, c.configuration
-        from cloud_resources c
-        join incoming i on c.provider_id = ${ctx.providerId}::uuid and c.resource_id = i.resource_id
-    ),
-    upserted as (
-      insert into cloud_resources as c (
-        organization_id, provider_id, region_id, resource_id, resource_name, resource_type, resource_subtype,
-        size_category, configuration, resource_status, tags, environment, is_wedding_critical, created_by,
-        cloud_account_id, sync_scope, content_hash, terminated_at)
-      select ${ctx.organizationId}::uuid, ${ctx.providerId}::uuid, i.region_id, i.resource_id, i.resource_name,
-             i.resource_type, i.resource_subtype, i.size_category, i.configuration, i.resource_status, i.tags,
-             coalesce(environment_from_tags(i.tags), 'development'), coalesce(wedding_critical_from_tags(i.tags), false),
-             ${ctx.createdBy}::uuid, i.cloud_account_id, i.sync_scope, i.content_hash,
-             case when i.resource_status = 'terminated' then now() end
+    with ${incoming(rows, ctx)},
+    updated as (
+      update cloud_resources c set
+        region_id = i.region_id,
+        resource_name = i.resource_name,
+        resource_type = i.resource_type,
+        resource_subtype = i.resource_subtype,
+        size_category = i.size_category,
+        configuration = i.configuration,
+        resource_status = i.resource_status,
+        tags = i.tags,
+        environment = coalesce(i.environment, c.environment),
+        is_wedding_critical = coalesce(i.is_wedding_critical, c.is_wedding_critical),
+        cloud_account_id = i.cloud_account_id,
+        sync_scope = i.sync_scope,
+        content_hash = i.content_hash,
+        terminated_at = case when i.resource_status = 'terminated' then coalesce(c.terminated_at, now()) end
         from incoming i
-      on conflict (provider_id, resource_id) do update set
-        region_id = excluded.region_id,
-        resource_name = excluded.resource_name,
-        resource_type = excluded.resource_type,
-        resource_subtype = excluded.resource_subtype,
-        size_category = excluded.size_category,
-        configuration = excluded.configuration,
-        resource_status = excluded.resource_status,
-        tags = excluded.tags,
-        environment = coalesce(environment_from_tags(excluded.tags), c.environment),
-        is_wedding_critical = coalesce(wedding_critical_from_tags(excluded.tags), c.is_wedding_critical),
-        cloud_account_id = excluded.cloud_account_id,
-        sync_scope = excluded.sync_scope,
-        content_hash = excluded.content_hash,
-        terminated_at = case when excluded.resource_status = 'terminated' then coalesce(c.terminated_at, now()) end
-      where c.content_hash is distinct from excluded.content_hash
-      returning c.id, (c.xmax = 0) as inserted, c.resource_name, c.resource_type, c.resource_subtype, c.size_category,
-                c.resource_status, c.tags, c.region_id, c.environment, c.is_wedding_critical, c.configuration
+        join cloud_resources o on o.provider_id = ${ctx.providerId}::uuid and o.resource_id = i.resource_id
+       where c.id = o.id and c.content_hash is distinct from i.content_hash
+      returning c.id, ${sql.raw(trackedColumns.map((column) => `c.${column}, o.${column} as old_${column}`).join(", "))},
+                c.configuration, o.configuration as old_configuration
+    ),
+    inserted as (
+      insert into cloud_resources (${insertColumns})
+      select ${insertValues(ctx)} from incoming i
+       where not exists (select 1 from cloud_resources o
+                          where o.provider_id = ${ctx.providerId}::uuid and o.resource_id = i.resource_id)
+      on conflict (provider_id, resource_id) do nothing
+      returning 1
     ),
     changes as (
       insert into resource_changes (organization_id, provider_id, resource_id, sync_run_id, change_type,
                                     changed_fields, old_values, new_values)
-      select ${ctx.organizationId}::uuid, ${ctx.providerId}::uuid, u.id, ${ctx.syncRunId}::uuid,
-             case when u.inserted then 'inserted' else 'updated' end,
-             case when u.inserted then '{}'::text[] else d.changed_fields end,
-             case when u.inserted then '{}'::jsonb else d.old_values end,
-             case when u.inserted then ${core("u")} else d.new_values end
-        from upserted u
-        left join previous p on p.id = u.id
-        left join lateral resource_change_diff(${core("p")}, ${core("u")}, p.configuration, u.configuration) d on true
+      select ${ctx.organizationId}::uuid, ${ctx.providerId}::uuid, u.id, ${ctx.syncRunId}::uuid, 'updated',
+             d.fields, d.old_values, d.new_values
+        from updated u
+        cross join lateral (
+          select jsonb_object_agg(k, u.old_configuration -> k) as old, jsonb_object_agg(k, u.configuration -> k) as new
+            from (select jsonb_object_keys(coalesce(u.old_configuration, '{}'))
+                   union
+                  select jsonb_object_keys(coalesce(u.configuration, '{}'))) keys(k)
+           where (u.old_configuration -> k) is distinct from (u.configuration -> k)
+        ) cfg
+        cross join lateral (
+          select array_agg(f.name order by f.name) as fields,
+                 jsonb_object_agg(f.name, f.old_value) as old_values,
+                 jsonb_object_agg(f.name, f.new_value) as new_values
+            from (values ${trackedPairs}, ('configuration', cfg.old, cfg.new)) f(name, old_value, new_value)
+           where f.old_value is distinct from f.new_value
+        ) d
+       where d.fields is not null
       returning 1
     ),
     scaling as (
       insert into resource_scaling_history (resource_id, scaling_action, previous_configuration, new_configuration,
                                             scaling_trigger, scaling_reason, completed_at)
       select u.id,
-             case when size_category_rank(u.size_category) > size_category_rank(p.size_category) then 'scale_up' else 'scale_down' end,
-             jsonb_build_object('size_category', p.size_category) || jsonb_object_diff(u.configuration, p.configuration),
-             jsonb_build_object('size_category', u.size_category) || jsonb_object_diff(p.configuration, u.configuration),
+             case when size_category_rank(u.size_category) > size_category_rank(u.old_size_category) then 'scale_up' else 'scale_down' end,
+             jsonb_build_object('size_category', u.old_size_category) || jsonb_object_diff(u.configuration, u.old_configuration),
+             jsonb_build_object('size_category', u.size_category) || jsonb_object_diff(u.old_configuration, u.configuration),
              'manual', 'size change observed by sync run ' || ${ctx.syncRunId}, now()
-        from upserted u
-        join previous p on p.id = u.id
-       where not u.inserted
-         and size_category_rank(u.size_category) is not null
-         and size_category_rank(p.size_category) is not null
-         and u.size_category <> p.size_category
+        from updated u
+       where size_category_rank(u.size_category) is not null
+         and size_category_rank(u.old_size_category) is not null
+         and u.size_category <> u.old_size_category
       returning 1
     )
-    select (select count(*) from upserted where inserted)::int as inserted,
-           (select count(*) from upserted where not inserted)::int as updated,
+    select (select count(*) from inserted)::int as inserted,
+           (select count(*) from updated)::int as updated,
            (select count(*) from changes)::int as changes,
            (select count(*) from scaling)::int as scalings`;
 }

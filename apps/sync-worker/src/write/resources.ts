@@ -1,10 +1,11 @@
 import type { NormalizedResource, ScopeRef } from "@cloudsync/cloud";
 import { scopeKey } from "@cloudsync/cloud";
 import { type DbOrTx, queryRows } from "@cloudsync/db";
-import { type ResourceRow, toResourceRow } from "../resources/row.ts";
+import { type ResourceRow, resourceContentHash, toResourceRow } from "../resources/row.ts";
 import type { RegionRegistry } from "./regions.ts";
 import {
   type WriteContext,
+  insertNewResourcesStatement,
   storedHashesStatement,
   terminateResourcesStatement,
   upsertResourcesStatement,
@@ -38,6 +39,7 @@ export class ResourceWriter {
   readonly #skipped = new Set<string>();
   /** Scopes where an item without an id was skipped: any stored resource may be that item. */
   readonly #unidentified = new Set<string>();
+  #inFlight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: DbOrTx,
@@ -52,17 +54,46 @@ export class ResourceWriter {
 
   async writePage(scope: ScopeRef, resources: readonly NormalizedResource[]): Promise<void> {
     const stored = await this.#storedFor(scope);
+    const key = scopeKey(scope);
+    const fresh: ResourceRow[] = [];
     const changed: ResourceRow[] = [];
     for (const resource of resources) {
-      const row = toResourceRow(resource, scope);
-      this.#kinds.set(row.resource_subtype, row.resource_type);
-      const previous = stored.get(row.resource_id);
-      stored.delete(row.resource_id);
-      if (previous !== undefined && previous === row.content_hash) this.counts.unchanged++;
-      else changed.push(row);
+      this.#kinds.set(resource.kind, resource.resourceType);
+      const hash = resourceContentHash(resource, key);
+      const previous = stored.get(resource.resourceId);
+      stored.delete(resource.resourceId);
+      if (previous === hash) this.counts.unchanged++;
+      else (previous === undefined ? fresh : changed).push(toResourceRow(resource, scope, hash));
+    }
+    // One page in flight: this page is written while the caller reads and hashes the next one
+    // (on two cores, Node and PostgreSQL work at once). A failed write surfaces here, at the
+    // next page, or at completeScope()/flush(), before anything is terminated or committed.
+    await this.#inFlight;
+    if (fresh.length === 0 && changed.length === 0) return;
+    const write = this.#write(fresh, changed);
+    write.catch(() => {}); // observed by whoever awaits #inFlight next; never an unhandled rejection
+    this.#inFlight = write;
+  }
+
+  /** Waits for the page still being written, and rethrows its error if it failed. */
+  async flush(): Promise<void> {
+    await this.#inFlight;
+  }
+
+  async #write(fresh: ResourceRow[], changed: ResourceRow[]): Promise<void> {
+    await this.regions.ensure([...fresh, ...changed].map((r) => r.region_code));
+    if (fresh.length > 0) {
+      // The scope has never stored these: insert them without diffing. Any that exist after all
+      // (moved from another scope, or written by a competing worker) go through the upsert.
+      const [result] = await queryRows<{ inserted: number; conflicts: string[] }>(
+        this.db,
+        insertNewResourcesStatement(fresh, this.ctx),
+      );
+      const conflicts = new Set(result?.conflicts ?? []);
+      this.counts.inserted += result?.inserted ?? 0;
+      for (const row of fresh) if (conflicts.has(row.resource_id)) changed.push(row);
     }
     if (changed.length === 0) return;
-    await this.regions.ensure(changed.map((r) => r.region_code));
     const [result] = await queryRows<{ inserted: number; updated: number; scalings: number }>(
       this.db,
       upsertResourcesStatement(changed, this.ctx),
@@ -88,6 +119,7 @@ export class ResourceWriter {
 
   /** The scope was read completely: whatever it stored and the cloud did not return is gone. */
   async completeScope(scope: ScopeRef): Promise<number> {
+    await this.flush();
     const key = scopeKey(scope);
     const stored = await this.#storedFor(scope);
     this.#open.delete(key);
