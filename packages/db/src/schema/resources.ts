@@ -220,8 +220,9 @@ export const resourceChangeTypes = ["inserted", "updated", "terminated"] as cons
 export type ResourceChangeType = (typeof resourceChangeTypes)[number];
 
 /**
- * What changed in the estate and when: every insert, change and termination a sync wrote,
- * with the changed fields' old and new values and the run that saw it.
+ * What changed in the estate and when: every change and termination a sync wrote, with the
+ * changed fields' old and new values and the run that saw it. A resource's first appearance is
+ * its row's `created_at`, not a history row (the worker writes none on insert).
  */
 export const resourceChanges = pgTable(
   "resource_changes",
