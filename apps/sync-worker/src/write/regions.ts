@@ -4,11 +4,11 @@ import { sql } from "drizzle-orm";
 
 /**
  * Keeps `cloud_regions` in step with what syncs see: each region once per provider, with the
- * catalog's name, zones and geography. Remembers what it wrote, so a page costs nothing when
- * its regions are known.
+ * catalog's name, zones and geography. Remembers what it wrote (code → row id), so a page costs
+ * nothing when its regions are known.
  */
 export class RegionRegistry {
-  readonly #known = new Set<string>();
+  readonly #known = new Map<string, string>();
   readonly #catalog = new Map<string, RegionInfo>();
 
   constructor(
@@ -23,7 +23,7 @@ export class RegionRegistry {
   async ensure(codes: Iterable<string>): Promise<void> {
     const missing = [...new Set(codes)].filter((code) => !this.#known.has(code));
     if (missing.length === 0) return;
-    await this.db
+    const rows = await this.db
       .insert(cloudRegions)
       .values(
         missing.map((code) => {
@@ -45,7 +45,15 @@ export class RegionRegistry {
           availabilityZones: sql`case when ${cloudRegions.availabilityZones} = '[]'::jsonb then excluded.availability_zones else ${cloudRegions.availabilityZones} end`,
           geographicLocation: sql`case when ${cloudRegions.geographicLocation} ->> 'country' = '' then excluded.geographic_location else ${cloudRegions.geographicLocation} end`,
         },
-      });
-    for (const code of missing) this.#known.add(code);
+      })
+      .returning({ id: cloudRegions.id, code: cloudRegions.regionCode });
+    for (const row of rows) this.#known.set(row.code, row.id);
+  }
+
+  /** The row id of a region {@link ensure} has seen. */
+  idOf(code: string): string {
+    const id = this.#known.get(code);
+    if (id === undefined) throw new Error(`region ${code} was not ensured before use (a writer bug)`);
+    return id;
   }
 }

@@ -85,13 +85,13 @@ export class ResourceWriter {
     if (fresh.length > 0) {
       // The scope has never stored these: insert them without diffing. Any that exist after all
       // (moved from another scope, or written by a competing worker) go through the upsert.
-      const [result] = await queryRows<{ inserted: number; conflicts: string[] }>(
+      const inserted = await queryRows<{ resource_id: string }>(
         this.db,
-        insertNewResourcesStatement(fresh, this.ctx),
+        insertNewResourcesStatement(fresh, (code) => this.regions.idOf(code), this.ctx),
       );
-      const conflicts = new Set(result?.conflicts ?? []);
-      this.counts.inserted += result?.inserted ?? 0;
-      for (const row of fresh) if (conflicts.has(row.resource_id)) changed.push(row);
+      this.counts.inserted += inserted.length;
+      const written = new Set(inserted.map((r) => r.resource_id));
+      for (const row of fresh) if (!written.has(row.resource_id)) changed.push(row);
     }
     if (changed.length === 0) return;
     const [result] = await queryRows<{ inserted: number; updated: number; scalings: number }>(
