@@ -58,7 +58,12 @@ export interface GcpAdapterConfig extends AdapterOptions {
   billingQueryProject?: string;
   /** Location of the export dataset (`US`, `EU`, `europe-west1`…), when BigQuery cannot infer it. */
   billingExportLocation?: string;
-  /** Rows per BigQuery result page (default: `pageSize` when given, else 10,000). */
+  /**
+   * Rows per BigQuery result page (default: `pageSize` when given, else 2,000). Pages are what
+   * the cost read holds in memory: with 10,000-row pages a month of a 30,000-resource detailed
+   * export (1M lines) ran out of the worker image's 160 MB heap; with 2,000 its heap peaked at
+   * 133 MB, in about the same time.
+   */
   costPageSize?: number;
   /** Instance ids per Cloud Monitoring filter (default 100). */
   metricsBatchSize?: number;
@@ -91,7 +96,7 @@ const defaults = {
   requestsPerSecond: 10,
   concurrency: 4,
   retryDelayMs: 500,
-  costPageSize: 10_000,
+  costPageSize: 2_000,
   metricsBatchSize: 100,
   metricsPageSize: 10_000,
 };
