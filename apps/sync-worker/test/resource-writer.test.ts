@@ -118,6 +118,23 @@ describe("ResourceWriter", () => {
     ]);
   });
 
+  it("records configuration keys added and removed, with null for the side that lacks them", async () => {
+    const first = await newWriter();
+    await first.writePage(scopeA, [instance("i-1", { configuration: { InstanceType: "t3.small", ImageId: "ami-1", Old: 1 } })]);
+    await first.completeScope(scopeA);
+    const second = await newWriter();
+    await second.writePage(scopeA, [instance("i-1", { configuration: { InstanceType: "t3.small", ImageId: "ami-2", New: { a: 1 } } })]);
+    await second.completeScope(scopeA);
+    expect(await history("i-1")).toEqual([
+      {
+        change_type: "updated",
+        changed_fields: ["configuration"],
+        old_values: { configuration: { ImageId: "ami-1", New: null, Old: 1 } },
+        new_values: { configuration: { ImageId: "ami-2", New: { a: 1 }, Old: null } },
+      },
+    ]);
+  });
+
   it("keeps a stored environment and flag when new tags say nothing, and follows tags that do", async () => {
     const first = await newWriter();
     await first.writePage(scopeA, [instance("i-1", { tags: { env: "staging", "wedding-critical": "yes" } })]);

@@ -145,10 +145,13 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
         from updated u
         cross join lateral (
           select jsonb_object_agg(k, u.old_configuration -> k) as old, jsonb_object_agg(k, u.configuration -> k) as new
-            from (select jsonb_object_keys(coalesce(u.old_configuration, '{}'))
-                   union
-                  select jsonb_object_keys(coalesce(u.configuration, '{}'))) keys(k)
-           where (u.old_configuration -> k) is distinct from (u.configuration -> k)
+            -- Keys whose value is new or different, then keys that disappeared: two scans and no
+            -- de-duplication (a UNION of both key sets hashed every row's keys).
+            from (select n.key from jsonb_each(coalesce(u.configuration, '{}')) n
+                   where (u.old_configuration -> n.key) is distinct from n.value
+                  union all
+                  select o.key from jsonb_object_keys(coalesce(u.old_configuration, '{}')) o(key)
+                   where not coalesce(u.configuration, '{}') ? o.key) keys(k)
         ) cfg
         cross join lateral (
           select array_agg(f.name order by f.name) as fields,
