@@ -3,7 +3,7 @@ export { syncResources, type ResourceSyncPayload, type ResourceSyncSummary } fro
 export { syncCosts, costWindow, type CostSyncPayload, type CostSyncSummary } from "./jobs/sync-costs.ts";
 export { syncMetrics, metricKinds, type MetricSyncPayload, type MetricSyncSummary } from "./jobs/sync-metrics.ts";
 export { withSyncRun, type SyncDeps, type SyncProgress, type SyncSummaryBase } from "./jobs/sync-run.ts";
-export { ResourceWriter, type ResourceWriteCounts } from "./write/resources.ts";
+export { ResourceWriter, type ResourceWriteCounts, type ResourceWriterOptions } from "./write/resources.ts";
 export { RegionRegistry } from "./write/regions.ts";
 export { MetricWriter } from "./write/metrics.ts";
 export { CostWriter } from "./write/costs.ts";

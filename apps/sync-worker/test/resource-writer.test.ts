@@ -40,7 +40,7 @@ beforeEach(async () => {
   providerId = provider!.id;
 });
 
-async function newWriter(): Promise<ResourceWriter> {
+async function newWriter(options: ConstructorParameters<typeof ResourceWriter>[3] = {}): Promise<ResourceWriter> {
   const [run] = await queryRows<{ id: string }>(
     tdb.db,
     sql`insert into sync_runs (organization_id, provider_id, kind, status, trigger)
@@ -51,7 +51,7 @@ async function newWriter(): Promise<ResourceWriter> {
     providerId,
     createdBy: userId,
     syncRunId: run!.id,
-  });
+  }, options);
 }
 
 const scopeA: ScopeRef = { cloud: "aws", account: "111111111111", region: "us-east-1", kind: "ec2_instance" };
@@ -97,6 +97,7 @@ describe("ResourceWriter", () => {
     const first = await newWriter();
     await first.writePage(scopeA, [instance("i-1"), instance("i-2")]);
     await first.completeScope(scopeA);
+    await first.flush();
     expect(first.counts).toMatchObject({ inserted: 2, updated: 0, unchanged: 0 });
     expect(await history("i-1")).toEqual([]);
     expect(await stored("i-1")).toMatchObject({ environment: "production", is_wedding_critical: false });
@@ -107,6 +108,7 @@ describe("ResourceWriter", () => {
       instance("i-2"),
     ]);
     await second.completeScope(scopeA);
+    await second.flush();
     expect(second.counts).toMatchObject({ inserted: 0, updated: 1, unchanged: 1, scaled: 1 });
     expect(await history("i-1")).toEqual([
       {
@@ -116,15 +118,31 @@ describe("ResourceWriter", () => {
         new_values: { configuration: { InstanceType: "t3.large" }, size_category: "large" },
       },
     ]);
+    expect(
+      await queryRows(
+        tdb.db,
+        sql`select h.scaling_action, h.previous_configuration, h.new_configuration
+              from resource_scaling_history h join cloud_resources r on r.id = h.resource_id
+             where r.provider_id = ${providerId}::uuid and r.resource_id = 'i-1'`,
+      ),
+    ).toEqual([
+      {
+        scaling_action: "scale_up",
+        previous_configuration: { size_category: "small", InstanceType: "t3.small" },
+        new_configuration: { size_category: "large", InstanceType: "t3.large" },
+      },
+    ]);
   });
 
   it("records configuration keys added and removed, with null for the side that lacks them", async () => {
     const first = await newWriter();
     await first.writePage(scopeA, [instance("i-1", { configuration: { InstanceType: "t3.small", ImageId: "ami-1", Old: 1 } })]);
     await first.completeScope(scopeA);
+    await first.flush();
     const second = await newWriter();
     await second.writePage(scopeA, [instance("i-1", { configuration: { InstanceType: "t3.small", ImageId: "ami-2", New: { a: 1 } } })]);
     await second.completeScope(scopeA);
+    await second.flush();
     expect(await history("i-1")).toEqual([
       {
         change_type: "updated",
@@ -139,16 +157,19 @@ describe("ResourceWriter", () => {
     const first = await newWriter();
     await first.writePage(scopeA, [instance("i-1", { tags: { env: "staging", "wedding-critical": "yes" } })]);
     await first.completeScope(scopeA);
+    await first.flush();
     expect(await stored("i-1")).toMatchObject({ environment: "staging", is_wedding_critical: true });
 
     const second = await newWriter();
     await second.writePage(scopeA, [instance("i-1", { tags: { team: "web" } })]);
     await second.completeScope(scopeA);
+    await second.flush();
     expect(await stored("i-1")).toMatchObject({ environment: "staging", is_wedding_critical: true });
 
     const third = await newWriter();
     await third.writePage(scopeA, [instance("i-1", { tags: { Environment: "dev", wedding_critical: "false" } })]);
     await third.completeScope(scopeA);
+    await third.flush();
     expect(await stored("i-1")).toMatchObject({ environment: "development", is_wedding_critical: false });
   });
 
@@ -156,11 +177,14 @@ describe("ResourceWriter", () => {
     const first = await newWriter();
     await first.writePage(scopeA, [instance("i-1")]);
     await first.completeScope(scopeA);
+    await first.flush();
 
     const second = await newWriter();
     await second.writePage(scopeB, [instance("i-1", { regionCode: "us-west-2" })]);
     await second.completeScope(scopeB);
+    await second.flush();
     await second.completeScope(scopeA);
+    await second.flush();
     expect(second.counts).toMatchObject({ inserted: 0, updated: 1, terminated: 0 });
     expect(await stored("i-1")).toMatchObject({ resource_status: "running", sync_scope: scopeKey(scopeB) });
     expect((await history("i-1")).map((h) => h.changed_fields)).toEqual([["region_id"]]);
@@ -170,13 +194,16 @@ describe("ResourceWriter", () => {
     const first = await newWriter();
     await first.writePage(scopeA, [instance("i-1")]);
     await first.completeScope(scopeA);
+    await first.flush();
     const second = await newWriter();
     await second.completeScope(scopeA);
+    await second.flush();
     expect(second.counts.terminated).toBe(1);
 
     const third = await newWriter();
     await third.writePage(scopeA, [instance("i-1")]);
     await third.completeScope(scopeA);
+    await third.flush();
     expect(third.counts).toMatchObject({ inserted: 0, updated: 1 });
     expect(await stored("i-1")).toMatchObject({ resource_status: "running" });
     expect((await history("i-1")).map((h) => [h.change_type, h.changed_fields])).toEqual([
@@ -189,12 +216,101 @@ describe("ResourceWriter", () => {
     const first = await newWriter();
     await first.writePage(scopeA, [instance("i-1"), instance("i-2")]);
     await first.completeScope(scopeA);
+    await first.flush();
 
     const second = await newWriter();
-    // The write runs while the caller moves on; its error must surface before any termination.
+    // The write runs while the caller moves on; the scope's terminations wait for it, and
+    // its error cancels them and surfaces at the next call.
     await second.writePage(scopeA, [instance("i-1", { resourceType: "not-a-type" as NormalizedResource["resourceType"] })]);
-    await expect(second.completeScope(scopeA)).rejects.toThrow(/resource_type/);
+    await second.completeScope(scopeA);
+    await expect(second.flush()).rejects.toThrow(/resource_type/);
+    await expect(second.completeScope(scopeB)).rejects.toThrow(/resource_type/);
     expect(await stored("i-2")).toMatchObject({ resource_status: "running" });
+    expect(second.counts.terminated).toBe(0);
+  });
+});
+
+describe("ResourceWriter with pages in flight", () => {
+  it("writes a resource listed twice in one read in listing order, whatever the pages in flight", async () => {
+    const writer = await newWriter({ pagesInFlight: 4 });
+    const filler = (from: number) => Array.from({ length: 200 }, (_, i) => instance(`i-${from + i}`));
+    // The same resource on three pages, each followed by pages that could overtake it.
+    await writer.writePage(scopeA, [instance("i-dup", { sizeCategory: "small" }), ...filler(0)]);
+    await writer.writePage(scopeA, [instance("i-dup", { sizeCategory: "large" }), ...filler(1000)]);
+    await writer.writePage(scopeA, filler(2000));
+    await writer.writePage(scopeA, [instance("i-dup", { sizeCategory: "xlarge" })]);
+    await writer.completeScope(scopeA);
+    await writer.flush();
+    expect(await stored("i-dup")).toMatchObject({ size_category: "xlarge", resource_status: "running" });
+    expect(writer.counts).toMatchObject({ inserted: 601, updated: 2, terminated: 0 });
+    const [{ count }] = (await queryRows<{ count: number }>(
+      tdb.db,
+      sql`select count(*)::int as count from cloud_resources where provider_id = ${providerId}`,
+    )) as [{ count: number }];
+    expect(count).toBe(601);
+  });
+
+  it("never has more pages in flight than allowed", async () => {
+    const writer = await newWriter({ pagesInFlight: 2 });
+    let active = 0;
+    let most = 0;
+    // Count statements as PostgreSQL sees them: concurrent backends of this test's database running an insert.
+    const sampler = setInterval(async () => {
+      const [row] = await queryRows<{ n: number }>(
+        tdb.db,
+        sql`select count(*)::int as n from pg_stat_activity
+             where datname = current_database() and state = 'active' and query like '%insert into cloud_resources%'
+               and query not like '%pg_stat_activity%'`,
+      );
+      active = row?.n ?? 0;
+      most = Math.max(most, active);
+    }, 2);
+    try {
+      for (let page = 0; page < 12; page++) {
+        await writer.writePage(scopeA, Array.from({ length: 400 }, (_, i) => instance(`p${page}-${i}`)));
+      }
+      await writer.completeScope(scopeA);
+      await writer.flush();
+    } finally {
+      clearInterval(sampler);
+    }
+    expect(writer.counts.inserted).toBe(4800);
+    expect(most).toBeGreaterThanOrEqual(1);
+    expect(most).toBeLessThanOrEqual(2);
+  });
+
+  it("refuses a number of pages in flight that is not a whole number of at least 1", async () => {
+    await expect(newWriter({ pagesInFlight: 0 })).rejects.toThrow(/pagesInFlight must be a whole number of at least 1, got 0/);
+    await expect(newWriter({ pagesInFlight: 1.5 })).rejects.toThrow(/got 1.5/);
+  });
+
+  it("a failed page surfaces at the next page, and later pages are refused too", async () => {
+    const writer = await newWriter({ pagesInFlight: 2 });
+    await writer.writePage(scopeA, [instance("i-bad", { resourceType: "not-a-type" as NormalizedResource["resourceType"] })]);
+    await writer.flush().catch(() => undefined);
+    await expect(writer.writePage(scopeA, [instance("i-next")])).rejects.toThrow(/resource_type/);
+    await expect(writer.flush()).rejects.toThrow(/resource_type/);
+    expect(await stored("i-next")).toBeUndefined();
+  });
+});
+
+describe("RegionRegistry", () => {
+  it("ensures the same regions from overlapping calls and from two registries at once, each row once", async () => {
+    const codes = ["eu-west-1", "us-east-1", "ap-south-1", "sa-east-1", "us-west-2"];
+    // Rows that exist already are locked by the upsert's DO UPDATE, in the order it meets them.
+    await new RegionRegistry(tdb.db, providerId, []).ensure(codes.slice(0, 3));
+    const one = new RegionRegistry(tdb.db, providerId, []);
+    const two = new RegionRegistry(tdb.db, providerId, []);
+    await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? one : two).ensure(i % 4 < 2 ? codes : [...codes].reverse())));
+    const rows = await queryRows<{ id: string; region_code: string }>(
+      tdb.db,
+      sql`select id, region_code from cloud_regions where provider_id = ${providerId}::uuid order by region_code`,
+    );
+    expect(rows.map((r) => r.region_code)).toEqual([...codes].sort());
+    for (const row of rows) {
+      expect(one.idOf(row.region_code)).toBe(row.id);
+      expect(two.idOf(row.region_code)).toBe(row.id);
+    }
   });
 });
 

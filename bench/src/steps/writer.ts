@@ -46,6 +46,10 @@ export async function syncEstate(ctx: BenchContext, version: EstateVersion): Pro
       await writer.completeScope(es.scope);
       ms += performance.now() - started;
     }
+    // Pages and terminations still in flight belong to this sync's time.
+    const started = performance.now();
+    await writer.flush();
+    ms += performance.now() - started;
     for (const key of Object.keys(total) as (keyof ResourceWriteCounts)[]) total[key] += writer.counts[key];
     await ctx.db.sql`update sync_runs set status = 'succeeded', finished_at = now() where id = ${run!.id}`;
   }

@@ -29,12 +29,15 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
       log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not list regions; continuing with the inventory");
     }
     const regions = new RegionRegistry(deps.db, provider.id, catalog);
-    const writer = new ResourceWriter(deps.db, regions, {
-      organizationId: provider.organizationId,
-      providerId: provider.id,
-      createdBy: provider.createdBy,
-      syncRunId: runId,
-    });
+    const writer = new ResourceWriter(
+      deps.db,
+      regions,
+      { organizationId: provider.organizationId, providerId: provider.id, createdBy: provider.createdBy, syncRunId: runId },
+      {
+        onTerminated: (scope, terminated) =>
+          log.info({ scope: scopeKey(scope), terminated }, "resources gone from the cloud marked terminated"),
+      },
+    );
     for await (const event of adapter.streamResources(payload.kinds ? { kinds: payload.kinds } : {})) {
       switch (event.type) {
         case "page":
@@ -46,12 +49,10 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
           writer.itemSkipped(event.scope, event.itemId);
           log.warn({ scope: scopeKey(event.scope), itemId: event.itemId, reason: event.reason }, "item skipped");
           break;
-        case "scope_completed": {
-          const terminated = await writer.completeScope(event.scope);
+        case "scope_completed":
+          await writer.completeScope(event.scope);
           ledger.completed(event.scope, event.resourceCount);
-          if (terminated > 0) log.info({ scope: scopeKey(event.scope), terminated }, "resources gone from the cloud marked terminated");
           break;
-        }
         case "scope_failed":
           writer.failScope(event.scope);
           ledger.failed(event.scope, event.error);

@@ -10,6 +10,8 @@ import { sql } from "drizzle-orm";
 export class RegionRegistry {
   readonly #known = new Map<string, string>();
   readonly #catalog = new Map<string, RegionInfo>();
+  /** Codes being inserted right now, with the insert to wait for. */
+  readonly #writing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly db: DbOrTx,
@@ -19,10 +21,33 @@ export class RegionRegistry {
     for (const region of catalog) this.#catalog.set(region.code, region);
   }
 
-  /** Makes sure every code has a row; unknown codes get a bare row named after the code. */
+  /**
+   * Makes sure every code has a row; unknown codes get a bare row named after the code. Calls
+   * may overlap (the resource writer has pages in flight): a code already being written is
+   * waited for, not written twice, and codes go in sorted order, so two inserts never take the
+   * same rows' locks in opposite orders.
+   */
   async ensure(codes: Iterable<string>): Promise<void> {
-    const missing = [...new Set(codes)].filter((code) => !this.#known.has(code));
-    if (missing.length === 0) return;
+    const wanted = [...new Set(codes)].filter((code) => !this.#known.has(code));
+    if (wanted.length === 0) return;
+    const others = wanted.filter((code) => this.#writing.has(code)).map((code) => this.#writing.get(code));
+    const missing = wanted.filter((code) => !this.#writing.has(code)).sort();
+    const own = missing.length > 0 ? this.#insert(missing) : null;
+    if (own) {
+      for (const code of missing) this.#writing.set(code, own);
+      const done = () => {
+        for (const code of missing) this.#writing.delete(code);
+      };
+      own.then(done, done);
+    }
+    await Promise.allSettled(others);
+    if (own) await own;
+    // A code another call failed to write is still unknown: write it here, and fail here if it fails.
+    const stillMissing = wanted.filter((code) => !this.#known.has(code));
+    if (stillMissing.length > 0) await this.#insert(stillMissing.sort());
+  }
+
+  async #insert(missing: readonly string[]): Promise<void> {
     const rows = await this.db
       .insert(cloudRegions)
       .values(

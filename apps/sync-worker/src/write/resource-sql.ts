@@ -137,10 +137,9 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
       on conflict (provider_id, resource_id) do nothing
       returning 1
     ),
-    changes as (
-      insert into resource_changes (organization_id, provider_id, resource_id, sync_run_id, change_type,
-                                    changed_fields, old_values, new_values)
-      select ${ctx.organizationId}::uuid, ${ctx.providerId}::uuid, u.id, ${ctx.syncRunId}::uuid, 'updated',
+    diffs as (
+      -- Each updated row's changed fields, computed once for both history tables.
+      select u.id, u.size_category, u.old_size_category, cfg.old as old_configuration, cfg.new as new_configuration,
              d.fields, d.old_values, d.new_values
         from updated u
         cross join lateral (
@@ -160,21 +159,28 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
             from (values ${trackedPairs}, ('configuration', cfg.old, cfg.new)) f(name, old_value, new_value)
            where f.old_value is distinct from f.new_value
         ) d
+    ),
+    changes as (
+      insert into resource_changes (organization_id, provider_id, resource_id, sync_run_id, change_type,
+                                    changed_fields, old_values, new_values)
+      select ${ctx.organizationId}::uuid, ${ctx.providerId}::uuid, d.id, ${ctx.syncRunId}::uuid, 'updated',
+             d.fields, d.old_values, d.new_values
+        from diffs d
        where d.fields is not null
       returning 1
     ),
     scaling as (
       insert into resource_scaling_history (resource_id, scaling_action, previous_configuration, new_configuration,
                                             scaling_trigger, scaling_reason, completed_at)
-      select u.id,
-             case when size_category_rank(u.size_category) > size_category_rank(u.old_size_category) then 'scale_up' else 'scale_down' end,
-             jsonb_build_object('size_category', u.old_size_category) || jsonb_object_diff(u.configuration, u.old_configuration),
-             jsonb_build_object('size_category', u.size_category) || jsonb_object_diff(u.old_configuration, u.configuration),
+      select d.id,
+             case when size_category_rank(d.size_category) > size_category_rank(d.old_size_category) then 'scale_up' else 'scale_down' end,
+             jsonb_build_object('size_category', d.old_size_category) || coalesce(d.old_configuration, '{}'),
+             jsonb_build_object('size_category', d.size_category) || coalesce(d.new_configuration, '{}'),
              'manual', 'size change observed by sync run ' || ${ctx.syncRunId}, now()
-        from updated u
-       where size_category_rank(u.size_category) is not null
-         and size_category_rank(u.old_size_category) is not null
-         and u.size_category <> u.old_size_category
+        from diffs d
+       where size_category_rank(d.size_category) is not null
+         and size_category_rank(d.old_size_category) is not null
+         and d.size_category <> d.old_size_category
       returning 1
     )
     select (select count(*) from inserted)::int as inserted,
