@@ -20,7 +20,7 @@ export {
   type MonthlyCostSummaryRow,
 } from "./queries/costs.ts";
 export { dropMonitoringPartitions, ensureMonitoringPartitions, listMonitoringPartitions } from "./queries/partitions.ts";
-export { queryRows } from "./queries/rows.ts";
+export { type QueryRowsOptions, queryRows } from "./queries/rows.ts";
 export * from "./schema/index.ts";
 export type * from "./types.ts";
 export { ConstraintViolationError, explainDatabaseError } from "./explain-error.ts";

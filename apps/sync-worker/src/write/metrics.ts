@@ -69,6 +69,8 @@ export class MetricWriter {
             on conflict (id, monitoring_timestamp) do nothing
             returning 1)
           select count(*)::int as n from stored`,
+      // Once per page with the same text: parsed and planned once per connection.
+      { prepare: true },
     );
     this.counts.stored += result?.n ?? 0;
   }
