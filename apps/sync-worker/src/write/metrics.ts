@@ -1,6 +1,16 @@
 import { type HealthLevel, type MetricSample, type Thresholds, defaultThresholds, evaluateHealth } from "@cloudsync/cloud";
 import { type Database, queryRows } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
+import { WritesInFlight } from "./in-flight.ts";
+
+/** One sample as the page statement reads it. */
+interface SampleRow {
+  resource: string;
+  ts: string;
+  metrics: MetricSample["metrics"];
+  score: number;
+  alerts: { metric: string; level: string }[];
+}
 
 export interface MetricTargetRow {
   /** Our row id. */
@@ -27,18 +37,22 @@ export class MetricWriter {
   readonly counts = { samples: 0, stored: 0, unknownResources: 0, alertsRaised: 0 };
   readonly #byProviderId = new Map<string, MetricTargetRow>();
   readonly #latest = new Map<string, { at: string; status: HealthLevel }>();
+  readonly #inFlight: WritesInFlight;
 
   constructor(
     private readonly db: Database,
     private readonly ctx: MetricWriteContext,
     targets: readonly MetricTargetRow[],
     private readonly thresholds: { warning: Thresholds; critical: Thresholds } = defaultThresholds,
+    options: { pagesInFlight?: number } = {},
   ) {
     for (const t of targets) this.#byProviderId.set(t.resourceId.toLowerCase(), t);
+    this.#inFlight = new WritesInFlight(options.pagesInFlight ?? 2);
   }
 
   async writePage(samples: readonly MetricSample[]): Promise<void> {
-    const rows = [];
+    this.#inFlight.throwIfFailed();
+    const rows: SampleRow[] = [];
     for (const s of samples) {
       this.counts.samples++;
       const target = this.#byProviderId.get(s.resourceId.toLowerCase());
@@ -58,6 +72,18 @@ export class MetricWriter {
       if (!latest || latest.at < s.timestamp) this.#latest.set(target.id, { at: s.timestamp, status: health.status });
     }
     if (rows.length === 0) return;
+    // Written while the caller reads the next page, up to `pagesInFlight` pages at once: a
+    // sample's id is its resource and instant, so pages never contend for one row.
+    await this.#inFlight.admit();
+    this.#inFlight.start(() => this.#insert(rows));
+  }
+
+  /** Waits for every page still being written, and rethrows the first error if one failed. */
+  async flush(): Promise<void> {
+    await this.#inFlight.flush();
+  }
+
+  async #insert(rows: readonly SampleRow[]): Promise<void> {
     const [result] = await queryRows<{ n: number }>(
       this.db,
       sql`with stored as (
@@ -69,14 +95,13 @@ export class MetricWriter {
             on conflict (id, monitoring_timestamp) do nothing
             returning 1)
           select count(*)::int as n from stored`,
-      // Once per page with the same text: parsed and planned once per connection.
-      { prepare: true },
     );
     this.counts.stored += result?.n ?? 0;
   }
 
   /** Applies the latest readings to resources, the provider and alerts. */
   async finish(): Promise<{ providerHealth: "healthy" | "degraded" | "critical" | "unknown" }> {
+    await this.flush();
     if (this.#latest.size === 0) return { providerHealth: "unknown" };
     const latest = [...this.#latest].map(([id, v]) => ({ id, status: v.status }));
     await this.db.execute(

@@ -2,6 +2,7 @@ import type { NormalizedResource, ScopeRef } from "@cloudsync/cloud";
 import { scopeKey } from "@cloudsync/cloud";
 import { type DbOrTx, queryRows } from "@cloudsync/db";
 import { type ResourceRow, resourceContentHash, toResourceRow } from "../resources/row.ts";
+import { WritesInFlight } from "./in-flight.ts";
 import type { RegionRegistry } from "./regions.ts";
 import {
   type WriteContext,
@@ -43,14 +44,6 @@ export interface ResourceWriterOptions {
   onTerminated?: ((scope: ScopeRef, count: number) => void) | undefined;
 }
 
-/** A page being written or a scope's terminations, with the resource ids it touches. */
-interface Pending {
-  done: Promise<void>;
-  ids: ReadonlySet<string>;
-  /** Pages count against `pagesInFlight`; terminations wait for the pages before them instead. */
-  isPage: boolean;
-}
-
 /**
  * Writes one provider's resources scope by scope. For each scope it loads the stored content
  * hashes once, writes only the resources whose hash differs (a re-sync that changed nothing
@@ -67,11 +60,8 @@ export class ResourceWriter {
   readonly #skipped = new Set<string>();
   /** Scopes where an item without an id was skipped: any stored resource may be that item. */
   readonly #unidentified = new Set<string>();
-  /** Pages being written and scopes' terminations, with the resource ids each touches. */
-  readonly #inFlight = new Set<Pending>();
-  /** The first write that failed; every later call rethrows it. */
-  #failure: { error: unknown } | null = null;
-  readonly #pagesInFlight: number;
+  /** Pages being written and scopes' terminations. */
+  readonly #inFlight: WritesInFlight;
   readonly #onTerminated: ResourceWriterOptions["onTerminated"];
 
   constructor(
@@ -81,10 +71,7 @@ export class ResourceWriter {
     options: ResourceWriterOptions = {},
   ) {
     this.#onTerminated = options.onTerminated;
-    this.#pagesInFlight = options.pagesInFlight ?? DEFAULT_PAGES_IN_FLIGHT;
-    if (!Number.isInteger(this.#pagesInFlight) || this.#pagesInFlight < 1) {
-      throw new RangeError(`pagesInFlight must be a whole number of at least 1, got ${this.#pagesInFlight}`);
-    }
+    this.#inFlight = new WritesInFlight(options.pagesInFlight ?? DEFAULT_PAGES_IN_FLIGHT);
   }
 
   /** Kinds seen so far with their resource type, for the service catalog. */
@@ -110,60 +97,22 @@ export class ResourceWriter {
       if (previous === hash) this.counts.unchanged++;
       else (previous === undefined ? fresh : changed).push(toResourceRow(resource, scope, hash));
     }
-    this.#throwIfFailed();
+    this.#inFlight.throwIfFailed();
     if (fresh.length === 0 && changed.length === 0) return;
-    // Pages are written while the caller reads and hashes the next ones, up to `pagesInFlight`
-    // at once (each on a connection of its own when the database is a pool: PostgreSQL then
-    // uses more than one core). A failed write surfaces here, at a later page, or at
+    // Pages are written while the caller reads and hashes the next ones. A page that lists a
+    // resource still in flight (paging that shifted under a read lists it twice) waits for it,
+    // so the later version wins. A failed write surfaces here, at a later page, or at
     // completeScope()/flush(), before anything is terminated or committed.
     const ids = new Set<string>();
     for (const row of fresh) ids.add(row.resource_id);
     for (const row of changed) ids.add(row.resource_id);
-    await this.#admit(ids);
-    this.#track(ids, true, () => this.#write(fresh, changed));
+    await this.#inFlight.admit(ids);
+    this.#inFlight.start(() => this.#write(fresh, changed), { ids });
   }
 
-  /** Starts `work` and keeps it in flight until it settles; its failure fails the writer. */
-  #track(ids: ReadonlySet<string>, isPage: boolean, work: () => Promise<void>): void {
-    const pending: Pending = { ids, isPage, done: Promise.resolve() };
-    pending.done = work().then(
-      () => {
-        this.#inFlight.delete(pending);
-      },
-      (error: unknown) => {
-        this.#inFlight.delete(pending);
-        this.#failure ??= { error };
-      },
-    );
-    this.#inFlight.add(pending);
-  }
-
-  /**
-   * Waits until a page may start: fewer than `pagesInFlight` pages are being written, and none
-   * of them carries one of its resources. A resource a cloud lists twice in one read (paging
-   * that shifted under it) is thereby written in the order it was listed, so the later version wins.
-   */
-  async #admit(ids: ReadonlySet<string>): Promise<void> {
-    for (;;) {
-      this.#throwIfFailed();
-      const overlapping = [...this.#inFlight].find((page) => [...ids].some((id) => page.ids.has(id)));
-      if (overlapping) await overlapping.done;
-      else {
-        const pages = [...this.#inFlight].filter((pending) => pending.isPage);
-        if (pages.length < this.#pagesInFlight) return;
-        await Promise.race(pages.map((page) => page.done));
-      }
-    }
-  }
-
-  #throwIfFailed(): void {
-    if (this.#failure) throw this.#failure.error;
-  }
-
-  /** Waits for every page still being written, and rethrows the first error if one failed. */
+  /** Waits for every page and termination still being written, and rethrows the first error if one failed. */
   async flush(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.all([...this.#inFlight].map((page) => page.done));
-    this.#throwIfFailed();
+    await this.#inFlight.flush();
   }
 
   async #write(fresh: ResourceRow[], changed: ResourceRow[]): Promise<void> {
@@ -213,30 +162,33 @@ export class ResourceWriter {
    * terminates nothing and the error surfaces at the next call.
    */
   async completeScope(scope: ScopeRef): Promise<void> {
-    this.#throwIfFailed();
+    this.#inFlight.throwIfFailed();
     const key = scopeKey(scope);
     const stored = await this.#storedFor(scope);
     this.#open.delete(key);
     const vanished = this.#unidentified.has(key) ? [] : [...stored.keys()].filter((id) => !this.#skipped.has(id));
     if (vanished.length === 0) return;
-    const before = [...this.#inFlight].map((pending) => pending.done);
+    const before = this.#inFlight.settled();
     // Its ids keep a later page that lists one of them again (a resource back within the same
     // run) from overtaking the termination.
-    this.#track(new Set(vanished), false, async () => {
-      await Promise.all(before);
-      if (this.#failure) return;
-      let terminated = 0;
-      for (let i = 0; i < vanished.length; i += TERMINATE_BATCH) {
-        const [result] = await queryRows<{ terminated: number }>(
-          this.db,
-          terminateResourcesStatement(key, vanished.slice(i, i + TERMINATE_BATCH), this.ctx),
-          PREPARED,
-        );
-        terminated += result?.terminated ?? 0;
-      }
-      this.counts.terminated += terminated;
-      if (terminated > 0) this.#onTerminated?.(scope, terminated);
-    });
+    this.#inFlight.start(
+      async () => {
+        await before;
+        if (this.#inFlight.failed) return;
+        let terminated = 0;
+        for (let i = 0; i < vanished.length; i += TERMINATE_BATCH) {
+          const [result] = await queryRows<{ terminated: number }>(
+            this.db,
+            terminateResourcesStatement(key, vanished.slice(i, i + TERMINATE_BATCH), this.ctx),
+            PREPARED,
+          );
+          terminated += result?.terminated ?? 0;
+        }
+        this.counts.terminated += terminated;
+        if (terminated > 0) this.#onTerminated?.(scope, terminated);
+      },
+      { ids: new Set(vanished), isPage: false },
+    );
   }
 
   /** The scope could not be read completely: keep every stored resource as it is. */
