@@ -29,3 +29,11 @@ it.each([
   const rows = await queryRows<{ indexdef: string }>(tdb.db, sql`select indexdef from pg_indexes where indexname = ${name}`);
   expect(rows).toEqual([{ indexdef: definition }]);
 });
+
+it("cloud_resources leaves 30 % of each page free, room for a resource's next version on its own page", async () => {
+  const rows = await queryRows<{ reloptions: string[] | null }>(
+    tdb.db,
+    sql`select reloptions from pg_class where oid = 'cloud_resources'::regclass`,
+  );
+  expect(rows).toEqual([{ reloptions: ["fillfactor=70"] }]);
+});
