@@ -72,8 +72,9 @@ export class MetricWriter {
       if (!latest || latest.at < s.timestamp) this.#latest.set(target.id, { at: s.timestamp, status: health.status });
     }
     if (rows.length === 0) return;
-    // Written while the caller reads the next page, up to `pagesInFlight` pages at once: a
-    // sample's id is its resource and instant, so pages never contend for one row.
+    // Written while the caller reads the next page, up to `pagesInFlight` pages at once. Pages
+    // need no order among themselves: a sample's id is its resource and instant, and a sample
+    // stored once is never written again.
     await this.#inFlight.admit();
     this.#inFlight.start(() => this.#insert(rows));
   }
@@ -99,7 +100,7 @@ export class MetricWriter {
     this.counts.stored += result?.n ?? 0;
   }
 
-  /** Applies the latest readings to resources, the provider and alerts. */
+  /** Waits for the pages in flight, then applies the latest readings to resources, the provider and alerts. */
   async finish(): Promise<{ providerHealth: "healthy" | "degraded" | "critical" | "unknown" }> {
     await this.flush();
     if (this.#latest.size === 0) return { providerHealth: "unknown" };

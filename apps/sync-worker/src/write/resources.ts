@@ -26,8 +26,8 @@ const TERMINATE_BATCH = 5_000;
 
 /**
  * Two pages written at once: on a pool, two PostgreSQL backends share the insert work while this
- * process hashes the next page (measured in `pnpm bench`). More buys little on two cores and
- * holds more connections and memory.
+ * process hashes the next page (a first sync went from 0.52 to 0.80 × raw COPY in `pnpm bench`).
+ * More buys little on two cores and holds more connections and memory.
  */
 const DEFAULT_PAGES_IN_FLIGHT = 2;
 
@@ -87,8 +87,8 @@ export class ResourceWriter {
     const key = scopeKey(scope);
     // A new scope's stored hashes load while its pages are hashed: on a re-sync the two are
     // most of the time, and only the comparison needs both. Pages are compared in the order
-    // they came, after their scope's hashes arrive; one page may wait so while the caller reads
-    // and hashes the next, a second waits here.
+    // they came, once their scope's hashes are in. One page may wait for that while the caller
+    // reads and hashes the next; with two waiting, the caller waits here.
     const loading = this.#storedFor(scope);
     loading.catch(() => {}); // awaited by the comparison; never an unhandled rejection
     const hashes = resources.map((resource) => resourceContentHash(resource, key));
