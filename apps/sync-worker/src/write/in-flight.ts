@@ -18,11 +18,6 @@ export class WritesInFlight {
     return this.#failure !== null;
   }
 
-  /** Records a failure of work done outside start() (preparing a page, say): later calls rethrow it. */
-  fail(error: unknown): void {
-    this.#failure ??= { error };
-  }
-
   /** Rethrows the first failure, if a write failed. */
   throwIfFailed(): void {
     if (this.#failure) throw this.#failure.error;

@@ -62,9 +62,6 @@ export class ResourceWriter {
   readonly #unidentified = new Set<string>();
   /** Pages being written and scopes' terminations. */
   readonly #inFlight: WritesInFlight;
-  /** Hashed pages waiting, in order, for their scope's stored hashes; settles when all are compared. */
-  #comparing: Promise<void> = Promise.resolve();
-  #pagesComparing = 0;
   readonly #onTerminated: ResourceWriterOptions["onTerminated"];
 
   constructor(
@@ -83,30 +80,13 @@ export class ResourceWriter {
   }
 
   async writePage(scope: ScopeRef, resources: readonly NormalizedResource[]): Promise<void> {
-    this.#inFlight.throwIfFailed();
     const key = scopeKey(scope);
-    // A new scope's stored hashes load while its pages are hashed: on a re-sync the two are
-    // most of the time, and only the comparison needs both. Pages are compared in the order
-    // they came, once their scope's hashes are in. One page may wait for that while the caller
-    // reads and hashes the next; with two waiting, the caller waits here.
+    // A new scope's stored hashes load while this page is hashed: on an unchanged re-sync the
+    // two are most of the time, and neither needs the other.
     const loading = this.#storedFor(scope);
-    loading.catch(() => {}); // awaited by the comparison; never an unhandled rejection
+    loading.catch(() => {}); // awaited below; never an unhandled rejection
     const hashes = resources.map((resource) => resourceContentHash(resource, key));
-    this.#comparing = this.#comparing.then(() =>
-      loading.then((stored) => this.#compareAndWrite(scope, resources, hashes, stored)).catch((error: unknown) => this.#inFlight.fail(error)),
-    );
-    if (++this.#pagesComparing > 1) await this.#comparing;
-    this.#inFlight.throwIfFailed();
-  }
-
-  /** Sorts a hashed page into unchanged, new and changed resources, and starts writing the last two. */
-  async #compareAndWrite(
-    scope: ScopeRef,
-    resources: readonly NormalizedResource[],
-    hashes: readonly string[],
-    stored: Map<string, string | null>,
-  ): Promise<void> {
-    this.#pagesComparing--;
+    const stored = await loading;
     const fresh: ResourceRow[] = [];
     const changed: ResourceRow[] = [];
     for (const [i, resource] of resources.entries()) {
@@ -117,10 +97,11 @@ export class ResourceWriter {
       if (previous === hash) this.counts.unchanged++;
       else (previous === undefined ? fresh : changed).push(toResourceRow(resource, scope, hash));
     }
+    this.#inFlight.throwIfFailed();
     if (fresh.length === 0 && changed.length === 0) return;
     // Pages are written while the caller reads and hashes the next ones. A page that lists a
     // resource still in flight (paging that shifted under a read lists it twice) waits for it,
-    // so the later version wins. A failed write surfaces at a later page, or at
+    // so the later version wins. A failed write surfaces here, at a later page, or at
     // completeScope()/flush(), before anything is terminated or committed.
     const ids = new Set<string>();
     for (const row of fresh) ids.add(row.resource_id);
@@ -131,7 +112,6 @@ export class ResourceWriter {
 
   /** Waits for every page and termination still being written, and rethrows the first error if one failed. */
   async flush(): Promise<void> {
-    await this.#comparing;
     await this.#inFlight.flush();
   }
 
@@ -182,7 +162,6 @@ export class ResourceWriter {
    * terminates nothing and the error surfaces at the next call.
    */
   async completeScope(scope: ScopeRef): Promise<void> {
-    await this.#comparing; // every page of the scope has taken its resources off the stored map
     this.#inFlight.throwIfFailed();
     const key = scopeKey(scope);
     const stored = await this.#storedFor(scope);
