@@ -4,11 +4,18 @@
  * while the caller prepares the next page. The first failure is kept and rethrown by every later
  * call, so an error surfaces at the next page or at `flush()`, before anything that depends on it.
  */
+/**
+ * Two pages at once: on a pool, two PostgreSQL backends share the work while the writer prepares
+ * the next page (a first sync went from 0.52 to 0.80 × raw COPY in `pnpm bench`, metrics ingest from
+ * about 0.7 to 1.2 ×). More buys little on two cores and holds more connections and memory.
+ */
+export const DEFAULT_PAGES_IN_FLIGHT = 2;
+
 export class WritesInFlight {
   readonly #pending = new Set<Pending>();
   #failure: { error: unknown } | null = null;
 
-  constructor(readonly limit: number) {
+  constructor(readonly limit: number = DEFAULT_PAGES_IN_FLIGHT) {
     if (!Number.isInteger(limit) || limit < 1) {
       throw new RangeError(`pagesInFlight must be a whole number of at least 1, got ${limit}`);
     }

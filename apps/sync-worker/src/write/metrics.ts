@@ -47,7 +47,7 @@ export class MetricWriter {
     options: { pagesInFlight?: number } = {},
   ) {
     for (const t of targets) this.#byProviderId.set(t.resourceId.toLowerCase(), t);
-    this.#inFlight = new WritesInFlight(options.pagesInFlight ?? 2);
+    this.#inFlight = new WritesInFlight(options.pagesInFlight);
   }
 
   async writePage(samples: readonly MetricSample[]): Promise<void> {

@@ -25,13 +25,6 @@ export interface ResourceWriteCounts {
 const TERMINATE_BATCH = 5_000;
 
 /**
- * Two pages written at once: on a pool, two PostgreSQL backends share the insert work while this
- * process hashes the next page (a first sync went from 0.52 to 0.80 × raw COPY in `pnpm bench`).
- * More buys little on two cores and holds more connections and memory.
- */
-const DEFAULT_PAGES_IN_FLIGHT = 2;
-
-/**
  * The writer's statements run once per page with the same text: parsed and planned once per
  * connection, they skip 2–3 ms of parse and plan each (measured on the upsert).
  */
@@ -71,7 +64,7 @@ export class ResourceWriter {
     options: ResourceWriterOptions = {},
   ) {
     this.#onTerminated = options.onTerminated;
-    this.#inFlight = new WritesInFlight(options.pagesInFlight ?? DEFAULT_PAGES_IN_FLIGHT);
+    this.#inFlight = new WritesInFlight(options.pagesInFlight);
   }
 
   /** Kinds seen so far with their resource type, for the service catalog. */
