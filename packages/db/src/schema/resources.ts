@@ -150,6 +150,32 @@ export const cloudResources = pgTable(
   ],
 ).enableRLS();
 
+/**
+ * How many resources each organization has per provider, status and health, kept exact by
+ * statement-level triggers on `cloud_resources` (migration 0016): get_infrastructure_health_score
+ * reads a handful of rows here instead of counting every running resource of the organization.
+ * Nobody writes it but those triggers; the application and the worker may only read it.
+ */
+export const resourceHealthCounts = pgTable(
+  "resource_health_counts",
+  {
+    organizationId: uuid().notNull(),
+    // No foreign keys: rows follow cloud_resources through its triggers, also while a provider
+    // or organization is deleted and its resources with it.
+    providerId: uuid().notNull(),
+    resourceStatus: varchar({ length: 20, enum: resourceStatuses }),
+    healthStatus: varchar({ length: 20, enum: resourceHealthStatuses }),
+    resources: integer().notNull(),
+  },
+  (t) => [
+    // Status and health are nullable in cloud_resources; a null is a group of its own.
+    unique("resource_health_counts_key")
+      .on(t.organizationId, t.providerId, t.resourceStatus, t.healthStatus)
+      .nullsNotDistinct(),
+    tenantPolicy("resource_health_counts_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
 /** A row is visible when the resource it belongs to belongs to the current organization. */
 const viaResource = (resourceId: AnyPgColumn) =>
   sql`exists (select 1 from cloud_resources r where r.id = ${resourceId} and r.organization_id = ${currentOrganization})`;
