@@ -1,9 +1,9 @@
-import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { CloudName } from "@cloudsync/cloud";
 import { startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials, generateKey } from "@cloudsync/sync-worker";
+import { runChild } from "../child.ts";
 import type { BenchContext } from "../context.ts";
 import type { E2eChildInput, E2eChildResult } from "../e2e-types.ts";
 import { apportion } from "../estate.ts";
@@ -15,31 +15,6 @@ export const rssBudgetMb = 256;
 const MB = 1024 * 1024;
 
 const childScript = fileURLToPath(new URL("../e2e-child.mjs", import.meta.url));
-
-/** Runs the child with plain Node (no loader), whatever started this process (tsx, vitest). */
-function runChild(input: E2eChildInput, nodeFlags: readonly string[], signal: AbortSignal): Promise<E2eChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(childScript, [], {
-      execArgv: ["--no-warnings", ...nodeFlags],
-      signal,
-      env: { ...process.env, CLOUDSYNC_BENCH_E2E: JSON.stringify(input) },
-      stdio: ["ignore", "inherit", "pipe", "ipc"],
-    });
-    let stderr = "";
-    let result: E2eChildResult | null = null;
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on("message", (message) => {
-      result = message as E2eChildResult;
-    });
-    child.on("error", reject);
-    child.on("exit", (code, exitSignal) => {
-      if (code === 0 && result) resolve(result);
-      else reject(new Error(`the end-to-end sync process exited with ${code ?? exitSignal}${result ? "" : " before reporting"}:\n${stderr.slice(-4000)}`));
-    });
-  });
-}
 
 /** What one process of one run measured. */
 interface ProcessRun extends E2eChildResult {
@@ -79,7 +54,7 @@ export async function measureE2e(ctx: BenchContext, writerFirstSync: Figure | nu
         clouds.map(async ({ cloud, credentials }): Promise<ProcessRun> => {
           const input = { url: ctx.db.url, keyring, organizationId: org!.id, userId: user!.id, credentials: [credentials] };
           try {
-            return { cloud, ...(await runChild(input, nodeOptions.flags, stop.signal)) };
+            return { cloud, ...(await runChild<E2eChildInput, E2eChildResult>(childScript, "CLOUDSYNC_BENCH_E2E", input, { nodeFlags: nodeOptions.flags, what: "the end-to-end sync process", signal: stop.signal })) };
           } catch (error) {
             stop.abort();
             throw new Error(`e2e ${cloud}: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,6 +1,8 @@
-import postgres, { type Sql } from "postgres";
+import { fileURLToPath } from "node:url";
+import { runChild } from "../child.ts";
 import type { BenchContext } from "../context.ts";
 import { checkPlans, partitionIndexParents, plansFromNotices } from "../plans.ts";
+import type { QueryChildInput, QueryChildResult } from "../query-types.ts";
 import type { Figure, QueryResult } from "../report.ts";
 import { quantile, round } from "../stats.ts";
 import type { StoredEstate, SamplePlan } from "./history.ts";
@@ -19,6 +21,8 @@ interface QuerySpec {
   intended: string[];
   counterpartOf?: string;
 }
+
+const childScript = fileURLToPath(new URL("../query-child.mjs", import.meta.url));
 
 const nilUuid = "00000000-0000-0000-0000-000000000000";
 
@@ -103,57 +107,6 @@ function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: 
   ];
 }
 
-/**
- * Runs statements the way an application does: in a transaction acting for the organization
- * (`app.organization_id` set, role `cloudsync_app`, so row-level security applies), with
- * prepared statements as postgres-js and Drizzle use them. Only the statement itself is timed.
- * Plans are captured from one extra execution with auto_explain (ANALYZE, BUFFERS, nested
- * statements, JSON): the EXPLAIN (FORMAT JSON) of every statement the query ran.
- */
-class QueryRunner {
-  readonly #client: Sql;
-  #notices: string[] | null = null;
-
-  constructor(url: string) {
-    this.#client = postgres(url, {
-      max: 1,
-      onnotice: (notice) => this.#notices?.push(String(notice.message)),
-      connection: { application_name: "cloudsync-bench-queries" },
-    });
-  }
-
-  async init(): Promise<void> {
-    // LOAD needs a superuser: it happens before the transaction switches role.
-    await this.#client.unsafe("load 'auto_explain'");
-    await this.#client.unsafe("set auto_explain.log_min_duration = -1");
-  }
-
-  async execute(organizationId: string, spec: QuerySpec, k: number, capture = false): Promise<{ ms: number; rows: number; notices: string[] }> {
-    const notices: string[] = [];
-    // A prepared statement's plan is logged when its portal closes, which may be after its rows
-    // arrived: collect until the transaction has committed.
-    const result = (await this.#client.begin(async (tx) => {
-      if (capture) {
-        for (const setting of ["log_min_duration = 0", "log_analyze = on", "log_buffers = on", "log_timing = on", "log_nested_statements = on", "log_format = json", "log_level = notice"]) {
-          await tx.unsafe(`set local auto_explain.${setting}`);
-        }
-      }
-      await tx`select set_config('app.organization_id', ${organizationId}, true)`;
-      await tx.unsafe("set local role cloudsync_app");
-      this.#notices = capture ? notices : null;
-      const started = performance.now();
-      const rows = await tx.unsafe(spec.sql, spec.params(k), { prepare: true });
-      return { ms: performance.now() - started, rows: rows.length };
-    })) as { ms: number; rows: number };
-    this.#notices = null;
-    return { ...result, notices };
-  }
-
-  close(): Promise<void> {
-    return this.#client.end({ timeout: 5 });
-  }
-}
-
 export interface QueryMeasurements {
   queries: QueryResult[];
   figures: Figure[];
@@ -198,46 +151,49 @@ export async function measureQueries(ctx: BenchContext, stored: StoredEstate, sa
   const parents = await partitionIndexParents(sql);
   const utilizationRefresh = await refreshUtilization(ctx);
 
-  const runner = new QueryRunner(ctx.db.url);
-  const queries: QueryResult[] = [];
-  try {
-    await runner.init();
-    for (const spec of querySpecs(ctx, cursors, hot, month)) {
-      const first = await runner.execute(org, spec, 0);
-      if (first.ms < 1_000) await runner.execute(org, spec, 1);
-      const latencies: number[] = [];
-      const budgetEnds = performance.now() + ctx.options.queryBudgetSeconds * 1000;
-      let rows = 0;
-      while (latencies.length < ctx.options.queryRuns && (latencies.length < 3 || performance.now() < budgetEnds)) {
-        const r = await runner.execute(org, spec, latencies.length);
-        latencies.push(r.ms);
-        rows = r.rows;
-      }
-      const captured = await runner.execute(org, spec, 0, true);
-      const plan = checkPlans(plansFromNotices(captured.notices), spec.intended, parents);
-      const result: QueryResult = {
+  const specs = querySpecs(ctx, cursors, hot, month);
+  const timed = await runChild<QueryChildInput, QueryChildResult>(
+    childScript,
+    "CLOUDSYNC_BENCH_QUERIES",
+    {
+      url: ctx.db.url,
+      organizationId: org,
+      queries: specs.map((spec) => ({
         id: spec.id,
-        label: spec.label,
-        sql: spec.sql.replace(/\s+/g, " ").trim(),
-        ...(spec.counterpartOf ? { counterpartOf: spec.counterpartOf } : {}),
-        executions: latencies.length,
-        p50Ms: round(quantile(latencies, 0.5)),
-        p95Ms: round(quantile(latencies, 0.95)),
-        minMs: round(Math.min(...latencies)),
-        maxMs: round(Math.max(...latencies)),
-        meanMs: round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
-        rowsReturned: rows,
-        latenciesMs: latencies.map((v) => round(v)),
-        plan,
-      };
-      queries.push(result);
-      ctx.log(
-        `query ${spec.id}: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms over ${result.executions}; ` +
-          `indexes ${plan.indexesUsed.join(", ") || "none"}${plan.seqScans.length ? `; seq scans ${plan.seqScans.join(", ")}` : ""}`,
-      );
-    }
-  } finally {
-    await runner.close();
+        sql: spec.sql,
+        params: Array.from({ length: Math.max(2, ctx.options.queryRuns) }, (_, k) => spec.params(k)),
+      })),
+      queryRuns: ctx.options.queryRuns,
+      queryBudgetSeconds: ctx.options.queryBudgetSeconds,
+    },
+    { what: "the query process" },
+  );
+  const queries: QueryResult[] = [];
+  for (const spec of specs) {
+    const measured = timed.queries.find((q) => q.id === spec.id);
+    if (!measured) throw new Error(`the query process did not report ${spec.id}`);
+    const latencies = measured.latenciesMs;
+    const plan = checkPlans(plansFromNotices(measured.notices), spec.intended, parents);
+    const result: QueryResult = {
+      id: spec.id,
+      label: spec.label,
+      sql: spec.sql.replace(/\s+/g, " ").trim(),
+      ...(spec.counterpartOf ? { counterpartOf: spec.counterpartOf } : {}),
+      executions: latencies.length,
+      p50Ms: round(quantile(latencies, 0.5)),
+      p95Ms: round(quantile(latencies, 0.95)),
+      minMs: round(Math.min(...latencies)),
+      maxMs: round(Math.max(...latencies)),
+      meanMs: round(latencies.reduce((a, b) => a + b, 0) / latencies.length),
+      rowsReturned: measured.rows,
+      latenciesMs: latencies.map((v) => round(v)),
+      plan,
+    };
+    queries.push(result);
+    ctx.log(
+      `query ${spec.id}: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms over ${result.executions}; ` +
+        `indexes ${plan.indexesUsed.join(", ") || "none"}${plan.seqScans.length ? `; seq scans ${plan.seqScans.join(", ")}` : ""}`,
+    );
   }
   return { queries, figures: queryFigures(queries), setup: { utilizationRefresh } };
 }

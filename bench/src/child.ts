@@ -1,0 +1,38 @@
+import { fork } from "node:child_process";
+
+export interface ChildOptions {
+  /** Node flags of the child (e.g. the worker image's heap bound). */
+  nodeFlags?: readonly string[];
+  /** What the child's error says it was doing, e.g. "the end-to-end sync process". */
+  what: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a plain JavaScript script of the benchmark in a Node process of its own (no TypeScript
+ * loader, whatever started this process): `input` goes in as JSON in the environment variable
+ * `envName`, and the last message the child sends over IPC is the result.
+ */
+export function runChild<Input, Result>(script: string, envName: string, input: Input, options: ChildOptions): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = fork(script, [], {
+      execArgv: ["--no-warnings", ...(options.nodeFlags ?? [])],
+      ...(options.signal ? { signal: options.signal } : {}),
+      env: { ...process.env, [envName]: JSON.stringify(input) },
+      stdio: ["ignore", "inherit", "pipe", "ipc"],
+    });
+    let stderr = "";
+    let result: Result | null = null;
+    child.stderr?.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on("message", (message) => {
+      result = message as Result;
+    });
+    child.on("error", reject);
+    child.on("exit", (code, exitSignal) => {
+      if (code === 0 && result) resolve(result);
+      else reject(new Error(`${options.what} exited with ${code ?? exitSignal}${result ? "" : " before reporting"}:\n${stderr.slice(-4000)}`));
+    });
+  });
+}
