@@ -189,6 +189,39 @@ describe("analyze_cost_optimization from the resource_utilization snapshot", () 
     expect(left!.n).toBe(0);
   });
 
+  it("stores its answer at each refresh and forgets it when the snapshot changes otherwise", async () => {
+    await withOrganization(tdb.db, a.organizationId, (tx) => refreshResourceUtilization(tx, { organizationId: a.organizationId }));
+    // The worker refreshes too: it writes the answer but may not delete one.
+    await withOrganization(tdb.db, b.organizationId, (tx) => refreshResourceUtilization(tx, { organizationId: b.organizationId }), {
+      role: "cloudsync_worker",
+    });
+    const storedFor = async (t: Tenant) =>
+      (await queryRows<{ optimization_type: string }>(tdb.db, sql`select optimization_type from cost_optimization_results where organization_id = ${t.organizationId}::uuid order by 1`)).map(
+        (r) => r.optimization_type,
+      );
+    expect(await storedFor(a)).toEqual(["rightsizing", "unused_resources"]);
+    expect(await storedFor(b)).toEqual(["rightsizing", "unused_resources"]);
+
+    // Served from the stored rows, and aggregated from the snapshot once they are gone: the same.
+    const stored = await withOrganization(tdb.db, a.organizationId, (tx) => analyzeCostOptimization(tx, { organizationId: a.organizationId }));
+    const aggregated = await rolledBack(a, async (tx) => {
+      await tx.execute(sql`delete from cost_optimization_results where organization_id = ${a.organizationId}::uuid`);
+      return analyzeCostOptimization(tx, { organizationId: a.organizationId });
+    });
+    expect(stored).toEqual(aggregated);
+    expect(stored.length).toBe(2);
+
+    // A resource deleted takes its snapshot row, and with it A's stored answer (not B's); the
+    // answer is then the snapshot's without it.
+    const doomed = byType(stored).unused_resources!.recommendation_details.resources[0]!;
+    await tdb.db.delete(cloudResources).where(sql`${cloudResources.id} = ${doomed}`);
+    expect(await storedFor(a)).toEqual([]);
+    expect(await storedFor(b)).toEqual(["rightsizing", "unused_resources"]);
+    const after = byType(await withOrganization(tdb.db, a.organizationId, (tx) => analyzeCostOptimization(tx, { organizationId: a.organizationId })));
+    expect(after.unused_resources!.recommendation_details.resources).not.toContain(doomed);
+    expect(after.unused_resources!.affected_resources).toBe(byType(stored).unused_resources!.affected_resources - 1);
+  });
+
   it("refuses a window outside 1–3650 days", async () => {
     const code = await sqlState(
       withOrganization(tdb.db, a.organizationId, (tx) => tx.execute(sql`select refresh_resource_utilization(${a.organizationId}::uuid, 0)`)),

@@ -96,6 +96,8 @@ async function populate(db: Database, t: Tenant, slug: string): Promise<Map<stri
     return queryRows<{ resource_id: string }>(tx, sql`select resource_id::text from resource_utilization order by 1`);
   });
   for (const row of snapshot) add(s.resourceUtilization, row.resource_id);
+  // The refresh also stored analyze_cost_optimization's answer for the snapshot.
+  add(s.costOptimizationResults, t.organizationId);
   // Kept by the triggers on cloud_resources: one group (running, unknown) of r1 and r2.
   add(s.resourceHealthCounts, t.providerId);
   return out;
@@ -103,7 +105,13 @@ async function populate(db: Database, t: Tenant, slug: string): Promise<Map<stri
 
 /** The column that identifies a row in the matrix: `id`, or the key of a table that has none. */
 const keyColumn = (table: string) =>
-  table === "resource_utilization" ? "resource_id" : table === "resource_health_counts" ? "provider_id" : "id";
+  table === "resource_utilization"
+    ? "resource_id"
+    : table === "resource_health_counts"
+      ? "provider_id"
+      : table === "cost_optimization_results"
+        ? "organization_id"
+        : "id";
 
 /** Tables the application may read but never write: only triggers keep them. */
 const readOnlyTables = new Set(["resource_health_counts"]);

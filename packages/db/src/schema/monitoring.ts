@@ -201,6 +201,36 @@ export const resourceUtilization = pgTable(
   ],
 ).enableRLS();
 
+/**
+ * analyze_cost_optimization's answer for an organization's `resource_utilization` snapshot (a
+ * cache, unlike the design document's `cost_optimization_recommendations`, which people curate),
+ * computed by the refresh that wrote the snapshot (migration 0018): building the JSON lists of
+ * ten thousand resource ids was most of each call. Any other change to the organization's
+ * snapshot deletes its rows (a trigger), and the function then aggregates the snapshot itself
+ * until the next refresh, so what it answers never depends on which path served it.
+ */
+export const costOptimizationResults = pgTable(
+  "cost_optimization_results",
+  {
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    optimizationType: varchar({ length: 50 }).notNull(),
+    windowDays: integer().notNull(),
+    potentialMonthlySavings: decimal({ precision: 12, scale: 2 }).notNull(),
+    /** 0 when nothing qualifies: the function then returns no row of this type. */
+    affectedResources: integer().notNull(),
+    recommendationDetails: jsonb().$type<Record<string, unknown>>().notNull(),
+    /** The snapshot's refresh time, also `recommendation_details.as_of`. */
+    refreshedAt: timestampTz().notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "cost_optimization_results_pkey", columns: [t.organizationId, t.optimizationType] }),
+    check("cost_optimization_results_affected_resources_check", sql`${t.affectedResources} >= 0`),
+    tenantPolicy("cost_optimization_results_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
 export const resourceUtilizationRelations = relations(resourceUtilization, ({ one }) => ({
   organization: one(organizations, { fields: [resourceUtilization.organizationId], references: [organizations.id] }),
   resource: one(cloudResources, { fields: [resourceUtilization.resourceId], references: [cloudResources.id] }),
