@@ -94,7 +94,7 @@ export async function measureWriter(ctx: BenchContext, copyBaseline: Figure | nu
   const seconds = (passes: SyncPass[]) => spread(passes.map((p) => p.ms / 1000));
   const firstSync = throughputFigure({
     id: "writer.first_sync",
-    label: "ResourceWriter: first full sync (hash, insert, one page in flight)",
+    label: "ResourceWriter: first full sync (hash, insert, up to two pages in flight)",
     unit: "rows/s",
     perRun: rate(first),
     baseline: copyBaseline,
