@@ -10,17 +10,17 @@ export interface ChildOptions {
 
 /**
  * Runs a plain JavaScript script of the benchmark in a Node process of its own (no TypeScript
- * loader, whatever started this process): `input` goes in as JSON in the environment variable
- * `envName`, and the last message the child sends over IPC is the result.
+ * loader, whatever started this process): `input` is the first message it receives over IPC
+ * (see {@link childInput}), and the last message it sends back is the result.
  */
-export function runChild<Input, Result>(script: string, envName: string, input: Input, options: ChildOptions): Promise<Result> {
+export function runChild<Input, Result>(script: string, input: Input, options: ChildOptions): Promise<Result> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [], {
       execArgv: ["--no-warnings", ...(options.nodeFlags ?? [])],
       ...(options.signal ? { signal: options.signal } : {}),
-      env: { ...process.env, [envName]: JSON.stringify(input) },
       stdio: ["ignore", "inherit", "pipe", "ipc"],
     });
+    child.send(input as object);
     let stderr = "";
     let result: Result | null = null;
     child.stderr?.on("data", (chunk: Buffer) => {

@@ -9,6 +9,7 @@
  * as in production, without a TypeScript loader's memory on top.
  */
 import { createDb } from "@cloudsync/db";
+import { childInput, sendResult } from "./child-io.mjs";
 import { addProvider, createAdapter, loadProviderForSync, parseKeyring, silentLogger, syncResources } from "@cloudsync/sync-worker";
 
 /** @typedef {import("./e2e-types.ts").E2eChildInput} E2eChildInput */
@@ -17,9 +18,7 @@ import { addProvider, createAdapter, loadProviderForSync, parseKeyring, silentLo
 const moduleRss = process.memoryUsage().rss;
 
 async function main() {
-  /** @type {E2eChildInput | null} */
-  const input = JSON.parse(process.env.CLOUDSYNC_BENCH_E2E ?? "null");
-  if (!input) throw new Error("CLOUDSYNC_BENCH_E2E is not set: this script is started by the benchmark, not by hand");
+  const input = /** @type {E2eChildInput} */ (await childInput("the end-to-end sync process"));
   const handle = await createDb({ url: input.url, maxConnections: 6 });
   const keyring = parseKeyring(input.keyring);
   try {
@@ -70,7 +69,7 @@ async function main() {
       maxRss: process.resourceUsage().maxRSS * 1024,
       peakHeapUsed,
     };
-    await new Promise((resolve, reject) => process.send?.(result, undefined, {}, (error) => (error ? reject(error) : resolve(undefined))));
+    await sendResult(result);
   } finally {
     await handle.close();
   }

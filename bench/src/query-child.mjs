@@ -11,6 +11,7 @@
  * statements, JSON): the EXPLAIN (FORMAT JSON) of every statement the query ran.
  */
 import postgres from "postgres";
+import { childInput, sendResult } from "./child-io.mjs";
 
 /** @typedef {import("./query-types.ts").QueryChildInput} QueryChildInput */
 /** @typedef {import("./query-types.ts").QueryChildResult} QueryChildResult */
@@ -19,10 +20,7 @@ import postgres from "postgres";
 const captureSettings = ["log_min_duration = 0", "log_analyze = on", "log_buffers = on", "log_timing = on", "log_nested_statements = on", "log_format = json", "log_level = notice"];
 
 async function main() {
-  /** @type {QueryChildInput | null} */
-  const given = JSON.parse(process.env.CLOUDSYNC_BENCH_QUERIES ?? "null");
-  if (!given) throw new Error("CLOUDSYNC_BENCH_QUERIES is not set: this script is started by the benchmark, not by hand");
-  const input = given;
+  const input = /** @type {QueryChildInput} */ (await childInput("the query process"));
   /** @type {string[] | null} */
   let collecting = null;
   const client = postgres(input.url, {
@@ -76,7 +74,7 @@ async function main() {
       await execute(query, 0, notices);
       out.queries.push({ id: query.id, latenciesMs: latencies, rows, notices });
     }
-    process.send?.(out);
+    await sendResult(out);
   } finally {
     await client.end({ timeout: 5 });
   }

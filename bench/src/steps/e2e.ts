@@ -54,7 +54,7 @@ export async function measureE2e(ctx: BenchContext, writerFirstSync: Figure | nu
         clouds.map(async ({ cloud, credentials }): Promise<ProcessRun> => {
           const input = { url: ctx.db.url, keyring, organizationId: org!.id, userId: user!.id, credentials: [credentials] };
           try {
-            return { cloud, ...(await runChild<E2eChildInput, E2eChildResult>(childScript, "CLOUDSYNC_BENCH_E2E", input, { nodeFlags: nodeOptions.flags, what: "the end-to-end sync process", signal: stop.signal })) };
+            return { cloud, ...(await runChild<E2eChildInput, E2eChildResult>(childScript, input, { nodeFlags: nodeOptions.flags, what: "the end-to-end sync process", signal: stop.signal })) };
           } catch (error) {
             stop.abort();
             throw new Error(`e2e ${cloud}: ${error instanceof Error ? error.message : String(error)}`);

@@ -157,7 +157,6 @@ export async function measureQueries(ctx: BenchContext, stored: StoredEstate, sa
   const specs = querySpecs(ctx, cursors, hot, month);
   const timed = await runChild<QueryChildInput, QueryChildResult>(
     childScript,
-    "CLOUDSYNC_BENCH_QUERIES",
     {
       url: ctx.db.url,
       organizationId: org,
