@@ -37,6 +37,10 @@ export type InfrastructureMonitoring = typeof s.infrastructureMonitoring.$inferS
 export type NewInfrastructureMonitoring = typeof s.infrastructureMonitoring.$inferInsert;
 export type ResourceUtilization = typeof s.resourceUtilization.$inferSelect;
 export type NewResourceUtilization = typeof s.resourceUtilization.$inferInsert;
+/** Kept by triggers on `cloud_resources`: read it, never write it. */
+export type ResourceHealthCount = typeof s.resourceHealthCounts.$inferSelect;
+/** Written by `refreshResourceUtilization`, removed by a trigger when the snapshot changes otherwise. */
+export type CostOptimizationResult = typeof s.costOptimizationResults.$inferSelect;
 export type InfrastructureAlert = typeof s.infrastructureAlerts.$inferSelect;
 export type NewInfrastructureAlert = typeof s.infrastructureAlerts.$inferInsert;
 export type SyncRun = typeof s.syncRuns.$inferSelect;

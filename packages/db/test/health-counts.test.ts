@@ -3,6 +3,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cloudProviders, cloudResources, getInfrastructureHealthScore, queryRows, resourceHealthCounts, withOrganization } from "../src/index.ts";
 import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
+import type { ResourceHealthCount } from "../src/types.ts";
 import { type Tenant, createTenant, resourceValues, sqlState } from "./fixtures.ts";
 
 let tdb: TestDatabase;
@@ -104,7 +105,7 @@ describe("resource_health_counts", () => {
   it("lets the application read its own organization's counts and write none", async () => {
     await tdb.db.insert(cloudResources).values([resourceValues(a, 1), resourceValues(b, 2)]);
     await withOrganization(tdb.db, a.organizationId, async (tx) => {
-      const seen = await tx.select().from(resourceHealthCounts);
+      const seen: ResourceHealthCount[] = await tx.select().from(resourceHealthCounts);
       expect(seen.map((g) => g.organizationId)).toEqual([a.organizationId]);
     });
     const forged = withOrganization(tdb.db, a.organizationId, (tx) =>

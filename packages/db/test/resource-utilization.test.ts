@@ -5,6 +5,7 @@ import {
   type Database,
   analyzeCostOptimization,
   cloudResources,
+  costOptimizationResults,
   infrastructureMonitoring,
   queryRows,
   refreshResourceUtilization,
@@ -12,6 +13,7 @@ import {
   withOrganization,
 } from "../src/index.ts";
 import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
+import type { CostOptimizationResult } from "../src/types.ts";
 import { type Tenant, createResource, createTenant, sqlState } from "./fixtures.ts";
 
 let tdb: TestDatabase;
@@ -195,10 +197,14 @@ describe("analyze_cost_optimization from the resource_utilization snapshot", () 
     await withOrganization(tdb.db, b.organizationId, (tx) => refreshResourceUtilization(tx, { organizationId: b.organizationId }), {
       role: "cloudsync_worker",
     });
-    const storedFor = async (t: Tenant) =>
-      (await queryRows<{ optimization_type: string }>(tdb.db, sql`select optimization_type from cost_optimization_results where organization_id = ${t.organizationId}::uuid order by 1`)).map(
-        (r) => r.optimization_type,
-      );
+    const storedFor = async (t: Tenant) => {
+      const rows: CostOptimizationResult[] = await tdb.db
+        .select()
+        .from(costOptimizationResults)
+        .where(sql`${costOptimizationResults.organizationId} = ${t.organizationId}`)
+        .orderBy(costOptimizationResults.optimizationType);
+      return rows.map((r) => r.optimizationType);
+    };
     expect(await storedFor(a)).toEqual(["rightsizing", "unused_resources"]);
     expect(await storedFor(b)).toEqual(["rightsizing", "unused_resources"]);
 
