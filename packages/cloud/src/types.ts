@@ -127,6 +127,12 @@ export interface AdapterOptions {
   concurrency?: number;
   /** Optional structured logger; receives no credentials. */
   logger?: AdapterLogger;
+  /**
+   * Called for every API answer that asks to slow down (HTTP 429, AWS `Throttling`/`SlowDown`…,
+   * GCP `RESOURCE_EXHAUSTED`), including those a retry then gets past: the worker counts them to
+   * spot a throttling storm before scopes start failing.
+   */
+  onThrottle?: () => void;
 }
 
 export interface AdapterLogger {

@@ -111,6 +111,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     requestHandler: createRequestHandler(timeoutMs, false),
     limiter,
     signal: undefined,
+    onThrottle: config.onThrottle,
   };
   const sts = createStsClient(homeRegion, { ...config.credentials }, stsSettings);
   const assume = stsAssumeRole(sts);
@@ -150,6 +151,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
       requestHandler: createRequestHandler(timeoutMs, true),
       limiter,
       signal,
+      onThrottle: config.onThrottle,
     };
     const clients = new Map<string, ReturnType<typeof createServiceClients>>();
     return {

@@ -66,6 +66,12 @@ export function errorCode(error: unknown): string | undefined {
   return e.Code ?? (e.name && e.name !== "Error" ? e.name : undefined) ?? e.code;
 }
 
+/** An answer that asks to slow down, as the SDK's retryer classifies it too. */
+export function isThrottle(error: unknown): boolean {
+  const code = errorCode(error);
+  return (code !== undefined && throttleCodes.has(code)) || (error as SdkErrorShape | undefined)?.$metadata?.httpStatusCode === 429;
+}
+
 export function toAwsError(error: unknown, ctx: ErrorContext): CloudError {
   if (error instanceof CloudError) return error;
   const e = (error && typeof error === "object" ? error : { message: String(error) }) as SdkErrorShape;

@@ -9,6 +9,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { RateLimiter } from "../common/rate-limiter.ts";
+import { isThrottle } from "./aws-errors.ts";
 
 /** Credentials as the SDK's identity providers return them (kept local: no @smithy/types import). */
 export interface AwsCredentialIdentity {
@@ -42,6 +43,8 @@ export interface ClientSettings {
   requestHandler: NodeHttpHandler;
   limiter: RateLimiter | undefined;
   signal: AbortSignal | undefined;
+  /** See AdapterOptions.onThrottle. */
+  onThrottle?: (() => void) | undefined;
 }
 
 export function createRequestHandler(timeoutMs: number, keepAlive: boolean): NodeHttpHandler {
@@ -95,6 +98,21 @@ function instrument<C extends { middlewareStack: object }>(client: C, limiterKey
         return next(args);
       },
       { name: "cloudsyncRateLimit", relation: "after", toMiddleware: "retryMiddleware" },
+    );
+  }
+  const { onThrottle } = settings;
+  if (onThrottle) {
+    // After the retryer, like the rate limit: it sees every attempt, including retried throttles.
+    stack.addRelativeTo(
+      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+        try {
+          return await next(args);
+        } catch (error) {
+          if (isThrottle(error)) onThrottle();
+          throw error;
+        }
+      },
+      { name: "cloudsyncThrottleCount", relation: "after", toMiddleware: "retryMiddleware" },
     );
   }
   stack.add(

@@ -75,6 +75,7 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
     credential: toTokenCredential(config.credentials, transport),
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...limiterOf(config),
+    ...(config.onThrottle ? { onThrottle: config.onThrottle } : {}),
   });
   // Clients are cheap but hold token caches and sockets; one set per subscription for the adapter's life.
   const clientCache = new Map<string, SubscriptionClients>();

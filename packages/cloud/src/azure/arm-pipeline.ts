@@ -29,6 +29,18 @@ export function rateLimitPolicy(limiter: RateLimiter, key: string): PipelinePoli
   };
 }
 
+/** Counts each 429 answer; per retry, so that one a retry got past counts too. */
+export function throttleCountPolicy(onThrottle: () => void): PipelinePolicy {
+  return {
+    name: "cloudsyncThrottleCount",
+    async sendRequest(request, next) {
+      const response = await next(request);
+      if (response.status === 429) onThrottle();
+      return response;
+    },
+  };
+}
+
 /** The token audience: a private or sovereign ARM endpoint is its own audience. */
 export function armScopes(settings: Pick<ClientSettings, "endpoint">): string[] {
   return [`${(settings.endpoint ?? "https://management.azure.com").replace(/\/+$/, "")}/.default`];
@@ -40,6 +52,7 @@ export function pipelineOptions(settings: ClientSettings, subscriptionId: string
   if (settings.limiter) {
     additionalPolicies.push({ position: "perRetry", policy: rateLimitPolicy(settings.limiter, `${subscriptionId}:${api}`) });
   }
+  if (settings.onThrottle) additionalPolicies.push({ position: "perRetry", policy: throttleCountPolicy(settings.onThrottle) });
   return {
     // A private or sovereign ARM endpoint is also the token audience.
     ...(settings.endpoint

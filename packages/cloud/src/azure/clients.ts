@@ -74,6 +74,8 @@ export interface ClientSettings {
   retryDelayInMs: number;
   maxRetryDelayInMs: number;
   limiter?: RateLimiter;
+  /** See AdapterOptions.onThrottle. */
+  onThrottle?: () => void;
 }
 
 const locationsApiVersion = "2022-12-01";

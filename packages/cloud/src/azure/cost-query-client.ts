@@ -8,7 +8,7 @@ import {
   type PipelinePolicy,
   RestError,
 } from "@azure/core-rest-pipeline";
-import { armScopes, rateLimitPolicy } from "./arm-pipeline.ts";
+import { armScopes, rateLimitPolicy, throttleCountPolicy } from "./arm-pipeline.ts";
 import type { ClientSettings, RequestOptions } from "./clients.ts";
 import { type ExactJson, isJsonObject, parseExactJson } from "./exact-json.ts";
 
@@ -130,6 +130,7 @@ function costPipeline(settings: ClientSettings, subscriptionId: string): Pipelin
   // After the retry phase, so both run on every attempt, as core-client places `perRetry` policies.
   pipeline.addPolicy(costManagementRetryAfterPolicy(settings.retryDelayInMs), { afterPhase: "Retry" });
   if (settings.limiter) pipeline.addPolicy(rateLimitPolicy(settings.limiter, `${subscriptionId}:costmanagement`), { afterPhase: "Sign" });
+  if (settings.onThrottle) pipeline.addPolicy(throttleCountPolicy(settings.onThrottle), { afterPhase: "Retry" });
   return pipeline;
 }
 

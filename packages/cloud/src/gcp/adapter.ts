@@ -134,7 +134,7 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   const connect = (): Connection => {
     if (!connection) {
       const auth = createAuthClient(config.credentials, config.tokenUri);
-      const transport = createGatedTransport(auth, { limiter, timeoutMs });
+      const transport = createGatedTransport(auth, { limiter, timeoutMs, onThrottle: config.onThrottle });
       connection = { auth, transport };
     }
     return connection;

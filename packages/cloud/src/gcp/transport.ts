@@ -66,6 +66,8 @@ export function requestKeyFromUrl(url: string): string {
 export interface GatedTransportOptions {
   limiter: RateLimiter;
   timeoutMs: number;
+  /** Called for each 429 answer, retried or not (see AdapterOptions.onThrottle). */
+  onThrottle?: (() => void) | undefined;
 }
 
 /**
@@ -96,6 +98,7 @@ export function createGatedTransport(inner: AuthClient, options: GatedTransportO
       const request = { ...init, url, signal, validateStatus: () => true } as GaxiosFetchOptions;
       const response = (await inner.fetch(request)) as { status: number };
       record(key, response.status);
+      if (response.status === 429) options.onThrottle?.();
       return response;
     } catch (err) {
       if (timeout.aborted && !callerSignal?.aborted) {
