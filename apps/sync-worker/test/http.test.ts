@@ -80,7 +80,7 @@ describe("GET /healthz", () => {
 describe("GET /metrics", () => {
   it("serves the registry as Prometheus text with the cloudsync metrics and the process defaults", async () => {
     metrics.observeJob("resources", "completed", 1.5);
-    metrics.recordSync({ providerName: "gcp", inserted: 7, updated: 2, terminated: 1, scopesFailed: 3, errors: [] }, "cloud_resources");
+    metrics.recordSync({ providerName: "gcp", kind: "resources", status: "partial", inserted: 7, updated: 2, unchanged: 0, terminated: 1, scopesFailed: 3, errors: [] }, "cloud_resources");
     const server = await serve({ postgres: async () => undefined, redis: async () => undefined });
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);

@@ -1,10 +1,11 @@
 import { type CloudName, cloudNames } from "@cloudsync/cloud";
-import { Registry, collectDefaultMetrics } from "prom-client";
+import { Registry } from "prom-client";
 import type { Env } from "../env.ts";
 import { postgresCheck, createRedisCheck } from "../http/checks.ts";
 import { createMetrics } from "../http/metrics.ts";
 import { type BoardServer, startBoard } from "../http/board.ts";
 import { startHttpServer } from "../http/server.ts";
+import { registerStateMetrics } from "../http/state-metrics.ts";
 import { runMaintenance } from "../jobs/maintenance.ts";
 import type { SyncDeps } from "../jobs/sync-run.ts";
 import type { Logger } from "../logger.ts";
@@ -39,7 +40,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
   const keyring = requireKeyring(env);
   const handle = await openDatabase(env);
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "cloudsync_process_" });
+  // createMetrics adds Node's process metrics once, unprefixed, as dashboards expect them.
   const metrics = createMetrics(registry);
   const redisCheck = createRedisCheck(env.REDIS_URL);
   const http = await startHttpServer({
@@ -51,6 +52,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
   });
   logger.info({ url: http.url }, "health and metrics listening");
   const queues = await createQueues({ connection: env.REDIS_URL, prefix: env.CLOUDSYNC_QUEUE_PREFIX, logger });
+  registerStateMetrics(registry, { db: handle.db, queues, clouds, logger });
   const schedule = async () => {
     try {
       const summary = await syncSchedules({ db: handle.db, queues, logger });
@@ -64,7 +66,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
   const deps: SyncDeps = {
     db: handle.db,
     loadProvider: (id) => loadProviderForSync(handle.db, keyring, id),
-    adapterFor: (provider, settings) => createAdapter(provider.credentials, settings),
+    adapterFor: (provider, settings) => createAdapter(provider.credentials, { ...settings, onThrottle: () => metrics.apiThrottled(provider.providerName) }),
     clock: () => new Date(),
     logger,
   };

@@ -11,8 +11,14 @@ export interface Metrics extends JobObserver, SyncObserver {
   readonly jobDuration: Histogram<"queue">;
   readonly rowsWritten: Counter<"table" | "operation">;
   readonly apiErrors: Counter<"provider">;
+  readonly syncs: Counter<"cloud" | "kind" | "status">;
+  readonly syncResources: Histogram<"cloud" | "kind">;
+  readonly syncFailedScopes: Histogram<"cloud" | "kind">;
+  readonly apiThrottles: Counter<"cloud">;
   rowsWrittenTo(table: string, operation: RowOperation, count: number): void;
   apiError(provider: string, count?: number): void;
+  /** One answer of a cloud API that said "slow down" (429, Throttling…), retried or not. */
+  apiThrottled(cloud: string): void;
 }
 
 /**
@@ -47,6 +53,32 @@ export function createMetrics(registry: Registry): Metrics {
     labelNames: ["provider"] as const,
     registers: [registry],
   });
+  const syncs = new Counter({
+    name: "cloudsync_syncs_total",
+    help: "Syncs that ran to the end, by cloud, kind and status (succeeded, partial, failed: every scope failed). A sync that threw counts as a failed job instead.",
+    labelNames: ["cloud", "kind", "status"] as const,
+    registers: [registry],
+  });
+  const syncResources = new Histogram({
+    name: "cloudsync_sync_resources",
+    help: "Items one sync read (resources, cost lines or metric samples: inserted + updated + unchanged), by cloud and kind.",
+    labelNames: ["cloud", "kind"] as const,
+    buckets: [0, 10, 100, 1_000, 10_000, 100_000, 1_000_000],
+    registers: [registry],
+  });
+  const syncFailedScopes = new Histogram({
+    name: "cloudsync_sync_failed_scopes",
+    help: "Scopes (account x region, subscription, project) that one sync could not read, by cloud and kind.",
+    labelNames: ["cloud", "kind"] as const,
+    buckets: [0, 1, 2, 5, 10, 25, 50],
+    registers: [registry],
+  });
+  const apiThrottles = new Counter({
+    name: "cloudsync_api_throttles_total",
+    help: "Cloud API answers that asked us to slow down (HTTP 429, AWS Throttling*, GCP RESOURCE_EXHAUSTED), each attempt counted, whether the retry then succeeded or not, by cloud.",
+    labelNames: ["cloud"] as const,
+    registers: [registry],
+  });
   const rowsWrittenTo = (table: string, operation: RowOperation, count: number) => {
     if (count > 0) rowsWritten.inc({ table, operation }, count);
   };
@@ -56,6 +88,10 @@ export function createMetrics(registry: Registry): Metrics {
     jobDuration,
     rowsWritten,
     apiErrors,
+    syncs,
+    syncResources,
+    syncFailedScopes,
+    apiThrottles,
     observeJob(queue: QueueKind, outcome: JobOutcome, durationSeconds?: number) {
       jobs.inc({ queue, status: outcome });
       if (durationSeconds !== undefined) jobDuration.observe({ queue }, durationSeconds);
@@ -65,10 +101,17 @@ export function createMetrics(registry: Registry): Metrics {
       rowsWrittenTo(table, "update", summary.updated);
       rowsWrittenTo(table, "terminate", summary.terminated);
       if (summary.scopesFailed > 0) apiErrors.inc({ provider: summary.providerName }, summary.scopesFailed);
+      const labels = { cloud: summary.providerName, kind: summary.kind };
+      syncs.inc({ ...labels, status: summary.status });
+      syncResources.observe(labels, summary.inserted + summary.updated + summary.unchanged);
+      syncFailedScopes.observe(labels, summary.scopesFailed);
     },
     rowsWrittenTo,
     apiError(provider: string, count = 1) {
       apiErrors.inc({ provider }, count);
+    },
+    apiThrottled(cloud: string) {
+      apiThrottles.inc({ cloud });
     },
   };
 }

@@ -10,6 +10,8 @@ export interface AdapterSettings {
   timeoutMs?: number | undefined;
   maxAttempts?: number | undefined;
   logger?: AdapterLogger | undefined;
+  /** Called for each throttled API answer, retried or not (the worker counts them per cloud). */
+  onThrottle?: (() => void) | undefined;
 }
 
 /** Something that can be closed when a sync is done (the GCP clients hold connections). */
@@ -29,6 +31,7 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
     ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     ...(settings.maxAttempts ? { maxAttempts: settings.maxAttempts } : {}),
     ...(settings.logger ? { logger: settings.logger } : {}),
+    ...(settings.onThrottle ? { onThrottle: settings.onThrottle } : {}),
     ...(credentials.endpoint ? { endpoint: credentials.endpoint } : {}),
   };
   switch (credentials.cloud) {

@@ -13,7 +13,7 @@ export { describeRedis, RedisUnavailableError } from "./connection.ts";
 export { InvalidPayloadError, type Payload, type PayloadInput, parsePayload, payloadSchemas } from "./payloads.ts";
 export type { ProviderRateLimit, QueueConfig, QueueKind } from "./types.ts";
 export { type ProviderQueueKind, allQueues, isProviderQueueKind, providerQueueKinds, queueConfigs, queueKinds, queueName } from "./configs.ts";
-export { type ScheduleSummary, type SyncSchedulesOptions, schedulerId, syncSchedules } from "./schedules.ts";
+export { type ScheduleSummary, type SyncSchedulesOptions, schedulerId, syncIntervalMinutes, syncSchedules } from "./schedules.ts";
 
 /** The Redis key prefix when none is given (the CLI passes CLOUDSYNC_QUEUE_PREFIX). */
 export const defaultPrefix = "cloudsync";

@@ -68,7 +68,7 @@ export async function syncSchedules(options: SyncSchedulesOptions): Promise<Sche
       continue;
     }
     for (const kind of providerKinds.filter((k) => enabled.has(k))) {
-      const minutes = intervalFor(provider.settings, kind, log, provider.id);
+      const minutes = syncIntervalMinutes(provider.settings, kind, log, provider.id);
       wanted
         .get(queueName(kind, provider.cloud as CloudName))!
         .schedulers.set(schedulerId(kind, provider.id), { every: minutes * 60_000, data: { providerId: provider.id, trigger: "schedule" } });
@@ -103,7 +103,11 @@ export async function syncSchedules(options: SyncSchedulesOptions): Promise<Sche
   return summary;
 }
 
-function intervalFor(settings: Record<string, unknown> | null, kind: (typeof providerKinds)[number], log: Logger | undefined, providerId: string): number {
+/**
+ * Minutes between a provider's scheduled runs of `kind`: its `settings.intervals[kind]`, else the
+ * queue's default. Also read by the freshness metrics, so that "stale" means "late for its schedule".
+ */
+export function syncIntervalMinutes(settings: Record<string, unknown> | null, kind: (typeof providerKinds)[number], log?: Logger, providerId?: string): number {
   const fallback = queueConfigs[kind].defaultIntervalMinutes;
   const intervals = settings?.intervals;
   const raw = intervals && typeof intervals === "object" ? (intervals as Record<string, unknown>)[kind] : undefined;

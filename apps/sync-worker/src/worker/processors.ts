@@ -6,8 +6,13 @@ import type { Payload } from "../queues/index.ts";
 
 /** The part of a sync's summary that metrics read. */
 export interface SyncOutcome {
+  /** The provider's cloud (`aws`, `azure`, `gcp`). */
   providerName: string;
+  kind: string;
+  /** `succeeded`, `partial` or `failed` (every scope failed). */
+  status: string;
   inserted: number;
+  unchanged: number;
   updated: number;
   terminated: number;
   scopesFailed: number;

@@ -136,7 +136,10 @@ async function runJob<K extends QueueKind>({ kind, job, token, processor, limit,
     payload = parsePayload(kind, job.data);
   } catch (error) {
     // Retrying cannot fix a malformed payload: fail at once, keep the job for inspection.
-    if (error instanceof InvalidPayloadError) throw new UnrecoverableError(error.message);
+    if (error instanceof InvalidPayloadError) {
+      metrics?.observeJob(kind, "failed");
+      throw new UnrecoverableError(error.message);
+    }
     throw error;
   }
   const providerId = providerOf(payload);

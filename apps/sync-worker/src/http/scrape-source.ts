@@ -1,0 +1,50 @@
+import type { Gauge } from "prom-client";
+import type { Logger } from "../logger.ts";
+
+/**
+ * One read that several gauges share per scrape (one query, one round of Redis calls). prom-client
+ * collects every metric of a registry at once, so the calls of one scrape join the read in flight.
+ * A read that fails or outlasts `timeoutMs` yields `undefined` and sets
+ * `cloudsync_metrics_source_up{source}` to 0: /metrics still answers, with the process's own
+ * metrics, instead of failing the whole scrape because PostgreSQL or Redis is down.
+ */
+export type ScrapeSource<T> = () => Promise<T | undefined>;
+
+export interface ScrapeSourceOptions<T> {
+  /** `postgres`, `redis`: the value of the `source` label. */
+  name: string;
+  read: () => Promise<T>;
+  up: Gauge<"source">;
+  /** Default 5 s, below Prometheus' default scrape timeout (10 s). */
+  timeoutMs?: number;
+  logger?: Logger;
+}
+
+export function createScrapeSource<T>(options: ScrapeSourceOptions<T>): ScrapeSource<T> {
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  let inFlight: Promise<T | undefined> | undefined;
+  const readOnce = async (): Promise<T | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      const value = await Promise.race([options.read(), timeout]);
+      options.up.set({ source: options.name }, 1);
+      return value;
+    } catch (error) {
+      options.up.set({ source: options.name }, 0);
+      const reason = error instanceof Error ? error.message : String(error);
+      options.logger?.warn({ source: options.name, err: reason.slice(0, 300) }, "metrics from this source are missing from this scrape; check that it is reachable");
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return () => {
+    inFlight ??= readOnce().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
+}
