@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from "prom-client";
 
 export type DropReason = "slow_consumer" | "filter_lookup_failed" | "server_overloaded" | "unreadable_payload";
 export type DisconnectReason = "slow_consumer" | "heartbeat_timeout" | "token_expired" | "client" | "shutdown";
@@ -15,6 +15,8 @@ export interface Metrics {
   readonly listenerUp: Gauge;
   readonly listenerReconnects: Counter;
   readonly gaps: Counter<"reason">;
+  readonly maxConnections: Gauge;
+  readonly eventLag: Histogram<"channel">;
 }
 
 /** The server's metrics on a registry the caller owns (tests run several servers in one process). */
@@ -58,5 +60,14 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
     listenerUp: new Gauge({ name: "cloudsync_realtime_listener_up", help: "1 while the PostgreSQL LISTEN connection is confirmed up, else 0.", registers }),
     listenerReconnects: new Counter({ name: "cloudsync_realtime_listener_reconnects_total", help: "Times the LISTEN connection was lost and re-established.", registers }),
     gaps: new Counter({ name: "cloudsync_realtime_gaps_total", help: "Gap messages sent to clients, by reason.", labelNames: ["reason"] as const, registers }),
+    // With connected_clients, how close the server is to refusing connections as server_full.
+    maxConnections: new Gauge({ name: "cloudsync_realtime_max_connections", help: "Connections the server accepts before refusing new ones (CLOUDSYNC_REALTIME_MAX_CONNECTIONS).", registers }),
+    eventLag: new Histogram({
+      name: "cloudsync_realtime_event_lag_seconds",
+      help: "From the change in PostgreSQL (the event's changed_at / triggered_at) to its notification reaching this server, by channel.",
+      labelNames: ["channel"] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers,
+    }),
   };
 }

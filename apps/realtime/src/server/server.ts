@@ -7,11 +7,11 @@ import { type WebSocket, WebSocketServer } from "ws";
 import type { BackoffOptions } from "../backoff.ts";
 import { CloseCode, CloseReason, PROTOCOL, STREAM_PATH } from "../protocol.ts";
 import { type AuthOptions, type VerifyKey, createTokenVerifier, extractToken } from "./auth.ts";
-import { parseNotification } from "./events.ts";
+import { type ParsedEvent, parseNotification } from "./events.ts";
 import { Hub } from "./hub.ts";
 import { startListener } from "./listener.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import { createMetrics } from "./metrics.ts";
+import { type Metrics, createMetrics } from "./metrics.ts";
 import { createWeddingCriticalLookup } from "./wedding-critical.ts";
 
 export interface RealtimeServerOptions {
@@ -73,6 +73,7 @@ export async function startRealtimeServer(options: RealtimeServerOptions): Promi
   const metrics = createMetrics(registry, { defaultMetrics: options.collectDefaultMetrics ?? true });
   const verify = createTokenVerifier(options.verifyKey, options.auth);
   const maxConnections = options.maxConnections ?? 10_000;
+  metrics.maxConnections.set(maxConnections);
 
   // Lookups only (is_wedding_critical); postgres-js reconnects this pool by itself on next use.
   const queries = await createDb({ url: options.databaseUrl, maxConnections: 2 });
@@ -99,6 +100,7 @@ export async function startRealtimeServer(options: RealtimeServerOptions): Promi
         log.warn({ channel, error: parsed.error }, "notification payload ignored");
         return;
       }
+      observeLag(metrics, parsed.value);
       hub.enqueue(parsed.value);
     },
     onUp(window) {
@@ -228,4 +230,14 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message });
   const text = status === 404 ? "Not Found" : "Service Unavailable";
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/**
+ * Seconds from the change (the database's clock) to now (ours): it covers the transaction that
+ * made the change, the NOTIFY queue and the LISTEN connection. Skew between the clocks shows as
+ * lag, or is cut at zero.
+ */
+function observeLag(metrics: Metrics, parsed: ParsedEvent): void {
+  const at = Date.parse("changed_at" in parsed.event ? parsed.event.changed_at : parsed.event.triggered_at);
+  if (Number.isFinite(at)) metrics.eventLag.observe({ channel: parsed.channel }, Math.max(0, (Date.now() - at) / 1000));
 }
