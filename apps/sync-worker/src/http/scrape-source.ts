@@ -22,14 +22,27 @@ export interface ScrapeSourceOptions<T> {
 
 export function createScrapeSource<T>(options: ScrapeSourceOptions<T>): ScrapeSource<T> {
   const timeoutMs = options.timeoutMs ?? 5_000;
-  let inFlight: Promise<T | undefined> | undefined;
-  const readOnce = async (): Promise<T | undefined> => {
+  // A read that outlasted its scrape keeps running; later scrapes wait on it rather than start
+  // another, so a hung database gets one metrics query, not one more per scrape, and the pool
+  // the syncs share is not drained by them.
+  let running: Promise<T> | undefined;
+  let scrape: Promise<T | undefined> | undefined;
+  const startRead = (): Promise<T> => {
+    const read = options.read().finally(() => {
+      if (running === read) running = undefined;
+    });
+    // Nobody may be waiting any more when it settles (its scrape timed out).
+    read.catch(() => undefined);
+    return read;
+  };
+  const scrapeOnce = async (): Promise<T | undefined> => {
     let timer: NodeJS.Timeout | undefined;
     try {
+      running ??= startRead();
       const timeout = new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
-      const value = await Promise.race([options.read(), timeout]);
+      const value = await Promise.race([running, timeout]);
       options.up.set({ source: options.name }, 1);
       return value;
     } catch (error) {
@@ -42,9 +55,9 @@ export function createScrapeSource<T>(options: ScrapeSourceOptions<T>): ScrapeSo
     }
   };
   return () => {
-    inFlight ??= readOnce().finally(() => {
-      inFlight = undefined;
+    scrape ??= scrapeOnce().finally(() => {
+      scrape = undefined;
     });
-    return inFlight;
+    return scrape;
   };
 }
