@@ -139,7 +139,10 @@ export function buildProgram(): BuiltProgram {
       }),
     );
 
-  const org = program.command("org").description("organizations (tenants)");
+  const org = program
+    .command("org")
+    .description("organizations (tenants)")
+    .addHelpText("after", example('cloudsync org add --name "Acme Weddings" --slug acme --owner-email ops@acme.example'));
   org
     .command("add")
     .description("create an organization with its owner, all or nothing; a second run with the same owner reports it and exits 0")
@@ -154,7 +157,10 @@ export function buildProgram(): BuiltProgram {
       }),
     );
 
-  const provider = program.command("provider").description("cloud accounts and their sealed credentials");
+  const provider = program
+    .command("provider")
+    .description("cloud accounts and their sealed credentials")
+    .addHelpText("after", example("cloudsync provider add --org 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f --credentials aws.json", "cloudsync provider list"));
   provider
     .command("add")
     .description("register (or re-key) an organization's provider for one cloud; credentials are sealed before they are stored")
@@ -227,7 +233,10 @@ export function buildProgram(): BuiltProgram {
       }),
     );
 
-  const keys = program.command("keys").description("the encryption keys of stored credentials");
+  const keys = program
+    .command("keys")
+    .description("the encryption keys of stored credentials")
+    .addHelpText("after", example("cloudsync keys rotate --dry-run"));
   keys
     .command("rotate")
     .description("re-seal every provider's credentials with the first (active) key of CLOUDSYNC_ENCRYPTION_KEYS; run as the tables' owner")
