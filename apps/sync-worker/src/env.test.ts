@@ -4,7 +4,7 @@ import { EnvError, loadEnv } from "./env.ts";
 describe("loadEnv", () => {
   it("has defaults that work on a developer machine", () => {
     const env = loadEnv({});
-    expect(env).toMatchObject({ REDIS_URL: "redis://127.0.0.1:6379", CLOUDSYNC_QUEUE_PREFIX: "cloudsync", LOG_LEVEL: "info", CLOUDSYNC_HTTP_PORT: 9464, CLOUDSYNC_RUN_MIGRATIONS: false });
+    expect(env).toMatchObject({ REDIS_URL: "redis://127.0.0.1:6379", CLOUDSYNC_QUEUE_PREFIX: "cloudsync", LOG_LEVEL: "info", CLOUDSYNC_HTTP_PORT: 9464, CLOUDSYNC_RUN_MIGRATIONS: false, CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: 30 });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -16,6 +16,9 @@ describe("loadEnv", () => {
     [{ CLOUDSYNC_RUN_MIGRATIONS: "yes" }, /CLOUDSYNC_RUN_MIGRATIONS: must be true or false/],
     [{ CLOUDSYNC_QUEUE_PREFIX: "a b" }, /CLOUDSYNC_QUEUE_PREFIX/],
     [{ CLOUDSYNC_WORKER_CLOUDS: "aws,mars" }, /CLOUDSYNC_WORKER_CLOUDS: a comma-separated list of aws, azure and gcp/],
+    [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "soon" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be a whole number of seconds/],
+    [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "1.5" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be a whole number of seconds/],
+    [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "7200" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be 0 \(one try\) to 3600/],
   ])("names the wrong variable in %j", (source, message) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
     expect(() => loadEnv(source)).toThrow(message);

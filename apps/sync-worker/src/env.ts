@@ -19,6 +19,16 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a Redis URL like redis://127.0.0.1:6379")
     .default("redis://127.0.0.1:6379"),
+  /**
+   * How long `cloudsync worker` waits for Redis at start before it exits non-zero (0: one try).
+   * Once started, a lost Redis is retried for ever and /healthz reports it.
+   */
+  CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: z.coerce
+    .number({ message: "must be a whole number of seconds, e.g. 30" })
+    .int("must be a whole number of seconds, e.g. 30")
+    .min(0, "must be 0 (one try) to 3600")
+    .max(3600, "must be 0 (one try) to 3600")
+    .default(30),
   CLOUDSYNC_ENCRYPTION_KEYS: z.string().min(1).optional(),
   CLOUDSYNC_QUEUE_PREFIX: z
     .string()

@@ -46,10 +46,28 @@ describe("cloudsync CLI", () => {
     expect(r.stdout).toMatch(/cloudsync provider add/);
   });
 
+  it("names the closest command and option to a mistyped one, with exit code 2", async () => {
+    const command = await cli(["provdier", "list"]);
+    expect(command.code).toBe(2);
+    expect(command.stderr).toMatch(/unknown command 'provdier'[\s\S]*Did you mean provider\?/);
+    const option = await cli(["org", "add", "--nmae", "Acme"]);
+    expect(option.code).toBe(2);
+    expect(option.stderr).toMatch(/unknown option '--nmae'[\s\S]*Did you mean --name\?/);
+    const missing = await cli(["org", "add", "--name", "Acme"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/org add needs --slug <slug>, --owner-email <email>/);
+  });
+
+  it("prints its version", async () => {
+    const r = await cli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it("refuses an unknown command with exit code 2", async () => {
     const r = await cli(["frobnicate"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown command "frobnicate"/);
+    expect(r.stderr).toMatch(/unknown command 'frobnicate'/);
   });
 
   it("refuses `worker --clouds` with a cloud it does not know, before connecting to anything", async () => {
@@ -69,13 +87,13 @@ describe("cloudsync CLI", () => {
     expect((await cli(["org", "add", "--name", "Acme Weddings", "--slug", "acme", "--owner-email", "ops@acme.example"], env)).code).toBe(0);
     const file = path.join(dir, "gcp.json");
     writeFileSync(file, JSON.stringify(gcpEmulatorCredentials(em)));
-    const added = await cli(["provider", "add", "--org", "acme", "--credentials", file], env);
+    const added = await cli(["provider", "add", "--org", "acme", "--owner-email", "ops@acme.example", "--credentials", file], env);
     expect(added.stderr).toBe("");
     expect(added.stdout).toMatch(/registered gcp provider/);
     // Stored sealed: the private key is nowhere in the row.
     const [row] = await tdb.db.select().from(cloudProviders);
     expect(JSON.stringify(row!.credentialsConfig)).not.toContain(em.serviceAccountKey.private_key.slice(40, 80));
-    expect(row!.credentialsConfig).toMatchObject({ v: 1, alg: "A256GCM", kid: "k1" });
+    expect(row!.credentialsConfig).toMatchObject({ v: 2, alg: "A256GCM", kid: "k1" });
 
     const listed = await cli(["provider", "list"], env);
     expect(listed.stdout).toMatch(/gcp\s+Google Cloud \(3 projects\)/);
@@ -91,7 +109,7 @@ describe("cloudsync CLI", () => {
     const env = { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys };
     const file = path.join(dir, "bad.json");
     writeFileSync(file, JSON.stringify({ cloud: "aws", accessKeyId: "AKIAEXAMPLEEXAMPLE", secretAccessKey: "super-secret-value-123", accounts: [{ accountId: "12" }] }));
-    const r = await cli(["provider", "add", "--org", "acme", "--credentials", file], env);
+    const r = await cli(["provider", "add", "--org", "acme", "--owner-email", "ops@acme.example", "--credentials", file], env);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/accounts\.0\.accountId: an AWS account id is 12 digits/);
     expect(r.stderr).not.toContain("super-secret-value-123");
@@ -102,7 +120,7 @@ describe("cloudsync CLI", () => {
   it("rejects a credentials file that is not JSON without quoting it", async () => {
     const file = path.join(dir, "notjson.json");
     writeFileSync(file, "secretAccessKey=abc123-very-secret");
-    const r = await cli(["provider", "add", "--org", "acme", "--credentials", file], { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys });
+    const r = await cli(["provider", "add", "--org", "acme", "--owner-email", "ops@acme.example", "--credentials", file], { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/is not valid JSON/);
     expect(r.stderr).not.toContain("abc123-very-secret");
@@ -110,12 +128,12 @@ describe("cloudsync CLI", () => {
 
   it("takes credentials from an environment variable, and names an unset one", async () => {
     const env = { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys };
-    const added = await cli(["provider", "add", "--org", "acme", "--credentials", "env:GCP_CREDENTIALS", "--name", "GCP from env"], {
+    const added = await cli(["provider", "add", "--org", "acme", "--owner-email", "ops@acme.example", "--credentials", "env:GCP_CREDENTIALS", "--name", "GCP from env"], {
       ...env,
       GCP_CREDENTIALS: JSON.stringify(gcpEmulatorCredentials(em)),
     });
     expect(added.stdout).toMatch(/registered gcp provider "GCP from env"/);
-    const missing = await cli(["provider", "add", "--org", "acme", "--credentials", "env:NOPE"], env);
+    const missing = await cli(["provider", "add", "--org", "acme", "--owner-email", "ops@acme.example", "--credentials", "env:NOPE"], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/environment variable "NOPE" named by --credentials is empty or unset/);
   });
@@ -126,9 +144,13 @@ describe("cloudsync CLI", () => {
     expect(r.stderr).toMatch(/CLOUDSYNC_ENCRYPTION_KEYS is not set[\s\S]*openssl rand -base64 32/);
   });
 
-  it("refuses a bad kind and an unknown organization", async () => {
+  it("refuses a bad kind (2) and an unknown organization (1)", async () => {
     const env = { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys };
-    expect((await cli(["sync", "--kind", "everything"], env)).stderr).toMatch(/--kind must be resources, costs or metrics/);
-    expect((await cli(["provider", "add", "--org", "nobody", "--credentials", path.join(dir, "gcp.json")], env)).stderr).toMatch(/no organization "nobody"/);
+    const kind = await cli(["sync", "--kind", "everything"], env);
+    expect(kind.code).toBe(2);
+    expect(kind.stderr).toMatch(/argument 'everything' is invalid\. Allowed choices are resources, costs, metrics/);
+    const org = await cli(["provider", "add", "--org", "nobody", "--owner-email", "x@nobody.example", "--credentials", path.join(dir, "gcp.json")], env);
+    expect(org.code).toBe(1);
+    expect(org.stderr).toMatch(/no organization matches --org "nobody" with owner x@nobody\.example/);
   });
 });

@@ -3,13 +3,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Database, cloudProviders, organizations, queryRows, userProfiles } from "@cloudsync/db";
+import { type Database, cloudProviders, createDb, organizations, queryRows, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addProvider, loadProviderForSync } from "../src/providers/registry.ts";
 import { type EncryptedEnvelope, type Keyring, generateKey, parseKeyring } from "../src/secrets/keyring.ts";
-import { KeyRotationError, rotateProviderCredentials } from "../src/secrets/rotate.ts";
+import { KeyRotationError, RotationNotPermittedError, rotateProviderCredentials } from "../src/secrets/rotate.ts";
+import { keyRemovalAdvice } from "../src/cli/keys.ts";
+import { legacyEnvelope } from "./fixtures/legacy-envelope.ts";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const material = { a: generateKey(), b: generateKey(), c: generateKey(), d: generateKey() };
@@ -187,6 +189,95 @@ describe("rotateProviderCredentials", () => {
   });
 });
 
+describe("credentials bound to their provider (envelope version 2)", () => {
+  let tdb: TestDatabase;
+  let a: Awaited<ReturnType<typeof seedOrganization>>;
+  let b: Awaited<ReturnType<typeof seedOrganization>>;
+  const idOf = (org: typeof a, cloud: string) => [...org.stored.entries()].find(([, c]) => (c as { cloud: string }).cloud === cloud)![0];
+  const setEnvelope = (id: string, envelope: unknown) =>
+    tdb.db.update(cloudProviders).set({ credentialsConfig: envelope as Record<string, unknown> }).where(eq(cloudProviders.id, id));
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase({ prefix: "cloudsync_bound" });
+    a = await seedOrganization(tdb.db, ring("a"), "bound-a");
+    b = await seedOrganization(tdb.db, ring("a"), "bound-b");
+  });
+  afterAll(async () => tdb?.drop());
+
+  it("an envelope copied onto another organization's provider, or another provider of the same one, does not open there", async () => {
+    const before = await envelopes(tdb.db);
+    const stolen = before.get(idOf(a, "aws"))!;
+    for (const victim of [idOf(b, "aws"), idOf(a, "azure")]) {
+      await setEnvelope(victim, stolen);
+      try {
+        await expect(loadProviderForSync(tdb.db, ring("a"), victim)).rejects.toThrow(new RegExp(`provider ${victim}: .*could not be opened.*sealed for another provider`));
+        // A rotation meets the copy, names the row, and writes nothing.
+        const held = await envelopes(tdb.db);
+        await expect(rotateProviderCredentials(tdb.db, ring("b", "a"))).rejects.toThrow(new RegExp(`provider ${victim} .*copied from another provider.*Nothing was changed`));
+        expect(await envelopes(tdb.db)).toEqual(held);
+      } finally {
+        await setEnvelope(victim, before.get(victim));
+      }
+    }
+    // The originals still open where they belong.
+    expect((await loadProviderForSync(tdb.db, ring("a"), idOf(a, "aws"))).credentials).toEqual(a.stored.get(idOf(a, "aws")));
+  });
+
+  it("a version 1 envelope (sealed before binding) still opens, and its first use re-seals it bound", async () => {
+    const id = idOf(a, "gcp");
+    await setEnvelope(id, legacyEnvelope("a", material.a, a.stored.get(id)));
+    const loaded = await loadProviderForSync(tdb.db, ring("a"), id);
+    expect(loaded.credentials).toEqual(a.stored.get(id));
+    const upgraded = (await envelopes(tdb.db)).get(id)!;
+    expect(upgraded).toMatchObject({ v: 2, kid: "a" });
+    // Bound now: the upgraded envelope no longer opens on another provider.
+    await setEnvelope(idOf(b, "gcp"), upgraded);
+    try {
+      await expect(loadProviderForSync(tdb.db, ring("a"), idOf(b, "gcp"))).rejects.toThrow(/could not be opened/);
+    } finally {
+      await setEnvelope(idOf(b, "gcp"), legacyEnvelope("a", material.a, b.stored.get(idOf(b, "gcp"))));
+    }
+  });
+
+  it("keys rotate re-seals version 1 envelopes bound even when their key is already the active one", async () => {
+    const legacyId = idOf(b, "gcp"); // left as version 1 by the previous test
+    expect((await envelopes(tdb.db)).get(legacyId)).toMatchObject({ v: 1 });
+    const result = await rotateProviderCredentials(tdb.db, ring("a"));
+    expect(result).toMatchObject({ rotated: 1, alreadyCurrent: 5 });
+    expect(result.providers.find((p) => p.id === legacyId)).toMatchObject({ action: "bound", fromKeyId: "a" });
+    expect((await envelopes(tdb.db)).get(legacyId)).toMatchObject({ v: 2, kid: "a" });
+    expect((await loadProviderForSync(tdb.db, ring("a"), legacyId)).credentials).toEqual(b.stored.get(legacyId));
+  });
+
+  it("refuses to rotate under a role that row-level security filters, and rotates as the worker role", async () => {
+    const before = await envelopes(tdb.db);
+    const app = await createDb({ url: tdb.url, role: "cloudsync_app", maxConnections: 1 });
+    try {
+      await expect(rotateProviderCredentials(app.db, ring("b", "a"))).rejects.toThrow(RotationNotPermittedError);
+      await expect(rotateProviderCredentials(app.db, ring("b", "a"))).rejects.toThrow(/role "cloudsync_app" sees cloud_providers through row-level security.*Nothing was changed/);
+    } finally {
+      await app.close();
+    }
+    expect(await envelopes(tdb.db)).toEqual(before);
+    const worker = await createDb({ url: tdb.url, role: "cloudsync_worker", maxConnections: 1 });
+    try {
+      expect(await rotateProviderCredentials(worker.db, ring("b", "a"))).toMatchObject({ rotated: 6, alreadyCurrent: 0 });
+    } finally {
+      await worker.close();
+    }
+  });
+});
+
+describe("keyRemovalAdvice", () => {
+  it("advises removing an older key only when no envelope is sealed with it", () => {
+    const advice = keyRemovalAdvice("c", ["c", "b", "a"], new Map([["c", 5], ["a", 2]]));
+    expect(advice).toHaveLength(2);
+    expect(advice[0]).toMatch(/no provider is sealed with "b" any more; remove it/);
+    expect(advice[1]).toMatch(/keep "a": 2 providers are still sealed with it/);
+    expect(advice[1]).not.toMatch(/remove it/);
+  });
+});
+
 describe("cloudsync keys rotate (CLI)", () => {
   let tdb: TestDatabase;
   let ids: string[];
@@ -234,14 +325,28 @@ describe("cloudsync keys rotate (CLI)", () => {
     expect(await envelopes(tdb.db)).toEqual(before);
   });
 
+  it("refuses, exit 1, under a role that row-level security filters; rotates as cloudsync_worker", async () => {
+    const before = await envelopes(tdb.db);
+    const refused = await cli(["keys", "rotate"], { DATABASE_URL: tdb.url, CLOUDSYNC_DB_ROLE: "cloudsync_app", CLOUDSYNC_ENCRYPTION_KEYS: keys("c", "b") });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/role "cloudsync_app" sees cloud_providers through row-level security/);
+    expect(refused.stdout).not.toMatch(/remove it/);
+    expect(await envelopes(tdb.db)).toEqual(before);
+    const done = await cli(["keys", "rotate"], { DATABASE_URL: tdb.url, CLOUDSYNC_DB_ROLE: "cloudsync_worker", CLOUDSYNC_ENCRYPTION_KEYS: keys("c", "b") });
+    expect(done.stderr).toBe("");
+    expect(done.stdout).toMatch(/rotated 3, already current 0 \(active key c\)/);
+    expect(done.stdout).toMatch(/no provider is sealed with "b" any more; remove it/);
+  });
+
   it("asks for the keys and names an unknown subcommand", async () => {
     const noKeys = await cli(["keys", "rotate"], { DATABASE_URL: tdb.url });
     expect(noKeys.code).toBe(2);
     expect(noKeys.stderr).toMatch(/CLOUDSYNC_ENCRYPTION_KEYS is not set/);
     const unknown = await cli(["keys", "shred"], { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys("a") });
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/unknown command: keys shred/);
-    const help = await cli(["help"], {});
-    expect(help.stdout).toMatch(/cloudsync keys rotate/);
+    expect(unknown.stderr).toMatch(/unknown command 'shred'\n\(`cloudsync keys` takes: rotate\)/);
+    const help = await cli(["keys", "rotate", "--help"], {});
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: cloudsync keys rotate \[options\][\s\S]*--dry-run/);
   });
 });

@@ -26,13 +26,18 @@ export interface DemoOptions {
  */
 export async function runDemo(env: Env, logger: Logger, options: DemoOptions, out: (line: string) => void): Promise<number> {
   const progress = createProgress();
+  // Filling a database is the demo's job, so it migrates one that is not (the embedded one too).
+  // Opened before the emulators start, so an unreachable database leaves no server running.
+  const handle = await openDatabase(env, { migrate: true });
   progress.update("starting the AWS, Azure and GCP emulators on 127.0.0.1 …");
   const [aws, azure, gcp] = await Promise.all([
     startAwsEmulator({ seed: options.seed, size: options.size }),
     startAzureEmulator({ seed: options.seed, size: options.size }),
     startGcpEmulator({ seed: options.seed, size: options.size }),
-  ]);
-  const handle = await openDatabase(env);
+  ]).catch(async (error: unknown) => {
+    await handle.close();
+    throw error;
+  });
   try {
     const db = handle.db;
     const where = handle.driver === "pglite" ? "the embedded PostgreSQL (PGlite) under .data/" : "DATABASE_URL";

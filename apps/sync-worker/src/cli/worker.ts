@@ -11,7 +11,8 @@ import type { SyncDeps } from "../jobs/sync-run.ts";
 import type { Logger } from "../logger.ts";
 import { createAdapter } from "../providers/adapters.ts";
 import { loadProviderForSync } from "../providers/registry.ts";
-import { createQueues, syncSchedules } from "../queues/index.ts";
+import { waitForRedis } from "../queues/connection.ts";
+import { type Queues, createQueues, syncSchedules } from "../queues/index.ts";
 import { costSyncProcessor, installShutdown, metricSyncProcessor, resourceSyncProcessor, startWorker } from "../worker/index.ts";
 import { UsageError, openDatabase, requireKeyring } from "./context.ts";
 
@@ -51,7 +52,20 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
     logger,
   });
   logger.info({ url: http.url }, "health and metrics listening");
-  const queues = await createQueues({ connection: env.REDIS_URL, prefix: env.CLOUDSYNC_QUEUE_PREFIX, logger });
+  let queues: Queues;
+  try {
+    // Bounded: a Redis that never comes up ends the start with a message and a non-zero exit.
+    const probe = await waitForRedis(env.REDIS_URL, {
+      timeoutMs: env.CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS * 1000,
+      variableName: "CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS",
+      onRetry: (reason) => logger.warn({ err: reason }, "waiting for Redis"),
+    });
+    await probe.quit().catch(() => probe.disconnect());
+    queues = await createQueues({ connection: env.REDIS_URL, prefix: env.CLOUDSYNC_QUEUE_PREFIX, logger });
+  } catch (error) {
+    for (const part of [http, redisCheck, handle]) await part.close().catch(() => undefined);
+    throw error;
+  }
   registerStateMetrics(registry, { db: handle.db, queues, clouds, logger });
   const schedule = async () => {
     try {

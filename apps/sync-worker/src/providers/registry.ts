@@ -1,6 +1,7 @@
 import { type Database, type ProviderType, cloudProviders } from "@cloudsync/db";
-import { and, eq } from "drizzle-orm";
-import type { Keyring } from "../secrets/keyring.ts";
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { type Keyring, KeyringError, currentEnvelopeVersion, isEnvelope } from "../secrets/keyring.ts";
 import { type ProviderCredentials, parseProviderCredentials } from "./credentials.ts";
 
 /** Sync settings kept on the provider (in `quota_limits`, the design document's per-provider limits). */
@@ -23,44 +24,50 @@ export interface AddProviderInput {
 
 /**
  * Registers (or re-keys) an organization's provider for one cloud. Credentials are validated,
- * then sealed with the active key before they reach the database; the seed's unique key
- * (organization, provider name) makes a second `add` for the same cloud an update.
+ * then sealed with the active key, bound to the organization and to the provider's id, before
+ * they reach the database. The id must be known before sealing, so a new provider gets its id
+ * here; the seed's unique key (organization, provider name) makes a second `add` for the same
+ * cloud an update of the existing row, sealed for that row's id.
  */
 export async function addProvider(db: Database, keyring: Keyring, input: AddProviderInput) {
   const credentials = parseProviderCredentials(input.credentials);
-  const sealed = keyring.seal(credentials) as unknown as Record<string, unknown>;
-  const values = {
-    organizationId: input.organizationId,
-    providerName: credentials.cloud,
+  const fields = {
     providerType: input.providerType ?? "primary",
     displayName: input.displayName ?? defaultDisplayName(credentials),
     regions: input.regions ?? [],
-    credentialsConfig: sealed,
     quotaLimits: (input.settings ?? {}) as Record<string, unknown>,
-    createdBy: input.createdBy,
     isActive: true,
   };
-  const [row] = await db
-    .insert(cloudProviders)
-    .values(values)
-    .onConflictDoUpdate({
-      target: [cloudProviders.organizationId, cloudProviders.providerName],
-      set: {
-        credentialsConfig: values.credentialsConfig,
-        displayName: values.displayName,
-        providerType: values.providerType,
-        regions: values.regions,
-        quotaLimits: values.quotaLimits,
-        isActive: true,
-      },
-    })
-    .returning({
-      id: cloudProviders.id,
-      providerName: cloudProviders.providerName,
-      displayName: cloudProviders.displayName,
-      organizationId: cloudProviders.organizationId,
-    });
-  return row!;
+  const returned = {
+    id: cloudProviders.id,
+    providerName: cloudProviders.providerName,
+    displayName: cloudProviders.displayName,
+    organizationId: cloudProviders.organizationId,
+  };
+  const sealFor = (providerId: string) => keyring.seal(credentials, { organizationId: input.organizationId, providerId }) as unknown as Record<string, unknown>;
+  return db.transaction(async (tx) => {
+    const id = randomUUID();
+    // DO NOTHING, not DO UPDATE: an update would store an envelope sealed for `id` on a row with
+    // another id. A concurrent add of the same cloud makes this wait, then find that row below.
+    const [inserted] = await tx
+      .insert(cloudProviders)
+      .values({ id, organizationId: input.organizationId, providerName: credentials.cloud, credentialsConfig: sealFor(id), createdBy: input.createdBy, ...fields })
+      .onConflictDoNothing({ target: [cloudProviders.organizationId, cloudProviders.providerName] })
+      .returning(returned);
+    if (inserted) return inserted;
+    const [existing] = await tx
+      .select({ id: cloudProviders.id })
+      .from(cloudProviders)
+      .where(and(eq(cloudProviders.organizationId, input.organizationId), eq(cloudProviders.providerName, credentials.cloud)))
+      .for("update");
+    if (!existing) throw new Error(`provider ${credentials.cloud} of organization ${input.organizationId} conflicted on insert but cannot be read; is row-level security hiding it?`);
+    const [updated] = await tx
+      .update(cloudProviders)
+      .set({ credentialsConfig: sealFor(existing.id), ...fields })
+      .where(eq(cloudProviders.id, existing.id))
+      .returning(returned);
+    return updated!;
+  });
 }
 
 export interface ProviderSummary {
@@ -122,8 +129,32 @@ export async function loadProviderForSync(db: Database, keyring: Keyring, provid
     createdBy: row.createdBy,
     regions: row.regions ?? [],
     settings: (row.quotaLimits ?? {}) as ProviderSyncSettings,
-    credentials: parseProviderCredentials(keyring.open(row.credentialsConfig), `stored credentials of provider ${row.id}`),
+    credentials: parseProviderCredentials(await openAndUpgrade(db, keyring, row), `stored credentials of provider ${row.id}`),
   };
+}
+
+/**
+ * Opens a provider's envelope. One sealed before envelopes were bound to their provider
+ * (version 1) is re-sealed bound, with the active key, at this first use, so the estate migrates
+ * as the worker runs; the update applies only if the row still holds what was read (a
+ * concurrent `keys rotate` or `provider add` wins).
+ */
+async function openAndUpgrade(db: Database, keyring: Keyring, row: { id: string; organizationId: string; credentialsConfig: Record<string, unknown> }): Promise<unknown> {
+  const binding = { organizationId: row.organizationId, providerId: row.id };
+  let plaintext: unknown;
+  try {
+    plaintext = keyring.open(row.credentialsConfig, binding);
+  } catch (error) {
+    if (error instanceof KeyringError) throw new KeyringError(`provider ${row.id}: ${error.message}`);
+    throw error;
+  }
+  if (isEnvelope(row.credentialsConfig) && row.credentialsConfig.v < currentEnvelopeVersion) {
+    await db
+      .update(cloudProviders)
+      .set({ credentialsConfig: keyring.seal(plaintext, binding) as unknown as Record<string, unknown> })
+      .where(and(eq(cloudProviders.id, row.id), sql`${cloudProviders.credentialsConfig} = ${JSON.stringify(row.credentialsConfig)}::jsonb`));
+  }
+  return plaintext;
 }
 
 function defaultDisplayName(c: ProviderCredentials): string {

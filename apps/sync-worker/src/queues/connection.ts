@@ -55,3 +55,30 @@ export async function connectFailFast(connection: RedisConnection, name: string)
   }
   return client;
 }
+
+/**
+ * Waits for Redis at start-up, trying again every `intervalMs`, for at most about `timeoutMs`
+ * (one connect attempt may run past it by its own timeout): containers started together come up
+ * in any order, but a Redis that never answers must end the start with a message, not hang it.
+ * Resolves with a connected fail-fast client, which the caller closes.
+ */
+export async function waitForRedis(
+  connection: RedisConnection,
+  options: { timeoutMs: number; intervalMs?: number; onRetry?: (reason: string) => void; variableName?: string },
+): Promise<Redis> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    try {
+      return await connectFailFast(connection, `cloudsync-startup-${process.pid}`);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (Date.now() + (options.intervalMs ?? 1000) > deadline) {
+        throw new RedisUnavailableError(
+          `${reason}. Gave up after ${Math.round(options.timeoutMs / 1000)} s; ${options.variableName ?? "the start-up timeout"} sets how long to wait.`,
+        );
+      }
+      options.onRetry?.(reason);
+      await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 1000));
+    }
+  }
+}

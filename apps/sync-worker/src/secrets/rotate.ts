@@ -1,6 +1,6 @@
-import { type Database, cloudProviders } from "@cloudsync/db";
-import { eq } from "drizzle-orm";
-import { type Keyring, KeyringError, isEnvelope } from "./keyring.ts";
+import { type Database, cloudProviders, queryRows } from "@cloudsync/db";
+import { eq, sql } from "drizzle-orm";
+import { type Keyring, KeyringError, currentEnvelopeVersion, isEnvelope } from "./keyring.ts";
 
 export interface RotatedProvider {
   id: string;
@@ -8,7 +8,8 @@ export interface RotatedProvider {
   providerName: string;
   /** The key the credentials were sealed with before the rotation. */
   fromKeyId: string;
-  action: "rotated" | "already_current";
+  /** rotated: onto the active key; bound: already on it, re-sealed bound to the provider (version 1 before). */
+  action: "rotated" | "bound" | "already_current";
 }
 
 export interface RotationResult {
@@ -23,6 +24,55 @@ export interface RotationResult {
 /** A rotation that stopped before writing anything; the message names the provider and the key. */
 export class KeyRotationError extends KeyringError {
   override name = "KeyRotationError";
+}
+
+/** A rotation refused because the role it runs as cannot see every provider. */
+export class RotationNotPermittedError extends Error {
+  override name = "RotationNotPermittedError";
+}
+
+/**
+ * Refuses to go on unless this connection sees every row of cloud_providers: row-level security
+ * does not apply to it (the tables' owner, a superuser, BYPASSRLS), or the only policies that
+ * apply to its role are permissive FOR ALL ones with `USING (true)` (the worker's, 0010). A role
+ * filtered by RLS sees a subset (none, without an organization set) and a rotation would leave
+ * the rest sealed under a key the operator is then told to remove.
+ */
+export async function assertSeesEveryProvider(db: Database): Promise<void> {
+  const [state] = await queryRows<{ role: string; rls: boolean; open_policy: boolean; restricted: boolean }>(
+    db,
+    sql`with applicable as (
+          select p.* from pg_policies p
+           where p.schemaname = 'public' and p.tablename = 'cloud_providers'
+             and exists (select 1 from unnest(p.roles) r
+                          where case when r = 'public' then true else pg_has_role(current_user, r, 'member') end))
+        select current_user::text as role,
+               row_security_active('public.cloud_providers') as rls,
+               exists (select 1 from applicable where permissive = 'PERMISSIVE' and cmd = 'ALL'
+                          and qual = 'true' and coalesce(with_check, 'true') = 'true') as open_policy,
+               exists (select 1 from applicable where permissive = 'RESTRICTIVE') as restricted`,
+  );
+  if (state && (!state.rls || (state.open_policy && !state.restricted))) return;
+  throw new RotationNotPermittedError(
+    `keys rotate refused: role "${state?.role ?? "(unknown)"}" sees cloud_providers through row-level security, so it cannot see every provider, and the ones it does not see would stay sealed under the old key. ` +
+      "Run it as the owner of the tables (the login that runs `cloudsync migrate`) or as cloudsync_worker (CLOUDSYNC_DB_ROLE=cloudsync_worker). Nothing was changed.",
+  );
+}
+
+/** How many providers' envelopes each key id still seals, and how many are not yet bound (version 1). */
+export async function sealedKeyCounts(db: Database): Promise<{ byKey: Map<string, number>; unbound: number }> {
+  const rows = await queryRows<{ kid: string | null; v: string | null; n: number }>(
+    db,
+    sql`select credentials_config->>'kid' as kid, credentials_config->>'v' as v, count(*)::int as n
+          from cloud_providers group by 1, 2`,
+  );
+  const byKey = new Map<string, number>();
+  let unbound = 0;
+  for (const r of rows) {
+    byKey.set(r.kid ?? "(none)", (byKey.get(r.kid ?? "(none)") ?? 0) + r.n);
+    if (Number(r.v) < currentEnvelopeVersion) unbound += r.n;
+  }
+  return { byKey, unbound };
 }
 
 /** Thrown inside the transaction to roll a dry run back after the work was done. */
@@ -40,12 +90,14 @@ class DryRunRollback extends Error {
  * credential is readable: one that is not (missing key, wrong key, altered data, plaintext)
  * aborts the whole rotation and nothing is written. Plaintext exists only in memory.
  *
- * Run it as the owner of the tables: row-level security hides every row from a role it applies
- * to when no organization is set, and a rotation that sees no rows would rotate nothing.
+ * Envelopes not yet bound to their provider (version 1) are re-sealed bound even when their key
+ * is already the active one. It refuses to run under a role that row-level security filters
+ * (`assertSeesEveryProvider`).
  */
 export async function rotateProviderCredentials(db: Database, keyring: Keyring, options: { dryRun?: boolean } = {}): Promise<RotationResult> {
   try {
     return await db.transaction(async (tx) => {
+      await assertSeesEveryProvider(tx);
       const rows = await tx
         .select({
           id: cloudProviders.id,
@@ -73,14 +125,19 @@ export async function rotateProviderCredentials(db: Database, keyring: Keyring, 
           );
         }
         let plaintext: unknown;
+        const binding = { organizationId: row.organizationId, providerId: row.id };
         try {
-          plaintext = keyring.open(envelope);
+          plaintext = keyring.open(envelope, binding);
         } catch {
-          throw new KeyRotationError(`${label}: credentials sealed with key "${envelope.kid}" could not be opened (wrong key material for that id, or altered data). Nothing was changed.`);
+          throw new KeyRotationError(
+            `${label}: credentials sealed with key "${envelope.kid}" could not be opened (wrong key material for that id, altered data, or an envelope copied from another provider). Register that provider's credentials again with \`cloudsync provider add\`, then rotate. Nothing was changed.`,
+          );
         }
-        const current = envelope.kid === keyring.activeKeyId;
-        providers.push({ id: row.id, organizationId: row.organizationId, providerName: row.providerName, fromKeyId: envelope.kid, action: current ? "already_current" : "rotated" });
-        if (!current) updates.push({ id: row.id, sealed: keyring.seal(plaintext) as unknown as Record<string, unknown> });
+        const onActiveKey = envelope.kid === keyring.activeKeyId;
+        const bound = envelope.v >= currentEnvelopeVersion;
+        const action = !onActiveKey ? "rotated" : bound ? "already_current" : "bound";
+        providers.push({ id: row.id, organizationId: row.organizationId, providerName: row.providerName, fromKeyId: envelope.kid, action });
+        if (action !== "already_current") updates.push({ id: row.id, sealed: keyring.seal(plaintext, binding) as unknown as Record<string, unknown> });
       }
       for (const u of updates) {
         await tx.update(cloudProviders).set({ credentialsConfig: u.sealed }).where(eq(cloudProviders.id, u.id));

@@ -1,0 +1,260 @@
+import { createRequire } from "node:module";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { providerTypes } from "@cloudsync/db";
+import { type Env, loadEnv } from "../env.ts";
+import { type Logger, createLogger } from "../logger.ts";
+
+/**
+ * The command tree. Building it reads nothing and opens nothing: every action loads its module
+ * and the environment only when it runs, so `--help` (answered by commander before any action)
+ * touches no database, Redis or network, and a test can walk `program.commands` to prove it.
+ */
+export interface BuiltProgram {
+  program: Command;
+  /** The exit code the action that ran returned (0 when none ran, e.g. for `--help`). */
+  exitCode(): number;
+}
+
+const rootHelp = `
+Examples:
+  cloudsync demo                                   emulated AWS, Azure and GCP into the embedded database
+  cloudsync migrate                                apply the migrations to DATABASE_URL
+  cloudsync org add --name "Acme" --slug acme --owner-email ops@acme.example
+  cloudsync provider add --org acme --owner-email ops@acme.example --credentials aws.json
+  cloudsync sync --kind costs
+  cloudsync worker --clouds aws
+
+Environment: DATABASE_URL (unset: embedded PGlite under .data/), CLOUDSYNC_ENCRYPTION_KEYS
+(keyid:base64key,… — required to store or use credentials), REDIS_URL,
+CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS, CLOUDSYNC_DB_ROLE, LOG_LEVEL; see the README.
+
+Exit codes: 0 done, 1 failed (the message says why), 2 usage (a wrong command, option,
+environment variable or input file; nothing was done).`;
+
+function example(...lines: string[]): string {
+  return `\nExample${lines.length > 1 ? "s" : ""}:\n${lines.map((l) => `  ${l}`).join("\n")}`;
+}
+
+function wholeNumber(name: string, min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+}
+
+/**
+ * Options a command cannot run without. Checked before the action but after commander's own
+ * checks, so a mistyped option is reported with its "Did you mean …?" first (commander's
+ * `requiredOption` would report the missing one instead and hide the typo).
+ */
+function requireOptions(command: Command): void {
+  const missing = command.options.filter((o) => o.description.endsWith("(required)") && command.getOptionValue(o.attributeName()) === undefined);
+  if (missing.length > 0) {
+    command.error(`error: ${commandPath(command).replace(/^cloudsync /, "")} needs ${missing.map((o) => o.flags).join(", ")}`, { exitCode: 2, code: "cloudsync.missingOption" });
+  }
+}
+
+/** The words that lead to a command, e.g. `cloudsync keys rotate`. */
+function commandPath(command: Command): string {
+  const path: string[] = [];
+  for (let c: Command | null = command; c; c = c.parent) path.unshift(c.name());
+  return path.join(" ");
+}
+
+/**
+ * commander's Command, with errors that always name a way forward: when a mistyped command or
+ * option is too far from every valid one for commander's "Did you mean …?", the valid ones are
+ * listed instead.
+ */
+class CloudsyncCommand extends Command {
+  override createCommand(name?: string): Command {
+    return new CloudsyncCommand(name);
+  }
+
+  override error(message: string, errorOptions?: { code?: string; exitCode?: number }): never {
+    let text = message;
+    if (!text.includes("Did you mean")) {
+      if (errorOptions?.code === "commander.unknownCommand") {
+        text += `\n(\`${commandPath(this)}\` takes: ${this.commands.map((c) => c.name()).join(", ")})`;
+      } else if (errorOptions?.code === "commander.unknownOption") {
+        const flags = this.options.map((o) => o.long).filter((f): f is string => !!f);
+        text += flags.length ? `\n(\`${commandPath(this)}\` takes: ${flags.join(", ")})` : `\n(\`${commandPath(this)}\` takes no options)`;
+      }
+    }
+    return super.error(text, errorOptions);
+  }
+}
+
+function version(): string {
+  // package.json sits two levels above both src/cli and dist/cli, and ships in the image.
+  return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+}
+
+export function buildProgram(): BuiltProgram {
+  let code = 0;
+  /** Runs an action with the validated environment and a logger; its result is the exit code. */
+  const run =
+    <A extends unknown[]>(action: (ctx: { env: Env; logger: Logger }, ...args: A) => Promise<number>, options: { verboseLogs?: boolean } = {}) =>
+    async (...args: A) => {
+      const env = loadEnv();
+      // Logs go to stderr as JSON; stdout keeps the tables. Only the worker logs at info.
+      const level = options.verboseLogs || env.LOG_LEVEL !== "info" ? env.LOG_LEVEL : "warn";
+      code = await action({ env, logger: createLogger({ level, destination: process.stderr }) }, ...args);
+    };
+
+  const program = new CloudsyncCommand("cloudsync")
+    .description("a PostgreSQL picture of your multi-cloud estate")
+    .version(version(), "-V, --version", "print the version and exit")
+    .helpOption("-h, --help", "print this help and exit")
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .hook("preAction", (_root, command) => requireOptions(command))
+    .addHelpText("after", rootHelp);
+
+  program
+    .command("demo")
+    .description("start AWS, Azure and GCP emulators, sync them into the database (migrating it), change the estate, sync again")
+    .option("--size <n>", "emulated resources per cloud", wholeNumber("--size", 10, 1_000_000), 300)
+    .option("--seed <n>", "seed of the emulated estates", wholeNumber("--seed", -(2 ** 31), 2 ** 31 - 1), 2026)
+    .addHelpText("after", example("cloudsync demo --size 1000"))
+    .action(
+      run(async ({ env, logger }, opts: { size: number; seed: number }) => {
+        const { runDemo } = await import("./demo.ts");
+        return runDemo(env, logger, { size: opts.size, seed: opts.seed }, (line) => console.log(line));
+      }),
+    );
+
+  program
+    .command("migrate")
+    .description("apply the database migrations (safe to repeat; concurrent runs queue on a lock)")
+    .addHelpText("after", example("DATABASE_URL=postgres://owner@db:5432/cloudsync cloudsync migrate"))
+    .action(
+      run(async ({ env }) => {
+        const { runMigrate } = await import("./database.ts");
+        return runMigrate(env);
+      }),
+    );
+
+  const org = program
+    .command("org")
+    .description("organizations (tenants)")
+    .addHelpText("after", example('cloudsync org add --name "Acme Weddings" --slug acme --owner-email ops@acme.example'));
+  org
+    .command("add")
+    .description("create an organization with its owner, all or nothing; a second run with the same owner reports it and exits 0")
+    .option("--name <name>", "display name (required)")
+    .option("--slug <slug>", "unique handle: lower-case letters, digits and hyphens (required)")
+    .option("--owner-email <email>", "the owner's email address, one organization per address (required)")
+    .addHelpText("after", example('cloudsync org add --name "Acme Weddings" --slug acme --owner-email ops@acme.example'))
+    .action(
+      run(async ({ env }, opts: { name: string; slug: string; ownerEmail: string }) => {
+        const { orgAdd } = await import("./admin.ts");
+        return orgAdd(env, opts);
+      }),
+    );
+
+  const provider = program
+    .command("provider")
+    .description("cloud accounts and their sealed credentials")
+    .addHelpText("after", example("cloudsync provider add --org 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f --credentials aws.json", "cloudsync provider list"));
+  provider
+    .command("add")
+    .description("register (or re-key) an organization's provider for one cloud; credentials are sealed before they are stored")
+    .option("--org <id|slug>", "the organization's id (uuid), or its slug together with --owner-email (required)")
+    .option("--owner-email <email>", "with a slug: the owner's email, which must match")
+    .option("--credentials <file|-|env:VAR>", "credentials JSON: a file, - for standard input, or env:VAR (required)")
+    .option("--name <name>", "display name (default: the cloud and how many accounts)")
+    .addOption(new Option("--type <type>", "provider type").choices(providerTypes))
+    .option("--regions <a,b>", "comma-separated regions to sync (default: all)")
+    .addHelpText(
+      "after",
+      example(
+        "cloudsync provider add --org 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f --credentials aws.json",
+        "cloudsync provider add --org acme --owner-email ops@acme.example --credentials env:GCP_CREDENTIALS",
+      ),
+    )
+    .action(
+      run(async ({ env }, opts: { org: string; ownerEmail?: string; credentials: string; name?: string; type?: string; regions?: string }) => {
+        const { providerAdd } = await import("./admin.ts");
+        return providerAdd(env, opts);
+      }),
+    );
+  provider
+    .command("list")
+    .description("list the providers (without their credentials)")
+    .addHelpText("after", example("cloudsync provider list"))
+    .action(
+      run(async ({ env }) => {
+        const { providerList } = await import("./admin.ts");
+        return providerList(env);
+      }),
+    );
+
+  program
+    .command("sync")
+    .description("one-shot sync of every active provider (or one), without Redis")
+    .option("--provider <id>", "only this provider (see `cloudsync provider list`)")
+    .addOption(new Option("--kind <kind>", "what to sync").choices(["resources", "costs", "metrics"]).default("resources"))
+    .addHelpText("after", example("cloudsync sync --kind costs", "cloudsync sync --provider 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f"))
+    .action(
+      run(async ({ env, logger }, opts: { provider?: string; kind: "resources" | "costs" | "metrics" }) => {
+        const { sync } = await import("./admin.ts");
+        return sync(env, logger, opts);
+      }),
+    );
+
+  program
+    .command("worker")
+    .description("the BullMQ worker and schedulers, with /healthz and /metrics; runs until SIGTERM")
+    .option("--clouds <list>", "only these clouds' jobs, comma-separated aws,azure,gcp (default: CLOUDSYNC_WORKER_CLOUDS, else all)")
+    .addHelpText("after", example("cloudsync worker --clouds aws"))
+    .action(
+      run(
+        async ({ env, logger }, opts: { clouds?: string }) => {
+          const { runWorker, workerClouds } = await import("./worker.ts");
+          return runWorker(env, logger, workerClouds(opts.clouds ?? env.CLOUDSYNC_WORKER_CLOUDS));
+        },
+        { verboseLogs: true },
+      ),
+    );
+
+  program
+    .command("maintenance")
+    .description("partitions ahead and retention, cost summary, recommendations (what the worker schedules)")
+    .addHelpText("after", example("cloudsync maintenance"))
+    .action(
+      run(async ({ env, logger }) => {
+        const { runMaintenanceCommand } = await import("./database.ts");
+        return runMaintenanceCommand(env, logger);
+      }),
+    );
+
+  const keys = program
+    .command("keys")
+    .description("the encryption keys of stored credentials")
+    .addHelpText("after", example("cloudsync keys rotate --dry-run"));
+  keys
+    .command("rotate")
+    .description("re-seal every provider's credentials with the first (active) key of CLOUDSYNC_ENCRYPTION_KEYS; run as the tables' owner")
+    .option("--dry-run", "report what would change and write nothing", false)
+    .addHelpText("after", example('CLOUDSYNC_ENCRYPTION_KEYS="k2:…,k1:…" cloudsync keys rotate --dry-run'))
+    .action(
+      run(async ({ env }, opts: { dryRun: boolean }) => {
+        const { runKeysRotate } = await import("./keys.ts");
+        return runKeysRotate(env, { dryRun: opts.dryRun });
+      }),
+    );
+
+  return { program, exitCode: () => code };
+}
+
+/** Every command of the tree with its path, leaves and groups alike (`org`, `org add`, …). */
+export function commandPaths(program: Command): string[][] {
+  const walk = (command: Command, path: string[]): string[][] =>
+    command.commands.flatMap((c) => [[...path, c.name()], ...walk(c, [...path, c.name()])]);
+  return walk(program, []);
+}
