@@ -1,6 +1,6 @@
-import { type ResourceStatus, cloudResources } from "@cloudsync/db";
+import { type ResourceStatus, cloudResources, pruneRealtimeEvents } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket, WebSocketServer } from "ws";
 import { type ClientState, type Gap, type RealtimeClient, RealtimeClientError, createRealtimeClient } from "../src/client/client.ts";
@@ -166,5 +166,34 @@ describe("createRealtimeClient", () => {
       for (const ws of mute.clients) ws.terminate();
       await new Promise((resolve) => mute.close(resolve));
     }
+  });
+
+  it("reports a replay_unavailable gap when what it missed was pruned, and resumes live", async () => {
+    const first = await server();
+    const resource = await createResource(tdb.db, t, 4);
+    const gaps: Gap[] = [];
+    const changes: ResourceStatusChangeEvent[] = [];
+    const c = client({ url: first.url });
+    c.onGap((gap) => gaps.push(gap));
+    await c.subscribe("infrastructure_change", { resourceId: resource.id }, (e) => changes.push(e)).ready;
+    await setStatus(resource.id, "stopped");
+    await waitFor("the first event", () => changes.length >= 1);
+
+    await first.close();
+    servers.splice(servers.indexOf(first), 1);
+    await waitFor("the client to notice", () => c.state === "reconnecting");
+    // Missed while away, and pruned before the client is back. (Last in this file: it prunes every
+    // event, and later positions could lag behind that while other transactions run.)
+    await setStatus(resource.id, "starting");
+    await tdb.db.execute(sql`update realtime_events set created_at = created_at - interval '2 days'`);
+    await pruneRealtimeEvents(tdb.db, { keepHours: 24 });
+    const second = await server(first.port);
+    const gap = await waitFor("the replay_unavailable gap", () => gaps.find((g) => g.reason === "replay_unavailable"));
+    expect(gap.subscription).toBeDefined();
+    expect(changes.map((e) => e.new_status)).toEqual(["stopped"]);
+    await setStatus(resource.id, "running");
+    await waitFor("live events again", () => changes.length >= 2);
+    expect(changes.map((e) => e.new_status)).toEqual(["stopped", "running"]);
+    expect(second.url).toBe(first.url);
   });
 });

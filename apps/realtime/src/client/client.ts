@@ -97,6 +97,8 @@ interface ActiveSubscription {
   seen: Set<number>;
   /** Whether the subscription was away without a position to resume from (then a gap is due). */
   lostWithoutResume: boolean;
+  /** The server's position when it last confirmed the subscription: where to resume after a replay it could not do. */
+  confirmedAt: number | undefined;
 }
 
 const OPEN = 1;
@@ -219,7 +221,10 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         if (!subscription) return;
         subscription.confirmed = true;
         // Only the first position: after a reconnect the replay still has to arrive.
-        if (subscription.resume === undefined && typeof message.resume === "number") subscription.resume = message.resume;
+        if (typeof message.resume === "number") {
+          subscription.confirmedAt = message.resume;
+          if (subscription.resume === undefined) subscription.resume = message.resume;
+        }
         subscription.resolve();
         maybeReportReconnectGap();
         return;
@@ -245,6 +250,13 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       }
       case "gap": {
         const { type: _type, ...gap } = message;
+        // The replay from the old position was refused (pruned, too long): the application refetches,
+        // and the next reconnect resumes from where the server confirmed the subscription instead.
+        const concerned = gap.reason === "replay_unavailable" && gap.subscription !== undefined ? subscriptions.get(gap.subscription) : undefined;
+        if (concerned && concerned.confirmedAt !== undefined) {
+          concerned.resume = concerned.confirmedAt;
+          concerned.seen.clear();
+        }
         emitGap(gap);
         return;
       }
@@ -375,6 +387,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         resume: undefined,
         seen: new Set(),
         lostWithoutResume: false,
+        confirmedAt: undefined,
       };
       subscriptions.set(id, subscription);
       sendSubscribe(subscription);
