@@ -15,6 +15,12 @@ const schema = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   CLOUDSYNC_REALTIME_MAX_CONNECTIONS: z.coerce.number({ error: "must be a whole number" }).int().min(1).default(10_000),
+  CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION: z.coerce.number({ error: "must be a whole number" }).int().min(1, "must be at least 1").default(1_000),
+  CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_TOKEN: z.coerce.number({ error: "must be a whole number" }).int().min(1, "must be at least 1").default(20),
+  CLOUDSYNC_REALTIME_DATABASE_ROLE: z
+    .string()
+    .regex(/^([a-z_][a-z0-9_]{0,62}|-)$/, "must be a lower-case PostgreSQL role name, or - to keep the login's own role")
+    .default("cloudsync_realtime"),
   CLOUDSYNC_REALTIME_MAX_BUFFERED_BYTES: z.coerce.number({ error: "must be a number of bytes" }).int().min(1024).default(1024 * 1024),
 });
 
@@ -37,6 +43,17 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     lines.push(
       `  CLOUDSYNC_REALTIME_JWT_SECRET / _PUBLIC_KEY: set exactly one of CLOUDSYNC_REALTIME_JWT_SECRET (HS256) and CLOUDSYNC_REALTIME_JWT_PUBLIC_KEY (ES256/RS256); ${keys === 0 ? "neither is set" : "both are set"}`,
     );
+  }
+  if (result.success) {
+    // A per-organization cap above the global one, or a per-token cap above the organization's,
+    // would silently not apply: say so instead.
+    const d = result.data;
+    if (d.CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION > d.CLOUDSYNC_REALTIME_MAX_CONNECTIONS) {
+      lines.push(`  CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION: must not exceed CLOUDSYNC_REALTIME_MAX_CONNECTIONS (${d.CLOUDSYNC_REALTIME_MAX_CONNECTIONS})`);
+    }
+    if (d.CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_TOKEN > d.CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION) {
+      lines.push(`  CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_TOKEN: must not exceed CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION (${d.CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION})`);
+    }
   }
   if (!result.success || lines.length > 0) throw new EnvError(`the environment is not valid:\n${lines.join("\n")}`);
   const env = result.data;

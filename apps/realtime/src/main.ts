@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     port: env.PORT,
     host: env.HOST,
     logger,
+    databaseRole: env.CLOUDSYNC_REALTIME_DATABASE_ROLE === "-" ? null : env.CLOUDSYNC_REALTIME_DATABASE_ROLE,
     maxConnections: env.CLOUDSYNC_REALTIME_MAX_CONNECTIONS,
+    maxConnectionsPerOrganization: env.CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION,
+    maxConnectionsPerToken: env.CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_TOKEN,
     maxBufferedBytes: env.CLOUDSYNC_REALTIME_MAX_BUFFERED_BYTES,
   });
 

@@ -35,6 +35,13 @@ export interface SubscribeMessage {
   id: string;
   channel: NotificationChannel;
   filter?: SubscriptionFilter;
+  /**
+   * Replay: the `resume` of the last event (or `subscribed`) this subscription received before
+   * a disconnect. The server first sends the organization's matching events after it, then
+   * live ones; events may repeat (same `seq`), none is skipped, unless a `replay_unavailable`
+   * gap says so.
+   */
+  after?: number;
 }
 export interface UnsubscribeMessage {
   type: "unsubscribe";
@@ -55,13 +62,24 @@ export interface ReadyMessage {
 export interface SubscribedMessage {
   type: "subscribed";
   id: string;
+  /** Where this subscription resumes if it reconnects before receiving an event (absent while the server has no position in the feed yet). */
+  resume?: number;
 }
 export interface UnsubscribedMessage {
   type: "unsubscribed";
   id: string;
 }
 export type EventMessage = {
-  [C in NotificationChannel]: { type: "event"; subscription: string; channel: C; event: NotificationPayloads[C] };
+  [C in NotificationChannel]: {
+    type: "event";
+    subscription: string;
+    channel: C;
+    event: NotificationPayloads[C];
+    /** The event's position in the feed (`realtime_events.seq`): the same event always has the same one. */
+    seq: number;
+    /** Send it back as `after` when subscribing again after a disconnect. At most `seq`. */
+    resume: number;
+  };
 }[NotificationChannel];
 export interface PongMessage {
   type: "pong";
@@ -82,16 +100,21 @@ export interface ErrorMessage {
   id?: string;
 }
 export const gapReasons = [
-  /** The server's PostgreSQL LISTEN connection was down and is back. */
+  /**
+   * Not sent any more: the server reads the events it missed while its LISTEN connection was
+   * down from the outbox. Kept so clients written against earlier servers still compile.
+   */
   "listener_reconnected",
-  /** The server's LISTEN connection came up after this client connected. */
+  /** The server had no position in the feed yet when this client connected (the database was unreachable at start). */
   "listener_started",
-  /** A filter needed a database lookup that failed; the event was withheld. */
+  /** Not sent any more (the wedding-critical flag is in the event). */
   "filter_lookup_failed",
-  /** The server could not keep up with PostgreSQL and dropped events. */
+  /** Not sent any more (the server reads the outbox at its own pace instead of dropping). */
   "server_overloaded",
-  /** Client side: the WebSocket was disconnected and has reconnected. */
+  /** Client side: the WebSocket was disconnected and has reconnected without a position to replay from. */
   "client_reconnected",
+  /** A subscription's replay (`after`) could not be done: events were pruned, too many, or the database failed. */
+  "replay_unavailable",
 ] as const;
 export type GapReason = (typeof gapReasons)[number];
 /**
@@ -131,5 +154,7 @@ export const CloseReason = {
   tokenExpired: "token expired",
   noOrganization: "token has no org claim that is a UUID",
   serverFull: "server at capacity, retry later",
+  organizationFull: "organization at its connection limit, retry later",
+  tokenFull: "too many connections with this token, retry later",
   shuttingDown: "server shutting down",
 } as const;

@@ -22,7 +22,8 @@ beforeAll(async () => {
   t = await createTenant(tdb.db, "load");
   const values = Array.from({ length: EVENTS }, (_, i) => i);
   for (const i of values) await createResource(tdb.db, t, i);
-  server = await startTestServer(tdb.url, { maxConnections: CLIENTS + 10 });
+  // One organization and one token for every client: the per-organization and per-token caps are raised with the global one.
+  server = await startTestServer(tdb.url, { maxConnections: CLIENTS + 10, maxConnectionsPerOrganization: CLIENTS + 10, maxConnectionsPerToken: CLIENTS + 10 });
   await server.ready;
 });
 afterAll(async () => {

@@ -20,6 +20,16 @@ describe("loadEnv", () => {
     const pem = (await exportSPKI(publicKey)).replace(/\n/g, "\\n");
     expect(loadEnv({ ...base, CLOUDSYNC_REALTIME_JWT_PUBLIC_KEY: pem }).verifyKey.algorithm).toBe("ES256");
   });
+  it("validates the connection caps: whole numbers, per token ≤ per organization ≤ in all", () => {
+    const env = loadEnv({ ...base, CLOUDSYNC_REALTIME_JWT_SECRET: SECRET });
+    expect(env).toMatchObject({ CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION: 1000, CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_TOKEN: 20, CLOUDSYNC_REALTIME_DATABASE_ROLE: "cloudsync_realtime" });
+    const tooWide = () =>
+      loadEnv({ ...base, CLOUDSYNC_REALTIME_JWT_SECRET: SECRET, CLOUDSYNC_REALTIME_MAX_CONNECTIONS: "100", CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION: "200", CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_TOKEN: "300" });
+    expect(tooWide).toThrow(/MAX_CONNECTIONS_PER_ORGANIZATION: must not exceed CLOUDSYNC_REALTIME_MAX_CONNECTIONS \(100\)/);
+    expect(tooWide).toThrow(/MAX_CONNECTIONS_PER_TOKEN: must not exceed CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_ORGANIZATION \(200\)/);
+    expect(() => loadEnv({ ...base, CLOUDSYNC_REALTIME_JWT_SECRET: SECRET, CLOUDSYNC_REALTIME_MAX_CONNECTIONS_PER_TOKEN: "0" })).toThrow(/PER_TOKEN: must be at least 1/);
+    expect(() => loadEnv({ ...base, CLOUDSYNC_REALTIME_JWT_SECRET: SECRET, CLOUDSYNC_REALTIME_DATABASE_ROLE: "Robert'); drop" })).toThrow(/DATABASE_ROLE: must be a lower-case PostgreSQL role name/);
+  });
   it("names every wrong variable without printing a value", () => {
     const attempt = () => loadEnv({ DATABASE_URL: "mysql://secret-password@h/d", PORT: "http" });
     expect(attempt).toThrow(EnvError);

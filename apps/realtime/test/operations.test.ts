@@ -32,14 +32,13 @@ async function metric(server: RealtimeServer, line: string): Promise<number | un
   return found === undefined ? undefined : Number(found.slice(line.length + 1));
 }
 
-/** `count` distinct status-change notifications for the tenant in one statement, the trigger's shape. */
+/** `count` real status changes for the tenant in one statement: `count` resources stopped at once. */
 async function burst(count: number, tag: string): Promise<void> {
   await tdb.db.execute(sql`
-    select pg_notify('infrastructure_change', json_build_object(
-      'type', 'resource_status_change', 'resource_id', gen_random_uuid(), 'provider_id', ${t.providerId}::uuid,
-      'old_status', 'running', 'new_status', 'stopped', 'organization_id', ${t.organizationId}::uuid,
-      'changed_at', now(), 'tag', ${tag}::text || '-' || i)::text)
-    from generate_series(1, ${count}) as i`);
+    insert into cloud_resources (organization_id, provider_id, region_id, resource_id, resource_name, resource_type, configuration, resource_status, created_by)
+    select ${t.organizationId}::uuid, ${t.providerId}::uuid, ${t.regionId}::uuid, ${tag}::text || '-' || i, 'burst', 'compute', '{}'::jsonb, 'running', ${t.userId}::uuid
+      from generate_series(1, ${count}) as i`);
+  await tdb.db.execute(sql`update cloud_resources set resource_status = 'stopped' where resource_id like ${`${tag}-%`}`);
 }
 
 describe("health and metrics", () => {

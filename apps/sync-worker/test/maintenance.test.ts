@@ -128,3 +128,23 @@ it("refreshes the utilization snapshot before reading recommendations from it, a
     await worker.close();
   }
 });
+
+it("prunes the change feed's events past their retention, as the worker role", async () => {
+  const [resource] = await tdb.db
+    .insert(cloudResources)
+    .values({ organizationId: orgId, providerId, regionId, resourceId: "i-feed", resourceName: "vm-feed", resourceType: "compute", configuration: {}, resourceStatus: "running", createdBy: userId })
+    .returning();
+  await tdb.db.update(cloudResources).set({ resourceStatus: "stopped" }).where(eq(cloudResources.id, resource!.id));
+  await tdb.db.update(cloudResources).set({ resourceStatus: "running" }).where(eq(cloudResources.id, resource!.id));
+  // One event is two days old, the other fresh: only the old one goes.
+  await tdb.db.execute(sql`update realtime_events set created_at = now() - interval '2 days' where seq = (select min(seq) from realtime_events where resource_id = ${resource!.id})`);
+  const worker: DbHandle = await createDb({ url: tdb.url, role: "cloudsync_worker", maxConnections: 1 });
+  try {
+    const summary = await runMaintenance({ db: worker.db, logger: deps().logger }, { realtimeEventRetentionHours: 24 });
+    expect(summary.realtimeEventsPruned).toBeGreaterThanOrEqual(1);
+  } finally {
+    await worker.close();
+  }
+  const left = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from realtime_events where resource_id = ${resource!.id}`);
+  expect(left[0]!.n).toBe(1);
+});

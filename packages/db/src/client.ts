@@ -20,7 +20,7 @@ export interface DbHandle {
   db: Database;
   /** `postgres` for a server named by URL, `pglite` for the embedded default. */
   driver: "postgres" | "pglite";
-  /** Typed LISTEN on the two notification channels; resolves to an unsubscribe function. */
+  /** Follows a channel of the change feed (`realtime_events`, woken by NOTIFY); resolves to an unsubscribe function. */
   listen: ListenFn;
   /** Ends every connection (or closes the embedded database). */
   close(): Promise<void>;
@@ -65,7 +65,7 @@ function openPostgres(url: string, options: CreateDbOptions): DbHandle {
   return {
     db,
     driver: "postgres",
-    listen: listenPostgres(client),
+    listen: listenPostgres(client, db),
     close: () => client.end({ timeout: 5 }),
   };
 }
@@ -78,7 +78,7 @@ async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
   return {
     db,
     driver: "pglite",
-    listen: listenPglite(client),
+    listen: listenPglite(client, db),
     close: () => client.close(),
   };
 }

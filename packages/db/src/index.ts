@@ -9,6 +9,17 @@ export {
   type NotificationPayloads,
   type ResourceStatusChangeEvent,
 } from "./listen.ts";
+export {
+  createEventReader,
+  pruneRealtimeEvents,
+  readOrganizationEvents,
+  realtimeEventsChannel,
+  type EventReader,
+  type EventReaderOptions,
+  type OrganizationEvents,
+  type OrganizationEventsParams,
+  type RealtimeEvent,
+} from "./events.ts";
 export { CloudsyncDbError, InvalidInputError, MigrationError } from "./errors.ts";
 export { getInfrastructureHealthScore, type HealthScoreParams, type InfrastructureHealthScore } from "./queries/health.ts";
 export {

@@ -1,9 +1,11 @@
 import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
+import type { DbOrTx } from "./client.ts";
+import { createEventReader, realtimeEventsChannel } from "./events.ts";
 import type { ResourceStatus } from "./schema/resources.ts";
 import type { AlertType, SeverityLevel } from "./schema/monitoring.ts";
 
-/** Payload of `infrastructure_change`, sent when a resource's status changes. */
+/** Payload of `infrastructure_change`, recorded when a resource's status changes. */
 export interface ResourceStatusChangeEvent {
   type: "resource_status_change";
   resource_id: string;
@@ -14,7 +16,7 @@ export interface ResourceStatusChangeEvent {
   changed_at: string;
 }
 
-/** Payload of `infrastructure_alert`, sent when an alert is raised. */
+/** Payload of `infrastructure_alert`, recorded when an alert is raised. */
 export interface NewAlertEvent {
   type: "new_alert";
   alert_id: string;
@@ -38,37 +40,68 @@ export type ListenFn = <C extends NotificationChannel>(
   onError?: (error: Error) => void,
 ) => Promise<() => Promise<void>>;
 
-function parser<C extends NotificationChannel>(
-  channel: C,
-  onEvent: (event: NotificationPayloads[C]) => void,
-  onError?: (error: Error) => void,
-) {
-  return (payload: string) => {
-    try {
-      onEvent(JSON.parse(payload) as NotificationPayloads[C]);
-    } catch (cause) {
-      onError?.(new Error(`unreadable payload on ${channel}: ${payload.slice(0, 200)}`, { cause }));
-    }
-  };
-}
-
 function assertChannel(channel: string): void {
   if (!(notificationChannels as readonly string[]).includes(channel)) {
     throw new TypeError(`unknown channel ${JSON.stringify(channel)}; use one of ${notificationChannels.join(", ")}`);
   }
 }
 
-export function listenPostgres(client: Sql): ListenFn {
+/**
+ * Subscribes to a channel of the change feed: LISTEN for the wake-up calls of
+ * `realtimeEventsChannel`, and on each one read the new rows of `realtime_events` with this
+ * handle's privileges (the owner and `cloudsync_realtime` see every organization's, a tenant
+ * role only its own). The NOTIFY payload is not trusted: a forged one causes a read, no event.
+ */
+function listenThroughOutbox(
+  listenRaw: (channel: string, onNotify: () => void) => Promise<() => Promise<void>>,
+  db: DbOrTx,
+): ListenFn {
   return async (channel, onEvent, onError) => {
     assertChannel(channel);
-    const { unlisten } = await client.listen(channel, parser(channel, onEvent, onError));
-    return unlisten;
+    const reader = createEventReader(db);
+    let reading = false;
+    let again = false;
+    let stopped = false;
+    const drain = async () => {
+      // Before start() the reader has no position; start() itself covers what came before.
+      if (!reader.started) return;
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      try {
+        do {
+          again = false;
+          for (;;) {
+            const { events, more } = await reader.read();
+            for (const event of events) if (!stopped && event.channel === channel) onEvent(event.payload as NotificationPayloads[typeof channel]);
+            if (!more) break;
+          }
+        } while (again && !stopped);
+      } catch (cause) {
+        onError?.(new Error(`reading realtime_events for ${channel} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause }));
+      } finally {
+        reading = false;
+      }
+    };
+    const unlisten = await listenRaw(realtimeEventsChannel, () => void drain());
+    await reader.start();
+    void drain();
+    return async () => {
+      stopped = true;
+      await unlisten();
+    };
   };
 }
 
-export function listenPglite(client: PGlite): ListenFn {
-  return async (channel, onEvent, onError) => {
-    assertChannel(channel);
-    return client.listen(channel, parser(channel, onEvent, onError));
-  };
+export function listenPostgres(client: Sql, db: DbOrTx): ListenFn {
+  return listenThroughOutbox(async (channel, onNotify) => {
+    const { unlisten } = await client.listen(channel, onNotify);
+    return unlisten;
+  }, db);
+}
+
+export function listenPglite(client: PGlite, db: DbOrTx): ListenFn {
+  return listenThroughOutbox((channel, onNotify) => client.listen(channel, onNotify), db);
 }

@@ -28,7 +28,7 @@ it("the same migrations apply on the embedded PGlite default, and the schema wor
       handle.db,
       sql`select count(*)::int as n from pg_tables where schemaname = 'public' and tablename not like 'infrastructure_monitoring_%'`,
     );
-    expect(tables!.n).toBe(23);
+    expect(tables!.n).toBe(25);
     expect((await listMonitoringPartitions(handle.db)).length).toBeGreaterThanOrEqual(6);
     const t = await createTenant(handle.db, "embedded");
     await createResource(handle.db, t, 1, { healthStatus: "healthy" });

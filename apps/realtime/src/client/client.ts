@@ -77,7 +77,7 @@ export interface Subscription {
 export interface RealtimeClient {
   readonly state: ClientState;
   subscribe<C extends NotificationChannel>(channel: C, filter: SubscriptionFilter | undefined, onEvent: (event: NotificationPayloads[C]) => void): Subscription;
-  /** Called for every gap: the server's (its PostgreSQL connection was down) and the client's own (it reconnected). */
+  /** Called for every gap: the server's (a replay it could not do, or it had no position yet) and the client's own (it reconnected without a position). */
   onGap(handler: (gap: Gap) => void): () => void;
   /** Closes for good; subscriptions end. */
   close(): void;
@@ -91,15 +91,25 @@ interface ActiveSubscription {
   confirmed: boolean;
   resolve(): void;
   reject(error: Error): void;
+  /** Where to resume after a disconnect (`after`), from the server; undefined until it gave one. */
+  resume: number | undefined;
+  /** Sequence numbers received above `resume`: a replay repeats them, and they are not delivered twice. */
+  seen: Set<number>;
+  /** Whether the subscription was away without a position to resume from (then a gap is due). */
+  lostWithoutResume: boolean;
+  /** The server's position when it last confirmed the subscription: where to resume after a replay it could not do. */
+  confirmedAt: number | undefined;
 }
 
 const OPEN = 1;
 
 /**
  * Connects, subscribes, and keeps the subscriptions alive: after a disconnect it reconnects with
- * exponential backoff (asking for a fresh token each time), subscribes again under the same ids,
- * and once every subscription is confirmed reports a `client_reconnected` gap covering the time it
- * was away. A token refused as invalid (4401 other than "token expired") or forbidden (4403)
+ * exponential backoff (asking for a fresh token each time) and subscribes again under the same
+ * ids with `after` set to the last position the server gave, so the server replays what was
+ * missed (each event is delivered once: repeats are recognised by `seq`). A subscription without
+ * a position (a server that does not replay) gets a `client_reconnected` gap covering the time it
+ * was away, once every subscription is confirmed. A token refused as invalid (4401 other than "token expired") or forbidden (4403)
  * stops it: retrying the same credentials would not help.
  */
 export function createRealtimeClient(options: RealtimeClientOptions): RealtimeClient {
@@ -199,6 +209,7 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         setState("open");
         startPings();
         for (const subscription of subscriptions.values()) {
+          if (disconnectedAt && subscription.confirmed && subscription.resume === undefined) subscription.lostWithoutResume = true;
           subscription.confirmed = false;
           sendSubscribe(subscription);
         }
@@ -209,6 +220,11 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
         const subscription = subscriptions.get(message.id);
         if (!subscription) return;
         subscription.confirmed = true;
+        // Only the first position: after a reconnect the replay still has to arrive.
+        if (typeof message.resume === "number") {
+          subscription.confirmedAt = message.resume;
+          if (subscription.resume === undefined) subscription.resume = message.resume;
+        }
         subscription.resolve();
         maybeReportReconnectGap();
         return;
@@ -216,6 +232,15 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       case "event": {
         const subscription = subscriptions.get(message.subscription);
         if (!subscription) return;
+        if (typeof message.seq === "number") {
+          if (subscription.seen.has(message.seq)) return;
+          subscription.seen.add(message.seq);
+          if (typeof message.resume === "number" && (subscription.resume === undefined || message.resume > subscription.resume)) {
+            const resume = message.resume;
+            subscription.resume = resume;
+            for (const seq of subscription.seen) if (seq <= resume) subscription.seen.delete(seq);
+          }
+        }
         try {
           (subscription.onEvent as (event: unknown) => void)(message.event);
         } catch (error) {
@@ -225,6 +250,13 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       }
       case "gap": {
         const { type: _type, ...gap } = message;
+        // The replay from the old position was refused (pruned, too long): the application refetches,
+        // and the next reconnect resumes from where the server confirmed the subscription instead.
+        const concerned = gap.reason === "replay_unavailable" && gap.subscription !== undefined ? subscriptions.get(gap.subscription) : undefined;
+        if (concerned && concerned.confirmedAt !== undefined) {
+          concerned.resume = concerned.confirmedAt;
+          concerned.seen.clear();
+        }
         emitGap(gap);
         return;
       }
@@ -245,16 +277,30 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
   }
 
   function sendSubscribe(subscription: ActiveSubscription): void {
-    send({ type: "subscribe", id: subscription.id, channel: subscription.channel, ...(subscription.filter ? { filter: subscription.filter } : {}) });
+    send({
+      type: "subscribe",
+      id: subscription.id,
+      channel: subscription.channel,
+      ...(subscription.filter ? { filter: subscription.filter } : {}),
+      ...(subscription.resume !== undefined ? { after: subscription.resume } : {}),
+    });
   }
 
-  /** The reconnect gap ends when every subscription is back, so events after `to` are covered. */
+  /**
+   * The reconnect gap ends when every subscription is back, so events after `to` are covered. It
+   * is due only if a subscription had no position to replay from; the others were replayed.
+   */
   function maybeReportReconnectGap(): void {
     if (!disconnectedAt || !ready) return;
     for (const subscription of subscriptions.values()) if (!subscription.confirmed) return;
     const from = disconnectedAt;
     disconnectedAt = undefined;
-    emitGap({ from: from.toISOString(), to: new Date().toISOString(), reason: "client_reconnected" });
+    let due = false;
+    for (const subscription of subscriptions.values()) {
+      due ||= subscription.lostWithoutResume;
+      subscription.lostWithoutResume = false;
+    }
+    if (due) emitGap({ from: from.toISOString(), to: new Date().toISOString(), reason: "client_reconnected" });
   }
 
   function onClosed(code: number, reason: string): void {
@@ -330,7 +376,19 @@ export function createRealtimeClient(options: RealtimeClientOptions): RealtimeCl
       });
       // Nobody has to await `ready`; a refusal is also reported through onError.
       promise.catch(() => undefined);
-      const subscription: ActiveSubscription = { id, channel, filter, onEvent: onEvent as (event: never) => void, confirmed: false, resolve, reject };
+      const subscription: ActiveSubscription = {
+        id,
+        channel,
+        filter,
+        onEvent: onEvent as (event: never) => void,
+        confirmed: false,
+        resolve,
+        reject,
+        resume: undefined,
+        seen: new Set(),
+        lostWithoutResume: false,
+        confirmedAt: undefined,
+      };
       subscriptions.set(id, subscription);
       sendSubscribe(subscription);
       return {

@@ -1,48 +1,24 @@
-import type { NewAlertEvent, ResourceStatusChangeEvent } from "@cloudsync/db";
-import { z } from "zod";
-import type { NotificationChannel, NotificationPayloads } from "../protocol.ts";
+import type { RealtimeEvent } from "@cloudsync/db";
+import type { NotificationChannel, SubscriptionFilter } from "../protocol.ts";
 
-// What fan-out relies on is checked; the rest of the trigger's payload passes through untouched,
-// so a column added to the payload later reaches clients without a change here.
-const uuid = z.guid();
-const statusChange = z.looseObject({
-  type: z.literal("resource_status_change"),
-  resource_id: uuid,
-  organization_id: uuid,
-});
-const newAlert = z.looseObject({
-  type: z.literal("new_alert"),
-  alert_id: uuid,
-  resource_id: uuid.nullable(),
-  organization_id: uuid,
-  severity: z.string().nullable(),
-});
-
-export type ParsedEvent = { [C in NotificationChannel]: { channel: C; event: NotificationPayloads[C] } }[NotificationChannel];
-
-/** A notification's payload, or why it cannot be used. */
-export function parseNotification(channel: NotificationChannel, payload: string): { ok: true; value: ParsedEvent } | { ok: false; error: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(payload);
-  } catch {
-    return { ok: false, error: "payload is not JSON" };
+/**
+ * Whether an event of the subscriber's own organization matches one subscription. Everything a
+ * filter needs is in the event row (the wedding-critical flag included), so matching never waits
+ * on the database.
+ */
+export function matches(event: RealtimeEvent, channel: NotificationChannel, filter: SubscriptionFilter): boolean {
+  if (event.channel !== channel) return false;
+  if (filter.resourceId !== undefined && filter.resourceId.toLowerCase() !== event.resourceId?.toLowerCase()) return false;
+  if (filter.severity !== undefined) {
+    const severity = event.channel === "infrastructure_alert" ? event.payload.severity : null;
+    if (severity === null || !filter.severity.includes(severity)) return false;
   }
-  if (channel === "infrastructure_change") {
-    const result = statusChange.safeParse(raw);
-    if (!result.success) return { ok: false, error: result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
-    const event = result.data as unknown as ResourceStatusChangeEvent;
-    event.organization_id = event.organization_id.toLowerCase();
-    return { ok: true, value: { channel, event } };
-  }
-  const result = newAlert.safeParse(raw);
-  if (!result.success) return { ok: false, error: result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
-  const event = result.data as unknown as NewAlertEvent;
-  event.organization_id = event.organization_id.toLowerCase();
-  return { ok: true, value: { channel, event } };
+  // An alert without a resource is not wedding-critical (the trigger records false).
+  if (filter.weddingCriticalOnly && !event.isWeddingCritical) return false;
+  return true;
 }
 
-/** The resource an event is about, if any. */
-export function eventResourceId(parsed: ParsedEvent): string | null {
-  return parsed.event.resource_id;
+/** The event message up to its subscription id, serialized once per event and shared by every subscriber. */
+export function eventMessageHead(event: RealtimeEvent, resume: number): string {
+  return `{"type":"event","channel":${JSON.stringify(event.channel)},"event":${JSON.stringify(event.payload)},"seq":${event.seq},"resume":${resume},"subscription":`;
 }

@@ -1,3 +1,4 @@
+import type { OrganizationEvents, RealtimeEvent } from "@cloudsync/db";
 import { WebSocket } from "ws";
 import {
   CloseCode,
@@ -9,34 +10,49 @@ import {
   type SubscriptionFilter,
 } from "../protocol.ts";
 import type { Principal } from "./auth.ts";
-import { type ParsedEvent, eventResourceId } from "./events.ts";
+import { eventMessageHead, matches } from "./events.ts";
 import type { Logger } from "./logger.ts";
 import { parseClientMessage } from "./messages.ts";
 import type { DisconnectReason, Metrics } from "./metrics.ts";
-import type { WeddingCriticalLookup } from "./wedding-critical.ts";
 
 export interface HubOptions {
   logger: Logger;
   metrics: Metrics;
-  lookup: WeddingCriticalLookup;
   /** A client whose unsent bytes pass this is disconnected with 4008 (default 1 MiB). */
   maxBufferedBytes: number;
   /** How long a client the server closes (slow, token expired) gets to read up to the close frame before its socket is destroyed. */
   closeGraceMs: number;
   maxSubscriptionsPerConnection: number;
-  /** Events waiting for a filter lookup; past this, events are dropped and a gap is sent (default 50 000). */
-  maxQueuedEvents: number;
+  /** Connections at once: in all, per organization, per token. */
+  maxConnections: number;
+  maxConnectionsPerOrganization: number;
+  maxConnectionsPerToken: number;
+  /** One organization's events on a channel after a position: what a subscription with `after` is sent first. */
+  replay(organizationId: string, channel: NotificationChannel, after: number): Promise<OrganizationEvents>;
+  /** The feed's resume position now, or undefined while it has none (the database was never reached). */
+  position(): number | undefined;
+}
+
+interface Replay {
+  /** Live events that arrived while the replay was read, sent after it. */
+  buffer: RealtimeEvent[];
+  /** The feed's position when the replay started: replayed events after it resume from it. */
+  ceiling: number | undefined;
 }
 
 interface Subscription {
   id: string;
   channel: NotificationChannel;
   filter: SubscriptionFilter;
+  /** Set while its replay is being read and sent. */
+  replay?: Replay;
 }
 
 interface Connection {
   ws: WebSocket;
   organizationId: string;
+  /** A digest of the token the connection presented (never the token itself), for the per-token cap. */
+  tokenKey: string;
   subscriptions: Map<string, Subscription>;
   alive: boolean;
   /** Set when the server decided to end it, so the close is counted under that reason. */
@@ -51,19 +67,22 @@ const EVENTS_PER_SLICE = 32;
 /** setTimeout's ceiling; a token valid for longer is not given an expiry timer (~24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Why a connection is refused at the door, with its close reason. */
+export type Admission = { ok: true } | { ok: false; reason: string; metric: "server_full" | "organization_full" | "token_full" };
+
 /**
  * Connections, their subscriptions, and the fan-out of events to them. Connections are indexed
  * by organization, so an event is only ever matched against its own organization's clients.
- * Events are handled strictly in arrival order; the loop only waits when a `weddingCriticalOnly`
- * filter needs a flag that is not cached.
+ * Events are handled strictly in the order the feed hands them over.
  */
 export class Hub {
   private readonly byOrganization = new Map<string, Set<Connection>>();
-  private readonly queue: ParsedEvent[] = [];
+  private readonly perToken = new Map<string, number>();
+  private readonly queue: RealtimeEvent[] = [];
   private queueHead = 0;
   private draining = false;
-  /** Organizations whose events were dropped because the queue was full, since when. */
-  private readonly overflow = new Map<string, Date>();
+  private idleWaiters: Array<() => void> = [];
+  private positionedWaiters: Array<() => void> = [];
   private connectionCount = 0;
   private readonly log: Logger;
 
@@ -75,11 +94,37 @@ export class Hub {
     return this.connectionCount;
   }
 
-  add(ws: WebSocket, principal: Principal): void {
-    const connection: Connection = { ws, organizationId: principal.organizationId, subscriptions: new Map(), alive: true };
+  /** Events handed over and not yet fanned out. */
+  get backlog(): number {
+    return this.queue.length - this.queueHead;
+  }
+
+  /** Resolves once every event handed over so far has been fanned out. */
+  idle(): Promise<void> {
+    if (!this.draining && this.backlog === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Whether one more connection fits: the global cap, then the organization's (so one tenant
+   * cannot fill the server and lock the others out), then the token's (so one leaked or looping
+   * token cannot use up its organization's share).
+   */
+  admission(principal: Principal, tokenKey: string): Admission {
+    if (this.connectionCount >= this.options.maxConnections) return { ok: false, reason: CloseReason.serverFull, metric: "server_full" };
+    if ((this.byOrganization.get(principal.organizationId)?.size ?? 0) >= this.options.maxConnectionsPerOrganization) {
+      return { ok: false, reason: CloseReason.organizationFull, metric: "organization_full" };
+    }
+    if ((this.perToken.get(tokenKey) ?? 0) >= this.options.maxConnectionsPerToken) return { ok: false, reason: CloseReason.tokenFull, metric: "token_full" };
+    return { ok: true };
+  }
+
+  add(ws: WebSocket, principal: Principal, tokenKey: string): void {
+    const connection: Connection = { ws, organizationId: principal.organizationId, tokenKey, subscriptions: new Map(), alive: true };
     const peers = this.byOrganization.get(principal.organizationId) ?? new Set<Connection>();
     this.byOrganization.set(principal.organizationId, peers);
     peers.add(connection);
+    this.perToken.set(tokenKey, (this.perToken.get(tokenKey) ?? 0) + 1);
     this.connectionCount++;
     this.options.metrics.connectedClients.inc();
 
@@ -99,12 +144,29 @@ export class Hub {
     this.send(connection, { type: "ready", organization: principal.organizationId });
   }
 
-  /** Every client gets the gap: whatever it subscribed to may have missed events. */
-  broadcastGap(gap: Omit<GapMessage, "type">): void {
+  /** Resolves once the feed has a position (at once when it already has one). */
+  private whenPositioned(): Promise<void> {
+    if (this.options.position() !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.positionedWaiters.push(resolve));
+  }
+
+  /**
+   * The feed has its first position. Clients connected before may have missed events, so they
+   * get the gap, except those whose every subscription waits to replay from its own position
+   * (they miss nothing); then the waiting replays run.
+   */
+  positioned(gap: Omit<GapMessage, "type">): void {
     const text = JSON.stringify({ type: "gap", ...gap } satisfies GapMessage);
     for (const peers of this.byOrganization.values()) {
-      for (const connection of peers) if (this.sendText(connection, text)) this.options.metrics.gaps.inc({ reason: gap.reason });
+      for (const connection of peers) {
+        const subscriptions = [...connection.subscriptions.values()];
+        if (subscriptions.length > 0 && subscriptions.every((s) => s.replay)) continue;
+        if (this.sendText(connection, text)) this.options.metrics.gaps.inc({ reason: gap.reason });
+      }
     }
+    const waiters = this.positionedWaiters;
+    this.positionedWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   /** One ping round: a client that did not answer the previous ping is cut off. */
@@ -136,14 +198,10 @@ export class Hub {
     for (const connection of all) connection.ws.terminate();
   }
 
-  enqueue(parsed: ParsedEvent): void {
-    if (!this.byOrganization.has(parsed.event.organization_id)) return;
-    if (this.queue.length - this.queueHead >= this.options.maxQueuedEvents) {
-      this.options.metrics.eventsDropped.inc({ reason: "server_overloaded" });
-      if (!this.overflow.has(parsed.event.organization_id)) this.overflow.set(parsed.event.organization_id, new Date());
-      return;
-    }
-    this.queue.push(parsed);
+  /** Hands over one event of the feed; events are fanned out in the order handed over. */
+  enqueue(event: RealtimeEvent): void {
+    if (!this.byOrganization.has(event.organizationId)) return;
+    this.queue.push(event);
     if (!this.draining) void this.drain();
   }
 
@@ -158,77 +216,92 @@ export class Hub {
           sinceYield = 0;
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
-        const parsed = this.queue[this.queueHead]!;
+        const event = this.queue[this.queueHead]!;
         this.queue[this.queueHead++] = undefined as never;
         if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
           this.queue.splice(0, this.queueHead);
           this.queueHead = 0;
         }
         try {
-          await this.deliver(parsed);
+          this.deliver(event);
         } catch (error) {
           this.log.error({ err: error instanceof Error ? error.message : String(error) }, "delivering an event failed");
         }
       }
-      for (const [organizationId, since] of this.overflow) {
-        this.gapFor(organizationId, undefined, { from: since.toISOString(), to: new Date().toISOString(), reason: "server_overloaded" });
-      }
-      this.overflow.clear();
     } finally {
       this.draining = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
     }
   }
 
-  private async deliver(parsed: ParsedEvent): Promise<void> {
-    const peers = this.byOrganization.get(parsed.event.organization_id);
+  private deliver(event: RealtimeEvent): void {
+    const peers = this.byOrganization.get(event.organizationId);
     if (!peers) return;
-    const resourceId = eventResourceId(parsed);
-    const severity = parsed.channel === "infrastructure_alert" ? parsed.event.severity : null;
-
-    const matches: Array<[Connection, Subscription]> = [];
-    let needsCritical = false;
+    let head: string | undefined;
     for (const connection of peers) {
       for (const subscription of connection.subscriptions.values()) {
-        if (subscription.channel !== parsed.channel) continue;
-        const { filter } = subscription;
-        if (filter.resourceId !== undefined && filter.resourceId.toLowerCase() !== resourceId?.toLowerCase()) continue;
-        if (filter.severity !== undefined && (severity === null || !filter.severity.includes(severity))) continue;
-        if (filter.weddingCriticalOnly) needsCritical = true;
-        matches.push([connection, subscription]);
-      }
-    }
-    if (matches.length === 0) return;
-
-    let critical: boolean | "unknown" = false;
-    if (needsCritical && resourceId !== null) {
-      const cached = this.options.lookup.peek(parsed.event.organization_id, resourceId);
-      if (cached !== undefined) critical = cached;
-      else {
-        try {
-          critical = await this.options.lookup.get(parsed.event.organization_id, resourceId);
-        } catch (error) {
-          critical = "unknown";
-          this.log.warn({ err: error instanceof Error ? error.message : String(error), resourceId }, "is_wedding_critical lookup failed; event withheld from weddingCriticalOnly subscribers");
-        }
-      }
-    }
-
-    // Serialized once; only the subscription id differs between the messages.
-    const head = `{"type":"event","channel":${JSON.stringify(parsed.channel)},"event":${JSON.stringify(parsed.event)},"subscription":`;
-    const at = "changed_at" in parsed.event ? parsed.event.changed_at : parsed.event.triggered_at;
-    for (const [connection, subscription] of matches) {
-      if (subscription.filter.weddingCriticalOnly) {
-        if (critical === "unknown") {
-          this.options.metrics.eventsDropped.inc({ reason: "filter_lookup_failed" });
-          this.gapFor(connection.organizationId, connection, { from: at, to: at, reason: "filter_lookup_failed", subscription: subscription.id });
+        if (!matches(event, subscription.channel, subscription.filter)) continue;
+        if (subscription.replay) {
+          subscription.replay.buffer.push(event);
           continue;
         }
-        if (!critical) continue;
+        // Serialized once; only the subscription id differs between the messages.
+        head ??= eventMessageHead(event, event.resume);
+        this.sendEvent(connection, subscription, head, event.channel);
       }
-      // The connection may have ended, or been unsubscribed, while the lookup ran.
-      if (connection.subscriptions.get(subscription.id) !== subscription) continue;
-      if (this.sendText(connection, `${head}${JSON.stringify(subscription.id)}}`)) this.options.metrics.eventsDelivered.inc({ channel: parsed.channel });
-      else this.options.metrics.eventsDropped.inc({ reason: "slow_consumer" });
+    }
+  }
+
+  private sendEvent(connection: Connection, subscription: Subscription, head: string, channel: NotificationChannel): void {
+    if (this.sendText(connection, `${head}${JSON.stringify(subscription.id)}}`)) this.options.metrics.eventsDelivered.inc({ channel });
+    else this.options.metrics.eventsDropped.inc({ reason: "slow_consumer" });
+  }
+
+  /**
+   * Sends the organization's matching events after `after`, then what arrived live meanwhile
+   * (skipping what the replay already sent). A replayed event resumes at most from the feed's
+   * position when the replay began: numbers after it may still be in flight.
+   */
+  private async runReplay(connection: Connection, subscription: Subscription, after: number): Promise<void> {
+    const replay = subscription.replay!;
+    const current = () => connection.subscriptions.get(subscription.id) === subscription && !connection.endReason;
+    const sent = new Set<number>();
+    try {
+      // Before the feed has a position, live events are not flowing yet: a replay read now could
+      // miss what commits between it and the feed's start. So it waits, and then starts at or
+      // after the feed's position.
+      await this.whenPositioned();
+      if (!current()) return;
+      replay.ceiling = this.options.position();
+      const result = await this.options.replay(connection.organizationId, subscription.channel, after);
+      if (!current()) return;
+      if (!result.complete || result.truncated) {
+        this.options.metrics.replays.inc({ outcome: "unavailable" });
+        // Pruned: the first missed event's time is unknown, so the gap starts at the epoch
+        // (refetch everything). Too many: it starts at the first event not replayed.
+        const from = result.complete && result.events[0] ? result.events[0].createdAt.toISOString() : new Date(0).toISOString();
+        this.gapFor(connection.organizationId, connection, { from, to: new Date().toISOString(), reason: "replay_unavailable", subscription: subscription.id });
+      } else {
+        this.options.metrics.replays.inc({ outcome: "replayed" });
+        for (const event of result.events) {
+          if (!matches(event, subscription.channel, subscription.filter)) continue;
+          const resume = replay.ceiling === undefined ? after : Math.min(event.seq, replay.ceiling);
+          this.sendEvent(connection, subscription, eventMessageHead(event, resume), event.channel);
+          sent.add(event.seq);
+        }
+      }
+    } catch (error) {
+      if (!current()) return;
+      this.options.metrics.replays.inc({ outcome: "unavailable" });
+      this.log.warn({ err: error instanceof Error ? error.message : String(error) }, "replay failed; the subscription continues live with a gap");
+      this.gapFor(connection.organizationId, connection, { from: new Date(0).toISOString(), to: new Date().toISOString(), reason: "replay_unavailable", subscription: subscription.id });
+    } finally {
+      if (current()) {
+        for (const event of replay.buffer) if (!sent.has(event.seq)) this.sendEvent(connection, subscription, eventMessageHead(event, event.resume), event.channel);
+      }
+      subscription.replay = undefined;
     }
   }
 
@@ -262,9 +335,13 @@ export class Hub {
           this.send(connection, { type: "error", code: "too_many_subscriptions", message: `at most ${this.options.maxSubscriptionsPerConnection} subscriptions per connection`, id: message.id });
           return;
         }
-        connection.subscriptions.set(message.id, { id: message.id, channel: message.channel, filter: message.filter ?? {} });
+        const position = this.options.position();
+        const subscription: Subscription = { id: message.id, channel: message.channel, filter: message.filter ?? {} };
+        if (message.after !== undefined) subscription.replay = { buffer: [], ceiling: position };
+        connection.subscriptions.set(message.id, subscription);
         this.options.metrics.subscriptions.inc();
-        this.send(connection, { type: "subscribed", id: message.id });
+        this.send(connection, { type: "subscribed", id: message.id, ...(position !== undefined ? { resume: position } : {}) });
+        if (message.after !== undefined) void this.runReplay(connection, subscription, message.after);
         return;
       }
       case "unsubscribe": {
@@ -308,6 +385,9 @@ export class Hub {
     const peers = this.byOrganization.get(connection.organizationId);
     if (!peers?.delete(connection)) return;
     if (peers.size === 0) this.byOrganization.delete(connection.organizationId);
+    const tokenConnections = (this.perToken.get(connection.tokenKey) ?? 1) - 1;
+    if (tokenConnections > 0) this.perToken.set(connection.tokenKey, tokenConnections);
+    else this.perToken.delete(connection.tokenKey);
     clearTimeout(connection.expiryTimer);
     clearTimeout(connection.graceTimer);
     this.connectionCount--;

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { type DbHandle, createDb } from "@cloudsync/db";
+import { type DbHandle, createDb, realtimeEventsChannel } from "@cloudsync/db";
 import { type BackoffOptions, backoffDelay } from "../backoff.ts";
-import { type NotificationChannel, channels } from "../protocol.ts";
 import type { Logger } from "./logger.ts";
 
 /** The slice of postgres-js this file uses (the package is reached through `@cloudsync/db`). */
@@ -25,7 +24,8 @@ export interface RecoveryWindow {
 export interface ListenerOptions {
   databaseUrl: string;
   logger: Logger;
-  onNotification(channel: NotificationChannel, payload: string): void;
+  /** A NOTIFY on the feed's channel: something may have been written (the payload is not to be trusted). */
+  onNotification(): void;
   onUp(window: RecoveryWindow): void;
   onDown(reason: string): void;
   /** How often a heartbeat NOTIFY proves the LISTEN connection still receives (default 5 s). */
@@ -54,7 +54,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /**
- * One LISTEN connection for both channels, supervised end to end.
+ * One LISTEN connection for the feed's wake-up channel, supervised end to end.
  *
  * postgres-js re-runs LISTEN by itself after a dropped connection, but a re-LISTEN that fails
  * (the server still down) is swallowed, and a connection can also die silently. So liveness is
@@ -62,7 +62,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
  * must hear itself within `heartbeatTimeoutMs`. A missed heartbeat, a failed NOTIFY, or
  * postgres-js calling `onlisten` a second time (it re-subscribed after a drop) all mean the same
  * thing: the connection is dropped and rebuilt with backoff, and `onUp` reports the window from
- * the last heartbeat heard to the moment LISTEN is back, so subscribers can be told to refetch.
+ * the last heartbeat heard to the moment LISTEN is back; the feed then reads what it missed.
  * A generation number makes callbacks of a connection that was given up harmless.
  */
 export function startListener(options: ListenerOptions): Listener {
@@ -131,17 +131,15 @@ export function startListener(options: ListenerOptions): Listener {
       const onListen = (channel: string) => () => {
         if (gen !== generation) return;
         // A second onlisten for a channel means postgres-js lost the connection and re-subscribed:
-        // notifications in between are gone, and the other channels may not be back. Rebuild.
+        // the heartbeat channel may not be back. Rebuild (the feed reads what was missed).
         if (listened.has(channel)) fail(gen, "the LISTEN connection was lost (postgres-js re-subscribed)");
         else listened.add(channel);
       };
-      for (const channel of channels) {
-        await withTimeout(
-          sql.listen(channel, (payload) => gen === generation && options.onNotification(channel, payload), onListen(channel)),
-          timeoutMs * 2,
-          `LISTEN ${channel}`,
-        );
-      }
+      await withTimeout(
+        sql.listen(realtimeEventsChannel, () => gen === generation && options.onNotification(), onListen(realtimeEventsChannel)),
+        timeoutMs * 2,
+        `LISTEN ${realtimeEventsChannel}`,
+      );
       await withTimeout(sql.listen(heartbeatChannel, (payload) => onHeartbeat(gen, payload), onListen(heartbeatChannel)), timeoutMs * 2, "LISTEN heartbeat");
       const listenedAt = new Date();
       lastAliveAt = await roundTrip(gen, sql);

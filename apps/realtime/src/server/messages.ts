@@ -18,6 +18,7 @@ const subscribe = z
     id: subscriptionId,
     channel: z.enum(channels, { error: `channel must be one of ${channels.join(", ")}` }),
     filter: filter.optional(),
+    after: z.number({ error: "after must be a sequence number (a whole number ≥ 0) from an earlier event's resume" }).int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
   })
   .refine((m) => m.filter?.severity === undefined || m.channel === "infrastructure_alert", {
     message: "filter.severity applies to infrastructure_alert only",
@@ -47,6 +48,7 @@ export function parseClientMessage(text: string): ParsedMessage {
     if (message.type === "subscribe" && message.filter) {
       message.filter = Object.fromEntries(Object.entries(message.filter).filter(([, v]) => v !== undefined));
     }
+    if (message.type === "subscribe" && message.after === undefined) delete message.after;
     return { ok: true, message: message as ClientMessage };
   }
   const issues = result.error.issues.map((i) => (i.path.length > 0 ? `${i.path.join(".")}: ${i.message}` : i.message));

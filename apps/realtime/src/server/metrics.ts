@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from "prom-client";
 
-export type DropReason = "slow_consumer" | "filter_lookup_failed" | "server_overloaded" | "unreadable_payload";
+export type DropReason = "slow_consumer";
 export type DisconnectReason = "slow_consumer" | "heartbeat_timeout" | "token_expired" | "client" | "shutdown";
 
 export interface Metrics {
@@ -17,6 +17,9 @@ export interface Metrics {
   readonly gaps: Counter<"reason">;
   readonly maxConnections: Gauge;
   readonly eventLag: Histogram<"channel">;
+  readonly replays: Counter<"outcome">;
+  readonly feedPending: Gauge;
+  readonly feedReadFailures: Counter;
 }
 
 /** The server's metrics on a registry the caller owns (tests run several servers in one process). */
@@ -29,7 +32,7 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
     subscriptions: new Gauge({ name: "cloudsync_realtime_subscriptions", help: "Active subscriptions across all clients.", registers }),
     eventsReceived: new Counter({
       name: "cloudsync_realtime_events_received_total",
-      help: "Notifications received from PostgreSQL, by channel.",
+      help: "Events read from the realtime_events outbox, by channel.",
       labelNames: ["channel"] as const,
       registers,
     }),
@@ -69,5 +72,17 @@ export function createMetrics(registry: Registry, options: { defaultMetrics?: bo
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     }),
+    replays: new Counter({
+      name: "cloudsync_realtime_replays_total",
+      help: "Subscriptions that asked to resume (after), by outcome: replayed, or unavailable (a gap was sent).",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    feedPending: new Gauge({
+      name: "cloudsync_realtime_feed_pending",
+      help: "Sequence numbers the feed saw missing whose transactions may still commit (tracked until they end).",
+      registers,
+    }),
+    feedReadFailures: new Counter({ name: "cloudsync_realtime_feed_read_failures_total", help: "Reads of the realtime_events outbox that failed (retried).", registers }),
   };
 }

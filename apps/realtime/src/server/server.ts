@@ -1,22 +1,27 @@
+import { createHash } from "node:crypto";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { createDb } from "@cloudsync/db";
+import { createDb, readOrganizationEvents } from "@cloudsync/db";
 import { Registry } from "prom-client";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { BackoffOptions } from "../backoff.ts";
 import { CloseCode, CloseReason, PROTOCOL, STREAM_PATH } from "../protocol.ts";
 import { type AuthOptions, type VerifyKey, createTokenVerifier, extractToken } from "./auth.ts";
-import { type ParsedEvent, parseNotification } from "./events.ts";
+import { createFeed } from "./feed.ts";
 import { Hub } from "./hub.ts";
 import { startListener } from "./listener.ts";
 import { type Logger, silentLogger } from "./logger.ts";
-import { type Metrics, createMetrics } from "./metrics.ts";
-import { createWeddingCriticalLookup } from "./wedding-critical.ts";
+import { createMetrics } from "./metrics.ts";
 
 export interface RealtimeServerOptions {
-  /** The PostgreSQL the notifications come from (the role needs CONNECT and, for weddingCriticalOnly, SELECT on cloud_resources). */
+  /** The PostgreSQL whose `realtime_events` are served (any login that may CONNECT and SET ROLE to `databaseRole`). */
   databaseUrl: string;
+  /**
+   * The role the reads of `realtime_events` run as (default `cloudsync_realtime`, which reads
+   * every organization's events and nothing else); null keeps the login's own role.
+   */
+  databaseRole?: string | null;
   /** How client tokens are verified. */
   verifyKey: VerifyKey;
   /** Optional `iss` / `aud` checks and clock tolerance. */
@@ -37,15 +42,21 @@ export interface RealtimeServerOptions {
   closeGraceMs?: number;
   /** Authenticated connections at once; more are closed with 1013 (default 10 000). */
   maxConnections?: number;
+  /** Connections of one organization at once; more are closed with 1013 (default 1 000). */
+  maxConnectionsPerOrganization?: number;
+  /** Connections presenting one token at once; more are closed with 1013 (default 20). */
+  maxConnectionsPerToken?: number;
   maxSubscriptionsPerConnection?: number;
-  /** Notifications read from PostgreSQL but not yet fanned out; past this they are dropped and the organizations get a `server_overloaded` gap (default 50 000). */
-  maxQueuedEvents?: number;
+  /** Events read from the outbox per read; the next read waits until the hub is below it (default 1 000). */
+  feedBatchSize?: number;
+  /** Reads of the outbox without a NOTIFY, in case one was missed (default every 5 s). */
+  feedPollIntervalMs?: number;
+  /** Most events one subscription's replay (`after`) sends; with more, it gets a `replay_unavailable` gap instead (default 10 000). */
+  maxReplayEvents?: number;
   /** Largest client message in bytes (default 16 KiB); larger ones close the connection with 1009. */
   maxMessageBytes?: number;
   /** The PostgreSQL listener's heartbeat and reconnect timing. */
   listener?: { heartbeatIntervalMs?: number; heartbeatTimeoutMs?: number; backoff?: BackoffOptions };
-  /** The is_wedding_critical cache. */
-  weddingCritical?: { ttlMs?: number; maxEntries?: number; timeoutMs?: number };
 }
 
 export interface RealtimeServer {
@@ -54,7 +65,7 @@ export interface RealtimeServer {
   /** `http://host:port`, for /healthz and /metrics. */
   readonly httpUrl: string;
   readonly port: number;
-  /** Resolves once the PostgreSQL LISTEN connection is first up. */
+  /** Resolves once LISTEN is first up and the feed has its position in `realtime_events`. */
   readonly ready: Promise<void>;
   readonly registry: Registry;
   /** Closes every client with 1001, then the listener, the database and the HTTP server. */
@@ -63,8 +74,10 @@ export interface RealtimeServer {
 
 /**
  * The realtime server: one HTTP server carrying the WebSocket endpoint, /healthz and /metrics,
- * one PostgreSQL LISTEN connection, and the hub that fans events out per organization. It starts
- * serving even while PostgreSQL is down (/healthz says 503) and never exits on a database error.
+ * one PostgreSQL LISTEN connection whose notifications only wake the feed, the feed that reads
+ * `realtime_events` with the server's own role, and the hub that fans events out per
+ * organization. It starts serving even while PostgreSQL is down (/healthz says 503) and never
+ * exits on a database error.
  */
 export async function startRealtimeServer(options: RealtimeServerOptions): Promise<RealtimeServer> {
   const logger = options.logger ?? silentLogger();
@@ -74,39 +87,55 @@ export async function startRealtimeServer(options: RealtimeServerOptions): Promi
   const verify = createTokenVerifier(options.verifyKey, options.auth);
   const maxConnections = options.maxConnections ?? 10_000;
   metrics.maxConnections.set(maxConnections);
+  const startedAt = new Date();
 
-  // Lookups only (is_wedding_critical); postgres-js reconnects this pool by itself on next use.
-  const queries = await createDb({ url: options.databaseUrl, maxConnections: 2 });
-  const lookup = createWeddingCriticalLookup({ db: queries.db, ...options.weddingCritical });
+  // Outbox reads and replays; postgres-js reconnects this pool by itself on next use.
+  const databaseRole = options.databaseRole === undefined ? "cloudsync_realtime" : options.databaseRole;
+  const queries = await createDb({ url: options.databaseUrl, maxConnections: 2, ...(databaseRole ? { role: databaseRole } : {}) });
+  const maxReplayEvents = options.maxReplayEvents ?? 10_000;
+  let feed: ReturnType<typeof createFeed> | undefined;
   const hub = new Hub({
     logger,
     metrics,
-    lookup,
     maxBufferedBytes: options.maxBufferedBytes ?? 1024 * 1024,
     closeGraceMs: options.closeGraceMs ?? 5_000,
     maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection ?? 100,
-    maxQueuedEvents: options.maxQueuedEvents ?? 50_000,
+    maxConnections: options.maxConnections ?? 10_000,
+    maxConnectionsPerOrganization: options.maxConnectionsPerOrganization ?? 1_000,
+    maxConnectionsPerToken: options.maxConnectionsPerToken ?? 20,
+    replay: (organizationId, channel, after) => readOrganizationEvents(queries.db, { organizationId, channel, after, limit: maxReplayEvents }),
+    position: () => feed?.position,
   });
 
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    resolveReady = resolve;
+  });
+  feed = createFeed({
+    db: queries.db,
+    hub,
+    logger,
+    metrics,
+    ...(options.feedBatchSize !== undefined ? { batchSize: options.feedBatchSize } : {}),
+    ...(options.feedPollIntervalMs !== undefined ? { pollIntervalMs: options.feedPollIntervalMs } : {}),
+    onPositioned() {
+      // Clients that connected before the feed had a position may have missed what happened meanwhile.
+      hub.positioned({ from: startedAt.toISOString(), to: new Date().toISOString(), reason: "listener_started" });
+      resolveReady();
+    },
+  });
   const listener = startListener({
     databaseUrl: options.databaseUrl,
     logger,
     ...options.listener,
-    onNotification(channel, payload) {
-      metrics.eventsReceived.inc({ channel });
-      const parsed = parseNotification(channel, payload);
-      if (!parsed.ok) {
-        metrics.eventsDropped.inc({ reason: "unreadable_payload" });
-        log.warn({ channel, error: parsed.error }, "notification payload ignored");
-        return;
-      }
-      observeLag(metrics, parsed.value);
-      hub.enqueue(parsed.value);
+    onNotification() {
+      feed?.wake();
     },
     onUp(window) {
       metrics.listenerUp.set(1);
       if (!window.first) metrics.listenerReconnects.inc();
-      hub.broadcastGap({ from: window.from.toISOString(), to: window.to.toISOString(), reason: window.first ? "listener_started" : "listener_reconnected" });
+      // Whatever was written while LISTEN was down is in the outbox: reading it is the replay.
+      feed?.wake();
     },
     onDown() {
       metrics.listenerUp.set(0);
@@ -136,7 +165,7 @@ export async function startRealtimeServer(options: RealtimeServerOptions): Promi
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     try {
       if (request.method === "GET" && path === "/healthz") {
-        const up = listener.state === "up" && !closing;
+        const up = listener.state === "up" && feed?.position !== undefined && !closing;
         return json(response, up ? 200 : 503, { status: up ? "ok" : "fail", listener: closing ? "closing" : listener.state, clients: hub.size });
       }
       if (request.method === "GET" && path === "/metrics") {
@@ -159,6 +188,8 @@ export async function startRealtimeServer(options: RealtimeServerOptions): Promi
     if (path !== STREAM_PATH) return refuseUpgrade(socket, 404, `no WebSocket endpoint at ${path}; use ${STREAM_PATH}`);
     if (closing) return refuseUpgrade(socket, 503, CloseReason.shuttingDown);
     const { token } = extractToken(request);
+    // Connections are counted per token by a digest: the token itself is never kept.
+    const tokenKey = createHash("sha256").update(token ?? "").digest("base64url");
     const auth = await verify(token);
     if (socket.destroyed) return;
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -168,12 +199,13 @@ export async function startRealtimeServer(options: RealtimeServerOptions): Promi
         metrics.connectionsRejected.inc({ reason: auth.reason });
         return closeSoon(ws, auth.code, auth.reason);
       }
-      if (hub.size >= maxConnections) {
-        metrics.connectionsRejected.inc({ reason: "server_full" });
-        return closeSoon(ws, CloseCode.tryAgainLater, CloseReason.serverFull);
+      const admission = hub.admission(auth.principal, tokenKey);
+      if (!admission.ok) {
+        metrics.connectionsRejected.inc({ reason: admission.metric });
+        return closeSoon(ws, CloseCode.tryAgainLater, admission.reason);
       }
       if (closing) return closeSoon(ws, CloseCode.goingAway, CloseReason.shuttingDown);
-      hub.add(ws, auth.principal);
+      hub.add(ws, auth.principal, tokenKey);
     });
   }
 
@@ -203,7 +235,7 @@ export async function startRealtimeServer(options: RealtimeServerOptions): Promi
     url: `ws://${host}:${address.port}${STREAM_PATH}`,
     httpUrl,
     port: address.port,
-    ready: listener.ready,
+    ready,
     registry,
     async close() {
       if (closing) return;
@@ -212,6 +244,7 @@ export async function startRealtimeServer(options: RealtimeServerOptions): Promi
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       await hub.closeAll(CloseCode.goingAway, CloseReason.shuttingDown, 2_000);
+      feed?.close();
       await listener.close();
       await queries.close().catch(() => undefined);
       http.closeAllConnections();
@@ -230,14 +263,4 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: message });
   const text = status === 404 ? "Not Found" : "Service Unavailable";
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-}
-
-/**
- * Seconds from the change (the database's clock) to now (ours): it covers the transaction that
- * made the change, the NOTIFY queue and the LISTEN connection. Skew between the clocks shows as
- * lag, or is cut at zero.
- */
-function observeLag(metrics: Metrics, parsed: ParsedEvent): void {
-  const at = Date.parse("changed_at" in parsed.event ? parsed.event.changed_at : parsed.event.triggered_at);
-  if (Number.isFinite(at)) metrics.eventLag.observe({ channel: parsed.channel }, Math.max(0, (Date.now() - at) / 1000));
 }

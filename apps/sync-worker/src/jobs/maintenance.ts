@@ -2,6 +2,7 @@ import {
   type Database,
   dropMonitoringPartitions,
   ensureMonitoringPartitions,
+  pruneRealtimeEvents,
   queryRows,
   refreshMonthlyCostSummary,
   refreshResourceUtilization,
@@ -21,6 +22,11 @@ export interface MaintenanceOptions {
   detachOnly?: boolean;
   /** Runs stuck in `running` longer than this are closed as failed (their worker died). Default 6 h. */
   staleRunHours?: number;
+  /**
+   * How long the change feed's events stay replayable for realtime clients that reconnect
+   * (docs/realtime.md); older ones are pruned. Default 24 h.
+   */
+  realtimeEventRetentionHours?: number;
 }
 
 export interface MaintenanceSummary {
@@ -30,14 +36,15 @@ export interface MaintenanceSummary {
   recommendationsUpdated: number;
   recommendationsExpired: number;
   staleRunsClosed: number;
+  realtimeEventsPruned: number;
 }
 
 /**
  * Hourly housekeeping for the whole deployment: monthly partitions created ahead and retired
  * past retention, the cost summary refreshed, each organization's utilization snapshot
  * refreshed and its cost recommendations brought in line with `analyze_cost_optimization`
- * (one open recommendation per type, stale ones expired), and runs whose worker died closed as
- * failed.
+ * (one open recommendation per type, stale ones expired), runs whose worker died closed as
+ * failed, and the change feed's events past their retention pruned.
  */
 export async function runMaintenance(deps: MaintenanceDeps, options: MaintenanceOptions = {}): Promise<MaintenanceSummary> {
   const partitionsCreated = await ensureMonitoringPartitions(deps.db, { monthsAhead: 3 });
@@ -56,7 +63,8 @@ export async function runMaintenance(deps: MaintenanceDeps, options: Maintenance
           returning 1)
         select count(*)::int as n from closed`,
   );
-  const summary = { partitionsCreated, partitionsRetired, ...recs, staleRunsClosed: stale?.n ?? 0 };
+  const realtimeEventsPruned = await pruneRealtimeEvents(deps.db, { keepHours: options.realtimeEventRetentionHours ?? 24 });
+  const summary = { partitionsCreated, partitionsRetired, ...recs, staleRunsClosed: stale?.n ?? 0, realtimeEventsPruned };
   deps.logger.info({ ...summary }, "maintenance finished");
   return summary;
 }

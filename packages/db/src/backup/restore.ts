@@ -198,7 +198,7 @@ async function requireRoles(sql: postgres.Sql, manifest: BackupManifest, options
   const owners = missing.filter((r) => manifest.roles.owners.includes(r));
   throw new BackupError(
     `the target cluster lacks the role(s) ${missing.join(", ")} that the backup ${owners.length ? "assigns ownership or privileges to" : "grants privileges to"}. ` +
-      `Create them first (the application roles: CREATE ROLE cloudsync_app NOLOGIN; CREATE ROLE cloudsync_worker NOLOGIN; or replay \`pg_dumpall --roles-only\` of the source cluster)` +
+      `Create them first (the application roles: CREATE ROLE cloudsync_app NOLOGIN; CREATE ROLE cloudsync_worker NOLOGIN; CREATE ROLE cloudsync_realtime NOLOGIN; or replay \`pg_dumpall --roles-only\` of the source cluster)` +
       `${owners.length ? ", or restore with --no-owner to make the restoring login the owner" : ""}; --no-privileges skips the grants (the application roles then cannot read anything).`,
   );
 }

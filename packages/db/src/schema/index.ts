@@ -7,3 +7,4 @@ export * from "./costs.ts";
 export * from "./recovery.ts";
 export * from "./monitoring.ts";
 export * from "./sync.ts";
+export * from "./realtime.ts";
