@@ -57,8 +57,8 @@ export async function createTenant(sql: Sql, slug: string): Promise<Tenant> {
     providers[spec.cloud] = provider!.id;
     const codes = regionCodes(spec.cloud);
     const rows = await sql<{ id: string; region_code: string }[]>`
-      insert into cloud_regions (provider_id, region_code, region_name)
-      select ${provider!.id}::uuid, code, code from unnest(${codes}::text[]) as code
+      insert into cloud_regions (organization_id, provider_id, region_code, region_name)
+      select ${org!.id}::uuid, ${provider!.id}::uuid, code, code from unnest(${codes}::text[]) as code
       returning id, region_code`;
     regions[spec.cloud] = new Map(rows.map((r) => [r.region_code, r.id]));
   }

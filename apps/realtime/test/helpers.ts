@@ -29,7 +29,7 @@ export async function createTenant(db: Database, slug: string): Promise<Tenant> 
       createdBy: user!.id,
     })
     .returning();
-  const [region] = await db.insert(cloudRegions).values({ providerId: provider!.id, regionCode: "us-east-1", regionName: "US East (N. Virginia)" }).returning();
+  const [region] = await db.insert(cloudRegions).values({ organizationId: org!.id, providerId: provider!.id, regionCode: "us-east-1", regionName: "US East (N. Virginia)" }).returning();
   return { organizationId: org!.id, userId: user!.id, providerId: provider!.id, regionId: region!.id };
 }
 

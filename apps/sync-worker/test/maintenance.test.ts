@@ -37,7 +37,7 @@ beforeAll(async () => {
     .insert(cloudProviders)
     .values({ organizationId: org!.id, providerName: "aws", providerType: "primary", displayName: "AWS", credentialsConfig: {}, createdBy: user!.id })
     .returning();
-  const [region] = await tdb.db.insert(cloudRegions).values({ providerId: provider!.id, regionCode: "us-east-1", regionName: "N. Virginia" }).returning();
+  const [region] = await tdb.db.insert(cloudRegions).values({ organizationId: org!.id, providerId: provider!.id, regionCode: "us-east-1", regionName: "N. Virginia" }).returning();
   orgId = org!.id;
   providerId = provider!.id;
   regionId = region!.id;

@@ -46,7 +46,7 @@ async function newWriter(options: ConstructorParameters<typeof ResourceWriter>[3
     sql`insert into sync_runs (organization_id, provider_id, kind, status, trigger)
         values (${orgId}, ${providerId}, 'resources', 'running', 'manual') returning id`,
   );
-  return new ResourceWriter(tdb.db, new RegionRegistry(tdb.db, providerId, []), {
+  return new ResourceWriter(tdb.db, new RegionRegistry(tdb.db, { organizationId: orgId, providerId }, []), {
     organizationId: orgId,
     providerId,
     createdBy: userId,
@@ -298,9 +298,9 @@ describe("RegionRegistry", () => {
   it("ensures the same regions from overlapping calls and from two registries at once, each row once", async () => {
     const codes = ["eu-west-1", "us-east-1", "ap-south-1", "sa-east-1", "us-west-2"];
     // Rows that exist already are locked by the upsert's DO UPDATE, in the order it meets them.
-    await new RegionRegistry(tdb.db, providerId, []).ensure(codes.slice(0, 3));
-    const one = new RegionRegistry(tdb.db, providerId, []);
-    const two = new RegionRegistry(tdb.db, providerId, []);
+    await new RegionRegistry(tdb.db, { organizationId: orgId, providerId }, []).ensure(codes.slice(0, 3));
+    const one = new RegionRegistry(tdb.db, { organizationId: orgId, providerId }, []);
+    const two = new RegionRegistry(tdb.db, { organizationId: orgId, providerId }, []);
     await Promise.all(Array.from({ length: 24 }, (_, i) => (i % 2 ? one : two).ensure(i % 4 < 2 ? codes : [...codes].reverse())));
     const rows = await queryRows<{ id: string; region_code: string }>(
       tdb.db,

@@ -172,7 +172,9 @@ describe("a provider whose adapter cannot be built", () => {
     const credentials = { cloud: "aws", accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: "not-a-secret-not-a-secret", accounts: [{ accountId: "123456789012" }], endpoint: "http://127.0.0.1:9" };
     // An organization of its own: each organization has one provider per cloud.
     const [org] = await tdb.db.insert(organizations).values({ name: "Unbuildable Co", slug: "unbuildable-co" }).returning();
-    const { id: providerId } = await addProvider(tdb.db, keyring, { organizationId: org!.id, createdBy: userId, credentials });
+    // Its own user too: a provider's creator belongs to the provider's organization.
+    const [owner] = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "owner@unbuildable.example" }).returning();
+    const { id: providerId } = await addProvider(tdb.db, keyring, { organizationId: org!.id, createdBy: owner!.id, credentials });
     const failing: SyncDeps = { ...deps, adapterFor: async () => Promise.reject(new Error("the AWS SDK could not be loaded")) };
     await expect(syncResources(failing, { providerId })).rejects.toThrow(/could not be loaded/);
     const runs = await tdb.db.select().from(syncRuns).where(eq(syncRuns.providerId, providerId));

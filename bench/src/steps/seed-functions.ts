@@ -113,4 +113,9 @@ BEGIN
   HAVING COUNT(*) > 0;
 END;
 $$ LANGUAGE plpgsql SECURITY DEFINER;
+
+-- Functions are not executable by PUBLIC in our databases (migration 0020): the queries run as
+-- the application role, so it is granted these two as it is granted ours.
+GRANT EXECUTE ON FUNCTION seed_get_infrastructure_health_score(UUID, UUID[]),
+                          seed_analyze_cost_optimization(UUID, INTEGER) TO cloudsync_app;
 `;

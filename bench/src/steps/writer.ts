@@ -29,7 +29,7 @@ export async function syncEstate(ctx: BenchContext, version: EstateVersion): Pro
     const [run] = await ctx.db.sql<{ id: string }[]>`
       insert into sync_runs (organization_id, provider_id, kind, status, trigger)
       values (${tenant.organizationId}, ${providerId}, 'resources', 'running', 'manual') returning id`;
-    const writer = new ResourceWriter(db, new RegionRegistry(db, providerId, []), {
+    const writer = new ResourceWriter(db, new RegionRegistry(db, { organizationId: tenant.organizationId, providerId }, []), {
       organizationId: tenant.organizationId,
       providerId,
       createdBy: tenant.userId,

@@ -108,13 +108,18 @@ function tableEntity(table: PgTable): { entity: Entity; relationships: Relations
     const columns = names(ref.columns);
     const foreignColumns = names(ref.foreignColumns);
     for (const name of columns) foreign.add(name);
-    let label = columns.join(", ");
-    if (foreignColumns.length !== 1 || foreignColumns[0] !== "id") label += ` -> ${foreignColumns.join(", ")}`;
+    // (organization_id, x_id) -> (organization_id, id) is a reference by x_id that stays inside
+    // the organization: say that, rather than list the organization on every line.
+    const sameOrganization =
+      columns.length === 2 && columns[0] === "organization_id" && foreignColumns.join(",") === "organization_id,id";
+    const referencing = sameOrganization ? ref.columns.slice(1) : ref.columns;
+    let label = sameOrganization ? `${columns[1]}, same organization` : columns.join(", ");
+    if (!sameOrganization && (foreignColumns.length !== 1 || foreignColumns[0] !== "id")) label += ` -> ${foreignColumns.join(", ")}`;
     if (fk.onDelete && fk.onDelete !== "no action") label += `, on delete ${fk.onDelete}`;
     relationships.push({
       parent: getTableConfig(ref.foreignTable).name,
       child: config.name,
-      required: ref.columns.every((c) => c.notNull),
+      required: referencing.every((c) => c.notNull),
       label,
     });
   }

@@ -32,10 +32,22 @@ export async function migrate(handle: DbHandle): Promise<void> {
       lockConnection.release();
     }
   } catch (cause) {
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = databaseMessage(cause);
     throw new MigrationError(
       `migrations failed: ${detail}. The database stays at the last migration that succeeded; fix the cause and run \`pnpm db:migrate\` again.`,
       { cause },
     );
   }
+}
+
+/**
+ * What the database said, rather than drizzle's "Failed query: <the whole migration>" wrapper:
+ * a migration that refuses to run (0021 over references across organizations) explains itself in
+ * its own message and hint.
+ */
+function databaseMessage(error: unknown): string {
+  const inner = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (!(inner instanceof Error)) return String(inner);
+  const hint = (inner as { hint?: unknown }).hint;
+  return typeof hint === "string" && hint !== "" ? `${inner.message} (${hint})` : inner.message;
 }

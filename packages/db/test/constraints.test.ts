@@ -12,6 +12,8 @@ let templateId: string;
 let backupConfigId: string;
 /** An organization with no provider yet, so every provider_name can be inserted once. */
 let bareOrgId: string;
+/** The bare organization's own user: a provider's creator belongs to its organization. */
+let bareUserId: string;
 
 beforeAll(async () => {
   tdb = await createTestDatabase();
@@ -24,11 +26,13 @@ beforeAll(async () => {
   templateId = template!.id;
   const [backup] = await tdb.db
     .insert(s.backupConfigurations)
-    .values({ resourceId, backupType: "full", backupFrequency: "daily", backupDestination: { bucket: "b" } })
+    .values({ organizationId: t.organizationId, resourceId, backupType: "full", backupFrequency: "daily", backupDestination: { bucket: "b" } })
     .returning();
   backupConfigId = backup!.id;
   const [bare] = await tdb.db.insert(s.organizations).values({ name: "Bare", slug: "bare" }).returning();
   bareOrgId = bare!.id;
+  const [bareUser] = await tdb.db.insert(s.userProfiles).values({ organizationId: bareOrgId, email: "owner@bare.example" }).returning();
+  bareUserId = bareUser!.id;
 });
 afterAll(async () => tdb?.drop());
 
@@ -51,13 +55,13 @@ async function tryInsert(table: PgTable, values: Record<string, unknown>): Promi
 // Each CHECK list of the design document: the table, a valid row, the column and the allowed values.
 const checkCases: Array<{ table: PgTable; name: string; base: () => Record<string, unknown>; column: string; values: readonly string[] }> = [
   { table: s.cloudProviders, name: "cloud_providers.provider_name", column: "providerName", values: s.providerNames,
-    base: () => ({ organizationId: bareOrgId, providerName: "gcp", providerType: "primary", displayName: "x", credentialsConfig: {}, createdBy: t.userId }) },
+    base: () => ({ organizationId: bareOrgId, providerName: "gcp", providerType: "primary", displayName: "x", credentialsConfig: {}, createdBy: bareUserId }) },
   { table: s.cloudProviders, name: "cloud_providers.provider_type", column: "providerType", values: s.providerTypes,
-    base: () => ({ organizationId: bareOrgId, providerName: "gcp", providerType: "primary", displayName: "x", credentialsConfig: {}, createdBy: t.userId }) },
+    base: () => ({ organizationId: bareOrgId, providerName: "gcp", providerType: "primary", displayName: "x", credentialsConfig: {}, createdBy: bareUserId }) },
   { table: s.cloudProviders, name: "cloud_providers.health_status", column: "healthStatus", values: s.providerHealthStatuses,
-    base: () => ({ organizationId: bareOrgId, providerName: "gcp", providerType: "primary", displayName: "x", credentialsConfig: {}, createdBy: t.userId }) },
+    base: () => ({ organizationId: bareOrgId, providerName: "gcp", providerType: "primary", displayName: "x", credentialsConfig: {}, createdBy: bareUserId }) },
   { table: s.cloudRegions, name: "cloud_regions.capacity_status", column: "capacityStatus", values: s.capacityStatuses,
-    base: () => ({ providerId: t.providerId, regionCode: "eu-west-1", regionName: "Ireland" }) },
+    base: () => ({ organizationId: t.organizationId, providerId: t.providerId, regionCode: "eu-west-1", regionName: "Ireland" }) },
   { table: s.cloudServices, name: "cloud_services.service_type", column: "serviceType", values: s.serviceTypes,
     base: () => ({ providerId: t.providerId, serviceName: "ec2", serviceType: "compute" }) },
   { table: s.cloudServices, name: "cloud_services.pricing_model", column: "pricingModel", values: s.pricingModels,
@@ -70,9 +74,9 @@ const checkCases: Array<{ table: PgTable; name: string; base: () => Record<strin
     base: () => ({ organizationId: t.organizationId, providerId: t.providerId, regionId: t.regionId, resourceId: "i-check", resourceName: "c", resourceType: "compute", configuration: {}, createdBy: t.userId }),
   })),
   { table: s.resourceScalingHistory, name: "resource_scaling_history.scaling_action", column: "scalingAction", values: s.scalingActions,
-    base: () => ({ resourceId, scalingAction: "scale_up", previousConfiguration: {}, newConfiguration: {}, scalingTrigger: "manual" }) },
+    base: () => ({ organizationId: t.organizationId, resourceId, scalingAction: "scale_up", previousConfiguration: {}, newConfiguration: {}, scalingTrigger: "manual" }) },
   { table: s.resourceScalingHistory, name: "resource_scaling_history.scaling_trigger", column: "scalingTrigger", values: s.scalingTriggers,
-    base: () => ({ resourceId, scalingAction: "scale_up", previousConfiguration: {}, newConfiguration: {}, scalingTrigger: "manual" }) },
+    base: () => ({ organizationId: t.organizationId, resourceId, scalingAction: "scale_up", previousConfiguration: {}, newConfiguration: {}, scalingTrigger: "manual" }) },
   { table: s.infrastructureTemplates, name: "infrastructure_templates.template_type", column: "templateType", values: s.templateTypes,
     base: () => ({ organizationId: t.organizationId, templateName: "t2", templateType: "network", infrastructureCode: "x", createdBy: t.userId }) },
   { table: s.infrastructureTemplates, name: "infrastructure_templates.template_format", column: "templateFormat", values: s.templateFormats,
@@ -112,7 +116,7 @@ const checkCases: Array<{ table: PgTable; name: string; base: () => Record<strin
     name: `backup_configurations.${column}`,
     column,
     values: column === "backupType" ? s.backupTypes : column === "backupFrequency" ? s.backupFrequencies : s.backupStatuses,
-    base: () => ({ resourceId, backupType: "full", backupFrequency: "daily", backupDestination: {} }),
+    base: () => ({ organizationId: t.organizationId, resourceId, backupType: "full", backupFrequency: "daily", backupDestination: {} }),
   })),
   { table: s.backupExecutions, name: "backup_executions.execution_status", column: "executionStatus", values: s.backupExecutionStatuses,
     base: () => ({ backupConfigId }) },
@@ -169,7 +173,7 @@ describe("CHECK constraints", () => {
   });
 
   it("a resource cannot depend on itself", async () => {
-    expect(await tryInsert(s.resourceDependencies, { parentResourceId: resourceId, dependentResourceId: resourceId, dependencyType: "network" })).toBe("23514");
+    expect(await tryInsert(s.resourceDependencies, { organizationId: t.organizationId, parentResourceId: resourceId, dependentResourceId: resourceId, dependencyType: "network" })).toBe("23514");
   });
 });
 
@@ -178,9 +182,9 @@ describe("foreign keys and unique keys", () => {
 
   it.each([
     ["cloud_providers.organization_id", s.cloudProviders, () => ({ organizationId: missing, providerName: "azure", providerType: "primary", displayName: "x", credentialsConfig: {}, createdBy: t.userId })],
-    ["cloud_regions.provider_id", s.cloudRegions, () => ({ providerId: missing, regionCode: "x", regionName: "x" })],
+    ["cloud_regions.provider_id", s.cloudRegions, () => ({ organizationId: t.organizationId, providerId: missing, regionCode: "x", regionName: "x" })],
     ["cloud_resources.region_id", s.cloudResources, () => ({ organizationId: t.organizationId, providerId: t.providerId, regionId: missing, resourceId: "i-orphan", resourceName: "o", resourceType: "compute", configuration: {}, createdBy: t.userId })],
-    ["resource_dependencies.dependent_resource_id", s.resourceDependencies, () => ({ parentResourceId: resourceId, dependentResourceId: missing, dependencyType: "network" })],
+    ["resource_dependencies.dependent_resource_id", s.resourceDependencies, () => ({ organizationId: t.organizationId, parentResourceId: resourceId, dependentResourceId: missing, dependencyType: "network" })],
     ["infrastructure_deployments.template_id", s.infrastructureDeployments, () => ({ organizationId: t.organizationId, deploymentName: "d", deploymentType: "staging", templateId: missing, targetProviders: [], createdBy: t.userId })],
     ["cloud_costs.resource_id", s.cloudCosts, () => ({ organizationId: t.organizationId, resourceId: missing, costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "1", costCategory: "compute" })],
     ["backup_executions.backup_config_id", s.backupExecutions, () => ({ backupConfigId: missing })],
@@ -192,8 +196,8 @@ describe("foreign keys and unique keys", () => {
 
   it.each([
     ["cloud_providers (organization_id, provider_name)", s.cloudProviders, () => ({ organizationId: t.organizationId, providerName: "aws", providerType: "backup", displayName: "again", credentialsConfig: {}, createdBy: t.userId })],
-    ["cloud_regions (provider_id, region_code)", s.cloudRegions, () => ({ providerId: t.providerId, regionCode: "us-east-1", regionName: "again" })],
-    ["cloud_resources (provider_id, resource_id)", s.cloudResources, () => ({ organizationId: t.organizationId, providerId: t.providerId, regionId: t.regionId, resourceId: "i-00000001", resourceName: "again", resourceType: "compute", configuration: {}, createdBy: t.userId })],
+    ["cloud_regions (organization_id, provider_id, region_code)", s.cloudRegions, () => ({ organizationId: t.organizationId, providerId: t.providerId, regionCode: "us-east-1", regionName: "again" })],
+    ["cloud_resources (organization_id, provider_id, resource_id)", s.cloudResources, () => ({ organizationId: t.organizationId, providerId: t.providerId, regionId: t.regionId, resourceId: "i-00000001", resourceName: "again", resourceType: "compute", configuration: {}, createdBy: t.userId })],
     ["infrastructure_templates (organization_id, template_name, template_version)", s.infrastructureTemplates, () => ({ organizationId: t.organizationId, templateName: "web", templateType: "application", infrastructureCode: "{}", createdBy: t.userId })],
     ["organizations (slug)", s.organizations, () => ({ name: "Another", slug: "checks" })],
     ["user_profiles (lower(email))", s.userProfiles, () => ({ organizationId: t.organizationId, email: "OWNER@checks.example" })],

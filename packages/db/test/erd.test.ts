@@ -97,10 +97,11 @@ describe("ER diagram", () => {
 
   it("has a relationship line per foreign key", () => {
     expect(diagram).toContain('organizations ||--o{ cloud_providers : "organization_id"');
-    expect(diagram).toContain('cloud_resources ||--o{ resource_dependencies : "parent_resource_id"');
-    expect(diagram).toContain('cloud_resources ||--o{ resource_dependencies : "dependent_resource_id"');
+    // References between tenant tables carry the organization (migration 0021).
+    expect(diagram).toContain('cloud_resources ||--o{ resource_dependencies : "parent_resource_id, same organization"');
+    expect(diagram).toContain('cloud_resources ||--o{ resource_dependencies : "dependent_resource_id, same organization"');
     // Nullable foreign keys read "zero or one parent".
-    expect(diagram).toContain('infrastructure_deployments |o--o{ cloud_resources : "deployment_id, on delete set null"');
+    expect(diagram).toContain('infrastructure_deployments |o--o{ cloud_resources : "deployment_id, same organization, on delete set null"');
   });
 
   it("names columns as the migrations do (snake_case)", () => {

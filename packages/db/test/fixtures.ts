@@ -28,7 +28,7 @@ export async function createTenant(db: Database, slug: string): Promise<Tenant> 
     .returning();
   const [region] = await db
     .insert(cloudRegions)
-    .values({ providerId: provider!.id, regionCode: "us-east-1", regionName: "US East (N. Virginia)" })
+    .values({ organizationId: org!.id, providerId: provider!.id, regionCode: "us-east-1", regionName: "US East (N. Virginia)" })
     .returning();
   return { organizationId: org!.id, userId: user!.id, providerId: provider!.id, regionId: region!.id };
 }

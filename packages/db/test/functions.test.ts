@@ -39,7 +39,7 @@ beforeAll(async () => {
     .values({ organizationId: a.organizationId, providerName: "azure", providerType: "secondary", displayName: "Azure", credentialsConfig: {}, createdBy: a.userId })
     .returning();
   azureProviderId = azure!.id;
-  const [eastus] = await db.insert(cloudRegions).values({ providerId: azureProviderId, regionCode: "eastus", regionName: "East US" }).returning();
+  const [eastus] = await db.insert(cloudRegions).values({ organizationId: a.organizationId, providerId: azureProviderId, regionCode: "eastus", regionName: "East US" }).returning();
   ids.azure = (
     await createResource(db, { ...a, providerId: azureProviderId, regionId: eastus!.id }, 7, { healthStatus: "healthy", costTracking: cost(40) })
   ).id;

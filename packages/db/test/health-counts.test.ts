@@ -87,7 +87,9 @@ describe("resource_health_counts", () => {
       .returning();
     await tdb.db.execute(sql`update cloud_resources set provider_id = ${second!.id} where resource_id = 'i-00000005'`);
     await tdb.db.execute(
-      sql`update cloud_resources set organization_id = ${b.organizationId}, provider_id = ${b.providerId} where resource_id = 'i-00000006'`,
+      // Region and creator go along: every reference stays inside the organization (migration 0021).
+      sql`update cloud_resources set organization_id = ${b.organizationId}, provider_id = ${b.providerId}, region_id = ${b.regionId}, created_by = ${b.userId}
+           where resource_id = 'i-00000006'`,
     );
     await expectExact();
 

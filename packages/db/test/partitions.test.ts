@@ -75,6 +75,28 @@ describe("monthly partitions of infrastructure_monitoring", () => {
     );
     expect(stillChild!.n).toBe(0);
 
+    // Detached, the month has no policy of its own (issue 13, hole 4): no tenant role may reach
+    // it, not even after grant_cloudsync_roles() re-applies every grant.
+    for (const round of ["as detached", "after grant_cloudsync_roles()"]) {
+      if (round !== "as detached") await tdb.db.execute(sql`select grant_cloudsync_roles()`);
+      const privileges = await queryRows<{ role: string; privilege: string }>(
+        tdb.db,
+        sql`select r.role, p.privilege
+              from unnest(array['cloudsync_app', 'cloudsync_worker', 'public']) r(role),
+                   unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) p(privilege)
+             where has_table_privilege(r.role, 'infrastructure_monitoring_p202403', p.privilege)`,
+      );
+      expect(privileges, round).toEqual([]);
+      for (const role of ["cloudsync_app", "cloudsync_worker"]) {
+        const read = tdb.db.transaction(async (tx) => {
+          await tx.execute(sql.raw(`set local role ${role}`));
+          await tx.execute(sql`select set_config('app.organization_id', ${t.organizationId}, true)`);
+          await tx.execute(sql`select * from infrastructure_monitoring_p202403`);
+        });
+        await expect(read, `${role} ${round}`).rejects.toMatchObject({ cause: { code: "42501" } });
+      }
+    }
+
     // Drop with 13 months: the cutoff month and everything before it is gone.
     const dropped = await dropMonitoringPartitions(tdb.db, { retentionMonths: 13 });
     expect(dropped).toContain("infrastructure_monitoring_p202507");

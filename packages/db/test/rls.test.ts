@@ -32,10 +32,10 @@ async function populate(db: Database, t: Tenant, slug: string): Promise<Map<stri
   add(s.cloudResources, r2.id);
   const [scaling] = await db
     .insert(s.resourceScalingHistory)
-    .values({ resourceId: r1.id, scalingAction: "scale_up", previousConfiguration: {}, newConfiguration: {}, scalingTrigger: "manual" })
+    .values({ organizationId: t.organizationId, resourceId: r1.id, scalingAction: "scale_up", previousConfiguration: {}, newConfiguration: {}, scalingTrigger: "manual" })
     .returning();
   add(s.resourceScalingHistory, scaling!.id);
-  const [dep] = await db.insert(s.resourceDependencies).values({ parentResourceId: r1.id, dependentResourceId: r2.id, dependencyType: "network" }).returning();
+  const [dep] = await db.insert(s.resourceDependencies).values({ organizationId: t.organizationId, parentResourceId: r1.id, dependentResourceId: r2.id, dependencyType: "network" }).returning();
   add(s.resourceDependencies, dep!.id);
   const [tpl] = await db
     .insert(s.infrastructureTemplates)
@@ -69,7 +69,7 @@ async function populate(db: Database, t: Tenant, slug: string): Promise<Map<stri
   add(s.disasterRecoveryPlans, plan!.id);
   const [backup] = await db
     .insert(s.backupConfigurations)
-    .values({ drPlanId: plan!.id, resourceId: r1.id, backupType: "snapshot", backupFrequency: "daily", backupDestination: {} })
+    .values({ organizationId: t.organizationId, drPlanId: plan!.id, resourceId: r1.id, backupType: "snapshot", backupFrequency: "daily", backupDestination: {} })
     .returning();
   add(s.backupConfigurations, backup!.id);
   const [exec] = await db.insert(s.backupExecutions).values({ backupConfigId: backup!.id }).returning();
@@ -177,7 +177,7 @@ describe("row-level security as the application role", () => {
     const attempts: Array<[string, (tx: Database) => Promise<unknown>]> = [
       ["cloud_resources", (tx) => tx.insert(s.cloudResources).values({ organizationId: b.organizationId, providerId: b.providerId, regionId: b.regionId, resourceId: "i-intruder", resourceName: "x", resourceType: "compute", configuration: {}, createdBy: b.userId })],
       ["cloud_costs", (tx) => tx.insert(s.cloudCosts).values({ organizationId: b.organizationId, costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "1", costCategory: "tax" })],
-      ["cloud_regions", (tx) => tx.insert(s.cloudRegions).values({ providerId: b.providerId, regionCode: "eu-north-1", regionName: "x" })],
+      ["cloud_regions", (tx) => tx.insert(s.cloudRegions).values({ organizationId: b.organizationId, providerId: b.providerId, regionCode: "eu-north-1", regionName: "x" })],
       ["infrastructure_monitoring", (tx) => tx.insert(s.infrastructureMonitoring).values({ organizationId: b.organizationId, resourceId: bIds.get("cloud_resources")![0]!, monitoringType: "performance" })],
       ["backup_executions", (tx) => tx.insert(s.backupExecutions).values({ backupConfigId: bIds.get("backup_configurations")![0]! })],
       ["resource_utilization", (tx) => tx.insert(s.resourceUtilization).values({ organizationId: b.organizationId, resourceId: bIds.get("cloud_resources")![0]!, windowDays: 30, sampleCount: 0, isUnused: true, isUnderused: false })],
@@ -207,6 +207,102 @@ describe("row-level security as the application role", () => {
   it("A cannot move its own row into B's organization", async () => {
     const code = await sqlState(asA((tx) => tx.execute(sql`update cloud_resources set organization_id = ${b.organizationId}::uuid where id = ${aIds.get("cloud_resources")![0]}::uuid`)));
     expect(code).toBe("42501");
+  });
+});
+
+/** A foreign key between two tables under row-level security, as the catalog has it. */
+interface TenantReference {
+  name: string;
+  child: string;
+  childColumns: string[];
+  parent: string;
+  parentColumns: string[];
+}
+
+/**
+ * Every foreign key between tenant tables, read from pg_constraint rather than listed by hand,
+ * so a foreign key added later is covered without touching this file. Constraints that
+ * partitions inherit from their parent are the parent's, counted once.
+ */
+async function tenantReferences(): Promise<TenantReference[]> {
+  return queryRows<TenantReference>(
+    tdb.db,
+    sql`select c.conname as name, ch.relname as child, pa.relname as parent,
+               array(select a.attname from unnest(c.conkey) with ordinality k(n, i) join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n order by k.i)::text[] as "childColumns",
+               array(select a.attname from unnest(c.confkey) with ordinality k(n, i) join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n order by k.i)::text[] as "parentColumns"
+          from pg_constraint c
+          join pg_class ch on ch.oid = c.conrelid
+          join pg_class pa on pa.oid = c.confrelid
+         where c.contype = 'f' and c.conparentid = 0
+           and ch.relnamespace = 'public'::regnamespace and ch.relrowsecurity and pa.relrowsecurity
+         order by c.conname`,
+  );
+}
+
+/** Child tables with no organization_id of their own, and why their one reference cannot cross (docs/security.md). */
+const organizationFromParent = new Set(["cloud_services", "backup_executions"]);
+
+describe("references across organizations", () => {
+  let references: TenantReference[] = [];
+  beforeAll(async () => {
+    references = await tenantReferences();
+  });
+
+  it("every reference between tenant tables carries the organization", async () => {
+    expect(references.length).toBeGreaterThan(30);
+    for (const ref of references) {
+      if (ref.parent === "organizations") {
+        expect(ref.childColumns, ref.name).toEqual(["organization_id"]);
+      } else if (organizationFromParent.has(ref.child)) {
+        expect(ref.childColumns, ref.name).toHaveLength(1);
+      } else {
+        expect({ child: ref.childColumns[0], parent: ref.parentColumns }, ref.name).toEqual({ child: "organization_id", parent: ["organization_id", "id"] });
+      }
+    }
+  });
+
+  it("no row of A may reference a row of B, through any foreign key", async () => {
+    const tried: string[] = [];
+    for (const ref of references) {
+      const aRow = aIds.get(ref.child)![0]!;
+      const bRow = bIds.get(ref.parent)![0]!;
+      // B's values of the referenced columns; A's row keeps its own organization (moving the row
+      // itself into B is the organizations reference, and the policy's to refuse).
+      const [target] = await queryRows<Record<string, string>>(
+        tdb.db,
+        sql`select ${sql.join(ref.parentColumns.map((c) => sql`${sql.identifier(c)}::text`), sql`, `)} from ${sql.identifier(ref.parent)} where ${sql.identifier(keyColumn(ref.parent))} = ${bRow}::uuid`,
+      );
+      const assignments = ref.childColumns
+        .map((column, i) => [column, Object.values(target!)[i]!] as const)
+        .filter(([column]) => column !== "organization_id" || ref.parent === "organizations")
+        .map(([column, value]) => sql`${sql.identifier(column)} = ${value}::uuid`);
+      const key = sql.identifier(keyColumn(ref.child));
+      const attempt = asA((tx) => tx.execute(sql`update ${sql.identifier(ref.child)} set ${sql.join(assignments, sql`, `)} where ${key} = ${aRow}::uuid`));
+      expect(["23503", "42501"], `${ref.name}: A's ${ref.child} row was pointed at B's ${ref.parent} row`).toContain(await sqlState(attempt));
+      tried.push(ref.name);
+    }
+    expect(tried).toHaveLength(references.length);
+  });
+
+  it("A cannot insert rows that point at B's provider, region, resource, plan or configuration", async () => {
+    const bOf = (table: string) => bIds.get(table)![0]!;
+    const aOf = (table: string) => aIds.get(table)![0]!;
+    const attempts: Array<[string, (tx: Database) => Promise<unknown>]> = [
+      ["resource under B's provider", (tx) => tx.insert(s.cloudResources).values({ organizationId: a.organizationId, providerId: b.providerId, regionId: a.regionId, resourceId: "victim-bucket", resourceName: "x", resourceType: "storage", configuration: {}, createdBy: a.userId })],
+      ["resource in B's region", (tx) => tx.insert(s.cloudResources).values({ organizationId: a.organizationId, providerId: a.providerId, regionId: b.regionId, resourceId: "i-a", resourceName: "x", resourceType: "compute", configuration: {}, createdBy: a.userId })],
+      ["DR plan in B's region", (tx) => tx.insert(s.disasterRecoveryPlans).values({ organizationId: a.organizationId, planName: "p", planType: "warm_standby", primaryRegionId: b.regionId, disasterRecoveryRegions: [], failoverProcedures: {}, createdBy: a.userId })],
+      ["backup of B's resource", (tx) => tx.insert(s.backupConfigurations).values({ organizationId: a.organizationId, resourceId: bOf("cloud_resources"), backupType: "snapshot", backupFrequency: "daily", backupDestination: {} })],
+      ["backup under B's DR plan", (tx) => tx.insert(s.backupConfigurations).values({ organizationId: a.organizationId, drPlanId: bOf("disaster_recovery_plans"), resourceId: aOf("cloud_resources"), backupType: "snapshot", backupFrequency: "daily", backupDestination: {} })],
+      ["execution of B's backup configuration", (tx) => tx.insert(s.backupExecutions).values({ backupConfigId: bOf("backup_configurations") })],
+      ["dependency on B's resource", (tx) => tx.insert(s.resourceDependencies).values({ organizationId: a.organizationId, parentResourceId: aOf("cloud_resources"), dependentResourceId: bOf("cloud_resources"), dependencyType: "network" })],
+      ["cost line of B's resource", (tx) => tx.insert(s.cloudCosts).values({ organizationId: a.organizationId, resourceId: bOf("cloud_resources"), costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "1", costCategory: "compute" })],
+      ["sample of B's resource", (tx) => tx.insert(s.infrastructureMonitoring).values({ organizationId: a.organizationId, resourceId: bOf("cloud_resources"), monitoringType: "performance" })],
+      ["alert acknowledged by B's user", (tx) => tx.insert(s.infrastructureAlerts).values({ organizationId: a.organizationId, alertName: "a", alertType: "resource_health", alertConditions: {}, recipientList: [], acknowledgedBy: b.userId })],
+      ["service in B's catalog", (tx) => tx.insert(s.cloudServices).values({ providerId: b.providerId, serviceName: "s3", serviceType: "storage" })],
+    ];
+    for (const [name, attempt] of attempts) {
+      expect(["23503", "42501"], name).toContain(await sqlState(asA(attempt)));
+    }
   });
 });
 

@@ -17,7 +17,7 @@ it("a multi-table transaction that fails halfway leaves nothing behind", async (
       .insert(cloudProviders)
       .values({ organizationId: org!.id, providerName: "gcp", providerType: "primary", displayName: "GCP", credentialsConfig: {}, createdBy: user!.id })
       .returning();
-    await tx.insert(cloudRegions).values({ providerId: provider!.id, regionCode: "us-central1", regionName: "Iowa" });
+    await tx.insert(cloudRegions).values({ organizationId: org!.id, providerId: provider!.id, regionCode: "us-central1", regionName: "Iowa" });
     // Fails: the region id does not exist.
     await tx.insert(cloudResources).values({
       organizationId: org!.id,

@@ -71,7 +71,7 @@ export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?:
     } finally {
       await writer.abandon();
     }
-    await refreshCostTracking(deps.db, provider.id, today);
+    await refreshCostTracking(deps.db, { organizationId: provider.organizationId, providerId: provider.id }, today);
     alertsRaised = await refreshBudgets(deps.db, provider.organizationId, today);
     await refreshMonthlyCostSummary(deps.db);
     return { counts: { inserted: writer.counts.inserted, updated: 0, unchanged: 0, terminated: writer.counts.replaced } };

@@ -43,7 +43,12 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
       .from(cloudResources)
       .innerJoin(cloudRegions, eq(cloudRegions.id, cloudResources.regionId))
       .where(
-        and(eq(cloudResources.providerId, provider.id), ne(cloudResources.resourceStatus, "terminated"), inArray(cloudResources.resourceSubtype, [...metricKinds])),
+        and(
+          eq(cloudResources.organizationId, provider.organizationId),
+          eq(cloudResources.providerId, provider.id),
+          ne(cloudResources.resourceStatus, "terminated"),
+          inArray(cloudResources.resourceSubtype, [...metricKinds]),
+        ),
       );
     const writer = new MetricWriter(
       deps.db,

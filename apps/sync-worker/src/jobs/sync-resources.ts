@@ -28,7 +28,7 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
       // Regions only add geography; the inventory itself tells which regions exist.
       log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not list regions; continuing with the inventory");
     }
-    const regions = new RegionRegistry(deps.db, provider.id, catalog);
+    const regions = new RegionRegistry(deps.db, { organizationId: provider.organizationId, providerId: provider.id }, catalog);
     const writer = new ResourceWriter(
       deps.db,
       regions,

@@ -58,7 +58,8 @@ export class CostWriter {
                    i.currency, i.category, i.billing, i.usage, i.tags
               from incoming i
               left join cloud_resources r
-                on r.provider_id = ${this.ctx.providerId}::uuid and lower(r.resource_id) = lower(i.resource_id)
+                on r.organization_id = ${this.ctx.organizationId}::uuid and r.provider_id = ${this.ctx.providerId}::uuid
+               and lower(r.resource_id) = lower(i.resource_id)
             returning 1
           )
           select count(*)::int as n from inserted`,
@@ -95,7 +96,8 @@ export class CostWriter {
       scopeTx.tx,
       sql`with gone as (
             delete from cloud_costs
-             where provider_id = ${this.ctx.providerId}::uuid
+             where organization_id = ${this.ctx.organizationId}::uuid
+               and provider_id = ${this.ctx.providerId}::uuid
                and billing_details ->> 'account' = ${scope.account}
                and cost_period_start between ${this.window.start}::date and ${this.window.end}::date
             returning 1)
@@ -110,13 +112,18 @@ export class CostWriter {
  * After a cost sync: each resource's `cost_tracking` from its lines (month to date, the last
  * day, all time), in one statement for the provider.
  */
-export async function refreshCostTracking(db: Database, providerId: string, today: string): Promise<number> {
+export async function refreshCostTracking(
+  db: Database,
+  provider: { organizationId: string; providerId: string },
+  today: string,
+): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
     sql`with per_day as (
           select resource_id, cost_period_start as day, sum(cost_amount) as amount, min(cost_currency) as currency
             from cloud_costs
-           where provider_id = ${providerId}::uuid and resource_id is not null
+           where organization_id = ${provider.organizationId}::uuid and provider_id = ${provider.providerId}::uuid
+             and resource_id is not null
            group by resource_id, cost_period_start
         ), per_resource as (
           -- One pass, no self-join: joining the costs back to each resource's last day made the
@@ -139,7 +146,7 @@ export async function refreshCostTracking(db: Database, providerId: string, toda
                    'currency', coalesce(p.currency, 'USD'),
                    'last_updated', now())
             from per_resource p
-           where r.id = p.resource_id
+           where r.organization_id = ${provider.organizationId}::uuid and r.id = p.resource_id
           returning 1)
         select count(*)::int as n from updated`,
   );

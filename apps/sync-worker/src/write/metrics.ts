@@ -108,7 +108,8 @@ export class MetricWriter {
     await this.db.execute(
       sql`update cloud_resources r set health_status = x.status
             from jsonb_to_recordset(${JSON.stringify(latest)}::jsonb) as x(id uuid, status text)
-           where r.id = x.id and r.health_status is distinct from x.status`,
+           where r.organization_id = ${this.ctx.organizationId}::uuid and r.id = x.id
+             and r.health_status is distinct from x.status`,
     );
     const critical = latest.filter((l) => l.status === "critical").map((l) => l.id);
     const byId = new Map([...this.#byProviderId.values()].map((t) => [t.id, t]));
@@ -122,11 +123,13 @@ export class MetricWriter {
               select ${this.ctx.organizationId}::uuid, ${`Wedding-critical resource ${t.name} is critical`}, 'wedding_day_critical',
                      'emergency', ${t.id}::uuid, ${this.ctx.providerId}::uuid,
                      jsonb_build_object('health_status', 'critical'),
-                     coalesce((select metrics from infrastructure_monitoring m where m.resource_id = ${t.id}::uuid
+                     coalesce((select metrics from infrastructure_monitoring m
+                                where m.organization_id = ${this.ctx.organizationId}::uuid and m.resource_id = ${t.id}::uuid
                                 order by monitoring_timestamp desc limit 1), '{}'::jsonb),
                      '[]'::jsonb, true
                where not exists (select 1 from infrastructure_alerts a
-                                  where a.resource_id = ${t.id}::uuid and a.alert_type = 'wedding_day_critical'
+                                  where a.organization_id = ${this.ctx.organizationId}::uuid and a.resource_id = ${t.id}::uuid
+                                    and a.alert_type = 'wedding_day_critical'
                                     and a.alert_status in ('active', 'acknowledged'))
               returning 1)
             select count(*)::int as n from raised`,

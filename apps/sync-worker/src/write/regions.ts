@@ -15,7 +15,7 @@ export class RegionRegistry {
 
   constructor(
     private readonly db: DbOrTx,
-    private readonly providerId: string,
+    private readonly provider: { organizationId: string; providerId: string },
     catalog: readonly RegionInfo[] = [],
   ) {
     for (const region of catalog) this.#catalog.set(region.code, region);
@@ -54,7 +54,8 @@ export class RegionRegistry {
         missing.map((code) => {
           const info = this.#catalog.get(code);
           return {
-            providerId: this.providerId,
+            organizationId: this.provider.organizationId,
+            providerId: this.provider.providerId,
             regionCode: code,
             regionName: info?.name ?? (code === "global" ? "Global" : code),
             availabilityZones: info?.availabilityZones ?? [],
@@ -63,7 +64,7 @@ export class RegionRegistry {
         }),
       )
       .onConflictDoUpdate({
-        target: [cloudRegions.providerId, cloudRegions.regionCode],
+        target: [cloudRegions.organizationId, cloudRegions.providerId, cloudRegions.regionCode],
         // Refresh the catalog's facts, but only when the row still has the bare placeholder.
         set: {
           regionName: sql`case when ${cloudRegions.regionName} = excluded.region_code then excluded.region_name else ${cloudRegions.regionName} end`,

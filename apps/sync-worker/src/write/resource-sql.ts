@@ -25,7 +25,8 @@ const incoming = (rows: readonly ResourceRow[], ctx: WriteContext) => sql`
              size_category text, resource_status text, configuration text, tags text,
              region_code text, cloud_account_id text, sync_scope text, content_hash text,
              environment text, is_wedding_critical boolean)
-      join cloud_regions r on r.provider_id = ${ctx.providerId}::uuid and r.region_code = x.region_code
+      join cloud_regions r on r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
+                          and r.region_code = x.region_code
   )`;
 
 /** The rows as one JSON document, with their region ids when the caller knows them. */
@@ -72,7 +73,7 @@ export function insertNewResourcesStatement(rows: readonly ResourceRow[], region
              size_category text, resource_status text, configuration text, tags text,
              region_id uuid, cloud_account_id text, sync_scope text, content_hash text,
              environment text, is_wedding_critical boolean)
-    on conflict (provider_id, resource_id) do nothing
+    on conflict (organization_id, provider_id, resource_id) do nothing
     returning resource_id`;
 }
 
@@ -124,8 +125,9 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
         content_hash = i.content_hash,
         terminated_at = case when i.resource_status = 'terminated' then coalesce(c.terminated_at, now()) end
         from incoming i
-        join cloud_resources o on o.provider_id = ${ctx.providerId}::uuid and o.resource_id = i.resource_id
-       where c.id = o.id and c.content_hash is distinct from i.content_hash
+        join cloud_resources o on o.organization_id = ${ctx.organizationId}::uuid and o.provider_id = ${ctx.providerId}::uuid
+                              and o.resource_id = i.resource_id
+       where c.id = o.id and c.organization_id = ${ctx.organizationId}::uuid and c.content_hash is distinct from i.content_hash
       returning c.id, ${sql.raw(trackedColumns.map((column) => `c.${column}, o.${column} as old_${column}`).join(", "))},
                 c.configuration, o.configuration as old_configuration
     ),
@@ -133,8 +135,9 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
       insert into cloud_resources (${insertColumns})
       select ${insertValues(ctx)} from incoming i
        where not exists (select 1 from cloud_resources o
-                          where o.provider_id = ${ctx.providerId}::uuid and o.resource_id = i.resource_id)
-      on conflict (provider_id, resource_id) do nothing
+                          where o.organization_id = ${ctx.organizationId}::uuid and o.provider_id = ${ctx.providerId}::uuid
+                            and o.resource_id = i.resource_id)
+      on conflict (organization_id, provider_id, resource_id) do nothing
       returning 1
     ),
     diffs as (
@@ -170,9 +173,9 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
       returning 1
     ),
     scaling as (
-      insert into resource_scaling_history (resource_id, scaling_action, previous_configuration, new_configuration,
-                                            scaling_trigger, scaling_reason, completed_at)
-      select d.id,
+      insert into resource_scaling_history (organization_id, resource_id, scaling_action, previous_configuration,
+                                            new_configuration, scaling_trigger, scaling_reason, completed_at)
+      select ${ctx.organizationId}::uuid, d.id,
              case when size_category_rank(d.size_category) > size_category_rank(d.old_size_category) then 'scale_up' else 'scale_down' end,
              jsonb_build_object('size_category', d.old_size_category) || coalesce(d.old_configuration, '{}'),
              jsonb_build_object('size_category', d.size_category) || coalesce(d.new_configuration, '{}'),
@@ -199,7 +202,8 @@ export function terminateResourcesStatement(scopeKey: string, resourceIds: reado
     with doomed as (
       select c.id, c.resource_status as old_status
         from cloud_resources c
-       where c.provider_id = ${ctx.providerId}::uuid
+       where c.organization_id = ${ctx.organizationId}::uuid
+         and c.provider_id = ${ctx.providerId}::uuid
          and c.sync_scope = ${scopeKey}
          and c.resource_status <> 'terminated'
          and c.resource_id in (select jsonb_array_elements_text(${JSON.stringify(resourceIds)}::jsonb))
@@ -209,7 +213,7 @@ export function terminateResourcesStatement(scopeKey: string, resourceIds: reado
       update cloud_resources c
          set resource_status = 'terminated', terminated_at = now(), content_hash = null
         from doomed d
-       where c.id = d.id
+       where c.id = d.id and c.organization_id = ${ctx.organizationId}::uuid
       returning c.id, d.old_status
     ),
     changes as (
@@ -225,9 +229,10 @@ export function terminateResourcesStatement(scopeKey: string, resourceIds: reado
 }
 
 /** The live resources of one scope with their stored hashes: what a complete read is diffed against. */
-export function storedHashesStatement(providerId: string, scopeKey: string): SQL {
+export function storedHashesStatement(ctx: Pick<WriteContext, "organizationId" | "providerId">, scopeKey: string): SQL {
   return sql`
     select resource_id, content_hash
       from cloud_resources
-     where provider_id = ${providerId}::uuid and sync_scope = ${scopeKey} and resource_status <> 'terminated'`;
+     where organization_id = ${ctx.organizationId}::uuid and provider_id = ${ctx.providerId}::uuid
+       and sync_scope = ${scopeKey} and resource_status <> 'terminated'`;
 }

@@ -196,7 +196,7 @@ export class ResourceWriter {
     if (!stored) {
       const loading = queryRows<{ resource_id: string; content_hash: string | null }>(
         this.db,
-        storedHashesStatement(this.ctx.providerId, key),
+        storedHashesStatement(this.ctx, key),
         PREPARED,
       ).then((rows) => new Map(rows.map((r) => [r.resource_id, r.content_hash])));
       loading.catch(() => {

@@ -1,5 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
-import { type AnyPgColumn, pgPolicy, timestamp, uuid } from "drizzle-orm/pg-core";
+import { type AnyPgColumn, foreignKey, pgPolicy, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 
 /** `id UUID PRIMARY KEY DEFAULT gen_random_uuid()`, as every table of the design document has. */
 export const primaryId = () => uuid().primaryKey().defaultRandom();
@@ -54,3 +54,34 @@ export function lastKeyThenInclude(lastKey: AnyPgColumn, included: readonly AnyP
 export function tenantPolicyVia(name: string, parentCheck: SQL) {
   return pgPolicy(name, { as: "permissive", for: "all", using: parentCheck, withCheck: parentCheck });
 }
+
+/**
+ * `UNIQUE (organization_id, id)`: the target of every composite foreign key into a table, so a
+ * row can only ever point at a row of its own organization (see {@link sameOrganization}). It
+ * is also the key a distributed PostgreSQL (Citus) needs to keep a tenant's rows together.
+ */
+export function organizationKey(table: string, organizationId: AnyPgColumn, id: AnyPgColumn) {
+  return unique(`${table}_organization_id_id_key`).on(organizationId, id);
+}
+
+/**
+ * A foreign key that also carries the organization: `(organization_id, column)` references
+ * `(organization_id, id)` of the parent, so the referenced row belongs to the referencing
+ * row's organization whatever role writes it. Row-level security alone checks only a row's own
+ * `organization_id`, which let a tenant point its rows at another tenant's (issue 13, hole 1).
+ */
+export function sameOrganization(
+  table: string,
+  organizationId: AnyPgColumn,
+  column: AnyPgColumn,
+  parent: { organizationId: AnyPgColumn; id: AnyPgColumn },
+) {
+  return foreignKey({
+    name: `${table}_${snakeCase(column.name)}_fk`,
+    columns: [organizationId, column],
+    foreignColumns: [parent.organizationId, parent.id],
+  });
+}
+
+/** A TypeScript property name as its SQL column (the schema's `casing: "snake_case"`). */
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

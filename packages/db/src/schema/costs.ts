@@ -13,7 +13,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { oneOf, primaryId, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { oneOf, primaryId, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 import { cloudProviders } from "./providers.ts";
 import { cloudResources } from "./resources.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
@@ -72,8 +72,8 @@ export const cloudCosts = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id),
-    providerId: uuid().references(() => cloudProviders.id),
-    resourceId: uuid().references(() => cloudResources.id),
+    providerId: uuid(),
+    resourceId: uuid(),
     costPeriodStart: date({ mode: "string" }).notNull(),
     costPeriodEnd: date({ mode: "string" }).notNull(),
     // Unconstrained numeric instead of the design document's DECIMAL(12,2): clouds bill in
@@ -97,6 +97,8 @@ export const cloudCosts = pgTable(
       sql`(extract(month from ${t.costPeriodStart}))`,
     ),
     check("cloud_costs_cost_category_check", oneOf(t.costCategory, costCategories)),
+    sameOrganization("cloud_costs", t.organizationId, t.providerId, cloudProviders),
+    sameOrganization("cloud_costs", t.organizationId, t.resourceId, cloudResources),
     check("cloud_costs_period_check", sql`${t.costPeriodEnd} >= ${t.costPeriodStart}`),
     currencyCheck("cloud_costs_cost_currency_check", t.costCurrency),
     tenantPolicy("cloud_costs_tenant_isolation", t.organizationId),
@@ -128,12 +130,13 @@ export const costOptimizationRecommendations = pgTable(
     executedAt: timestampTz(),
     actualSavings: jsonb().$type<Record<string, unknown>>().default({}),
     expiresAt: timestampTz(),
-    createdBy: uuid().references(() => userProfiles.id),
+    createdBy: uuid(),
     createdAt: timestampNow(),
     updatedAt: timestampNow(),
   },
   (t) => [
     index("idx_cost_opt_org_status").on(t.organizationId, t.recommendationStatus),
+    sameOrganization("cost_optimization_recommendations", t.organizationId, t.createdBy, userProfiles),
     index("idx_cost_opt_type").on(t.recommendationType, t.recommendationStatus),
     check("cost_optimization_recommendations_recommendation_type_check", oneOf(t.recommendationType, recommendationTypes)),
     check("cost_optimization_recommendations_implementation_complexity_check", oneOf(t.implementationComplexity, levels)),
@@ -166,14 +169,13 @@ export const costBudgets = pgTable(
     currentSpend: decimal({ precision: 12, scale: 2 }).default("0"),
     forecastedSpend: decimal({ precision: 12, scale: 2 }),
     isActive: boolean().default(true),
-    createdBy: uuid()
-      .notNull()
-      .references(() => userProfiles.id),
+    createdBy: uuid().notNull(),
     createdAt: timestampNow(),
     updatedAt: timestampNow(),
   },
   (t) => [
     index("idx_cost_budgets_org").on(t.organizationId),
+    sameOrganization("cost_budgets", t.organizationId, t.createdBy, userProfiles),
     check("cost_budgets_budget_scope_check", oneOf(t.budgetScope, budgetScopes)),
     check("cost_budgets_budget_period_check", oneOf(t.budgetPeriod, budgetPeriods)),
     check("cost_budgets_budget_amount_check", sql`${t.budgetAmount} >= 0`),

@@ -1,6 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import { boolean, check, index, integer, jsonb, pgTable, text, unique, uuid, varchar } from "drizzle-orm/pg-core";
-import { oneOf, primaryId, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
 
 export const templateTypes = ["application", "database", "network", "monitoring", "security", "complete_stack"] as const;
@@ -84,9 +84,7 @@ export const infrastructureTemplates = pgTable(
     isWeddingReady: boolean().default(false),
     versionNumber: integer().default(1),
     isActive: boolean().default(true),
-    createdBy: uuid()
-      .notNull()
-      .references(() => userProfiles.id),
+    createdBy: uuid().notNull(),
     createdAt: timestampNow(),
     updatedAt: timestampNow(),
   },
@@ -99,6 +97,8 @@ export const infrastructureTemplates = pgTable(
     check("infrastructure_templates_template_type_check", oneOf(t.templateType, templateTypes)),
     check("infrastructure_templates_template_format_check", oneOf(t.templateFormat, templateFormats)),
     check("infrastructure_templates_version_number_check", sql`${t.versionNumber} >= 1`),
+    organizationKey("infrastructure_templates", t.organizationId, t.id),
+    sameOrganization("infrastructure_templates", t.organizationId, t.createdBy, userProfiles),
     tenantPolicy("infrastructure_templates_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
@@ -113,9 +113,7 @@ export const infrastructureDeployments = pgTable(
       .references(() => organizations.id),
     deploymentName: varchar({ length: 200 }).notNull(),
     deploymentType: varchar({ length: 30, enum: deploymentTypes }).notNull(),
-    templateId: uuid()
-      .notNull()
-      .references(() => infrastructureTemplates.id),
+    templateId: uuid().notNull(),
     targetProviders: jsonb().$type<TargetProvider[]>().notNull(),
     deploymentParameters: jsonb().$type<Record<string, unknown>>().default({}),
     deploymentStatus: varchar({ length: 20, enum: deploymentStatuses }).default("pending"),
@@ -142,14 +140,15 @@ export const infrastructureDeployments = pgTable(
     deployedAt: timestampTz(),
     deploymentDurationSeconds: integer(),
     healthCheckPassed: boolean(),
-    createdBy: uuid()
-      .notNull()
-      .references(() => userProfiles.id),
+    createdBy: uuid().notNull(),
     createdAt: timestampNow(),
     updatedAt: timestampNow(),
   },
   (t) => [
     index("idx_deployments_org_status").on(t.organizationId, t.deploymentStatus),
+    organizationKey("infrastructure_deployments", t.organizationId, t.id),
+    sameOrganization("infrastructure_deployments", t.organizationId, t.templateId, infrastructureTemplates),
+    sameOrganization("infrastructure_deployments", t.organizationId, t.createdBy, userProfiles),
     index("idx_deployments_wedding_ready").on(t.weddingDayReady, t.deploymentStatus),
     index("idx_deployments_template").on(t.templateId),
     check("infrastructure_deployments_deployment_type_check", oneOf(t.deploymentType, deploymentTypes)),

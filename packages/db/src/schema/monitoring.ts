@@ -12,7 +12,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { lastKeyThenInclude, oneOf, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { lastKeyThenInclude, oneOf, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 import { cloudProviders } from "./providers.ts";
 import { cloudResources } from "./resources.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
@@ -85,9 +85,7 @@ export const infrastructureMonitoring = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id),
-    resourceId: uuid()
-      .notNull()
-      .references(() => cloudResources.id),
+    resourceId: uuid().notNull(),
     monitoringTimestamp: timestampNow().notNull(),
     monitoringType: varchar({ length: 30, enum: monitoringTypes }).notNull(),
     metrics: jsonb().$type<Metrics>().notNull().default(defaultMetrics),
@@ -103,6 +101,7 @@ export const infrastructureMonitoring = pgTable(
     index("idx_infra_monitoring_type").on(t.monitoringType, t.monitoringTimestamp.desc()),
     index("idx_infra_monitoring_health").on(t.healthScore, t.monitoringTimestamp.desc()),
     index("idx_infra_monitoring_org_time").on(t.organizationId, t.monitoringTimestamp.desc()),
+    sameOrganization("infrastructure_monitoring", t.organizationId, t.resourceId, cloudResources),
     check("infrastructure_monitoring_monitoring_type_check", oneOf(t.monitoringType, monitoringTypes)),
     check("infrastructure_monitoring_health_score_check", sql`${t.healthScore} between 0 and 100`),
     tenantPolicy("infrastructure_monitoring_tenant_isolation", t.organizationId),
@@ -120,8 +119,8 @@ export const infrastructureAlerts = pgTable(
     alertName: varchar({ length: 200 }).notNull(),
     alertType: varchar({ length: 30, enum: alertTypes }).notNull(),
     severityLevel: varchar({ length: 20, enum: severityLevels }).default("warning"),
-    resourceId: uuid().references(() => cloudResources.id),
-    providerId: uuid().references(() => cloudProviders.id),
+    resourceId: uuid(),
+    providerId: uuid(),
     alertConditions: jsonb().$type<Record<string, unknown>>().notNull(),
     currentValues: jsonb().$type<Record<string, unknown>>().default({}),
     notificationChannels: jsonb().$type<string[]>().default(["email"]),
@@ -133,9 +132,9 @@ export const infrastructureAlerts = pgTable(
     weddingDayEscalation: boolean().default(false),
     triggeredAt: timestampNow(),
     acknowledgedAt: timestampTz(),
-    acknowledgedBy: uuid().references(() => userProfiles.id),
+    acknowledgedBy: uuid(),
     resolvedAt: timestampTz(),
-    resolvedBy: uuid().references(() => userProfiles.id),
+    resolvedBy: uuid(),
     resolutionNotes: text(),
     alertStatus: varchar({ length: 20, enum: alertStatuses }).default("active"),
   },
@@ -145,6 +144,10 @@ export const infrastructureAlerts = pgTable(
     index("idx_infra_alerts_resource").on(t.resourceId, t.alertStatus),
     index("idx_infra_alerts_wedding").on(t.weddingDayEscalation, t.alertStatus),
     index("idx_infra_alerts_provider").on(t.providerId),
+    sameOrganization("infrastructure_alerts", t.organizationId, t.resourceId, cloudResources),
+    sameOrganization("infrastructure_alerts", t.organizationId, t.providerId, cloudProviders),
+    sameOrganization("infrastructure_alerts", t.organizationId, t.acknowledgedBy, userProfiles),
+    sameOrganization("infrastructure_alerts", t.organizationId, t.resolvedBy, userProfiles),
     check("infrastructure_alerts_alert_type_check", oneOf(t.alertType, alertTypes)),
     check("infrastructure_alerts_severity_level_check", oneOf(t.severityLevel, severityLevels)),
     check("infrastructure_alerts_alert_status_check", oneOf(t.alertStatus, alertStatuses)),
@@ -168,10 +171,8 @@ export const resourceUtilization = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id),
-    // Derived from the resource: it goes when the resource goes.
-    resourceId: uuid()
-      .notNull()
-      .references(() => cloudResources.id, { onDelete: "cascade" }),
+    // Derived from the resource: it goes when the resource goes (cascade, below).
+    resourceId: uuid().notNull(),
     windowDays: integer().notNull(),
     sampleCount: integer().notNull(),
     /** Mean `cpu_utilization` of the window's samples; null when none reported it. */
@@ -196,6 +197,7 @@ export const resourceUtilization = pgTable(
       .on(t.organizationId, lastKeyThenInclude(t.resourceId, [t.monthlyCost]))
       .where(sql`${t.isUnderused}`),
     check("resource_utilization_window_days_check", sql`${t.windowDays} between 1 and 3650`),
+    sameOrganization("resource_utilization", t.organizationId, t.resourceId, cloudResources).onDelete("cascade"),
     check("resource_utilization_sample_count_check", sql`${t.sampleCount} >= 0`),
     tenantPolicy("resource_utilization_tenant_isolation", t.organizationId),
   ],

@@ -11,7 +11,17 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { currentOrganization, oneOf, primaryId, tenantPolicy, tenantPolicyVia, timestampNow, timestampTz } from "./columns.ts";
+import {
+  currentOrganization,
+  oneOf,
+  organizationKey,
+  primaryId,
+  sameOrganization,
+  tenantPolicy,
+  tenantPolicyVia,
+  timestampNow,
+  timestampTz,
+} from "./columns.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
 
 export const providerNames = ["aws", "azure", "gcp", "digitalocean", "linode", "vultr"] as const;
@@ -95,14 +105,14 @@ export const cloudProviders = pgTable(
     healthStatus: varchar({ length: 20, enum: providerHealthStatuses }).default("unknown"),
     lastHealthCheck: timestampTz(),
     lastSyncAt: timestampTz(),
-    createdBy: uuid()
-      .notNull()
-      .references(() => userProfiles.id),
+    createdBy: uuid().notNull(),
     createdAt: timestampNow(),
     updatedAt: timestampNow(),
   },
   (t) => [
     unique("cloud_providers_organization_id_provider_name_key").on(t.organizationId, t.providerName),
+    organizationKey("cloud_providers", t.organizationId, t.id),
+    sameOrganization("cloud_providers", t.organizationId, t.createdBy, userProfiles),
     check("cloud_providers_provider_name_check", oneOf(t.providerName, providerNames)),
     check("cloud_providers_provider_type_check", oneOf(t.providerType, providerTypes)),
     check("cloud_providers_health_status_check", oneOf(t.healthStatus, providerHealthStatuses)),
@@ -115,14 +125,19 @@ export const cloudProviders = pgTable(
 const viaProvider = (providerId: AnyPgColumn) =>
   sql`exists (select 1 from cloud_providers p where p.id = ${providerId} and p.organization_id = ${currentOrganization})`;
 
-/** Regions of a provider as seen by syncs, with the catalog's geography. */
+/**
+ * Regions of a provider as seen by syncs, with the catalog's geography. `organization_id`
+ * (migration 0021, the provider's) lets resources and recovery plans reference a region of
+ * their own organization only, through composite foreign keys.
+ */
 export const cloudRegions = pgTable(
   "cloud_regions",
   {
     id: primaryId(),
-    providerId: uuid()
+    organizationId: uuid()
       .notNull()
-      .references(() => cloudProviders.id),
+      .references(() => organizations.id),
+    providerId: uuid().notNull(),
     regionCode: varchar({ length: 50 }).notNull(),
     regionName: varchar({ length: 200 }).notNull(),
     geographicLocation: jsonb().$type<GeographicLocation>().notNull().default(defaultGeographicLocation),
@@ -136,13 +151,21 @@ export const cloudRegions = pgTable(
     createdAt: timestampNow(),
   },
   (t) => [
-    unique("cloud_regions_provider_id_region_code_key").on(t.providerId, t.regionCode),
+    // Organization first, like every key a sync upserts on (migration 0021).
+    unique("cloud_regions_organization_id_provider_id_region_code_key").on(t.organizationId, t.providerId, t.regionCode),
     check("cloud_regions_capacity_status_check", oneOf(t.capacityStatus, capacityStatuses)),
-    tenantPolicyVia("cloud_regions_tenant_isolation", viaProvider(t.providerId)),
+    organizationKey("cloud_regions", t.organizationId, t.id),
+    sameOrganization("cloud_regions", t.organizationId, t.providerId, cloudProviders),
+    tenantPolicy("cloud_regions_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
 
-/** The service catalog of a provider, filled from the resource kinds its syncs see. */
+/**
+ * The service catalog of a provider, filled from the resource kinds its syncs see. It has no
+ * `organization_id` of its own and nothing references it: its organization is its provider's,
+ * which the policy checks on every write, so there is no second organization for its one
+ * reference to cross into.
+ */
 export const cloudServices = pgTable(
   "cloud_services",
   {

@@ -1,6 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import { boolean, check, decimal, index, integer, jsonb, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
-import { currentOrganization, oneOf, primaryId, tenantPolicy, tenantPolicyVia, timestampNow, timestampTz } from "./columns.ts";
+import { oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, tenantPolicyVia, timestampNow, timestampTz } from "./columns.ts";
 import { cloudRegions } from "./providers.ts";
 import { cloudResources } from "./resources.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
@@ -65,9 +65,7 @@ export const disasterRecoveryPlans = pgTable(
       .references(() => organizations.id),
     planName: varchar({ length: 200 }).notNull(),
     planType: varchar({ length: 30, enum: drPlanTypes }).notNull(),
-    primaryRegionId: uuid()
-      .notNull()
-      .references(() => cloudRegions.id),
+    primaryRegionId: uuid().notNull(),
     disasterRecoveryRegions: jsonb().$type<unknown[]>().notNull(),
     recoveryObjectives: jsonb()
       .$type<RecoveryObjectives>()
@@ -92,15 +90,16 @@ export const disasterRecoveryPlans = pgTable(
     lastTestedAt: timestampTz(),
     lastFailoverAt: timestampTz(),
     testSuccessRate: decimal({ precision: 5, scale: 2 }).default("100.00"),
-    createdBy: uuid()
-      .notNull()
-      .references(() => userProfiles.id),
+    createdBy: uuid().notNull(),
     createdAt: timestampNow(),
     updatedAt: timestampNow(),
   },
   (t) => [
     index("idx_dr_plans_org_status").on(t.organizationId, t.planStatus),
     index("idx_dr_plans_primary_region").on(t.primaryRegionId),
+    organizationKey("disaster_recovery_plans", t.organizationId, t.id),
+    sameOrganization("disaster_recovery_plans", t.organizationId, t.primaryRegionId, cloudRegions),
+    sameOrganization("disaster_recovery_plans", t.organizationId, t.createdBy, userProfiles),
     check("disaster_recovery_plans_plan_type_check", oneOf(t.planType, drPlanTypes)),
     check("disaster_recovery_plans_plan_status_check", oneOf(t.planStatus, drPlanStatuses)),
     check("disaster_recovery_plans_cost_overhead_check", sql`${t.costOverhead} >= 0`),
@@ -114,10 +113,13 @@ export const backupConfigurations = pgTable(
   "backup_configurations",
   {
     id: primaryId(),
-    drPlanId: uuid().references(() => disasterRecoveryPlans.id),
-    resourceId: uuid()
+    // Added (migration 0021, the resource's): the plan and the resource must be the row's
+    // organization's, and backup executions' policy follows this row.
+    organizationId: uuid()
       .notNull()
-      .references(() => cloudResources.id),
+      .references(() => organizations.id),
+    drPlanId: uuid(),
+    resourceId: uuid().notNull(),
     backupType: varchar({ length: 30, enum: backupTypes }).notNull(),
     backupFrequency: varchar({ length: 20, enum: backupFrequencies }).notNull(),
     backupSchedule: jsonb().$type<Record<string, unknown> | string>(),
@@ -147,14 +149,18 @@ export const backupConfigurations = pgTable(
     check("backup_configurations_backup_status_check", oneOf(t.backupStatus, backupStatuses)),
     check("backup_configurations_backup_size_gb_check", sql`${t.backupSizeGb} >= 0`),
     percentCheck("backup_configurations_success_rate_check", t.successRate),
-    tenantPolicyVia(
-      "backup_configurations_tenant_isolation",
-      sql`exists (select 1 from cloud_resources r where r.id = ${t.resourceId} and r.organization_id = ${currentOrganization})`,
-    ),
+    organizationKey("backup_configurations", t.organizationId, t.id),
+    sameOrganization("backup_configurations", t.organizationId, t.drPlanId, disasterRecoveryPlans),
+    sameOrganization("backup_configurations", t.organizationId, t.resourceId, cloudResources),
+    tenantPolicy("backup_configurations_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
 
-/** One run of a backup configuration. */
+/**
+ * One run of a backup configuration. No `organization_id` of its own and nothing references it:
+ * its organization is its configuration's, which the policy checks on every write, so its one
+ * reference has no second organization to cross into.
+ */
 export const backupExecutions = pgTable(
   "backup_executions",
   {

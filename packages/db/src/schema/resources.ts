@@ -1,6 +1,5 @@
 import { relations, sql } from "drizzle-orm";
 import {
-  type AnyPgColumn,
   boolean,
   check,
   decimal,
@@ -13,7 +12,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { currentOrganization, lastKeyThenInclude, oneOf, primaryId, tenantPolicy, tenantPolicyVia, timestampNow, timestampTz } from "./columns.ts";
+import { lastKeyThenInclude, oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 import { infrastructureDeployments } from "./deployments.ts";
 import { cloudProviders, cloudRegions } from "./providers.ts";
 import { syncRuns } from "./sync.ts";
@@ -80,12 +79,8 @@ export const cloudResources = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id),
-    providerId: uuid()
-      .notNull()
-      .references(() => cloudProviders.id),
-    regionId: uuid()
-      .notNull()
-      .references(() => cloudRegions.id),
+    providerId: uuid().notNull(),
+    regionId: uuid().notNull(),
     // Widened from the design document's 200: Azure ARM ids and GCP self links run longer.
     resourceId: varchar({ length: 1024 }).notNull(),
     resourceName: varchar({ length: 200 }).notNull(),
@@ -98,15 +93,13 @@ export const cloudResources = pgTable(
     costTracking: jsonb().$type<CostTracking>().default(defaultCostTracking),
     performanceMetrics: jsonb().$type<Record<string, unknown>>().default({}),
     tags: jsonb().$type<Record<string, string>>().default({}),
-    deploymentId: uuid().references((): AnyPgColumn => infrastructureDeployments.id, { onDelete: "set null" }),
+    deploymentId: uuid(),
     environment: varchar({ length: 50, enum: environments }).default("development"),
     isWeddingCritical: boolean().default(false),
     autoScalingEnabled: boolean().default(false),
     backupEnabled: boolean().default(false),
     monitoringEnabled: boolean().default(true),
-    createdBy: uuid()
-      .notNull()
-      .references(() => userProfiles.id),
+    createdBy: uuid().notNull(),
     createdAt: timestampNow(),
     lastUpdated: timestampNow(),
     terminatedAt: timestampTz(),
@@ -119,8 +112,17 @@ export const cloudResources = pgTable(
     contentHash: varchar({ length: 64 }),
   },
   (t) => [
-    // Added: a provider's resource id identifies the resource, so syncs can upsert on it.
-    unique("cloud_resources_provider_id_resource_id_key").on(t.providerId, t.resourceId),
+    // Added: a provider's resource id identifies the resource, so syncs can upsert on it. The
+    // organization leads (migration 0021): a sync's conflict target can only ever match a row of
+    // the organization it writes for.
+    unique("cloud_resources_organization_id_provider_id_resource_id_key").on(t.organizationId, t.providerId, t.resourceId),
+    organizationKey("cloud_resources", t.organizationId, t.id),
+    sameOrganization("cloud_resources", t.organizationId, t.providerId, cloudProviders),
+    sameOrganization("cloud_resources", t.organizationId, t.regionId, cloudRegions),
+    // ON DELETE SET NULL (deployment_id) in the migration: drizzle-kit would null the whole key,
+    // organization_id included, which is NOT NULL (PostgreSQL 15 sets only the listed column).
+    sameOrganization("cloud_resources", t.organizationId, t.deploymentId, infrastructureDeployments).onDelete("set null"),
+    sameOrganization("cloud_resources", t.organizationId, t.createdBy, userProfiles),
     index("idx_cloud_resources_provider_region").on(t.providerId, t.regionId),
     index("idx_cloud_resources_status").on(t.resourceStatus),
     index("idx_cloud_resources_type").on(t.resourceType),
@@ -176,18 +178,19 @@ export const resourceHealthCounts = pgTable(
   ],
 ).enableRLS();
 
-/** A row is visible when the resource it belongs to belongs to the current organization. */
-const viaResource = (resourceId: AnyPgColumn) =>
-  sql`exists (select 1 from cloud_resources r where r.id = ${resourceId} and r.organization_id = ${currentOrganization})`;
-
-/** Each scale up/down/out/in of a resource, with the configurations before and after. */
+/**
+ * Each scale up/down/out/in of a resource, with the configurations before and after.
+ * `organization_id` (migration 0021, the resource's) keeps the resource and the user who
+ * triggered it in the row's organization.
+ */
 export const resourceScalingHistory = pgTable(
   "resource_scaling_history",
   {
     id: primaryId(),
-    resourceId: uuid()
+    organizationId: uuid()
       .notNull()
-      .references(() => cloudResources.id),
+      .references(() => organizations.id),
+    resourceId: uuid().notNull(),
     scalingAction: varchar({ length: 20, enum: scalingActions }).notNull(),
     previousConfiguration: jsonb().$type<Record<string, unknown>>().notNull(),
     newConfiguration: jsonb().$type<Record<string, unknown>>().notNull(),
@@ -196,7 +199,7 @@ export const resourceScalingHistory = pgTable(
     costImpact: decimal({ precision: 10, scale: 2 }),
     performanceImpact: jsonb().$type<Record<string, unknown>>().default({}),
     scalingDurationSeconds: integer(),
-    triggeredBy: uuid().references(() => userProfiles.id),
+    triggeredBy: uuid(),
     triggeredAt: timestampNow(),
     completedAt: timestampTz(),
     success: boolean().default(true),
@@ -207,21 +210,25 @@ export const resourceScalingHistory = pgTable(
     check("resource_scaling_history_scaling_action_check", oneOf(t.scalingAction, scalingActions)),
     check("resource_scaling_history_scaling_trigger_check", oneOf(t.scalingTrigger, scalingTriggers)),
     check("resource_scaling_history_duration_check", sql`${t.scalingDurationSeconds} >= 0`),
-    tenantPolicyVia("resource_scaling_history_tenant_isolation", viaResource(t.resourceId)),
+    sameOrganization("resource_scaling_history", t.organizationId, t.resourceId, cloudResources),
+    sameOrganization("resource_scaling_history", t.organizationId, t.triggeredBy, userProfiles),
+    tenantPolicy("resource_scaling_history_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
 
-/** Which resource depends on which, and how badly. */
+/**
+ * Which resource depends on which, and how badly. `organization_id` (migration 0021) keeps both
+ * ends in the row's organization.
+ */
 export const resourceDependencies = pgTable(
   "resource_dependencies",
   {
     id: primaryId(),
-    parentResourceId: uuid()
+    organizationId: uuid()
       .notNull()
-      .references(() => cloudResources.id),
-    dependentResourceId: uuid()
-      .notNull()
-      .references(() => cloudResources.id),
+      .references(() => organizations.id),
+    parentResourceId: uuid().notNull(),
+    dependentResourceId: uuid().notNull(),
     dependencyType: varchar({ length: 30, enum: dependencyTypes }).notNull(),
     dependencyStrength: varchar({ length: 20, enum: dependencyStrengths }).default("soft"),
     createdAt: timestampNow(),
@@ -235,10 +242,9 @@ export const resourceDependencies = pgTable(
     check("resource_dependencies_dependency_type_check", oneOf(t.dependencyType, dependencyTypes)),
     check("resource_dependencies_dependency_strength_check", oneOf(t.dependencyStrength, dependencyStrengths)),
     check("resource_dependencies_not_self_check", sql`${t.parentResourceId} <> ${t.dependentResourceId}`),
-    tenantPolicyVia(
-      "resource_dependencies_tenant_isolation",
-      sql`${viaResource(t.parentResourceId)} and ${viaResource(t.dependentResourceId)}`,
-    ),
+    sameOrganization("resource_dependencies", t.organizationId, t.parentResourceId, cloudResources),
+    sameOrganization("resource_dependencies", t.organizationId, t.dependentResourceId, cloudResources),
+    tenantPolicy("resource_dependencies_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
 
@@ -257,13 +263,9 @@ export const resourceChanges = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id),
-    providerId: uuid()
-      .notNull()
-      .references(() => cloudProviders.id),
-    resourceId: uuid()
-      .notNull()
-      .references(() => cloudResources.id),
-    syncRunId: uuid().references((): AnyPgColumn => syncRuns.id),
+    providerId: uuid().notNull(),
+    resourceId: uuid().notNull(),
+    syncRunId: uuid(),
     changeType: varchar({ length: 20, enum: resourceChangeTypes }).notNull(),
     changedFields: text().array().notNull().default(sql`'{}'::text[]`),
     oldValues: jsonb().$type<Record<string, unknown>>().notNull().default({}),
@@ -275,6 +277,9 @@ export const resourceChanges = pgTable(
     index("idx_resource_changes_org_time").on(t.organizationId, t.changedAt.desc()),
     index("idx_resource_changes_run").on(t.syncRunId),
     check("resource_changes_change_type_check", oneOf(t.changeType, resourceChangeTypes)),
+    sameOrganization("resource_changes", t.organizationId, t.providerId, cloudProviders),
+    sameOrganization("resource_changes", t.organizationId, t.resourceId, cloudResources),
+    sameOrganization("resource_changes", t.organizationId, t.syncRunId, syncRuns),
     tenantPolicy("resource_changes_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();

@@ -1,6 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import { check, index, integer, jsonb, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
-import { oneOf, primaryId, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 import { cloudProviders } from "./providers.ts";
 import { organizations } from "./tenancy.ts";
 
@@ -29,9 +29,7 @@ export const syncRuns = pgTable(
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id),
-    providerId: uuid()
-      .notNull()
-      .references(() => cloudProviders.id),
+    providerId: uuid().notNull(),
     kind: varchar({ length: 20, enum: syncKinds }).notNull(),
     status: varchar({ length: 20, enum: syncRunStatuses }).notNull().default("running"),
     trigger: varchar({ length: 20, enum: syncTriggers }).notNull().default("manual"),
@@ -50,6 +48,8 @@ export const syncRuns = pgTable(
   (t) => [
     index("idx_sync_runs_provider_kind_started").on(t.providerId, t.kind, t.startedAt.desc()),
     index("idx_sync_runs_org_started").on(t.organizationId, t.startedAt.desc()),
+    organizationKey("sync_runs", t.organizationId, t.id),
+    sameOrganization("sync_runs", t.organizationId, t.providerId, cloudProviders),
     check("sync_runs_kind_check", oneOf(t.kind, syncKinds)),
     check("sync_runs_status_check", oneOf(t.status, syncRunStatuses)),
     check("sync_runs_trigger_check", oneOf(t.trigger, syncTriggers)),

@@ -1,6 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import { boolean, check, index, jsonb, pgTable, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
-import { oneOf, primaryId, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { oneOf, organizationKey, primaryId, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 
 export const organizationPlans = ["free", "team", "business", "enterprise"] as const;
 export type OrganizationPlan = (typeof organizationPlans)[number];
@@ -52,6 +52,7 @@ export const userProfiles = pgTable(
     // One profile per address; case-insensitive because people type addresses both ways.
     uniqueIndex("user_profiles_email_key").on(sql`lower(${t.email})`),
     index("user_profiles_organization_idx").on(t.organizationId),
+    organizationKey("user_profiles", t.organizationId, t.id),
     tenantPolicy("user_profiles_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
