@@ -3,7 +3,7 @@ import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type GcpEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
-import { organizations, syncRuns, userProfiles } from "@cloudsync/db";
+import { cloudProviders, organizations, syncRuns, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { Queue } from "bullmq";
 import { and, eq } from "drizzle-orm";
@@ -26,6 +26,7 @@ const throttles = 3;
 let tdb: TestDatabase;
 let em: GcpEmulator;
 let queue: Queue;
+let awsQueue: Queue;
 let child: ChildProcess | undefined;
 let port = 0;
 let providerId: string;
@@ -84,15 +85,21 @@ beforeAll(async () => {
   const [org] = await tdb.db.insert(organizations).values({ name: "Ops", slug: "ops" }).returning();
   const [user] = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@ops.example" }).returning();
   providerId = (await addProvider(tdb.db, parseKeyring(keys), { organizationId: org!.id, createdBy: user!.id, credentials: gcpEmulatorCredentials(em) })).id;
+  // An AWS provider too, whose jobs no process of this test takes (it runs the GCP worker only).
+  await tdb.db
+    .insert(cloudProviders)
+    .values({ organizationId: org!.id, providerName: "aws", providerType: "primary", displayName: "AWS", credentialsConfig: { encrypted: "never-read" }, createdBy: user!.id });
   // The first instance listings are throttled; gax retries them, so the sync still succeeds.
   em.faults.set({ throttle: throttles, match: `${em.projects[0]}/aggregated/instances` });
   queue = new Queue("resources-gcp", { connection: { url: redisUrl }, prefix });
+  awsQueue = new Queue("resources-aws", { connection: { url: redisUrl }, prefix });
   child = await startWorkerProcess();
 });
 
 afterAll(async () => {
   child?.kill("SIGKILL");
   await queue?.close();
+  await awsQueue?.close();
   await em?.close();
   await tdb?.drop();
   await deletePrefix(prefix);
@@ -151,8 +158,15 @@ describe("the worker's /metrics", () => {
     for (const state of ["waiting", "active", "delayed", "failed"] as const) {
       expect(sampleValue(samples, "cloudsync_queue_jobs", { queue: "resources", cloud: "gcp", state })).toBe(counts[state]);
     }
-    // This process takes GCP's queues and maintenance only.
-    expect(samplesOf(samples, "cloudsync_queue_jobs", { cloud: "aws" })).toEqual([]);
+    // This process takes GCP's jobs only, but reports every queue: the AWS provider's first
+    // scheduled job waits for a worker that is not running, and shows.
+    const awsWaiting = (await awsQueue.getJobCounts("waiting")).waiting;
+    expect(awsWaiting).toBeGreaterThan(0);
+    expect(sampleValue(samples, "cloudsync_queue_jobs", { queue: "resources", cloud: "aws", state: "waiting" })).toBe(awsWaiting);
+    expect(sampleValue(samples, "cloudsync_queue_jobs", { queue: "resources", cloud: "aws", state: "active" })).toBe(0);
+    // Freshness, by contrast, only for its own cloud's providers (the AWS worker reports those).
+    expect(samplesOf(samples, "cloudsync_sync_interval_seconds", { cloud: "aws" })).toEqual([]);
+    expect(samplesOf(samples, "cloudsync_sync_interval_seconds", { cloud: "gcp" })).toHaveLength(3);
     expect(sampleValue(samples, "cloudsync_metrics_source_up", { source: "postgres" })).toBe(1);
     expect(sampleValue(samples, "cloudsync_metrics_source_up", { source: "redis" })).toBe(1);
   });

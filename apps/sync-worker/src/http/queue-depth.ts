@@ -1,4 +1,3 @@
-import type { CloudName } from "@cloudsync/cloud";
 import { Gauge, type Registry } from "prom-client";
 import { type QueueKind, type Queues, allQueues, isProviderQueueKind } from "../queues/index.ts";
 import type { ScrapeSource } from "./scrape-source.ts";
@@ -15,13 +14,14 @@ export interface QueueDepth {
 }
 
 /**
- * Job counts of the queues this process takes (its clouds' provider queues, and maintenance),
- * straight from Redis at scrape time: the counts are the queue's, not this process's, so a
- * restarted worker reports them right away.
+ * Job counts of every queue of the deployment, straight from Redis at scrape time: the counts are
+ * the queue's, not this process's, so a restarted worker reports them right away. Every process
+ * reports every cloud's queues (a few series each), so that jobs of a cloud no running process
+ * takes still show, and page as CloudsyncQueueStuck.
  */
-export async function readQueueDepths(queues: Queues, clouds: readonly CloudName[]): Promise<QueueDepth[]> {
+export async function readQueueDepths(queues: Queues): Promise<QueueDepth[]> {
   return Promise.all(
-    allQueues(clouds).map(async ([kind, cloud]) => {
+    allQueues().map(async ([kind, cloud]) => {
       const queue = isProviderQueueKind(kind) && cloud ? queues.queue(kind, cloud) : queues.queue("maintenance");
       const counts = await queue.getJobCounts(...queueStates);
       return {

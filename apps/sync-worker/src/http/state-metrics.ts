@@ -10,7 +10,7 @@ import { readSyncFreshness, registerSyncFreshnessMetrics } from "./sync-freshnes
 export interface StateMetricsOptions {
   db: Database;
   queues: Queues;
-  /** The clouds this process takes: it reports their providers and queues only. */
+  /** The clouds this process takes: it reports their providers' freshness (every queue's depth). */
   clouds: readonly CloudName[];
   logger?: Logger;
   /** Per source and scrape (default 5 s). */
@@ -35,7 +35,7 @@ export function registerStateMetrics(registry: Registry, options: StateMetricsOp
   });
   const common = { up, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), ...(options.logger ? { logger: options.logger.child({ component: "metrics" }) } : {}) };
   const freshness = createScrapeSource({ ...common, name: "postgres", read: () => readSyncFreshness(options.db, options.clouds) });
-  const depths = createScrapeSource({ ...common, name: "redis", read: () => readQueueDepths(options.queues, options.clouds) });
+  const depths = createScrapeSource({ ...common, name: "redis", read: () => readQueueDepths(options.queues) });
   registerSyncFreshnessMetrics(registry, freshness);
   registerQueueDepthMetrics(registry, depths);
 }
