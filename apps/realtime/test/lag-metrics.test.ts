@@ -32,14 +32,19 @@ it("reports the configured connection limit", async () => {
   expect(await metric("cloudsync_realtime_max_connections")).toBe(7);
 });
 
-it("measures each event's lag from its changed_at, by channel", async () => {
-  // A change made 30 s before it was notified, as a long transaction would deliver it.
+it("measures each event's lag from the change's changed_at, by channel", async () => {
+  // A change made 30 s before the server read it, as a long transaction would deliver it: the
+  // event row as the triggers write it, with the change's own time 30 s back.
   const before = Date.now();
   await tdb.db.execute(sql`
-    select pg_notify('infrastructure_change', json_build_object(
-      'type', 'resource_status_change', 'resource_id', gen_random_uuid(), 'provider_id', ${t.providerId}::uuid,
-      'old_status', 'running', 'new_status', 'stopped', 'organization_id', ${t.organizationId}::uuid,
-      'changed_at', now() - interval '30 seconds')::text)`);
+    with written as (
+      insert into realtime_events (organization_id, channel, resource_id, is_wedding_critical, payload)
+      values (${t.organizationId}::uuid, 'infrastructure_change', null, false, jsonb_build_object(
+        'type', 'resource_status_change', 'resource_id', gen_random_uuid(), 'provider_id', ${t.providerId}::uuid,
+        'old_status', 'running', 'new_status', 'stopped', 'organization_id', ${t.organizationId}::uuid,
+        'changed_at', now() - interval '30 seconds'))
+      returning seq)
+    select pg_notify('cloudsync_realtime_events', seq::text) from written`);
   const count = 'cloudsync_realtime_event_lag_seconds_count{channel="infrastructure_change"}';
   await waitFor("the event to be received", async () => (await metric(count)) === 1);
   const elapsed = (Date.now() - before) / 1000;

@@ -63,8 +63,7 @@ export function createFeed(options: FeedOptions): Feed {
           const { events, more } = await reader.read();
           for (const event of events) {
             options.metrics.eventsReceived.inc({ channel: event.channel });
-            // From the change's commit-time row to the server having it: what a realtime client waits.
-            options.metrics.eventLag.observe({ channel: event.channel }, Math.max(0, (Date.now() - event.createdAt.getTime()) / 1000));
+            options.metrics.eventLag.observe({ channel: event.channel }, lagSeconds(event));
             options.hub.enqueue(event);
           }
           options.metrics.feedPending.set(reader.pending);
@@ -99,4 +98,17 @@ export function createFeed(options: FeedOptions): Feed {
       clearInterval(timer);
     },
   };
+}
+
+/**
+ * Seconds from the change (the changing transaction's `changed_at` / `triggered_at`, else the
+ * event row's time; the database's clock) to now (ours): it covers the transaction that made
+ * the change, the NOTIFY and the outbox read. Skew between the clocks shows as lag, or is cut at zero.
+ */
+function lagSeconds(event: { payload: unknown; createdAt: Date }): number {
+  const payload = (event.payload ?? {}) as { changed_at?: unknown; triggered_at?: unknown };
+  const stamp = typeof payload.changed_at === "string" ? payload.changed_at : typeof payload.triggered_at === "string" ? payload.triggered_at : undefined;
+  const parsed = stamp === undefined ? Number.NaN : Date.parse(stamp);
+  const at = Number.isFinite(parsed) ? parsed : event.createdAt.getTime();
+  return Math.max(0, (Date.now() - at) / 1000);
 }
