@@ -1,7 +1,7 @@
 import { type SQL, is, sql } from "drizzle-orm";
 import { PgTable, getTableConfig } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, queryRows, withOrganization } from "../src/index.ts";
+import { type DbOrTx, queryRows, withOrganization } from "../src/index.ts";
 import * as s from "../src/schema/index.ts";
 import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
 import { type Tenant, createResource, createTenant, sqlState } from "./fixtures.ts";
@@ -14,7 +14,7 @@ const bIds = new Map<string, string[]>();
 const aIds = new Map<string, string[]>();
 
 /** One row in every tenant table for a tenant, returning the ids per table. */
-async function populate(db: Database, t: Tenant, slug: string): Promise<Map<string, string[]>> {
+async function populate(db: DbOrTx, t: Tenant, slug: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const add = (table: PgTable, id: string) => {
     const name = getTableConfig(table).name;
@@ -128,7 +128,7 @@ beforeAll(async () => {
 });
 afterAll(async () => tdb?.drop());
 
-const asA = <T>(fn: (tx: Database) => Promise<T>) => withOrganization(tdb.db, a.organizationId, fn);
+const asA = <T>(fn: (tx: DbOrTx) => Promise<T>) => withOrganization(tdb.db, a.organizationId, fn);
 const idList = (ids: string[]): SQL => sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `);
 
 describe("row-level security as the application role", () => {
@@ -165,7 +165,7 @@ describe("row-level security as the application role", () => {
   });
 
   it("A cannot insert rows into B's organization", async () => {
-    const attempts: Array<[string, (tx: Database) => Promise<unknown>]> = [
+    const attempts: Array<[string, (tx: DbOrTx) => Promise<unknown>]> = [
       ["cloud_resources", (tx) => tx.insert(s.cloudResources).values({ organizationId: b.organizationId, providerId: b.providerId, regionId: b.regionId, resourceId: "i-intruder", resourceName: "x", resourceType: "compute", configuration: {}, createdBy: b.userId })],
       ["cloud_costs", (tx) => tx.insert(s.cloudCosts).values({ organizationId: b.organizationId, costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "1", costCategory: "tax" })],
       ["cloud_regions", (tx) => tx.insert(s.cloudRegions).values({ providerId: b.providerId, regionCode: "eu-north-1", regionName: "x" })],
@@ -250,8 +250,8 @@ describe("functions as the application role", () => {
         }
         await tx.execute(sql`select set_config('request.jwt.claims', ${JSON.stringify({ sub: a.userId, role: "authenticated" })}, true)`);
         await tx.execute(sql`set local role cloudsync_app`);
-        const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Database, sql`explain (format json) ${query}`);
-        const rows = await queryRows<{ n: number }>(tx as unknown as Database, query);
+        const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(tx, sql`explain (format json) ${query}`);
+        const rows = await queryRows<{ n: number }>(tx, query);
         return { plan: JSON.stringify(plan!["QUERY PLAN"]), n: rows[0]!.n };
       });
     // The policy's current_organization_id(), and the JWT lookup itself in each worker's filter.
@@ -280,10 +280,10 @@ describe("functions as the application role", () => {
 });
 
 describe("the worker role", () => {
-  const asWorker = <T>(fn: (tx: Database) => Promise<T>) =>
+  const asWorker = <T>(fn: (tx: DbOrTx) => Promise<T>) =>
     tdb.db.transaction(async (tx) => {
       await tx.execute(sql`set local role cloudsync_worker`);
-      return fn(tx as unknown as Database);
+      return fn(tx);
     });
 
   it("reads and writes every organization's estate, with no organization set", async () => {

@@ -5,6 +5,7 @@ import {
   queryRows,
   refreshMonthlyCostSummary,
   refreshResourceUtilization,
+  withOrganization,
 } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
@@ -67,15 +68,15 @@ async function refreshRecommendations(db: Database) {
   let expired = 0;
   const orgs = await queryRows<{ id: string }>(db, sql`select id from organizations where is_active`);
   for (const { id: org } of orgs) {
-    // As the owner, inside the organization's context (the function refuses other organizations).
-    const [result] = await db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('app.organization_id', ${org}, true)`);
+    // As the worker's own role (`role: null`: it may write every organization's snapshot), for
+    // this organization (the functions refuse any other).
+    const [result] = await withOrganization(db, org, async (tx) => {
       // The function answers a 30-day window from this snapshot. Metrics ingests refresh it too,
       // but an organization whose metrics stopped arriving still has resources falling idle as the
       // window moves on, and resource syncs change what is running.
-      await refreshResourceUtilization(tx as unknown as Database, { organizationId: org, windowDays: 30 });
+      await refreshResourceUtilization(tx, { organizationId: org, windowDays: 30 });
       return queryRows<{ opened: number; updated: number; expired: number }>(
-        tx as unknown as Database,
+        tx,
         sql`with found as (
               select optimization_type, potential_monthly_savings, affected_resources, recommendation_details
                 from analyze_cost_optimization(${org}::uuid, 30)
@@ -113,7 +114,7 @@ async function refreshRecommendations(db: Database) {
             select (select count(*) from inserted)::int as opened, (select count(*) from refreshed)::int as updated,
                    (select count(*) from expired)::int as expired`,
       );
-    });
+    }, { role: null });
     opened += result?.opened ?? 0;
     updated += result?.updated ?? 0;
     expired += result?.expired ?? 0;
