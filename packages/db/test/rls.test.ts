@@ -294,10 +294,12 @@ describe("the worker role", () => {
   });
 
   it("refreshes any organization's utilization snapshot with that organization set, without deleting", async () => {
-    const written = await asWorker(async (tx) => {
-      await tx.execute(sql`select set_config('app.organization_id', ${b.organizationId}, true)`);
-      return queryRows<{ n: number }>(tx, sql`select refresh_resource_utilization(${b.organizationId}::uuid) as n`);
-    });
+    const written = await withOrganization(
+      tdb.db,
+      b.organizationId,
+      (tx) => queryRows<{ n: number }>(tx, sql`select refresh_resource_utilization(${b.organizationId}::uuid) as n`),
+      { role: "cloudsync_worker" },
+    );
     expect(written[0]!.n).toBe(bIds.get("cloud_resources")!.length);
     expect(await sqlState(asWorker((tx) => tx.execute(sql`delete from resource_utilization where false`)))).toBe("42501");
   });
