@@ -86,6 +86,8 @@ async function populate(db: DbOrTx, t: Tenant, slug: string): Promise<Map<string
   add(s.infrastructureAlerts, alert!.id);
   const [run] = await db.insert(s.syncRuns).values({ organizationId: t.organizationId, providerId: t.providerId, kind: "resources" }).returning();
   add(s.syncRuns, run!.id);
+  const [maintenance] = await db.insert(s.maintenanceRuns).values({ organizationId: t.organizationId }).returning();
+  add(s.maintenanceRuns, maintenance!.id);
   const [change] = await db
     .insert(s.resourceChanges)
     .values({ organizationId: t.organizationId, providerId: t.providerId, resourceId: r1.id, syncRunId: run!.id, changeType: "inserted" })

@@ -108,7 +108,7 @@ async function providerList(env: Env): Promise<number> {
 async function sync(env: Env, logger: Logger, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { provider: { type: "string" }, kind: { type: "string", default: "resources" } } });
   const kind = values.kind as SyncKind;
-  if (!(syncKinds as readonly string[]).includes(kind) || kind === "maintenance") {
+  if (!(syncKinds as readonly string[]).includes(kind)) {
     throw new UsageError(`--kind must be resources, costs or metrics (got ${JSON.stringify(values.kind)})`);
   }
   const keyring = requireKeyring(env);

@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
       const { runMaintenance } = await import("../jobs/maintenance.ts");
       const handle = await openDatabase(env);
       try {
-        const summary = await runMaintenance({ db: handle.db, logger });
+        const summary = await runMaintenance({ db: handle.db, logger }, { trigger: "cli" });
         console.log(JSON.stringify(summary, null, 2));
         return 0;
       } finally {

@@ -8,7 +8,7 @@ import { type Progress, formatDuration, renderTable } from "./output.ts";
 
 export type SyncSummary = SyncSummaryBase;
 
-const processors: Record<Exclude<SyncKind, "maintenance">, (deps: SyncDeps, payload: { providerId: string; trigger: "cli" | "demo" }, onProgress: (p: SyncProgress) => void) => Promise<SyncSummaryBase>> = {
+const processors: Record<SyncKind, (deps: SyncDeps, payload: { providerId: string; trigger: "cli" | "demo" }, onProgress: (p: SyncProgress) => void) => Promise<SyncSummaryBase>> = {
   resources: syncResources,
   costs: (deps, payload, onProgress) => syncCosts(deps, { ...payload, monthToDate: true }, onProgress),
   metrics: (deps, payload, onProgress) => syncMetrics(deps, { ...payload, lookbackMinutes: 60 }, onProgress),
@@ -31,7 +31,6 @@ export async function runSyncs(
     for (const kind of kinds) {
       const label = `${provider.providerName} ${kind}`;
       try {
-        if (kind === "maintenance") throw new Error("maintenance runs in the worker, not as a sync");
         const summary = await processors[kind](deps, { providerId: provider.id, trigger }, (p) =>
           progress.update(`${label}: ${p.itemsSeen} items, ${p.scopesDone} scopes done${p.scopesFailed ? `, ${p.scopesFailed} failed` : ""}`),
         );
