@@ -4,6 +4,7 @@ import { syncMetrics } from "../jobs/sync-metrics.ts";
 import { syncResources } from "../jobs/sync-resources.ts";
 import type { SyncDeps, SyncProgress, SyncSummaryBase } from "../jobs/sync-run.ts";
 import type { ProviderSummary } from "../providers/registry.ts";
+import type { SyncRunCounts } from "../write/sync-runs.ts";
 import { type Progress, formatDuration, renderTable } from "./output.ts";
 
 export type SyncSummary = SyncSummaryBase;
@@ -47,23 +48,20 @@ export async function runSyncs(
 }
 
 export function summaryTable(summaries: readonly SyncSummary[]): string {
-  const notes: string[] = [];
-  if (summaries.some((s) => s.kind === "costs")) notes.push("costs: inserted = cost lines written; terminated = previous lines of the re-read window replaced");
-  if (summaries.some((s) => s.kind === "metrics")) notes.push("metrics: inserted = samples stored; unchanged = samples already stored");
   return renderTable(
-    ["provider", "kind", "status", "inserted", "updated", "unchanged", "terminated", "skipped", "scopes ok", "scopes failed", "time"],
-    summaries.map((s) => [
-      s.providerName,
-      s.kind,
-      s.status,
-      s.inserted,
-      s.updated,
-      s.unchanged,
-      s.terminated,
-      s.skipped,
-      s.scopesCompleted,
-      s.scopesFailed,
-      formatDuration(s.durationMs),
-    ]),
-  ) + (notes.length ? `\n${notes.map((n) => `  ${n}`).join("\n")}` : "");
+    ["provider", "kind", "status", "counts", "skipped", "scopes ok", "scopes failed", "time"],
+    summaries.map((s) => [s.providerName, s.kind, s.status, describeCounts(s.counts), s.skipped, s.scopesCompleted, s.scopesFailed, formatDuration(s.durationMs)]),
+  );
+}
+
+/** A run's counts in its kind's own words, as `sync_runs` records them. */
+export function describeCounts(counts: SyncRunCounts): string {
+  switch (counts.kind) {
+    case "resources":
+      return `${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.terminated} terminated`;
+    case "costs":
+      return `${counts.costLinesInserted} cost lines inserted, ${counts.costLinesReplaced} replaced`;
+    case "metrics":
+      return `${counts.samplesStored} samples stored, ${counts.samplesAlreadyPresent} already present`;
+  }
 }
