@@ -1,6 +1,6 @@
 import type { CloudName } from "@cloudsync/cloud";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
-import postgres, { type Sql } from "postgres";
+import postgres, { type ReservedSql, type Sql } from "postgres";
 import { cloudSpecs, regionCodes } from "./estate.ts";
 
 /**
@@ -66,10 +66,10 @@ export async function createTenant(sql: Sql, slug: string): Promise<Tenant> {
 }
 
 /** Runs `fn` with a connection of its own (COPY, SET, LOAD stay on it). */
-export async function reserved<T>(sql: Sql, fn: (conn: Sql) => Promise<T>): Promise<T> {
+export async function reserved<T>(sql: Sql, fn: (conn: ReservedSql) => Promise<T>): Promise<T> {
   const conn = await sql.reserve();
   try {
-    return await fn(conn as unknown as Sql);
+    return await fn(conn);
   } finally {
     conn.release();
   }

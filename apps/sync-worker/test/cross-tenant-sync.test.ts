@@ -1,5 +1,5 @@
 import type { NormalizedResource, ScopeRef } from "@cloudsync/cloud";
-import { type Database, createDb, type DbHandle, queryRows, withOrganization } from "@cloudsync/db";
+import { type Database, type DbOrTx, createDb, type DbHandle, queryRows, withOrganization } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -90,7 +90,7 @@ async function victimSync(resources: readonly NormalizedResource[]): Promise<voi
   await writer.flush();
 }
 
-const asAttacker = <T>(fn: (tx: Database) => Promise<T>) => withOrganization(tdb.db, attacker.organizationId, fn);
+const asAttacker = <T>(fn: (tx: DbOrTx) => Promise<T>) => withOrganization(tdb.db, attacker.organizationId, fn);
 
 /** Every row of the attacker's estate, whole, as the owner sees it. */
 const attackerRows = () =>

@@ -7,6 +7,7 @@ import {
   createDb,
   infrastructureMonitoring,
   listMonitoringPartitions,
+  maintenanceRuns,
   organizations,
   queryRows,
   refreshResourceUtilization,
@@ -15,7 +16,7 @@ import {
   withOrganization,
 } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runMaintenance } from "../src/jobs/maintenance.ts";
 import { silentLogger } from "../src/logger.ts";
@@ -64,8 +65,24 @@ afterAll(async () => tdb?.drop());
 it("opens one recommendation per finding, updates it on later runs without duplicates, and expires it when the finding goes", async () => {
   const first = await runMaintenance(deps());
   expect(first.recommendationsOpened).toBe(1);
-  const second = await runMaintenance(deps());
+  const second = await runMaintenance(deps(), { trigger: "schedule", jobId: "maintenance-2" });
   expect(second).toMatchObject({ recommendationsOpened: 0, recommendationsUpdated: 1 });
+  // Each pass leaves the organization a record of its own, in its own words.
+  const records = await tdb.db.select().from(maintenanceRuns).where(eq(maintenanceRuns.organizationId, orgId)).orderBy(asc(maintenanceRuns.startedAt));
+  expect(records).toHaveLength(2);
+  expect(records[0]).toMatchObject({
+    status: "succeeded",
+    trigger: "manual",
+    jobId: null,
+    utilizationRowsRefreshed: 2,
+    recommendationsOpened: 1,
+    recommendationsUpdated: 0,
+    recommendationsExpired: 0,
+    staleSyncRunsClosed: 1, // the run left `running` a day ago
+    error: null,
+  });
+  expect(records[0]!.finishedAt!.getTime()).toBeGreaterThanOrEqual(records[0]!.startedAt.getTime());
+  expect(records[1]).toMatchObject({ status: "succeeded", trigger: "schedule", jobId: "maintenance-2", recommendationsOpened: 0, recommendationsUpdated: 1, staleSyncRunsClosed: 0 });
   const recs = await tdb.db.select().from(costOptimizationRecommendations).where(eq(costOptimizationRecommendations.organizationId, orgId));
   expect(recs).toHaveLength(1);
   expect(recs[0]).toMatchObject({ recommendationType: "unused_resources", recommendationStatus: "identified", targetResources: [idle] });
@@ -114,7 +131,10 @@ it("refreshes the utilization snapshot before reading recommendations from it, a
     await withOrganization(tdb.db, orgId, (tx) => refreshResourceUtilization(tx, { organizationId: orgId }), { role: null });
     await tdb.db.insert(infrastructureMonitoring).values({ organizationId: orgId, resourceId: late!.id, monitoringType: "performance", metrics: { cpu_utilization: 60, memory_utilization: 70 } });
 
+    const before = (await tdb.db.select().from(maintenanceRuns)).length;
     const summary = await runMaintenance({ db: worker.db, logger: silentLogger() });
+    // The worker role records the pass too (its policy on maintenance_runs lets it through).
+    expect((await tdb.db.select().from(maintenanceRuns)).length).toBe(before + 1);
     // From a stale snapshot `late` would be an unused resource with a recommendation of its own.
     expect(summary.recommendationsOpened).toBe(0);
     const open = await tdb.db.select().from(costOptimizationRecommendations).where(eq(costOptimizationRecommendations.recommendationStatus, "identified"));
@@ -147,4 +167,27 @@ it("prunes the change feed's events past their retention, as the worker role", a
   }
   const left = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from realtime_events where resource_id = ${resource!.id}`);
   expect(left[0]!.n).toBe(1);
+});
+
+it("records a failed organization as failed, goes on with the others, and fails the pass so it is retried", async () => {
+  const [other] = await tdb.db.insert(organizations).values({ name: "Other", slug: "maint-other" }).returning();
+  // A recommendation the update cannot take (a CHECK refuses it) makes this organization's step fail.
+  await tdb.db.execute(sql`alter table cost_optimization_recommendations add constraint maint_test_refuses check (recommendation_status <> 'expired') not valid`);
+  try {
+    await tdb.db.insert(costOptimizationRecommendations).values({
+      organizationId: orgId,
+      recommendationType: "rightsizing",
+      targetResources: [],
+      optimizationRules: {},
+      estimatedSavings: { monthly_savings: 1, annual_savings: 12, percentage_savings: 0, currency: "USD" },
+      recommendationStatus: "identified",
+    });
+    await expect(runMaintenance(deps())).rejects.toThrow(/maintenance failed for 1 of 2 organizations .*maint_test_refuses/);
+  } finally {
+    await tdb.db.execute(sql`alter table cost_optimization_recommendations drop constraint maint_test_refuses`);
+  }
+  const latest = async (org: string) =>
+    (await tdb.db.select().from(maintenanceRuns).where(eq(maintenanceRuns.organizationId, org)).orderBy(asc(maintenanceRuns.startedAt))).at(-1)!;
+  expect(await latest(orgId)).toMatchObject({ status: "failed", recommendationsOpened: null, error: expect.stringMatching(/maint_test_refuses/) });
+  expect(await latest(other!.id)).toMatchObject({ status: "succeeded", utilizationRowsRefreshed: 0, recommendationsOpened: 0 });
 });

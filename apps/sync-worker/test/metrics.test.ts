@@ -131,7 +131,13 @@ describe("the worker's /metrics", () => {
       expect(finished + age).toBeGreaterThanOrEqual(before - 1);
       expect(finished + age).toBeLessThanOrEqual(after + 1);
       expect(sampleValue(samples, "cloudsync_sync_interval_seconds", labels)).toBe(queueConfigs[kind].defaultIntervalMinutes * 60);
-      const items = run.insertedCount + run.updatedCount + run.unchangedCount;
+      // Each kind's own counts (sync_runs keeps the others null).
+      const items =
+        kind === "resources"
+          ? run.insertedCount! + run.updatedCount! + run.unchangedCount!
+          : kind === "costs"
+            ? run.costLinesInserted!
+            : run.samplesStored! + run.samplesAlreadyPresent!;
       // The first metric sync may start before the inventory it samples is written.
       if (kind !== "metrics") expect(items).toBeGreaterThan(0);
       expect(sampleValue(samples, "cloudsync_sync_last_run_resources", labels)).toBe(items);

@@ -3,7 +3,6 @@ import { queryRows } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { environmentFromTags, weddingCriticalFromTags } from "../src/resources/tag-flags.ts";
 import { RegionRegistry } from "../src/write/regions.ts";
 import { ResourceWriter } from "../src/write/resources.ts";
 
@@ -311,34 +310,5 @@ describe("RegionRegistry", () => {
       expect(one.idOf(row.region_code)).toBe(row.id);
       expect(two.idOf(row.region_code)).toBe(row.id);
     }
-  });
-});
-
-describe("tag flags: the TypeScript reading equals the SQL functions", () => {
-  const cases: Record<string, string>[] = [
-    {},
-    { env: "prod" },
-    { ENV: "Production" },
-    { environment: "stg", env: "prod" },
-    { stage: "uat" },
-    { env: "qa" },
-    { env: "sandbox" },
-    { env: "blue" },
-    { Environment: "dev", stage: "prod" },
-    { stage: "test", env: "live" },
-    { "wedding-critical": "true" },
-    { wedding_critical: "YES" },
-    { WeddingCritical: "1" },
-    { "wedding-critical": "no" },
-    { "wedding-critical": " y " },
-    { team: "web" },
-  ];
-  it.each(cases.map((tags) => [JSON.stringify(tags), tags] as const))("%s", async (_, tags) => {
-    const [row] = await queryRows<{ environment: string | null; critical: boolean | null }>(
-      tdb.db,
-      sql`select environment_from_tags(${JSON.stringify(tags)}::jsonb) as environment,
-                 wedding_critical_from_tags(${JSON.stringify(tags)}::jsonb) as critical`,
-    );
-    expect({ environment: environmentFromTags(tags), critical: weddingCriticalFromTags(tags) }).toEqual(row);
   });
 });

@@ -1,8 +1,8 @@
 import { normalizeDecimal, sumDecimals } from "@cloudsync/cloud";
 import { type AwsEmulator, type AzureEmulator, type GcpEmulator, startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
-import { cloudCosts, cloudResources, costBudgets, infrastructureAlerts, organizations, queryRows, userProfiles } from "@cloudsync/db";
+import { cloudCosts, cloudResources, costBudgets, infrastructureAlerts, organizations, queryRows, syncRuns, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
 import { syncCosts } from "../src/jobs/sync-costs.ts";
@@ -73,6 +73,19 @@ function costScenario(
       expect(again.status).toBe("succeeded");
       const twice = await providerTotal(providerId);
       expect(twice).toEqual(once);
+      // sync_runs counts cost lines in their own columns: the re-sync replaced every line the first wrote.
+      const runs = await tdb.db.select().from(syncRuns).where(inArray(syncRuns.id, [first.runId, again.runId]));
+      const run = (id: string) => runs.find((r) => r.id === id)!;
+      expect(first.counts).toEqual({ kind: "costs", costLinesInserted: expect.any(Number), costLinesReplaced: 0 });
+      expect(run(first.runId)).toMatchObject({ kind: "costs", costLinesInserted: first.counts.costLinesInserted, costLinesReplaced: 0 });
+      expect(first.counts.costLinesInserted).toBeGreaterThan(0);
+      expect(run(again.runId)).toMatchObject({
+        costLinesInserted: first.counts.costLinesInserted,
+        costLinesReplaced: first.counts.costLinesInserted,
+        insertedCount: null,
+        terminatedCount: null,
+        samplesStored: null,
+      });
       // Lines that name a resource the inventory holds are linked to its row (AWS bills per
       // service unless resource-level data is enabled).
       if (!options.linksResources) return;
@@ -90,6 +103,11 @@ function costScenario(
       await syncMetrics(still, { providerId, lookbackMinutes: 60 });
       const second = await syncMetrics(still, { providerId, lookbackMinutes: 60 });
       expect(second.samplesStored).toBe(0);
+      // sync_runs counts samples in their own columns: the second read found every one stored.
+      const [run] = await tdb.db.select().from(syncRuns).where(eq(syncRuns.id, second.runId));
+      expect(second.counts).toMatchObject({ kind: "metrics", samplesStored: 0 });
+      expect(run).toMatchObject({ kind: "metrics", samplesStored: 0, insertedCount: null, unchangedCount: null, costLinesInserted: null });
+      expect(run!.samplesAlreadyPresent).toBeGreaterThan(0);
       const [scored] = await queryRows<{ unscored: number; judged: number }>(
         tdb.db,
         sql`select count(*) filter (where m.health_score is null)::int as unscored,

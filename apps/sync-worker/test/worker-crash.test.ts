@@ -162,7 +162,9 @@ it("a job whose worker was SIGKILLed mid-sync is finished by the next worker, an
   expect(runs.find((r) => r.status === "failed")!.error).toMatch(/worker running this job stopped/);
   const succeeded = runs.find((r) => r.status === "succeeded")!;
   expect(succeeded.unchangedCount).toBeGreaterThanOrEqual(writtenBeforeKill);
-  expect(succeeded.insertedCount + succeeded.unchangedCount).toBe(expected.length);
+  expect(succeeded.insertedCount! + succeeded.unchangedCount!).toBe(expected.length);
+  // The killed run never counted: null, not a zero that would claim it wrote nothing.
+  expect(runs.find((r) => r.status === "failed")!.insertedCount).toBeNull();
 
   await survivor.close();
   survivor = undefined;

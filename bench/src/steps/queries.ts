@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { refreshResourceUtilization, withOrganization } from "@cloudsync/db";
 import { runChild } from "../child.ts";
 import type { BenchContext } from "../context.ts";
 import { checkPlans, partitionIndexParents, plansFromNotices } from "../plans.ts";
@@ -125,11 +126,8 @@ export interface QueryMeasurements {
 async function refreshUtilization(ctx: BenchContext): Promise<{ rows: number; seconds: number }> {
   const org = ctx.tenant.organizationId;
   const started = performance.now();
-  const rows = await ctx.db.sql.begin(async (tx) => {
-    await tx`select set_config('app.organization_id', ${org}, true)`;
-    await tx.unsafe("set local role cloudsync_worker");
-    const [row] = await tx<{ written: number }[]>`select refresh_resource_utilization(${org}::uuid) as written`;
-    return row!.written;
+  const rows = await withOrganization(ctx.db.test.db, org, (tx) => refreshResourceUtilization(tx, { organizationId: org }), {
+    role: "cloudsync_worker",
   });
   const seconds = (performance.now() - started) / 1000;
   await ctx.db.sql`vacuum (analyze) resource_utilization`;

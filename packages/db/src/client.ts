@@ -1,20 +1,29 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
+import postgres, { type Sql } from "postgres";
 import { InvalidInputError } from "./errors.ts";
 import { type ListenFn, listenPglite, listenPostgres } from "./listen.ts";
 import * as schema from "./schema/index.ts";
 
 export type Schema = typeof schema;
 
-/** A Drizzle database on either driver. Transactions are databases too, so helpers take this. */
-export type Database = PgDatabase<PgQueryResultHKT, Schema>;
-/** What query helpers accept: the database or a transaction of it. */
-export type DbOrTx = Database;
+/**
+ * The database `createDb` opens, on either driver: a pool of connections (or the embedded
+ * database) that can start transactions and close. Its `$client` is the driver's own client.
+ */
+export type Database = PgDatabase<PgQueryResultHKT, Schema> & { $client: Sql | PGlite };
+/** A transaction of a {@link Database}: one connection, gone when its callback returns. */
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/**
+ * What query helpers accept: the database or a transaction of it. A helper that takes this runs
+ * its statements wherever the caller is, inside the caller's transaction when there is one.
+ */
+export type DbOrTx = Database | Transaction;
 
 export interface DbHandle {
   db: Database;
@@ -61,7 +70,7 @@ function openPostgres(url: string, options: CreateDbOptions): DbHandle {
     onnotice: (notice) => options.onNotice?.(String(notice.message)),
     connection: { application_name: "cloudsync", ...(options.role ? { role: options.role } : {}) },
   });
-  const db = drizzlePostgres(client, { schema, casing: "snake_case" }) as unknown as Database;
+  const db: Database = drizzlePostgres(client, { schema, casing: "snake_case" });
   return {
     db,
     driver: "postgres",
@@ -74,11 +83,23 @@ async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
   const dataDir = path.resolve(options.dataDir ?? path.join(".data", "pglite"));
   mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
-  const db = drizzlePglite(client, { schema, casing: "snake_case" }) as unknown as Database;
+  const db: Database = drizzlePglite(client, { schema, casing: "snake_case" });
   return {
     db,
     driver: "pglite",
     listen: listenPglite(client, db),
     close: () => client.close(),
   };
+}
+
+/**
+ * The PostgreSQL server client behind a database, for what Drizzle does not offer (a reserved
+ * connection, LISTEN on a connection of its own). Refuses the embedded database, which has none.
+ */
+export function serverClientOf(db: Database): Sql {
+  const client = db.$client;
+  if (client instanceof PGlite) {
+    throw new InvalidInputError("db", "this needs a PostgreSQL server, but the database is the embedded PGlite one; open it with a URL (DATABASE_URL)");
+  }
+  return client;
 }

@@ -1,4 +1,4 @@
-export { createDb, type CreateDbOptions, type Database, type DbHandle, type DbOrTx, type Schema } from "./client.ts";
+export { createDb, type CreateDbOptions, type Database, type DbHandle, type DbOrTx, type Schema, serverClientOf, type Transaction } from "./client.ts";
 export { migrate, migrationsFolder } from "./migrate.ts";
 export { withOrganization, type WithOrganizationOptions } from "./organization.ts";
 export {

@@ -1,7 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
-import type { Sql } from "postgres";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type { DbHandle } from "./client.ts";
 import { MigrationError } from "./errors.ts";
 
@@ -17,16 +19,18 @@ const MIGRATION_LOCK_KEY = 0x0c10_5d1c;
  */
 export async function migrate(handle: DbHandle): Promise<void> {
   try {
-    if (handle.driver === "pglite") {
-      await migratePglite(handle.db as never, { migrationsFolder });
+    const client = handle.db.$client;
+    // The migrators want their own driver's database; a bare one over the same client is that,
+    // and it needs no schema (migrations are SQL files).
+    if (client instanceof PGlite) {
+      await migratePglite(drizzlePglite({ client }), { migrationsFolder });
       return;
     }
     // The lock lives on one reserved connection; the migrator uses the pool beside it.
-    const client = (handle.db as unknown as { $client: Sql }).$client;
     const lockConnection = await client.reserve();
     try {
       await lockConnection`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
-      await migratePostgres(handle.db as never, { migrationsFolder });
+      await migratePostgres(drizzlePostgres({ client }), { migrationsFolder });
     } finally {
       await lockConnection`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.catch(() => undefined);
       lockConnection.release();

@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BackupError, type BackupManifest, backupDatabase, readManifest, restoreDatabase, verifyDatabase } from "../src/backup/index.ts";
-import { type Database, createDb, dropMonitoringPartitions, ensureMonitoringPartitions, infrastructureAlerts, infrastructureMonitoring, listMonitoringPartitions, queryRows } from "../src/index.ts";
+import { createDb, dropMonitoringPartitions, ensureMonitoringPartitions, infrastructureAlerts, infrastructureMonitoring, listMonitoringPartitions, queryRows } from "../src/index.ts";
 import { type TestDatabase, createTestDatabase, defaultAdminUrl, withDatabase } from "../src/testing.ts";
 import { type Tenant, createResource, createTenant } from "./fixtures.ts";
 
@@ -154,7 +154,7 @@ describe("pnpm db:backup", () => {
     const direct = await source.db.transaction(async (tx) => {
       await tx.execute(sql`set local timezone = 'UTC'`); // as the manifest reads timestamps
       const [r] = await queryRows<{ rows: string; hi: string; lo: string }>(
-        tx as unknown as Database,
+        tx,
         sql.raw(`select count(*)::text as rows,
                         sum(('x' || substr(md5(t::text), 1, 16))::bit(64)::bigint::numeric)::text as hi,
                         sum(('x' || substr(md5(t::text), 17, 16))::bit(64)::bigint::numeric)::text as lo

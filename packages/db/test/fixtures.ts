@@ -1,4 +1,4 @@
-import { type Database, cloudProviders, cloudRegions, cloudResources, organizations, userProfiles } from "../src/index.ts";
+import { type DbOrTx, cloudProviders, cloudRegions, cloudResources, organizations, userProfiles } from "../src/index.ts";
 import type { NewCloudResource } from "../src/types.ts";
 
 export interface Tenant {
@@ -9,7 +9,7 @@ export interface Tenant {
 }
 
 /** An organization with one user, one AWS provider and one region: the smallest useful estate. */
-export async function createTenant(db: Database, slug: string): Promise<Tenant> {
+export async function createTenant(db: DbOrTx, slug: string): Promise<Tenant> {
   const [org] = await db.insert(organizations).values({ name: `Org ${slug}`, slug }).returning();
   const [user] = await db
     .insert(userProfiles)
@@ -49,7 +49,7 @@ export function resourceValues(t: Tenant, n: number, overrides: Partial<NewCloud
   };
 }
 
-export async function createResource(db: Database, t: Tenant, n: number, overrides: Partial<NewCloudResource> = {}) {
+export async function createResource(db: DbOrTx, t: Tenant, n: number, overrides: Partial<NewCloudResource> = {}) {
   const [row] = await db.insert(cloudResources).values(resourceValues(t, n, overrides)).returning();
   return row!;
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, queryRows, withOrganization } from "../src/index.ts";
+import { type Database, type DbOrTx, queryRows, withOrganization } from "../src/index.ts";
 import * as s from "../src/schema/index.ts";
 import { type TestDatabase, createTestDatabase, defaultAdminUrl } from "../src/testing.ts";
 import { type Tenant, createResource, createTenant, sqlState } from "./fixtures.ts";
@@ -43,7 +43,7 @@ function asLogin(url: string, user: string): string {
   return u.toString();
 }
 
-const asA = <T>(fn: (tx: Database) => Promise<T>) => withOrganization(tdb.db, a.organizationId, fn);
+const asA = <T>(fn: (tx: DbOrTx) => Promise<T>) => withOrganization(tdb.db, a.organizationId, fn);
 
 describe("functions (hole 3)", () => {
   it("no SECURITY DEFINER function of ours is executable by PUBLIC", async () => {

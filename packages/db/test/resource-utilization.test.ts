@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CostOptimizationRow,
-  type Database,
+  type DbOrTx,
   analyzeCostOptimization,
   cloudResources,
   costOptimizationResults,
@@ -38,7 +38,7 @@ class Rollback extends Error {
 }
 
 /** Runs `fn` for the organization (application role) and rolls everything it did back. */
-async function rolledBack<T>(t: Tenant, fn: (tx: Database) => Promise<T>): Promise<T> {
+async function rolledBack<T>(t: Tenant, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
   try {
     await withOrganization(tdb.db, t.organizationId, async (tx) => {
       throw new Rollback(await fn(tx));

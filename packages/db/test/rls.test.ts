@@ -1,7 +1,7 @@
 import { type SQL, is, sql } from "drizzle-orm";
 import { PgTable, getTableConfig } from "drizzle-orm/pg-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Database, queryRows, withOrganization } from "../src/index.ts";
+import { type DbOrTx, queryRows, withOrganization } from "../src/index.ts";
 import * as s from "../src/schema/index.ts";
 import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
 import { type Tenant, createResource, createTenant, sqlState } from "./fixtures.ts";
@@ -14,7 +14,7 @@ const bIds = new Map<string, string[]>();
 const aIds = new Map<string, string[]>();
 
 /** One row in every tenant table for a tenant, returning the ids per table. */
-async function populate(db: Database, t: Tenant, slug: string): Promise<Map<string, string[]>> {
+async function populate(db: DbOrTx, t: Tenant, slug: string): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   const add = (table: PgTable, id: string) => {
     const name = getTableConfig(table).name;
@@ -86,6 +86,8 @@ async function populate(db: Database, t: Tenant, slug: string): Promise<Map<stri
   add(s.infrastructureAlerts, alert!.id);
   const [run] = await db.insert(s.syncRuns).values({ organizationId: t.organizationId, providerId: t.providerId, kind: "resources" }).returning();
   add(s.syncRuns, run!.id);
+  const [maintenance] = await db.insert(s.maintenanceRuns).values({ organizationId: t.organizationId }).returning();
+  add(s.maintenanceRuns, maintenance!.id);
   const [change] = await db
     .insert(s.resourceChanges)
     .values({ organizationId: t.organizationId, providerId: t.providerId, resourceId: r1.id, syncRunId: run!.id, changeType: "inserted" })
@@ -136,7 +138,7 @@ beforeAll(async () => {
 });
 afterAll(async () => tdb?.drop());
 
-const asA = <T>(fn: (tx: Database) => Promise<T>) => withOrganization(tdb.db, a.organizationId, fn);
+const asA = <T>(fn: (tx: DbOrTx) => Promise<T>) => withOrganization(tdb.db, a.organizationId, fn);
 const idList = (ids: string[]): SQL => sql.join(ids.map((id) => (/^\d+$/.test(id) ? sql`${id}::bigint` : sql`${id}::uuid`)), sql`, `);
 
 describe("row-level security as the application role", () => {
@@ -174,7 +176,7 @@ describe("row-level security as the application role", () => {
   });
 
   it("A cannot insert rows into B's organization", async () => {
-    const attempts: Array<[string, (tx: Database) => Promise<unknown>]> = [
+    const attempts: Array<[string, (tx: DbOrTx) => Promise<unknown>]> = [
       ["cloud_resources", (tx) => tx.insert(s.cloudResources).values({ organizationId: b.organizationId, providerId: b.providerId, regionId: b.regionId, resourceId: "i-intruder", resourceName: "x", resourceType: "compute", configuration: {}, createdBy: b.userId })],
       ["cloud_costs", (tx) => tx.insert(s.cloudCosts).values({ organizationId: b.organizationId, costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "1", costCategory: "tax" })],
       ["cloud_regions", (tx) => tx.insert(s.cloudRegions).values({ organizationId: b.organizationId, providerId: b.providerId, regionCode: "eu-north-1", regionName: "x" })],
@@ -288,7 +290,7 @@ describe("references across organizations", () => {
   it("A cannot insert rows that point at B's provider, region, resource, plan or configuration", async () => {
     const bOf = (table: string) => bIds.get(table)![0]!;
     const aOf = (table: string) => aIds.get(table)![0]!;
-    const attempts: Array<[string, (tx: Database) => Promise<unknown>]> = [
+    const attempts: Array<[string, (tx: DbOrTx) => Promise<unknown>]> = [
       ["resource under B's provider", (tx) => tx.insert(s.cloudResources).values({ organizationId: a.organizationId, providerId: b.providerId, regionId: a.regionId, resourceId: "victim-bucket", resourceName: "x", resourceType: "storage", configuration: {}, createdBy: a.userId })],
       ["resource in B's region", (tx) => tx.insert(s.cloudResources).values({ organizationId: a.organizationId, providerId: a.providerId, regionId: b.regionId, resourceId: "i-a", resourceName: "x", resourceType: "compute", configuration: {}, createdBy: a.userId })],
       ["DR plan in B's region", (tx) => tx.insert(s.disasterRecoveryPlans).values({ organizationId: a.organizationId, planName: "p", planType: "warm_standby", primaryRegionId: b.regionId, disasterRecoveryRegions: [], failoverProcedures: {}, createdBy: a.userId })],
@@ -356,8 +358,8 @@ describe("functions as the application role", () => {
         }
         await tx.execute(sql`select set_config('request.jwt.claims', ${JSON.stringify({ sub: a.userId, role: "authenticated" })}, true)`);
         await tx.execute(sql`set local role cloudsync_app`);
-        const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(tx as unknown as Database, sql`explain (format json) ${query}`);
-        const rows = await queryRows<{ n: number }>(tx as unknown as Database, query);
+        const [plan] = await queryRows<{ "QUERY PLAN": unknown }>(tx, sql`explain (format json) ${query}`);
+        const rows = await queryRows<{ n: number }>(tx, query);
         return { plan: JSON.stringify(plan!["QUERY PLAN"]), n: rows[0]!.n };
       });
     // The policy's current_organization_id(), and the JWT lookup itself in each worker's filter.
@@ -386,10 +388,10 @@ describe("functions as the application role", () => {
 });
 
 describe("the worker role", () => {
-  const asWorker = <T>(fn: (tx: Database) => Promise<T>) =>
+  const asWorker = <T>(fn: (tx: DbOrTx) => Promise<T>) =>
     tdb.db.transaction(async (tx) => {
       await tx.execute(sql`set local role cloudsync_worker`);
-      return fn(tx as unknown as Database);
+      return fn(tx);
     });
 
   it("reads and writes every organization's estate, with no organization set", async () => {
@@ -400,10 +402,12 @@ describe("the worker role", () => {
   });
 
   it("refreshes any organization's utilization snapshot with that organization set, without deleting", async () => {
-    const written = await asWorker(async (tx) => {
-      await tx.execute(sql`select set_config('app.organization_id', ${b.organizationId}, true)`);
-      return queryRows<{ n: number }>(tx, sql`select refresh_resource_utilization(${b.organizationId}::uuid) as n`);
-    });
+    const written = await withOrganization(
+      tdb.db,
+      b.organizationId,
+      (tx) => queryRows<{ n: number }>(tx, sql`select refresh_resource_utilization(${b.organizationId}::uuid) as n`),
+      { role: "cloudsync_worker" },
+    );
     expect(written[0]!.n).toBe(bIds.get("cloud_resources")!.length);
     expect(await sqlState(asWorker((tx) => tx.execute(sql`delete from resource_utilization where false`)))).toBe("42501");
   });

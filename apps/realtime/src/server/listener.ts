@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type DbHandle, createDb, realtimeEventsChannel } from "@cloudsync/db";
+import { type DbHandle, createDb, realtimeEventsChannel, serverClientOf } from "@cloudsync/db";
 import { type BackoffOptions, backoffDelay } from "../backoff.ts";
 import type { Logger } from "./logger.ts";
 
@@ -92,7 +92,7 @@ export function startListener(options: ListenerOptions): Listener {
   const isClosed = () => state === "closed";
 
   function sqlOf(h: DbHandle): ListenSql {
-    return (h.db as unknown as { $client: ListenSql }).$client;
+    return serverClientOf(h.db);
   }
 
   /** NOTIFY the private channel and wait to hear it; resolves with the time it was sent. */

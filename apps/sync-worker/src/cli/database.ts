@@ -15,7 +15,7 @@ export async function runMaintenanceCommand(env: Env, logger: Logger): Promise<n
   const { runMaintenance } = await import("../jobs/maintenance.ts");
   const handle = await openDatabase(env);
   try {
-    const summary = await runMaintenance({ db: handle.db, logger });
+    const summary = await runMaintenance({ db: handle.db, logger }, { trigger: "cli" });
     console.log(JSON.stringify(summary, null, 2));
     return 0;
   } finally {

@@ -4,11 +4,12 @@ import { syncMetrics } from "../jobs/sync-metrics.ts";
 import { syncResources } from "../jobs/sync-resources.ts";
 import type { SyncDeps, SyncProgress, SyncSummaryBase } from "../jobs/sync-run.ts";
 import type { ProviderSummary } from "../providers/registry.ts";
+import type { SyncRunCounts } from "../write/sync-runs.ts";
 import { type Progress, formatDuration, renderTable } from "./output.ts";
 
 export type SyncSummary = SyncSummaryBase;
 
-const processors: Record<Exclude<SyncKind, "maintenance">, (deps: SyncDeps, payload: { providerId: string; trigger: "cli" | "demo" }, onProgress: (p: SyncProgress) => void) => Promise<SyncSummaryBase>> = {
+const processors: Record<SyncKind, (deps: SyncDeps, payload: { providerId: string; trigger: "cli" | "demo" }, onProgress: (p: SyncProgress) => void) => Promise<SyncSummaryBase>> = {
   resources: syncResources,
   costs: (deps, payload, onProgress) => syncCosts(deps, { ...payload, monthToDate: true }, onProgress),
   metrics: (deps, payload, onProgress) => syncMetrics(deps, { ...payload, lookbackMinutes: 60 }, onProgress),
@@ -31,7 +32,6 @@ export async function runSyncs(
     for (const kind of kinds) {
       const label = `${provider.providerName} ${kind}`;
       try {
-        if (kind === "maintenance") throw new Error("maintenance runs in the worker, not as a sync");
         const summary = await processors[kind](deps, { providerId: provider.id, trigger }, (p) =>
           progress.update(`${label}: ${p.itemsSeen} items, ${p.scopesDone} scopes done${p.scopesFailed ? `, ${p.scopesFailed} failed` : ""}`),
         );
@@ -48,23 +48,20 @@ export async function runSyncs(
 }
 
 export function summaryTable(summaries: readonly SyncSummary[]): string {
-  const notes: string[] = [];
-  if (summaries.some((s) => s.kind === "costs")) notes.push("costs: inserted = cost lines written; terminated = previous lines of the re-read window replaced");
-  if (summaries.some((s) => s.kind === "metrics")) notes.push("metrics: inserted = samples stored; unchanged = samples already stored");
   return renderTable(
-    ["provider", "kind", "status", "inserted", "updated", "unchanged", "terminated", "skipped", "scopes ok", "scopes failed", "time"],
-    summaries.map((s) => [
-      s.providerName,
-      s.kind,
-      s.status,
-      s.inserted,
-      s.updated,
-      s.unchanged,
-      s.terminated,
-      s.skipped,
-      s.scopesCompleted,
-      s.scopesFailed,
-      formatDuration(s.durationMs),
-    ]),
-  ) + (notes.length ? `\n${notes.map((n) => `  ${n}`).join("\n")}` : "");
+    ["provider", "kind", "status", "counts", "skipped", "scopes ok", "scopes failed", "time"],
+    summaries.map((s) => [s.providerName, s.kind, s.status, describeCounts(s.counts), s.skipped, s.scopesCompleted, s.scopesFailed, formatDuration(s.durationMs)]),
+  );
+}
+
+/** A run's counts in its kind's own words, as `sync_runs` records them. */
+export function describeCounts(counts: SyncRunCounts): string {
+  switch (counts.kind) {
+    case "resources":
+      return `${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.terminated} terminated`;
+    case "costs":
+      return `${counts.costLinesInserted} cost lines inserted, ${counts.costLinesReplaced} replaced`;
+    case "metrics":
+      return `${counts.samplesStored} samples stored, ${counts.samplesAlreadyPresent} already present`;
+  }
 }

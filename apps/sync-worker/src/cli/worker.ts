@@ -94,7 +94,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
       resources: resourceSyncProcessor(deps, metrics),
       costs: costSyncProcessor(deps, metrics),
       metrics: metricSyncProcessor(deps, metrics),
-      maintenance: async () => runMaintenance({ db: handle.db, logger }),
+      maintenance: async (payload, job) => runMaintenance({ db: handle.db, logger }, { trigger: payload.trigger, jobId: job.id }),
     },
   });
   logger.info({ prefix: env.CLOUDSYNC_QUEUE_PREFIX, clouds }, "worker started");

@@ -64,7 +64,9 @@ export async function readSyncFreshness(db: Database, clouds: readonly CloudName
                  order by r.started_at desc limit 1) s on true
           left join lateral (
                 select r.status,
-                       (r.inserted_count + r.updated_count + r.unchanged_count)::float8 as items,
+                       coalesce(r.inserted_count + r.updated_count + r.unchanged_count,
+                                r.cost_lines_inserted,
+                                r.samples_stored + r.samples_already_present)::float8 as items,
                        (select count(*) from jsonb_array_elements(r.scopes) e where e->>'status' = 'failed')::float8 as failed_scopes
                   from sync_runs r
                  where r.provider_id = p.id and r.kind = k.kind and r.status <> 'running'
@@ -112,7 +114,7 @@ export function registerSyncFreshnessMetrics(registry: Registry, source: ScrapeS
   gauge("cloudsync_sync_interval_seconds", "How often the provider's sync of this kind is scheduled (settings.intervals, else the queue default).", (g, row, labels) =>
     g.set(labels, row.intervalSeconds),
   );
-  gauge("cloudsync_sync_last_run_resources", "Items the provider's latest finished sync of this kind read (inserted + updated + unchanged).", (g, row, labels) => {
+  gauge("cloudsync_sync_last_run_resources", "Items the provider's latest finished sync of this kind read: resources inserted + updated + unchanged, cost lines inserted, or samples stored + already present.", (g, row, labels) => {
     if (row.lastRun) g.set(labels, row.lastRun.items);
   });
   gauge("cloudsync_sync_last_run_failed_scopes", "Scopes the provider's latest finished sync of this kind could not read.", (g, row, labels) => {

@@ -4,6 +4,7 @@ import type { ClosableAdapter } from "../providers/adapters.ts";
 import { refreshBudgets } from "../write/budgets.ts";
 import { type CostWindow, CostWriter, refreshCostTracking } from "../write/costs.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
+import type { CostRunCounts } from "../write/sync-runs.ts";
 
 export interface CostSyncPayload extends SyncPayloadBase {
   /** Explicit window; default: the trailing `trailingDays`, or the month to date with `monthToDate`. */
@@ -14,7 +15,7 @@ export interface CostSyncPayload extends SyncPayloadBase {
   monthToDate?: boolean;
 }
 
-export interface CostSyncSummary extends SyncSummaryBase {
+export interface CostSyncSummary extends SyncSummaryBase<CostRunCounts> {
   window: CostWindow;
   alertsRaised: number;
 }
@@ -74,7 +75,7 @@ export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?:
     await refreshCostTracking(deps.db, { organizationId: provider.organizationId, providerId: provider.id }, today);
     alertsRaised = await refreshBudgets(deps.db, provider.organizationId, today);
     await refreshMonthlyCostSummary(deps.db);
-    return { counts: { inserted: writer.counts.inserted, updated: 0, unchanged: 0, terminated: writer.counts.replaced } };
+    return { counts: { kind: "costs", costLinesInserted: writer.counts.inserted, costLinesReplaced: writer.counts.replaced } };
   }).then((summary) => ({ ...summary, window, alertsRaised }));
 }
 

@@ -4,6 +4,7 @@ import { and, eq, inArray, ne } from "drizzle-orm";
 import { MetricWriter } from "../write/metrics.ts";
 import { costAndMetricSource } from "./sync-costs.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
+import type { MetricRunCounts } from "../write/sync-runs.ts";
 
 /** The kinds that report utilization metrics. */
 export const metricKinds = ["ec2_instance", "azure_vm", "gce_instance"] as const;
@@ -14,7 +15,7 @@ export interface MetricSyncPayload extends SyncPayloadBase {
   periodSeconds?: number;
 }
 
-export interface MetricSyncSummary extends SyncSummaryBase {
+export interface MetricSyncSummary extends SyncSummaryBase<MetricRunCounts> {
   samplesStored: number;
   alertsRaised: number;
 }
@@ -107,6 +108,9 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
     }
     samplesStored = writer.counts.stored;
     alertsRaised = writer.counts.alertsRaised;
-    return { counts: { inserted: writer.counts.stored, updated: 0, unchanged: writer.counts.samples - writer.counts.stored, terminated: 0 }, providerHealth };
+    return {
+      counts: { kind: "metrics", samplesStored: writer.counts.stored, samplesAlreadyPresent: writer.counts.samples - writer.counts.stored },
+      providerHealth,
+    };
   }).then((summary) => ({ ...summary, samplesStored, alertsRaised }));
 }

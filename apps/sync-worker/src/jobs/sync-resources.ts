@@ -4,6 +4,7 @@ import { RegionRegistry } from "../write/regions.ts";
 import { ResourceWriter } from "../write/resources.ts";
 import { recordServices } from "../write/services.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
+import type { ResourceRunCounts } from "../write/sync-runs.ts";
 
 export type { SyncDeps, SyncProgress } from "./sync-run.ts";
 
@@ -12,7 +13,7 @@ export interface ResourceSyncPayload extends SyncPayloadBase {
   kinds?: string[];
 }
 
-export type ResourceSyncSummary = SyncSummaryBase;
+export type ResourceSyncSummary = SyncSummaryBase<ResourceRunCounts>;
 
 /**
  * One provider's inventory into `cloud_resources`: stream every scope, write what changed,
@@ -64,6 +65,6 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
     await writer.flush();
     await recordServices(deps.db, provider.id, writer.kindsSeen);
     const { inserted, updated, unchanged, terminated } = writer.counts;
-    return { counts: { inserted, updated, unchanged, terminated } };
+    return { counts: { kind: "resources", inserted, updated, unchanged, terminated } };
   });
 }

@@ -1,10 +1,10 @@
 import { scopeKey, type ScopeRef } from "@cloudsync/cloud";
 import { type Database, type ScopeOutcome, type SyncKind, type SyncRunStatus, type SyncTrigger, cloudProviders } from "@cloudsync/db";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import type { AdapterSettings, ClosableAdapter } from "../providers/adapters.ts";
 import type { ProviderForSync } from "../providers/registry.ts";
-import { type SyncRunCounts, finishSyncRun, runStatus, startSyncRun } from "../write/sync-runs.ts";
+import { type SyncRunCounts, failRunsOfRetriedJob, finishSyncRun, runStatus, startSyncRun } from "../write/sync-runs.ts";
 
 /** What a processor needs, passed in, so it runs the same under BullMQ, from the CLI and in tests. */
 export interface SyncDeps {
@@ -67,12 +67,15 @@ export interface SyncRunContext {
   ledger: ScopeLedger;
 }
 
-export interface SyncSummaryBase {
+export interface SyncSummaryBase<C extends SyncRunCounts = SyncRunCounts> {
   runId: string;
   providerId: string;
   providerName: string;
   kind: SyncKind;
   status: SyncRunStatus;
+  /** What the run counted, in its kind's own words, as `sync_runs` records it. */
+  counts: C;
+  /** The same as rows of the kind's table, for the CLI's table and the rows-written metric. */
   inserted: number;
   updated: number;
   unchanged: number;
@@ -90,23 +93,17 @@ export interface SyncSummaryBase {
  * updates the provider's `last_sync_at`. An error outside any scope marks the run failed and is
  * rethrown, so a queue retries it.
  */
-export async function withSyncRun(
+export async function withSyncRun<C extends SyncRunCounts>(
   deps: SyncDeps,
-  kind: SyncKind,
+  kind: C["kind"],
   payload: SyncPayloadBase,
-  body: (ctx: SyncRunContext) => Promise<{ counts: Omit<SyncRunCounts, "skipped">; providerHealth?: "healthy" | "degraded" | "critical" | "unknown" }>,
-): Promise<SyncSummaryBase> {
+  body: (ctx: SyncRunContext) => Promise<{ counts: C; providerHealth?: "healthy" | "degraded" | "critical" | "unknown" }>,
+): Promise<SyncSummaryBase<C>> {
   const started = deps.clock();
   const provider = await deps.loadProvider(payload.providerId);
   if (!provider.isActive) throw new ProviderInactiveError(`provider ${provider.id} is inactive; activate it to sync it again`);
   const log = deps.logger.child({ providerId: provider.id, provider: provider.providerName, kind });
-  if (payload.jobId) {
-    // A run of this very job that is still `running` belonged to a worker that died mid-job.
-    await deps.db.execute(
-      sql`update sync_runs set status = 'failed', finished_at = now(), error = 'the worker running this job stopped; the job was retried'
-           where job_id = ${payload.jobId} and status = 'running'`,
-    );
-  }
+  if (payload.jobId) await failRunsOfRetriedJob(deps.db, payload.jobId);
   const runId = await startSyncRun(deps.db, {
     organizationId: provider.organizationId,
     providerId: provider.id,
@@ -131,7 +128,8 @@ export async function withSyncRun(
     const finishedAt = deps.clock();
     await finishSyncRun(deps.db, runId, {
       status,
-      counts: { ...counts, skipped: ledger.skipped },
+      counts,
+      skipped: ledger.skipped,
       scopes: ledger.scopes,
       error: ledger.errors.length ? ledger.errors.slice(0, 20).join("\n") : null,
       finishedAt,
@@ -141,13 +139,14 @@ export async function withSyncRun(
       .update(cloudProviders)
       .set({ lastSyncAt: finishedAt, lastHealthCheck: finishedAt, ...(health !== "unknown" ? { healthStatus: health } : {}) })
       .where(eq(cloudProviders.id, provider.id));
-    const summary: SyncSummaryBase = {
+    const summary: SyncSummaryBase<C> = {
       runId,
       providerId: provider.id,
       providerName: provider.providerName,
       kind,
       status,
-      ...counts,
+      counts,
+      ...tableRows(counts),
       skipped: ledger.skipped,
       scopesCompleted: ledger.scopes.length - ledger.errors.length,
       scopesFailed: ledger.errors.length,
@@ -159,7 +158,7 @@ export async function withSyncRun(
   } catch (error) {
     await finishSyncRun(deps.db, runId, {
       status: "failed",
-      counts: { inserted: 0, updated: 0, unchanged: 0, terminated: 0, skipped: ledger.skipped },
+      skipped: ledger.skipped,
       scopes: ledger.scopes,
       error: error instanceof Error ? error.message : String(error),
       finishedAt: deps.clock(),
@@ -167,5 +166,21 @@ export async function withSyncRun(
     throw error;
   } finally {
     await adapter?.close?.().catch(() => undefined);
+  }
+}
+
+/**
+ * A run's counts as rows of its kind's table: cost lines written are inserted rows and the lines
+ * they replaced terminated ones; samples stored are inserted rows and those already present
+ * unchanged ones. Only for the CLI's table and the rows-written metric, never for `sync_runs`.
+ */
+function tableRows(counts: SyncRunCounts): { inserted: number; updated: number; unchanged: number; terminated: number } {
+  switch (counts.kind) {
+    case "resources":
+      return { inserted: counts.inserted, updated: counts.updated, unchanged: counts.unchanged, terminated: counts.terminated };
+    case "costs":
+      return { inserted: counts.costLinesInserted, updated: 0, unchanged: 0, terminated: counts.costLinesReplaced };
+    case "metrics":
+      return { inserted: counts.samplesStored, updated: 0, unchanged: counts.samplesAlreadyPresent, terminated: 0 };
   }
 }

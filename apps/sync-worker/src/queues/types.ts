@@ -1,8 +1,11 @@
 import type { SyncKind } from "@cloudsync/db";
 import type { DefaultJobOptions } from "bullmq";
 
-/** One queue per sync kind; the kind is also the BullMQ queue name and the job name. */
-export type QueueKind = SyncKind;
+/**
+ * One queue per sync kind plus one for maintenance; the kind is also the BullMQ queue name and
+ * the job name.
+ */
+export type QueueKind = SyncKind | "maintenance";
 
 /** At most `max` jobs of one provider start in any `duration` milliseconds (fixed window, per queue). */
 export interface ProviderRateLimit {

@@ -1,9 +1,7 @@
 /**
- * What a resource's tags declare about it, read the same way as the SQL functions
- * `environment_from_tags()` and `wedding_critical_from_tags()` of migration 0008 (a test runs both
- * over one table of cases). Computed here so inserting a page of new resources calls no
- * non-inlinable SQL function per row; the update path keeps the SQL functions because it must
- * fall back to the stored value, which only the database has.
+ * What a resource's tags declare about it. Computed here, once per resource before a page is
+ * sent, so neither the insert nor the update statement calls a non-inlinable SQL function per
+ * row; a null means "the tags say nothing", and the update statement then keeps the stored value.
  */
 
 const environmentKeyRank: Readonly<Record<string, number>> = { environment: 0, env: 1, stage: 2 };

@@ -1,4 +1,4 @@
-import { type Database, cloudProviders, queryRows } from "@cloudsync/db";
+import { type Database, type DbOrTx, cloudProviders, queryRows } from "@cloudsync/db";
 import { eq, sql } from "drizzle-orm";
 import { type Keyring, KeyringError, currentEnvelopeVersion, isEnvelope } from "./keyring.ts";
 
@@ -38,7 +38,7 @@ export class RotationNotPermittedError extends Error {
  * filtered by RLS sees a subset (none, without an organization set) and a rotation would leave
  * the rest sealed under a key the operator is then told to remove.
  */
-export async function assertSeesEveryProvider(db: Database): Promise<void> {
+export async function assertSeesEveryProvider(db: DbOrTx): Promise<void> {
   const [state] = await queryRows<{ role: string; rls: boolean; open_policy: boolean; restricted: boolean }>(
     db,
     sql`with applicable as (
@@ -60,7 +60,7 @@ export async function assertSeesEveryProvider(db: Database): Promise<void> {
 }
 
 /** How many providers' envelopes each key id still seals, and how many are not yet bound (version 1). */
-export async function sealedKeyCounts(db: Database): Promise<{ byKey: Map<string, number>; unbound: number }> {
+export async function sealedKeyCounts(db: DbOrTx): Promise<{ byKey: Map<string, number>; unbound: number }> {
   const rows = await queryRows<{ kid: string | null; v: string | null; n: number }>(
     db,
     sql`select credentials_config->>'kid' as kid, credentials_config->>'v' as v, count(*)::int as n

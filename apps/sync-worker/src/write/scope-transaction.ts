@@ -1,4 +1,4 @@
-import type { Database } from "@cloudsync/db";
+import type { Database, Transaction } from "@cloudsync/db";
 
 /**
  * A transaction held open while a scope's pages arrive, committed when the scope completes
@@ -6,7 +6,7 @@ import type { Database } from "@cloudsync/db";
  * atomically or not at all.
  */
 export interface ScopeTransaction {
-  tx: Database;
+  tx: Transaction;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -18,15 +18,15 @@ export async function openScopeTransaction(db: Database): Promise<ScopeTransacti
   const decided = new Promise<boolean>((resolve) => {
     finish = resolve;
   });
-  let opened!: (tx: Database) => void;
+  let opened!: (tx: Transaction) => void;
   let failedToOpen!: (error: unknown) => void;
-  const ready = new Promise<Database>((resolve, reject) => {
+  const ready = new Promise<Transaction>((resolve, reject) => {
     opened = resolve;
     failedToOpen = reject;
   });
   const done = db
     .transaction(async (tx) => {
-      opened(tx as unknown as Database);
+      opened(tx);
       if (!(await decided)) throw new Rollback();
     })
     .catch((error: unknown) => {

@@ -1,12 +1,52 @@
-import { type DbOrTx, type ScopeOutcome, type SyncKind, type SyncRunStatus, type SyncTrigger, syncRuns } from "@cloudsync/db";
-import { eq } from "drizzle-orm";
+import { type DbOrTx, type NewSyncRun, type ScopeOutcome, type SyncKind, type SyncRunStatus, type SyncTrigger, queryRows, syncRuns } from "@cloudsync/db";
+import { eq, sql } from "drizzle-orm";
 
-export interface SyncRunCounts {
+/**
+ * The only writer of `sync_runs`: other teams read its columns literally, so what each kind
+ * counts, and in which columns, is decided here and nowhere else.
+ */
+
+/** A resources sync: rows of `cloud_resources`. */
+export interface ResourceRunCounts {
+  kind: "resources";
   inserted: number;
   updated: number;
   unchanged: number;
   terminated: number;
-  skipped: number;
+}
+
+/** A costs sync: lines of `cloud_costs` for the window it read. */
+export interface CostRunCounts {
+  kind: "costs";
+  costLinesInserted: number;
+  costLinesReplaced: number;
+}
+
+/** A metrics sync: samples of `infrastructure_monitoring`. */
+export interface MetricRunCounts {
+  kind: "metrics";
+  samplesStored: number;
+  samplesAlreadyPresent: number;
+}
+
+/** What a sync counted, in its kind's own words. */
+export type SyncRunCounts = ResourceRunCounts | CostRunCounts | MetricRunCounts;
+
+/** The columns a kind's counts go to; the other kinds' columns stay null (a CHECK insists). */
+function countColumns(counts: SyncRunCounts): Partial<NewSyncRun> {
+  switch (counts.kind) {
+    case "resources":
+      return {
+        insertedCount: counts.inserted,
+        updatedCount: counts.updated,
+        unchangedCount: counts.unchanged,
+        terminatedCount: counts.terminated,
+      };
+    case "costs":
+      return { costLinesInserted: counts.costLinesInserted, costLinesReplaced: counts.costLinesReplaced };
+    case "metrics":
+      return { samplesStored: counts.samplesStored, samplesAlreadyPresent: counts.samplesAlreadyPresent };
+  }
 }
 
 export async function startSyncRun(
@@ -31,22 +71,52 @@ export async function startSyncRun(
 export async function finishSyncRun(
   db: DbOrTx,
   runId: string,
-  outcome: { status: SyncRunStatus; counts: SyncRunCounts; scopes: ScopeOutcome[]; error?: string | null; finishedAt: Date },
+  outcome: {
+    status: SyncRunStatus;
+    /** Absent when the run ended before it could count (its counts stay null). */
+    counts?: SyncRunCounts | undefined;
+    skipped: number;
+    scopes: ScopeOutcome[];
+    error?: string | null;
+    finishedAt: Date;
+  },
 ): Promise<void> {
   await db
     .update(syncRuns)
     .set({
       status: outcome.status,
       finishedAt: outcome.finishedAt,
-      insertedCount: outcome.counts.inserted,
-      updatedCount: outcome.counts.updated,
-      unchangedCount: outcome.counts.unchanged,
-      terminatedCount: outcome.counts.terminated,
-      skippedCount: outcome.counts.skipped,
+      ...(outcome.counts ? countColumns(outcome.counts) : {}),
+      skippedCount: outcome.skipped,
       scopes: outcome.scopes,
       error: outcome.error ?? null,
     })
     .where(eq(syncRuns.id, runId));
+}
+
+/** A run of this very job that is still `running` belonged to a worker that died mid-job. */
+export async function failRunsOfRetriedJob(db: DbOrTx, jobId: string): Promise<void> {
+  await db.execute(
+    sql`update sync_runs set status = 'failed', finished_at = now(), error = 'the worker running this job stopped; the job was retried'
+         where job_id = ${jobId} and status = 'running'`,
+  );
+}
+
+/**
+ * Closes as failed the runs stuck in `running` longer than `hours` (their worker died and no
+ * retry came), and says how many per organization.
+ */
+export async function closeStaleSyncRuns(db: DbOrTx, hours: number): Promise<Map<string, number>> {
+  const rows = await queryRows<{ organization_id: string; n: number }>(
+    db,
+    sql`with closed as (
+          update sync_runs set status = 'failed', finished_at = now(),
+                 error = coalesce(error || E'\n', '') || 'closed by maintenance: the run stopped reporting (its worker died); a later run supersedes it'
+           where status = 'running' and started_at < now() - make_interval(hours => ${hours}::int)
+          returning organization_id)
+        select organization_id::text, count(*)::int as n from closed group by organization_id`,
+  );
+  return new Map(rows.map((r) => [r.organization_id, r.n]));
 }
 
 /** A run is partial when some scopes failed and others completed; failed when none completed. */

@@ -1,4 +1,6 @@
-import type { SQL } from "drizzle-orm";
+import { type SQL, is } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { PostgresJsSession } from "drizzle-orm/postgres-js";
 import type { DbOrTx } from "../client.ts";
 
 export interface QueryRowsOptions {
@@ -11,21 +13,18 @@ export interface QueryRowsOptions {
   prepare?: boolean;
 }
 
-/** What Drizzle keeps of a postgres-js database or transaction: its dialect and its client. */
-interface PostgresJsInternals {
-  dialect?: { sqlToQuery(statement: SQL): { sql: string; params: unknown[] } };
-  session?: { client?: { unsafe?: (query: string, params: unknown[], options: { prepare: boolean }) => Promise<unknown> } };
-}
+/** Renders a statement to text and parameters as the database does (raw SQL names no columns to case). */
+const dialect = new PgDialect({ casing: "snake_case" });
 
 /** Rows of a raw statement, whichever driver ran it (postgres-js returns an array, PGlite `{ rows }`). */
 export async function queryRows<T>(db: DbOrTx, statement: SQL, options: QueryRowsOptions = {}): Promise<T[]> {
   if (options.prepare) {
-    // Drizzle's execute() always sends an unnamed statement; a named one needs the client itself.
-    const { dialect, session } = db as unknown as PostgresJsInternals;
-    const unsafe = session?.client?.unsafe;
-    if (dialect && unsafe) {
+    // Drizzle's execute() always sends an unnamed statement; a named one needs the client itself,
+    // which for a transaction is the transaction's own connection.
+    const session = db._.session;
+    if (is(session, PostgresJsSession)) {
       const query = dialect.sqlToQuery(statement);
-      return (await unsafe.call(session.client, query.sql, query.params, { prepare: true })) as T[];
+      return await session.client.unsafe<T[]>(query.sql, query.params as never[], { prepare: true });
     }
   }
   const result = (await db.execute(statement)) as unknown;

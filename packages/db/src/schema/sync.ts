@@ -4,7 +4,8 @@ import { oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, time
 import { cloudProviders } from "./providers.ts";
 import { organizations } from "./tenancy.ts";
 
-export const syncKinds = ["resources", "costs", "metrics", "maintenance"] as const;
+/** What a sync reads from a provider's cloud. Maintenance is no sync: it has `maintenance_runs`. */
+export const syncKinds = ["resources", "costs", "metrics"] as const;
 export type SyncKind = (typeof syncKinds)[number];
 
 /** `partial`: some scopes failed; their resources were left as they were, none terminated. */
@@ -21,7 +22,12 @@ export interface ScopeOutcome {
   error?: string;
 }
 
-/** Every sync the worker or the CLI ran: what it read, what it wrote, how it ended. */
+/**
+ * Every sync the worker or the CLI ran: what it read, what it wrote, how it ended. Each kind
+ * counts in its own columns (the others' are null): resources inserted, updated, unchanged and
+ * terminated; cost lines inserted and replaced; metric samples stored and already present.
+ * A kind's counts are null while it runs and when it ended before it could count them.
+ */
 export const syncRuns = pgTable(
   "sync_runs",
   {
@@ -35,10 +41,23 @@ export const syncRuns = pgTable(
     trigger: varchar({ length: 20, enum: syncTriggers }).notNull().default("manual"),
     startedAt: timestampNow().notNull(),
     finishedAt: timestampTz(),
-    insertedCount: integer().notNull().default(0),
-    updatedCount: integer().notNull().default(0),
-    unchangedCount: integer().notNull().default(0),
-    terminatedCount: integer().notNull().default(0),
+    /** Resources: new rows. */
+    insertedCount: integer(),
+    /** Resources: rows whose content changed. */
+    updatedCount: integer(),
+    /** Resources: rows read again with no change. */
+    unchangedCount: integer(),
+    /** Resources: rows marked terminated because a completely read scope no longer lists them. */
+    terminatedCount: integer(),
+    /** Costs: lines written for the window that was read. */
+    costLinesInserted: integer(),
+    /** Costs: lines of the same window and account stored before, replaced by the new ones. */
+    costLinesReplaced: integer(),
+    /** Metrics: samples written. */
+    samplesStored: integer(),
+    /** Metrics: samples read that were stored already (same resource, type and time). */
+    samplesAlreadyPresent: integer(),
+    /** Every kind: items the cloud listed but the reader could not use (resources, lines or samples). */
     skippedCount: integer().notNull().default(0),
     scopes: jsonb().$type<ScopeOutcome[]>().notNull().default([]),
     error: text(),
@@ -55,12 +74,73 @@ export const syncRuns = pgTable(
     check("sync_runs_trigger_check", oneOf(t.trigger, syncTriggers)),
     check(
       "sync_runs_counts_check",
-      sql`${t.insertedCount} >= 0 and ${t.updatedCount} >= 0 and ${t.unchangedCount} >= 0 and ${t.terminatedCount} >= 0 and ${t.skippedCount} >= 0`,
+      sql`${t.insertedCount} >= 0 and ${t.updatedCount} >= 0 and ${t.unchangedCount} >= 0 and ${t.terminatedCount} >= 0 and ${t.skippedCount} >= 0
+          and ${t.costLinesInserted} >= 0 and ${t.costLinesReplaced} >= 0 and ${t.samplesStored} >= 0 and ${t.samplesAlreadyPresent} >= 0`,
+    ),
+    // A reader can trust that a count it finds belongs to the run's kind.
+    check(
+      "sync_runs_counts_of_kind_check",
+      sql`(${t.kind} = 'resources' or num_nonnulls(${t.insertedCount}, ${t.updatedCount}, ${t.unchangedCount}, ${t.terminatedCount}) = 0)
+          and (${t.kind} = 'costs' or num_nonnulls(${t.costLinesInserted}, ${t.costLinesReplaced}) = 0)
+          and (${t.kind} = 'metrics' or num_nonnulls(${t.samplesStored}, ${t.samplesAlreadyPresent}) = 0)`,
     ),
     check("sync_runs_finished_check", sql`${t.finishedAt} is null or ${t.finishedAt} >= ${t.startedAt}`),
     tenantPolicy("sync_runs_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
+
+/** How a maintenance pass ended for one organization. */
+export const maintenanceRunStatuses = ["running", "succeeded", "failed"] as const;
+export type MaintenanceRunStatus = (typeof maintenanceRunStatuses)[number];
+
+/**
+ * The worker's hourly maintenance, one row per organization per pass: what it did to that
+ * organization's derived data and how it ended. Kept apart from `sync_runs` because it reads no
+ * cloud and belongs to no provider. Deployment-wide steps (partitions, the cost summary) belong
+ * to no organization and are reported in the worker's log and the job's result instead.
+ */
+export const maintenanceRuns = pgTable(
+  "maintenance_runs",
+  {
+    id: primaryId(),
+    organizationId: uuid()
+      .notNull()
+      .references(() => organizations.id),
+    status: varchar({ length: 20, enum: maintenanceRunStatuses }).notNull().default("running"),
+    trigger: varchar({ length: 20, enum: syncTriggers }).notNull().default("schedule"),
+    startedAt: timestampNow().notNull(),
+    finishedAt: timestampTz(),
+    /** Rows of `resource_utilization` recomputed. Null until the step ran. */
+    utilizationRowsRefreshed: integer(),
+    /** Cost recommendations opened, because `analyze_cost_optimization` found a new kind of saving. */
+    recommendationsOpened: integer(),
+    /** Open recommendations whose resources and savings were brought up to date. */
+    recommendationsUpdated: integer(),
+    /** Open recommendations expired because the saving they described is gone. */
+    recommendationsExpired: integer(),
+    /** The organization's `sync_runs` left `running` by a worker that died, closed as failed. */
+    staleSyncRunsClosed: integer(),
+    error: text(),
+    /** The BullMQ job that ran the pass, if any. */
+    jobId: varchar({ length: 200 }),
+  },
+  (t) => [
+    index("idx_maintenance_runs_org_started").on(t.organizationId, t.startedAt.desc()),
+    check("maintenance_runs_status_check", oneOf(t.status, maintenanceRunStatuses)),
+    check("maintenance_runs_trigger_check", oneOf(t.trigger, syncTriggers)),
+    check(
+      "maintenance_runs_counts_check",
+      sql`${t.utilizationRowsRefreshed} >= 0 and ${t.recommendationsOpened} >= 0 and ${t.recommendationsUpdated} >= 0
+          and ${t.recommendationsExpired} >= 0 and ${t.staleSyncRunsClosed} >= 0`,
+    ),
+    check("maintenance_runs_finished_check", sql`${t.finishedAt} is null or ${t.finishedAt} >= ${t.startedAt}`),
+    tenantPolicy("maintenance_runs_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+export const maintenanceRunsRelations = relations(maintenanceRuns, ({ one }) => ({
+  organization: one(organizations, { fields: [maintenanceRuns.organizationId], references: [organizations.id] }),
+}));
 
 export const syncRunsRelations = relations(syncRuns, ({ one }) => ({
   organization: one(organizations, { fields: [syncRuns.organizationId], references: [organizations.id] }),

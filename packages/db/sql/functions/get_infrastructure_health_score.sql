@@ -1,0 +1,60 @@
+-- get_infrastructure_health_score: the current definition, as the migrated database has it (pg_get_functiondef).
+-- To change it: edit this file, then `pnpm --filter @cloudsync/db db:function <migration-name> get_infrastructure_health_score`
+-- writes a migration with this content; test/function-definitions.test.ts checks the two agree.
+CREATE OR REPLACE FUNCTION public.get_infrastructure_health_score(org_id uuid, provider_ids uuid[] DEFAULT NULL::uuid[])
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ STABLE
+ SET search_path TO 'public', 'pg_temp'
+AS $function$
+DECLARE
+  total_resources integer;
+  healthy_resources integer;
+  warning_resources integer;
+  critical_resources integer;
+  avg_response_time numeric;
+BEGIN
+  PERFORM assert_organization_access(org_id);
+
+  -- From the counts the triggers on cloud_resources keep (0016): a few rows per provider.
+  SELECT coalesce(sum(c.resources), 0),
+         coalesce(sum(c.resources) FILTER (WHERE c.health_status = 'healthy'), 0),
+         coalesce(sum(c.resources) FILTER (WHERE c.health_status = 'warning'), 0),
+         coalesce(sum(c.resources) FILTER (WHERE c.health_status = 'critical'), 0)
+    INTO total_resources, healthy_resources, warning_resources, critical_resources
+    FROM resource_health_counts c
+   WHERE c.organization_id = org_id
+     AND c.resource_status = 'running'
+     AND (provider_ids IS NULL OR c.provider_id = ANY (provider_ids));
+
+  -- The last hour of samples: organization_id on the samples prunes to the current
+  -- partition(s) and walks idx_infra_monitoring_org_time; no join unless providers are named.
+  SELECT avg((im.metrics ->> 'response_time_ms')::numeric)
+    INTO avg_response_time
+    FROM infrastructure_monitoring im
+   WHERE im.organization_id = org_id
+     AND im.monitoring_timestamp > now() - interval '1 hour'
+     AND (provider_ids IS NULL OR EXISTS (
+           SELECT 1 FROM cloud_resources cr
+            WHERE cr.id = im.resource_id AND cr.provider_id = ANY (provider_ids)));
+
+  RETURN jsonb_build_object(
+    'total_resources', total_resources,
+    'healthy_resources', healthy_resources,
+    'warning_resources', warning_resources,
+    'critical_resources', critical_resources,
+    'health_percentage', CASE
+      WHEN total_resources = 0 THEN 100
+      ELSE round((healthy_resources::numeric / total_resources) * 100, 2)
+    END,
+    'avg_response_time_ms', coalesce(round(avg_response_time, 2), 0),
+    'overall_status', CASE
+      WHEN critical_resources > 0 THEN 'critical'
+      WHEN warning_resources > 0 THEN 'warning'
+      WHEN healthy_resources = total_resources THEN 'healthy'
+      ELSE 'unknown'
+    END,
+    'last_updated', now()
+  );
+END;
+$function$;
