@@ -5,6 +5,7 @@ import { EnvError, loadEnv } from "../env.ts";
 import { createLogger } from "../logger.ts";
 import { CredentialsFileError } from "../providers/credentials.ts";
 import { KeyringError } from "../secrets/keyring.ts";
+import { EmulatorsMissingError } from "../demo/load-emulators.ts";
 import { UsageError } from "./context.ts";
 
 const usage = `cloudsync — a PostgreSQL picture of your multi-cloud estate
@@ -89,7 +90,7 @@ main(process.argv.slice(2)).then(
   (raw: unknown) => {
     // A write the database refused becomes a message naming the rule and what it accepts.
     const error = explainDatabaseError(raw);
-    const known = error instanceof UsageError || error instanceof EnvError || error instanceof CredentialsFileError || error instanceof KeyringError;
+    const known = error instanceof UsageError || error instanceof EmulatorsMissingError || error instanceof EnvError || error instanceof CredentialsFileError || error instanceof KeyringError;
     console.error(`cloudsync: ${error instanceof Error ? error.message : String(error)}`);
     if (!known && error instanceof Error && error.stack && process.env.LOG_LEVEL === "debug") console.error(error.stack);
     process.exitCode = known ? 2 : 1;
