@@ -1,6 +1,6 @@
 import { clampPageSize, type ItemWhere, type KindReader } from "../../core/kind-reader.ts";
 import { MalformedItemError } from "../../errors.ts";
-import type { AwsServiceClients, AwsServiceName } from "../clients.ts";
+import type { AwsServiceClients } from "../clients.ts";
 
 export { clampPageSize, type ItemWhere };
 
@@ -12,7 +12,7 @@ export { clampPageSize, type ItemWhere };
 export interface AwsKindReader<Raw extends object = object> extends KindReader<Raw, ScopeReadContext> {
   readonly fanout: "account_region" | "account_global";
   /** The SDK service the kind is listed through (its rate-limit key). */
-  readonly service: AwsServiceName;
+  readonly service: string;
 }
 
 export interface ScopeReadContext {
