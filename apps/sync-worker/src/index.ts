@@ -1,7 +1,7 @@
 // The worker's building blocks, for the benchmarks and for embedding a sync in another process.
 export { syncResources, type ResourceSyncPayload, type ResourceSyncSummary } from "./jobs/sync-resources.ts";
 export { syncCosts, costWindow, type CostSyncPayload, type CostSyncSummary } from "./jobs/sync-costs.ts";
-export { syncMetrics, metricKinds, type MetricSyncPayload, type MetricSyncSummary } from "./jobs/sync-metrics.ts";
+export { syncMetrics, type MetricSyncPayload, type MetricSyncSummary } from "./jobs/sync-metrics.ts";
 export { withSyncRun, type SyncDeps, type SyncProgress, type SyncSummaryBase } from "./jobs/sync-run.ts";
 export { ResourceWriter, type ResourceWriteCounts, type ResourceWriterOptions } from "./write/resources.ts";
 export { RegionRegistry } from "./write/regions.ts";

@@ -53,15 +53,16 @@ async function newWriter(options: ConstructorParameters<typeof ResourceWriter>[3
   }, options);
 }
 
-const scopeA: ScopeRef = { cloud: "aws", account: "111111111111", region: "us-east-1", kind: "ec2_instance" };
-const scopeB: ScopeRef = { cloud: "aws", account: "111111111111", region: "us-west-2", kind: "ec2_instance" };
+// The writer knows no cloud's kinds: any kind name does.
+const scopeA: ScopeRef = { cloud: "aws", account: "111111111111", region: "us-east-1", kind: "example_vm" };
+const scopeB: ScopeRef = { cloud: "aws", account: "111111111111", region: "us-west-2", kind: "example_vm" };
 
 function instance(id: string, over: Partial<NormalizedResource> = {}): NormalizedResource {
   return {
     cloud: "aws",
     account: "111111111111",
     regionCode: "us-east-1",
-    kind: "ec2_instance",
+    kind: "example_vm",
     resourceId: id,
     name: `web-${id}`,
     resourceType: "compute",

@@ -140,16 +140,73 @@ export interface AdapterLogger {
   warn(obj: Record<string, unknown>, msg?: string): void;
 }
 
+/**
+ * How a kind's reads fan out over an estate, i.e. what one read of it covers:
+ * - `account_region`: one read per AWS account × enabled region (EC2, RDS…);
+ * - `account_global`: one read per AWS account, for a global API (S3 ListBuckets);
+ * - `subscription`: one read per Azure subscription (`resources.list` covers every region);
+ * - `project`: one read per GCP project covering every region (aggregated lists);
+ * - `project_global`: one read per GCP project of a global collection (networks);
+ * - `project_region`: one read per GCP project × region (regional lists);
+ * - `organization`: one read per organization / billing account (organization-wide APIs).
+ */
+export const kindFanouts = [
+  "account_region",
+  "account_global",
+  "subscription",
+  "project",
+  "project_global",
+  "project_region",
+  "organization",
+] as const;
+export type KindFanout = (typeof kindFanouts)[number];
+
+/**
+ * A relation a kind can report between one of its resources and another resource (an EBS volume
+ * `attached_to` an instance, a subnet `part_of` a VPC). Declared per kind so the relationships
+ * work knows where to look; no reader reports relations yet.
+ */
+export interface KindRelation {
+  /** The relation's name, e.g. `attached_to`, `part_of`, `routes_to`. */
+  name: string;
+  /** The kind at the other end. */
+  targetKind: string;
+}
+
+/** What an adapter says about one kind it reads: everything a consumer may rely on without knowing the cloud. */
+export interface KindDescription {
+  /** `resource_subtype` and `ScopeRef.kind` (`ec2_instance`, `azure_vm`, `gce_instance`, …). */
+  readonly kind: string;
+  readonly resourceType: ResourceType;
+  readonly fanout: KindFanout;
+  /** The metric keys `streamMetrics` reports for resources of this kind; empty when it reports none. */
+  readonly metricKeys: readonly MetricKey[];
+  readonly relations: readonly KindRelation[];
+}
+
+/**
+ * Everything a consumer needs from one cloud: its kinds, and streams of resources, bills and
+ * metrics that all follow the scope protocol (see README.md). Nothing else is checked at run time.
+ */
 export interface CloudAdapter {
   readonly cloud: CloudName;
   /** Every account/subscription/project this adapter reads, each a scope of its own. */
   readonly accounts: readonly string[];
   /** Regions, merged from the API's answer and the package's catalog (geography, zones). */
   listRegions(): Promise<RegionInfo[]>;
-  /** The kinds this adapter can read, e.g. `["ec2_instance", "ebs_volume", …]`. */
-  readonly kinds: readonly string[];
+  /** The kinds this adapter can read, with their metric keys, e.g. `ec2_instance` with five. */
+  readonly kinds: readonly KindDescription[];
   /** Streams the inventory page by page; never holds the whole estate in memory. */
   streamResources(options?: StreamOptions): AsyncIterable<InventoryEvent>;
+  /** Streams the bill of every account, one scope per account. */
+  streamCosts(query: CostQuery): AsyncIterable<CostEvent>;
+  /** Streams samples of the targets whose kind has metric keys; targets of other kinds are ignored. */
+  streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent>;
+}
+
+/** The kinds of an adapter that report metrics, by name. */
+export function kindsWithMetrics(kinds: readonly KindDescription[]): string[] {
+  return kinds.filter((k) => k.metricKeys.length > 0).map((k) => k.kind);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -244,8 +301,5 @@ export interface MetricQuery {
   signal?: AbortSignal;
 }
 
-/** What the adapters that also read bills and metrics offer (all three do). */
-export interface CostAndMetricSource {
-  streamCosts(query: CostQuery): AsyncIterable<CostEvent>;
-  streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent>;
-}
+/** The bill and metric half of the contract, for code that needs only those. */
+export type CostAndMetricSource = Pick<CloudAdapter, "streamCosts" | "streamMetrics">;

@@ -8,10 +8,10 @@ import {
   ec2MetricSpecs,
   isValidPeriod,
   maxQueriesPerCall,
-  metricKinds,
   readMetricResult,
 } from "../src/aws/normalize-metrics.ts";
-import { metricKeys } from "../src/types.ts";
+import { awsKindReaders } from "../src/aws/kinds/index.ts";
+import { kindsWithMetrics, metricKeys } from "../src/types.ts";
 
 const spec = (key: string) => ec2MetricSpecs.find((s) => s.key === key) as (typeof ec2MetricSpecs)[number];
 
@@ -28,7 +28,7 @@ describe("AWS metric series", () => {
   });
 
   it("reads instances only", () => {
-    expect([...metricKinds]).toEqual(["ec2_instance"]);
+    expect(kindsWithMetrics(awsKindReaders)).toEqual(["ec2_instance"]);
   });
 });
 

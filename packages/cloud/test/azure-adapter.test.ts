@@ -73,7 +73,7 @@ describe("azure adapter against the emulator", () => {
     const adapter = adapterFor();
     expect(adapter.cloud).toBe("azure");
     expect(adapter.accounts).toEqual(emu.subscriptions);
-    expect(adapter.kinds).toContain("azure_vm");
+    expect(adapter.kinds.map((k) => k.kind)).toContain("azure_vm");
 
     const got = await collect(adapter.streamResources());
     const expected = [...emu.expected()];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { kindForArmType } from "../src/azure/kinds.ts";
+import { kindForArmType } from "../src/azure/kinds/arm-types.ts";
 import { mergeRegions } from "../src/azure/list-regions.ts";
 import {
   normalizeGenericResource,

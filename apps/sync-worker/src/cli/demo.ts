@@ -1,7 +1,7 @@
-import { startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { type Database, getInfrastructureHealthScore, queryRows, withOrganization } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
 import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials } from "../demo/emulated-credentials.ts";
+import { loadEmulators } from "../demo/load-emulators.ts";
 import type { Env } from "../env.ts";
 import type { SyncDeps } from "../jobs/sync-resources.ts";
 import type { Logger } from "../logger.ts";
@@ -25,6 +25,7 @@ export interface DemoOptions {
  * the estate and sync again, and print what was found and what changed.
  */
 export async function runDemo(env: Env, logger: Logger, options: DemoOptions, out: (line: string) => void): Promise<number> {
+  const { startAwsEmulator, startAzureEmulator, startGcpEmulator } = await loadEmulators();
   const progress = createProgress();
   // Filling a database is the demo's job, so it migrates one that is not (the embedded one too).
   // Opened before the emulators start, so an unreachable database leaves no server running.

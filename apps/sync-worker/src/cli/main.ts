@@ -3,6 +3,7 @@ import { CommanderError } from "commander";
 import { explainDatabaseError } from "@cloudsync/db";
 import { EnvError } from "../env.ts";
 import { CredentialsFileError } from "../providers/credentials.ts";
+import { EmulatorsMissingError } from "../demo/load-emulators.ts";
 import { KeyringError } from "../secrets/keyring.ts";
 import { UsageError } from "./errors.ts";
 import { buildProgram } from "./program.ts";
@@ -14,7 +15,7 @@ const USAGE = 2;
 
 /** Errors that mean "asked wrongly": the message says what to change, and nothing was done. */
 function isUsage(error: unknown): boolean {
-  return error instanceof UsageError || error instanceof EnvError || error instanceof CredentialsFileError || error instanceof KeyringError;
+  return error instanceof UsageError || error instanceof EmulatorsMissingError || error instanceof EnvError || error instanceof CredentialsFileError || error instanceof KeyringError;
 }
 
 async function main(argv: string[]): Promise<number> {

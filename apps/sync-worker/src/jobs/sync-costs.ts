@@ -1,6 +1,5 @@
-import { type CostAndMetricSource, scopeKey } from "@cloudsync/cloud";
+import { scopeKey } from "@cloudsync/cloud";
 import { refreshMonthlyCostSummary } from "@cloudsync/db";
-import type { ClosableAdapter } from "../providers/adapters.ts";
 import { refreshBudgets } from "../write/budgets.ts";
 import { type CostWindow, CostWriter, refreshCostTracking } from "../write/costs.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
@@ -44,10 +43,9 @@ export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?:
   const window = costWindow(today, payload);
   let alertsRaised = 0;
   return withSyncRun(deps, "costs", payload, async ({ provider, runId, adapter, log, ledger }) => {
-    const source = costAndMetricSource(adapter);
     const writer = new CostWriter(deps.db, window, { organizationId: provider.organizationId, providerId: provider.id, syncRunId: runId });
     try {
-      for await (const event of source.streamCosts({ start: window.start, end: window.end })) {
+      for await (const event of adapter.streamCosts({ start: window.start, end: window.end })) {
         switch (event.type) {
           case "cost_page":
             ledger.itemsSeen += event.lines.length;
@@ -77,13 +75,4 @@ export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?:
     await refreshMonthlyCostSummary(deps.db);
     return { counts: { kind: "costs", costLinesInserted: writer.counts.inserted, costLinesReplaced: writer.counts.replaced } };
   }).then((summary) => ({ ...summary, window, alertsRaised }));
-}
-
-/** The adapter as a source of bills and metrics (all three clouds' adapters are). */
-export function costAndMetricSource(adapter: ClosableAdapter): CostAndMetricSource {
-  const candidate = adapter as Partial<CostAndMetricSource>;
-  if (typeof candidate.streamCosts !== "function" || typeof candidate.streamMetrics !== "function") {
-    throw new Error(`the ${adapter.cloud} adapter cannot read costs or metrics`);
-  }
-  return candidate as CostAndMetricSource;
 }

@@ -1,13 +1,9 @@
-import { scopeKey } from "@cloudsync/cloud";
+import { kindsWithMetrics, scopeKey } from "@cloudsync/cloud";
 import { cloudRegions, cloudResources, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { MetricWriter } from "../write/metrics.ts";
-import { costAndMetricSource } from "./sync-costs.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
 import type { MetricRunCounts } from "../write/sync-runs.ts";
-
-/** The kinds that report utilization metrics. */
-export const metricKinds = ["ec2_instance", "azure_vm", "gce_instance"] as const;
 
 export interface MetricSyncPayload extends SyncPayloadBase {
   /** How far back to read (default 15 minutes); samples already stored are not duplicated. */
@@ -30,7 +26,8 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
   let samplesStored = 0;
   let alertsRaised = 0;
   return withSyncRun(deps, "metrics", payload, async ({ provider, adapter, log, ledger }) => {
-    const source = costAndMetricSource(adapter);
+    // The adapter says which of its kinds have metrics; the worker knows no cloud's kinds.
+    const metricKinds = kindsWithMetrics(adapter.kinds);
     const targets = await deps.db
       .select({
         id: cloudResources.id,
@@ -48,7 +45,7 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
           eq(cloudResources.organizationId, provider.organizationId),
           eq(cloudResources.providerId, provider.id),
           ne(cloudResources.resourceStatus, "terminated"),
-          inArray(cloudResources.resourceSubtype, [...metricKinds]),
+          inArray(cloudResources.resourceSubtype, metricKinds),
         ),
       );
     const writer = new MetricWriter(
@@ -61,7 +58,7 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
     const periodMs = (payload.periodSeconds ?? 300) * 1000;
     const end = new Date(Math.floor(deps.clock().getTime() / periodMs) * periodMs);
     const start = new Date(end.getTime() - Math.max(periodMs, Math.ceil(((payload.lookbackMinutes ?? 15) * 60_000) / periodMs) * periodMs));
-    const stream = source.streamMetrics({
+    const stream = adapter.streamMetrics({
       targets: targets.map((t) => ({
         account: t.account ?? "",
         regionCode: t.regionCode,

@@ -34,7 +34,16 @@ export interface AwsServiceClients {
    */
   ce(): Promise<CostExplorerClient>;
   cloudwatch(): Promise<CloudWatchClient>;
+  /**
+   * The client of any other service, made on first use with the same settings, rate limit
+   * (keyed by `service`) and error naming: a new kind's file makes its own SDK client, e.g.
+   * `ctx.clients.client("lambda", (config) => new LambdaClient(config))`.
+   */
+  client<C extends { middlewareStack: object }>(service: string, make: (config: AwsClientConfig) => C): C;
 }
+
+/** What every client of one account and region is made with. */
+export type AwsClientConfig = ReturnType<typeof baseConfig>;
 
 export interface ClientSettings {
   endpoint: string | undefined;
@@ -144,8 +153,17 @@ export function createServiceClients(
   let s3: S3Client | undefined;
   let ce: Promise<CostExplorerClient> | undefined;
   let cloudwatch: Promise<CloudWatchClient> | undefined;
-  const key = (service: AwsServiceName) => `${account}:${region}:${service}`;
+  const key = (service: string) => `${account}:${region}:${service}`;
+  const others = new Map<string, unknown>();
   return {
+    client<C extends { middlewareStack: object }>(service: string, make: (config: AwsClientConfig) => C): C {
+      let made = others.get(service) as C | undefined;
+      if (!made) {
+        made = instrument(make(baseConfig(region, credentials, settings)), key(service), settings);
+        others.set(service, made);
+      }
+      return made;
+    },
     ec2: () => (ec2 ??= instrument(new EC2Client(baseConfig(region, credentials, settings)), key("ec2"), settings)),
     elb: () =>
       (elb ??= instrument(

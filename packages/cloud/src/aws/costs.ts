@@ -4,8 +4,8 @@ import {
   type GetCostAndUsageCommandOutput,
   GetCostAndUsageWithResourcesCommand,
 } from "@aws-sdk/client-cost-explorer";
-import type { CloudError } from "../errors.ts";
-import type { AdapterLogger, CostEvent, NormalizedCostLine, ScopeRef } from "../types.ts";
+import type { ReadState, ReadStep, ScopeRead } from "../core/scope-runner.ts";
+import type { AdapterLogger, NormalizedCostLine, ScopeRef } from "../types.ts";
 import { errorCode } from "./aws-errors.ts";
 import { addDays, type CostResultContext, type CostWindowSegment, costWindowSegments, normalizeCostResult } from "./normalize-costs.ts";
 
@@ -66,75 +66,67 @@ const resourceLevelRefusals = new Set(["DataUnavailableException", "AccessDenied
 
 export interface CostScopeContext {
   scope: ScopeRef;
+  /** The account whose credentials read this bill (the billing account, or the scope's own). */
+  credentialAccount: string;
   api: CostExplorerApi;
   start: string;
   end: string;
   today: string;
   byResource: boolean;
-  signal: AbortSignal | undefined;
   logger: AdapterLogger | undefined;
-  /** Throws the remembered refusal when the credentials behind this scope were already refused. */
-  checkRefused(): void;
-  fail(error: unknown, operation: string): CloudError;
 }
 
-/** One account's bill: pages as they arrive, then exactly one scope_completed or scope_failed. */
-export async function* readCostScope(ctx: CostScopeContext): AsyncGenerator<CostEvent> {
-  const { scope, signal, logger } = ctx;
-  let count = 0;
-  let operation = "GetCostAndUsage";
-  try {
-    ctx.checkRefused();
-    signal?.throwIfAborted();
-    const segments: CostWindowSegment[] = costWindowSegments(ctx.start, ctx.end, ctx.today, ctx.byResource);
-    for (let s = 0; s < segments.length; s++) {
-      const segment = segments[s] as CostWindowSegment;
-      operation = segment.byResource ? "GetCostAndUsageWithResources" : "GetCostAndUsage";
-      const resultContext: CostResultContext = {
-        account: scope.account,
-        groupBy: segment.byResource ? ["SERVICE", "RESOURCE_ID"] : ["SERVICE"],
-        source: operation as CostResultContext["source"],
-      };
-      let token: string | undefined;
-      let first = true;
-      do {
-        let page: CostPage;
-        try {
-          page = await ctx.api.costAndUsage({ account: scope.account, start: segment.start, end: segment.end, byResource: segment.byResource, nextPageToken: token }, signal);
-        } catch (error) {
-          const code = errorCode(error);
-          if (segment.byResource && first && code && resourceLevelRefusals.has(code)) {
-            logger?.warn(
-              { scope, code, start: segment.start, end: segment.end },
-              "aws resource-level costs unavailable (opt in under Cost Explorer settings, allow ce:GetCostAndUsageWithResources); reading these days by service",
-            );
-            segments[s] = { ...segment, byResource: false };
-            s -= 1;
-            break;
-          }
-          throw error;
+/** One account's bill, for the shared runner: pages as they arrive, skipped rows as they are found. */
+export function costRead(ctx: CostScopeContext): ScopeRead<NormalizedCostLine> {
+  return {
+    scopes: [ctx.scope],
+    credentialAccount: ctx.credentialAccount,
+    operation: "GetCostAndUsage",
+    read: (state) => costSteps(ctx, state),
+  };
+}
+
+async function* costSteps(ctx: CostScopeContext, state: ReadState): AsyncGenerator<ReadStep<NormalizedCostLine>> {
+  const { scope, logger } = ctx;
+  const signal = state.signal;
+  const segments: CostWindowSegment[] = costWindowSegments(ctx.start, ctx.end, ctx.today, ctx.byResource);
+  for (let s = 0; s < segments.length; s++) {
+    const segment = segments[s] as CostWindowSegment;
+    const operation = segment.byResource ? "GetCostAndUsageWithResources" : "GetCostAndUsage";
+    state.operation = operation;
+    const resultContext: CostResultContext = {
+      account: scope.account,
+      groupBy: segment.byResource ? ["SERVICE", "RESOURCE_ID"] : ["SERVICE"],
+      source: operation,
+    };
+    let token: string | undefined;
+    let first = true;
+    do {
+      let page: CostPage;
+      try {
+        page = await ctx.api.costAndUsage({ account: scope.account, start: segment.start, end: segment.end, byResource: segment.byResource, nextPageToken: token }, signal);
+      } catch (error) {
+        const code = errorCode(error);
+        if (segment.byResource && first && code && resourceLevelRefusals.has(code)) {
+          logger?.warn(
+            { scope, code, start: segment.start, end: segment.end },
+            "aws resource-level costs unavailable (opt in under Cost Explorer settings, allow ce:GetCostAndUsageWithResources); reading these days by service",
+          );
+          segments[s] = { ...segment, byResource: false };
+          s -= 1;
+          break;
         }
-        first = false;
-        const lines: NormalizedCostLine[] = [];
-        for (const result of page.ResultsByTime ?? []) {
-          const outcome = normalizeCostResult(result, resultContext);
-          for (const skipped of outcome.skipped) {
-            logger?.warn({ scope, itemId: skipped.itemId, reason: skipped.reason }, "aws cost line skipped");
-            yield { type: "item_skipped", scope, itemId: skipped.itemId, reason: skipped.reason };
-          }
-          lines.push(...outcome.lines);
-        }
-        count += lines.length;
-        if (lines.length > 0) yield { type: "cost_page", scope, lines };
-        signal?.throwIfAborted();
-        token = page.NextPageToken || undefined;
-      } while (token);
-    }
-    logger?.debug({ scope, lineCount: count }, "aws cost scope completed");
-    yield { type: "scope_completed", scope, resourceCount: count };
-  } catch (error) {
-    const failure = ctx.fail(error, operation);
-    logger?.warn({ scope, error: failure.message }, "aws cost scope failed");
-    yield { type: "scope_failed", scope, error: failure };
+        throw error;
+      }
+      first = false;
+      const lines: NormalizedCostLine[] = [];
+      for (const result of page.ResultsByTime ?? []) {
+        const outcome = normalizeCostResult(result, resultContext);
+        for (const skipped of outcome.skipped) yield { type: "skipped", itemId: skipped.itemId, reason: skipped.reason };
+        lines.push(...outcome.lines);
+      }
+      if (lines.length > 0) yield { type: "items", items: lines };
+      token = page.NextPageToken || undefined;
+    } while (token);
   }
 }

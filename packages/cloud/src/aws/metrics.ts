@@ -4,8 +4,8 @@ import {
   type GetMetricDataCommandOutput,
   type MetricDataQuery,
 } from "@aws-sdk/client-cloudwatch";
-import type { CloudError } from "../errors.ts";
-import type { AdapterLogger, MetricEvent, MetricSample, ScopeRef } from "../types.ts";
+import type { ReadStep, ScopeRead } from "../core/scope-runner.ts";
+import type { AdapterLogger, MetricSample, ScopeRef } from "../types.ts";
 import { batchInstances, buildMetricQueries, createSampleAccumulator, readMetricResult } from "./normalize-metrics.ts";
 
 /**
@@ -55,69 +55,56 @@ export interface MetricScopeContext {
   end: Date;
   periodSeconds: number;
   maxDatapoints: number | undefined;
-  signal: AbortSignal | undefined;
   logger: AdapterLogger | undefined;
-  checkRefused(): void;
-  fail(error: unknown, operation: string): CloudError;
 }
 
-/** One account × region: metric pages as instances complete, then one scope_completed or scope_failed. */
-export async function* readMetricScope(ctx: MetricScopeContext): AsyncGenerator<MetricEvent> {
-  const { scope, signal, logger } = ctx;
-  let count = 0;
-  try {
-    ctx.checkRefused();
-    signal?.throwIfAborted();
-    for (const batch of batchInstances(ctx.instanceIds)) {
-      const { queries, refs } = buildMetricQueries(batch, ctx.periodSeconds);
-      const acc = createSampleAccumulator(scope.account);
-      /** Query ids not yet reported Complete, per instance. */
-      const open = new Map<string, Set<string>>();
-      for (const [id, ref] of refs) {
-        const set = open.get(ref.resourceId) ?? new Set<string>();
-        set.add(id);
-        open.set(ref.resourceId, set);
-      }
-      const done = new Set<string>();
-      let token: string | undefined;
-      do {
-        const page = await ctx.api.metricData(
-          { queries, start: ctx.start, end: ctx.end, nextToken: token, maxDatapoints: ctx.maxDatapoints },
-          signal,
-        );
-        for (const message of page.Messages ?? []) logger?.warn({ scope, code: message.Code, message: message.Value }, "aws GetMetricData message");
-        for (const result of page.MetricDataResults ?? []) {
-          const ref = result.Id ? refs.get(result.Id) : undefined;
-          if (!ref || done.has(ref.resourceId)) continue;
-          const points = readMetricResult(result, ref, ctx.periodSeconds);
-          if (typeof points === "string") {
-            // A broken series would leave this instance's samples partial: skip the instance whole.
-            done.add(ref.resourceId);
-            acc.drop(ref.resourceId);
-            logger?.warn({ scope, itemId: ref.resourceId, reason: points }, "aws metric series skipped");
-            yield { type: "item_skipped", scope, itemId: ref.resourceId, reason: points };
-            continue;
-          }
-          for (const point of points) acc.add(ref.resourceId, ref.spec.key, point);
-          if (result.StatusCode === "Complete") open.get(ref.resourceId)?.delete(result.Id as string);
-        }
-        token = page.NextToken || undefined;
-        const samples: MetricSample[] = [];
-        for (const [resourceId, pending] of open) {
-          if (done.has(resourceId) || (token && pending.size > 0)) continue;
-          done.add(resourceId);
-          samples.push(...acc.take(resourceId));
-        }
-        count += samples.length;
-        if (samples.length > 0) yield { type: "metric_page", scope, samples };
-        signal?.throwIfAborted();
-      } while (token);
+/** One account × region, for the shared runner: metric pages as instances complete. */
+export function metricRead(ctx: MetricScopeContext): ScopeRead<MetricSample> {
+  return { scopes: [ctx.scope], operation: "GetMetricData", read: (state) => metricSteps(ctx, state.signal) };
+}
+
+async function* metricSteps(ctx: MetricScopeContext, signal: AbortSignal | undefined): AsyncGenerator<ReadStep<MetricSample>> {
+  const { scope, logger } = ctx;
+  for (const batch of batchInstances(ctx.instanceIds)) {
+    const { queries, refs } = buildMetricQueries(batch, ctx.periodSeconds);
+    const acc = createSampleAccumulator(scope.account);
+    /** Query ids not yet reported Complete, per instance. */
+    const open = new Map<string, Set<string>>();
+    for (const [id, ref] of refs) {
+      const set = open.get(ref.resourceId) ?? new Set<string>();
+      set.add(id);
+      open.set(ref.resourceId, set);
     }
-    logger?.debug({ scope, sampleCount: count }, "aws metric scope completed");
-    yield { type: "scope_completed", scope, resourceCount: count };
-  } catch (error) {
-    const failure = ctx.fail(error, "GetMetricData");
-    logger?.warn({ scope, error: failure.message }, "aws metric scope failed");
-    yield { type: "scope_failed", scope, error: failure };
+    const done = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await ctx.api.metricData(
+        { queries, start: ctx.start, end: ctx.end, nextToken: token, maxDatapoints: ctx.maxDatapoints },
+        signal,
+      );
+      for (const message of page.Messages ?? []) logger?.warn({ scope, code: message.Code, message: message.Value }, "aws GetMetricData message");
+      for (const result of page.MetricDataResults ?? []) {
+        const ref = result.Id ? refs.get(result.Id) : undefined;
+        if (!ref || done.has(ref.resourceId)) continue;
+        const points = readMetricResult(result, ref, ctx.periodSeconds);
+        if (typeof points === "string") {
+          // A broken series would leave this instance's samples partial: skip the instance whole.
+          done.add(ref.resourceId);
+          acc.drop(ref.resourceId);
+          yield { type: "skipped", itemId: ref.resourceId, reason: points };
+          continue;
+        }
+        for (const point of points) acc.add(ref.resourceId, ref.spec.key, point);
+        if (result.StatusCode === "Complete") open.get(ref.resourceId)?.delete(result.Id as string);
+      }
+      token = page.NextToken || undefined;
+      const samples: MetricSample[] = [];
+      for (const [resourceId, pending] of open) {
+        if (done.has(resourceId) || (token && pending.size > 0)) continue;
+        done.add(resourceId);
+        samples.push(...acc.take(resourceId));
+      }
+      if (samples.length > 0) yield { type: "items", items: samples };
+    } while (token);
   }
 }

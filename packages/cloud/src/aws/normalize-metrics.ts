@@ -31,9 +31,6 @@ export const ec2MetricSpecs: readonly Ec2MetricSpec[] = [
   { key: "disk_utilization", namespace: "CWAgent", metricName: "disk_used_percent", stat: "Maximum", unit: "percent" },
 ];
 
-/** The only kind with these metrics; other targets are ignored. */
-export const metricKinds: ReadonlySet<string> = new Set(["ec2_instance"]);
-
 /** GetMetricData's limit on queries per call. */
 export const maxQueriesPerCall = 500;
 

@@ -1,26 +1,28 @@
-import { mergeBounded } from "../common/merge.ts";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
+import { type RunSettings, runScopes } from "../core/scope-runner.ts";
 import type {
   AdapterOptions,
   CloudAdapter,
-  CostAndMetricSource,
   CostEvent,
   CostQuery,
   InventoryEvent,
   MetricEvent,
   MetricQuery,
+  MetricSample,
+  NormalizedCostLine,
+  NormalizedResource,
   RegionInfo,
+  ScopeRef,
   StreamOptions,
 } from "../types.ts";
 import { createAzureClients, createTrustingAgent, type SubscriptionClients } from "./clients.ts";
-import { parseCostRange, readCostScope } from "./costs.ts";
+import { costRead, parseCostRange } from "./costs.ts";
 import { type AzureCredentials, secretsOf, toTokenCredential } from "./credentials.ts";
 import { toAzureError } from "./errors.ts";
-import { azureKinds } from "./kinds.ts";
+import { azureKindDescriptions } from "./kinds/arm-types.ts";
 import { mergeRegions } from "./list-regions.ts";
-import { parseMetricWindow, planMetricScopes, readMetricScope, type VmMemoryLookup, vmMemoryLookup } from "./metrics.ts";
-import { planScopes } from "./scopes.ts";
-import { readScope } from "./read-scope.ts";
+import { metricRead, parseMetricWindow, planMetricScopes, type VmMemoryLookup, vmMemoryLookup } from "./metrics.ts";
+import { planScopes, resourceReads } from "./scopes.ts";
 
 export interface AzureAdapterConfig extends AdapterOptions {
   /** A service principal's secret, or any TokenCredential (managed identity, workload identity, CLI…). */
@@ -44,7 +46,7 @@ export interface AzureAdapterConfig extends AdapterOptions {
 }
 
 /** The Azure adapter reads inventory, daily costs (Cost Management) and VM metrics (Azure Monitor). */
-export type AzureAdapter = CloudAdapter & CostAndMetricSource;
+export type AzureAdapter = CloudAdapter;
 
 const defaults = {
   /** ARM's largest page for resources.list. */
@@ -88,10 +90,21 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
     return found;
   };
 
+  const run = <T, P>(stream: string, signal: AbortSignal | undefined, page: (scope: ScopeRef, items: T[]) => P): RunSettings<T, P> => ({
+    cloud: "azure",
+    stream,
+    concurrency,
+    signal,
+    logger: config.logger,
+    page,
+    toError: (error, f) =>
+      toAzureError(error, { subscriptionId: f.account, operation: f.operation, maxAttempts, timeoutMs, callerSignal: signal, secrets }),
+  });
+
   return {
     cloud: "azure",
     accounts: subscriptions,
-    kinds: azureKinds,
+    kinds: azureKindDescriptions,
 
     async listRegions(): Promise<RegionInfo[]> {
       const subscriptionId = subscriptions[0] as string;
@@ -108,34 +121,25 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
       if (options.kinds && plans.length === 0) {
         config.logger?.warn({ kinds: options.kinds }, "none of the requested kinds is an Azure kind; nothing to read");
       }
-      const settings = { pageSize, timeoutMs, maxAttempts, secrets, signal, logger: config.logger };
-      function* producers() {
-        for (const plan of plans) {
-          // Once stopped, scopes not yet started are not started (and so not reported).
-          if (signal?.aborted) return;
-          yield () => readScope(plan, clients(plan.scope.account), settings);
-        }
-      }
-      return mergeBounded(producers(), concurrency);
+      const reads = resourceReads(plans, clients, { pageSize, timeoutMs, signal });
+      return runScopes(reads, run("resources", signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })));
     },
 
     streamCosts(query: CostQuery): AsyncIterable<CostEvent> {
       const range = parseCostRange(query);
       const { signal } = query;
-      const settings = { timeoutMs, maxAttempts, secrets, signal, logger: config.logger };
-      function* producers() {
+      function* reads() {
         for (const account of subscriptions) {
           if (signal?.aborted) return;
-          yield () => readCostScope(account, range, clients(account), settings);
+          yield costRead(account, range, clients(account), { timeoutMs });
         }
       }
-      return mergeBounded(producers(), concurrency);
+      return runScopes(reads(), run("costs", signal, (scope, lines: NormalizedCostLine[]): CostEvent => ({ type: "cost_page", scope, lines })));
     },
 
     streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {
       const window = parseMetricWindow(query);
       const { signal } = query;
-      const settings = { timeoutMs, maxAttempts, secrets, signal, logger: config.logger };
       const plans = planMetricScopes(query.targets, config.logger);
       // VM sizes (for memory) are read once per subscription, shared by its region scopes.
       const memory = new Map<string, VmMemoryLookup>();
@@ -147,13 +151,13 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
         }
         return found;
       };
-      function* producers() {
+      function* reads() {
         for (const plan of plans) {
           if (signal?.aborted) return;
-          yield () => readMetricScope(plan, clients(plan.scope.account), window, memoryFor(plan.scope.account), settings);
+          yield metricRead(plan, clients(plan.scope.account), window, memoryFor(plan.scope.account), { timeoutMs });
         }
       }
-      return mergeBounded(producers(), concurrency);
+      return runScopes(reads(), run("metrics", signal, (scope, samples: MetricSample[]): MetricEvent => ({ type: "metric_page", scope, samples })));
     },
   };
 }

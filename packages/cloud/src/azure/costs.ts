@@ -1,16 +1,12 @@
-import type { AdapterLogger, CostEvent, CostQuery, NormalizedCostLine, ScopeRef } from "../types.ts";
+import type { ReadState, ReadStep, ScopeRead } from "../core/scope-runner.ts";
+import { CloudError } from "../errors.ts";
+import type { CostQuery, NormalizedCostLine } from "../types.ts";
 import type { RequestOptions, ResourcesApi, SubscriptionClients } from "./clients.ts";
 import { costQueryBody } from "./cost-query-client.ts";
-import { type ErrorContext, toAzureError } from "./errors.ts";
-import { CloudError } from "../errors.ts";
 import { costColumnLayout, createResourceIdResolver, normalizeCostRow, type ResourceIdResolver } from "./normalize-costs.ts";
 
 export interface CostReadSettings {
   timeoutMs: number;
-  maxAttempts: number;
-  secrets: readonly string[];
-  signal?: AbortSignal;
-  logger?: AdapterLogger;
 }
 
 export interface CostRange {
@@ -64,57 +60,49 @@ async function readResourceIds(api: ResourcesApi, request: RequestOptions): Prom
 }
 
 /**
- * Reads one subscription's daily costs: the ARM id listing first (ids only), then one Cost
- * Management query per calendar month, page by page. Each page becomes one `cost_page` event,
- * preceded by an `item_skipped` for each row that could not be read; ends with exactly one
- * `scope_completed` (resourceCount = lines emitted) or `scope_failed`.
+ * One subscription's daily costs, for the shared runner: the ARM id listing first (ids only),
+ * then one Cost Management query per calendar month, page by page. Each page becomes one
+ * `cost_page`, preceded by an `item_skipped` for each row that could not be read.
  */
-export async function* readCostScope(
+export function costRead(
   account: string,
   range: CostRange,
   clients: Pick<SubscriptionClients, "resources" | "costQuery">,
   settings: CostReadSettings,
-): AsyncGenerator<CostEvent> {
-  const scope: ScopeRef = { cloud: "azure", account, region: "global", kind: "costs" };
-  const request: RequestOptions = { abortSignal: settings.signal, timeoutMs: settings.timeoutMs };
-  const errorContext = (operation: string): ErrorContext => ({
-    subscriptionId: account,
-    operation,
-    maxAttempts: settings.maxAttempts,
-    timeoutMs: settings.timeoutMs,
-    callerSignal: settings.signal,
-    secrets: settings.secrets,
-  });
-  let operation = "resources.list";
-  let lineCount = 0;
-  try {
-    const resolveResourceId = await readResourceIds(clients.resources, request);
-    operation = "costManagement.query";
-    for (const chunk of monthChunks(range)) {
-      for await (const page of clients.costQuery.queryPages(costQueryBody(chunk.from, chunk.to), request)) {
-        const layout = costColumnLayout(page.columns);
-        if ("error" in layout) {
-          throw new CloudError("azure", `azure ${operation} for subscription ${account} answered an unreadable page: ${layout.error}.`, { account });
-        }
-        const lines: NormalizedCostLine[] = [];
-        for (const row of page.rows) {
-          const result = normalizeCostRow(row, layout, { account, resolveResourceId });
-          if (!result.ok) {
-            yield { type: "item_skipped", scope, itemId: result.itemId, reason: result.reason };
-            continue;
-          }
-          lines.push(result.line);
-        }
-        if (lines.length === 0) continue;
-        lineCount += lines.length;
-        yield { type: "cost_page", scope, lines };
+): ScopeRead<NormalizedCostLine> {
+  return {
+    scopes: [{ cloud: "azure", account, region: "global", kind: "costs" }],
+    operation: "resources.list",
+    read: (state) => costSteps(account, range, clients, settings, state),
+  };
+}
+
+async function* costSteps(
+  account: string,
+  range: CostRange,
+  clients: Pick<SubscriptionClients, "resources" | "costQuery">,
+  settings: CostReadSettings,
+  state: ReadState,
+): AsyncGenerator<ReadStep<NormalizedCostLine>> {
+  const request: RequestOptions = { abortSignal: state.signal, timeoutMs: settings.timeoutMs };
+  const resolveResourceId = await readResourceIds(clients.resources, request);
+  state.operation = "costManagement.query";
+  for (const chunk of monthChunks(range)) {
+    for await (const page of clients.costQuery.queryPages(costQueryBody(chunk.from, chunk.to), request)) {
+      const layout = costColumnLayout(page.columns);
+      if ("error" in layout) {
+        throw new CloudError("azure", `azure ${state.operation} for subscription ${account} answered an unreadable page: ${layout.error}.`, { account });
       }
+      const lines: NormalizedCostLine[] = [];
+      for (const row of page.rows) {
+        const result = normalizeCostRow(row, layout, { account, resolveResourceId });
+        if (!result.ok) {
+          yield { type: "skipped", itemId: result.itemId, reason: result.reason };
+          continue;
+        }
+        lines.push(result.line);
+      }
+      if (lines.length > 0) yield { type: "items", items: lines };
     }
-    settings.logger?.debug({ scope, lineCount }, "azure cost scope completed");
-    yield { type: "scope_completed", scope, resourceCount: lineCount };
-  } catch (error) {
-    const failure = toAzureError(error, errorContext(operation));
-    settings.logger?.warn({ scope, error: failure.message }, "azure cost scope failed");
-    yield { type: "scope_failed", scope, error: failure };
   }
 }

@@ -3,5 +3,5 @@ export { costCategoryOf as azureCostCategoryOf, meterCategoryTable as azureMeter
 export { vmMemoryBytes as azureVmMemoryBytes } from "./vm-memory.ts";
 export type { AzureClientSecretCredentials, AzureCredentials } from "./credentials.ts";
 export { azureRegionCatalog } from "./regions.ts";
-export { azureKinds, azureKindTable } from "./kinds.ts";
+export { azureKinds, azureKindTable } from "./kinds/arm-types.ts";
 export type { SubscriptionClients, SubscriptionClientsFactory } from "./clients.ts";

@@ -1,20 +1,17 @@
-import type { AdapterLogger, MetricEvent, MetricQuery, MetricSample, MetricTarget, ScopeRef } from "../types.ts";
+import type { ReadStep, ScopeRead } from "../core/scope-runner.ts";
+import { type AdapterLogger, kindsWithMetrics, type MetricQuery, type MetricSample, type MetricTarget, type ScopeRef } from "../types.ts";
 import type { RequestOptions, SubscriptionClients } from "./clients.ts";
-import { type ErrorContext, toAzureError } from "./errors.ts";
+import { azureKindDescriptions } from "./kinds/arm-types.ts";
 import { normalizeRegion } from "./normalize.ts";
 import { normalizeVmMetrics, supportedIntervals, vmMetricNameList } from "./normalize-metrics.ts";
 import { readVmStatuses } from "./vm-statuses.ts";
 import { vmMemoryBytes } from "./vm-memory.ts";
 
-/** Only VMs have the platform metrics read here; targets of other kinds are ignored. */
-export const metricKinds: readonly string[] = ["azure_vm"];
+/** The kinds with metric keys (VMs' platform metrics); targets of other kinds are ignored. */
+const metricKinds: ReadonlySet<string> = new Set(kindsWithMetrics(azureKindDescriptions));
 
 export interface MetricReadSettings {
   timeoutMs: number;
-  maxAttempts: number;
-  secrets: readonly string[];
-  signal?: AbortSignal;
-  logger?: AdapterLogger;
 }
 
 export interface MetricWindow {
@@ -55,7 +52,7 @@ export function planMetricScopes(targets: readonly MetricTarget[], logger?: Adap
   const seen = new Set<string>();
   let ignored = 0;
   for (const target of targets) {
-    if (!metricKinds.includes(target.kind)) {
+    if (!metricKinds.has(target.kind)) {
       ignored += 1;
       continue;
     }
@@ -99,73 +96,63 @@ export function vmMemoryLookup(
 }
 
 /**
- * Reads one scope: one metrics request per VM, each answer one `metric_page` (when it has
- * samples). A VM that is gone (404) or refused by Azure Monitor (400) is an `item_skipped`;
- * throttling past the retries, rejected credentials, 5xx or timeouts fail the scope. Ends with
- * exactly one `scope_completed` (resourceCount = samples emitted) or `scope_failed`.
+ * One scope, for the shared runner: one metrics request per VM, each answer one `metric_page`
+ * (when it has samples). A VM that is gone (404) or refused by Azure Monitor (400) is an
+ * `item_skipped`; throttling past the retries, rejected credentials, 5xx or timeouts fail the
+ * scope, whose count is the samples it reported.
  */
-export async function* readMetricScope(
+export function metricRead(
   plan: MetricPlan,
   clients: Pick<SubscriptionClients, "metrics">,
   window: MetricWindow,
   memory: VmMemoryLookup,
   settings: MetricReadSettings,
-): AsyncGenerator<MetricEvent> {
+): ScopeRead<MetricSample> {
+  return { scopes: [plan.scope], operation: "metrics.list", read: (state) => metricSteps(plan, clients, window, memory, settings, state.signal) };
+}
+
+async function* metricSteps(
+  plan: MetricPlan,
+  clients: Pick<SubscriptionClients, "metrics">,
+  window: MetricWindow,
+  memory: VmMemoryLookup,
+  settings: MetricReadSettings,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<ReadStep<MetricSample>> {
   const { scope } = plan;
-  const operation = "metrics.list";
-  const errorContext: ErrorContext = {
-    subscriptionId: scope.account,
-    operation,
-    maxAttempts: settings.maxAttempts,
-    timeoutMs: settings.timeoutMs,
-    callerSignal: settings.signal,
-    secrets: settings.secrets,
-  };
   const timespan = `${window.start.toISOString()}/${window.end.toISOString()}`;
-  let sampleCount = 0;
-  try {
-    const memoryById = await memory();
-    for (const target of plan.targets) {
-      if (settings.signal?.aborted) throw Object.assign(new Error("stopped"), { name: "AbortError" });
-      let raw: Awaited<ReturnType<SubscriptionClients["metrics"]["list"]>>;
-      try {
-        raw = await clients.metrics.list(target.resourceId, {
-          abortSignal: settings.signal,
-          timeoutMs: settings.timeoutMs,
-          timespan,
-          interval: window.interval,
-          metricnames: vmMetricNameList,
-          aggregation: "Average,Total",
-        });
-      } catch (error) {
-        const skip = skippable(error);
-        if (!skip) throw error;
-        yield { type: "item_skipped", scope, itemId: target.resourceId, reason: skip };
-        continue;
-      }
-      const result = normalizeVmMetrics(raw, {
-        account: scope.account,
-        resourceId: target.resourceId,
-        periodSeconds: window.periodSeconds,
-        memoryBytes: memoryById?.get(target.resourceId.toLowerCase()) ?? null,
-        start: window.start,
-        end: window.end,
+  const memoryById = await memory();
+  for (const target of plan.targets) {
+    if (signal?.aborted) throw Object.assign(new Error("stopped"), { name: "AbortError" });
+    let raw: Awaited<ReturnType<SubscriptionClients["metrics"]["list"]>>;
+    try {
+      raw = await clients.metrics.list(target.resourceId, {
+        abortSignal: signal,
+        timeoutMs: settings.timeoutMs,
+        timespan,
+        interval: window.interval,
+        metricnames: vmMetricNameList,
+        aggregation: "Average,Total",
       });
-      if (!result.ok) {
-        yield { type: "item_skipped", scope, itemId: target.resourceId, reason: result.reason };
-        continue;
-      }
-      if (result.samples.length === 0) continue;
-      sampleCount += result.samples.length;
-      const samples: MetricSample[] = result.samples;
-      yield { type: "metric_page", scope, samples };
+    } catch (error) {
+      const skip = skippable(error);
+      if (!skip) throw error;
+      yield { type: "skipped", itemId: target.resourceId, reason: skip };
+      continue;
     }
-    settings.logger?.debug({ scope, sampleCount }, "azure metric scope completed");
-    yield { type: "scope_completed", scope, resourceCount: sampleCount };
-  } catch (error) {
-    const failure = toAzureError(error, errorContext);
-    settings.logger?.warn({ scope, error: failure.message }, "azure metric scope failed");
-    yield { type: "scope_failed", scope, error: failure };
+    const result = normalizeVmMetrics(raw, {
+      account: scope.account,
+      resourceId: target.resourceId,
+      periodSeconds: window.periodSeconds,
+      memoryBytes: memoryById?.get(target.resourceId.toLowerCase()) ?? null,
+      start: window.start,
+      end: window.end,
+    });
+    if (!result.ok) {
+      yield { type: "skipped", itemId: target.resourceId, reason: result.reason };
+      continue;
+    }
+    if (result.samples.length > 0) yield { type: "items", items: result.samples };
   }
 }
 

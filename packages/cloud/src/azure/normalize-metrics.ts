@@ -17,6 +17,9 @@ export const vmMetricNames = {
 
 export const vmMetricNameList = Object.values(vmMetricNames).join(",");
 
+/** The keys those metrics become (memory from available bytes and the VM size's memory). */
+export const vmMetricKeys: readonly MetricKey[] = ["cpu_utilization", "network_in_mbps", "network_out_mbps", "disk_utilization", "memory_utilization"];
+
 /** Time grains Azure Monitor accepts, by seconds. */
 export const supportedIntervals: ReadonlyMap<number, string> = new Map([
   [60, "PT1M"],

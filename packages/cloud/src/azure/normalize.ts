@@ -1,5 +1,5 @@
 import type { NormalizedResource, ResourceStatus, SizeCategory } from "../types.ts";
-import { kindForArmType, virtualMachineArmType } from "./kinds.ts";
+import { kindForArmType, virtualMachineArmType } from "./kinds/arm-types.ts";
 
 /**
  * Pure functions from ARM's vocabulary to cloudsync's. Nothing here does I/O, so every rule is

@@ -1,5 +1,9 @@
-import type { ScopeRef } from "../types.ts";
-import { kindInfo } from "./kinds.ts";
+import { kindRead } from "../core/kind-reader.ts";
+import type { ScopeRead } from "../core/scope-runner.ts";
+import type { NormalizedResource, ScopeRef } from "../types.ts";
+import type { SubscriptionClients } from "./clients.ts";
+import { kindInfo } from "./kinds/arm-types.ts";
+import { resourcesListReader } from "./kinds/resources-list.ts";
 import { normalizeRegion } from "./normalize.ts";
 
 /**
@@ -46,4 +50,48 @@ export function planScopes(
     }
   }
   return plans;
+}
+
+/** Settings every inventory read of the adapter shares. */
+export interface ResourceReadSettings {
+  pageSize: number;
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * The reads of an inventory, one per plan. The server filters on one side only, so a narrowed
+ * plan keeps just the resources of its region and kind. Once the caller aborts, plans not yet
+ * started are not started (and so not reported).
+ */
+export function* resourceReads(
+  plans: readonly ScopePlan[],
+  clients: (subscriptionId: string) => SubscriptionClients,
+  settings: ResourceReadSettings,
+): Generator<ScopeRead<NormalizedResource>> {
+  for (const plan of plans) {
+    if (settings.signal?.aborted) return;
+    const { scope } = plan;
+    const narrowed = plan.region !== "*" || plan.kind !== "*";
+    yield kindRead(
+      resourcesListReader,
+      {
+        scopes: [scope],
+        where: { account: scope.account, region: plan.region },
+        ...(narrowed ? { scopeOf: (resource: NormalizedResource) => (inScope(resource, plan) ? scope : undefined) } : {}),
+      },
+      (state) => ({
+        clients: clients(scope.account),
+        pageSize: settings.pageSize,
+        timeoutMs: settings.timeoutMs,
+        serverFilter: plan.serverFilter,
+        readVmStatuses: plan.readVmStatuses,
+        state,
+      }),
+    );
+  }
+}
+
+function inScope(resource: NormalizedResource, plan: ScopePlan): boolean {
+  return (plan.region === "*" || resource.regionCode === plan.region) && (plan.kind === "*" || resource.kind === plan.kind);
 }

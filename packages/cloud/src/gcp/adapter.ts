@@ -1,19 +1,20 @@
-import { mergeBounded } from "../common/merge.ts";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
-import { CloudError, MalformedItemError } from "../errors.ts";
-import type {
-  AdapterOptions,
-  CloudAdapter,
-  CostAndMetricSource,
-  CostEvent,
-  CostQuery,
-  InventoryEvent,
-  MetricEvent,
-  MetricQuery,
-  NormalizedResource,
-  RegionInfo,
-  ScopeRef,
-  StreamOptions,
+import { describeKind, type KindReadPlan, kindRead } from "../core/kind-reader.ts";
+import { createStreamStats, type RunSettings, runScopes, type ScopeRead, type StreamStats } from "../core/scope-runner.ts";
+import { CloudError } from "../errors.ts";
+import {
+  type AdapterOptions,
+  type CloudAdapter,
+  type CostEvent,
+  type CostQuery,
+  type InventoryEvent,
+  kindsWithMetrics,
+  type MetricEvent,
+  type MetricQuery,
+  type NormalizedResource,
+  type RegionInfo,
+  type ScopeRef,
+  type StreamOptions,
 } from "../types.ts";
 import type { AuthClient } from "google-auth-library";
 import { createAuthClient, type GcpCredentials, secretsOf } from "./auth.ts";
@@ -26,7 +27,7 @@ import { createMetricReader } from "./metrics.ts";
 import type { TimeSeriesLister } from "./monitoring.ts";
 import { toScopeError } from "./failures.ts";
 import { gcpKindReaders } from "./kinds/index.ts";
-import type { GcpKindReader, RawPage } from "./kinds/kind.ts";
+import type { GcpKindReader, RawEntry } from "./kinds/kind.ts";
 import { lastSegment, regionFromScopeKey } from "./normalize.ts";
 import { mergeRegion } from "./regions.ts";
 import { createGatedTransport, type GatedTransport, requestKey } from "./transport.ts";
@@ -72,18 +73,9 @@ export interface GcpAdapterConfig extends AdapterOptions {
 }
 
 /** Counters of the adapter's own buffering since it was created, for tests and metrics. */
-export interface GcpStreamStats {
-  /** Pages normalized by scope readers. */
-  pagesProduced: number;
-  /** Pages handed to the consumer. */
-  pagesYielded: number;
-  /** The most pages ever produced but not yet taken by the consumer (bounded by concurrency). */
-  maxPagesAhead: number;
-  /** The most resources in one yielded page (bounded by pageSize). */
-  largestPage: number;
-}
+export type GcpStreamStats = StreamStats;
 
-export interface GcpAdapter extends CloudAdapter, CostAndMetricSource {
+export interface GcpAdapter extends CloudAdapter {
   readonly stats: Readonly<GcpStreamStats>;
   /** Releases the SDK clients. */
   close(): Promise<void>;
@@ -114,8 +106,8 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   const callOptions = listCallOptions({ maxAttempts, timeoutMs, retryDelayMs: config.retryDelayMs ?? defaults.retryDelayMs });
   const costPageSize = Math.max(1, Math.floor(config.costPageSize ?? config.pageSize ?? defaults.costPageSize));
   const secrets = secretsOf(config.credentials);
-  const readers = selectReaders(config.kinds);
-  const stats: GcpStreamStats = { pagesProduced: 0, pagesYielded: 0, maxPagesAhead: 0, largestPage: 0 };
+  const readers = selectKinds(config.kinds);
+  const stats: GcpStreamStats = createStreamStats();
   const retryDelayMs = config.retryDelayMs ?? defaults.retryDelayMs;
   const billingTable: BillingExportTable | null =
     config.billingExportTable === undefined ? null : parseBillingExportTable(config.billingExportTable);
@@ -180,69 +172,39 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     aborted,
   });
 
-  async function* readScope(reader: GcpKindReader, project: string, signal: AbortSignal | undefined): AsyncGenerator<InventoryEvent> {
-    const scopes = scopesFor(reader, project, config.regions);
-    const counts = new Map<ScopeRef, number>(scopes.map((s) => [s, 0]));
-    let transport: GatedTransport | undefined;
-    let iterator: AsyncIterator<RawPage> | undefined;
-    try {
-      if (signal?.aborted) throw signal.reason;
-      const { clients, transport: t } = connectCompute();
-      transport = t;
-      transport.reset(requestKey(project, reader.apiPath));
-      iterator = reader.pages(clients, { project, pageSize, callOptions })[Symbol.asyncIterator]();
-      const unreachable: string[] = [];
-      for (;;) {
-        const step = await nextUnlessAborted(iterator, signal);
-        if (step.done) break;
-        for (const warning of step.value.warnings) unreachable.push(`${warning.scopeKey} (${warning.code})`);
-        const groups = new Map<ScopeRef, NormalizedResource[]>();
-        for (const entry of step.value.entries) {
-          let resource: NormalizedResource;
-          try {
-            resource = reader.normalize(entry.item as Record<string, unknown>, project, entry.scopeKey);
-          } catch (err) {
-            if (!(err instanceof MalformedItemError)) throw err;
-            const scope = scopeOf(scopes, entry.scopeKey ? regionFromScopeKey(entry.scopeKey) : null) ?? (scopes[0] as ScopeRef);
-            config.logger?.warn({ cloud: "gcp", project, kind: reader.kind, itemId: err.itemId }, "skipped a malformed item");
-            yield { type: "item_skipped", scope, itemId: err.itemId, reason: err.message };
-            continue;
-          }
-          const scope = scopeOf(scopes, resource.regionCode);
-          if (!scope) continue; // a region the caller did not ask for
-          const group = groups.get(scope) ?? [];
-          groups.set(scope, group);
-          group.push(resource);
-        }
-        for (const [scope, resources] of groups) {
-          counts.set(scope, (counts.get(scope) ?? 0) + resources.length);
-          stats.pagesProduced += 1;
-          stats.maxPagesAhead = Math.max(stats.maxPagesAhead, stats.pagesProduced - stats.pagesYielded);
-          yield { type: "page", scope, resources };
-        }
+  /**
+   * The reads of an inventory: each kind once per project. An aggregated list feeds one scope
+   * `*`, or, when the caller limits regions, one scope per asked region (items of other regions
+   * are dropped); a global collection is one scope `global`.
+   */
+  function* resourceReads(selected: readonly GcpKindReader[]): Generator<ScopeRead<NormalizedResource>> {
+    for (const project of projects) {
+      for (const reader of selected) {
+        const scopes = scopesFor(reader, project, config.regions);
+        const plan: KindReadPlan<RawEntry> = {
+          scopes,
+          where: { account: project, region: (scopes[0] as ScopeRef).region },
+          scopeOf: (resource) => scopeOf(scopes, resource.regionCode),
+          skippedScopeOf: (raw) => scopeOf(scopes, raw.scopeKey ? regionFromScopeKey(raw.scopeKey) : null),
+        };
+        yield kindRead(reader, plan, () => ({ project, pageSize, callOptions, clients: connectCompute().clients }));
       }
-      if (unreachable.length > 0) {
-        throw new CloudError(
-          "gcp",
-          `${reader.apiPath} in GCP project ${project} is incomplete: ${unreachable.slice(0, 5).join(", ")} did not answer; try again later`,
-          { account: project },
-        );
-      }
-      for (const scope of scopes) {
-        config.logger?.debug({ cloud: "gcp", project, kind: scope.kind, region: scope.region, resources: counts.get(scope) }, "scope completed");
-        yield { type: "scope_completed", scope, resourceCount: counts.get(scope) ?? 0 };
-      }
-    } catch (err) {
-      const error =
-        err instanceof CloudError
-          ? err
-          : toScopeError(err, failureContext(project, reader.apiPath, transport, signal?.aborted ?? false));
-      config.logger?.warn({ cloud: "gcp", project, kind: reader.kind, error: error.message }, "scope failed");
-      for (const scope of scopes) yield { type: "scope_failed", scope, error };
-    } finally {
-      await iterator?.return?.();
     }
   }
+
+  const runSettings = <T, P>(stream: string, signal: AbortSignal | undefined, page: (scope: ScopeRef, items: T[]) => P): RunSettings<T, P> => ({
+    cloud: "gcp",
+    stream,
+    concurrency,
+    signal,
+    logger: config.logger,
+    stats,
+    page,
+    toError: (err, f) =>
+      err instanceof CloudError ? err : toScopeError(err, failureContext(f.account, f.read.operation, connection?.transport, f.aborted)),
+    // Each scope's failure reports what the transport saw for its own requests.
+    onReadStart: (read) => connectCompute().transport.reset(requestKey((read.scopes[0] as ScopeRef).account, read.operation)),
+  });
 
   const streamCosts = createCostReader({
     projects,
@@ -258,6 +220,7 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     client: connectBilling,
   });
   const streamMetrics = createMetricReader({
+    metricKinds: new Set(kindsWithMetrics(gcpKindReaders)),
     concurrency,
     pageSize,
     apiPageSize: Math.min(100_000, Math.max(1, Math.floor(config.metricsPageSize ?? defaults.metricsPageSize))),
@@ -271,7 +234,7 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   return {
     cloud: "gcp",
     accounts: projects,
-    kinds: readers.map((r) => r.kind),
+    kinds: readers.map(describeKind),
     stats,
 
     async listRegions(): Promise<RegionInfo[]> {
@@ -292,19 +255,13 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
       return regions;
     },
 
-    async *streamResources(options: StreamOptions = {}): AsyncIterable<InventoryEvent> {
+    streamResources(options: StreamOptions = {}): AsyncIterable<InventoryEvent> {
       const wanted = options.kinds ? new Set(options.kinds) : null;
       const selected = readers.filter((r) => !wanted || wanted.has(r.kind));
-      const producers = projects.flatMap((project) =>
-        selected.map((reader) => () => readScope(reader, project, options.signal)),
+      return runScopes(
+        resourceReads(selected),
+        runSettings("resources", options.signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })),
       );
-      for await (const event of mergeBounded(producers, concurrency)) {
-        if (event.type === "page") {
-          stats.pagesYielded += 1;
-          stats.largestPage = Math.max(stats.largestPage, event.resources.length);
-        }
-        yield event;
-      }
     },
 
     streamCosts(query: CostQuery): AsyncIterable<CostEvent> {
@@ -323,15 +280,6 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   };
 }
 
-function selectReaders(kinds: readonly string[] | undefined): GcpKindReader[] {
-  if (!kinds) return [...gcpKindReaders];
-  const unknown = kinds.filter((k) => !gcpKindReaders.some((r) => r.kind === k));
-  if (unknown.length > 0) {
-    throw new Error(`Unknown GCP kinds: ${unknown.join(", ")}. Known: ${gcpKindReaders.map((r) => r.kind).join(", ")}.`);
-  }
-  return gcpKindReaders.filter((r) => kinds.includes(r.kind));
-}
-
 /**
  * An aggregated list covers every region in one call: scope region `*`. When the caller limits
  * regions, the same call feeds one scope per asked region, so completing vouches only for those.
@@ -339,7 +287,7 @@ function selectReaders(kinds: readonly string[] | undefined): GcpKindReader[] {
  */
 function scopesFor(reader: GcpKindReader, project: string, regions: readonly string[] | undefined): ScopeRef[] {
   const scope = (region: string): ScopeRef => ({ cloud: "gcp", account: project, region, kind: reader.kind });
-  if (reader.coverage === "global") return [scope("global")];
+  if (reader.fanout === "project_global") return [scope("global")];
   if (!regions) return [scope("*")];
   return [...new Set(regions)].map(scope);
 }
@@ -349,18 +297,11 @@ function scopeOf(scopes: readonly ScopeRef[], regionCode: string | null): ScopeR
   return scopes.find((s) => s.region === regionCode);
 }
 
-/** The next page, unless the caller aborts first (a pending request is then abandoned). */
-async function nextUnlessAborted<T>(iterator: AsyncIterator<T>, signal: AbortSignal | undefined): Promise<IteratorResult<T>> {
-  if (!signal) return iterator.next();
-  if (signal.aborted) throw signal.reason;
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
-  try {
-    return await Promise.race([iterator.next(), aborted]);
-  } finally {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
+function selectKinds(kinds: readonly string[] | undefined): GcpKindReader[] {
+  if (!kinds) return [...gcpKindReaders];
+  const unknown = kinds.filter((k) => !gcpKindReaders.some((r) => r.kind === k));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown GCP kinds: ${unknown.join(", ")}. Known: ${gcpKindReaders.map((r) => r.kind).join(", ")}.`);
   }
+  return gcpKindReaders.filter((r) => kinds.includes(r.kind));
 }

@@ -1,7 +1,7 @@
-import { mergeBounded } from "../common/merge.ts";
 import type { RateLimiter } from "../common/rate-limiter.ts";
 import { CloudError, MalformedItemError } from "../errors.ts";
-import type { AdapterLogger, CostEvent, CostQuery, NormalizedCostLine, ScopeRef } from "../types.ts";
+import { type ReadFailure, type ReadStep, runScopes, type ScopeRead } from "../core/scope-runner.ts";
+import type { AdapterLogger, CostEvent, CostQuery, NormalizedCostLine } from "../types.ts";
 import type { BillingQueryClient, BigQueryRetrySettings } from "./bigquery.ts";
 import { isMissingResourceColumn, toBillingError } from "./billing-failures.ts";
 import { type BillingExportVariant, type BillingRow, billingQuerySql } from "./billing-query.ts";
@@ -47,93 +47,93 @@ export function createCostReader(deps: CostReaderDeps): (query: CostQuery) => As
   // The export's shape, learned from the first query that tells (detailed unless BigQuery says the
   // table has no `resource` column), then reused by every scope.
   let variant: BillingExportVariant = "detailed";
+  const table = deps.table;
+  const tableName = table ? `${table.project}.${table.dataset}.${table.table}` : "(not configured)";
 
-  async function* readScope(project: string, query: CostQuery): AsyncGenerator<CostEvent> {
-    const scope: ScopeRef = { cloud: "gcp", account: project, region: "global", kind: "costs" };
-    const table = deps.table;
-    const tableName = table ? `${table.project}.${table.dataset}.${table.table}` : "(not configured)";
-    let lines = 0;
-    try {
-      if (!table || !deps.jobProject) {
-        throw new CloudError(
-          "gcp",
-          `GCP costs for project ${project} need the Cloud Billing export: set billingExportTable ("project.dataset.gcp_billing_export_resource_v1_…")`,
-          { account: project },
-        );
+  async function* costSteps(project: string, query: CostQuery): AsyncGenerator<ReadStep<NormalizedCostLine>> {
+    if (!table || !deps.jobProject) {
+      throw new CloudError(
+        "gcp",
+        `GCP costs for project ${project} need the Cloud Billing export: set billingExportTable ("project.dataset.gcp_billing_export_resource_v1_…")`,
+        { account: project },
+      );
+    }
+    // BigQuery's SDK loads with the first cost read: inventory syncs never pay for it.
+    const { billingPages, pageDeadlineMs } = await import("./bigquery.ts");
+    const client = await deps.client();
+    const pagesOf = (which: BillingExportVariant) =>
+      billingPages(
+        client,
+        { sql: billingQuerySql(table, which), project, start: query.start, end: query.end, pageSize: deps.pageSize, location: deps.location },
+        { limiter: deps.limiter(), key: requestKey(project, billingApiPath), deadlineMs: pageDeadlineMs(deps.retry), signal: query.signal },
+      );
+    let shape = variant;
+    let pages = pagesOf(shape);
+    let first = true;
+    for (;;) {
+      let step: IteratorResult<BillingRow[]>;
+      try {
+        step = await pages.next();
+      } catch (err) {
+        // Only the first call can learn the export's shape; nothing has been yielded yet.
+        if (first && shape === "detailed" && isMissingResourceColumn(err)) {
+          if (variant === "detailed") {
+            deps.logger?.warn(
+              { cloud: "gcp", project, table: tableName },
+              "the billing export has no resource column (standard export): reading service-level costs without resource ids",
+            );
+          }
+          variant = shape = "standard";
+          pages = pagesOf(shape);
+          first = false;
+          continue;
+        }
+        throw err;
       }
-      // BigQuery's SDK loads with the first cost read: inventory syncs never pay for it.
-      const { billingPages, pageDeadlineMs } = await import("./bigquery.ts");
-      const client = await deps.client();
-      const pagesOf = (which: BillingExportVariant) =>
-        billingPages(
-          client,
-          { sql: billingQuerySql(table, which), project, start: query.start, end: query.end, pageSize: deps.pageSize, location: deps.location },
-          { limiter: deps.limiter(), key: requestKey(project, billingApiPath), deadlineMs: pageDeadlineMs(deps.retry), signal: query.signal },
-        );
-      let shape = variant;
-      let pages = pagesOf(shape);
-      let first = true;
-      for (;;) {
-        let step: IteratorResult<BillingRow[]>;
+      first = false;
+      if (step.done) break;
+      const page: NormalizedCostLine[] = [];
+      for (const row of step.value) {
         try {
-          step = await pages.next();
+          page.push(normalizeCostRow(row, project));
         } catch (err) {
-          // Only the first call can learn the export's shape; nothing has been yielded yet.
-          if (first && shape === "detailed" && isMissingResourceColumn(err)) {
-            if (variant === "detailed") {
-              deps.logger?.warn(
-                { cloud: "gcp", project, table: tableName },
-                "the billing export has no resource column (standard export): reading service-level costs without resource ids",
-              );
-            }
-            variant = shape = "standard";
-            pages = pagesOf(shape);
-            first = false;
-            continue;
-          }
-          throw err;
-        }
-        first = false;
-        if (step.done) break;
-        const page: NormalizedCostLine[] = [];
-        for (const row of step.value) {
-          try {
-            page.push(normalizeCostRow(row, project));
-          } catch (err) {
-            if (!(err instanceof MalformedItemError)) throw err;
-            deps.logger?.warn({ cloud: "gcp", project, itemId: err.itemId }, "skipped a malformed cost row");
-            yield { type: "item_skipped", scope, itemId: err.itemId, reason: err.message };
-          }
-        }
-        if (page.length > 0) {
-          lines += page.length;
-          yield { type: "cost_page", scope, lines: page };
+          if (!(err instanceof MalformedItemError)) throw err;
+          yield { type: "skipped", itemId: err.itemId, reason: err.message };
         }
       }
-      deps.logger?.debug({ cloud: "gcp", project, kind: "costs", lines }, "scope completed");
-      yield { type: "scope_completed", scope, resourceCount: lines };
-    } catch (err) {
-      const error =
-        err instanceof CloudError
-          ? err
-          : toBillingError(err, {
-              project,
-              table: tableName,
-              jobProject: deps.jobProject ?? "",
-              maxAttempts: deps.retry.maxAttempts,
-              secrets: deps.secrets,
-              aborted: query.signal?.aborted ?? false,
-            });
-      deps.logger?.warn({ cloud: "gcp", project, kind: "costs", error: error.message }, "scope failed");
-      yield { type: "scope_failed", scope, error };
+      if (page.length > 0) yield { type: "items", items: page };
     }
   }
 
+  const toError = (err: unknown, f: ReadFailure<NormalizedCostLine>, query: CostQuery): Error =>
+    err instanceof CloudError
+      ? err
+      : toBillingError(err, {
+          project: f.account,
+          table: tableName,
+          jobProject: deps.jobProject ?? "",
+          maxAttempts: deps.retry.maxAttempts,
+          secrets: deps.secrets,
+          aborted: query.signal?.aborted ?? false,
+        });
+
   return async function* streamCosts(query: CostQuery): AsyncIterable<CostEvent> {
     validateCostQuery(query);
-    yield* mergeBounded(
-      deps.projects.map((project) => () => readScope(project, query)),
-      deps.concurrency,
+    const reads = deps.projects.map(
+      (project): ScopeRead<NormalizedCostLine> => ({
+        scopes: [{ cloud: "gcp", account: project, region: "global", kind: "costs" }],
+        operation: billingApiPath,
+        read: () => costSteps(project, query),
+      }),
     );
+    yield* runScopes(reads, {
+      cloud: "gcp",
+      stream: "costs",
+      concurrency: deps.concurrency,
+      signal: query.signal,
+      logger: deps.logger,
+      toError: (err, f) => toError(err, f, query),
+      page: (scope, lines): CostEvent => ({ type: "cost_page", scope, lines }),
+    });
   };
 }

@@ -1,6 +1,6 @@
-import { mergeBounded } from "../common/merge.ts";
 import { CloudError } from "../errors.ts";
-import type { AdapterLogger, MetricEvent, MetricQuery, ScopeRef } from "../types.ts";
+import { type ReadState, type ReadStep, runScopes, type ScopeRead } from "../core/scope-runner.ts";
+import type { AdapterLogger, MetricEvent, MetricQuery, MetricSample } from "../types.ts";
 import type { GcpCallOptions } from "./clients.ts";
 import { unlessAborted } from "./deadline.ts";
 import type { FailureContext } from "./failures.ts";
@@ -10,12 +10,12 @@ import { gcpMetricSpecs, INSTANCE_ID, SampleAccumulator, timeSeriesFilter } from
 import type { GatedTransport } from "./transport.ts";
 import { requestKey } from "./transport.ts";
 
-/** The only kind with Cloud Monitoring VM metrics; targets of other kinds are ignored. */
-export const METRIC_TARGET_KIND = "gce_instance";
 /** API path of listTimeSeries under `projects/{project}/`, for rate-limit keys and messages. */
 export const timeSeriesApiPath = "timeSeries";
 
 export interface MetricReaderDeps {
+  /** The kinds whose targets are read (those with metric keys); targets of other kinds are ignored. */
+  metricKinds: ReadonlySet<string>;
   concurrency: number;
   /** Samples per `metric_page` event. */
   pageSize: number;
@@ -48,64 +48,58 @@ export function validateMetricQuery(query: MetricQuery): number {
  * at least one sample.
  */
 export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery) => AsyncIterable<MetricEvent> {
-  async function* readScope(project: string, ids: string[], invalid: string[], query: MetricQuery, period: number): AsyncGenerator<MetricEvent> {
-    const scope: ScopeRef = { cloud: "gcp", account: project, region: "*", kind: "metrics" };
+  /** The project's read, remembering its transport so a failure can tell a throttle from an outage. */
+  interface MetricRead extends ScopeRead<MetricSample> {
+    transport?: GatedTransport;
+  }
+
+  async function* metricSteps(
+    read: MetricRead,
+    state: ReadState,
+    project: string,
+    ids: string[],
+    invalid: string[],
+    query: MetricQuery,
+    period: number,
+  ): AsyncGenerator<ReadStep<MetricSample>> {
     const reported = new Set<string>();
-    let transport: GatedTransport | undefined;
-    const signal = query.signal;
-    try {
-      for (const id of invalid) {
-        yield { type: "item_skipped", scope, itemId: id, reason: `target ${JSON.stringify(id)} is not a Compute Engine instance id (digits only)` };
-      }
-      if (signal?.aborted) throw signal.reason;
-      const connection = await deps.connect();
-      transport = connection.transport;
-      transport.reset(requestKey(project, timeSeriesApiPath));
-      const startSeconds = Math.floor(query.start.getTime() / 1000);
-      const endSeconds = Math.ceil(query.end.getTime() / 1000);
-      const window = { startMs: query.start.getTime(), endMs: query.end.getTime(), periodSeconds: period };
-      for (let i = 0; i < ids.length; i += deps.batchSize) {
-        const batch = ids.slice(i, i + deps.batchSize);
-        const accumulator = new SampleAccumulator(project, new Set(batch), window);
-        for (const spec of gcpMetricSpecs) {
-          const request: TimeSeriesRequest = {
-            name: `projects/${project}`,
-            filter: timeSeriesFilter(spec, batch),
-            interval: { startTime: { seconds: startSeconds }, endTime: { seconds: endSeconds } },
-            aggregation: { alignmentPeriod: { seconds: period }, perSeriesAligner: spec.aligner },
-            view: "FULL",
-            pageSize: deps.apiPageSize,
-          };
-          for await (const series of seriesPages(connection.monitoring, request, deps.callOptions, signal)) {
-            for (const item of series) {
-              const problem = accumulator.add(spec, item);
-              if (problem) {
-                deps.logger?.warn({ cloud: "gcp", project, itemId: problem.itemId }, "skipped a malformed time series");
-                yield { type: "item_skipped", scope, itemId: problem.itemId, reason: problem.reason };
-              }
-            }
+    const signal = state.signal;
+    for (const id of invalid) {
+      yield { type: "skipped", itemId: id, reason: `target ${JSON.stringify(id)} is not a Compute Engine instance id (digits only)` };
+    }
+    const connection = await deps.connect();
+    read.transport = connection.transport;
+    connection.transport.reset(requestKey(project, timeSeriesApiPath));
+    const startSeconds = Math.floor(query.start.getTime() / 1000);
+    const endSeconds = Math.ceil(query.end.getTime() / 1000);
+    const window = { startMs: query.start.getTime(), endMs: query.end.getTime(), periodSeconds: period };
+    for (let i = 0; i < ids.length; i += deps.batchSize) {
+      const batch = ids.slice(i, i + deps.batchSize);
+      const accumulator = new SampleAccumulator(project, new Set(batch), window);
+      for (const spec of gcpMetricSpecs) {
+        const request: TimeSeriesRequest = {
+          name: `projects/${project}`,
+          filter: timeSeriesFilter(spec, batch),
+          interval: { startTime: { seconds: startSeconds }, endTime: { seconds: endSeconds } },
+          aggregation: { alignmentPeriod: { seconds: period }, perSeriesAligner: spec.aligner },
+          view: "FULL",
+          pageSize: deps.apiPageSize,
+        };
+        for await (const series of seriesPages(connection.monitoring, request, deps.callOptions, signal)) {
+          for (const item of series) {
+            const problem = accumulator.add(spec, item);
+            if (problem) yield { type: "skipped", itemId: problem.itemId, reason: problem.reason };
           }
         }
-        const samples = accumulator.drain(gcpMetricSpecs);
-        for (const sample of samples) reported.add(sample.resourceId);
-        for (let j = 0; j < samples.length; j += deps.pageSize) {
-          yield { type: "metric_page", scope, samples: samples.slice(j, j + deps.pageSize) };
-        }
       }
-      deps.logger?.debug({ cloud: "gcp", project, kind: "metrics", resources: reported.size }, "scope completed");
-      yield { type: "scope_completed", scope, resourceCount: reported.size };
-    } catch (err) {
-      const error =
-        err instanceof CloudError
-          ? err
-          : toScopeError(err, {
-              ...deps.failureContext(project, timeSeriesApiPath, transport, signal?.aborted ?? false),
-              api: "Cloud Monitoring",
-              role: "roles/monitoring.viewer",
-            });
-      deps.logger?.warn({ cloud: "gcp", project, kind: "metrics", error: error.message }, "scope failed");
-      yield { type: "scope_failed", scope, error };
+      const samples = accumulator.drain(gcpMetricSpecs);
+      for (const sample of samples) reported.add(sample.resourceId);
+      for (let j = 0; j < samples.length; j += deps.pageSize) {
+        yield { type: "items", items: samples.slice(j, j + deps.pageSize) };
+      }
     }
+    // A project's count is its instances that had samples, not the samples.
+    state.resourceCount = reported.size;
   }
 
   return async function* streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {
@@ -113,15 +107,35 @@ export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery)
     // Targets grouped by project, each id once; other kinds have no Cloud Monitoring VM metrics.
     const byProject = new Map<string, { ids: Set<string>; invalid: Set<string> }>();
     for (const target of query.targets) {
-      if (target.kind !== METRIC_TARGET_KIND) continue;
+      if (!deps.metricKinds.has(target.kind)) continue;
       const group = byProject.get(target.account) ?? { ids: new Set<string>(), invalid: new Set<string>() };
       byProject.set(target.account, group);
       (INSTANCE_ID.test(target.resourceId) ? group.ids : group.invalid).add(target.resourceId);
     }
-    yield* mergeBounded(
-      [...byProject].map(([project, group]) => () => readScope(project, [...group.ids], [...group.invalid], query, period)),
-      deps.concurrency,
-    );
+    const reads = [...byProject].map(([project, group]) => {
+      const read: MetricRead = {
+        scopes: [{ cloud: "gcp", account: project, region: "*", kind: "metrics" }],
+        operation: timeSeriesApiPath,
+        read: (state) => metricSteps(read, state, project, [...group.ids], [...group.invalid], query, period),
+      };
+      return read;
+    });
+    yield* runScopes(reads, {
+      cloud: "gcp",
+      stream: "metrics",
+      concurrency: deps.concurrency,
+      signal: query.signal,
+      logger: deps.logger,
+      toError: (err, f) =>
+        err instanceof CloudError
+          ? err
+          : toScopeError(err, {
+              ...deps.failureContext(f.account, timeSeriesApiPath, (f.read as MetricRead).transport, f.aborted),
+              api: "Cloud Monitoring",
+              role: "roles/monitoring.viewer",
+            }),
+      page: (scope, samples): MetricEvent => ({ type: "metric_page", scope, samples }),
+    });
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AggregatedLister, GcpCallOptions, NextListRequest, PagedLister } from "./clients.ts";
+import { CloudError } from "../errors.ts";
 import type { RawEntry, RawPage, ScopeWarning } from "./kinds/kind.ts";
 
 /**
@@ -57,4 +58,36 @@ export async function* listPages(
     if (items.length > 0) yield { entries: items.map((item) => ({ item, scopeKey: null })), warnings: [] };
     next = following;
   }
+}
+
+/**
+ * The entries of an aggregated list, page by page; once every page is read, a list that some
+ * zone did not answer (UNREACHABLE) throws, so its scope fails instead of vouching for items it
+ * never saw.
+ */
+export async function* completeAggregatedPages(
+  lister: AggregatedLister,
+  field: string,
+  request: { project: string; pageSize: number; callOptions: GcpCallOptions },
+): AsyncGenerator<RawEntry[]> {
+  const unreachable: string[] = [];
+  for await (const page of aggregatedPages(lister, field, request)) {
+    for (const warning of page.warnings) unreachable.push(`${warning.scopeKey} (${warning.code})`);
+    if (page.entries.length > 0) yield page.entries;
+  }
+  if (unreachable.length > 0) {
+    throw new CloudError(
+      "gcp",
+      `aggregated/${field} in GCP project ${request.project} is incomplete: ${unreachable.slice(0, 5).join(", ")} did not answer; try again later`,
+      { account: request.project },
+    );
+  }
+}
+
+/** The entries of a plain list, one API page per call. */
+export async function* listEntries(
+  lister: PagedLister,
+  request: { project: string; pageSize: number; callOptions: GcpCallOptions },
+): AsyncGenerator<RawEntry[]> {
+  for await (const page of listPages(lister, request)) yield page.entries;
 }

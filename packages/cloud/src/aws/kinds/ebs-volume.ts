@@ -38,9 +38,11 @@ export function normalizeEbsVolume(raw: Volume, where: ItemWhere): NormalizedRes
 export const ebsVolumeReader: AwsKindReader<Volume> = {
   kind: "ebs_volume",
   resourceType: "storage",
-  reach: "regional",
+  fanout: "account_region",
   service: "ec2",
   operation: "DescribeVolumes",
+  metricKeys: [],
+  relations: [],
   async *pages(ctx) {
     const pages = paginateDescribeVolumes(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 500) },

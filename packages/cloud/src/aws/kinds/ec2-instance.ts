@@ -10,6 +10,7 @@ import {
   tagsToRecord,
   zoneToRegion,
 } from "../normalize.ts";
+import { ec2MetricSpecs } from "../normalize-metrics.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /** EC2 instances: DescribeInstances per region; reservations are flattened into instances. */
@@ -39,9 +40,11 @@ export function normalizeEc2Instance(raw: Instance, where: ItemWhere): Normalize
 export const ec2InstanceReader: AwsKindReader<Instance> = {
   kind: "ec2_instance",
   resourceType: "compute",
-  reach: "regional",
+  fanout: "account_region",
   service: "ec2",
   operation: "DescribeInstances",
+  metricKeys: ec2MetricSpecs.map((s) => s.key),
+  relations: [],
   async *pages(ctx) {
     const pages = paginateDescribeInstances(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },

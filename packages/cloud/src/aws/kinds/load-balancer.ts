@@ -66,9 +66,11 @@ async function tagsFor(
 export const loadBalancerReader: AwsKindReader<LoadBalancerWithTags> = {
   kind: "elb_load_balancer",
   resourceType: "load_balancer",
-  reach: "regional",
+  fanout: "account_region",
   service: "elasticloadbalancing",
   operation: "DescribeLoadBalancers",
+  metricKeys: [],
+  relations: [],
   async *pages(ctx) {
     const client = ctx.clients.elb();
     // This paginator has no page-size member wired up, so PageSize goes in the input.

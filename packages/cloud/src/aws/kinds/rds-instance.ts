@@ -35,9 +35,11 @@ export function normalizeDbInstance(raw: DBInstance, where: ItemWhere): Normaliz
 export const rdsInstanceReader: AwsKindReader<DBInstance> = {
   kind: "rds_instance",
   resourceType: "database",
-  reach: "regional",
+  fanout: "account_region",
   service: "rds",
   operation: "DescribeDBInstances",
+  metricKeys: [],
+  relations: [],
   async *pages(ctx) {
     const pages = paginateDescribeDBInstances(
       { client: ctx.clients.rds(), pageSize: clampPageSize(ctx.pageSize, 20, 100) },

@@ -66,9 +66,11 @@ async function locateAll(client: S3Client, buckets: readonly Bucket[], signal: A
 export const s3BucketReader: AwsKindReader<LocatedBucket> = {
   kind: "s3_bucket",
   resourceType: "storage",
-  reach: "global",
+  fanout: "account_global",
   service: "s3",
   operation: "ListBuckets",
+  metricKeys: [],
+  relations: [],
   async *pages(ctx) {
     const client = ctx.clients.s3();
     const pages = paginateListBuckets(

@@ -29,9 +29,11 @@ export function normalizeSubnet(raw: Subnet, where: ItemWhere): NormalizedResour
 export const subnetReader: AwsKindReader<Subnet> = {
   kind: "subnet",
   resourceType: "network",
-  reach: "regional",
+  fanout: "account_region",
   service: "ec2",
   operation: "DescribeSubnets",
+  metricKeys: [],
+  relations: [],
   async *pages(ctx) {
     const pages = paginateDescribeSubnets(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },

@@ -29,9 +29,11 @@ export function normalizeVpc(raw: Vpc, where: ItemWhere): NormalizedResource {
 export const vpcReader: AwsKindReader<Vpc> = {
   kind: "vpc",
   resourceType: "network",
-  reach: "regional",
+  fanout: "account_region",
   service: "ec2",
   operation: "DescribeVpcs",
+  metricKeys: [],
+  relations: [],
   async *pages(ctx) {
     const pages = paginateDescribeVpcs(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },

@@ -1,6 +1,7 @@
+import { DisksClient } from "@google-cloud/compute/build/src/v1/disks_client.js";
 import type { NormalizedResource } from "../../types.ts";
 import { diskSize, diskStatus, regionFromScopeKey, regionFromUrl, str, zoneToRegion } from "../normalize.ts";
-import { aggregatedPages } from "../paging.ts";
+import { completeAggregatedPages } from "../paging.ts";
 import { buildResource, identityOf, malformed } from "./common.ts";
 import type { GcpKindReader } from "./kind.ts";
 
@@ -30,8 +31,10 @@ export function normalizeDisk(item: Record<string, unknown>, project: string, sc
 export const disksReader: GcpKindReader = {
   kind: "gce_disk",
   resourceType: "storage",
-  coverage: "aggregated",
-  apiPath: "aggregated/disks",
-  pages: (clients, request) => aggregatedPages(clients.disks, "disks", request),
-  normalize: normalizeDisk,
+  fanout: "project",
+  operation: "aggregated/disks",
+  metricKeys: [],
+  relations: [],
+  pages: (ctx) => completeAggregatedPages(ctx.clients.get(DisksClient), "disks", ctx),
+  normalize: (raw, where) => normalizeDisk(raw.item as Record<string, unknown>, where.account, raw.scopeKey),
 };

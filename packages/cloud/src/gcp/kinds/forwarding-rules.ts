@@ -1,6 +1,8 @@
+import { ForwardingRulesClient } from "@google-cloud/compute/build/src/v1/forwarding_rules_client.js";
+import { GlobalForwardingRulesClient } from "@google-cloud/compute/build/src/v1/global_forwarding_rules_client.js";
 import type { NormalizedResource } from "../../types.ts";
 import { regionFromScopeKey, regionFromUrl, str } from "../normalize.ts";
-import { aggregatedPages, listPages } from "../paging.ts";
+import { completeAggregatedPages, listEntries } from "../paging.ts";
 import { buildResource, identityOf, malformed } from "./common.ts";
 import type { GcpKindReader } from "./kind.ts";
 
@@ -43,17 +45,21 @@ export function normalizeGlobalForwardingRule(item: Record<string, unknown>, pro
 export const forwardingRulesReader: GcpKindReader = {
   kind: "gcp_forwarding_rule",
   resourceType: "load_balancer",
-  coverage: "aggregated",
-  apiPath: "aggregated/forwardingRules",
-  pages: (clients, request) => aggregatedPages(clients.forwardingRules, "forwardingRules", request),
-  normalize: normalizeForwardingRule,
+  fanout: "project",
+  operation: "aggregated/forwardingRules",
+  metricKeys: [],
+  relations: [],
+  pages: (ctx) => completeAggregatedPages(ctx.clients.get(ForwardingRulesClient), "forwardingRules", ctx),
+  normalize: (raw, where) => normalizeForwardingRule(raw.item as Record<string, unknown>, where.account, raw.scopeKey),
 };
 
 export const globalForwardingRulesReader: GcpKindReader = {
   kind: "gcp_global_forwarding_rule",
   resourceType: "load_balancer",
-  coverage: "global",
-  apiPath: "global/forwardingRules",
-  pages: (clients, request) => listPages(clients.globalForwardingRules, request),
-  normalize: (item, project) => normalizeGlobalForwardingRule(item, project),
+  fanout: "project_global",
+  operation: "global/forwardingRules",
+  metricKeys: [],
+  relations: [],
+  pages: (ctx) => listEntries(ctx.clients.get(GlobalForwardingRulesClient), ctx),
+  normalize: (raw, where) => normalizeGlobalForwardingRule(raw.item as Record<string, unknown>, where.account),
 };

@@ -12,4 +12,5 @@ export const gcpKindReaders: readonly GcpKindReader[] = [
   globalForwardingRulesReader,
 ];
 
+/** The kinds a caller may ask for by name. */
 export const gcpKinds = gcpKindReaders.map((r) => r.kind);

@@ -1,7 +1,9 @@
+import { InstancesClient } from "@google-cloud/compute/build/src/v1/instances_client.js";
 import type { NormalizedResource } from "../../types.ts";
 import { instanceStatus, machineTypeSize, regionFromScopeKey, str, zoneToRegion } from "../normalize.ts";
-import { aggregatedPages } from "../paging.ts";
+import { completeAggregatedPages } from "../paging.ts";
 import { buildResource, identityOf, malformed } from "./common.ts";
+import { gcpMetricSpecs } from "../normalize-metrics.ts";
 import type { GcpKindReader } from "./kind.ts";
 
 export function normalizeInstance(item: Record<string, unknown>, project: string, scopeKey: string | null): NormalizedResource {
@@ -26,8 +28,10 @@ export function normalizeInstance(item: Record<string, unknown>, project: string
 export const instancesReader: GcpKindReader = {
   kind: "gce_instance",
   resourceType: "compute",
-  coverage: "aggregated",
-  apiPath: "aggregated/instances",
-  pages: (clients, request) => aggregatedPages(clients.instances, "instances", request),
-  normalize: normalizeInstance,
+  fanout: "project",
+  operation: "aggregated/instances",
+  metricKeys: gcpMetricSpecs.map((s) => s.key),
+  relations: [],
+  pages: (ctx) => completeAggregatedPages(ctx.clients.get(InstancesClient), "instances", ctx),
+  normalize: (raw, where) => normalizeInstance(raw.item as Record<string, unknown>, where.account, raw.scopeKey),
 };

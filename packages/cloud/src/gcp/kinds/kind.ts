@@ -1,4 +1,4 @@
-import type { NormalizedResource, ResourceType } from "../../types.ts";
+import type { KindReader } from "../../core/kind-reader.ts";
 import type { ComputeClients, GcpCallOptions } from "../clients.ts";
 
 /** One raw item of a page and the aggregated-list key it came under (null for global lists). */
@@ -19,22 +19,20 @@ export interface RawPage {
   warnings: ScopeWarning[];
 }
 
-export interface PageRequest {
+/** What a GCP kind reads with: the project, the connection's Compute clients, paging and retry settings. */
+export interface GcpReadContext {
   project: string;
   pageSize: number;
   callOptions: GcpCallOptions;
+  clients: ComputeClients;
 }
 
-/** How one resource kind is read and normalized. */
-export interface GcpKindReader {
-  /** `resource_subtype` and scope kind. */
-  readonly kind: string;
-  readonly resourceType: ResourceType;
-  /** `aggregated`: one paged call covers every zone/region (scope region `*`); `global`: region `global`. */
-  readonly coverage: "aggregated" | "global";
-  /** API path under `projects/{project}/`, for rate-limit keys and messages. */
-  readonly apiPath: string;
-  pages(clients: ComputeClients, request: PageRequest): AsyncIterable<RawPage>;
-  /** Pure; throws MalformedItemError for an item that cannot be normalized. */
-  normalize(item: Record<string, unknown>, project: string, scopeKey: string | null): NormalizedResource;
+/**
+ * One GCP resource kind: the shared `KindReader` over Compute. Aggregated lists cover every
+ * zone and region of a project in one paged call (`project`, scope region `*`, or one scope
+ * per asked region); global collections are one scope `global` per project (`project_global`).
+ * A raw item is an entry: the item and the aggregated-list key it came under.
+ */
+export interface GcpKindReader extends KindReader<RawEntry, GcpReadContext> {
+  readonly fanout: "project" | "project_global";
 }

@@ -1,5 +1,6 @@
+import { NetworksClient } from "@google-cloud/compute/build/src/v1/networks_client.js";
 import type { NormalizedResource } from "../../types.ts";
-import { listPages } from "../paging.ts";
+import { listEntries } from "../paging.ts";
 import { buildResource, identityOf } from "./common.ts";
 import type { GcpKindReader } from "./kind.ts";
 
@@ -22,8 +23,10 @@ export function normalizeNetwork(item: Record<string, unknown>, project: string)
 export const networksReader: GcpKindReader = {
   kind: "gcp_network",
   resourceType: "network",
-  coverage: "global",
-  apiPath: "global/networks",
-  pages: (clients, request) => listPages(clients.networks, request),
-  normalize: (item, project) => normalizeNetwork(item, project),
+  fanout: "project_global",
+  operation: "global/networks",
+  metricKeys: [],
+  relations: [],
+  pages: (ctx) => listEntries(ctx.clients.get(NetworksClient), ctx),
+  normalize: (raw, where) => normalizeNetwork(raw.item as Record<string, unknown>, where.account),
 };

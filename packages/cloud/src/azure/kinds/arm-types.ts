@@ -1,4 +1,5 @@
-import type { ResourceType } from "../types.ts";
+import type { KindDescription, MetricKey, ResourceType } from "../../types.ts";
+import { vmMetricKeys } from "../normalize-metrics.ts";
 
 /**
  * ARM resource types → cloudsync kinds. The table names the types cloudsync models on purpose;
@@ -13,10 +14,16 @@ export interface AzureKindInfo {
   resourceType: ResourceType;
   /** The ARM type, in ARM's own casing, used for `$filter=resourceType eq '…'`. */
   armType: string;
+  /** What Azure Monitor reports for this kind (`streamMetrics`); none when absent. */
+  metricKeys?: readonly MetricKey[];
 }
 
+/**
+ * The kinds `resources.list` reports that a caller may ask for by name: one line each. A type
+ * that needs an API of its own gets a reader file instead (see ./index.ts).
+ */
 export const azureKindTable: readonly AzureKindInfo[] = [
-  { armType: "Microsoft.Compute/virtualMachines", kind: "azure_vm", resourceType: "compute" },
+  { armType: "Microsoft.Compute/virtualMachines", kind: "azure_vm", resourceType: "compute", metricKeys: vmMetricKeys },
   { armType: "Microsoft.Compute/disks", kind: "azure_disk", resourceType: "storage" },
   { armType: "Microsoft.Storage/storageAccounts", kind: "azure_storage_account", resourceType: "storage" },
   { armType: "Microsoft.Network/virtualNetworks", kind: "azure_vnet", resourceType: "network" },
@@ -33,6 +40,15 @@ export const azureKindTable: readonly AzureKindInfo[] = [
 
 /** The kinds a caller may ask for by name (derived kinds come along in unfiltered streams only). */
 export const azureKinds: readonly string[] = azureKindTable.map((k) => k.kind);
+
+/** The table's kinds as consumers see them: one read per subscription covers them all. */
+export const azureKindDescriptions: readonly KindDescription[] = azureKindTable.map((k) => ({
+  kind: k.kind,
+  resourceType: k.resourceType,
+  fanout: "subscription",
+  metricKeys: [...(k.metricKeys ?? [])],
+  relations: [],
+}));
 
 /** Provider namespaces (lower case) whose other types are still kept, with the resource_type they get. */
 export const namespaceResourceTypes: Readonly<Record<string, ResourceType>> = {

@@ -1,0 +1,50 @@
+import type { KindReadPlan } from "../core/kind-reader.ts";
+import { kindRead } from "../core/kind-reader.ts";
+import { failingRead } from "../core/reads.ts";
+import type { ScopeRead } from "../core/scope-runner.ts";
+import type { CloudError } from "../errors.ts";
+import type { NormalizedResource, ScopeRef } from "../types.ts";
+import type { AwsKindReader } from "./kinds/kind.ts";
+import type { AwsSession } from "./session.ts";
+
+/** An account's enabled regions, or why they could not be read. */
+export type AccountPlan = { account: string; regions: readonly string[] } | { account: string; failure: CloudError };
+
+export interface ResourcePlanSettings {
+  homeRegion: string;
+  pageSize: number | undefined;
+}
+
+/**
+ * The reads of an inventory: each kind once per account × enabled region, global kinds once per
+ * account (scope region `global`). An account whose regions could not be listed is one read
+ * that fails at once: scope `{account, *, *}` vouches for none of it.
+ */
+export function* resourceReads(
+  plans: readonly AccountPlan[],
+  readers: readonly AwsKindReader[],
+  session: AwsSession,
+  settings: ResourcePlanSettings,
+): Generator<ScopeRead<NormalizedResource>> {
+  for (const plan of plans) {
+    if ("failure" in plan) {
+      yield failingRead({ cloud: "aws", account: plan.account, region: "*", kind: "*" }, "DescribeRegions", plan.failure);
+      continue;
+    }
+    for (const reader of readers) {
+      const regions = reader.fanout === "account_global" ? ["global"] : plan.regions;
+      for (const region of regions) {
+        const scope: ScopeRef = { cloud: "aws", account: plan.account, region, kind: reader.kind };
+        const readPlan: KindReadPlan<object> = { scopes: [scope], where: { account: plan.account, region } };
+        const clientRegion = reader.fanout === "account_global" ? settings.homeRegion : region;
+        yield kindRead(reader, readPlan, ({ signal }) => ({
+          account: plan.account,
+          region,
+          clients: session.clientsFor(plan.account, clientRegion),
+          pageSize: settings.pageSize,
+          signal,
+        }));
+      }
+    }
+  }
+}
