@@ -1,11 +1,9 @@
 import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { InvalidInputError } from "./errors.ts";
+import { resolveDataDir } from "./data-dir.ts";
+import { EmbeddedDatabaseUnavailableError, InvalidInputError } from "./errors.ts";
 import { type ListenFn, listenPglite, listenPostgres } from "./listen.ts";
 import * as schema from "./schema/index.ts";
 
@@ -29,7 +27,11 @@ export interface DbHandle {
 export interface CreateDbOptions {
   /** A PostgreSQL URL. Without one, an embedded PGlite database is used. */
   url?: string | undefined;
-  /** Where the embedded database keeps its files (default `.data/pglite` under the working directory). */
+  /**
+   * Where the embedded database keeps its files: default `.data/pglite` in the project root (the
+   * nearest folder up from the working directory holding pnpm-workspace.yaml, else the working
+   * directory); a relative path is taken from that root too. See `resolveDataDir()`.
+   */
   dataDir?: string | undefined;
   /** Pool size for a server (default 10). */
   maxConnections?: number | undefined;
@@ -44,7 +46,8 @@ export interface CreateDbOptions {
 
 /**
  * Opens the database. With a URL, a `postgres` pool; without one, PGlite stored under
- * `.data/`, so a newcomer runs everything with no server. Nothing is opened at import time.
+ * `.data/`, so a newcomer runs everything with no server. Nothing is opened at import time, and
+ * PGlite (an optional peer dependency) is loaded only when the embedded database is asked for.
  */
 export async function createDb(urlOrOptions?: string | CreateDbOptions): Promise<DbHandle> {
   const options: CreateDbOptions = typeof urlOrOptions === "string" ? { url: urlOrOptions } : (urlOrOptions ?? {});
@@ -71,7 +74,8 @@ function openPostgres(url: string, options: CreateDbOptions): DbHandle {
 }
 
 async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
-  const dataDir = path.resolve(options.dataDir ?? path.join(".data", "pglite"));
+  const { PGlite, drizzlePglite } = await loadPglite();
+  const dataDir = resolveDataDir({ dataDir: options.dataDir });
   mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite(client, { schema, casing: "snake_case" }) as unknown as Database;
@@ -81,4 +85,24 @@ async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
     listen: listenPglite(client),
     close: () => client.close(),
   };
+}
+
+/**
+ * PGlite and drizzle's PGlite driver, imported only here: applications that always pass a URL
+ * need not install the embedded database (about 27 MB), and a missing one is named precisely.
+ */
+async function loadPglite() {
+  try {
+    const [{ PGlite }, { drizzle }] = await Promise.all([import("@electric-sql/pglite"), import("drizzle-orm/pglite")]);
+    return { PGlite, drizzlePglite: drizzle };
+  } catch (cause) {
+    const missing = (cause as { code?: string }).code === "ERR_MODULE_NOT_FOUND" && String((cause as Error).message).includes("@electric-sql/pglite");
+    if (!missing) throw cause;
+    throw new EmbeddedDatabaseUnavailableError(
+      "createDb() got no PostgreSQL URL, so it opens the embedded database, which needs the optional package " +
+        "@electric-sql/pglite: install it next to @cloudsync/db (npm install @electric-sql/pglite), or pass a URL " +
+        "(createDb(process.env.DATABASE_URL) with DATABASE_URL=postgres://user@host:5432/db).",
+      { cause },
+    );
+  }
 }

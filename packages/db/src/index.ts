@@ -9,7 +9,8 @@ export {
   type NotificationPayloads,
   type ResourceStatusChangeEvent,
 } from "./listen.ts";
-export { CloudsyncDbError, InvalidInputError, MigrationError } from "./errors.ts";
+export { CloudsyncDbError, EmbeddedDatabaseUnavailableError, InvalidInputError, MigrationError } from "./errors.ts";
+export { DEFAULT_DATA_DIR, type DataDirOptions, findProjectRoot, resolveDataDir } from "./data-dir.ts";
 export { getInfrastructureHealthScore, type HealthScoreParams, type InfrastructureHealthScore } from "./queries/health.ts";
 export {
   analyzeCostOptimization,

@@ -1,4 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
 import type { ResourceStatus } from "./schema/resources.ts";
 import type { AlertType, SeverityLevel } from "./schema/monitoring.ts";
@@ -66,7 +65,15 @@ export function listenPostgres(client: Sql): ListenFn {
   };
 }
 
-export function listenPglite(client: PGlite): ListenFn {
+/**
+ * The one PGlite method this module uses, typed here rather than imported, so the published
+ * declarations do not name `@electric-sql/pglite`, which applications may not have installed.
+ */
+export interface PgliteListener {
+  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+}
+
+export function listenPglite(client: PgliteListener): ListenFn {
   return async (channel, onEvent, onError) => {
     assertChannel(channel);
     return client.listen(channel, parser(channel, onEvent, onError));
