@@ -34,8 +34,13 @@ function lowestAllowed(name) {
 function workspaceVersion(name) {
   return JSON.parse(readFileSync(path.join(packageDir, "node_modules", name, "package.json"), "utf8")).version;
 }
+/**
+ * The environment without what the pnpm running this script adds (npm_config_local_prefix and
+ * friends point npm at the workspace root): the app must install and run as a stranger's would.
+ */
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(npm_|pnpm_|INIT_CWD$)/i.test(key)));
 function run(command, args, options = {}) {
-  return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], ...options });
+  return execFileSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: cleanEnv, ...options });
 }
 function step(line) {
   console.log(`consumer: ${line}`);
@@ -122,7 +127,7 @@ try {
 
   await admin.unsafe(`create database ${database}`);
   const url = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
-  const env = { ...process.env, DATABASE_URL: url, CONSUMER_PHASE: "server", CONSUMER_PGLITE_DIR: path.join(work, "pglite") };
+  const env = { ...cleanEnv, DATABASE_URL: url, CONSUMER_PHASE: "server", CONSUMER_PGLITE_DIR: path.join(work, "pglite") };
   process.stdout.write(run(process.execPath, [path.join(app, "dist", "main.js")], { cwd: app, env }));
 
   // The bins are built JavaScript: plain node runs them, no tsx, no TypeScript.
