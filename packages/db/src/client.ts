@@ -1,12 +1,10 @@
 import { mkdirSync } from "node:fs";
-import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres, { type Sql } from "postgres";
-import { InvalidInputError } from "./errors.ts";
+import { resolveDataDir } from "./data-dir.ts";
+import { EmbeddedDatabaseUnavailableError, InvalidInputError } from "./errors.ts";
 import { type ListenFn, listenPglite, listenPostgres } from "./listen.ts";
 import * as schema from "./schema/index.ts";
 
@@ -16,7 +14,15 @@ export type Schema = typeof schema;
  * The database `createDb` opens, on either driver: a pool of connections (or the embedded
  * database) that can start transactions and close. Its `$client` is the driver's own client.
  */
-export type Database = PgDatabase<PgQueryResultHKT, Schema> & { $client: Sql | PGlite };
+export type Database = PgDatabase<PgQueryResultHKT, Schema> & { $client: Sql | EmbeddedClient };
+/**
+ * The embedded database's client (PGlite), as far as this package uses it: typed here rather than
+ * imported, so the published declarations do not name `@electric-sql/pglite`, an optional peer.
+ */
+export interface EmbeddedClient {
+  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
 /** A transaction of a {@link Database}: one connection, gone when its callback returns. */
 export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 /**
@@ -38,7 +44,11 @@ export interface DbHandle {
 export interface CreateDbOptions {
   /** A PostgreSQL URL. Without one, an embedded PGlite database is used. */
   url?: string | undefined;
-  /** Where the embedded database keeps its files (default `.data/pglite` under the working directory). */
+  /**
+   * Where the embedded database keeps its files: default `.data/pglite` in the project root (the
+   * nearest folder up from the working directory holding pnpm-workspace.yaml, else the working
+   * directory); a relative path is taken from that root too. See `resolveDataDir()`.
+   */
   dataDir?: string | undefined;
   /** Pool size for a server (default 10). */
   maxConnections?: number | undefined;
@@ -53,7 +63,8 @@ export interface CreateDbOptions {
 
 /**
  * Opens the database. With a URL, a `postgres` pool; without one, PGlite stored under
- * `.data/`, so a newcomer runs everything with no server. Nothing is opened at import time.
+ * `.data/`, so a newcomer runs everything with no server. Nothing is opened at import time, and
+ * PGlite (an optional peer dependency) is loaded only when the embedded database is asked for.
  */
 export async function createDb(urlOrOptions?: string | CreateDbOptions): Promise<DbHandle> {
   const options: CreateDbOptions = typeof urlOrOptions === "string" ? { url: urlOrOptions } : (urlOrOptions ?? {});
@@ -80,7 +91,8 @@ function openPostgres(url: string, options: CreateDbOptions): DbHandle {
 }
 
 async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
-  const dataDir = path.resolve(options.dataDir ?? path.join(".data", "pglite"));
+  const { PGlite, drizzlePglite } = await loadPglite();
+  const dataDir = resolveDataDir({ dataDir: options.dataDir });
   mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir);
   const db: Database = drizzlePglite(client, { schema, casing: "snake_case" });
@@ -98,8 +110,29 @@ async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
  */
 export function serverClientOf(db: Database): Sql {
   const client = db.$client;
-  if (client instanceof PGlite) {
+  // A postgres-js client is a tagged-template function; PGlite's is an object.
+  if (typeof client !== "function") {
     throw new InvalidInputError("db", "this needs a PostgreSQL server, but the database is the embedded PGlite one; open it with a URL (DATABASE_URL)");
   }
   return client;
+}
+
+/**
+ * PGlite and drizzle's PGlite driver, imported only here: applications that always pass a URL
+ * need not install the embedded database (about 27 MB), and a missing one is named precisely.
+ */
+async function loadPglite() {
+  try {
+    const [{ PGlite }, { drizzle }] = await Promise.all([import("@electric-sql/pglite"), import("drizzle-orm/pglite")]);
+    return { PGlite, drizzlePglite: drizzle };
+  } catch (cause) {
+    const missing = (cause as { code?: string }).code === "ERR_MODULE_NOT_FOUND" && String((cause as Error).message).includes("@electric-sql/pglite");
+    if (!missing) throw cause;
+    throw new EmbeddedDatabaseUnavailableError(
+      "createDb() got no PostgreSQL URL, so it opens the embedded database, which needs the optional package " +
+        "@electric-sql/pglite: install it next to @cloudsync/db (npm install @electric-sql/pglite), or pass a URL " +
+        "(createDb(process.env.DATABASE_URL) with DATABASE_URL=postgres://user@host:5432/db).",
+      { cause },
+    );
+  }
 }

@@ -17,3 +17,6 @@ export class InvalidInputError extends CloudsyncDbError {
 
 /** Migrations could not be applied; the database is left at the last migration that succeeded. */
 export class MigrationError extends CloudsyncDbError {}
+
+/** No URL was given and the optional `@electric-sql/pglite` is not installed; the message says what to install. */
+export class EmbeddedDatabaseUnavailableError extends CloudsyncDbError {}

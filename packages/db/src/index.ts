@@ -20,7 +20,8 @@ export {
   type OrganizationEventsParams,
   type RealtimeEvent,
 } from "./events.ts";
-export { CloudsyncDbError, InvalidInputError, MigrationError } from "./errors.ts";
+export { CloudsyncDbError, EmbeddedDatabaseUnavailableError, InvalidInputError, MigrationError } from "./errors.ts";
+export { DEFAULT_DATA_DIR, type DataDirOptions, findProjectRoot, resolveDataDir } from "./data-dir.ts";
 export { getInfrastructureHealthScore, type HealthScoreParams, type InfrastructureHealthScore } from "./queries/health.ts";
 export {
   analyzeCostOptimization,

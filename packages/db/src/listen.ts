@@ -1,4 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
 import type { Sql } from "postgres";
 import type { DbOrTx } from "./client.ts";
 import { createEventReader, realtimeEventsChannel } from "./events.ts";
@@ -102,6 +101,14 @@ export function listenPostgres(client: Sql, db: DbOrTx): ListenFn {
   }, db);
 }
 
-export function listenPglite(client: PGlite, db: DbOrTx): ListenFn {
+/**
+ * The one PGlite method this module uses, typed here rather than imported, so the published
+ * declarations do not name `@electric-sql/pglite`, which applications may not have installed.
+ */
+export interface PgliteListener {
+  listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
+}
+
+export function listenPglite(client: PgliteListener, db: DbOrTx): ListenFn {
   return listenThroughOutbox((channel, onNotify) => client.listen(channel, onNotify), db);
 }

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// `pnpm db:migrate`: applies the migrations to the database DATABASE_URL names (or, without
-// one, to the embedded PGlite database under .data/). Runs with plain node from dist/.
+// `cloudsync-db-migrate` (`pnpm db:migrate` in the repository): applies the migrations to the
+// database DATABASE_URL names, or without one to the embedded PGlite database that the demo, the
+// CLI and studio use too (resolveDataDir). Runs with plain node from dist/.
 import { createDb } from "./client.ts";
+import { resolveDataDir } from "./data-dir.ts";
 import { migrate } from "./migrate.ts";
 
 const url = process.env.DATABASE_URL || undefined;
-const handle = await createDb({ url, dataDir: process.env.CLOUDSYNC_DATA_DIR || undefined });
+const dataDir = resolveDataDir({ dataDir: process.env.CLOUDSYNC_DATA_DIR });
+const handle = await createDb({ url, dataDir });
 try {
   await migrate(handle);
-  console.log(`migrations applied (${handle.driver === "pglite" ? "embedded PGlite under .data/" : redactUrl(url ?? "")})`);
+  console.log(`migrations applied (${handle.driver === "pglite" ? `embedded PGlite in ${dataDir}` : redactUrl(url ?? "")})`);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;

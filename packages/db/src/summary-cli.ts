@@ -3,12 +3,14 @@
 // DATABASE_URL is unset) and print what the schema holds.
 import { sql } from "drizzle-orm";
 import { createDb } from "./client.ts";
+import { resolveDataDir } from "./data-dir.ts";
 import { migrate } from "./migrate.ts";
 import { listMonitoringPartitions } from "./queries/partitions.ts";
 import { queryRows } from "./queries/rows.ts";
 
 const started = performance.now();
-const handle = await createDb({ url: process.env.DATABASE_URL || undefined, dataDir: process.env.CLOUDSYNC_DATA_DIR || undefined });
+const dataDir = resolveDataDir({ dataDir: process.env.CLOUDSYNC_DATA_DIR });
+const handle = await createDb({ url: process.env.DATABASE_URL || undefined, dataDir });
 try {
   await migrate(handle);
   const tables = await queryRows<{ name: string; columns: number; rls: boolean; rows: number }>(
@@ -27,7 +29,7 @@ try {
          where n.nspname = 'public' order by 1`,
   );
   const partitions = await listMonitoringPartitions(handle.db);
-  const where = handle.driver === "pglite" ? "embedded PGlite (.data/pglite)" : "PostgreSQL (DATABASE_URL)";
+  const where = handle.driver === "pglite" ? `embedded PGlite (${dataDir})` : "PostgreSQL (DATABASE_URL)";
   console.log(`cloudsync schema on ${where}: migrated in ${Math.round(performance.now() - started)} ms\n`);
   console.log("table                               columns  row-level security");
   for (const t of tables) console.log(`${t.name.padEnd(36)}${String(t.columns).padStart(7)}  ${t.rls ? "on" : "off"}`);

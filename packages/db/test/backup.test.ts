@@ -37,12 +37,12 @@ async function databaseExists(name: string): Promise<boolean> {
   }
 }
 
-/** Runs a script of packages/db/scripts as `pnpm db:…` would: tsx, a separate process. */
+/** Runs the backup or restore command as `pnpm db:…` would: tsx, a separate process. */
 function script(name: "backup" | "restore", args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", import.meta.resolve("tsx"), path.join(packageDir, "scripts", `${name}.ts`), ...args],
+      ["--import", import.meta.resolve("tsx"), path.join(packageDir, "src", `${name}-cli.ts`), ...args],
       { cwd: dir, env: { PATH: process.env.PATH ?? "", HOME: dir, ...env }, timeout: 120_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
     );

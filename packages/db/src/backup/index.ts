@@ -1,6 +1,6 @@
 // Backup and restore of a cloudsync database on a PostgreSQL server (not the embedded PGlite).
-// Used by scripts/backup.ts and scripts/restore.ts; not exported from the package index, since
-// applications never need it.
+// Exported as `@cloudsync/db/backup` (apart from the package index, so an application that only
+// queries never loads it) and used by the cloudsync-db-backup / cloudsync-db-restore bins.
 export { type BackupOptions, type BackupResult, backupDatabase, manifestPathFor } from "./backup.ts";
 export { BackupError, redactUrl } from "./connection.ts";
 export {

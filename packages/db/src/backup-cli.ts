@@ -1,11 +1,13 @@
-// `pnpm db:backup [--out FILE] [--force]`: pg_dump --format=custom of the database DATABASE_URL
-// names, plus FILE.manifest.json with every table's row count and checksum (see
-// docs/disaster-recovery.md). Relative paths are taken from where pnpm ran the script (INIT_CWD:
-// the repository root for the root `pnpm db:backup`).
+#!/usr/bin/env node
+// `cloudsync-db-backup` (the package's bin; `pnpm db:backup` in the repository) [--out FILE]
+// [--force]: pg_dump --format=custom of the database DATABASE_URL names, plus FILE.manifest.json
+// with every table's row count and checksum (see docs/disaster-recovery.md). Relative paths are
+// taken from where pnpm ran the script (INIT_CWD: the repository root for the root
+// `pnpm db:backup`), else from the working directory. Runs with plain node from dist/.
 import { parseArgs } from "node:util";
-import { BackupError, backupDatabase } from "../src/backup/index.ts";
+import { BackupError, backupDatabase } from "./backup/index.ts";
 
-const usage = `Usage: pnpm db:backup [--out FILE] [--force]
+const usage = `Usage: cloudsync-db-backup [--out FILE] [--force]      (in the repository: pnpm db:backup …)
 
   --out FILE   the dump to write (default cloudsync-<database>-<UTC time>.dump here);
                the manifest goes to FILE.manifest.json

@@ -1,15 +1,18 @@
-// `pnpm db:restore --file FILE --target-url URL`: restores a `pnpm db:backup` dump into a fresh
+#!/usr/bin/env node
+// `cloudsync-db-restore` (the package's bin; `pnpm db:restore` in the repository) --file FILE
+// --target-url URL: restores a `pnpm db:backup` dump into a fresh
 // database and verifies every table's row count and checksum against the manifest; exits 1
 // listing the tables that differ. `--verify-only` checks an existing database against a
 // manifest without restoring (restore drills, audits). See docs/disaster-recovery.md.
 import { parseArgs } from "node:util";
 import path from "node:path";
-import { BackupError, type VerifyResult, describeDifference, manifestPathFor, redactUrl, restoreDatabase, verifyDatabase } from "../src/backup/index.ts";
+import { BackupError, type VerifyResult, describeDifference, manifestPathFor, redactUrl, restoreDatabase, verifyDatabase } from "./backup/index.ts";
 
-const usage = `Usage: pnpm db:restore --file FILE --target-url URL [--manifest FILE] [--force] [--no-owner] [--no-privileges]
-       pnpm db:restore --verify-only --file FILE|--manifest FILE --target-url URL
+const usage = `Usage: cloudsync-db-restore --file FILE --target-url URL [--manifest FILE] [--force] [--no-owner] [--no-privileges]
+       cloudsync-db-restore --verify-only --file FILE|--manifest FILE --target-url URL
+       (in the repository: pnpm db:restore …)
 
-  --file FILE        the dump pnpm db:backup wrote (its manifest is FILE.manifest.json)
+  --file FILE        the dump cloudsync-db-backup wrote (its manifest is FILE.manifest.json)
   --target-url URL   the database to restore into: created when it does not exist; must be empty
   --manifest FILE    the manifest, when it is not beside the dump
   --force            restore into a database that has objects: it is dropped (its connections
