@@ -35,3 +35,18 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+/**
+ * Prints rows for a person (a table, or `empty` when there are none) or, with `json`, for a
+ * script: one JSON document on stdout, an array even when empty, so `jq` never sees a sentence.
+ */
+export function printRows<T>(json: boolean, rows: readonly T[], table: { headers: readonly string[]; cells: (row: T) => (string | number)[]; empty: string }): void {
+  if (json) console.log(JSON.stringify(rows, null, 2));
+  else if (rows.length === 0) console.log(table.empty);
+  else console.log(renderTable(table.headers, rows.map(table.cells)));
+}
+
+/** One result for a script (`--json`) or a sentence for a person. */
+export function printResult(json: boolean, value: unknown, text: string): void {
+  console.log(json ? JSON.stringify(value, null, 2) : text);
+}

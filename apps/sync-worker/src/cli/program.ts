@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { providerTypes } from "@cloudsync/db";
+import { budgetPeriods, budgetScopes, providerTypes } from "@cloudsync/db";
 import { type Env, loadEnv } from "../env.ts";
 import { type Logger, createLogger } from "../logger.ts";
 
@@ -56,6 +56,17 @@ function requireOptions(command: Command): void {
     command.error(`error: ${commandPath(command).replace(/^cloudsync /, "")} needs ${missing.map((o) => o.flags).join(", ")}`, { exitCode: 2, code: "cloudsync.missingOption" });
   }
 }
+
+/** The options every organization-scoped command takes: who (`--org`, `--owner-email`) and how to print. */
+function orgScoped(command: Command): Command {
+  return command
+    .option("--org <id|slug>", "the organization's id (uuid), or its slug together with --owner-email (required)")
+    .option("--owner-email <email>", "with a slug: the owner's email, which must match")
+    .option("--json", "print JSON for scripts instead of a table", false);
+}
+
+type OrgOpts = { org: string; ownerEmail?: string; json: boolean };
+const ORG = "--org acme --owner-email ops@acme.example";
 
 /** The words that lead to a command, e.g. `cloudsync keys rotate`. */
 function commandPath(command: Command): string {
@@ -191,6 +202,42 @@ export function buildProgram(): BuiltProgram {
       run(async ({ env }) => {
         const { providerList } = await import("./admin.ts");
         return providerList(env);
+      }),
+    );
+
+  const budget = program
+    .command("budget")
+    .description("spending limits (cost_budgets) and the thresholds that raise alerts")
+    .addHelpText("after", example(`cloudsync budget add ${ORG} --name "Monthly cap" --amount 5000 --period monthly`, `cloudsync budget list ${ORG}`));
+  orgScoped(budget.command("add").description("add a budget; names are unique within the organization"))
+    .option("--name <name>", "display name, 1 to 200 characters (required)")
+    .option("--amount <amount>", "the limit, e.g. 5000 or 5000.50 (required)")
+    .addOption(new Option("--period <period>", "the period the amount covers (required)").choices(budgetPeriods))
+    .addOption(new Option("--scope <scope>", "what the budget covers").choices(budgetScopes).default("organization"))
+    .option("--filters <json>", 'which part of the estate, for a scope other than organization, e.g. \'{"provider_id":"…"}\'')
+    .option("--currency <code>", "ISO 4217 currency", "USD")
+    .option("--thresholds <list>", "alert at these percentages of the amount (default 50,75,90,100)")
+    .addHelpText("after", example(`cloudsync budget add ${ORG} --name "Monthly cap" --amount 5000 --period monthly --thresholds 80,100`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { name: string; amount: string; period: string; scope: string; filters?: string; currency: string; thresholds?: string }) => {
+        const { budgetAdd } = await import("./budget.ts");
+        return budgetAdd(env, opts);
+      }),
+    );
+  orgScoped(budget.command("list").description("list the organization's budgets with their spend"))
+    .addHelpText("after", example(`cloudsync budget list ${ORG} --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts) => {
+        const { budgetList } = await import("./budget.ts");
+        return budgetList(env, opts);
+      }),
+    );
+  orgScoped(budget.command("remove").description("remove a budget by id or name").argument("<id|name>", "the budget's id or name"))
+    .addHelpText("after", example(`cloudsync budget remove "Monthly cap" ${ORG}`))
+    .action(
+      run(async ({ env }, ref: string, opts: OrgOpts) => {
+        const { budgetRemove } = await import("./budget.ts");
+        return budgetRemove(env, ref, opts);
       }),
     );
 
