@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { budgetPeriods, budgetScopes, providerTypes } from "@cloudsync/db";
+import { alertStatuses, budgetPeriods, budgetScopes, providerTypes, recommendationStatuses, severityLevels } from "@cloudsync/db";
 import { type Env, loadEnv } from "../env.ts";
 import { type Logger, createLogger } from "../logger.ts";
 
@@ -238,6 +238,77 @@ export function buildProgram(): BuiltProgram {
       run(async ({ env }, ref: string, opts: OrgOpts) => {
         const { budgetRemove } = await import("./budget.ts");
         return budgetRemove(env, ref, opts);
+      }),
+    );
+
+  const alert = program
+    .command("alert")
+    .description("infrastructure alerts: list, acknowledge, resolve")
+    .addHelpText("after", example(`cloudsync alert list ${ORG}`, `cloudsync alert ack 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`));
+  orgScoped(alert.command("list").description("list alerts, worst first"))
+    .addOption(new Option("--status <status>", "open = active or acknowledged").choices(["open", "all", ...alertStatuses]).default("open"))
+    .addOption(new Option("--severity <level>", "only this severity").choices(severityLevels))
+    .option("--limit <n>", "at most this many", wholeNumber("--limit", 1, 100_000), 100)
+    .addHelpText("after", example(`cloudsync alert list ${ORG} --severity critical --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { status: "open"; severity?: string; limit: number }) => {
+        const { alertList } = await import("./alert.ts");
+        return alertList(env, opts);
+      }),
+    );
+  orgScoped(alert.command("ack").description("acknowledge an active alert").argument("<id>", "the alert's id (see `alert list`)"))
+    .option("--by <email>", "the user acknowledging it (default: the owner)")
+    .addHelpText("after", example(`cloudsync alert ack 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG} --by oncall@acme.example`))
+    .action(
+      run(async ({ env }, id: string, opts: OrgOpts & { by?: string }) => {
+        const { alertAck } = await import("./alert.ts");
+        return alertAck(env, id, opts);
+      }),
+    );
+  orgScoped(alert.command("resolve").description("resolve an active or acknowledged alert").argument("<id>", "the alert's id (see `alert list`)"))
+    .option("--by <email>", "the user resolving it (default: the owner)")
+    .option("--notes <text>", "what was done (stored as resolution_notes)")
+    .addHelpText("after", example(`cloudsync alert resolve 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG} --notes "disk grown to 200 GB"`))
+    .action(
+      run(async ({ env }, id: string, opts: OrgOpts & { by?: string; notes?: string }) => {
+        const { alertResolve } = await import("./alert.ts");
+        return alertResolve(env, id, opts);
+      }),
+    );
+
+  const recommendation = program
+    .command("recommendation")
+    .description("cost optimization recommendations: list, approve, reject")
+    .addHelpText(
+      "after",
+      `${example(`cloudsync recommendation list ${ORG}`, `cloudsync recommendation approve 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`)}
+
+Maintenance opens recommendations from analyze_cost_optimization, one open per type; after a
+rejection it opens a new one of that type if the analysis still finds the savings.`,
+    );
+  orgScoped(recommendation.command("list").description("list recommendations, largest monthly savings first"))
+    .addOption(new Option("--status <status>", "open = identified or approved").choices(["open", "all", ...recommendationStatuses]).default("open"))
+    .addHelpText("after", example(`cloudsync recommendation list ${ORG} --status all --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { status: "open" }) => {
+        const { recommendationList } = await import("./recommendation.ts");
+        return recommendationList(env, opts);
+      }),
+    );
+  orgScoped(recommendation.command("approve").description("approve an identified recommendation").argument("<id>", "the recommendation's id"))
+    .addHelpText("after", example(`cloudsync recommendation approve 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`))
+    .action(
+      run(async ({ env }, id: string, opts: OrgOpts) => {
+        const { recommendationApprove } = await import("./recommendation.ts");
+        return recommendationApprove(env, id, opts);
+      }),
+    );
+  orgScoped(recommendation.command("reject").description("reject an identified or approved recommendation").argument("<id>", "the recommendation's id"))
+    .addHelpText("after", example(`cloudsync recommendation reject 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`))
+    .action(
+      run(async ({ env }, id: string, opts: OrgOpts) => {
+        const { recommendationReject } = await import("./recommendation.ts");
+        return recommendationReject(env, id, opts);
       }),
     );
 
