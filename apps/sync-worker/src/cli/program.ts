@@ -312,6 +312,21 @@ rejection it opens a new one of that type if the analysis still finds the saving
       }),
     );
 
+  const resource = program.command("resource").description("the synced resources").addHelpText("after", example(`cloudsync resource show web-1 ${ORG}`));
+  orgScoped(
+    resource
+      .command("show")
+      .description("one resource: health and latest sample, estimated and billed costs, recent changes, dependencies")
+      .argument("<id|name>", "our id (uuid), the provider's id (ARN, Azure id, GCP self link) or the name"),
+  )
+    .addHelpText("after", example(`cloudsync resource show web-1 ${ORG}`, `cloudsync resource show arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc --org 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f --json`))
+    .action(
+      run(async ({ env }, ref: string, opts: OrgOpts) => {
+        const { resourceShow } = await import("./resource-show.ts");
+        return resourceShow(env, ref, opts);
+      }),
+    );
+
   program
     .command("sync")
     .description("one-shot sync of every active provider (or one), without Redis")
