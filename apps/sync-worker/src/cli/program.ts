@@ -327,6 +327,31 @@ rejection it opens a new one of that type if the analysis still finds the saving
       }),
     );
 
+  const retention = program
+    .command("retention")
+    .description("remove data past its retention (policies: docs/retention.md)")
+    .addHelpText("after", example("cloudsync retention apply --dry-run"));
+  retention
+    .command("apply")
+    .description(
+      "delete resource changes, finished sync runs, resolved alerts and cost lines past retention, and retire old monthly metric partitions, " +
+        "across every organization; runs as the tables' owner (the login of `cloudsync migrate`): cloudsync_worker may not delete and cloudsync_app sees one organization",
+    )
+    .option("--dry-run", "count what would go and delete nothing", false)
+    .option("--changes-days <n>", "keep resource_changes this many days", wholeNumber("--changes-days", 1, 36_500), 180)
+    .option("--runs-days <n>", "keep finished sync_runs this many days (longer while a kept change points at one)", wholeNumber("--runs-days", 1, 36_500), 90)
+    .option("--alerts-days <n>", "keep resolved and expired alerts this many days after resolution", wholeNumber("--alerts-days", 1, 36_500), 365)
+    .option("--cost-months <n>", "keep cost lines whose period ended within this many months", wholeNumber("--cost-months", 1, 1200), 25)
+    .option("--monitoring-months <n>", "keep monthly partitions of infrastructure_monitoring this many months", wholeNumber("--monitoring-months", 1, 1200), 13)
+    .option("--json", "print JSON for scripts instead of a table", false)
+    .addHelpText("after", example("cloudsync retention apply --dry-run", "DATABASE_URL=postgres://owner@db:5432/cloudsync cloudsync retention apply --changes-days 90"))
+    .action(
+      run(async ({ env }, opts: { dryRun: boolean; json: boolean; changesDays: number; runsDays: number; alertsDays: number; costMonths: number; monitoringMonths: number }) => {
+        const { retentionApply } = await import("./retention.ts");
+        return retentionApply(env, opts);
+      }),
+    );
+
   program
     .command("sync")
     .description("one-shot sync of every active provider (or one), without Redis")
