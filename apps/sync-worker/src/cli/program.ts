@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { alertStatuses, budgetPeriods, budgetScopes, providerTypes, recommendationStatuses, severityLevels } from "@cloudsync/db";
+import { alertStatuses, budgetPeriods, budgetScopes, deploymentStatuses, deploymentTypes, providerTypes, recommendationStatuses, severityLevels } from "@cloudsync/db";
 import { type Env, loadEnv } from "../env.ts";
 import { type Logger, createLogger } from "../logger.ts";
 
@@ -324,6 +324,18 @@ rejection it opens a new one of that type if the analysis still finds the saving
       run(async ({ env }, ref: string, opts: OrgOpts) => {
         const { resourceShow } = await import("./resource-show.ts");
         return resourceShow(env, ref, opts);
+      }),
+    );
+
+  const deployment = program.command("deployment").description("infrastructure deployments").addHelpText("after", example(`cloudsync deployment list ${ORG}`));
+  orgScoped(deployment.command("list").description("list deployments, newest first, with template, stages done and live resources"))
+    .addOption(new Option("--status <status>", "only this status").choices(["all", ...deploymentStatuses]).default("all"))
+    .addOption(new Option("--type <type>", "only this deployment type").choices(deploymentTypes))
+    .addHelpText("after", example(`cloudsync deployment list ${ORG} --status failed --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { status: "all"; type?: (typeof deploymentTypes)[number] }) => {
+        const { deploymentList } = await import("./deployment.ts");
+        return deploymentList(env, opts);
       }),
     );
 
