@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { alertStatuses, budgetPeriods, budgetScopes, deploymentStatuses, deploymentTypes, providerTypes, recommendationStatuses, severityLevels } from "@cloudsync/db";
+import { alertStatuses, budgetPeriods, budgetScopes, deploymentStatuses, deploymentTypes, drPlanTypes, providerTypes, recommendationStatuses, severityLevels } from "@cloudsync/db";
 import { type Env, loadEnv } from "../env.ts";
 import { type Logger, createLogger } from "../logger.ts";
 
@@ -324,6 +324,59 @@ rejection it opens a new one of that type if the analysis still finds the saving
       run(async ({ env }, ref: string, opts: OrgOpts) => {
         const { resourceShow } = await import("./resource-show.ts");
         return resourceShow(env, ref, opts);
+      }),
+    );
+
+  const dr = program.command("dr").description("disaster recovery plans").addHelpText("after", example(`cloudsync dr plan list ${ORG}`));
+  const drPlan = dr.command("plan").description("DR plans: add, list, evaluate, record a test").addHelpText("after", example(`cloudsync dr plan evaluate "EU primary" ${ORG}`));
+  orgScoped(drPlan.command("add").description("add a DR plan for a primary region; regions are those the syncs found"))
+    .option("--name <name>", "unique within the organization (required)")
+    .addOption(new Option("--type <type>", "the recovery strategy (required)").choices(drPlanTypes))
+    .option("--primary-region <code|id>", "the region the plan protects (required)")
+    .option("--dr-regions <a,b>", "regions to recover into, comma-separated codes or ids (required)")
+    .option("--failover-steps <steps>", 'the failover procedure, steps separated by ";" (required)')
+    .option("--rto-minutes <n>", "recovery time objective (default 240)")
+    .option("--rpo-minutes <n>", "recovery point objective: the oldest a backup may be (default 60)")
+    .addOption(new Option("--test-frequency <f>", "how often the plan is tested").choices(["weekly", "monthly", "quarterly", "semiannually", "annually"]).default("quarterly"))
+    .option("--automated-failover", "failover runs without a person", false)
+    .option("--wedding-day-priority", "recover this plan first on a wedding day", false)
+    .addHelpText("after", example(`cloudsync dr plan add ${ORG} --name "EU primary" --type warm_standby --primary-region eu-west-1 --dr-regions eu-central-1 --failover-steps "promote replica; switch DNS" --rpo-minutes 15`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { name: string; type: string; primaryRegion: string; drRegions: string; failoverSteps: string; rtoMinutes?: string; rpoMinutes?: string; testFrequency: string; automatedFailover: boolean; weddingDayPriority: boolean }) => {
+        const { drPlanAdd } = await import("./dr.ts");
+        return drPlanAdd(env, opts);
+      }),
+    );
+  orgScoped(drPlan.command("list").description("list DR plans with objectives and test record"))
+    .addHelpText("after", example(`cloudsync dr plan list ${ORG} --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts) => {
+        const { drPlanList } = await import("./dr.ts");
+        return drPlanList(env, opts);
+      }),
+    );
+  orgScoped(
+    drPlan
+      .command("evaluate")
+      .description("check a plan against the database: backups within RPO, critical resources covered, tests on schedule, recovery regions (read-only; the verdict is in the output, the exit code is 0)")
+      .argument("<id|name>", "the plan's id or name"),
+  )
+    .addHelpText("after", example(`cloudsync dr plan evaluate "EU primary" ${ORG} --json`))
+    .action(
+      run(async ({ env }, ref: string, opts: OrgOpts) => {
+        const { drPlanEvaluate } = await import("./dr.ts");
+        return drPlanEvaluate(env, ref, opts);
+      }),
+    );
+  orgScoped(drPlan.command("test").description("record a DR test and its result; updates last test, next test and success rate").argument("<id|name>", "the plan's id or name"))
+    .addOption(new Option("--result <result>", "how the test went (required)").choices(["passed", "failed"]))
+    .option("--at <time>", "when it ran, ISO 8601 (default: now)")
+    .option("--notes <text>", "what was tested or what failed")
+    .addHelpText("after", example(`cloudsync dr plan test "EU primary" ${ORG} --result passed --notes "failover in 38 min"`))
+    .action(
+      run(async ({ env }, ref: string, opts: OrgOpts & { result: "passed" | "failed"; at?: string; notes?: string }) => {
+        const { drPlanTest } = await import("./dr.ts");
+        return drPlanTest(env, ref, opts);
       }),
     );
 
