@@ -392,6 +392,25 @@ rejection it opens a new one of that type if the analysis still finds the saving
       }),
     );
 
+  const dbCommand = program.command("db").description("the database itself").addHelpText("after", example("cloudsync db stats"));
+  dbCommand
+    .command("stats")
+    .description(
+      "table and index sizes with growth since the last call, dead tuples, and the slowest statements when pg_stat_statements is there; " +
+        "reads the database only (any role); the last figures are kept per database in ~/.local/state/cloudsync/db-stats.json",
+    )
+    .option("--state-file <path>", "where the last figures are kept (default ~/.local/state/cloudsync/db-stats.json)")
+    .option("--no-save", "report growth but keep the previous figures as the baseline")
+    .option("--limit <n>", "tables, indexes and statements shown", wholeNumber("--limit", 1, 10_000), 20)
+    .option("--json", "print JSON for scripts instead of tables", false)
+    .addHelpText("after", example("cloudsync db stats", "cloudsync db stats --json --no-save"))
+    .action(
+      run(async ({ env }, opts: { json: boolean; stateFile?: string; limit: number; save: boolean }) => {
+        const { dbStats } = await import("./db-stats.ts");
+        return dbStats(env, opts);
+      }),
+    );
+
   const retention = program
     .command("retention")
     .description("remove data past its retention (policies: docs/retention.md)")
