@@ -44,6 +44,10 @@ describe("cloudsync CLI", () => {
     const r = await cli(["help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/cloudsync provider add/);
+    // `cloudsync help` lists every command, the ones for the whole schema included.
+    for (const command of ["budget", "alert", "recommendation", "resource", "dr", "deployment", "db", "retention"]) {
+      expect(r.stdout).toMatch(new RegExp(`\\n  ${command} +\\S`));
+    }
   });
 
   it("names the closest command and option to a mistyped one, with exit code 2", async () => {

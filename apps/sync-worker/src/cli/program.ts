@@ -23,6 +23,9 @@ Examples:
   cloudsync provider add --org acme --owner-email ops@acme.example --credentials aws.json
   cloudsync sync --kind costs
   cloudsync worker --clouds aws
+  cloudsync alert list --org acme --owner-email ops@acme.example
+  cloudsync resource show web-1 --org acme --owner-email ops@acme.example --json
+  cloudsync retention apply --dry-run
 
 Environment: DATABASE_URL (unset: embedded PGlite under .data/), CLOUDSYNC_ENCRYPTION_KEYS
 (keyid:base64key,… — required to store or use credentials), REDIS_URL,
