@@ -1,4 +1,4 @@
-import { cloudResources, deploymentStatuses, deploymentTypes, infrastructureDeployments, infrastructureTemplates } from "@cloudsync/db";
+import { cloudResources, deploymentStatuses, type deploymentTypes, infrastructureDeployments, infrastructureTemplates } from "@cloudsync/db";
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Env } from "../env.ts";
 import { printRows } from "./output.ts";
