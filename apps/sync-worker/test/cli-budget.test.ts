@@ -71,6 +71,15 @@ describe("budget add, list, remove", () => {
     expect(await tdb.db.select().from(costBudgets).where(eq(costBudgets.budgetName, "Bad"))).toEqual([]);
   });
 
+  it("keeps to one organization under CLOUDSYNC_DB_ROLE=cloudsync_worker too, whose policy sees them all", async () => {
+    const [mine] = await tdb.db.select().from(costBudgets);
+    await tdb.db.insert(costBudgets).values({ organizationId: other, budgetName: "Theirs", budgetScope: "organization", budgetAmount: "1", budgetPeriod: "daily", createdBy: (await tdb.db.query.userProfiles.findFirst({ where: (u, { eq: e }) => e(u.organizationId, other) }))!.id });
+    const r = await runCli(["budget", "list", "--org", acme, "--json"], { ...env, CLOUDSYNC_DB_ROLE: "cloudsync_worker" }, dir);
+    expect(r.stderr).toBe("");
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((b) => b.id)).toEqual([mine!.id]);
+    await tdb.db.delete(costBudgets).where(eq(costBudgets.budgetName, "Theirs"));
+  });
+
   it("refuses a second budget of the same name (1) and a slug without its owner (2)", async () => {
     const again = await cli(["budget", "add", ...ORG, "--name", "Monthly cap", "--amount", "1", "--period", "daily"]);
     expect(again.code).toBe(1);
