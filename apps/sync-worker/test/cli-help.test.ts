@@ -45,7 +45,11 @@ afterAll(async () => {
 
 describe("--help on every command", () => {
   it("finds the commands and their subcommands in the program", () => {
-    expect(paths).toEqual(expect.arrayContaining([["demo"], ["migrate"], ["org"], ["org", "add"], ["provider", "add"], ["provider", "list"], ["keys", "rotate"], ["worker"]]));
+    expect(paths).toEqual(expect.arrayContaining([["demo"], ["migrate"], ["org"], ["org", "add"], ["provider", "add"], ["provider", "list"], ["keys", "rotate"], ["worker"],
+      ["budget", "add"], ["budget", "list"], ["budget", "remove"], ["alert", "list"], ["alert", "ack"], ["alert", "resolve"],
+      ["recommendation", "list"], ["recommendation", "approve"], ["recommendation", "reject"], ["resource", "show"],
+      ["dr", "plan", "add"], ["dr", "plan", "list"], ["dr", "plan", "evaluate"], ["dr", "plan", "test"], ["deployment", "list"],
+      ["db", "stats"], ["retention", "apply"]]));
   });
 
   it.each(paths.map((p) => [p.join(" "), p]))("`cloudsync %s --help` prints usage, options and an example, exits 0, and acts on nothing", async (_name, words) => {

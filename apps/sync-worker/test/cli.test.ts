@@ -44,6 +44,10 @@ describe("cloudsync CLI", () => {
     const r = await cli(["help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/cloudsync provider add/);
+    // `cloudsync help` lists every command, the ones for the whole schema included.
+    for (const command of ["budget", "alert", "recommendation", "resource", "dr", "deployment", "db", "retention"]) {
+      expect(r.stdout).toMatch(new RegExp(`\\n  ${command} +\\S`));
+    }
   });
 
   it("names the closest command and option to a mistyped one, with exit code 2", async () => {
@@ -103,6 +107,14 @@ describe("cloudsync CLI", () => {
     expect(synced.stdout).toMatch(/gcp\s+resources\s+succeeded\s+40/);
     const [count] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from ${cloudResources}`);
     expect(count!.n).toBe(40);
+    // Piped, progress is plain lines, one per finished scope; the first run has no total yet.
+    expect(synced.stderr).toMatch(/^gcp resources: 1 scopes, \d+ resources, \d+ resources\/s$/m);
+    expect(synced.stderr).not.toContain("\r");
+    // The next run expects as many scopes as this one read, and still ends with the table.
+    const again = await cli(["sync", "--kind", "resources"], env);
+    const total = /^gcp resources: (\d+) scopes, /m.exec(synced.stderr.split("\n").filter((l) => l.includes(" scopes, ")).at(-1)!)![1];
+    expect(again.stderr).toMatch(new RegExp(`^gcp resources: ${total}/${total} scopes, \\d+ resources, \\d+ resources/s$`, "m"));
+    expect(again.stdout).toMatch(/gcp\s+resources\s+succeeded\s+0\s+0\s+40/);
   });
 
   it("rejects a malformed credentials file, naming fields without echoing secrets, and writes nothing", async () => {

@@ -9,19 +9,27 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 }
 
 export interface Progress {
-  update(text: string): void;
+  /**
+   * Shows `text` as the current state. On a terminal it rewrites one line; otherwise only a
+   * `milestone` is printed, as a plain line of its own, so a log gets one line per step and not
+   * one per page.
+   */
+  update(text: string, options?: { milestone?: boolean }): void;
   done(text?: string): void;
 }
 
-/** Rewrites one line on a terminal; prints nothing in between when output is piped. */
-export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+/** Rewrites one line on a terminal; prints plain lines for milestones when output is piped. */
+export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Progress {
   const tty = stream.isTTY === true;
   let last = 0;
   return {
-    update(text) {
-      if (!tty) return;
+    update(text, options = {}) {
+      if (!tty) {
+        if (options.milestone) stream.write(`${text}\n`);
+        return;
+      }
       const now = Date.now();
-      if (now - last < 100) return;
+      if (now - last < 100 && !options.milestone) return;
       last = now;
       stream.write(`\r\x1b[2K${text}`);
     },
@@ -34,4 +42,19 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
 
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/**
+ * Prints rows for a person (a table, or `empty` when there are none) or, with `json`, for a
+ * script: one JSON document on stdout, an array even when empty, so `jq` never sees a sentence.
+ */
+export function printRows<T>(json: boolean, rows: readonly T[], table: { headers: readonly string[]; cells: (row: T) => (string | number)[]; empty: string }): void {
+  if (json) console.log(JSON.stringify(rows, null, 2));
+  else if (rows.length === 0) console.log(table.empty);
+  else console.log(renderTable(table.headers, rows.map(table.cells)));
+}
+
+/** One result for a script (`--json`) or a sentence for a person. */
+export function printResult(json: boolean, value: unknown, text: string): void {
+  console.log(json ? JSON.stringify(value, null, 2) : text);
 }

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { providerTypes } from "@cloudsync/db";
+import { alertStatuses, budgetPeriods, budgetScopes, deploymentStatuses, deploymentTypes, drPlanTypes, providerTypes, recommendationStatuses, severityLevels } from "@cloudsync/db";
 import { type Env, loadEnv } from "../env.ts";
 import { type Logger, createLogger } from "../logger.ts";
 
@@ -23,6 +23,9 @@ Examples:
   cloudsync provider add --org acme --owner-email ops@acme.example --credentials aws.json
   cloudsync sync --kind costs
   cloudsync worker --clouds aws
+  cloudsync alert list --org acme --owner-email ops@acme.example
+  cloudsync resource show web-1 --org acme --owner-email ops@acme.example --json
+  cloudsync retention apply --dry-run
 
 Environment: DATABASE_URL (unset: embedded PGlite under .data/), CLOUDSYNC_ENCRYPTION_KEYS
 (keyid:base64key,… — required to store or use credentials), REDIS_URL,
@@ -56,6 +59,17 @@ function requireOptions(command: Command): void {
     command.error(`error: ${commandPath(command).replace(/^cloudsync /, "")} needs ${missing.map((o) => o.flags).join(", ")}`, { exitCode: 2, code: "cloudsync.missingOption" });
   }
 }
+
+/** The options every organization-scoped command takes: who (`--org`, `--owner-email`) and how to print. */
+function orgScoped(command: Command): Command {
+  return command
+    .option("--org <id|slug>", "the organization's id (uuid), or its slug together with --owner-email (required)")
+    .option("--owner-email <email>", "with a slug: the owner's email, which must match")
+    .option("--json", "print JSON for scripts instead of a table", false);
+}
+
+type OrgOpts = { org: string; ownerEmail?: string; json: boolean };
+const ORG = "--org acme --owner-email ops@acme.example";
 
 /** The words that lead to a command, e.g. `cloudsync keys rotate`. */
 function commandPath(command: Command): string {
@@ -191,6 +205,237 @@ export function buildProgram(): BuiltProgram {
       run(async ({ env }) => {
         const { providerList } = await import("./admin.ts");
         return providerList(env);
+      }),
+    );
+
+  const budget = program
+    .command("budget")
+    .description("spending limits (cost_budgets) and the thresholds that raise alerts")
+    .addHelpText("after", example(`cloudsync budget add ${ORG} --name "Monthly cap" --amount 5000 --period monthly`, `cloudsync budget list ${ORG}`));
+  orgScoped(budget.command("add").description("add a budget; names are unique within the organization"))
+    .option("--name <name>", "display name, 1 to 200 characters (required)")
+    .option("--amount <amount>", "the limit, e.g. 5000 or 5000.50 (required)")
+    .addOption(new Option("--period <period>", "the period the amount covers (required)").choices(budgetPeriods))
+    .addOption(new Option("--scope <scope>", "what the budget covers").choices(budgetScopes).default("organization"))
+    .option("--filters <json>", 'which part of the estate, for a scope other than organization, e.g. \'{"provider_id":"…"}\'')
+    .option("--currency <code>", "ISO 4217 currency", "USD")
+    .option("--thresholds <list>", "alert at these percentages of the amount (default 50,75,90,100)")
+    .addHelpText("after", example(`cloudsync budget add ${ORG} --name "Monthly cap" --amount 5000 --period monthly --thresholds 80,100`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { name: string; amount: string; period: string; scope: string; filters?: string; currency: string; thresholds?: string }) => {
+        const { budgetAdd } = await import("./budget.ts");
+        return budgetAdd(env, opts);
+      }),
+    );
+  orgScoped(budget.command("list").description("list the organization's budgets with their spend"))
+    .addHelpText("after", example(`cloudsync budget list ${ORG} --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts) => {
+        const { budgetList } = await import("./budget.ts");
+        return budgetList(env, opts);
+      }),
+    );
+  orgScoped(budget.command("remove").description("remove a budget by id or name").argument("<id|name>", "the budget's id or name"))
+    .addHelpText("after", example(`cloudsync budget remove "Monthly cap" ${ORG}`))
+    .action(
+      run(async ({ env }, ref: string, opts: OrgOpts) => {
+        const { budgetRemove } = await import("./budget.ts");
+        return budgetRemove(env, ref, opts);
+      }),
+    );
+
+  const alert = program
+    .command("alert")
+    .description("infrastructure alerts: list, acknowledge, resolve")
+    .addHelpText("after", example(`cloudsync alert list ${ORG}`, `cloudsync alert ack 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`));
+  orgScoped(alert.command("list").description("list alerts, worst first"))
+    .addOption(new Option("--status <status>", "open = active or acknowledged").choices(["open", "all", ...alertStatuses]).default("open"))
+    .addOption(new Option("--severity <level>", "only this severity").choices(severityLevels))
+    .option("--limit <n>", "at most this many", wholeNumber("--limit", 1, 100_000), 100)
+    .addHelpText("after", example(`cloudsync alert list ${ORG} --severity critical --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { status: "open"; severity?: string; limit: number }) => {
+        const { alertList } = await import("./alert.ts");
+        return alertList(env, opts);
+      }),
+    );
+  orgScoped(alert.command("ack").description("acknowledge an active alert").argument("<id>", "the alert's id (see `alert list`)"))
+    .option("--by <email>", "the user acknowledging it (default: the owner)")
+    .addHelpText("after", example(`cloudsync alert ack 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG} --by oncall@acme.example`))
+    .action(
+      run(async ({ env }, id: string, opts: OrgOpts & { by?: string }) => {
+        const { alertAck } = await import("./alert.ts");
+        return alertAck(env, id, opts);
+      }),
+    );
+  orgScoped(alert.command("resolve").description("resolve an active or acknowledged alert").argument("<id>", "the alert's id (see `alert list`)"))
+    .option("--by <email>", "the user resolving it (default: the owner)")
+    .option("--notes <text>", "what was done (stored as resolution_notes)")
+    .addHelpText("after", example(`cloudsync alert resolve 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG} --notes "disk grown to 200 GB"`))
+    .action(
+      run(async ({ env }, id: string, opts: OrgOpts & { by?: string; notes?: string }) => {
+        const { alertResolve } = await import("./alert.ts");
+        return alertResolve(env, id, opts);
+      }),
+    );
+
+  const recommendation = program
+    .command("recommendation")
+    .description("cost optimization recommendations: list, approve, reject")
+    .addHelpText(
+      "after",
+      `${example(`cloudsync recommendation list ${ORG}`, `cloudsync recommendation approve 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`)}
+
+Maintenance opens recommendations from analyze_cost_optimization, one open per type; after a
+rejection it opens a new one of that type if the analysis still finds the savings.`,
+    );
+  orgScoped(recommendation.command("list").description("list recommendations, largest monthly savings first"))
+    .addOption(new Option("--status <status>", "open = identified or approved").choices(["open", "all", ...recommendationStatuses]).default("open"))
+    .addHelpText("after", example(`cloudsync recommendation list ${ORG} --status all --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { status: "open" }) => {
+        const { recommendationList } = await import("./recommendation.ts");
+        return recommendationList(env, opts);
+      }),
+    );
+  orgScoped(recommendation.command("approve").description("approve an identified recommendation").argument("<id>", "the recommendation's id"))
+    .addHelpText("after", example(`cloudsync recommendation approve 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`))
+    .action(
+      run(async ({ env }, id: string, opts: OrgOpts) => {
+        const { recommendationApprove } = await import("./recommendation.ts");
+        return recommendationApprove(env, id, opts);
+      }),
+    );
+  orgScoped(recommendation.command("reject").description("reject an identified or approved recommendation").argument("<id>", "the recommendation's id"))
+    .addHelpText("after", example(`cloudsync recommendation reject 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`))
+    .action(
+      run(async ({ env }, id: string, opts: OrgOpts) => {
+        const { recommendationReject } = await import("./recommendation.ts");
+        return recommendationReject(env, id, opts);
+      }),
+    );
+
+  const resource = program.command("resource").description("the synced resources").addHelpText("after", example(`cloudsync resource show web-1 ${ORG}`));
+  orgScoped(
+    resource
+      .command("show")
+      .description("one resource: health and latest sample, estimated and billed costs, recent changes, dependencies")
+      .argument("<id|name>", "our id (uuid), the provider's id (ARN, Azure id, GCP self link) or the name"),
+  )
+    .addHelpText("after", example(`cloudsync resource show web-1 ${ORG}`, `cloudsync resource show arn:aws:ec2:eu-west-1:123456789012:instance/i-0abc --org 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f --json`))
+    .action(
+      run(async ({ env }, ref: string, opts: OrgOpts) => {
+        const { resourceShow } = await import("./resource-show.ts");
+        return resourceShow(env, ref, opts);
+      }),
+    );
+
+  const dr = program.command("dr").description("disaster recovery plans").addHelpText("after", example(`cloudsync dr plan list ${ORG}`));
+  const drPlan = dr.command("plan").description("DR plans: add, list, evaluate, record a test").addHelpText("after", example(`cloudsync dr plan evaluate "EU primary" ${ORG}`));
+  orgScoped(drPlan.command("add").description("add a DR plan for a primary region; regions are those the syncs found"))
+    .option("--name <name>", "unique within the organization (required)")
+    .addOption(new Option("--type <type>", "the recovery strategy (required)").choices(drPlanTypes))
+    .option("--primary-region <code|id>", "the region the plan protects (required)")
+    .option("--dr-regions <a,b>", "regions to recover into, comma-separated codes or ids (required)")
+    .option("--failover-steps <steps>", 'the failover procedure, steps separated by ";" (required)')
+    .option("--rto-minutes <n>", "recovery time objective (default 240)")
+    .option("--rpo-minutes <n>", "recovery point objective: the oldest a backup may be (default 60)")
+    .addOption(new Option("--test-frequency <f>", "how often the plan is tested").choices(["weekly", "monthly", "quarterly", "semiannually", "annually"]).default("quarterly"))
+    .option("--automated-failover", "failover runs without a person", false)
+    .option("--wedding-day-priority", "recover this plan first on a wedding day", false)
+    .addHelpText("after", example(`cloudsync dr plan add ${ORG} --name "EU primary" --type warm_standby --primary-region eu-west-1 --dr-regions eu-central-1 --failover-steps "promote replica; switch DNS" --rpo-minutes 15`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { name: string; type: string; primaryRegion: string; drRegions: string; failoverSteps: string; rtoMinutes?: string; rpoMinutes?: string; testFrequency: string; automatedFailover: boolean; weddingDayPriority: boolean }) => {
+        const { drPlanAdd } = await import("./dr.ts");
+        return drPlanAdd(env, opts);
+      }),
+    );
+  orgScoped(drPlan.command("list").description("list DR plans with objectives and test record"))
+    .addHelpText("after", example(`cloudsync dr plan list ${ORG} --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts) => {
+        const { drPlanList } = await import("./dr.ts");
+        return drPlanList(env, opts);
+      }),
+    );
+  orgScoped(
+    drPlan
+      .command("evaluate")
+      .description("check a plan against the database: backups within RPO, critical resources covered, tests on schedule, recovery regions (read-only; the verdict is in the output, the exit code is 0)")
+      .argument("<id|name>", "the plan's id or name"),
+  )
+    .addHelpText("after", example(`cloudsync dr plan evaluate "EU primary" ${ORG} --json`))
+    .action(
+      run(async ({ env }, ref: string, opts: OrgOpts) => {
+        const { drPlanEvaluate } = await import("./dr.ts");
+        return drPlanEvaluate(env, ref, opts);
+      }),
+    );
+  orgScoped(drPlan.command("test").description("record a DR test and its result; updates last test, next test and success rate").argument("<id|name>", "the plan's id or name"))
+    .addOption(new Option("--result <result>", "how the test went (required)").choices(["passed", "failed"]))
+    .option("--at <time>", "when it ran, ISO 8601 (default: now)")
+    .option("--notes <text>", "what was tested or what failed")
+    .addHelpText("after", example(`cloudsync dr plan test "EU primary" ${ORG} --result passed --notes "failover in 38 min"`))
+    .action(
+      run(async ({ env }, ref: string, opts: OrgOpts & { result: "passed" | "failed"; at?: string; notes?: string }) => {
+        const { drPlanTest } = await import("./dr.ts");
+        return drPlanTest(env, ref, opts);
+      }),
+    );
+
+  const deployment = program.command("deployment").description("infrastructure deployments").addHelpText("after", example(`cloudsync deployment list ${ORG}`));
+  orgScoped(deployment.command("list").description("list deployments, newest first, with template, stages done and live resources"))
+    .addOption(new Option("--status <status>", "only this status").choices(["all", ...deploymentStatuses]).default("all"))
+    .addOption(new Option("--type <type>", "only this deployment type").choices(deploymentTypes))
+    .addHelpText("after", example(`cloudsync deployment list ${ORG} --status failed --json`))
+    .action(
+      run(async ({ env }, opts: OrgOpts & { status: "all"; type?: (typeof deploymentTypes)[number] }) => {
+        const { deploymentList } = await import("./deployment.ts");
+        return deploymentList(env, opts);
+      }),
+    );
+
+  const dbCommand = program.command("db").description("the database itself").addHelpText("after", example("cloudsync db stats"));
+  dbCommand
+    .command("stats")
+    .description(
+      "table and index sizes with growth since the last call, dead tuples, and the slowest statements when pg_stat_statements is there; " +
+        "reads the database only (any role); the last figures are kept per database in ~/.local/state/cloudsync/db-stats.json",
+    )
+    .option("--state-file <path>", "where the last figures are kept (default ~/.local/state/cloudsync/db-stats.json)")
+    .option("--no-save", "report growth but keep the previous figures as the baseline")
+    .option("--limit <n>", "tables, indexes and statements shown", wholeNumber("--limit", 1, 10_000), 20)
+    .option("--json", "print JSON for scripts instead of tables", false)
+    .addHelpText("after", example("cloudsync db stats", "cloudsync db stats --json --no-save"))
+    .action(
+      run(async ({ env }, opts: { json: boolean; stateFile?: string; limit: number; save: boolean }) => {
+        const { dbStats } = await import("./db-stats.ts");
+        return dbStats(env, opts);
+      }),
+    );
+
+  const retention = program
+    .command("retention")
+    .description("remove data past its retention (policies: docs/retention.md)")
+    .addHelpText("after", example("cloudsync retention apply --dry-run"));
+  retention
+    .command("apply")
+    .description(
+      "delete resource changes, finished sync runs, resolved alerts and cost lines past retention, and retire old monthly metric partitions, " +
+        "across every organization; runs as the tables' owner (the login of `cloudsync migrate`): cloudsync_worker may not delete and cloudsync_app sees one organization",
+    )
+    .option("--dry-run", "count what would go and delete nothing", false)
+    .option("--changes-days <n>", "keep resource_changes this many days", wholeNumber("--changes-days", 1, 36_500), 180)
+    .option("--runs-days <n>", "keep finished sync_runs this many days (longer while a kept change points at one)", wholeNumber("--runs-days", 1, 36_500), 90)
+    .option("--alerts-days <n>", "keep resolved and expired alerts this many days after resolution", wholeNumber("--alerts-days", 1, 36_500), 365)
+    .option("--cost-months <n>", "keep cost lines whose period ended within this many months", wholeNumber("--cost-months", 1, 1200), 25)
+    .option("--monitoring-months <n>", "keep monthly partitions of infrastructure_monitoring this many months", wholeNumber("--monitoring-months", 1, 1200), 13)
+    .option("--json", "print JSON for scripts instead of a table", false)
+    .addHelpText("after", example("cloudsync retention apply --dry-run", "DATABASE_URL=postgres://owner@db:5432/cloudsync cloudsync retention apply --changes-days 90"))
+    .action(
+      run(async ({ env }, opts: { dryRun: boolean; json: boolean; changesDays: number; runsDays: number; alertsDays: number; costMonths: number; monitoringMonths: number }) => {
+        const { retentionApply } = await import("./retention.ts");
+        return retentionApply(env, opts);
       }),
     );
 

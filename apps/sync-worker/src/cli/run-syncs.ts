@@ -1,4 +1,5 @@
-import type { SyncKind } from "@cloudsync/db";
+import { type Database, type SyncKind, queryRows } from "@cloudsync/db";
+import { sql } from "drizzle-orm";
 import { syncCosts } from "../jobs/sync-costs.ts";
 import { syncMetrics } from "../jobs/sync-metrics.ts";
 import { syncResources } from "../jobs/sync-resources.ts";
@@ -15,9 +16,36 @@ const processors: Record<SyncKind, (deps: SyncDeps, payload: { providerId: strin
   metrics: (deps, payload, onProgress) => syncMetrics(deps, { ...payload, lookbackMinutes: 60 }, onProgress),
 };
 
+/** What a sync of each kind counts as it goes. */
+const itemUnits: Record<SyncKind, string> = { resources: "resources", costs: "cost lines", metrics: "samples" };
+
 /**
- * Runs syncs one provider and kind after another, without Redis, with a progress line on a
- * terminal. A provider that fails is reported and the others still run.
+ * How many scopes this sync will read: as many as the last finished run of the same provider
+ * and kind did. The adapters discover scopes as they stream, so the last run is the best
+ * estimate there is; without one (the first sync), progress shows scopes done only.
+ */
+export async function expectedScopes(db: Database, providerId: string, kind: SyncKind): Promise<number | null> {
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`select jsonb_array_length(scopes) as n from sync_runs where provider_id = ${providerId} and kind = ${kind} and status <> 'running'
+         order by started_at desc limit 1`,
+  );
+  return row && row.n > 0 ? row.n : null;
+}
+
+/** One progress line: `gcp resources: 3/12 scopes, 1200 resources, 850 resources/s`. */
+export function syncProgressLine(label: string, p: SyncProgress, expected: number | null, elapsedMs: number, unit: string): string {
+  const finished = p.scopesDone + p.scopesFailed;
+  // More scopes than last time (a region or account added): the old total would read as >100 %.
+  const scopes = expected !== null && finished <= expected ? `${finished}/${expected} scopes` : `${finished} scopes`;
+  const rate = elapsedMs > 0 ? Math.round((p.itemsSeen * 1000) / elapsedMs) : 0;
+  return `${label}: ${scopes}${p.scopesFailed ? ` (${p.scopesFailed} failed)` : ""}, ${p.itemsSeen} ${unit}, ${rate} ${unit}/s`;
+}
+
+/**
+ * Runs syncs one provider and kind after another, without Redis, showing scopes done of the
+ * expected total and items per second: one rewritten line on a terminal, a plain line per
+ * finished scope otherwise. A provider that fails is reported and the others still run.
  */
 export async function runSyncs(
   deps: SyncDeps,
@@ -32,9 +60,15 @@ export async function runSyncs(
     for (const kind of kinds) {
       const label = `${provider.providerName} ${kind}`;
       try {
-        const summary = await processors[kind](deps, { providerId: provider.id, trigger }, (p) =>
-          progress.update(`${label}: ${p.itemsSeen} items, ${p.scopesDone} scopes done${p.scopesFailed ? `, ${p.scopesFailed} failed` : ""}`),
-        );
+        const expected = await expectedScopes(deps.db, provider.id, kind);
+        const started = Date.now();
+        let finishedScopes = 0;
+        const summary = await processors[kind](deps, { providerId: provider.id, trigger }, (p) => {
+          // A finished scope is a milestone: the one thing a piped log prints a line for.
+          const milestone = p.scopesDone + p.scopesFailed !== finishedScopes;
+          finishedScopes = p.scopesDone + p.scopesFailed;
+          progress.update(syncProgressLine(label, p, expected, Date.now() - started, itemUnits[kind]), { milestone });
+        });
         summaries.push(summary);
         progress.done(`${label}: ${summary.status} in ${formatDuration(summary.durationMs)}`);
       } catch (error) {
