@@ -1,5 +1,5 @@
 import { type DbOrTx, type Database, cloudProviders, cloudRegions, cloudResources, queryRows } from "@cloudsync/db";
-import { eq, or, sql } from "drizzle-orm";
+import { asc, eq, or, sql } from "drizzle-orm";
 import type { Env } from "../env.ts";
 import { CommandFailedError } from "./errors.ts";
 import { renderTable } from "./output.ts";
@@ -43,6 +43,8 @@ async function findResource(tx: DbOrTx, ref: string, slug: string) {
     .select({ id: r.id, name: r.resourceName, providerResourceId: r.resourceId })
     .from(r)
     .where(isUuid(ref) ? or(eq(r.id, ref), eq(r.resourceId, ref)) : or(eq(r.resourceId, ref), eq(r.resourceName, ref)))
+    // A stable list for a name several resources share: by the provider's id, as people know them.
+    .orderBy(asc(r.resourceId), asc(r.id))
     .limit(11);
   if (matches.length === 0) throw new CommandFailedError(`${slug} has no resource with id or name ${JSON.stringify(ref)}; check the spelling, or find it with SQL on cloud_resources.resource_name`);
   if (matches.length > 1) {
