@@ -4,6 +4,7 @@ import { MalformedItemError } from "../src/errors.ts";
 import { normalizeEbsVolume } from "../src/aws/kinds/ebs-volume.ts";
 import { normalizeEc2Instance } from "../src/aws/kinds/ec2-instance.ts";
 import { clampPageSize } from "../src/aws/kinds/kind.ts";
+import { type LambdaFunctionDetail, lambdaFunctionStatus, lambdaSizeCategory, normalizeLambdaFunction } from "../src/aws/kinds/lambda-function.ts";
 import { normalizeLoadBalancer } from "../src/aws/kinds/load-balancer.ts";
 import { normalizeDbInstance } from "../src/aws/kinds/rds-instance.ts";
 import { normalizeBucket } from "../src/aws/kinds/s3-bucket.ts";
@@ -26,7 +27,7 @@ import {
   zoneToRegion,
 } from "../src/aws/normalize.ts";
 import { awsRegionCatalog, mergeRegions } from "../src/aws/regions.ts";
-import { resourceStatuses, sizeCategories } from "../src/types.ts";
+import { type NormalizedResource, resourceStatuses, sizeCategories } from "../src/types.ts";
 
 const where = { account: "111111111111", region: "us-east-1" };
 
@@ -326,6 +327,71 @@ describe("kind normalizers", () => {
       resourceId: "logs",
     });
     expect(() => normalizeBucket({ Name: "gone", LocationError: "NoSuchBucket" }, where)).toThrow(/NoSuchBucket/);
+  });
+});
+
+describe("Lambda functions", () => {
+  const arn = "arn:aws:lambda:us-east-1:111111111111:function:orders-api";
+  const fn = (over: Partial<LambdaFunctionDetail["Configuration"]> = {}, rest: Partial<LambdaFunctionDetail> = {}): LambdaFunctionDetail => ({
+    Configuration: { FunctionName: "orders-api", FunctionArn: arn, State: "Active", MemorySize: 512, LastModified: "2024-03-01T10:00:00.000+0000", ...over },
+    ...rest,
+  });
+
+  it.each([
+    ["Pending", "provisioning"],
+    ["Active", "running"],
+    ["Inactive", "stopped"],
+    ["Failed", "error"],
+    ["active", undefined],
+    ["Deleting", undefined],
+    [undefined, undefined],
+  ])("state %s → %s", (raw, status) => {
+    expect(lookupStatus(lambdaFunctionStatus, raw)).toBe(status);
+  });
+
+  it.each([
+    [128, "nano"],
+    [129, "micro"],
+    [512, "micro"],
+    [1024, "small"],
+    [1769, "medium"],
+    [2048, "medium"],
+    [3008, "large"],
+    [4096, "large"],
+    [10240, "xlarge"],
+    [0, "custom"],
+    [undefined, "custom"],
+  ])("memory %s MB → %s", (memory, size) => {
+    expect(lambdaSizeCategory(memory)).toBe(size);
+  });
+
+  it.each<[string, LambdaFunctionDetail, Partial<NormalizedResource> | RegExp]>([
+    [
+      "an active function, named by its FunctionName",
+      fn({}, { Tags: { env: "prod", "wedding-critical": "true" } }),
+      {
+        kind: "lambda_function",
+        resourceType: "compute",
+        resourceId: arn,
+        name: "orders-api",
+        status: "running",
+        sizeCategory: "micro",
+        tags: { env: "prod", "wedding-critical": "true" },
+        providerCreatedAt: "2024-03-01T10:00:00.000Z",
+      },
+    ],
+    ["a Name tag wins over the function name", fn({}, { Tags: { Name: "Orders API" } }), { name: "Orders API" }],
+    ["no tags at all", fn({ State: "Inactive" }), { tags: {}, status: "stopped" }],
+    ["no FunctionArn", fn({ FunctionArn: undefined }), /without FunctionArn/],
+    ["no State (a ListFunctions entry, never a GetFunction one)", fn({ State: undefined }), /unknown function state null/],
+    ["GetFunction said it is gone", fn({}, { DetailError: "ResourceNotFoundException" }), /ResourceNotFoundException/],
+  ])("%s", (_, raw, want) => {
+    if (want instanceof RegExp) {
+      expect(() => normalizeLambdaFunction(raw, where)).toThrow(MalformedItemError);
+      expect(() => normalizeLambdaFunction(raw, where)).toThrow(want);
+    } else {
+      expect(normalizeLambdaFunction(raw, where)).toMatchObject({ cloud: "aws", account: where.account, regionCode: "us-east-1", ...want });
+    }
   });
 });
 

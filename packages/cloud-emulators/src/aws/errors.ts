@@ -1,10 +1,11 @@
 import { type JsonService, jsonErrorReply } from "./json.ts";
+import { lambdaErrorReply } from "./render-lambda.ts";
 import { namespaces } from "./render-query.ts";
 import { el, wrap, xmlDeclaration } from "./xml.ts";
 
 /** Errors exactly as each AWS protocol shapes them, so the SDK classifies them as it would live. */
 
-export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts" | JsonService;
+export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts" | "lambda" | JsonService;
 
 export interface AwsErrorReply {
   status: number;
@@ -27,6 +28,7 @@ export type ErrorReason =
 
 export function errorReply(service: AwsService, reason: ErrorReason, requestId: string, detail?: string): AwsErrorReply {
   if (service === "ce" || service === "monitoring") return jsonErrorReply(service, reason, detail);
+  if (service === "lambda") return lambdaErrorReply(reason, detail);
   const { status, code, message } = describe(service, reason, detail);
   if (service === "ec2") {
     return {

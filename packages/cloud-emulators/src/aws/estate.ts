@@ -54,6 +54,7 @@ const kindWeights: Record<AwsEmulatorKind, number> = {
   elb_load_balancer: 4,
   rds_instance: 6,
   s3_bucket: 8,
+  lambda_function: 8,
 };
 
 export function createAwsEstate(options: EstateOptions): AwsEstate {

@@ -38,6 +38,7 @@ const statusByKind: Record<string, Record<string, string>> = {
     "incompatible-parameters": "error",
   },
   s3_bucket: { exists: "running" },
+  lambda_function: { Pending: "provisioning", Active: "running", Inactive: "stopped", Failed: "error" },
 };
 
 export function expectedOf(item: EmulatedResource): AwsExpectedResource {

@@ -132,6 +132,15 @@ const dbStates = weighted<string>([
   ["incompatible-parameters", 1],
 ]);
 
+const functionStates = weighted<string>([
+  ["Active", 85],
+  ["Inactive", 8],
+  ["Pending", 4],
+  ["Failed", 3],
+]);
+const functionMemoryMb = [128, 128, 256, 512, 1024, 1769, 2048, 3008, 4096, 10240];
+const functionRuntimes = ["nodejs20.x", "nodejs22.x", "python3.12", "python3.13", "java21", "provided.al2023"];
+
 const startOf2019 = Date.UTC(2019, 0, 1);
 const sixYearsMs = 6 * 365 * 24 * 3600 * 1000;
 
@@ -150,6 +159,18 @@ function tagsFor(rng: Rng, name: string | undefined, env: string, app: string): 
   if (roll > 0.95 && roll <= 0.97) tags.owner = "R&D <core> \"ops\" 'team'";
   if (roll > 0.93 && roll <= 0.95) tags.description = "café ☕ — ünïcödé";
   if (roll > 0.9 && roll <= 0.93) tags.scratch = "";
+  return tags;
+}
+
+/**
+ * The tags the demo's estate table reads beyond `env`: a `wedding-critical` flag, set on a good
+ * share of production resources and a few others (and sometimes explicitly false).
+ */
+function withWeddingCritical(rng: Rng, tags: Record<string, string>, env: string): Record<string, string> {
+  if (tags.env === undefined) return tags;
+  const roll = rng.next();
+  if (roll < (env === "prod" ? 0.4 : 0.05)) return { ...tags, "wedding-critical": "true" };
+  if (roll > 0.9) return { ...tags, "wedding-critical": "false" };
   return tags;
 }
 
@@ -236,6 +257,24 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
         tags: tagsFor(rng, rng.next() < 0.5 ? `${app}-${env}-db` : undefined, env, app),
         size: dbClass,
         extra: { engine, identifier, storageGb: String(rng.pick([20, 100, 500, 2000])) },
+      };
+    }
+    case "lambda_function": {
+      const name = `${app}-${env}-${rng.pick(["api", "worker", "cron", "webhook", "resize"])}-${code}`;
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:lambda:${region}:${ctx.account}:function:${name}`,
+        naturalName: name,
+        state: pickWeighted(rng, functionStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, undefined, env, app), env),
+        size: String(rng.pick(functionMemoryMb)),
+        extra: {
+          runtime: rng.pick(functionRuntimes),
+          architecture: rng.next() < 0.3 ? "arm64" : "x86_64",
+          timeout: String(rng.pick([3, 15, 30, 60, 300, 900])),
+          codeSize: String(rng.int(1_000, 50_000_000)),
+        },
       };
     }
     case "s3_bucket": {

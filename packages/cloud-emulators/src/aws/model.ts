@@ -10,6 +10,7 @@ export const awsEmulatorKinds = [
   "elb_load_balancer",
   "rds_instance",
   "s3_bucket",
+  "lambda_function",
 ] as const;
 export type AwsEmulatorKind = (typeof awsEmulatorKinds)[number];
 
@@ -31,7 +32,7 @@ export interface EmulatedResource {
   tags: Record<string, string>;
   createdAt: string;
   zone: string;
-  /** Instance type, DB instance class, or volume size in GiB (as text). */
+  /** Instance type, DB instance class, volume size in GiB or function memory in MB (as text). */
   size: string;
   /** Kind-specific extras: engine, LB type, CIDR, vpc/subnet ids. */
   extra: Record<string, string>;

@@ -23,6 +23,7 @@ import { ec2Response, renderRegion, renderReservation, renderSubnet, renderVolum
 import { queryResponse, renderAssumeRole, renderDbInstance, renderLoadBalancer, renderTagDescription } from "./render-query.ts";
 import { getCostAndUsage, linkedAccountsOf } from "./render-ce.ts";
 import { getMetricData } from "./render-cloudwatch.ts";
+import { functionNameOf, isLambdaPath, lambdaAction, lambdaContentType, renderGetFunction, renderListFunctions } from "./render-lambda.ts";
 import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
 import { wrap } from "./xml.ts";
 
@@ -180,11 +181,13 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const isForm = contentType.includes("x-www-form-urlencoded");
     const form = new URLSearchParams(isForm ? raw : "");
     const sig = parseAuthorization(req.headers.authorization);
-    const service = (sig?.service ?? jsonServiceOfTarget(req.headers["x-amz-target"]) ?? guessService(form)) as AwsService;
+    const service = (sig?.service ??
+      jsonServiceOfTarget(req.headers["x-amz-target"]) ??
+      (isLambdaPath(url.pathname) ? "lambda" : guessService(form))) as AwsService;
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
-    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring"].includes(sig.service)) {
+    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda"].includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
     }
     const isJson = service === "ce" || service === "monitoring";
@@ -198,7 +201,11 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     }
     const caller = callerAccount(sig, req.headers["x-amz-security-token"]);
     const action =
-      service === "s3" ? s3Action(req.method ?? "GET", url) : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
+      service === "s3"
+        ? s3Action(req.method ?? "GET", url)
+        : service === "lambda"
+          ? lambdaAction(req.method ?? "GET", url.pathname)
+          : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
     const target = action === "AssumeRole" ? (parseRoleArn(form.get("RoleArn"))?.account ?? "unknown") : (caller ?? "unknown");
     requests.set(`${service}:${action}`, (requests.get(`${service}:${action}`) ?? 0) + 1);
 
@@ -250,6 +257,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return xml(
           queryResponse("sts", "GetCallerIdentity", call.requestId, `<UserId>AIDAEMULATOR</UserId><Account>${call.account}</Account><Arn>arn:aws:iam::${call.account}:user/emulator</Arn>`),
         );
+      case "lambda:ListFunctions":
+        return listFunctions(call);
+      case "lambda:GetFunction":
+        return getFunction(call);
       case "s3:ListBuckets":
         return listBuckets(call);
       case "s3:GetBucketLocation":
@@ -365,6 +376,24 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     return xml(queryResponse("rds", "DescribeDBInstances", call.requestId, result));
   }
 
+  function listFunctions(call: Call): Reply | AwsErrorReply {
+    // MaxItems may be up to 10,000, but Lambda returns at most 50 functions per call.
+    const requested = pageSizeParam(call.url.searchParams.get("MaxItems"), 1, 10_000, 50);
+    const page = pageOf(call, call.region, "lambda_function", requested === undefined ? undefined : Math.min(requested, 50), call.url.searchParams.get("Marker"));
+    if ("status" in page) return page;
+    return { status: 200, body: renderListFunctions(page.items, page.nextToken), contentType: lambdaContentType };
+  }
+
+  function getFunction(call: Call): Reply | AwsErrorReply {
+    const name = functionNameOf(call.url.pathname);
+    // FunctionName may be the name, the full ARN or a partial ARN (`123456789012:function:name`).
+    const bare = name.replace(/^arn:aws:lambda:[^:]+:\d{12}:function:/, "").replace(/^\d{12}:function:/, "");
+    const arn = `arn:aws:lambda:${call.region}:${call.account}:function:${bare}`;
+    const item = estate.find(arn);
+    if (item?.kind !== "lambda_function") return errorReply("lambda", "not_found", call.requestId, `Function not found: ${arn}`);
+    return { status: 200, body: renderGetFunction(item, malformedIds().has(item.id)), contentType: lambdaContentType };
+  }
+
   function assumeRole(call: Call): Reply | AwsErrorReply {
     const roleArn = call.form.get("RoleArn");
     const role = parseRoleArn(roleArn);
@@ -461,7 +490,7 @@ function xml(body: string): Reply {
 function respond(res: ServerResponse, reply: Reply | AwsErrorReply, requestId: string, service: AwsService): void {
   if (res.destroyed) return;
   const fallback =
-    service === "ce" || service === "monitoring" ? jsonTargets[service].contentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
+    service === "ce" || service === "monitoring" ? jsonTargets[service].contentType : service === "lambda" ? lambdaContentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
   const contentType = "contentType" in reply && reply.contentType ? reply.contentType : fallback;
   res.writeHead(reply.status, {
     "content-type": contentType,

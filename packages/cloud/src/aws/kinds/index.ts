@@ -1,6 +1,7 @@
 import { ebsVolumeReader } from "./ebs-volume.ts";
 import { ec2InstanceReader } from "./ec2-instance.ts";
 import type { AwsKindReader } from "./kind.ts";
+import { lambdaFunctionReader } from "./lambda-function.ts";
 import { loadBalancerReader } from "./load-balancer.ts";
 import { rdsInstanceReader } from "./rds-instance.ts";
 import { s3BucketReader } from "./s3-bucket.ts";
@@ -16,4 +17,5 @@ export const awsKindReaders: readonly AwsKindReader[] = [
   loadBalancerReader,
   rdsInstanceReader,
   s3BucketReader,
+  lambdaFunctionReader,
 ];
