@@ -1,6 +1,7 @@
 import type { Instance } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { MalformedItemError } from "../src/errors.ts";
+import { type DynamoDbTableDetail, dynamoDbSizeCategory, dynamoDbTableStatus, normalizeDynamoDbTable } from "../src/aws/kinds/dynamodb-table.ts";
 import { normalizeEbsVolume } from "../src/aws/kinds/ebs-volume.ts";
 import { normalizeEc2Instance } from "../src/aws/kinds/ec2-instance.ts";
 import { clampPageSize } from "../src/aws/kinds/kind.ts";
@@ -391,6 +392,72 @@ describe("Lambda functions", () => {
       expect(() => normalizeLambdaFunction(raw, where)).toThrow(want);
     } else {
       expect(normalizeLambdaFunction(raw, where)).toMatchObject({ cloud: "aws", account: where.account, regionCode: "us-east-1", ...want });
+    }
+  });
+});
+
+describe("DynamoDB tables", () => {
+  const arn = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
+  const table = (over: Partial<DynamoDbTableDetail["Table"]> = {}, rest: Partial<DynamoDbTableDetail> = {}): DynamoDbTableDetail => ({
+    Table: { TableName: "orders", TableArn: arn, TableStatus: "ACTIVE", TableSizeBytes: 48_000_000, CreationDateTime: new Date("2021-05-04T03:02:01Z"), ...over },
+    ...rest,
+  });
+
+  it.each([
+    ["CREATING", "provisioning"],
+    ["UPDATING", "running"],
+    ["ACTIVE", "running"],
+    ["DELETING", "stopping"],
+    ["INACCESSIBLE_ENCRYPTION_CREDENTIALS", "error"],
+    ["ARCHIVING", "stopping"],
+    ["ARCHIVED", "stopped"],
+    ["active", undefined],
+    [undefined, undefined],
+  ])("status %s → %s", (raw, status) => {
+    expect(lookupStatus(dynamoDbTableStatus, raw)).toBe(status);
+  });
+
+  it.each([
+    [0, "nano"],
+    [100_000_000, "nano"],
+    [100_000_001, "micro"],
+    [1_000_000_000, "micro"],
+    [6_400_000_000, "small"],
+    [85_000_000_000, "medium"],
+    [412_000_000_000, "large"],
+    [3_100_000_000_000, "xlarge"],
+    [-1, "custom"],
+    [undefined, "custom"],
+  ])("%s bytes → %s", (bytes, size) => {
+    expect(dynamoDbSizeCategory(bytes)).toBe(size);
+  });
+
+  it.each<[string, DynamoDbTableDetail, Partial<NormalizedResource> | RegExp]>([
+    [
+      "an active table, named by its TableName",
+      table({}, { Tags: [{ Key: "env", Value: "prod" }, { Key: "wedding-critical", Value: "true" }] }),
+      {
+        kind: "dynamodb_table",
+        resourceType: "database",
+        resourceId: arn,
+        name: "orders",
+        status: "running",
+        sizeCategory: "nano",
+        tags: { env: "prod", "wedding-critical": "true" },
+        providerCreatedAt: "2021-05-04T03:02:01.000Z",
+      },
+    ],
+    ["a Name tag wins over the table name", table({}, { Tags: [{ Key: "Name", Value: "Orders" }] }), { name: "Orders" }],
+    ["an archived table without tags", table({ TableStatus: "ARCHIVED" }), { tags: {}, status: "stopped" }],
+    ["no TableArn", table({ TableArn: undefined }), /without TableArn/],
+    ["no TableStatus", table({ TableStatus: undefined }), /unknown table status null/],
+    ["gone before DescribeTable", { Table: { TableName: "orders" }, DetailError: "ResourceNotFoundException" }, /ResourceNotFoundException/],
+  ])("%s", (_, raw, want) => {
+    if (want instanceof RegExp) {
+      expect(() => normalizeDynamoDbTable(raw, where)).toThrow(MalformedItemError);
+      expect(() => normalizeDynamoDbTable(raw, where)).toThrow(want);
+    } else {
+      expect(normalizeDynamoDbTable(raw, where)).toMatchObject({ cloud: "aws", account: where.account, regionCode: "us-east-1", ...want });
     }
   });
 });

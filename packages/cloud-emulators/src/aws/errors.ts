@@ -1,4 +1,4 @@
-import { type JsonService, jsonErrorReply } from "./json.ts";
+import { isJsonService, type JsonService, jsonErrorReply } from "./json.ts";
 import { lambdaErrorReply } from "./render-lambda.ts";
 import { namespaces } from "./render-query.ts";
 import { el, wrap, xmlDeclaration } from "./xml.ts";
@@ -27,7 +27,7 @@ export type ErrorReason =
   | "invalid_token";
 
 export function errorReply(service: AwsService, reason: ErrorReason, requestId: string, detail?: string): AwsErrorReply {
-  if (service === "ce" || service === "monitoring") return jsonErrorReply(service, reason, detail);
+  if (isJsonService(service)) return jsonErrorReply(service, reason, detail);
   if (service === "lambda") return lambdaErrorReply(reason, detail);
   const { status, code, message } = describe(service, reason, detail);
   if (service === "ec2") {

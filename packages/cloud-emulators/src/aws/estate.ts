@@ -40,6 +40,11 @@ export interface AwsEstate {
   /** Items from `position` on, at most `limit` of them, skipping removed ones. */
   page(scope: EstateScope, position: number, limit: number): { items: EmulatedResource[]; next?: number };
   find(id: string): EmulatedResource | undefined;
+  /**
+   * Where an item of this scope sits, removed or not, for APIs whose page token is the last
+   * item's name (DynamoDB's ExclusiveStartTableName); undefined when the id is not the scope's.
+   */
+  positionOf(scope: EstateScope, id: string): number | undefined;
   all(): Iterable<EmulatedResource>;
   add(input: AwsAddResourceInput): EmulatedResource;
   remove(id: string): boolean;
@@ -55,6 +60,7 @@ const kindWeights: Record<AwsEmulatorKind, number> = {
   rds_instance: 6,
   s3_bucket: 8,
   lambda_function: 8,
+  dynamodb_table: 5,
 };
 
 export function createAwsEstate(options: EstateOptions): AwsEstate {
@@ -135,6 +141,14 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
         item = addedByIndex.get(index);
       }
       return item && item.id === id ? present(item) : undefined;
+    },
+    positionOf(scope, id) {
+      const index = indexFromId(seedHash, id);
+      if (index === undefined) return undefined;
+      if (index >= scope.start && index < scope.start + scope.count) return index - scope.start;
+      const list = added.get(key(scope.account, scope.region, scope.kind)) ?? [];
+      const i = list.findIndex((item) => item.id === id);
+      return i < 0 ? undefined : scope.count + i;
     },
     *all() {
       for (const scope of scopes) {

@@ -38,6 +38,15 @@ const statusByKind: Record<string, Record<string, string>> = {
     "incompatible-parameters": "error",
   },
   s3_bucket: { exists: "running" },
+  dynamodb_table: {
+    CREATING: "provisioning",
+    UPDATING: "running",
+    ACTIVE: "running",
+    DELETING: "stopping",
+    INACCESSIBLE_ENCRYPTION_CREDENTIALS: "error",
+    ARCHIVING: "stopping",
+    ARCHIVED: "stopped",
+  },
   lambda_function: { Pending: "provisioning", Active: "running", Inactive: "stopped", Failed: "error" },
 };
 

@@ -141,6 +141,18 @@ const functionStates = weighted<string>([
 const functionMemoryMb = [128, 128, 256, 512, 1024, 1769, 2048, 3008, 4096, 10240];
 const functionRuntimes = ["nodejs20.x", "nodejs22.x", "python3.12", "python3.13", "java21", "provided.al2023"];
 
+const tableStates = weighted<string>([
+  ["ACTIVE", 85],
+  ["UPDATING", 5],
+  ["CREATING", 3],
+  ["DELETING", 2],
+  ["ARCHIVED", 2],
+  ["ARCHIVING", 1],
+  ["INACCESSIBLE_ENCRYPTION_CREDENTIALS", 2],
+]);
+/** Table sizes in bytes: empty, small, a few GB, hundreds of GB, several TB. */
+const tableSizes = [0, 52_000, 48_000_000, 730_000_000, 6_400_000_000, 85_000_000_000, 412_000_000_000, 3_100_000_000_000];
+
 const startOf2019 = Date.UTC(2019, 0, 1);
 const sixYearsMs = 6 * 365 * 24 * 3600 * 1000;
 
@@ -274,6 +286,25 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
           architecture: rng.next() < 0.3 ? "arm64" : "x86_64",
           timeout: String(rng.pick([3, 15, 30, 60, 300, 900])),
           codeSize: String(rng.int(1_000, 50_000_000)),
+        },
+      };
+    }
+    case "dynamodb_table": {
+      const name = `${app}-${env}-${rng.pick(["sessions", "events", "carts", "profiles", "ledger"])}-${code}`;
+      const onDemand = rng.next() < 0.6;
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:dynamodb:${region}:${ctx.account}:table/${name}`,
+        naturalName: name,
+        state: pickWeighted(rng, tableStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, undefined, env, app), env),
+        size: String(rng.pick(tableSizes)),
+        extra: {
+          billingMode: onDemand ? "PAY_PER_REQUEST" : "PROVISIONED",
+          readCapacity: onDemand ? "0" : String(rng.pick([5, 25, 100, 1000])),
+          writeCapacity: onDemand ? "0" : String(rng.pick([5, 25, 100, 500])),
+          itemCount: String(rng.int(0, 50_000_000)),
         },
       };
     }

@@ -11,6 +11,7 @@ export const awsEmulatorKinds = [
   "rds_instance",
   "s3_bucket",
   "lambda_function",
+  "dynamodb_table",
 ] as const;
 export type AwsEmulatorKind = (typeof awsEmulatorKinds)[number];
 

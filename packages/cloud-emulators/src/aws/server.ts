@@ -15,7 +15,7 @@ import { type AwsCostBook, type AwsExpectedCostLine, createAwsCostBook } from ".
 import { type AwsErrorReply, type AwsService, errorReply } from "./errors.ts";
 import { type AwsAddResourceInput, createAwsEstate } from "./estate.ts";
 import { expectedOf } from "./expected.ts";
-import { type JsonReply, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
+import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
 import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
 import type { AwsEmulatorKind, AwsExpectedResource, EmulatedResource } from "./model.ts";
 import { decodeToken, encodeToken, pageSizeParam } from "./paging.ts";
@@ -23,6 +23,7 @@ import { ec2Response, renderRegion, renderReservation, renderSubnet, renderVolum
 import { queryResponse, renderAssumeRole, renderDbInstance, renderLoadBalancer, renderTagDescription } from "./render-query.ts";
 import { getCostAndUsage, linkedAccountsOf } from "./render-ce.ts";
 import { getMetricData } from "./render-cloudwatch.ts";
+import { renderTableDescription, renderTags } from "./render-dynamodb.ts";
 import { functionNameOf, isLambdaPath, lambdaAction, lambdaContentType, renderGetFunction, renderListFunctions } from "./render-lambda.ts";
 import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
 import { wrap } from "./xml.ts";
@@ -187,10 +188,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
-    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda"].includes(sig.service)) {
+    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb"].includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
     }
-    const isJson = service === "ce" || service === "monitoring";
+    const isJson = isJsonService(service);
     let json: unknown;
     if (isJson) {
       try {
@@ -257,6 +258,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return xml(
           queryResponse("sts", "GetCallerIdentity", call.requestId, `<UserId>AIDAEMULATOR</UserId><Account>${call.account}</Account><Arn>arn:aws:iam::${call.account}:user/emulator</Arn>`),
         );
+      case "dynamodb:ListTables":
+        return listTables(call);
+      case "dynamodb:DescribeTable":
+        return describeTable(call);
+      case "dynamodb:ListTagsOfResource":
+        return listTagsOfResource(call);
       case "lambda:ListFunctions":
         return listFunctions(call);
       case "lambda:GetFunction":
@@ -376,6 +383,56 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     return xml(queryResponse("rds", "DescribeDBInstances", call.requestId, result));
   }
 
+  function dynamoInput(call: Call): Record<string, unknown> {
+    return call.json && typeof call.json === "object" ? (call.json as Record<string, unknown>) : {};
+  }
+
+  function tableOf(call: Call, nameOrArn: unknown): EmulatedResource | undefined {
+    if (typeof nameOrArn !== "string" || nameOrArn === "") return undefined;
+    const name = nameOrArn.replace(/^arn:aws:dynamodb:[^:]+:\d{12}:table\//, "");
+    const item = estate.find(`arn:aws:dynamodb:${call.region}:${call.account}:table/${name}`);
+    return item?.kind === "dynamodb_table" ? item : undefined;
+  }
+
+  function listTables(call: Call): JsonReply | AwsErrorReply {
+    const input = dynamoInput(call);
+    const limit = input.Limit === undefined ? 100 : input.Limit;
+    if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return errorReply("dynamodb", "invalid_parameter", call.requestId, "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value between 1 and 100");
+    }
+    const scope = estate.scope(call.account, call.region, "dynamodb_table");
+    if (!scope) return jsonOk("dynamodb", { TableNames: [] });
+    let position = 0;
+    const start = input.ExclusiveStartTableName;
+    if (start !== undefined) {
+      // DynamoDB resumes after any name, in name order; the emulator's order is its own, so it can
+      // resume only after a name it listed, and says so rather than silently restart.
+      const at = typeof start === "string" ? estate.positionOf(scope, `arn:aws:dynamodb:${call.region}:${call.account}:table/${start}`) : undefined;
+      if (at === undefined) return errorReply("dynamodb", "invalid_parameter", call.requestId, `ExclusiveStartTableName ${JSON.stringify(start)} was never listed by this emulator`);
+      position = at + 1;
+    }
+    const page = estate.page(scope, position, limit);
+    const out: Record<string, unknown> = { TableNames: page.items.map((i) => i.naturalName) };
+    const last = page.items.at(-1);
+    if (page.next !== undefined && last) out.LastEvaluatedTableName = last.naturalName;
+    return jsonOk("dynamodb", out);
+  }
+
+  function describeTable(call: Call): JsonReply | AwsErrorReply {
+    const name = dynamoInput(call).TableName;
+    const item = tableOf(call, name);
+    if (!item) return errorReply("dynamodb", "not_found", call.requestId, `Requested resource not found: Table: ${String(name)} not found`);
+    return jsonOk("dynamodb", renderTableDescription(item, malformedIds().has(item.id)));
+  }
+
+  function listTagsOfResource(call: Call): JsonReply | AwsErrorReply {
+    const arn = dynamoInput(call).ResourceArn;
+    const item = typeof arn === "string" && arn.startsWith("arn:") ? tableOf(call, arn) : undefined;
+    // "ResourcArn" is how DynamoDB itself spells it in this message.
+    if (!item || item.id !== arn) return errorReply("dynamodb", "not_found", call.requestId, `Requested resource not found: ResourcArn: ${String(arn)} not found`);
+    return jsonOk("dynamodb", renderTags(item.tags));
+  }
+
   function listFunctions(call: Call): Reply | AwsErrorReply {
     // MaxItems may be up to 10,000, but Lambda returns at most 50 functions per call.
     const requested = pageSizeParam(call.url.searchParams.get("MaxItems"), 1, 10_000, 50);
@@ -490,7 +547,7 @@ function xml(body: string): Reply {
 function respond(res: ServerResponse, reply: Reply | AwsErrorReply, requestId: string, service: AwsService): void {
   if (res.destroyed) return;
   const fallback =
-    service === "ce" || service === "monitoring" ? jsonTargets[service].contentType : service === "lambda" ? lambdaContentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
+    isJsonService(service) ? jsonTargets[service].contentType : service === "lambda" ? lambdaContentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
   const contentType = "contentType" in reply && reply.contentType ? reply.contentType : fallback;
   res.writeHead(reply.status, {
     "content-type": contentType,

@@ -1,3 +1,4 @@
+import { dynamoDbTableReader } from "./dynamodb-table.ts";
 import { ebsVolumeReader } from "./ebs-volume.ts";
 import { ec2InstanceReader } from "./ec2-instance.ts";
 import type { AwsKindReader } from "./kind.ts";
@@ -18,4 +19,5 @@ export const awsKindReaders: readonly AwsKindReader[] = [
   rdsInstanceReader,
   s3BucketReader,
   lambdaFunctionReader,
+  dynamoDbTableReader,
 ];
