@@ -1,6 +1,7 @@
 import type { Instance } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { MalformedItemError } from "../src/errors.ts";
+import { type CloudFrontDistributionDetail, cloudFrontStatus, normalizeCloudFrontDistribution } from "../src/aws/kinds/cloudfront-distribution.ts";
 import { type DynamoDbTableDetail, dynamoDbSizeCategory, dynamoDbTableStatus, normalizeDynamoDbTable } from "../src/aws/kinds/dynamodb-table.ts";
 import { normalizeEbsVolume } from "../src/aws/kinds/ebs-volume.ts";
 import { normalizeEc2Instance } from "../src/aws/kinds/ec2-instance.ts";
@@ -458,6 +459,67 @@ describe("DynamoDB tables", () => {
       expect(() => normalizeDynamoDbTable(raw, where)).toThrow(want);
     } else {
       expect(normalizeDynamoDbTable(raw, where)).toMatchObject({ cloud: "aws", account: where.account, regionCode: "us-east-1", ...want });
+    }
+  });
+});
+
+describe("CloudFront distributions", () => {
+  const arn = "arn:aws:cloudfront::111111111111:distribution/E2QWRUHEXAMPLE";
+  const global = { account: "111111111111", region: "global" };
+  const dist = (over: Partial<CloudFrontDistributionDetail["Summary"]> = {}, rest: Partial<CloudFrontDistributionDetail> = {}): CloudFrontDistributionDetail => ({
+    Summary: {
+      Id: "E2QWRUHEXAMPLE",
+      ARN: arn,
+      Status: "Deployed",
+      Enabled: true,
+      DomainName: "d111111abcdef8.cloudfront.net",
+      Comment: "shop",
+      LastModifiedTime: new Date("2024-01-02T03:04:05Z"),
+      ...over,
+    } as CloudFrontDistributionDetail["Summary"],
+    ...rest,
+  });
+
+  it.each([
+    ["Deployed", true, "running"],
+    ["InProgress", true, "provisioning"],
+    ["Deployed", false, "stopped"],
+    ["InProgress", false, "stopped"],
+    ["Deployed", undefined, "running"],
+    ["deployed", true, undefined],
+    [undefined, false, undefined],
+  ])("status %s, enabled %s → %s", (status, enabled, want) => {
+    expect(cloudFrontStatus({ Status: status, Enabled: enabled })).toBe(want);
+  });
+
+  it.each<[string, CloudFrontDistributionDetail, Partial<NormalizedResource> | RegExp]>([
+    [
+      "a deployed distribution, named by its comment, in the global region",
+      dist({}, { Tags: [{ Key: "env", Value: "prod" }, { Key: "wedding-critical", Value: "true" }] }),
+      {
+        kind: "cloudfront_distribution",
+        resourceType: "cdn",
+        regionCode: "global",
+        resourceId: arn,
+        name: "shop",
+        status: "running",
+        sizeCategory: "custom",
+        tags: { env: "prod", "wedding-critical": "true" },
+        providerCreatedAt: "2024-01-02T03:04:05.000Z",
+      },
+    ],
+    ["a Name tag wins over the comment", dist({}, { Tags: [{ Key: "Name", Value: "Shop CDN" }] }), { name: "Shop CDN" }],
+    ["no comment: the first alias", dist({ Comment: "", Aliases: { Quantity: 1, Items: ["shop.example.com"] } }), { name: "shop.example.com" }],
+    ["no comment, no alias: the domain name", dist({ Comment: " " }), { name: "d111111abcdef8.cloudfront.net" }],
+    ["no ARN", dist({ ARN: undefined }), /without ARN/],
+    ["no Status", dist({ Status: undefined }), /unknown distribution status null/],
+    ["gone before its tags were read", dist({}, { TagsError: "NoSuchResource" }), /NoSuchResource/],
+  ])("%s", (_, raw, want) => {
+    if (want instanceof RegExp) {
+      expect(() => normalizeCloudFrontDistribution(raw, global)).toThrow(MalformedItemError);
+      expect(() => normalizeCloudFrontDistribution(raw, global)).toThrow(want);
+    } else {
+      expect(normalizeCloudFrontDistribution(raw, global)).toMatchObject({ cloud: "aws", account: global.account, ...want });
     }
   });
 });

@@ -5,7 +5,7 @@ import { el, wrap, xmlDeclaration } from "./xml.ts";
 
 /** Errors exactly as each AWS protocol shapes them, so the SDK classifies them as it would live. */
 
-export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts" | "lambda" | JsonService;
+export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts" | "lambda" | "cloudfront" | JsonService;
 
 export interface AwsErrorReply {
   status: number;
@@ -70,12 +70,14 @@ function describe(service: AwsService, reason: ErrorReason, detail?: string): { 
     case "access_denied":
       return { status: 403, code: "AccessDenied", message: detail ?? "Access Denied" };
     case "invalid_parameter":
+      if (service === "cloudfront") return { status: 400, code: "InvalidArgument", message: detail ?? "invalid argument" };
       return { status: 400, code: service === "ec2" ? "InvalidParameterValue" : "ValidationError", message: detail ?? "invalid parameter" };
     case "unknown_action":
       return { status: 400, code: "InvalidAction", message: detail ?? "The action is not valid for this web service." };
     case "lb_not_found":
       return { status: 400, code: "LoadBalancerNotFound", message: detail ?? "One or more load balancers not found" };
     case "not_found":
+      if (service === "cloudfront") return { status: 404, code: "NoSuchResource", message: detail ?? "The specified resource does not exist." };
       return { status: 404, code: service === "s3" ? "NoSuchBucket" : "NotFound", message: detail ?? "The specified bucket does not exist" };
     case "data_unavailable":
     case "invalid_token":

@@ -1,6 +1,6 @@
 import { hashString } from "../rng.ts";
 import { generateResource, idCode, indexFromId, type GenerateContext } from "./generate.ts";
-import { type AwsEmulatorKind, awsEmulatorKinds, type EmulatedResource } from "./model.ts";
+import { type AwsEmulatorKind, awsEmulatorKinds, awsGlobalEmulatorKinds, type EmulatedResource } from "./model.ts";
 
 /**
  * A deterministic AWS estate of `size` resources spread over accounts × regions × kinds.
@@ -61,6 +61,7 @@ const kindWeights: Record<AwsEmulatorKind, number> = {
   s3_bucket: 8,
   lambda_function: 8,
   dynamodb_table: 5,
+  cloudfront_distribution: 3,
 };
 
 export function createAwsEstate(options: EstateOptions): AwsEstate {
@@ -161,7 +162,7 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
       }
     },
     add(input) {
-      const scopeRegion = input.kind === "s3_bucket" ? "global" : input.region;
+      const scopeRegion = awsGlobalEmulatorKinds.has(input.kind) ? "global" : input.region;
       const scope = byKey.get(key(input.account, scopeRegion, input.kind));
       if (!scope) throw new RangeError(`the estate has no scope ${input.account}/${scopeRegion}/${input.kind}`);
       const generated = generateResource(contexts.get(scope) as GenerateContext, nextIndex);
@@ -204,7 +205,7 @@ function allocate(size: number, accounts: readonly string[], regions: readonly s
   accounts.forEach((account, a) => {
     const accountWeight = 1 / (a + 1);
     for (const kind of awsEmulatorKinds) {
-      if (kind === "s3_bucket") {
+      if (awsGlobalEmulatorKinds.has(kind)) {
         shapes.push({ account, region: "global", kind, weight: accountWeight * kindWeights[kind] * totalRegionWeight });
         continue;
       }

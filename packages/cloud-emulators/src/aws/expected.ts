@@ -47,6 +47,7 @@ const statusByKind: Record<string, Record<string, string>> = {
     ARCHIVING: "stopping",
     ARCHIVED: "stopped",
   },
+  cloudfront_distribution: { Deployed: "running", InProgress: "provisioning" },
   lambda_function: { Pending: "provisioning", Active: "running", Inactive: "stopped", Failed: "error" },
 };
 
@@ -60,7 +61,8 @@ export function expectedOf(item: EmulatedResource): AwsExpectedResource {
     resourceId: item.id,
     name: item.tags.Name ?? item.naturalName ?? item.id,
     rawState: item.state,
-    status: statusByKind[item.kind]?.[item.state] ?? "unknown",
+    // A disabled distribution serves nothing whatever its deployment status.
+    status: item.kind === "cloudfront_distribution" && item.extra.enabled === "false" ? "stopped" : (statusByKind[item.kind]?.[item.state] ?? "unknown"),
     tags: { ...item.tags },
   };
 }

@@ -24,8 +24,9 @@ export function idCode(seedHash: number, index: number): string {
 
 /** The index hidden in an id made by `idCode`, or undefined when the id is not ours. */
 export function indexFromId(seedHash: number, id: string): number | undefined {
-  const match = /([0-9a-f]{7})([0-9a-f]{9})$/.exec(id);
-  if (!match || match[1] !== (seedHash & 0xfffffff).toString(16).padStart(7, "0")) return undefined;
+  // Case-insensitive: CloudFront distribution ids are upper case.
+  const match = /([0-9a-f]{7})([0-9a-f]{9})$/i.exec(id);
+  if (!match || match[1]?.toLowerCase() !== (seedHash & 0xfffffff).toString(16).padStart(7, "0")) return undefined;
   return Number.parseInt(match[2] as string, 16);
 }
 
@@ -153,6 +154,12 @@ const tableStates = weighted<string>([
 /** Table sizes in bytes: empty, small, a few GB, hundreds of GB, several TB. */
 const tableSizes = [0, 52_000, 48_000_000, 730_000_000, 6_400_000_000, 85_000_000_000, 412_000_000_000, 3_100_000_000_000];
 
+const distributionStates = weighted<string>([
+  ["Deployed", 90],
+  ["InProgress", 10],
+]);
+const priceClasses = ["PriceClass_All", "PriceClass_200", "PriceClass_100"];
+
 const startOf2019 = Date.UTC(2019, 0, 1);
 const sixYearsMs = 6 * 365 * 24 * 3600 * 1000;
 
@@ -192,6 +199,7 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
   const app = rng.pick(apps);
   const env = pickWeighted(rng, envs);
   const createdAt = new Date(startOf2019 + Math.floor(rng.next() * sixYearsMs)).toISOString().replace(/\.\d{3}Z$/, ".000Z");
+  // A bucket lives in one region though it is listed globally; a distribution lives nowhere in particular.
   const region = ctx.kind === "s3_bucket" ? rng.pick(ctx.regions) : ctx.scopeRegion;
   const zone = `${region}${rng.pick(["a", "b", "c"])}`;
   const base = { index, account: ctx.account, scopeRegion: ctx.scopeRegion, region, kind: ctx.kind, createdAt, zone };
@@ -305,6 +313,26 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
           readCapacity: onDemand ? "0" : String(rng.pick([5, 25, 100, 1000])),
           writeCapacity: onDemand ? "0" : String(rng.pick([5, 25, 100, 500])),
           itemCount: String(rng.int(0, 50_000_000)),
+        },
+      };
+    }
+    case "cloudfront_distribution": {
+      const comment = `${app}-${env}-cdn`;
+      const origin =
+        rng.next() < 0.5 ? `${app}-${env}-assets-${code}.s3.amazonaws.com` : `${app}-${env}-${short}.${rng.pick(ctx.regions)}.elb.amazonaws.com`;
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:cloudfront::${ctx.account}:distribution/E${code.toUpperCase()}`,
+        naturalName: comment,
+        state: pickWeighted(rng, distributionStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, rng.next() < 0.5 ? comment : undefined, env, app), env),
+        size: "",
+        extra: {
+          enabled: rng.next() < 0.9 ? "true" : "false",
+          priceClass: rng.pick(priceClasses),
+          origin,
+          alias: rng.next() < 0.6 ? `${app}${env === "prod" ? "" : `-${env}`}.example.com` : "",
         },
       };
     }

@@ -12,7 +12,11 @@ export const awsEmulatorKinds = [
   "s3_bucket",
   "lambda_function",
   "dynamodb_table",
+  "cloudfront_distribution",
 ] as const;
+
+/** Kinds listed once per account (scope region `global`) rather than once per region. */
+export const awsGlobalEmulatorKinds: ReadonlySet<AwsEmulatorKind> = new Set(["s3_bucket", "cloudfront_distribution"]);
 export type AwsEmulatorKind = (typeof awsEmulatorKinds)[number];
 
 export interface EmulatedResource {

@@ -23,6 +23,7 @@ import { ec2Response, renderRegion, renderReservation, renderSubnet, renderVolum
 import { queryResponse, renderAssumeRole, renderDbInstance, renderLoadBalancer, renderTagDescription } from "./render-query.ts";
 import { getCostAndUsage, linkedAccountsOf } from "./render-ce.ts";
 import { getMetricData } from "./render-cloudwatch.ts";
+import { cloudFrontAction, isCloudFrontPath, renderCloudFrontTags, renderDistributionList } from "./render-cloudfront.ts";
 import { renderTableDescription, renderTags } from "./render-dynamodb.ts";
 import { functionNameOf, isLambdaPath, lambdaAction, lambdaContentType, renderGetFunction, renderListFunctions } from "./render-lambda.ts";
 import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
@@ -184,11 +185,11 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const sig = parseAuthorization(req.headers.authorization);
     const service = (sig?.service ??
       jsonServiceOfTarget(req.headers["x-amz-target"]) ??
-      (isLambdaPath(url.pathname) ? "lambda" : guessService(form))) as AwsService;
+      (isLambdaPath(url.pathname) ? "lambda" : isCloudFrontPath(url.pathname) ? "cloudfront" : guessService(form))) as AwsService;
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
-    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb"].includes(sig.service)) {
+    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront"].includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
     }
     const isJson = isJsonService(service);
@@ -206,6 +207,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         ? s3Action(req.method ?? "GET", url)
         : service === "lambda"
           ? lambdaAction(req.method ?? "GET", url.pathname)
+          : service === "cloudfront"
+            ? cloudFrontAction(req.method ?? "GET", url.pathname)
           : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
     const target = action === "AssumeRole" ? (parseRoleArn(form.get("RoleArn"))?.account ?? "unknown") : (caller ?? "unknown");
     requests.set(`${service}:${action}`, (requests.get(`${service}:${action}`) ?? 0) + 1);
@@ -264,6 +267,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return describeTable(call);
       case "dynamodb:ListTagsOfResource":
         return listTagsOfResource(call);
+      case "cloudfront:ListDistributions":
+        return listDistributions(call);
+      case "cloudfront:ListTagsForResource":
+        return listDistributionTags(call);
       case "lambda:ListFunctions":
         return listFunctions(call);
       case "lambda:GetFunction":
@@ -381,6 +388,23 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       wrap("DBInstances", page.items.map((i) => renderDbInstance(i, bad.has(i.id))).join("")) +
       (page.nextToken ? `<Marker>${page.nextToken}</Marker>` : "");
     return xml(queryResponse("rds", "DescribeDBInstances", call.requestId, result));
+  }
+
+  function listDistributions(call: Call): Reply | AwsErrorReply {
+    const q = call.url.searchParams;
+    const size = pageSizeParam(q.get("MaxItems"), 1, 1000, 100);
+    const page = pageOf(call, "global", "cloudfront_distribution", size, q.get("Marker"));
+    if ("status" in page) return page;
+    return { status: 200, body: renderDistributionList(page.items, malformedIds(), q.get("Marker") ?? "", size ?? 100, page.nextToken), contentType: "text/xml" };
+  }
+
+  function listDistributionTags(call: Call): Reply | AwsErrorReply {
+    const arn = call.url.searchParams.get("Resource") ?? "";
+    const item = estate.find(arn);
+    if (item?.kind !== "cloudfront_distribution" || item.account !== call.account) {
+      return errorReply("cloudfront", "not_found", call.requestId, `The specified distribution does not exist: ${arn}`);
+    }
+    return { status: 200, body: renderCloudFrontTags(item.tags), contentType: "text/xml" };
   }
 
   function dynamoInput(call: Call): Record<string, unknown> {

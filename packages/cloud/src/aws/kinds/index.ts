@@ -1,3 +1,4 @@
+import { cloudFrontDistributionReader } from "./cloudfront-distribution.ts";
 import { dynamoDbTableReader } from "./dynamodb-table.ts";
 import { ebsVolumeReader } from "./ebs-volume.ts";
 import { ec2InstanceReader } from "./ec2-instance.ts";
@@ -20,4 +21,5 @@ export const awsKindReaders: readonly AwsKindReader[] = [
   s3BucketReader,
   lambdaFunctionReader,
   dynamoDbTableReader,
+  cloudFrontDistributionReader,
 ];
