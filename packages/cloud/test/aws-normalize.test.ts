@@ -10,6 +10,7 @@ import { type LambdaFunctionDetail, lambdaFunctionStatus, lambdaSizeCategory, no
 import { normalizeLoadBalancer } from "../src/aws/kinds/load-balancer.ts";
 import { normalizeDbInstance } from "../src/aws/kinds/rds-instance.ts";
 import { normalizeBucket } from "../src/aws/kinds/s3-bucket.ts";
+import { normalizeSecurityGroup } from "../src/aws/kinds/security-group.ts";
 import { normalizeSubnet } from "../src/aws/kinds/subnet.ts";
 import { normalizeVpc } from "../src/aws/kinds/vpc.ts";
 import {
@@ -520,6 +521,25 @@ describe("CloudFront distributions", () => {
       expect(() => normalizeCloudFrontDistribution(raw, global)).toThrow(want);
     } else {
       expect(normalizeCloudFrontDistribution(raw, global)).toMatchObject({ cloud: "aws", account: global.account, ...want });
+    }
+  });
+});
+
+describe("EC2 network kinds", () => {
+  it.each<[string, () => NormalizedResource, Partial<NormalizedResource> | RegExp]>([
+    [
+      "a security group, named by its GroupName",
+      () => normalizeSecurityGroup({ GroupId: "sg-0abc", GroupName: "web-sg", VpcId: "vpc-1", Tags: [{ Key: "env", Value: "prod" }] }, where),
+      { kind: "security_group", resourceType: "network", resourceId: "sg-0abc", name: "web-sg", status: "running", sizeCategory: "custom", tags: { env: "prod" } },
+    ],
+    ["a security group's Name tag wins", () => normalizeSecurityGroup({ GroupId: "sg-0abc", GroupName: "web-sg", Tags: [{ Key: "Name", Value: "Web" }] }, where), { name: "Web" }],
+    ["a security group without GroupId", () => normalizeSecurityGroup({ GroupName: "web-sg" }, where), /without GroupId/],
+  ])("%s", (_, run, want) => {
+    if (want instanceof RegExp) {
+      expect(run).toThrow(MalformedItemError);
+      expect(run).toThrow(want);
+    } else {
+      expect(run()).toMatchObject({ cloud: "aws", account: where.account, regionCode: "us-east-1", ...want });
     }
   });
 });

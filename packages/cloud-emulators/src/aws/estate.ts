@@ -62,6 +62,7 @@ const kindWeights: Record<AwsEmulatorKind, number> = {
   lambda_function: 8,
   dynamodb_table: 5,
   cloudfront_distribution: 3,
+  security_group: 6,
 };
 
 export function createAwsEstate(options: EstateOptions): AwsEstate {

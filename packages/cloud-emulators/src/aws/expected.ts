@@ -47,6 +47,7 @@ const statusByKind: Record<string, Record<string, string>> = {
     ARCHIVING: "stopping",
     ARCHIVED: "stopped",
   },
+  security_group: { exists: "running" },
   cloudfront_distribution: { Deployed: "running", InProgress: "provisioning" },
   lambda_function: { Pending: "provisioning", Active: "running", Inactive: "stopped", Failed: "error" },
 };

@@ -316,6 +316,24 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
         },
       };
     }
+    case "security_group": {
+      const groupName = `${app}-${env}-${rng.pick(["web", "db", "internal", "alb", "bastion"])}-sg-${short}`;
+      return {
+        ...base,
+        zone: "",
+        id: `sg-0${code}`,
+        naturalName: groupName,
+        // A security group has no lifecycle: it exists until deleted.
+        state: "exists",
+        tags: withWeddingCritical(rng, tagsFor(rng, rng.next() < 0.6 ? groupName : undefined, env, app), env),
+        size: "",
+        extra: {
+          vpcId: ctx.vpcIdNear(rng) ?? `vpc-0${idCode(ctx.seedHash, 0)}`,
+          port: String(rng.pick([22, 80, 443, 5432, 6379, 8080])),
+          cidr: rng.next() < 0.4 ? "0.0.0.0/0" : `10.${rng.int(0, 256)}.0.0/16`,
+        },
+      };
+    }
     case "cloudfront_distribution": {
       const comment = `${app}-${env}-cdn`;
       const origin =

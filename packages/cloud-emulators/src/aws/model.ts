@@ -13,6 +13,7 @@ export const awsEmulatorKinds = [
   "lambda_function",
   "dynamodb_table",
   "cloudfront_distribution",
+  "security_group",
 ] as const;
 
 /** Kinds listed once per account (scope region `global`) rather than once per region. */

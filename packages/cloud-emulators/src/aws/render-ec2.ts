@@ -117,6 +117,36 @@ export function renderSubnet(item: EmulatedResource, malformed: boolean): string
   );
 }
 
+/** DescribeSecurityGroups' `securityGroupInfo` item: one ingress rule, the default egress rule. */
+export function renderSecurityGroup(item: EmulatedResource, malformed: boolean): string {
+  const ingress = wrap(
+    "item",
+    el("ipProtocol", "tcp") +
+      el("fromPort", item.extra.port) +
+      el("toPort", item.extra.port) +
+      wrap("groups", "") +
+      wrap("ipRanges", wrap("item", el("cidrIp", item.extra.cidr))) +
+      wrap("ipv6Ranges", "") +
+      wrap("prefixListIds", ""),
+  );
+  const egress = wrap(
+    "item",
+    el("ipProtocol", "-1") + wrap("groups", "") + wrap("ipRanges", wrap("item", el("cidrIp", "0.0.0.0/0"))) + wrap("ipv6Ranges", "") + wrap("prefixListIds", ""),
+  );
+  return wrap(
+    "item",
+    el("ownerId", item.account) +
+      (malformed ? "" : el("groupId", item.id)) +
+      el("groupName", item.naturalName) +
+      el("groupDescription", `${item.naturalName} managed by terraform`) +
+      wrap("ipPermissions", ingress) +
+      wrap("ipPermissionsEgress", egress) +
+      el("vpcId", item.extra.vpcId) +
+      el("securityGroupArn", `arn:aws:ec2:${item.region}:${item.account}:security-group/${item.id}`) +
+      tagSet(item.tags),
+  );
+}
+
 export function renderRegion(region: string): string {
   return wrap(
     "item",

@@ -7,6 +7,7 @@ import { lambdaFunctionReader } from "./lambda-function.ts";
 import { loadBalancerReader } from "./load-balancer.ts";
 import { rdsInstanceReader } from "./rds-instance.ts";
 import { s3BucketReader } from "./s3-bucket.ts";
+import { securityGroupReader } from "./security-group.ts";
 import { subnetReader } from "./subnet.ts";
 import { vpcReader } from "./vpc.ts";
 
@@ -22,4 +23,5 @@ export const awsKindReaders: readonly AwsKindReader[] = [
   lambdaFunctionReader,
   dynamoDbTableReader,
   cloudFrontDistributionReader,
+  securityGroupReader,
 ];
