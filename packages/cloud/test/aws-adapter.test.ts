@@ -67,10 +67,10 @@ describe("AWS adapter against the emulator", () => {
     for (const e of events) if (e.type === "page") expect(e.resources.length).toBeLessThanOrEqual(e.scope.kind === "rds_instance" ? 20 : 7);
     expect(events.some((e) => e.type === "item_skipped" || e.type === "scope_failed")).toBe(false);
 
-    // 3 accounts × (9 regional kinds × 4 regions + 2 global kinds) = 114 scopes, each completed once.
+    // 3 accounts × (10 regional kinds × 4 regions + 2 global kinds) = 126 scopes, each completed once.
     const completed = events.filter((e) => e.type === "scope_completed");
-    expect(completed.length).toBe(114);
-    expect(new Set(completed.map((e) => scopeKey(e.scope))).size).toBe(114);
+    expect(completed.length).toBe(126);
+    expect(new Set(completed.map((e) => scopeKey(e.scope))).size).toBe(126);
     // A scope's completion comes after all its pages, and its count matches them.
     for (const c of completed) {
       if (c.type !== "scope_completed") continue;

@@ -8,6 +8,7 @@ import { normalizeEc2Instance } from "../src/aws/kinds/ec2-instance.ts";
 import { clampPageSize } from "../src/aws/kinds/kind.ts";
 import { type LambdaFunctionDetail, lambdaFunctionStatus, lambdaSizeCategory, normalizeLambdaFunction } from "../src/aws/kinds/lambda-function.ts";
 import { normalizeLoadBalancer } from "../src/aws/kinds/load-balancer.ts";
+import { natGatewayStatus, normalizeNatGateway } from "../src/aws/kinds/nat-gateway.ts";
 import { normalizeDbInstance } from "../src/aws/kinds/rds-instance.ts";
 import { normalizeBucket } from "../src/aws/kinds/s3-bucket.ts";
 import { normalizeSecurityGroup } from "../src/aws/kinds/security-group.ts";
@@ -526,6 +527,18 @@ describe("CloudFront distributions", () => {
 });
 
 describe("EC2 network kinds", () => {
+  it.each([
+    ["pending", "provisioning"],
+    ["available", "running"],
+    ["deleting", "stopping"],
+    ["deleted", "terminated"],
+    ["failed", "error"],
+    ["Available", undefined],
+    [undefined, undefined],
+  ])("NAT gateway state %s → %s", (raw, status) => {
+    expect(lookupStatus(natGatewayStatus, raw)).toBe(status);
+  });
+
   it.each<[string, () => NormalizedResource, Partial<NormalizedResource> | RegExp]>([
     [
       "a security group, named by its GroupName",
@@ -534,6 +547,18 @@ describe("EC2 network kinds", () => {
     ],
     ["a security group's Name tag wins", () => normalizeSecurityGroup({ GroupId: "sg-0abc", GroupName: "web-sg", Tags: [{ Key: "Name", Value: "Web" }] }, where), { name: "Web" }],
     ["a security group without GroupId", () => normalizeSecurityGroup({ GroupName: "web-sg" }, where), /without GroupId/],
+    [
+      "a NAT gateway, named by its Name tag",
+      () =>
+        normalizeNatGateway(
+          { NatGatewayId: "nat-0abc", State: "available", CreateTime: new Date("2023-02-03T04:05:06Z"), Tags: [{ Key: "Name", Value: "prod-nat-a" }] },
+          where,
+        ),
+      { kind: "nat_gateway", resourceType: "network", resourceId: "nat-0abc", name: "prod-nat-a", status: "running", sizeCategory: "custom", providerCreatedAt: "2023-02-03T04:05:06.000Z" },
+    ],
+    ["an untagged NAT gateway is named by its id", () => normalizeNatGateway({ NatGatewayId: "nat-0abc", State: "deleted" }, where), { name: "nat-0abc", status: "terminated", tags: {} }],
+    ["a NAT gateway without NatGatewayId", () => normalizeNatGateway({ State: "available" }, where), /without NatGatewayId/],
+    ["a NAT gateway without State", () => normalizeNatGateway({ NatGatewayId: "nat-0abc" }, where), /unknown NAT gateway state null/],
   ])("%s", (_, run, want) => {
     if (want instanceof RegExp) {
       expect(run).toThrow(MalformedItemError);

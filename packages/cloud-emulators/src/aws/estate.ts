@@ -63,6 +63,7 @@ const kindWeights: Record<AwsEmulatorKind, number> = {
   dynamodb_table: 5,
   cloudfront_distribution: 3,
   security_group: 6,
+  nat_gateway: 2,
 };
 
 export function createAwsEstate(options: EstateOptions): AwsEstate {

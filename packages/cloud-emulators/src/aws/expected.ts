@@ -48,6 +48,7 @@ const statusByKind: Record<string, Record<string, string>> = {
     ARCHIVED: "stopped",
   },
   security_group: { exists: "running" },
+  nat_gateway: { pending: "provisioning", available: "running", deleting: "stopping", deleted: "terminated", failed: "error" },
   cloudfront_distribution: { Deployed: "running", InProgress: "provisioning" },
   lambda_function: { Pending: "provisioning", Active: "running", Inactive: "stopped", Failed: "error" },
 };

@@ -160,6 +160,14 @@ const distributionStates = weighted<string>([
 ]);
 const priceClasses = ["PriceClass_All", "PriceClass_200", "PriceClass_100"];
 
+const natGatewayStates = weighted<string>([
+  ["available", 85],
+  ["pending", 5],
+  ["deleting", 3],
+  ["deleted", 4],
+  ["failed", 3],
+]);
+
 const startOf2019 = Date.UTC(2019, 0, 1);
 const sixYearsMs = 6 * 365 * 24 * 3600 * 1000;
 
@@ -331,6 +339,23 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
           vpcId: ctx.vpcIdNear(rng) ?? `vpc-0${idCode(ctx.seedHash, 0)}`,
           port: String(rng.pick([22, 80, 443, 5432, 6379, 8080])),
           cidr: rng.next() < 0.4 ? "0.0.0.0/0" : `10.${rng.int(0, 256)}.0.0/16`,
+        },
+      };
+    }
+    case "nat_gateway": {
+      const vpcId = ctx.vpcIdNear(rng) ?? `vpc-0${idCode(ctx.seedHash, 0)}`;
+      return {
+        ...base,
+        id: `nat-0${code}`,
+        state: pickWeighted(rng, natGatewayStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, `${env}-nat-${zone}-${short}`, env, app), env),
+        size: "",
+        extra: {
+          vpcId,
+          subnetId: `subnet-0${code}`,
+          connectivity: rng.next() < 0.85 ? "public" : "private",
+          privateIp: privateIp(rng),
+          publicIp: `${rng.int(3, 54)}.${rng.int(0, 256)}.${rng.int(0, 256)}.${rng.int(1, 255)}`,
         },
       };
     }

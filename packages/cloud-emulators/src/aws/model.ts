@@ -14,6 +14,7 @@ export const awsEmulatorKinds = [
   "dynamodb_table",
   "cloudfront_distribution",
   "security_group",
+  "nat_gateway",
 ] as const;
 
 /** Kinds listed once per account (scope region `global`) rather than once per region. */

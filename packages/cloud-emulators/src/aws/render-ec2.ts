@@ -147,6 +147,33 @@ export function renderSecurityGroup(item: EmulatedResource, malformed: boolean):
   );
 }
 
+/** DescribeNatGateways' `natGatewaySet` item. */
+export function renderNatGateway(item: EmulatedResource, malformed: boolean): string {
+  const isPublic = item.extra.connectivity === "public";
+  const address = wrap(
+    "item",
+    (isPublic ? el("allocationId", `eipalloc-0${item.id.slice(5)}`) : "") +
+      el("networkInterfaceId", `eni-0${item.id.slice(5)}`) +
+      el("privateIp", item.extra.privateIp) +
+      (isPublic ? el("publicIp", item.extra.publicIp) : "") +
+      el("isPrimary", true) +
+      el("status", item.state === "available" ? "succeeded" : item.state === "failed" ? "failed" : "associating"),
+  );
+  return wrap(
+    "item",
+    el("createTime", item.createdAt) +
+      (item.state === "deleted" ? el("deleteTime", item.createdAt.replace(/^(\d{4})/, (y) => String(Number(y) + 1))) : "") +
+      (item.state === "failed" ? el("failureCode", "Gateway.NotAttached") + el("failureMessage", `Network ${item.extra.vpcId} has no Internet gateway attached`) : "") +
+      wrap("natGatewayAddressSet", item.state === "failed" ? "" : address) +
+      el("natGatewayId", item.id) +
+      (malformed ? "" : el("state", item.state)) +
+      el("subnetId", item.extra.subnetId) +
+      el("vpcId", item.extra.vpcId) +
+      tagSet(item.tags) +
+      el("connectivityType", item.extra.connectivity),
+  );
+}
+
 export function renderRegion(region: string): string {
   return wrap(
     "item",

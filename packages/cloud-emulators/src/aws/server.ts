@@ -19,7 +19,7 @@ import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, js
 import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
 import type { AwsEmulatorKind, AwsExpectedResource, EmulatedResource } from "./model.ts";
 import { decodeToken, encodeToken, pageSizeParam } from "./paging.ts";
-import { ec2Response, renderRegion, renderReservation, renderSecurityGroup, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
+import { ec2Response, renderRegion, renderReservation, renderNatGateway, renderSecurityGroup, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
 import { queryResponse, renderAssumeRole, renderDbInstance, renderLoadBalancer, renderTagDescription } from "./render-query.ts";
 import { getCostAndUsage, linkedAccountsOf } from "./render-ce.ts";
 import { getMetricData } from "./render-cloudwatch.ts";
@@ -249,6 +249,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return ec2List(call, "vpc", "vpcSet", renderVpc, 5, 1000);
       case "ec2:DescribeSubnets":
         return ec2List(call, "subnet", "subnetSet", renderSubnet, 5, 1000);
+      case "ec2:DescribeNatGateways":
+        return ec2List(call, "nat_gateway", "natGatewaySet", renderNatGateway, 5, 1000);
       case "ec2:DescribeSecurityGroups":
         return ec2List(call, "security_group", "securityGroupInfo", renderSecurityGroup, 5, 1000);
       case "elasticloadbalancing:DescribeLoadBalancers":

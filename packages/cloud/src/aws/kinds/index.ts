@@ -5,6 +5,7 @@ import { ec2InstanceReader } from "./ec2-instance.ts";
 import type { AwsKindReader } from "./kind.ts";
 import { lambdaFunctionReader } from "./lambda-function.ts";
 import { loadBalancerReader } from "./load-balancer.ts";
+import { natGatewayReader } from "./nat-gateway.ts";
 import { rdsInstanceReader } from "./rds-instance.ts";
 import { s3BucketReader } from "./s3-bucket.ts";
 import { securityGroupReader } from "./security-group.ts";
@@ -24,4 +25,5 @@ export const awsKindReaders: readonly AwsKindReader[] = [
   dynamoDbTableReader,
   cloudFrontDistributionReader,
   securityGroupReader,
+  natGatewayReader,
 ];
