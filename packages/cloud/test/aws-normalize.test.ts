@@ -5,6 +5,7 @@ import { type CloudFrontDistributionDetail, cloudFrontStatus, normalizeCloudFron
 import { type DynamoDbTableDetail, dynamoDbSizeCategory, dynamoDbTableStatus, normalizeDynamoDbTable } from "../src/aws/kinds/dynamodb-table.ts";
 import { normalizeEbsVolume } from "../src/aws/kinds/ebs-volume.ts";
 import { normalizeEc2Instance } from "../src/aws/kinds/ec2-instance.ts";
+import { normalizeElasticIp } from "../src/aws/kinds/elastic-ip.ts";
 import { clampPageSize } from "../src/aws/kinds/kind.ts";
 import { type LambdaFunctionDetail, lambdaFunctionStatus, lambdaSizeCategory, normalizeLambdaFunction } from "../src/aws/kinds/lambda-function.ts";
 import { normalizeLoadBalancer } from "../src/aws/kinds/load-balancer.ts";
@@ -559,6 +560,17 @@ describe("EC2 network kinds", () => {
     ["an untagged NAT gateway is named by its id", () => normalizeNatGateway({ NatGatewayId: "nat-0abc", State: "deleted" }, where), { name: "nat-0abc", status: "terminated", tags: {} }],
     ["a NAT gateway without NatGatewayId", () => normalizeNatGateway({ State: "available" }, where), /without NatGatewayId/],
     ["a NAT gateway without State", () => normalizeNatGateway({ NatGatewayId: "nat-0abc" }, where), /unknown NAT gateway state null/],
+    [
+      "an associated Elastic IP, named by its address",
+      () => normalizeElasticIp({ AllocationId: "eipalloc-0abc", PublicIp: "3.4.5.6", AssociationId: "eipassoc-1", InstanceId: "i-1", Domain: "vpc" }, where),
+      { kind: "elastic_ip", resourceType: "network", resourceId: "eipalloc-0abc", name: "3.4.5.6", status: "running", sizeCategory: "custom", tags: {} },
+    ],
+    [
+      "an unassociated Elastic IP is stopped; its Name tag wins",
+      () => normalizeElasticIp({ AllocationId: "eipalloc-0abc", PublicIp: "3.4.5.6", Tags: [{ Key: "Name", Value: "bastion" }] }, where),
+      { status: "stopped", name: "bastion" },
+    ],
+    ["an address without AllocationId (EC2-Classic)", () => normalizeElasticIp({ PublicIp: "3.4.5.6", Domain: "standard" }, where), /without AllocationId/],
   ])("%s", (_, run, want) => {
     if (want instanceof RegExp) {
       expect(run).toThrow(MalformedItemError);

@@ -64,6 +64,7 @@ const kindWeights: Record<AwsEmulatorKind, number> = {
   cloudfront_distribution: 3,
   security_group: 6,
   nat_gateway: 2,
+  elastic_ip: 3,
 };
 
 export function createAwsEstate(options: EstateOptions): AwsEstate {

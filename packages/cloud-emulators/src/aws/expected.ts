@@ -48,6 +48,8 @@ const statusByKind: Record<string, Record<string, string>> = {
     ARCHIVED: "stopped",
   },
   security_group: { exists: "running" },
+  // An unassociated address is still billed but serves nothing, like an unattached volume.
+  elastic_ip: { associated: "running", unassociated: "stopped" },
   nat_gateway: { pending: "provisioning", available: "running", deleting: "stopping", deleted: "terminated", failed: "error" },
   cloudfront_distribution: { Deployed: "running", InProgress: "provisioning" },
   lambda_function: { Pending: "provisioning", Active: "running", Inactive: "stopped", Failed: "error" },

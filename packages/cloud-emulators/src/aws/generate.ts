@@ -359,6 +359,23 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
         },
       };
     }
+    case "elastic_ip": {
+      const publicIp = `${rng.int(3, 54)}.${rng.int(0, 256)}.${rng.int(0, 256)}.${rng.int(1, 255)}`;
+      const associated = rng.next() < 0.8;
+      return {
+        ...base,
+        zone: "",
+        id: `eipalloc-0${code}`,
+        naturalName: publicIp,
+        state: associated ? "associated" : "unassociated",
+        tags: withWeddingCritical(rng, tagsFor(rng, rng.next() < 0.5 ? `${app}-${env}-eip-${short}` : undefined, env, app), env),
+        size: "",
+        extra: {
+          instanceId: associated ? `i-0${idCode(ctx.seedHash, rng.int(0, index + 1))}` : "",
+          privateIp: privateIp(rng),
+        },
+      };
+    }
     case "cloudfront_distribution": {
       const comment = `${app}-${env}-cdn`;
       const origin =

@@ -15,6 +15,7 @@ export const awsEmulatorKinds = [
   "cloudfront_distribution",
   "security_group",
   "nat_gateway",
+  "elastic_ip",
 ] as const;
 
 /** Kinds listed once per account (scope region `global`) rather than once per region. */

@@ -174,6 +174,27 @@ export function renderNatGateway(item: EmulatedResource, malformed: boolean): st
   );
 }
 
+/** DescribeAddresses' `addressesSet` item; association fields only when associated. */
+export function renderAddress(item: EmulatedResource, malformed: boolean): string {
+  const associated = item.state === "associated";
+  return wrap(
+    "item",
+    el("publicIp", item.naturalName) +
+      (malformed ? "" : el("allocationId", item.id)) +
+      el("domain", "vpc") +
+      (associated
+        ? el("instanceId", item.extra.instanceId) +
+          el("associationId", `eipassoc-0${item.id.slice(10)}`) +
+          el("networkInterfaceId", `eni-0${item.id.slice(10)}`) +
+          el("networkInterfaceOwnerId", item.account) +
+          el("privateIpAddress", item.extra.privateIp)
+        : "") +
+      tagSet(item.tags) +
+      el("publicIpv4Pool", "amazon") +
+      el("networkBorderGroup", item.region),
+  );
+}
+
 export function renderRegion(region: string): string {
   return wrap(
     "item",

@@ -19,7 +19,7 @@ import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, js
 import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
 import type { AwsEmulatorKind, AwsExpectedResource, EmulatedResource } from "./model.ts";
 import { decodeToken, encodeToken, pageSizeParam } from "./paging.ts";
-import { ec2Response, renderRegion, renderReservation, renderNatGateway, renderSecurityGroup, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
+import { ec2Response, renderRegion, renderReservation, renderAddress, renderNatGateway, renderSecurityGroup, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
 import { queryResponse, renderAssumeRole, renderDbInstance, renderLoadBalancer, renderTagDescription } from "./render-query.ts";
 import { getCostAndUsage, linkedAccountsOf } from "./render-ce.ts";
 import { getMetricData } from "./render-cloudwatch.ts";
@@ -249,6 +249,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return ec2List(call, "vpc", "vpcSet", renderVpc, 5, 1000);
       case "ec2:DescribeSubnets":
         return ec2List(call, "subnet", "subnetSet", renderSubnet, 5, 1000);
+      case "ec2:DescribeAddresses":
+        return describeAddresses(call);
       case "ec2:DescribeNatGateways":
         return ec2List(call, "nat_gateway", "natGatewaySet", renderNatGateway, 5, 1000);
       case "ec2:DescribeSecurityGroups":
@@ -353,6 +355,14 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const bad = malformedIds();
     const body = wrap(setName, page.items.map((i) => render(i, bad.has(i.id))).join("")) + (page.nextToken ? `<nextToken>${page.nextToken}</nextToken>` : "");
     return xml(ec2Response(call.action, call.requestId, body));
+  }
+
+  /** DescribeAddresses is not paginated: one answer holds every address of the region. */
+  function describeAddresses(call: Call): Reply | AwsErrorReply {
+    const scope = estate.scope(call.account, call.region, "elastic_ip");
+    const items = scope ? estate.page(scope, 0, Number.POSITIVE_INFINITY).items : [];
+    const bad = malformedIds();
+    return xml(ec2Response(call.action, call.requestId, wrap("addressesSet", items.map((i) => renderAddress(i, bad.has(i.id))).join(""))));
   }
 
   function describeLoadBalancers(call: Call): Reply | AwsErrorReply {

@@ -2,6 +2,7 @@ import { cloudFrontDistributionReader } from "./cloudfront-distribution.ts";
 import { dynamoDbTableReader } from "./dynamodb-table.ts";
 import { ebsVolumeReader } from "./ebs-volume.ts";
 import { ec2InstanceReader } from "./ec2-instance.ts";
+import { elasticIpReader } from "./elastic-ip.ts";
 import type { AwsKindReader } from "./kind.ts";
 import { lambdaFunctionReader } from "./lambda-function.ts";
 import { loadBalancerReader } from "./load-balancer.ts";
@@ -26,4 +27,5 @@ export const awsKindReaders: readonly AwsKindReader[] = [
   cloudFrontDistributionReader,
   securityGroupReader,
   natGatewayReader,
+  elasticIpReader,
 ];
