@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAwsEstate } from "../src/aws/estate.ts";
-import { type AwsEmulator, awsEmulatorKinds, startAwsEmulator } from "../src/aws/index.ts";
+import { type AwsEmulator, awsEmulatorKinds, awsGlobalEmulatorKinds, startAwsEmulator } from "../src/aws/index.ts";
 
 /** A SigV4-shaped header: the emulator reads the credential scope and does not check the signature. */
 function auth(accessKeyId: string, region: string, service: string): string {
@@ -30,7 +30,9 @@ describe("AWS emulator", () => {
     expect(new Set(expected.map((x) => x.resourceId)).size).toBe(300);
     expect(new Set(expected.map((x) => x.account))).toEqual(new Set(["111111111111", "222222222222", "333333333333"]));
     expect(new Set(expected.map((x) => x.scopeKind))).toEqual(new Set(awsEmulatorKinds));
-    expect(new Set(expected.filter((x) => x.scopeKind !== "s3_bucket").map((x) => x.region))).toEqual(new Set(emu.regions));
+    expect(new Set(expected.filter((x) => !awsGlobalEmulatorKinds.has(x.scopeKind)).map((x) => x.region))).toEqual(new Set(emu.regions));
+    // A distribution lives nowhere in particular; a bucket lives in one region though listed globally.
+    expect(new Set(expected.filter((x) => x.scopeKind === "cloudfront_distribution").map((x) => x.region))).toEqual(new Set(["global"]));
     expect(expected.every((x) => x.status !== "unknown")).toBe(true);
     expect(expected.some((x) => x.name === x.resourceId)).toBe(true);
 

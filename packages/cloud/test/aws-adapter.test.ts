@@ -67,10 +67,10 @@ describe("AWS adapter against the emulator", () => {
     for (const e of events) if (e.type === "page") expect(e.resources.length).toBeLessThanOrEqual(e.scope.kind === "rds_instance" ? 20 : 7);
     expect(events.some((e) => e.type === "item_skipped" || e.type === "scope_failed")).toBe(false);
 
-    // 3 accounts × (6 regional kinds × 4 regions + S3 global) = 75 scopes, each completed once.
+    // 3 accounts × (11 regional kinds × 4 regions + 2 global kinds) = 138 scopes, each completed once.
     const completed = events.filter((e) => e.type === "scope_completed");
-    expect(completed.length).toBe(75);
-    expect(new Set(completed.map((e) => scopeKey(e.scope))).size).toBe(75);
+    expect(completed.length).toBe(138);
+    expect(new Set(completed.map((e) => scopeKey(e.scope))).size).toBe(138);
     // A scope's completion comes after all its pages, and its count matches them.
     for (const c of completed) {
       if (c.type !== "scope_completed") continue;
@@ -109,7 +109,7 @@ describe("AWS adapter against the emulator", () => {
   });
 
   it("rejects kinds it does not know, naming the known ones", async () => {
-    await expect(collect(adapterFor(emu).streamResources({ kinds: ["lambda_function"] }))).rejects.toThrow(/ec2_instance/);
+    await expect(collect(adapterFor(emu).streamResources({ kinds: ["quantum_annealer"] }))).rejects.toThrow(/ec2_instance/);
   });
 
   it("lists regions from DescribeRegions merged with the catalog", async () => {
@@ -163,6 +163,12 @@ describe("AWS adapter on a large estate", () => {
         "elasticloadbalancing:DescribeLoadBalancers",
         "rds:DescribeDBInstances",
         "s3:ListBuckets",
+        "lambda:ListFunctions",
+        "dynamodb:ListTables",
+        "cloudfront:ListDistributions",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeNatGateways",
+        "ec2:DescribeAddresses",
       ];
       const listRequests = () => listActions.reduce((n, a) => n + (emu.requests.get(a) ?? 0), 0);
 

@@ -1,12 +1,18 @@
 import type { Instance } from "@aws-sdk/client-ec2";
 import { describe, expect, it } from "vitest";
 import { MalformedItemError } from "../src/errors.ts";
+import { type CloudFrontDistributionDetail, cloudFrontStatus, normalizeCloudFrontDistribution } from "../src/aws/kinds/cloudfront-distribution.ts";
+import { type DynamoDbTableDetail, dynamoDbSizeCategory, dynamoDbTableStatus, normalizeDynamoDbTable } from "../src/aws/kinds/dynamodb-table.ts";
 import { normalizeEbsVolume } from "../src/aws/kinds/ebs-volume.ts";
 import { normalizeEc2Instance } from "../src/aws/kinds/ec2-instance.ts";
+import { normalizeElasticIp } from "../src/aws/kinds/elastic-ip.ts";
 import { clampPageSize } from "../src/aws/kinds/kind.ts";
+import { type LambdaFunctionDetail, lambdaFunctionStatus, lambdaSizeCategory, normalizeLambdaFunction } from "../src/aws/kinds/lambda-function.ts";
 import { normalizeLoadBalancer } from "../src/aws/kinds/load-balancer.ts";
+import { natGatewayStatus, normalizeNatGateway } from "../src/aws/kinds/nat-gateway.ts";
 import { normalizeDbInstance } from "../src/aws/kinds/rds-instance.ts";
 import { normalizeBucket } from "../src/aws/kinds/s3-bucket.ts";
+import { normalizeSecurityGroup } from "../src/aws/kinds/security-group.ts";
 import { normalizeSubnet } from "../src/aws/kinds/subnet.ts";
 import { normalizeVpc } from "../src/aws/kinds/vpc.ts";
 import {
@@ -26,7 +32,7 @@ import {
   zoneToRegion,
 } from "../src/aws/normalize.ts";
 import { awsRegionCatalog, mergeRegions } from "../src/aws/regions.ts";
-import { resourceStatuses, sizeCategories } from "../src/types.ts";
+import { type NormalizedResource, resourceStatuses, sizeCategories } from "../src/types.ts";
 
 const where = { account: "111111111111", region: "us-east-1" };
 
@@ -326,6 +332,252 @@ describe("kind normalizers", () => {
       resourceId: "logs",
     });
     expect(() => normalizeBucket({ Name: "gone", LocationError: "NoSuchBucket" }, where)).toThrow(/NoSuchBucket/);
+  });
+});
+
+describe("Lambda functions", () => {
+  const arn = "arn:aws:lambda:us-east-1:111111111111:function:orders-api";
+  const fn = (over: Partial<LambdaFunctionDetail["Configuration"]> = {}, rest: Partial<LambdaFunctionDetail> = {}): LambdaFunctionDetail => ({
+    Configuration: { FunctionName: "orders-api", FunctionArn: arn, State: "Active", MemorySize: 512, LastModified: "2024-03-01T10:00:00.000+0000", ...over },
+    ...rest,
+  });
+
+  it.each([
+    ["Pending", "provisioning"],
+    ["Active", "running"],
+    ["Inactive", "stopped"],
+    ["Failed", "error"],
+    ["active", undefined],
+    ["Deleting", undefined],
+    [undefined, undefined],
+  ])("state %s → %s", (raw, status) => {
+    expect(lookupStatus(lambdaFunctionStatus, raw)).toBe(status);
+  });
+
+  it.each([
+    [128, "nano"],
+    [129, "micro"],
+    [512, "micro"],
+    [1024, "small"],
+    [1769, "medium"],
+    [2048, "medium"],
+    [3008, "large"],
+    [4096, "large"],
+    [10240, "xlarge"],
+    [0, "custom"],
+    [undefined, "custom"],
+  ])("memory %s MB → %s", (memory, size) => {
+    expect(lambdaSizeCategory(memory)).toBe(size);
+  });
+
+  it.each<[string, LambdaFunctionDetail, Partial<NormalizedResource> | RegExp]>([
+    [
+      "an active function, named by its FunctionName",
+      fn({}, { Tags: { env: "prod", "wedding-critical": "true" } }),
+      {
+        kind: "lambda_function",
+        resourceType: "compute",
+        resourceId: arn,
+        name: "orders-api",
+        status: "running",
+        sizeCategory: "micro",
+        tags: { env: "prod", "wedding-critical": "true" },
+        providerCreatedAt: "2024-03-01T10:00:00.000Z",
+      },
+    ],
+    ["a Name tag wins over the function name", fn({}, { Tags: { Name: "Orders API" } }), { name: "Orders API" }],
+    ["no tags at all", fn({ State: "Inactive" }), { tags: {}, status: "stopped" }],
+    ["no FunctionArn", fn({ FunctionArn: undefined }), /without FunctionArn/],
+    ["no State (a ListFunctions entry, never a GetFunction one)", fn({ State: undefined }), /unknown function state null/],
+    ["GetFunction said it is gone", fn({}, { DetailError: "ResourceNotFoundException" }), /ResourceNotFoundException/],
+  ])("%s", (_, raw, want) => {
+    if (want instanceof RegExp) {
+      expect(() => normalizeLambdaFunction(raw, where)).toThrow(MalformedItemError);
+      expect(() => normalizeLambdaFunction(raw, where)).toThrow(want);
+    } else {
+      expect(normalizeLambdaFunction(raw, where)).toMatchObject({ cloud: "aws", account: where.account, regionCode: "us-east-1", ...want });
+    }
+  });
+});
+
+describe("DynamoDB tables", () => {
+  const arn = "arn:aws:dynamodb:us-east-1:111111111111:table/orders";
+  const table = (over: Partial<DynamoDbTableDetail["Table"]> = {}, rest: Partial<DynamoDbTableDetail> = {}): DynamoDbTableDetail => ({
+    Table: { TableName: "orders", TableArn: arn, TableStatus: "ACTIVE", TableSizeBytes: 48_000_000, CreationDateTime: new Date("2021-05-04T03:02:01Z"), ...over },
+    ...rest,
+  });
+
+  it.each([
+    ["CREATING", "provisioning"],
+    ["UPDATING", "running"],
+    ["ACTIVE", "running"],
+    ["DELETING", "stopping"],
+    ["INACCESSIBLE_ENCRYPTION_CREDENTIALS", "error"],
+    ["ARCHIVING", "stopping"],
+    ["ARCHIVED", "stopped"],
+    ["active", undefined],
+    [undefined, undefined],
+  ])("status %s → %s", (raw, status) => {
+    expect(lookupStatus(dynamoDbTableStatus, raw)).toBe(status);
+  });
+
+  it.each([
+    [0, "nano"],
+    [100_000_000, "nano"],
+    [100_000_001, "micro"],
+    [1_000_000_000, "micro"],
+    [6_400_000_000, "small"],
+    [85_000_000_000, "medium"],
+    [412_000_000_000, "large"],
+    [3_100_000_000_000, "xlarge"],
+    [-1, "custom"],
+    [undefined, "custom"],
+  ])("%s bytes → %s", (bytes, size) => {
+    expect(dynamoDbSizeCategory(bytes)).toBe(size);
+  });
+
+  it.each<[string, DynamoDbTableDetail, Partial<NormalizedResource> | RegExp]>([
+    [
+      "an active table, named by its TableName",
+      table({}, { Tags: [{ Key: "env", Value: "prod" }, { Key: "wedding-critical", Value: "true" }] }),
+      {
+        kind: "dynamodb_table",
+        resourceType: "database",
+        resourceId: arn,
+        name: "orders",
+        status: "running",
+        sizeCategory: "nano",
+        tags: { env: "prod", "wedding-critical": "true" },
+        providerCreatedAt: "2021-05-04T03:02:01.000Z",
+      },
+    ],
+    ["a Name tag wins over the table name", table({}, { Tags: [{ Key: "Name", Value: "Orders" }] }), { name: "Orders" }],
+    ["an archived table without tags", table({ TableStatus: "ARCHIVED" }), { tags: {}, status: "stopped" }],
+    ["no TableArn", table({ TableArn: undefined }), /without TableArn/],
+    ["no TableStatus", table({ TableStatus: undefined }), /unknown table status null/],
+    ["gone before DescribeTable", { Table: { TableName: "orders" }, DetailError: "ResourceNotFoundException" }, /ResourceNotFoundException/],
+  ])("%s", (_, raw, want) => {
+    if (want instanceof RegExp) {
+      expect(() => normalizeDynamoDbTable(raw, where)).toThrow(MalformedItemError);
+      expect(() => normalizeDynamoDbTable(raw, where)).toThrow(want);
+    } else {
+      expect(normalizeDynamoDbTable(raw, where)).toMatchObject({ cloud: "aws", account: where.account, regionCode: "us-east-1", ...want });
+    }
+  });
+});
+
+describe("CloudFront distributions", () => {
+  const arn = "arn:aws:cloudfront::111111111111:distribution/E2QWRUHEXAMPLE";
+  const global = { account: "111111111111", region: "global" };
+  const dist = (over: Partial<CloudFrontDistributionDetail["Summary"]> = {}, rest: Partial<CloudFrontDistributionDetail> = {}): CloudFrontDistributionDetail => ({
+    Summary: {
+      Id: "E2QWRUHEXAMPLE",
+      ARN: arn,
+      Status: "Deployed",
+      Enabled: true,
+      DomainName: "d111111abcdef8.cloudfront.net",
+      Comment: "shop",
+      LastModifiedTime: new Date("2024-01-02T03:04:05Z"),
+      ...over,
+    } as CloudFrontDistributionDetail["Summary"],
+    ...rest,
+  });
+
+  it.each([
+    ["Deployed", true, "running"],
+    ["InProgress", true, "provisioning"],
+    ["Deployed", false, "stopped"],
+    ["InProgress", false, "stopped"],
+    ["Deployed", undefined, "running"],
+    ["deployed", true, undefined],
+    [undefined, false, undefined],
+  ])("status %s, enabled %s → %s", (status, enabled, want) => {
+    expect(cloudFrontStatus({ Status: status, Enabled: enabled })).toBe(want);
+  });
+
+  it.each<[string, CloudFrontDistributionDetail, Partial<NormalizedResource> | RegExp]>([
+    [
+      "a deployed distribution, named by its comment, in the global region",
+      dist({}, { Tags: [{ Key: "env", Value: "prod" }, { Key: "wedding-critical", Value: "true" }] }),
+      {
+        kind: "cloudfront_distribution",
+        resourceType: "cdn",
+        regionCode: "global",
+        resourceId: arn,
+        name: "shop",
+        status: "running",
+        sizeCategory: "custom",
+        tags: { env: "prod", "wedding-critical": "true" },
+        providerCreatedAt: "2024-01-02T03:04:05.000Z",
+      },
+    ],
+    ["a Name tag wins over the comment", dist({}, { Tags: [{ Key: "Name", Value: "Shop CDN" }] }), { name: "Shop CDN" }],
+    ["no comment: the first alias", dist({ Comment: "", Aliases: { Quantity: 1, Items: ["shop.example.com"] } }), { name: "shop.example.com" }],
+    ["no comment, no alias: the domain name", dist({ Comment: " " }), { name: "d111111abcdef8.cloudfront.net" }],
+    ["no ARN", dist({ ARN: undefined }), /without ARN/],
+    ["no Status", dist({ Status: undefined }), /unknown distribution status null/],
+    ["gone before its tags were read", dist({}, { TagsError: "NoSuchResource" }), /NoSuchResource/],
+  ])("%s", (_, raw, want) => {
+    if (want instanceof RegExp) {
+      expect(() => normalizeCloudFrontDistribution(raw, global)).toThrow(MalformedItemError);
+      expect(() => normalizeCloudFrontDistribution(raw, global)).toThrow(want);
+    } else {
+      expect(normalizeCloudFrontDistribution(raw, global)).toMatchObject({ cloud: "aws", account: global.account, ...want });
+    }
+  });
+});
+
+describe("EC2 network kinds", () => {
+  it.each([
+    ["pending", "provisioning"],
+    ["available", "running"],
+    ["deleting", "stopping"],
+    ["deleted", "terminated"],
+    ["failed", "error"],
+    ["Available", undefined],
+    [undefined, undefined],
+  ])("NAT gateway state %s → %s", (raw, status) => {
+    expect(lookupStatus(natGatewayStatus, raw)).toBe(status);
+  });
+
+  it.each<[string, () => NormalizedResource, Partial<NormalizedResource> | RegExp]>([
+    [
+      "a security group, named by its GroupName",
+      () => normalizeSecurityGroup({ GroupId: "sg-0abc", GroupName: "web-sg", VpcId: "vpc-1", Tags: [{ Key: "env", Value: "prod" }] }, where),
+      { kind: "security_group", resourceType: "network", resourceId: "sg-0abc", name: "web-sg", status: "running", sizeCategory: "custom", tags: { env: "prod" } },
+    ],
+    ["a security group's Name tag wins", () => normalizeSecurityGroup({ GroupId: "sg-0abc", GroupName: "web-sg", Tags: [{ Key: "Name", Value: "Web" }] }, where), { name: "Web" }],
+    ["a security group without GroupId", () => normalizeSecurityGroup({ GroupName: "web-sg" }, where), /without GroupId/],
+    [
+      "a NAT gateway, named by its Name tag",
+      () =>
+        normalizeNatGateway(
+          { NatGatewayId: "nat-0abc", State: "available", CreateTime: new Date("2023-02-03T04:05:06Z"), Tags: [{ Key: "Name", Value: "prod-nat-a" }] },
+          where,
+        ),
+      { kind: "nat_gateway", resourceType: "network", resourceId: "nat-0abc", name: "prod-nat-a", status: "running", sizeCategory: "custom", providerCreatedAt: "2023-02-03T04:05:06.000Z" },
+    ],
+    ["an untagged NAT gateway is named by its id", () => normalizeNatGateway({ NatGatewayId: "nat-0abc", State: "deleted" }, where), { name: "nat-0abc", status: "terminated", tags: {} }],
+    ["a NAT gateway without NatGatewayId", () => normalizeNatGateway({ State: "available" }, where), /without NatGatewayId/],
+    ["a NAT gateway without State", () => normalizeNatGateway({ NatGatewayId: "nat-0abc" }, where), /unknown NAT gateway state null/],
+    [
+      "an associated Elastic IP, named by its address",
+      () => normalizeElasticIp({ AllocationId: "eipalloc-0abc", PublicIp: "3.4.5.6", AssociationId: "eipassoc-1", InstanceId: "i-1", Domain: "vpc" }, where),
+      { kind: "elastic_ip", resourceType: "network", resourceId: "eipalloc-0abc", name: "3.4.5.6", status: "running", sizeCategory: "custom", tags: {} },
+    ],
+    [
+      "an unassociated Elastic IP is stopped; its Name tag wins",
+      () => normalizeElasticIp({ AllocationId: "eipalloc-0abc", PublicIp: "3.4.5.6", Tags: [{ Key: "Name", Value: "bastion" }] }, where),
+      { status: "stopped", name: "bastion" },
+    ],
+    ["an address without AllocationId (EC2-Classic)", () => normalizeElasticIp({ PublicIp: "3.4.5.6", Domain: "standard" }, where), /without AllocationId/],
+  ])("%s", (_, run, want) => {
+    if (want instanceof RegExp) {
+      expect(run).toThrow(MalformedItemError);
+      expect(run).toThrow(want);
+    } else {
+      expect(run()).toMatchObject({ cloud: "aws", account: where.account, regionCode: "us-east-1", ...want });
+    }
   });
 });
 

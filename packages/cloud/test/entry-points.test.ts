@@ -45,6 +45,10 @@ describe("entry points", () => {
     expect(aws).toContain("@aws-sdk/client-ec2");
     expect(aws).not.toContain("@aws-sdk/client-cost-explorer");
     expect(aws).not.toContain("@aws-sdk/client-cloudwatch");
+    // Kinds added over the adapter core load their SDK on their first read.
+    expect(aws).not.toContain("@aws-sdk/client-lambda");
+    expect(aws).not.toContain("@aws-sdk/client-dynamodb");
+    expect(aws).not.toContain("@aws-sdk/client-cloudfront");
     expect(azure).toContain("@azure/arm-resources");
     expect(azure).not.toContain("@azure/arm-monitor");
     expect(gcp).toContain("@google-cloud/compute/build/src/v1/instances_client.js");

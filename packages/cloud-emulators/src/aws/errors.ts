@@ -1,10 +1,11 @@
-import { type JsonService, jsonErrorReply } from "./json.ts";
+import { isJsonService, type JsonService, jsonErrorReply } from "./json.ts";
+import { lambdaErrorReply } from "./render-lambda.ts";
 import { namespaces } from "./render-query.ts";
 import { el, wrap, xmlDeclaration } from "./xml.ts";
 
 /** Errors exactly as each AWS protocol shapes them, so the SDK classifies them as it would live. */
 
-export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts" | JsonService;
+export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts" | "lambda" | "cloudfront" | JsonService;
 
 export interface AwsErrorReply {
   status: number;
@@ -26,7 +27,8 @@ export type ErrorReason =
   | "invalid_token";
 
 export function errorReply(service: AwsService, reason: ErrorReason, requestId: string, detail?: string): AwsErrorReply {
-  if (service === "ce" || service === "monitoring") return jsonErrorReply(service, reason, detail);
+  if (isJsonService(service)) return jsonErrorReply(service, reason, detail);
+  if (service === "lambda") return lambdaErrorReply(reason, detail);
   const { status, code, message } = describe(service, reason, detail);
   if (service === "ec2") {
     return {
@@ -68,12 +70,14 @@ function describe(service: AwsService, reason: ErrorReason, detail?: string): { 
     case "access_denied":
       return { status: 403, code: "AccessDenied", message: detail ?? "Access Denied" };
     case "invalid_parameter":
+      if (service === "cloudfront") return { status: 400, code: "InvalidArgument", message: detail ?? "invalid argument" };
       return { status: 400, code: service === "ec2" ? "InvalidParameterValue" : "ValidationError", message: detail ?? "invalid parameter" };
     case "unknown_action":
       return { status: 400, code: "InvalidAction", message: detail ?? "The action is not valid for this web service." };
     case "lb_not_found":
       return { status: 400, code: "LoadBalancerNotFound", message: detail ?? "One or more load balancers not found" };
     case "not_found":
+      if (service === "cloudfront") return { status: 404, code: "NoSuchResource", message: detail ?? "The specified resource does not exist." };
       return { status: 404, code: service === "s3" ? "NoSuchBucket" : "NotFound", message: detail ?? "The specified bucket does not exist" };
     case "data_unavailable":
     case "invalid_token":

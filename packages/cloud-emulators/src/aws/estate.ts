@@ -1,6 +1,6 @@
 import { hashString } from "../rng.ts";
 import { generateResource, idCode, indexFromId, type GenerateContext } from "./generate.ts";
-import { type AwsEmulatorKind, awsEmulatorKinds, type EmulatedResource } from "./model.ts";
+import { type AwsEmulatorKind, awsEmulatorKinds, awsGlobalEmulatorKinds, type EmulatedResource } from "./model.ts";
 
 /**
  * A deterministic AWS estate of `size` resources spread over accounts × regions × kinds.
@@ -40,6 +40,11 @@ export interface AwsEstate {
   /** Items from `position` on, at most `limit` of them, skipping removed ones. */
   page(scope: EstateScope, position: number, limit: number): { items: EmulatedResource[]; next?: number };
   find(id: string): EmulatedResource | undefined;
+  /**
+   * Where an item of this scope sits, removed or not, for APIs whose page token is the last
+   * item's name (DynamoDB's ExclusiveStartTableName); undefined when the id is not the scope's.
+   */
+  positionOf(scope: EstateScope, id: string): number | undefined;
   all(): Iterable<EmulatedResource>;
   add(input: AwsAddResourceInput): EmulatedResource;
   remove(id: string): boolean;
@@ -54,6 +59,12 @@ const kindWeights: Record<AwsEmulatorKind, number> = {
   elb_load_balancer: 4,
   rds_instance: 6,
   s3_bucket: 8,
+  lambda_function: 8,
+  dynamodb_table: 5,
+  cloudfront_distribution: 3,
+  security_group: 6,
+  nat_gateway: 2,
+  elastic_ip: 3,
 };
 
 export function createAwsEstate(options: EstateOptions): AwsEstate {
@@ -135,6 +146,14 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
       }
       return item && item.id === id ? present(item) : undefined;
     },
+    positionOf(scope, id) {
+      const index = indexFromId(seedHash, id);
+      if (index === undefined) return undefined;
+      if (index >= scope.start && index < scope.start + scope.count) return index - scope.start;
+      const list = added.get(key(scope.account, scope.region, scope.kind)) ?? [];
+      const i = list.findIndex((item) => item.id === id);
+      return i < 0 ? undefined : scope.count + i;
+    },
     *all() {
       for (const scope of scopes) {
         const length = lengthOf(scope);
@@ -146,7 +165,7 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
       }
     },
     add(input) {
-      const scopeRegion = input.kind === "s3_bucket" ? "global" : input.region;
+      const scopeRegion = awsGlobalEmulatorKinds.has(input.kind) ? "global" : input.region;
       const scope = byKey.get(key(input.account, scopeRegion, input.kind));
       if (!scope) throw new RangeError(`the estate has no scope ${input.account}/${scopeRegion}/${input.kind}`);
       const generated = generateResource(contexts.get(scope) as GenerateContext, nextIndex);
@@ -189,7 +208,7 @@ function allocate(size: number, accounts: readonly string[], regions: readonly s
   accounts.forEach((account, a) => {
     const accountWeight = 1 / (a + 1);
     for (const kind of awsEmulatorKinds) {
-      if (kind === "s3_bucket") {
+      if (awsGlobalEmulatorKinds.has(kind)) {
         shapes.push({ account, region: "global", kind, weight: accountWeight * kindWeights[kind] * totalRegionWeight });
         continue;
       }

@@ -38,6 +38,21 @@ const statusByKind: Record<string, Record<string, string>> = {
     "incompatible-parameters": "error",
   },
   s3_bucket: { exists: "running" },
+  dynamodb_table: {
+    CREATING: "provisioning",
+    UPDATING: "running",
+    ACTIVE: "running",
+    DELETING: "stopping",
+    INACCESSIBLE_ENCRYPTION_CREDENTIALS: "error",
+    ARCHIVING: "stopping",
+    ARCHIVED: "stopped",
+  },
+  security_group: { exists: "running" },
+  // An unassociated address is still billed but serves nothing, like an unattached volume.
+  elastic_ip: { associated: "running", unassociated: "stopped" },
+  nat_gateway: { pending: "provisioning", available: "running", deleting: "stopping", deleted: "terminated", failed: "error" },
+  cloudfront_distribution: { Deployed: "running", InProgress: "provisioning" },
+  lambda_function: { Pending: "provisioning", Active: "running", Inactive: "stopped", Failed: "error" },
 };
 
 export function expectedOf(item: EmulatedResource): AwsExpectedResource {
@@ -50,7 +65,8 @@ export function expectedOf(item: EmulatedResource): AwsExpectedResource {
     resourceId: item.id,
     name: item.tags.Name ?? item.naturalName ?? item.id,
     rawState: item.state,
-    status: statusByKind[item.kind]?.[item.state] ?? "unknown",
+    // A disabled distribution serves nothing whatever its deployment status.
+    status: item.kind === "cloudfront_distribution" && item.extra.enabled === "false" ? "stopped" : (statusByKind[item.kind]?.[item.state] ?? "unknown"),
     tags: { ...item.tags },
   };
 }

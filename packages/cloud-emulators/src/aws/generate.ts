@@ -24,8 +24,9 @@ export function idCode(seedHash: number, index: number): string {
 
 /** The index hidden in an id made by `idCode`, or undefined when the id is not ours. */
 export function indexFromId(seedHash: number, id: string): number | undefined {
-  const match = /([0-9a-f]{7})([0-9a-f]{9})$/.exec(id);
-  if (!match || match[1] !== (seedHash & 0xfffffff).toString(16).padStart(7, "0")) return undefined;
+  // Case-insensitive: CloudFront distribution ids are upper case.
+  const match = /([0-9a-f]{7})([0-9a-f]{9})$/i.exec(id);
+  if (!match || match[1]?.toLowerCase() !== (seedHash & 0xfffffff).toString(16).padStart(7, "0")) return undefined;
   return Number.parseInt(match[2] as string, 16);
 }
 
@@ -132,6 +133,41 @@ const dbStates = weighted<string>([
   ["incompatible-parameters", 1],
 ]);
 
+const functionStates = weighted<string>([
+  ["Active", 85],
+  ["Inactive", 8],
+  ["Pending", 4],
+  ["Failed", 3],
+]);
+const functionMemoryMb = [128, 128, 256, 512, 1024, 1769, 2048, 3008, 4096, 10240];
+const functionRuntimes = ["nodejs20.x", "nodejs22.x", "python3.12", "python3.13", "java21", "provided.al2023"];
+
+const tableStates = weighted<string>([
+  ["ACTIVE", 85],
+  ["UPDATING", 5],
+  ["CREATING", 3],
+  ["DELETING", 2],
+  ["ARCHIVED", 2],
+  ["ARCHIVING", 1],
+  ["INACCESSIBLE_ENCRYPTION_CREDENTIALS", 2],
+]);
+/** Table sizes in bytes: empty, small, a few GB, hundreds of GB, several TB. */
+const tableSizes = [0, 52_000, 48_000_000, 730_000_000, 6_400_000_000, 85_000_000_000, 412_000_000_000, 3_100_000_000_000];
+
+const distributionStates = weighted<string>([
+  ["Deployed", 90],
+  ["InProgress", 10],
+]);
+const priceClasses = ["PriceClass_All", "PriceClass_200", "PriceClass_100"];
+
+const natGatewayStates = weighted<string>([
+  ["available", 85],
+  ["pending", 5],
+  ["deleting", 3],
+  ["deleted", 4],
+  ["failed", 3],
+]);
+
 const startOf2019 = Date.UTC(2019, 0, 1);
 const sixYearsMs = 6 * 365 * 24 * 3600 * 1000;
 
@@ -153,12 +189,25 @@ function tagsFor(rng: Rng, name: string | undefined, env: string, app: string): 
   return tags;
 }
 
+/**
+ * The tags the demo's estate table reads beyond `env`: a `wedding-critical` flag, set on a good
+ * share of production resources and a few others (and sometimes explicitly false).
+ */
+function withWeddingCritical(rng: Rng, tags: Record<string, string>, env: string): Record<string, string> {
+  if (tags.env === undefined) return tags;
+  const roll = rng.next();
+  if (roll < (env === "prod" ? 0.4 : 0.05)) return { ...tags, "wedding-critical": "true" };
+  if (roll > 0.9) return { ...tags, "wedding-critical": "false" };
+  return tags;
+}
+
 export function generateResource(ctx: GenerateContext, index: number): EmulatedResource {
   const rng = createRng(ctx.seedHash ^ Math.imul(index + 1, 0x9e3779b1));
   const code = idCode(ctx.seedHash, index);
   const app = rng.pick(apps);
   const env = pickWeighted(rng, envs);
   const createdAt = new Date(startOf2019 + Math.floor(rng.next() * sixYearsMs)).toISOString().replace(/\.\d{3}Z$/, ".000Z");
+  // A bucket lives in one region though it is listed globally; a distribution lives nowhere in particular.
   const region = ctx.kind === "s3_bucket" ? rng.pick(ctx.regions) : ctx.scopeRegion;
   const zone = `${region}${rng.pick(["a", "b", "c"])}`;
   const base = { index, account: ctx.account, scopeRegion: ctx.scopeRegion, region, kind: ctx.kind, createdAt, zone };
@@ -236,6 +285,115 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
         tags: tagsFor(rng, rng.next() < 0.5 ? `${app}-${env}-db` : undefined, env, app),
         size: dbClass,
         extra: { engine, identifier, storageGb: String(rng.pick([20, 100, 500, 2000])) },
+      };
+    }
+    case "lambda_function": {
+      const name = `${app}-${env}-${rng.pick(["api", "worker", "cron", "webhook", "resize"])}-${code}`;
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:lambda:${region}:${ctx.account}:function:${name}`,
+        naturalName: name,
+        state: pickWeighted(rng, functionStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, undefined, env, app), env),
+        size: String(rng.pick(functionMemoryMb)),
+        extra: {
+          runtime: rng.pick(functionRuntimes),
+          architecture: rng.next() < 0.3 ? "arm64" : "x86_64",
+          timeout: String(rng.pick([3, 15, 30, 60, 300, 900])),
+          codeSize: String(rng.int(1_000, 50_000_000)),
+        },
+      };
+    }
+    case "dynamodb_table": {
+      const name = `${app}-${env}-${rng.pick(["sessions", "events", "carts", "profiles", "ledger"])}-${code}`;
+      const onDemand = rng.next() < 0.6;
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:dynamodb:${region}:${ctx.account}:table/${name}`,
+        naturalName: name,
+        state: pickWeighted(rng, tableStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, undefined, env, app), env),
+        size: String(rng.pick(tableSizes)),
+        extra: {
+          billingMode: onDemand ? "PAY_PER_REQUEST" : "PROVISIONED",
+          readCapacity: onDemand ? "0" : String(rng.pick([5, 25, 100, 1000])),
+          writeCapacity: onDemand ? "0" : String(rng.pick([5, 25, 100, 500])),
+          itemCount: String(rng.int(0, 50_000_000)),
+        },
+      };
+    }
+    case "security_group": {
+      const groupName = `${app}-${env}-${rng.pick(["web", "db", "internal", "alb", "bastion"])}-sg-${short}`;
+      return {
+        ...base,
+        zone: "",
+        id: `sg-0${code}`,
+        naturalName: groupName,
+        // A security group has no lifecycle: it exists until deleted.
+        state: "exists",
+        tags: withWeddingCritical(rng, tagsFor(rng, rng.next() < 0.6 ? groupName : undefined, env, app), env),
+        size: "",
+        extra: {
+          vpcId: ctx.vpcIdNear(rng) ?? `vpc-0${idCode(ctx.seedHash, 0)}`,
+          port: String(rng.pick([22, 80, 443, 5432, 6379, 8080])),
+          cidr: rng.next() < 0.4 ? "0.0.0.0/0" : `10.${rng.int(0, 256)}.0.0/16`,
+        },
+      };
+    }
+    case "nat_gateway": {
+      const vpcId = ctx.vpcIdNear(rng) ?? `vpc-0${idCode(ctx.seedHash, 0)}`;
+      return {
+        ...base,
+        id: `nat-0${code}`,
+        state: pickWeighted(rng, natGatewayStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, `${env}-nat-${zone}-${short}`, env, app), env),
+        size: "",
+        extra: {
+          vpcId,
+          subnetId: `subnet-0${code}`,
+          connectivity: rng.next() < 0.85 ? "public" : "private",
+          privateIp: privateIp(rng),
+          publicIp: `${rng.int(3, 54)}.${rng.int(0, 256)}.${rng.int(0, 256)}.${rng.int(1, 255)}`,
+        },
+      };
+    }
+    case "elastic_ip": {
+      const publicIp = `${rng.int(3, 54)}.${rng.int(0, 256)}.${rng.int(0, 256)}.${rng.int(1, 255)}`;
+      const associated = rng.next() < 0.8;
+      return {
+        ...base,
+        zone: "",
+        id: `eipalloc-0${code}`,
+        naturalName: publicIp,
+        state: associated ? "associated" : "unassociated",
+        tags: withWeddingCritical(rng, tagsFor(rng, rng.next() < 0.5 ? `${app}-${env}-eip-${short}` : undefined, env, app), env),
+        size: "",
+        extra: {
+          instanceId: associated ? `i-0${idCode(ctx.seedHash, rng.int(0, index + 1))}` : "",
+          privateIp: privateIp(rng),
+        },
+      };
+    }
+    case "cloudfront_distribution": {
+      const comment = `${app}-${env}-cdn`;
+      const origin =
+        rng.next() < 0.5 ? `${app}-${env}-assets-${code}.s3.amazonaws.com` : `${app}-${env}-${short}.${rng.pick(ctx.regions)}.elb.amazonaws.com`;
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:cloudfront::${ctx.account}:distribution/E${code.toUpperCase()}`,
+        naturalName: comment,
+        state: pickWeighted(rng, distributionStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, rng.next() < 0.5 ? comment : undefined, env, app), env),
+        size: "",
+        extra: {
+          enabled: rng.next() < 0.9 ? "true" : "false",
+          priceClass: rng.pick(priceClasses),
+          origin,
+          alias: rng.next() < 0.6 ? `${app}${env === "prod" ? "" : `-${env}`}.example.com` : "",
+        },
       };
     }
     case "s3_bucket": {

@@ -6,6 +6,6 @@ export {
   type AwsExpectedMetricsQuery,
 } from "./server.ts";
 export type { AwsAddResourceInput } from "./estate.ts";
-export { awsEmulatorKinds, type AwsEmulatorKind, type AwsExpectedResource } from "./model.ts";
+export { awsEmulatorKinds, awsGlobalEmulatorKinds, type AwsEmulatorKind, type AwsExpectedResource } from "./model.ts";
 export { type AwsExpectedCostLine, costServices as awsCostServices } from "./costs.ts";
 export type { AwsExpectedMetricSample } from "./metrics.ts";

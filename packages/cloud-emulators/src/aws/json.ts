@@ -5,13 +5,19 @@ import type { AwsErrorReply, ErrorReason } from "./errors.ts";
  * Cost Explorer speaks JSON 1.1 (`AWSInsightsIndexService.*`); CloudWatch speaks JSON 1.0
  * (`GraniteServiceVersion20100801.*`) in "query-compatible" mode: its errors also carry the old
  * Query error code in an `x-amzn-query-error: Code;Sender` header, which the SDK prefers.
+ * DynamoDB speaks JSON 1.0 (`DynamoDB_20120810.*`), its error types qualified by namespace.
  */
-export type JsonService = "ce" | "monitoring";
+export type JsonService = "ce" | "monitoring" | "dynamodb";
 
 export const jsonTargets: Record<JsonService, { prefix: string; contentType: string }> = {
   ce: { prefix: "AWSInsightsIndexService", contentType: "application/x-amz-json-1.1" },
   monitoring: { prefix: "GraniteServiceVersion20100801", contentType: "application/x-amz-json-1.0" },
+  dynamodb: { prefix: "DynamoDB_20120810", contentType: "application/x-amz-json-1.0" },
 };
+
+export function isJsonService(service: string): service is JsonService {
+  return Object.hasOwn(jsonTargets, service);
+}
 
 export interface JsonReply {
   status: number;
@@ -48,7 +54,7 @@ interface JsonErrorShape {
 }
 
 export function jsonErrorReply(service: JsonService, reason: ErrorReason, detail?: string): AwsErrorReply {
-  const e = service === "ce" ? ceError(reason, detail) : cloudWatchError(reason, detail);
+  const e = service === "ce" ? ceError(reason, detail) : service === "dynamodb" ? dynamoDbError(reason, detail) : cloudWatchError(reason, detail);
   const headers: Record<string, string> = { "content-type": jsonTargets[service].contentType };
   if (e.queryCode) headers["x-amzn-query-error"] = `${e.queryCode};${e.status >= 500 ? "Receiver" : "Sender"}`;
   return { status: e.status, body: JSON.stringify({ __type: e.type, message: e.message }), headers };
@@ -76,6 +82,31 @@ function ceError(reason: ErrorReason, detail?: string): JsonErrorShape {
     case "not_found":
     case "lb_not_found":
       return { status: 400, type: "ValidationException", message: detail ?? "invalid request" };
+  }
+}
+
+function dynamoDbError(reason: ErrorReason, detail?: string): JsonErrorShape {
+  const ns = "com.amazonaws.dynamodb.v20120810";
+  switch (reason) {
+    case "throttle":
+      return { status: 400, type: "com.amazon.coral.availability#ThrottlingException", message: "Rate of requests exceeds the allowed throughput." };
+    case "server_error":
+      return { status: 500, type: `${ns}#InternalServerError`, message: "Internal server error" };
+    case "bad_credentials":
+      return { status: 400, type: "com.amazon.coral.service#UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    case "missing_auth":
+      return { status: 400, type: "com.amazon.coral.service#MissingAuthenticationTokenException", message: "Request is missing Authentication Token" };
+    case "access_denied":
+      return { status: 400, type: "com.amazon.coral.service#AccessDeniedException", message: detail ?? "User is not authorized to perform: dynamodb:ListTables" };
+    case "not_found":
+    case "lb_not_found":
+      return { status: 400, type: `${ns}#ResourceNotFoundException`, message: detail ?? "Requested resource not found" };
+    case "unknown_action":
+      return { status: 400, type: "com.amazon.coral.service#UnknownOperationException", message: detail ?? "Unknown operation" };
+    case "invalid_parameter":
+    case "invalid_token":
+    case "data_unavailable":
+      return { status: 400, type: "com.amazon.coral.validate#ValidationException", message: detail ?? "invalid parameter" };
   }
 }
 

@@ -10,7 +10,16 @@ export const awsEmulatorKinds = [
   "elb_load_balancer",
   "rds_instance",
   "s3_bucket",
+  "lambda_function",
+  "dynamodb_table",
+  "cloudfront_distribution",
+  "security_group",
+  "nat_gateway",
+  "elastic_ip",
 ] as const;
+
+/** Kinds listed once per account (scope region `global`) rather than once per region. */
+export const awsGlobalEmulatorKinds: ReadonlySet<AwsEmulatorKind> = new Set(["s3_bucket", "cloudfront_distribution"]);
 export type AwsEmulatorKind = (typeof awsEmulatorKinds)[number];
 
 export interface EmulatedResource {
@@ -31,7 +40,7 @@ export interface EmulatedResource {
   tags: Record<string, string>;
   createdAt: string;
   zone: string;
-  /** Instance type, DB instance class, or volume size in GiB (as text). */
+  /** Instance type, DB instance class, volume size in GiB or function memory in MB (as text). */
   size: string;
   /** Kind-specific extras: engine, LB type, CIDR, vpc/subnet ids. */
   extra: Record<string, string>;

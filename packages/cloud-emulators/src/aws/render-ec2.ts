@@ -117,6 +117,84 @@ export function renderSubnet(item: EmulatedResource, malformed: boolean): string
   );
 }
 
+/** DescribeSecurityGroups' `securityGroupInfo` item: one ingress rule, the default egress rule. */
+export function renderSecurityGroup(item: EmulatedResource, malformed: boolean): string {
+  const ingress = wrap(
+    "item",
+    el("ipProtocol", "tcp") +
+      el("fromPort", item.extra.port) +
+      el("toPort", item.extra.port) +
+      wrap("groups", "") +
+      wrap("ipRanges", wrap("item", el("cidrIp", item.extra.cidr))) +
+      wrap("ipv6Ranges", "") +
+      wrap("prefixListIds", ""),
+  );
+  const egress = wrap(
+    "item",
+    el("ipProtocol", "-1") + wrap("groups", "") + wrap("ipRanges", wrap("item", el("cidrIp", "0.0.0.0/0"))) + wrap("ipv6Ranges", "") + wrap("prefixListIds", ""),
+  );
+  return wrap(
+    "item",
+    el("ownerId", item.account) +
+      (malformed ? "" : el("groupId", item.id)) +
+      el("groupName", item.naturalName) +
+      el("groupDescription", `${item.naturalName} managed by terraform`) +
+      wrap("ipPermissions", ingress) +
+      wrap("ipPermissionsEgress", egress) +
+      el("vpcId", item.extra.vpcId) +
+      el("securityGroupArn", `arn:aws:ec2:${item.region}:${item.account}:security-group/${item.id}`) +
+      tagSet(item.tags),
+  );
+}
+
+/** DescribeNatGateways' `natGatewaySet` item. */
+export function renderNatGateway(item: EmulatedResource, malformed: boolean): string {
+  const isPublic = item.extra.connectivity === "public";
+  const address = wrap(
+    "item",
+    (isPublic ? el("allocationId", `eipalloc-0${item.id.slice(5)}`) : "") +
+      el("networkInterfaceId", `eni-0${item.id.slice(5)}`) +
+      el("privateIp", item.extra.privateIp) +
+      (isPublic ? el("publicIp", item.extra.publicIp) : "") +
+      el("isPrimary", true) +
+      el("status", item.state === "available" ? "succeeded" : item.state === "failed" ? "failed" : "associating"),
+  );
+  return wrap(
+    "item",
+    el("createTime", item.createdAt) +
+      (item.state === "deleted" ? el("deleteTime", item.createdAt.replace(/^(\d{4})/, (y) => String(Number(y) + 1))) : "") +
+      (item.state === "failed" ? el("failureCode", "Gateway.NotAttached") + el("failureMessage", `Network ${item.extra.vpcId} has no Internet gateway attached`) : "") +
+      wrap("natGatewayAddressSet", item.state === "failed" ? "" : address) +
+      el("natGatewayId", item.id) +
+      (malformed ? "" : el("state", item.state)) +
+      el("subnetId", item.extra.subnetId) +
+      el("vpcId", item.extra.vpcId) +
+      tagSet(item.tags) +
+      el("connectivityType", item.extra.connectivity),
+  );
+}
+
+/** DescribeAddresses' `addressesSet` item; association fields only when associated. */
+export function renderAddress(item: EmulatedResource, malformed: boolean): string {
+  const associated = item.state === "associated";
+  return wrap(
+    "item",
+    el("publicIp", item.naturalName) +
+      (malformed ? "" : el("allocationId", item.id)) +
+      el("domain", "vpc") +
+      (associated
+        ? el("instanceId", item.extra.instanceId) +
+          el("associationId", `eipassoc-0${item.id.slice(10)}`) +
+          el("networkInterfaceId", `eni-0${item.id.slice(10)}`) +
+          el("networkInterfaceOwnerId", item.account) +
+          el("privateIpAddress", item.extra.privateIp)
+        : "") +
+      tagSet(item.tags) +
+      el("publicIpv4Pool", "amazon") +
+      el("networkBorderGroup", item.region),
+  );
+}
+
 export function renderRegion(region: string): string {
   return wrap(
     "item",

@@ -7,6 +7,8 @@ export const namespaces = {
   elasticloadbalancing: "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
   rds: "http://rds.amazonaws.com/doc/2014-10-31/",
   sts: "https://sts.amazonaws.com/doc/2011-06-15/",
+  // CloudFront is REST-XML, but its errors take this same ErrorResponse shape.
+  cloudfront: "http://cloudfront.amazonaws.com/doc/2020-05-31/",
 } as const;
 
 export function queryResponse(

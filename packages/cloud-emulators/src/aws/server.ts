@@ -15,14 +15,17 @@ import { type AwsCostBook, type AwsExpectedCostLine, createAwsCostBook } from ".
 import { type AwsErrorReply, type AwsService, errorReply } from "./errors.ts";
 import { type AwsAddResourceInput, createAwsEstate } from "./estate.ts";
 import { expectedOf } from "./expected.ts";
-import { type JsonReply, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
+import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
 import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
 import type { AwsEmulatorKind, AwsExpectedResource, EmulatedResource } from "./model.ts";
 import { decodeToken, encodeToken, pageSizeParam } from "./paging.ts";
-import { ec2Response, renderRegion, renderReservation, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
+import { ec2Response, renderRegion, renderReservation, renderAddress, renderNatGateway, renderSecurityGroup, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
 import { queryResponse, renderAssumeRole, renderDbInstance, renderLoadBalancer, renderTagDescription } from "./render-query.ts";
 import { getCostAndUsage, linkedAccountsOf } from "./render-ce.ts";
 import { getMetricData } from "./render-cloudwatch.ts";
+import { cloudFrontAction, isCloudFrontPath, renderCloudFrontTags, renderDistributionList } from "./render-cloudfront.ts";
+import { renderTableDescription, renderTags } from "./render-dynamodb.ts";
+import { functionNameOf, isLambdaPath, lambdaAction, lambdaContentType, renderGetFunction, renderListFunctions } from "./render-lambda.ts";
 import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
 import { wrap } from "./xml.ts";
 
@@ -180,14 +183,16 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const isForm = contentType.includes("x-www-form-urlencoded");
     const form = new URLSearchParams(isForm ? raw : "");
     const sig = parseAuthorization(req.headers.authorization);
-    const service = (sig?.service ?? jsonServiceOfTarget(req.headers["x-amz-target"]) ?? guessService(form)) as AwsService;
+    const service = (sig?.service ??
+      jsonServiceOfTarget(req.headers["x-amz-target"]) ??
+      (isLambdaPath(url.pathname) ? "lambda" : isCloudFrontPath(url.pathname) ? "cloudfront" : guessService(form))) as AwsService;
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
-    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring"].includes(sig.service)) {
+    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront"].includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
     }
-    const isJson = service === "ce" || service === "monitoring";
+    const isJson = isJsonService(service);
     let json: unknown;
     if (isJson) {
       try {
@@ -198,7 +203,13 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     }
     const caller = callerAccount(sig, req.headers["x-amz-security-token"]);
     const action =
-      service === "s3" ? s3Action(req.method ?? "GET", url) : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
+      service === "s3"
+        ? s3Action(req.method ?? "GET", url)
+        : service === "lambda"
+          ? lambdaAction(req.method ?? "GET", url.pathname)
+          : service === "cloudfront"
+            ? cloudFrontAction(req.method ?? "GET", url.pathname)
+          : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
     const target = action === "AssumeRole" ? (parseRoleArn(form.get("RoleArn"))?.account ?? "unknown") : (caller ?? "unknown");
     requests.set(`${service}:${action}`, (requests.get(`${service}:${action}`) ?? 0) + 1);
 
@@ -238,6 +249,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return ec2List(call, "vpc", "vpcSet", renderVpc, 5, 1000);
       case "ec2:DescribeSubnets":
         return ec2List(call, "subnet", "subnetSet", renderSubnet, 5, 1000);
+      case "ec2:DescribeAddresses":
+        return describeAddresses(call);
+      case "ec2:DescribeNatGateways":
+        return ec2List(call, "nat_gateway", "natGatewaySet", renderNatGateway, 5, 1000);
+      case "ec2:DescribeSecurityGroups":
+        return ec2List(call, "security_group", "securityGroupInfo", renderSecurityGroup, 5, 1000);
       case "elasticloadbalancing:DescribeLoadBalancers":
         return describeLoadBalancers(call);
       case "elasticloadbalancing:DescribeTags":
@@ -250,6 +267,20 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return xml(
           queryResponse("sts", "GetCallerIdentity", call.requestId, `<UserId>AIDAEMULATOR</UserId><Account>${call.account}</Account><Arn>arn:aws:iam::${call.account}:user/emulator</Arn>`),
         );
+      case "dynamodb:ListTables":
+        return listTables(call);
+      case "dynamodb:DescribeTable":
+        return describeTable(call);
+      case "dynamodb:ListTagsOfResource":
+        return listTagsOfResource(call);
+      case "cloudfront:ListDistributions":
+        return listDistributions(call);
+      case "cloudfront:ListTagsForResource":
+        return listDistributionTags(call);
+      case "lambda:ListFunctions":
+        return listFunctions(call);
+      case "lambda:GetFunction":
+        return getFunction(call);
       case "s3:ListBuckets":
         return listBuckets(call);
       case "s3:GetBucketLocation":
@@ -326,6 +357,14 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     return xml(ec2Response(call.action, call.requestId, body));
   }
 
+  /** DescribeAddresses is not paginated: one answer holds every address of the region. */
+  function describeAddresses(call: Call): Reply | AwsErrorReply {
+    const scope = estate.scope(call.account, call.region, "elastic_ip");
+    const items = scope ? estate.page(scope, 0, Number.POSITIVE_INFINITY).items : [];
+    const bad = malformedIds();
+    return xml(ec2Response(call.action, call.requestId, wrap("addressesSet", items.map((i) => renderAddress(i, bad.has(i.id))).join(""))));
+  }
+
   function describeLoadBalancers(call: Call): Reply | AwsErrorReply {
     const size = pageSizeParam(call.form.get("PageSize"), 1, 400, 400);
     const page = pageOf(call, call.region, "elb_load_balancer", size, call.form.get("Marker"));
@@ -363,6 +402,91 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       wrap("DBInstances", page.items.map((i) => renderDbInstance(i, bad.has(i.id))).join("")) +
       (page.nextToken ? `<Marker>${page.nextToken}</Marker>` : "");
     return xml(queryResponse("rds", "DescribeDBInstances", call.requestId, result));
+  }
+
+  function listDistributions(call: Call): Reply | AwsErrorReply {
+    const q = call.url.searchParams;
+    const size = pageSizeParam(q.get("MaxItems"), 1, 1000, 100);
+    const page = pageOf(call, "global", "cloudfront_distribution", size, q.get("Marker"));
+    if ("status" in page) return page;
+    return { status: 200, body: renderDistributionList(page.items, malformedIds(), q.get("Marker") ?? "", size ?? 100, page.nextToken), contentType: "text/xml" };
+  }
+
+  function listDistributionTags(call: Call): Reply | AwsErrorReply {
+    const arn = call.url.searchParams.get("Resource") ?? "";
+    const item = estate.find(arn);
+    if (item?.kind !== "cloudfront_distribution" || item.account !== call.account) {
+      return errorReply("cloudfront", "not_found", call.requestId, `The specified distribution does not exist: ${arn}`);
+    }
+    return { status: 200, body: renderCloudFrontTags(item.tags), contentType: "text/xml" };
+  }
+
+  function dynamoInput(call: Call): Record<string, unknown> {
+    return call.json && typeof call.json === "object" ? (call.json as Record<string, unknown>) : {};
+  }
+
+  function tableOf(call: Call, nameOrArn: unknown): EmulatedResource | undefined {
+    if (typeof nameOrArn !== "string" || nameOrArn === "") return undefined;
+    const name = nameOrArn.replace(/^arn:aws:dynamodb:[^:]+:\d{12}:table\//, "");
+    const item = estate.find(`arn:aws:dynamodb:${call.region}:${call.account}:table/${name}`);
+    return item?.kind === "dynamodb_table" ? item : undefined;
+  }
+
+  function listTables(call: Call): JsonReply | AwsErrorReply {
+    const input = dynamoInput(call);
+    const limit = input.Limit === undefined ? 100 : input.Limit;
+    if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > 100) {
+      return errorReply("dynamodb", "invalid_parameter", call.requestId, "1 validation error detected: Value at 'limit' failed to satisfy constraint: Member must have value between 1 and 100");
+    }
+    const scope = estate.scope(call.account, call.region, "dynamodb_table");
+    if (!scope) return jsonOk("dynamodb", { TableNames: [] });
+    let position = 0;
+    const start = input.ExclusiveStartTableName;
+    if (start !== undefined) {
+      // DynamoDB resumes after any name, in name order; the emulator's order is its own, so it can
+      // resume only after a name it listed, and says so rather than silently restart.
+      const at = typeof start === "string" ? estate.positionOf(scope, `arn:aws:dynamodb:${call.region}:${call.account}:table/${start}`) : undefined;
+      if (at === undefined) return errorReply("dynamodb", "invalid_parameter", call.requestId, `ExclusiveStartTableName ${JSON.stringify(start)} was never listed by this emulator`);
+      position = at + 1;
+    }
+    const page = estate.page(scope, position, limit);
+    const out: Record<string, unknown> = { TableNames: page.items.map((i) => i.naturalName) };
+    const last = page.items.at(-1);
+    if (page.next !== undefined && last) out.LastEvaluatedTableName = last.naturalName;
+    return jsonOk("dynamodb", out);
+  }
+
+  function describeTable(call: Call): JsonReply | AwsErrorReply {
+    const name = dynamoInput(call).TableName;
+    const item = tableOf(call, name);
+    if (!item) return errorReply("dynamodb", "not_found", call.requestId, `Requested resource not found: Table: ${String(name)} not found`);
+    return jsonOk("dynamodb", renderTableDescription(item, malformedIds().has(item.id)));
+  }
+
+  function listTagsOfResource(call: Call): JsonReply | AwsErrorReply {
+    const arn = dynamoInput(call).ResourceArn;
+    const item = typeof arn === "string" && arn.startsWith("arn:") ? tableOf(call, arn) : undefined;
+    // "ResourcArn" is how DynamoDB itself spells it in this message.
+    if (!item || item.id !== arn) return errorReply("dynamodb", "not_found", call.requestId, `Requested resource not found: ResourcArn: ${String(arn)} not found`);
+    return jsonOk("dynamodb", renderTags(item.tags));
+  }
+
+  function listFunctions(call: Call): Reply | AwsErrorReply {
+    // MaxItems may be up to 10,000, but Lambda returns at most 50 functions per call.
+    const requested = pageSizeParam(call.url.searchParams.get("MaxItems"), 1, 10_000, 50);
+    const page = pageOf(call, call.region, "lambda_function", requested === undefined ? undefined : Math.min(requested, 50), call.url.searchParams.get("Marker"));
+    if ("status" in page) return page;
+    return { status: 200, body: renderListFunctions(page.items, page.nextToken), contentType: lambdaContentType };
+  }
+
+  function getFunction(call: Call): Reply | AwsErrorReply {
+    const name = functionNameOf(call.url.pathname);
+    // FunctionName may be the name, the full ARN or a partial ARN (`123456789012:function:name`).
+    const bare = name.replace(/^arn:aws:lambda:[^:]+:\d{12}:function:/, "").replace(/^\d{12}:function:/, "");
+    const arn = `arn:aws:lambda:${call.region}:${call.account}:function:${bare}`;
+    const item = estate.find(arn);
+    if (item?.kind !== "lambda_function") return errorReply("lambda", "not_found", call.requestId, `Function not found: ${arn}`);
+    return { status: 200, body: renderGetFunction(item, malformedIds().has(item.id)), contentType: lambdaContentType };
   }
 
   function assumeRole(call: Call): Reply | AwsErrorReply {
@@ -461,7 +585,7 @@ function xml(body: string): Reply {
 function respond(res: ServerResponse, reply: Reply | AwsErrorReply, requestId: string, service: AwsService): void {
   if (res.destroyed) return;
   const fallback =
-    service === "ce" || service === "monitoring" ? jsonTargets[service].contentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
+    isJsonService(service) ? jsonTargets[service].contentType : service === "lambda" ? lambdaContentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
   const contentType = "contentType" in reply && reply.contentType ? reply.contentType : fallback;
   res.writeHead(reply.status, {
     "content-type": contentType,

@@ -1,0 +1,47 @@
+import { paginateDescribeSecurityGroups, type SecurityGroup } from "@aws-sdk/client-ec2";
+import type { NormalizedResource } from "../../types.ts";
+import { configurationOf, displayName, tagsToRecord } from "../normalize.ts";
+import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+
+/**
+ * Security groups: DescribeSecurityGroups per region (tags inline). A group has no lifecycle
+ * state — listed means it exists and applies — and no size, hence `running` and `custom`.
+ */
+export function normalizeSecurityGroup(raw: SecurityGroup, where: ItemWhere): NormalizedResource {
+  const id = raw.GroupId;
+  if (!id) throw malformed(where, raw.GroupName, "security group without GroupId");
+  const tags = tagsToRecord(raw.Tags);
+  return {
+    cloud: "aws",
+    account: where.account,
+    regionCode: where.region,
+    kind: "security_group",
+    resourceId: id,
+    name: displayName(tags, raw.GroupName, id),
+    resourceType: "network",
+    status: "running",
+    sizeCategory: "custom",
+    tags,
+    configuration: configurationOf(raw),
+    providerCreatedAt: null,
+  };
+}
+
+export const securityGroupReader: AwsKindReader<SecurityGroup> = {
+  kind: "security_group",
+  resourceType: "network",
+  fanout: "account_region",
+  service: "ec2",
+  operation: "DescribeSecurityGroups",
+  metricKeys: [],
+  relations: [],
+  async *pages(ctx) {
+    const pages = paginateDescribeSecurityGroups(
+      { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },
+      {},
+      { abortSignal: ctx.signal },
+    );
+    for await (const page of pages) yield page.SecurityGroups ?? [];
+  },
+  normalize: normalizeSecurityGroup,
+};
