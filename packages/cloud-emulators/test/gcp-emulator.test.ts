@@ -134,6 +134,7 @@ describe("GCP emulator", () => {
   it.each([
     ["global/networks", "compute#networkList", "gcp_network"],
     ["global/forwardingRules", "compute#forwardingRuleList", "gcp_global_forwarding_rule"],
+    ["global/firewalls", "compute#firewallList", "gcp_firewall"],
   ])("serves %s as a plain paged list", async (path, kind, adapterKind) => {
     const project = emu.projects[0] as string;
     const answer = await get(`${project}/${path}?maxResults=500`);
@@ -227,7 +228,16 @@ describe("GCP emulator estate", () => {
       for (const e of first) expect(e.resourceId).toMatch(/^\d{19}$/);
       expect(new Set(first.map((e) => e.account)).size).toBe(3);
       expect(new Set(first.map((e) => e.kind))).toEqual(
-        new Set(["gce_instance", "gce_disk", "gcp_network", "gcp_forwarding_rule", "gcp_global_forwarding_rule"]),
+        new Set([
+          "gce_instance",
+          "gce_disk",
+          "gcp_network",
+          "gcp_forwarding_rule",
+          "gcp_global_forwarding_rule",
+          "gcp_subnetwork",
+          "gcp_firewall",
+          "gcp_address",
+        ]),
       );
       expect(new Set(first.map((e) => e.region)).size).toBeGreaterThan(8);
       expect(first.some((e) => Object.keys(e.tags).length === 0)).toBe(true);

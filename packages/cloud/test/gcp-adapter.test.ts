@@ -60,6 +60,8 @@ describe("GCP adapter against the emulator", () => {
     const resources = resourcesOf(events);
     const expected = Array.from(emu.expected());
     expect(expected.length).toBe(240);
+    // The network kinds arrive with their tags; a few addresses are marked wedding-critical.
+    expect(expected.some((e) => e.kind === "gcp_address" && e.tags["wedding-critical"] === "true")).toBe(true);
 
     const ids = resources.map((r) => r.resourceId);
     expect(new Set(ids).size).toBe(ids.length);
@@ -87,9 +89,11 @@ describe("GCP adapter against the emulator", () => {
       for (const r of page.resources) expect([r.account, r.kind]).toEqual([page.scope.account, page.scope.kind]);
     }
 
+    // Global collections are one `global` scope; aggregated lists one `*` scope.
+    const globalKinds = new Set(["gcp_network", "gcp_global_forwarding_rule", "gcp_firewall"]);
     // Several projects, each kind its own scope, each reported exactly once and after its pages.
     const expectedScopes = emu.projects.flatMap((p) =>
-      gcpKinds.map((kind) => `${p}|${kind === "gcp_network" || kind === "gcp_global_forwarding_rule" ? "global" : "*"}|${kind}`),
+      gcpKinds.map((kind) => `${p}|${globalKinds.has(kind) ? "global" : "*"}|${kind}`),
     );
     expect(emu.projects.length).toBeGreaterThanOrEqual(2);
     expect(ends(events).map((e) => key(e.scope)).sort()).toEqual(expectedScopes.sort());

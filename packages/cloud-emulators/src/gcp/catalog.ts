@@ -52,6 +52,12 @@ export const diskStates: readonly StateRow[] = [
   ["DELETING", "stopping", 5],
 ];
 
+export const addressStates: readonly StateRow[] = [
+  ["IN_USE", "running", 75],
+  ["RESERVED", "stopped", 20],
+  ["RESERVING", "provisioning", 5],
+];
+
 export const machineTypes: readonly string[] = [
   "e2-micro",
   "e2-small",

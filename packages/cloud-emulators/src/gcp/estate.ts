@@ -32,7 +32,7 @@ export interface GcpAddInput {
   project: string;
   kind: EmulatorKind;
   name: string;
-  /** Zone for instances/disks (`us-central1-a`), region for forwarding rules; ignored for global kinds. */
+  /** Zone for instances/disks (`us-central1-a`), region for forwarding rules, subnetworks and addresses; ignored for global kinds. */
   location?: string;
   labels?: Record<string, string>;
 }
@@ -171,7 +171,7 @@ export class GcpEstate {
       region = location;
       scopeKey = `regions/${location}`;
       raw.region = `${projectUrl}/regions/${location}`;
-      raw.selfLink = `${projectUrl}/regions/${location}/forwardingRules/${input.name}`;
+      raw.selfLink = `${projectUrl}/regions/${location}/${kindInfo[input.kind].scopedField}/${input.name}`;
     } else {
       raw.selfLink = `${projectUrl}/${kindInfo[input.kind].path}/${input.name}`;
     }

@@ -1,5 +1,6 @@
 import { createRng, hashString, type Rng } from "../rng.ts";
 import {
+  addressStates,
   diskStates,
   diskTypes,
   emulatorRegions,
@@ -12,7 +13,16 @@ import {
 } from "./catalog.ts";
 
 /** The kinds the emulator serves, with where they live and how the adapter names them. */
-export const emulatorKinds = ["instance", "disk", "network", "forwardingRule", "globalForwardingRule"] as const;
+export const emulatorKinds = [
+  "instance",
+  "disk",
+  "network",
+  "forwardingRule",
+  "globalForwardingRule",
+  "subnetwork",
+  "firewall",
+  "address",
+] as const;
 export type EmulatorKind = (typeof emulatorKinds)[number];
 
 export interface KindInfo {
@@ -74,6 +84,33 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
     scopedField: "",
     path: "global/forwardingRules",
     listKind: "compute#forwardingRuleList",
+  },
+  subnetwork: {
+    adapterKind: "gcp_subnetwork",
+    weight: 6,
+    idDigit: 6,
+    placement: "region",
+    scopedField: "subnetworks",
+    path: "aggregated/subnetworks",
+    listKind: "compute#subnetworkAggregatedList",
+  },
+  firewall: {
+    adapterKind: "gcp_firewall",
+    weight: 6,
+    idDigit: 7,
+    placement: "global",
+    scopedField: "",
+    path: "global/firewalls",
+    listKind: "compute#firewallList",
+  },
+  address: {
+    adapterKind: "gcp_address",
+    weight: 5,
+    idDigit: 8,
+    placement: "region",
+    scopedField: "addresses",
+    path: "aggregated/addresses",
+    listKind: "compute#addressAggregatedList",
   },
 };
 
@@ -295,6 +332,103 @@ export function generateItem(kind: EmulatorKind, ctx: ItemContext): GeneratedIte
         scopeKey: `regions/${region.code}`,
         status: "running",
         providerStatus: null,
+      };
+    }
+    case "subnetwork": {
+      const name = ctx.position === 0 ? "default" : nameFor(rng, `${env}-subnet`, ctx.position);
+      const prefix = rng.pick([20, 20, 24, 24, 24, 28, 16]);
+      const second = rng.int(0, 255);
+      // Proxy-only subnetworks are the only ones with a role and a state (DRAINING while demoted).
+      const proxyOnly = rng.next() < 0.15;
+      const draining = proxyOnly && rng.next() < 0.3;
+      const raw: RawItem = {
+        kind: "compute#subnetwork",
+        id,
+        creationTimestamp: created,
+        name,
+        network: `${projectUrl}/global/networks/${ctx.position === 0 ? "default" : `${env}-vpc`}`,
+        ipCidrRange: `10.${second}.0.0/${prefix}`,
+        gatewayAddress: `10.${second}.0.1`,
+        region: `${projectUrl}/regions/${region.code}`,
+        selfLink: `${projectUrl}/regions/${region.code}/subnetworks/${name}`,
+        privateIpGoogleAccess: rng.next() < 0.5,
+        secondaryIpRanges: [],
+        fingerprint: rng.hex(11),
+        stackType: "IPV4_ONLY",
+        purpose: proxyOnly ? "REGIONAL_MANAGED_PROXY" : "PRIVATE",
+      };
+      if (proxyOnly) {
+        raw.role = draining ? "BACKUP" : "ACTIVE";
+        raw.state = draining ? "DRAINING" : "READY";
+      }
+      return {
+        raw,
+        region: region.code,
+        scopeKey: `regions/${region.code}`,
+        status: draining ? "stopping" : "running",
+        providerStatus: proxyOnly ? (raw.state as string) : null,
+      };
+    }
+    case "firewall": {
+      const name = nameFor(rng, `allow-${role}-${env}`, ctx.position);
+      const disabled = rng.next() < 0.1;
+      const ingress = rng.next() < 0.8;
+      return {
+        raw: {
+          kind: "compute#firewall",
+          id,
+          creationTimestamp: created,
+          name,
+          description: "",
+          network: `${projectUrl}/global/networks/${rng.next() < 0.5 ? "default" : `${env}-vpc`}`,
+          priority: rng.pick([1000, 1000, 900, 65534]),
+          ...(ingress
+            ? { sourceRanges: [rng.pick(["0.0.0.0/0", "10.0.0.0/8", "35.191.0.0/16"])], direction: "INGRESS" }
+            : { destinationRanges: ["0.0.0.0/0"], direction: "EGRESS" }),
+          targetTags: [role],
+          allowed: [{ IPProtocol: "tcp", ports: [rng.pick(["22", "80", "443", "5432"])] }],
+          logConfig: { enable: rng.next() < 0.3 },
+          disabled,
+          selfLink: `${projectUrl}/global/firewalls/${name}`,
+        },
+        region: "global",
+        scopeKey: null,
+        status: disabled ? "stopped" : "running",
+        providerStatus: null,
+      };
+    }
+    case "address": {
+      const name = nameFor(rng, `ip-${role}-${env}`, ctx.position);
+      const [providerStatus, status] = pickState(rng, addressStates);
+      const external = rng.next() < 0.6;
+      const labels = labelsFor(rng, env, role);
+      // Addresses are what a wedding day's traffic arrives on: production ones are marked, critical while in use.
+      if (env === "prod" && Object.keys(labels).length > 0) labels["wedding-critical"] = providerStatus === "IN_USE" ? "true" : "false";
+      return {
+        raw: {
+          kind: "compute#address",
+          id,
+          creationTimestamp: created,
+          name,
+          description: "",
+          address: external
+            ? `34.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`
+            : `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(2, 254)}`,
+          addressType: external ? "EXTERNAL" : "INTERNAL",
+          ...(external ? { networkTier: "PREMIUM" } : { purpose: "GCE_ENDPOINT", subnetwork: `${projectUrl}/regions/${region.code}/subnetworks/default` }),
+          status: providerStatus,
+          region: `${projectUrl}/regions/${region.code}`,
+          selfLink: `${projectUrl}/regions/${region.code}/addresses/${name}`,
+          users:
+            providerStatus === "IN_USE" ? [`${projectUrl}/regions/${region.code}/forwardingRules/fr-${role}-${env}`] : [],
+          ipVersion: "IPV4",
+          labels,
+          labelFingerprint: rng.hex(11),
+        },
+        region: region.code,
+        scopeKey: `regions/${region.code}`,
+        status,
+        providerStatus,
       };
     }
     case "globalForwardingRule": {
