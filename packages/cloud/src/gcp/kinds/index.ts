@@ -5,6 +5,7 @@ import { forwardingRulesReader, globalForwardingRulesReader } from "./forwarding
 import { instancesReader } from "./instances.ts";
 import type { GcpKindReader } from "./kind.ts";
 import { networksReader } from "./networks.ts";
+import { sqlInstancesReader } from "./sql-instances.ts";
 import { subnetworksReader } from "./subnetworks.ts";
 
 export const gcpKindReaders: readonly GcpKindReader[] = [
@@ -16,6 +17,7 @@ export const gcpKindReaders: readonly GcpKindReader[] = [
   subnetworksReader,
   firewallsReader,
   addressesReader,
+  sqlInstancesReader,
 ];
 
 /** The kinds a caller may ask for by name. */
