@@ -3,10 +3,14 @@ import { CloudError, CredentialsRejectedError, MalformedItemError, ThrottledErro
 import { secretsOf } from "../src/gcp/auth.ts";
 import { connectionOptions } from "../src/gcp/clients.ts";
 import { toScopeError } from "../src/gcp/failures.ts";
+import { addressStatus, normalizeAddress } from "../src/gcp/kinds/addresses.ts";
 import { normalizeDisk } from "../src/gcp/kinds/disks.ts";
+import { normalizeFirewall } from "../src/gcp/kinds/firewalls.ts";
 import { normalizeForwardingRule, normalizeGlobalForwardingRule } from "../src/gcp/kinds/forwarding-rules.ts";
 import { normalizeInstance } from "../src/gcp/kinds/instances.ts";
 import { normalizeNetwork } from "../src/gcp/kinds/networks.ts";
+import { normalizeSqlInstance, sqlInstanceStatus, sqlTierSize } from "../src/gcp/kinds/sql-instances.ts";
+import { normalizeSubnetwork, subnetworkSize, subnetworkStatus } from "../src/gcp/kinds/subnetworks.ts";
 import {
   creationTimestampToIso,
   diskSize,
@@ -99,6 +103,80 @@ describe("disk size → size category", () => {
     [null, "small"],
   ])("%s GB → %s", (size, expected) => {
     expect(diskSize(size)).toBe(expected);
+  });
+});
+
+describe("subnetwork primary range → size category", () => {
+  it.each([
+    ["10.0.0.0/32", "nano"],
+    ["10.0.0.0/29", "nano"],
+    ["10.0.0.0/28", "micro"],
+    ["10.0.0.0/25", "micro"],
+    ["10.0.0.0/24", "small"],
+    ["10.0.0.0/22", "small"],
+    ["10.128.0.0/20", "medium"],
+    ["10.0.0.0/19", "medium"],
+    ["10.0.0.0/18", "large"],
+    ["10.0.0.0/16", "large"],
+    ["10.0.0.0/8", "xlarge"],
+    ["", "custom"],
+    [null, "custom"],
+    ["fd20::/64", "custom"],
+  ])("%s → %s", (range, expected) => {
+    expect(subnetworkSize(range)).toBe(expected);
+  });
+});
+
+describe("subnetwork and address states", () => {
+  it.each([
+    [undefined, "running"],
+    ["READY", "running"],
+    ["DRAINING", "stopping"],
+    ["MELTING", null],
+  ])("subnetwork %s → %s", (state, expected) => {
+    expect(subnetworkStatus(state)).toBe(expected);
+  });
+
+  it.each([
+    ["IN_USE", "running"],
+    ["RESERVED", "stopped"],
+    ["RESERVING", "provisioning"],
+    ["", null],
+    [undefined, null],
+  ])("address %s → %s", (state, expected) => {
+    expect(addressStatus(state)).toBe(expected);
+  });
+});
+
+describe("Cloud SQL tier → size category, state → status", () => {
+  it.each([
+    ["db-f1-micro", "micro"],
+    ["db-g1-small", "small"],
+    ["db-custom-1-3840", "small"],
+    ["db-custom-2-7680", "medium"],
+    ["db-custom-4-15360", "large"],
+    ["db-n1-standard-8", "xlarge"],
+    ["db-perf-optimized-N-8", "xlarge"],
+    ["db-n1-highmem-4", "large"],
+    ["", "custom"],
+    [null, "custom"],
+  ])("tier %s → %s", (tier, expected) => {
+    expect(sqlTierSize(tier)).toBe(expected);
+  });
+
+  it.each([
+    ["RUNNABLE", "ALWAYS", "running"],
+    ["RUNNABLE", "ON_DEMAND", "running"],
+    ["RUNNABLE", "NEVER", "stopped"],
+    ["MAINTENANCE", "ALWAYS", "running"],
+    ["SUSPENDED", "ALWAYS", "stopped"],
+    ["PENDING_CREATE", undefined, "provisioning"],
+    ["PENDING_DELETE", "ALWAYS", "stopping"],
+    ["FAILED", "ALWAYS", "error"],
+    ["SQL_INSTANCE_STATE_UNSPECIFIED", "ALWAYS", null],
+    [undefined, undefined, null],
+  ])("%s with activation policy %s → %s", (state, policy, expected) => {
+    expect(sqlInstanceStatus(state, policy)).toBe(expected);
   });
 });
 
@@ -218,11 +296,84 @@ describe("kind normalizers", () => {
       () => normalizeGlobalForwardingRule({ id: "11", name: "gfr" }, "acme-prod"),
       { kind: "gcp_global_forwarding_rule", resourceType: "load_balancer", regionCode: "global" },
     ],
+    [
+      "subnetwork",
+      () =>
+        normalizeSubnetwork(
+          { id: "12", name: "default", region: `${P}/regions/europe-west1`, ipCidrRange: "10.132.0.0/20", network: `${P}/global/networks/default` },
+          "acme-prod",
+          "regions/europe-west1",
+        ),
+      { kind: "gcp_subnetwork", resourceType: "network", regionCode: "europe-west1", status: "running", sizeCategory: "medium", tags: {} },
+    ],
+    [
+      "draining proxy-only subnetwork, region from the aggregated key",
+      () => normalizeSubnetwork({ id: "13", name: "proxy", ipCidrRange: "10.129.0.0/23", purpose: "REGIONAL_MANAGED_PROXY", state: "DRAINING" }, "acme-prod", "regions/us-east1"),
+      { regionCode: "us-east1", status: "stopping", sizeCategory: "small" },
+    ],
+    [
+      "firewall rule",
+      () => normalizeFirewall({ id: "14", name: "allow-ssh", network: `${P}/global/networks/default`, targetTags: ["ssh"], disabled: false }, "acme-prod"),
+      { kind: "gcp_firewall", resourceType: "network", regionCode: "global", status: "running", sizeCategory: "medium", tags: {} },
+    ],
+    [
+      "disabled firewall rule",
+      () => normalizeFirewall({ id: "15", name: "deny-all", disabled: true }, "acme-prod"),
+      { status: "stopped" },
+    ],
+    [
+      "address in use",
+      () =>
+        normalizeAddress(
+          { id: "16", name: "ip-web", status: "IN_USE", region: `${P}/regions/us-central1`, labels: { env: "prod", "wedding-critical": "true" } },
+          "acme-prod",
+          "regions/us-central1",
+        ),
+      { kind: "gcp_address", resourceType: "network", regionCode: "us-central1", status: "running", tags: { env: "prod", "wedding-critical": "true" } },
+    ],
+    [
+      "reserved address, region from the aggregated key",
+      () => normalizeAddress({ id: "17", name: "ip-spare", status: "RESERVED" }, "acme-prod", "regions/asia-east1"),
+      { regionCode: "asia-east1", status: "stopped", tags: {} },
+    ],
+    [
+      "Cloud SQL instance",
+      () =>
+        normalizeSqlInstance(
+          {
+            kind: "sql#instance",
+            name: "orders-db",
+            project: "acme-prod",
+            state: "RUNNABLE",
+            region: "europe-west1",
+            createTime: "2022-03-01T09:00:00.000Z",
+            settings: { tier: "db-custom-4-15360", activationPolicy: "ALWAYS", userLabels: { env: "prod", "wedding-critical": "true" } },
+          },
+          "acme-prod",
+        ),
+      {
+        kind: "gcp_sql_instance",
+        resourceType: "database",
+        resourceId: "//sqladmin.googleapis.com/projects/acme-prod/instances/orders-db",
+        regionCode: "europe-west1",
+        status: "running",
+        sizeCategory: "large",
+        tags: { env: "prod", "wedding-critical": "true" },
+        providerCreatedAt: "2022-03-01T09:00:00.000Z",
+      },
+    ],
+    [
+      "stopped Cloud SQL instance",
+      () => normalizeSqlInstance({ name: "dev-db", state: "RUNNABLE", region: "us-east1", settings: { tier: "db-f1-micro", activationPolicy: "NEVER" } }, "acme-dev"),
+      { account: "acme-dev", status: "stopped", sizeCategory: "micro", tags: {} },
+    ],
   ])("%s", (_label, run, expected) => {
     const resource = run();
     expect(resource).toMatchObject({ cloud: "gcp", account: "acme-prod", ...expected });
     expect(resourceStatuses).toContain(resource.status);
-    expect(resource.configuration.id).toBe(resource.resourceId);
+    // Compute keeps its numeric id in the configuration; Cloud SQL has none and keeps its name.
+    if (resource.kind === "gcp_sql_instance") expect(resource.configuration.name).toBe(resource.name);
+    else expect(resource.configuration.id).toBe(resource.resourceId);
   });
 
   it("keeps the numeric id as the resource id and the selfLink in configuration", () => {
@@ -239,6 +390,18 @@ describe("kind normalizers", () => {
     ["unknown status", () => normalizeDisk({ id: "6", name: "d", status: "MELTING", zone: "us-east1-b" }, "p", null), "6", /MELTING/],
     ["no zone", () => normalizeInstance({ ...instance, zone: undefined }, "p", null), instance.id, /no zone/],
     ["no region", () => normalizeForwardingRule({ id: "7", name: "f" }, "p", null), "7", /no region/],
+    ["subnetwork without region", () => normalizeSubnetwork({ id: "18", name: "s" }, "p", null), "18", /no region/],
+    ["subnetwork in an unknown state", () => normalizeSubnetwork({ id: "19", name: "s", state: "MELTING" }, "p", "regions/us-east1"), "19", /MELTING/],
+    ["address without status", () => normalizeAddress({ id: "20", name: "a" }, "p", "regions/us-east1"), "20", /no.*status|\(none\)/],
+    ["Cloud SQL instance without name", () => normalizeSqlInstance({ state: "RUNNABLE", region: "us-east1" }, "p"), null, /no name/],
+    [
+      "Cloud SQL instance in an unknown state",
+      () => normalizeSqlInstance({ name: "db", state: "SQL_INSTANCE_STATE_UNSPECIFIED", region: "us-east1" }, "p"),
+      "//sqladmin.googleapis.com/projects/p/instances/db",
+      /SQL_INSTANCE_STATE_UNSPECIFIED/,
+    ],
+    ["Cloud SQL instance without region", () => normalizeSqlInstance({ name: "db", state: "RUNNABLE" }, "p"), "//sqladmin.googleapis.com/projects/p/instances/db", /no region/],
+    ["address without region", () => normalizeAddress({ id: "21", name: "a", status: "IN_USE" }, "p", null), "21", /no region/],
   ])("%s → MalformedItemError", (_label, run, itemId, reason) => {
     let error: unknown;
     try {

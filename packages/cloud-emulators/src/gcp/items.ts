@@ -1,5 +1,8 @@
 import { createRng, hashString, type Rng } from "../rng.ts";
 import {
+  addressStates,
+  sqlInstanceStates,
+  sqlTiers,
   diskStates,
   diskTypes,
   emulatorRegions,
@@ -12,7 +15,17 @@ import {
 } from "./catalog.ts";
 
 /** The kinds the emulator serves, with where they live and how the adapter names them. */
-export const emulatorKinds = ["instance", "disk", "network", "forwardingRule", "globalForwardingRule"] as const;
+export const emulatorKinds = [
+  "instance",
+  "disk",
+  "network",
+  "forwardingRule",
+  "globalForwardingRule",
+  "subnetwork",
+  "firewall",
+  "address",
+  "sqlInstance",
+] as const;
 export type EmulatorKind = (typeof emulatorKinds)[number];
 
 export interface KindInfo {
@@ -24,7 +37,7 @@ export interface KindInfo {
   placement: "zone" | "region" | "global";
   /** Field of an aggregated scoped list (`instances`, `disks`, `forwardingRules`). */
   scopedField: string;
-  /** Path under `projects/{project}/`. */
+  /** Path under `projects/{project}/` (Compute), or the API's own path for other APIs. */
   path: string;
   listKind: string;
 }
@@ -75,12 +88,52 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
     path: "global/forwardingRules",
     listKind: "compute#forwardingRuleList",
   },
+  subnetwork: {
+    adapterKind: "gcp_subnetwork",
+    weight: 6,
+    idDigit: 6,
+    placement: "region",
+    scopedField: "subnetworks",
+    path: "aggregated/subnetworks",
+    listKind: "compute#subnetworkAggregatedList",
+  },
+  firewall: {
+    adapterKind: "gcp_firewall",
+    weight: 6,
+    idDigit: 7,
+    placement: "global",
+    scopedField: "",
+    path: "global/firewalls",
+    listKind: "compute#firewallList",
+  },
+  address: {
+    adapterKind: "gcp_address",
+    weight: 5,
+    idDigit: 8,
+    placement: "region",
+    scopedField: "addresses",
+    path: "aggregated/addresses",
+    listKind: "compute#addressAggregatedList",
+  },
+  sqlInstance: {
+    adapterKind: "gcp_sql_instance",
+    weight: 4,
+    idDigit: 9,
+    placement: "region",
+    scopedField: "",
+    path: "sqladmin/v1/instances",
+    listKind: "sql#instancesList",
+  },
 };
 
 export type RawItem = Record<string, unknown>;
 
 /** One generated resource: its wire JSON plus what the adapter is expected to make of it. */
 export interface GeneratedItem {
+  /** The emulator's own handle (`makeId`): the Compute `id`, and for kinds without one, kept off the wire. */
+  id: string;
+  /** What the adapter reports as the resource id: the Compute `id`, or the asset name where the API has no id. */
+  resourceId: string;
   raw: RawItem;
   /** `us-central1`, or `global`. */
   region: string;
@@ -157,8 +210,15 @@ export interface ItemContext {
 }
 
 export function generateItem(kind: EmulatorKind, ctx: ItemContext): GeneratedItem {
-  const rng = createRng(`${ctx.seed}|${ctx.project}|${kind}|${ctx.position}`);
   const id = makeId(ctx.seed, kind, ctx.projectIndex, ctx.position);
+  const item = generateWireItem(kind, ctx, id);
+  return { id, resourceId: item.resourceId ?? id, ...item };
+}
+
+type WireItem = Omit<GeneratedItem, "id" | "resourceId"> & { resourceId?: string };
+
+function generateWireItem(kind: EmulatorKind, ctx: ItemContext, id: string): WireItem {
+  const rng = createRng(`${ctx.seed}|${ctx.project}|${kind}|${ctx.position}`);
   const projectUrl = `${API_BASE}/projects/${ctx.project}`;
   const env = rng.pick(environments);
   const role = rng.pick(roles);
@@ -295,6 +355,150 @@ export function generateItem(kind: EmulatorKind, ctx: ItemContext): GeneratedIte
         scopeKey: `regions/${region.code}`,
         status: "running",
         providerStatus: null,
+      };
+    }
+    case "subnetwork": {
+      const name = ctx.position === 0 ? "default" : nameFor(rng, `${env}-subnet`, ctx.position);
+      const prefix = rng.pick([20, 20, 24, 24, 24, 28, 16]);
+      const second = rng.int(0, 255);
+      // Proxy-only subnetworks are the only ones with a role and a state (DRAINING while demoted).
+      const proxyOnly = rng.next() < 0.15;
+      const draining = proxyOnly && rng.next() < 0.3;
+      const raw: RawItem = {
+        kind: "compute#subnetwork",
+        id,
+        creationTimestamp: created,
+        name,
+        network: `${projectUrl}/global/networks/${ctx.position === 0 ? "default" : `${env}-vpc`}`,
+        ipCidrRange: `10.${second}.0.0/${prefix}`,
+        gatewayAddress: `10.${second}.0.1`,
+        region: `${projectUrl}/regions/${region.code}`,
+        selfLink: `${projectUrl}/regions/${region.code}/subnetworks/${name}`,
+        privateIpGoogleAccess: rng.next() < 0.5,
+        secondaryIpRanges: [],
+        fingerprint: rng.hex(11),
+        stackType: "IPV4_ONLY",
+        purpose: proxyOnly ? "REGIONAL_MANAGED_PROXY" : "PRIVATE",
+      };
+      if (proxyOnly) {
+        raw.role = draining ? "BACKUP" : "ACTIVE";
+        raw.state = draining ? "DRAINING" : "READY";
+      }
+      return {
+        raw,
+        region: region.code,
+        scopeKey: `regions/${region.code}`,
+        status: draining ? "stopping" : "running",
+        providerStatus: proxyOnly ? (raw.state as string) : null,
+      };
+    }
+    case "firewall": {
+      const name = nameFor(rng, `allow-${role}-${env}`, ctx.position);
+      const disabled = rng.next() < 0.1;
+      const ingress = rng.next() < 0.8;
+      return {
+        raw: {
+          kind: "compute#firewall",
+          id,
+          creationTimestamp: created,
+          name,
+          description: "",
+          network: `${projectUrl}/global/networks/${rng.next() < 0.5 ? "default" : `${env}-vpc`}`,
+          priority: rng.pick([1000, 1000, 900, 65534]),
+          ...(ingress
+            ? { sourceRanges: [rng.pick(["0.0.0.0/0", "10.0.0.0/8", "35.191.0.0/16"])], direction: "INGRESS" }
+            : { destinationRanges: ["0.0.0.0/0"], direction: "EGRESS" }),
+          targetTags: [role],
+          allowed: [{ IPProtocol: "tcp", ports: [rng.pick(["22", "80", "443", "5432"])] }],
+          logConfig: { enable: rng.next() < 0.3 },
+          disabled,
+          selfLink: `${projectUrl}/global/firewalls/${name}`,
+        },
+        region: "global",
+        scopeKey: null,
+        status: disabled ? "stopped" : "running",
+        providerStatus: null,
+      };
+    }
+    case "address": {
+      const name = nameFor(rng, `ip-${role}-${env}`, ctx.position);
+      const [providerStatus, status] = pickState(rng, addressStates);
+      const external = rng.next() < 0.6;
+      const labels = labelsFor(rng, env, role);
+      // Addresses are what a wedding day's traffic arrives on: production ones are marked, critical while in use.
+      if (env === "prod" && Object.keys(labels).length > 0) labels["wedding-critical"] = providerStatus === "IN_USE" ? "true" : "false";
+      return {
+        raw: {
+          kind: "compute#address",
+          id,
+          creationTimestamp: created,
+          name,
+          description: "",
+          address: external
+            ? `34.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`
+            : `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(2, 254)}`,
+          addressType: external ? "EXTERNAL" : "INTERNAL",
+          ...(external ? { networkTier: "PREMIUM" } : { purpose: "GCE_ENDPOINT", subnetwork: `${projectUrl}/regions/${region.code}/subnetworks/default` }),
+          status: providerStatus,
+          region: `${projectUrl}/regions/${region.code}`,
+          selfLink: `${projectUrl}/regions/${region.code}/addresses/${name}`,
+          users:
+            providerStatus === "IN_USE" ? [`${projectUrl}/regions/${region.code}/forwardingRules/fr-${role}-${env}`] : [],
+          ipVersion: "IPV4",
+          labels,
+          labelFingerprint: rng.hex(11),
+        },
+        region: region.code,
+        scopeKey: `regions/${region.code}`,
+        status,
+        providerStatus,
+      };
+    }
+    case "sqlInstance": {
+      // Cloud SQL Admin: no numeric id on the wire, labels under settings.userLabels, RFC 3339 UTC times.
+      const name = nameFor(rng, `${role}-${env}-db`, ctx.position);
+      const [providerStatus, seedStatus] = pickState(rng, sqlInstanceStates);
+      const stopped = providerStatus === "RUNNABLE" && rng.next() < 0.15;
+      const labels = labelsFor(rng, env, role);
+      if (env === "prod" && Object.keys(labels).length > 0) labels["wedding-critical"] = role === "db" || role === "api" ? "true" : "false";
+      const version = rng.pick(["POSTGRES_15", "POSTGRES_16", "MYSQL_8_0", "SQLSERVER_2019_STANDARD"]);
+      return {
+        raw: {
+          kind: "sql#instance",
+          state: providerStatus,
+          databaseVersion: version,
+          settings: {
+            kind: "sql#settings",
+            settingsVersion: String(rng.int(1, 40)),
+            tier: rng.pick(sqlTiers),
+            userLabels: labels,
+            availabilityType: env === "prod" ? "REGIONAL" : "ZONAL",
+            pricingPlan: "PER_USE",
+            activationPolicy: stopped ? "NEVER" : "ALWAYS",
+            dataDiskType: "PD_SSD",
+            dataDiskSizeGb: String(rng.pick([10, 50, 100, 250, 500])),
+            storageAutoResize: true,
+            backupConfiguration: { kind: "sql#backupConfiguration", enabled: env === "prod", startTime: "03:00" },
+            deletionProtectionEnabled: env === "prod",
+            edition: rng.next() < 0.2 ? "ENTERPRISE_PLUS" : "ENTERPRISE",
+          },
+          etag: rng.hex(16),
+          ipAddresses: [{ type: "PRIVATE", ipAddress: `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(2, 254)}` }],
+          instanceType: "CLOUD_SQL_INSTANCE",
+          project: ctx.project,
+          backendType: "SECOND_GEN",
+          selfLink: `https://sqladmin.googleapis.com/v1/projects/${ctx.project}/instances/${name}`,
+          connectionName: `${ctx.project}:${region.code}:${name}`,
+          name,
+          region: region.code,
+          gceZone: zone,
+          createTime: new Date(Date.parse(created)).toISOString(),
+        },
+        resourceId: `//sqladmin.googleapis.com/projects/${ctx.project}/instances/${name}`,
+        region: region.code,
+        scopeKey: null,
+        status: stopped ? "stopped" : seedStatus,
+        providerStatus,
       };
     }
     case "globalForwardingRule": {

@@ -1,8 +1,12 @@
+import { addressesReader } from "./addresses.ts";
 import { disksReader } from "./disks.ts";
+import { firewallsReader } from "./firewalls.ts";
 import { forwardingRulesReader, globalForwardingRulesReader } from "./forwarding-rules.ts";
 import { instancesReader } from "./instances.ts";
 import type { GcpKindReader } from "./kind.ts";
 import { networksReader } from "./networks.ts";
+import { sqlInstancesReader } from "./sql-instances.ts";
+import { subnetworksReader } from "./subnetworks.ts";
 
 export const gcpKindReaders: readonly GcpKindReader[] = [
   instancesReader,
@@ -10,6 +14,10 @@ export const gcpKindReaders: readonly GcpKindReader[] = [
   networksReader,
   forwardingRulesReader,
   globalForwardingRulesReader,
+  subnetworksReader,
+  firewallsReader,
+  addressesReader,
+  sqlInstancesReader,
 ];
 
 /** The kinds a caller may ask for by name. */
