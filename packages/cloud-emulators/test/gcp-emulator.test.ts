@@ -144,37 +144,6 @@ describe("GCP emulator", () => {
     expect(answer.json.nextPageToken).toBeUndefined();
   });
 
-  it("serves Cloud SQL Admin instances.list: items without a numeric id, labels in settings, nextPageToken paging, its own scope", async () => {
-    const project = emu.projects[0] as string;
-    const sqlGet = async (query: string, auth: string) => {
-      const res = await fetch(`${emu.url}/v1/projects/${project}/instances${query}`, { headers: { authorization: `Bearer ${auth}` } });
-      return { status: res.status, json: (await res.json()) as Body };
-    };
-    // A Compute-only token may not read Cloud SQL.
-    expect((await sqlGet("", bearer)).status).toBe(403);
-    const sqlToken = await token(emu, grant(assertion(emu.serviceAccountKey, { scope: "https://www.googleapis.com/auth/sqlservice.admin" })));
-    const auth = sqlToken.json.access_token as string;
-    const seen: Item[] = [];
-    let pageToken: string | undefined;
-    do {
-      const answer = await sqlGet(`?maxResults=2${pageToken ? `&pageToken=${pageToken}` : ""}`, auth);
-      expect(answer.status).toBe(200);
-      expect(answer.json.kind).toBe("sql#instancesList");
-      seen.push(...listItems(answer.json));
-      pageToken = answer.json.nextPageToken;
-    } while (pageToken);
-    const expected = Array.from(emu.expected()).filter((e) => e.account === project && e.kind === "gcp_sql_instance");
-    expect(expected.length).toBeGreaterThan(0);
-    expect(seen.map((i) => i.name)).toEqual(expected.map((e) => e.name));
-    for (const [i, item] of seen.entries()) {
-      const raw = item as unknown as { id?: string; kind: string; settings: { userLabels: Record<string, string> }; connectionName: string };
-      expect(raw.id).toBeUndefined();
-      expect(raw.kind).toBe("sql#instance");
-      expect(raw.settings.userLabels).toEqual(expected[i]?.tags);
-      expect(raw.connectionName).toBe(`${project}:${expected[i]?.region}:${expected[i]?.name}`);
-    }
-  });
-
   it("lists regions and zones", async () => {
     const regions = await get(`${emu.projects[1]}/regions`);
     expect(listItems(regions.json).find((r) => r.name === "us-central1")?.zones.map((z) => z.split("/").pop())).toEqual([
@@ -256,10 +225,7 @@ describe("GCP emulator estate", () => {
       expect(first).toEqual(Array.from(b.expected()));
       expect(first).toHaveLength(2_000);
       expect(new Set(first.map((e) => e.resourceId)).size).toBe(2_000);
-      // Compute ids are 19 digits; Cloud SQL has no id, so its resource id is the asset name.
-      for (const e of first) {
-        expect(e.resourceId).toMatch(e.kind === "gcp_sql_instance" ? /^\/\/sqladmin\.googleapis\.com\/projects\/[^/]+\/instances\/[^/]+$/ : /^\d{19}$/);
-      }
+      for (const e of first) expect(e.resourceId).toMatch(/^\d{19}$/);
       expect(new Set(first.map((e) => e.account)).size).toBe(3);
       expect(new Set(first.map((e) => e.kind))).toEqual(
         new Set([
@@ -271,7 +237,6 @@ describe("GCP emulator estate", () => {
           "gcp_subnetwork",
           "gcp_firewall",
           "gcp_address",
-          "gcp_sql_instance",
         ]),
       );
       expect(new Set(first.map((e) => e.region)).size).toBeGreaterThan(8);

@@ -9,7 +9,6 @@ import { normalizeFirewall } from "../src/gcp/kinds/firewalls.ts";
 import { normalizeForwardingRule, normalizeGlobalForwardingRule } from "../src/gcp/kinds/forwarding-rules.ts";
 import { normalizeInstance } from "../src/gcp/kinds/instances.ts";
 import { normalizeNetwork } from "../src/gcp/kinds/networks.ts";
-import { normalizeSqlInstance, sqlInstanceStatus, sqlTierSize } from "../src/gcp/kinds/sql-instances.ts";
 import { normalizeSubnetwork, subnetworkSize, subnetworkStatus } from "../src/gcp/kinds/subnetworks.ts";
 import {
   creationTimestampToIso,
@@ -145,38 +144,6 @@ describe("subnetwork and address states", () => {
     [undefined, null],
   ])("address %s → %s", (state, expected) => {
     expect(addressStatus(state)).toBe(expected);
-  });
-});
-
-describe("Cloud SQL tier → size category, state → status", () => {
-  it.each([
-    ["db-f1-micro", "micro"],
-    ["db-g1-small", "small"],
-    ["db-custom-1-3840", "small"],
-    ["db-custom-2-7680", "medium"],
-    ["db-custom-4-15360", "large"],
-    ["db-n1-standard-8", "xlarge"],
-    ["db-perf-optimized-N-8", "xlarge"],
-    ["db-n1-highmem-4", "large"],
-    ["", "custom"],
-    [null, "custom"],
-  ])("tier %s → %s", (tier, expected) => {
-    expect(sqlTierSize(tier)).toBe(expected);
-  });
-
-  it.each([
-    ["RUNNABLE", "ALWAYS", "running"],
-    ["RUNNABLE", "ON_DEMAND", "running"],
-    ["RUNNABLE", "NEVER", "stopped"],
-    ["MAINTENANCE", "ALWAYS", "running"],
-    ["SUSPENDED", "ALWAYS", "stopped"],
-    ["PENDING_CREATE", undefined, "provisioning"],
-    ["PENDING_DELETE", "ALWAYS", "stopping"],
-    ["FAILED", "ALWAYS", "error"],
-    ["SQL_INSTANCE_STATE_UNSPECIFIED", "ALWAYS", null],
-    [undefined, undefined, null],
-  ])("%s with activation policy %s → %s", (state, policy, expected) => {
-    expect(sqlInstanceStatus(state, policy)).toBe(expected);
   });
 });
 
@@ -336,44 +303,11 @@ describe("kind normalizers", () => {
       () => normalizeAddress({ id: "17", name: "ip-spare", status: "RESERVED" }, "acme-prod", "regions/asia-east1"),
       { regionCode: "asia-east1", status: "stopped", tags: {} },
     ],
-    [
-      "Cloud SQL instance",
-      () =>
-        normalizeSqlInstance(
-          {
-            kind: "sql#instance",
-            name: "orders-db",
-            project: "acme-prod",
-            state: "RUNNABLE",
-            region: "europe-west1",
-            createTime: "2022-03-01T09:00:00.000Z",
-            settings: { tier: "db-custom-4-15360", activationPolicy: "ALWAYS", userLabels: { env: "prod", "wedding-critical": "true" } },
-          },
-          "acme-prod",
-        ),
-      {
-        kind: "gcp_sql_instance",
-        resourceType: "database",
-        resourceId: "//sqladmin.googleapis.com/projects/acme-prod/instances/orders-db",
-        regionCode: "europe-west1",
-        status: "running",
-        sizeCategory: "large",
-        tags: { env: "prod", "wedding-critical": "true" },
-        providerCreatedAt: "2022-03-01T09:00:00.000Z",
-      },
-    ],
-    [
-      "stopped Cloud SQL instance",
-      () => normalizeSqlInstance({ name: "dev-db", state: "RUNNABLE", region: "us-east1", settings: { tier: "db-f1-micro", activationPolicy: "NEVER" } }, "acme-dev"),
-      { account: "acme-dev", status: "stopped", sizeCategory: "micro", tags: {} },
-    ],
   ])("%s", (_label, run, expected) => {
     const resource = run();
     expect(resource).toMatchObject({ cloud: "gcp", account: "acme-prod", ...expected });
     expect(resourceStatuses).toContain(resource.status);
-    // Compute keeps its numeric id in the configuration; Cloud SQL has none and keeps its name.
-    if (resource.kind === "gcp_sql_instance") expect(resource.configuration.name).toBe(resource.name);
-    else expect(resource.configuration.id).toBe(resource.resourceId);
+    expect(resource.configuration.id).toBe(resource.resourceId);
   });
 
   it("keeps the numeric id as the resource id and the selfLink in configuration", () => {
@@ -393,14 +327,6 @@ describe("kind normalizers", () => {
     ["subnetwork without region", () => normalizeSubnetwork({ id: "18", name: "s" }, "p", null), "18", /no region/],
     ["subnetwork in an unknown state", () => normalizeSubnetwork({ id: "19", name: "s", state: "MELTING" }, "p", "regions/us-east1"), "19", /MELTING/],
     ["address without status", () => normalizeAddress({ id: "20", name: "a" }, "p", "regions/us-east1"), "20", /no.*status|\(none\)/],
-    ["Cloud SQL instance without name", () => normalizeSqlInstance({ state: "RUNNABLE", region: "us-east1" }, "p"), null, /no name/],
-    [
-      "Cloud SQL instance in an unknown state",
-      () => normalizeSqlInstance({ name: "db", state: "SQL_INSTANCE_STATE_UNSPECIFIED", region: "us-east1" }, "p"),
-      "//sqladmin.googleapis.com/projects/p/instances/db",
-      /SQL_INSTANCE_STATE_UNSPECIFIED/,
-    ],
-    ["Cloud SQL instance without region", () => normalizeSqlInstance({ name: "db", state: "RUNNABLE" }, "p"), "//sqladmin.googleapis.com/projects/p/instances/db", /no region/],
     ["address without region", () => normalizeAddress({ id: "21", name: "a", status: "IN_USE" }, "p", null), "21", /no region/],
   ])("%s → MalformedItemError", (_label, run, itemId, reason) => {
     let error: unknown;

@@ -58,17 +58,6 @@ export const addressStates: readonly StateRow[] = [
   ["RESERVING", "provisioning", 5],
 ];
 
-export const sqlInstanceStates: readonly StateRow[] = [
-  ["RUNNABLE", "running", 80],
-  ["PENDING_CREATE", "provisioning", 5],
-  ["MAINTENANCE", "running", 5],
-  ["SUSPENDED", "stopped", 4],
-  ["FAILED", "error", 3],
-  ["PENDING_DELETE", "stopping", 3],
-];
-
-export const sqlTiers: readonly string[] = ["db-f1-micro", "db-g1-small", "db-custom-2-7680", "db-custom-4-15360", "db-n1-standard-8", "db-perf-optimized-N-8"];
-
 export const machineTypes: readonly string[] = [
   "e2-micro",
   "e2-small",

@@ -89,10 +89,10 @@ export class GcpEstate {
         ? generateItem(kind, { seed: this.seed, project, projectIndex: this.projects.indexOf(project), position })
         : this.added.get(cellKey(project, kind))?.[position - base];
     if (!item) return null;
-    const id = item.id;
+    const id = item.raw.id as string;
     if (this.removed.has(id)) return null;
     const labels = this.retagged.get(id);
-    if (labels) return { ...item, raw: withLabels(item.raw, labels) };
+    if (labels) return { ...item, raw: { ...item.raw, labels: { ...labels }, labelFingerprint: `retag-${Object.keys(labels).length}` } };
     return item;
   }
 
@@ -126,7 +126,7 @@ export class GcpEstate {
     const project = parsed ? this.projects[parsed.projectIndex] : undefined;
     if (!parsed || project === undefined) return null;
     const item = this.itemAt(project, parsed.kind, parsed.position);
-    if (!item || item.id !== id) return null;
+    if (!item || item.raw.id !== id) return null;
     return { project, kind: parsed.kind, item };
   }
 
@@ -144,7 +144,6 @@ export class GcpEstate {
 
   add(input: GcpAddInput): GcpExpectedResource {
     if (!this.hasProject(input.project)) throw new Error(`unknown project ${input.project}`);
-    if (input.kind === "sqlInstance") throw new Error("the emulator cannot add Cloud SQL instances yet; add a Compute kind");
     const key = cellKey(input.project, input.kind);
     const list = this.added.get(key) ?? [];
     this.added.set(key, list);
@@ -176,7 +175,7 @@ export class GcpEstate {
     } else {
       raw.selfLink = `${projectUrl}/${kindInfo[input.kind].path}/${input.name}`;
     }
-    const item: GeneratedItem = { ...template, id, resourceId: id, raw, region, scopeKey };
+    const item: GeneratedItem = { ...template, raw, region, scopeKey };
     list.push(item);
     return toExpected(input.project, input.kind, item);
   }
@@ -197,17 +196,6 @@ export class GcpEstate {
   }
 }
 
-/** Compute keeps labels at the top; Cloud SQL under `settings.userLabels`. */
-function labelsOf(raw: RawItem): Record<string, string> | undefined {
-  if (raw.kind === "sql#instance") return (raw.settings as { userLabels?: Record<string, string> } | undefined)?.userLabels;
-  return raw.labels as Record<string, string> | undefined;
-}
-
-function withLabels(raw: RawItem, labels: Record<string, string>): RawItem {
-  if (raw.kind === "sql#instance") return { ...raw, settings: { ...(raw.settings as object), userLabels: { ...labels } } };
-  return { ...raw, labels: { ...labels }, labelFingerprint: `retag-${Object.keys(labels).length}` };
-}
-
 function cellKey(project: string, kind: EmulatorKind): string {
   return `${project}\u0000${kind}`;
 }
@@ -217,11 +205,11 @@ function toExpected(project: string, kind: EmulatorKind, item: GeneratedItem): G
     account: project,
     region: item.region,
     kind: kindInfo[kind].adapterKind,
-    resourceId: item.resourceId,
+    resourceId: item.raw.id as string,
     name: item.raw.name as string,
     status: item.status,
     providerStatus: item.providerStatus,
-    tags: { ...(labelsOf(item.raw) ?? {}) },
+    tags: { ...((item.raw.labels as Record<string, string> | undefined) ?? {}) },
   };
 }
 

@@ -1,8 +1,6 @@
 import { createRng, hashString, type Rng } from "../rng.ts";
 import {
   addressStates,
-  sqlInstanceStates,
-  sqlTiers,
   diskStates,
   diskTypes,
   emulatorRegions,
@@ -24,7 +22,6 @@ export const emulatorKinds = [
   "subnetwork",
   "firewall",
   "address",
-  "sqlInstance",
 ] as const;
 export type EmulatorKind = (typeof emulatorKinds)[number];
 
@@ -37,7 +34,7 @@ export interface KindInfo {
   placement: "zone" | "region" | "global";
   /** Field of an aggregated scoped list (`instances`, `disks`, `forwardingRules`). */
   scopedField: string;
-  /** Path under `projects/{project}/` (Compute), or the API's own path for other APIs. */
+  /** Path under `projects/{project}/`. */
   path: string;
   listKind: string;
 }
@@ -115,25 +112,12 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
     path: "aggregated/addresses",
     listKind: "compute#addressAggregatedList",
   },
-  sqlInstance: {
-    adapterKind: "gcp_sql_instance",
-    weight: 4,
-    idDigit: 9,
-    placement: "region",
-    scopedField: "",
-    path: "sqladmin/v1/instances",
-    listKind: "sql#instancesList",
-  },
 };
 
 export type RawItem = Record<string, unknown>;
 
 /** One generated resource: its wire JSON plus what the adapter is expected to make of it. */
 export interface GeneratedItem {
-  /** The emulator's own handle (`makeId`): the Compute `id`, and for kinds without one, kept off the wire. */
-  id: string;
-  /** What the adapter reports as the resource id: the Compute `id`, or the asset name where the API has no id. */
-  resourceId: string;
   raw: RawItem;
   /** `us-central1`, or `global`. */
   region: string;
@@ -210,15 +194,8 @@ export interface ItemContext {
 }
 
 export function generateItem(kind: EmulatorKind, ctx: ItemContext): GeneratedItem {
-  const id = makeId(ctx.seed, kind, ctx.projectIndex, ctx.position);
-  const item = generateWireItem(kind, ctx, id);
-  return { id, resourceId: item.resourceId ?? id, ...item };
-}
-
-type WireItem = Omit<GeneratedItem, "id" | "resourceId"> & { resourceId?: string };
-
-function generateWireItem(kind: EmulatorKind, ctx: ItemContext, id: string): WireItem {
   const rng = createRng(`${ctx.seed}|${ctx.project}|${kind}|${ctx.position}`);
+  const id = makeId(ctx.seed, kind, ctx.projectIndex, ctx.position);
   const projectUrl = `${API_BASE}/projects/${ctx.project}`;
   const env = rng.pick(environments);
   const role = rng.pick(roles);
@@ -451,53 +428,6 @@ function generateWireItem(kind: EmulatorKind, ctx: ItemContext, id: string): Wir
         region: region.code,
         scopeKey: `regions/${region.code}`,
         status,
-        providerStatus,
-      };
-    }
-    case "sqlInstance": {
-      // Cloud SQL Admin: no numeric id on the wire, labels under settings.userLabels, RFC 3339 UTC times.
-      const name = nameFor(rng, `${role}-${env}-db`, ctx.position);
-      const [providerStatus, seedStatus] = pickState(rng, sqlInstanceStates);
-      const stopped = providerStatus === "RUNNABLE" && rng.next() < 0.15;
-      const labels = labelsFor(rng, env, role);
-      if (env === "prod" && Object.keys(labels).length > 0) labels["wedding-critical"] = role === "db" || role === "api" ? "true" : "false";
-      const version = rng.pick(["POSTGRES_15", "POSTGRES_16", "MYSQL_8_0", "SQLSERVER_2019_STANDARD"]);
-      return {
-        raw: {
-          kind: "sql#instance",
-          state: providerStatus,
-          databaseVersion: version,
-          settings: {
-            kind: "sql#settings",
-            settingsVersion: String(rng.int(1, 40)),
-            tier: rng.pick(sqlTiers),
-            userLabels: labels,
-            availabilityType: env === "prod" ? "REGIONAL" : "ZONAL",
-            pricingPlan: "PER_USE",
-            activationPolicy: stopped ? "NEVER" : "ALWAYS",
-            dataDiskType: "PD_SSD",
-            dataDiskSizeGb: String(rng.pick([10, 50, 100, 250, 500])),
-            storageAutoResize: true,
-            backupConfiguration: { kind: "sql#backupConfiguration", enabled: env === "prod", startTime: "03:00" },
-            deletionProtectionEnabled: env === "prod",
-            edition: rng.next() < 0.2 ? "ENTERPRISE_PLUS" : "ENTERPRISE",
-          },
-          etag: rng.hex(16),
-          ipAddresses: [{ type: "PRIVATE", ipAddress: `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(2, 254)}` }],
-          instanceType: "CLOUD_SQL_INSTANCE",
-          project: ctx.project,
-          backendType: "SECOND_GEN",
-          selfLink: `https://sqladmin.googleapis.com/v1/projects/${ctx.project}/instances/${name}`,
-          connectionName: `${ctx.project}:${region.code}:${name}`,
-          name,
-          region: region.code,
-          gceZone: zone,
-          createTime: new Date(Date.parse(created)).toISOString(),
-        },
-        resourceId: `//sqladmin.googleapis.com/projects/${ctx.project}/instances/${name}`,
-        region: region.code,
-        scopeKey: null,
-        status: stopped ? "stopped" : seedStatus,
         providerStatus,
       };
     }

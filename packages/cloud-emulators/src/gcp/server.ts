@@ -105,10 +105,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     const method = req.method ?? "GET";
     if (method === "POST" && url.pathname === "/token") return handleToken(res, body);
     const routed =
-      bigquery.route(method, url.pathname, url, body) ??
-      monitoringApi.route(method, url.pathname, url) ??
-      sqlAdminRoute(method, url) ??
-      computeRoute(method, url);
+      bigquery.route(method, url.pathname, url, body) ?? monitoringApi.route(method, url.pathname, url) ?? computeRoute(method, url);
     if (!routed) return send(res, 404, errors.notFound(url.pathname));
     gate(req, res, routed);
   }
@@ -149,7 +146,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
         if (!estate.hasProject(project)) return { status: 404, body: errors.projectNotFound(project) };
         if (rest === "regions") return { status: 200, body: regionList(project) };
         if (rest === "zones") return { status: 200, body: zoneList(project) };
-        const kind = emulatorKinds.find((k) => kindInfo[k].path === rest && k !== "sqlInstance");
+        const kind = emulatorKinds.find((k) => kindInfo[k].path === rest);
         if (!kind) return { status: 404, body: errors.notFound(`projects/${project}/${rest}`) };
         const token = url.searchParams.get("pageToken");
         const start = token ? decodePageToken(token) : 0;
@@ -157,31 +154,6 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
         const requested = Number(url.searchParams.get("maxResults") ?? MAX_RESULTS);
         const max = requested > 0 ? Math.min(requested, MAX_RESULTS) : MAX_RESULTS;
         return { status: 200, body: listPage(project, kind, start, max) };
-      },
-    };
-  }
-
-  /** Cloud SQL Admin `instances.list`: `GET /v1/projects/{project}/instances`, paged by `nextPageToken`. */
-  function sqlAdminRoute(method: string, url: URL): RoutedRequest | null {
-    const match = /^\/v1\/projects\/([^/]+)\/instances$/.exec(url.pathname);
-    if (!match || method !== "GET") return null;
-    const project = decodeURIComponent(match[1] as string);
-    return {
-      operation: `${project}/instances`,
-      api: "sqladmin",
-      answer: () => {
-        if (!estate.hasProject(project)) return { status: 404, body: errors.projectNotFound(project) };
-        const token = url.searchParams.get("pageToken");
-        const start = token ? decodePageToken(token) : 0;
-        if (start === null) return { status: 400, body: errors.badPageToken() };
-        const requested = Number(url.searchParams.get("maxResults") ?? MAX_RESULTS);
-        const max = requested > 0 ? Math.min(requested, MAX_RESULTS) : MAX_RESULTS;
-        const { items, next } = estate.page(project, "sqlInstance", start, max);
-        const malformed = new Set(faults.plan.malformedItemIds ?? []);
-        const body: Record<string, unknown> = { kind: kindInfo.sqlInstance.listKind };
-        if (items.length > 0) body.items = items.map((item) => (malformed.has(item.resourceId) ? breakItem(item.raw) : item.raw));
-        if (next !== null) body.nextPageToken = encodePageToken(next);
-        return { status: 200, body };
       },
     };
   }
@@ -203,7 +175,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     const info = kindInfo[kind];
     const { items, next } = estate.page(project, kind, start, max);
     const malformed = new Set(faults.plan.malformedItemIds ?? []);
-    const render = (item: GeneratedItem) => (malformed.has(item.resourceId) ? breakItem(item.raw) : item.raw);
+    const render = (item: GeneratedItem) => (malformed.has(item.raw.id as string) ? breakItem(item.raw) : item.raw);
     const projectPath = `projects/${project}/${info.path}`;
     const body: Record<string, unknown> = { kind: info.listKind, id: projectPath, selfLink: `${API_BASE}/${projectPath}` };
     if (info.placement === "global") {
@@ -331,7 +303,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
 }
 
 function serviceOf(api: GcpApi): string {
-  return `${api}.googleapis.com`;
+  return api === "compute" ? "compute.googleapis.com" : api === "bigquery" ? "bigquery.googleapis.com" : "monitoring.googleapis.com";
 }
 
 /** A malformed item keeps its id (so it can be reported) but loses the fields every item has. */

@@ -162,8 +162,6 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     return c.billing;
   };
 
-  // Kinds read outside Compute name their API in failures; operations are unique per kind.
-  const apiOfOperation = new Map(gcpKindReaders.flatMap((r) => (r.api ? [[r.operation, r.api] as const] : [])));
   const failureContext = (project: string, operation: string, transport: GatedTransport | undefined, aborted: boolean) => ({
     project,
     operation,
@@ -172,8 +170,6 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     outcome: transport?.outcome(requestKey(project, operation)),
     secrets,
     aborted,
-    api: apiOfOperation.get(operation)?.name,
-    role: apiOfOperation.get(operation)?.role,
   });
 
   /**

@@ -17,13 +17,11 @@ export type GcpCredentials =
   | { authClient: AuthClient };
 
 export const COMPUTE_READONLY_SCOPE = "https://www.googleapis.com/auth/compute.readonly";
-/** Scopes of every API the adapter calls: Compute and Cloud SQL Admin (inventory), BigQuery (billing export), Monitoring (metrics). */
+/** Read-only scopes of every API the adapter calls: Compute (inventory), BigQuery (billing export), Monitoring (metrics). */
 export const GCP_READ_SCOPES: readonly string[] = [
   COMPUTE_READONLY_SCOPE,
   "https://www.googleapis.com/auth/bigquery.readonly",
   "https://www.googleapis.com/auth/monitoring.read",
-  // Cloud SQL Admin has no read-only scope; the service account's role (roles/cloudsql.viewer) keeps it read-only.
-  "https://www.googleapis.com/auth/sqlservice.admin",
 ];
 /** google-auth-library 10 always posts JWT assertions here, whatever the key's `token_uri` says. */
 export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";

@@ -5,7 +5,6 @@ import { forwardingRulesReader, globalForwardingRulesReader } from "./forwarding
 import { instancesReader } from "./instances.ts";
 import type { GcpKindReader } from "./kind.ts";
 import { networksReader } from "./networks.ts";
-import { sqlInstancesReader } from "./sql-instances.ts";
 import { subnetworksReader } from "./subnetworks.ts";
 
 export const gcpKindReaders: readonly GcpKindReader[] = [
@@ -17,7 +16,6 @@ export const gcpKindReaders: readonly GcpKindReader[] = [
   subnetworksReader,
   firewallsReader,
   addressesReader,
-  sqlInstancesReader,
 ];
 
 /** The kinds a caller may ask for by name. */

@@ -35,6 +35,4 @@ export interface GcpReadContext {
  */
 export interface GcpKindReader extends KindReader<RawEntry, GcpReadContext> {
   readonly fanout: "project" | "project_global";
-  /** For a kind read outside Compute: the API's name and the role that grants reading it, for error messages. */
-  readonly api?: { name: string; role: string };
 }
