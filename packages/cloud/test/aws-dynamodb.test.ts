@@ -1,37 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AwsEmulator, startAwsEmulator } from "@cloudsync/cloud-emulators";
-import { type AwsAdapterConfig, createAwsAdapter } from "../src/aws/index.ts";
+import type { AwsAdapterConfig } from "../src/aws/index.ts";
 import { CredentialsRejectedError, ThrottledError } from "../src/errors.ts";
-import type { InventoryEvent, NormalizedResource } from "../src/types.ts";
+import { collect, kindTestAdapter, resourcesOf } from "./aws-kind-harness.ts";
 
 /** DynamoDB tables through @aws-sdk/client-dynamodb (ListTables + DescribeTable + ListTagsOfResource) against the emulator. */
 
-const accounts: AwsAdapterConfig["accounts"] = [
-  { accountId: "111111111111" },
-  { accountId: "222222222222", roleArn: "arn:aws:iam::222222222222:role/cloudsync-reader" },
-];
-
-async function collect(stream: AsyncIterable<InventoryEvent>): Promise<InventoryEvent[]> {
-  const events: InventoryEvent[] = [];
-  for await (const e of stream) events.push(e);
-  return events;
-}
-
-const resourcesOf = (events: InventoryEvent[]): NormalizedResource[] => events.flatMap((e) => (e.type === "page" ? e.resources : []));
 
 describe("DynamoDB tables against the emulator", () => {
   let emu: AwsEmulator;
-  const adapterFor = (overrides: Partial<AwsAdapterConfig> = {}) =>
-    createAwsAdapter({
-      credentials: emu.baseCredentials,
-      accounts,
-      endpoint: emu.endpoint,
-      regions: ["us-east-1", "us-west-2"],
-      pageSize: 4,
-      requestsPerSecond: 1000,
-      maxAttempts: 3,
-      ...overrides,
-    });
+  const adapterFor = (overrides: Partial<AwsAdapterConfig> = {}) => kindTestAdapter(emu, overrides);
   const expectedTables = () =>
     [...emu.expected()].filter(
       (x) => x.scopeKind === "dynamodb_table" && ["111111111111", "222222222222"].includes(x.account) && ["us-east-1", "us-west-2"].includes(x.region),

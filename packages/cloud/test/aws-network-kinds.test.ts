@@ -1,17 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type AwsEmulator, startAwsEmulator } from "@cloudsync/cloud-emulators";
 import { createAwsAdapter } from "../src/aws/index.ts";
-import type { InventoryEvent, NormalizedResource } from "../src/types.ts";
+import { collect, resourcesOf } from "./aws-kind-harness.ts";
 
 /** Security groups, NAT gateways and Elastic IPs through the EC2 client against the emulator. */
-
-async function collect(stream: AsyncIterable<InventoryEvent>): Promise<InventoryEvent[]> {
-  const events: InventoryEvent[] = [];
-  for await (const e of stream) events.push(e);
-  return events;
-}
-
-const resourcesOf = (events: InventoryEvent[]): NormalizedResource[] => events.flatMap((e) => (e.type === "page" ? e.resources : []));
 
 describe("EC2 network kinds against the emulator", () => {
   let emu: AwsEmulator;
