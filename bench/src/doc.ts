@@ -55,6 +55,23 @@ function processLine(r: BenchResults): string[] {
   return [`Peak RSS per end-to-end process (one per cloud, run at once, node ${String(detail?.nodeOptions) || "without flags"}): ${each.join(", ")}; sum ${num(detail?.sumOfPeaksMb as number)} MB.`, ""];
 }
 
+/** What the unchanged re-sync wrote (it should write only its sync_runs rows). */
+function writesLine(r: BenchResults): string[] {
+  const f = r.figures.find((x) => x.id === "writer.resync_unchanged_writes");
+  if (!f?.detail) return [];
+  const d = f.detail as { tablesWritten: string[]; walBytes: number; walRecords: number; walBytesByTable: Record<string, number>; rowsWrittenByTable: Record<string, number> };
+  const per = (m: Record<string, number>, unit: string) =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .map(([t, v]) => `${t} ${num(v)}${unit}`)
+      .join(", ") || "none";
+  return [
+    `What the unchanged re-sync wrote: ${num(d.walBytes)} bytes of WAL in ${num(d.walRecords)} records (${per(d.walBytesByTable, " B")}); ` +
+      `rows inserted, updated or deleted: ${per(d.rowsWrittenByTable, "")}; tables written besides sync_runs: ${d.tablesWritten.length ? d.tablesWritten.join(", ") : "none"}.`,
+    "",
+  ];
+}
+
 /** The markdown of one block. */
 export function renderBlock(block: DocBlock, r: BenchResults): string {
   const parts: string[] = [runLine(r), ""];
@@ -69,7 +86,7 @@ export function renderBlock(block: DocBlock, r: BenchResults): string {
     return parts.join("\n");
   }
   const throughput = r.figures.filter((f) => !f.id.startsWith("queries."));
-  parts.push("**Throughput and memory** (median of the runs; min–max across them)", "", table(["figure", "median", "min–max", "ratio"], figureRows(throughput)), "", ...processLine(r));
+  parts.push("**Throughput and memory** (median of the runs; min–max across them)", "", table(["figure", "median", "min–max", "ratio"], figureRows(throughput)), "", ...writesLine(r), ...processLine(r));
   if (r.queries.length > 0) {
     parts.push(
       "**Query latency** (each executed in a transaction acting for the organization, role `cloudsync_app`, prepared)",

@@ -32,6 +32,7 @@ const expectedFigures = [
   "writer.first_sync",
   "writer.resync_unchanged",
   "writer.resync_churned",
+  "writer.resync_unchanged_writes",
   "ingest.copy_samples",
   "ingest.metric_writer",
   "queries.health_score",
@@ -49,7 +50,8 @@ const expectedFigures = [
 describe("pnpm bench at a tiny scale", () => {
   it("reports every figure with a unit, a positive value inside its spread, and a ratio to its baseline", () => {
     expect(results.figures.map((f) => f.id)).toEqual(expectedFigures);
-    for (const f of results.figures) {
+    // Every figure but the write footprint, whose right value is 0 and which has no baseline.
+    for (const f of results.figures.filter((x) => x.id !== "writer.resync_unchanged_writes")) {
       expect(f.unit, f.id).not.toBe("");
       expect(Number.isFinite(f.value) && f.value > 0, `${f.id} = ${f.value}`).toBe(true);
       expect(f.min, f.id).toBeLessThanOrEqual(f.value);
@@ -68,6 +70,13 @@ describe("pnpm bench at a tiny scale", () => {
     expect(rss.value).toBe(Math.max(...Object.values(processes).map((p) => p.peakRssMb)));
     expect(rss.detail!.sumOfPeaksMb).toBeCloseTo(Object.values(processes).reduce((n, p) => n + p.peakRssMb, 0), 0);
     expect(Object.values(processes).reduce((n, p) => n + p.resources, 0)).toBe(100);
+    // The unchanged re-sync is judged on what it wrote, read from the server: its own sync_runs rows only.
+    const writes = results.figures.find((f) => f.id === "writer.resync_unchanged_writes")!;
+    expect(writes.detail!.tablesWritten).toEqual([]);
+    expect(writes.value).toBe(0);
+    expect((writes.detail!.rowsWrittenByTable as Record<string, number>).sync_runs).toBe(6);
+    expect((writes.detail!.walBytesByTable as Record<string, number>).sync_runs).toBeGreaterThan(0);
+    expect(results.figures.find((f) => f.id === "writer.resync_unchanged")!.baseline?.id).toBe("baseline.copy_cloud_resources");
     const churned = results.figures.find((f) => f.id === "writer.resync_churned")!;
     expect((churned.detail!.counts as { updated: number }).updated).toBeGreaterThan(0);
   });
@@ -92,8 +101,9 @@ describe("pnpm bench at a tiny scale", () => {
     expect(ids).toEqual(
       expect.arrayContaining([
         "first_sync_vs_copy",
-        "resync_unchanged_speedup",
-        "resync_churned_speedup",
+        "resync_unchanged_vs_copy",
+        "resync_churned_vs_copy",
+        "resync_unchanged_writes_nothing",
         "metrics_ingest_vs_copy",
         "query_p95.health_score",
         "query_p95.cost_optimization",
