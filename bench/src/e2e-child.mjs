@@ -44,8 +44,10 @@ async function main() {
       peakHeapUsed = Math.max(peakHeapUsed, usage.heapUsed);
     }, 100);
     const started = performance.now();
+    const cpuAtStart = process.cpuUsage();
     const summaries = await Promise.all(providerIds.map((providerId) => syncResources(deps, { providerId, trigger: "manual" })));
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuAtStart);
     clearInterval(sampler);
     /** @type {E2eChildResult} */
     const result = {
@@ -67,6 +69,7 @@ async function main() {
       startRss,
       sampledPeakRss,
       maxRss: process.resourceUsage().maxRSS * 1024,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakHeapUsed,
     };
     await sendResult(result);

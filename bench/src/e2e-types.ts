@@ -32,4 +32,6 @@ export interface E2eChildResult {
   /** The kernel's high-water mark of the process (getrusage maxrss). */
   maxRss: number;
   peakHeapUsed: number;
+  /** User + system CPU time of the process during the sync (process.cpuUsage). */
+  cpuSeconds: number;
 }

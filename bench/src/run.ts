@@ -110,7 +110,7 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
 
     if (enabled("e2e")) {
       const e2e = await measureE2e(ctx, writer?.firstSync ?? null);
-      figures.push(e2e.throughput, e2e.rss);
+      figures.push(e2e.throughput, e2e.rss, e2e.cpu);
     }
     machine.loadAverageEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
   } finally {

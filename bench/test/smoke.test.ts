@@ -45,13 +45,16 @@ const expectedFigures = [
   "queries.seed_cost_optimization",
   "e2e.sync",
   "e2e.peak_rss",
+  "e2e.cpu_per_1000",
 ];
+
+/** Figures judged on their own (a count that should be 0, CPU time across machines): no baseline. */
+const withoutBaseline = new Set(["writer.resync_unchanged_writes", "e2e.cpu_per_1000"]);
 
 describe("pnpm bench at a tiny scale", () => {
   it("reports every figure with a unit, a positive value inside its spread, and a ratio to its baseline", () => {
     expect(results.figures.map((f) => f.id)).toEqual(expectedFigures);
-    // Every figure but the write footprint, whose right value is 0 and which has no baseline.
-    for (const f of results.figures.filter((x) => x.id !== "writer.resync_unchanged_writes")) {
+    for (const f of results.figures.filter((x) => !withoutBaseline.has(x.id))) {
       expect(f.unit, f.id).not.toBe("");
       expect(Number.isFinite(f.value) && f.value > 0, `${f.id} = ${f.value}`).toBe(true);
       expect(f.min, f.id).toBeLessThanOrEqual(f.value);
@@ -77,6 +80,13 @@ describe("pnpm bench at a tiny scale", () => {
     expect((writes.detail!.rowsWrittenByTable as Record<string, number>).sync_runs).toBe(6);
     expect((writes.detail!.walBytesByTable as Record<string, number>).sync_runs).toBeGreaterThan(0);
     expect(results.figures.find((f) => f.id === "writer.resync_unchanged")!.baseline?.id).toBe("baseline.copy_cloud_resources");
+    // CPU per 1,000 resources counts both sides: the worker processes and the backends serving them.
+    const cpu = results.figures.find((f) => f.id === "e2e.cpu_per_1000")!;
+    const cpuRun = (cpu.detail!.runs as { workerCpuSeconds: number; postgresCpuSeconds: number; postgresBackends: number; resources: number }[])[0]!;
+    expect(cpuRun.workerCpuSeconds).toBeGreaterThan(0);
+    expect(cpuRun.postgresBackends).toBeGreaterThan(0);
+    expect(cpuRun.resources).toBe(100);
+    expect(cpu.value).toBeCloseTo(((cpuRun.workerCpuSeconds + cpuRun.postgresCpuSeconds) / 100) * 1000, 0);
     const churned = results.figures.find((f) => f.id === "writer.resync_churned")!;
     expect((churned.detail!.counts as { updated: number }).updated).toBeGreaterThan(0);
   });

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { CloudName } from "@cloudsync/cloud";
 import { startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials, generateKey } from "@cloudsync/sync-worker";
+import { startBackendCpuSampler } from "../backend-cpu.ts";
 import { runChild } from "../child.ts";
 import type { BenchContext } from "../context.ts";
 import type { E2eChildInput, E2eChildResult } from "../e2e-types.ts";
@@ -21,6 +22,14 @@ interface ProcessRun extends E2eChildResult {
   cloud: CloudName;
 }
 
+/** CPU seconds of one run: the worker processes' own and the PostgreSQL backends serving them. */
+interface RunCpu {
+  workerSeconds: number;
+  postgresSeconds: number;
+  backends: number;
+  resources: number;
+}
+
 /**
  * (d) The whole path as deployed: one worker process per cloud (`CLOUDSYNC_WORKER_CLOUDS`), the
  * three running at once, each with the heap bound of the worker image. Each process reads its
@@ -28,7 +37,7 @@ interface ProcessRun extends E2eChildResult {
  * and the largest is the figure judged against the budget. Each run is a first sync into a new
  * organization.
  */
-export async function measureE2e(ctx: BenchContext, writerFirstSync: Figure | null): Promise<{ throughput: Figure; rss: Figure }> {
+export async function measureE2e(ctx: BenchContext, writerFirstSync: Figure | null): Promise<{ throughput: Figure; rss: Figure; cpu: Figure }> {
   const [awsSize, azureSize, gcpSize] = apportion(ctx.options.e2eResources, [1, 1, 1]) as [number, number, number];
   const nodeOptions = e2eNodeOptions();
   ctx.log(`e2e: starting emulators (${awsSize} AWS, ${azureSize} Azure, ${gcpSize} GCP resources); one process per cloud, node ${nodeOptions.flags.join(" ") || "(no flags)"}`);
@@ -42,6 +51,7 @@ export async function measureE2e(ctx: BenchContext, writerFirstSync: Figure | nu
     { cloud: "gcp", credentials: gcpEmulatorCredentials(gcp) },
   ];
   const runs: ProcessRun[][] = [];
+  const cpuRuns: RunCpu[] = [];
   try {
     for (let run = 1; run <= ctx.options.e2eRuns; run++) {
       const slug = `bench-e2e-${process.pid}-${run}`;
@@ -50,6 +60,7 @@ export async function measureE2e(ctx: BenchContext, writerFirstSync: Figure | nu
         insert into user_profiles (organization_id, email, role) values (${org!.id}, ${`ops@${slug}.example`}, 'owner') returning id`;
       // One process failing (out of memory, say) stops the others: they would wait on emulators being closed.
       const stop = new AbortController();
+      const backendCpu = startBackendCpuSampler(ctx.db.sql);
       const processes = await Promise.all(
         clouds.map(async ({ cloud, credentials }): Promise<ProcessRun> => {
           const input = { url: ctx.db.url, keyring, organizationId: org!.id, userId: user!.id, credentials: [credentials] };
@@ -61,10 +72,17 @@ export async function measureE2e(ctx: BenchContext, writerFirstSync: Figure | nu
           }
         }),
       );
+      const postgresCpu = await backendCpu.stop();
       const failed = processes.flatMap((p) => p.summaries).filter((s) => s.status !== "succeeded");
       if (failed.length > 0) throw new Error(`the end-to-end sync did not succeed: ${JSON.stringify(failed)}`);
       runs.push(processes);
       const resources = processes.reduce((n, p) => n + p.resources, 0);
+      cpuRuns.push({
+        workerSeconds: processes.reduce((n, p) => n + p.cpuSeconds, 0),
+        postgresSeconds: postgresCpu.cpuSeconds,
+        backends: postgresCpu.backends,
+        resources,
+      });
       const seconds = wallSeconds(processes);
       ctx.log(
         `e2e run ${run}: ${resources} resources in ${seconds.toFixed(1)} s (${Math.round(resources / seconds)}/s), peak RSS ` +
@@ -116,7 +134,32 @@ export async function measureE2e(ctx: BenchContext, writerFirstSync: Figure | nu
       measuredWith: "process.resourceUsage().maxRSS of each child process (getrusage), cross-checked by sampling process.memoryUsage().rss every 100 ms",
     },
   };
-  return { throughput, rss };
+  const perThousand = (r: RunCpu) => ((r.workerSeconds + r.postgresSeconds) / r.resources) * 1000;
+  const cpuSpread = spread(cpuRuns.map(perThousand));
+  const cpu: Figure = {
+    id: "e2e.cpu_per_1000",
+    label: "CPU seconds per 1,000 resources of the end-to-end sync (worker processes + PostgreSQL backends)",
+    unit: "CPU s",
+    value: round(cpuSpread.median),
+    statistic: "median of runs",
+    min: round(cpuSpread.min),
+    max: round(cpuSpread.max),
+    runs: cpuSpread.runs.map((v) => round(v)),
+    baseline: null,
+    ratio: null,
+    ratioMeaning: "",
+    detail: {
+      runs: cpuRuns.map((r) => ({
+        workerCpuSeconds: round(r.workerSeconds),
+        postgresCpuSeconds: round(r.postgresSeconds),
+        postgresBackends: r.backends,
+        resources: r.resources,
+      })),
+      measuredWith:
+        "process.cpuUsage() of each worker process around its sync; utime+stime from /proc/<pid>/stat of every client backend of the database, sampled every 200 ms (emulators, which run in the benchmark process, are not counted)",
+    },
+  };
+  return { throughput, rss, cpu };
 }
 
 /** One cloud's process across the runs: its worst figures. */

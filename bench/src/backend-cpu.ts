@@ -1,0 +1,82 @@
+import { execFileSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import type { Sql } from "postgres";
+
+/**
+ * CPU time of the PostgreSQL backends serving this database while some work runs, read from the
+ * kernel (/proc/<pid>/stat utime + stime) so figures compare across machines. Backends come and
+ * go with their clients' pools, so they are found by sampling pg_stat_activity every 200 ms and
+ * each one's latest reading is kept; a backend's last < 200 ms before it exits may be missed.
+ * The benchmark's own connections (application_name `cloudsync-bench`) are left out.
+ */
+export interface BackendCpuSampler {
+  /** Stops sampling; CPU seconds of every backend seen. */
+  stop(): Promise<{ cpuSeconds: number; backends: number }>;
+}
+
+let ticksPerSecond: number | undefined;
+function clockTicks(): number {
+  if (ticksPerSecond === undefined) {
+    try {
+      ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      ticksPerSecond = 100;
+    }
+  }
+  return ticksPerSecond;
+}
+
+/** utime + stime of a process in seconds, or undefined when it is gone or /proc is not there. */
+export async function processCpuSeconds(pid: number): Promise<number | undefined> {
+  let stat: string;
+  try {
+    stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // The command name (field 2) may hold spaces; fields after its closing parenthesis are fixed.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) return undefined;
+  return (utime + stime) / clockTicks();
+}
+
+export function startBackendCpuSampler(sql: Sql): BackendCpuSampler {
+  const latest = new Map<number, number>();
+  let stopped = false;
+  let failure: unknown;
+  const sample = async () => {
+    const rows = await sql<{ pid: number }[]>`
+      select pid from pg_stat_activity
+       where datname = current_database() and backend_type = 'client backend'
+         and coalesce(application_name, '') <> 'cloudsync-bench'`;
+    await Promise.all(
+      rows.map(async ({ pid }) => {
+        const seconds = await processCpuSeconds(pid);
+        if (seconds !== undefined) latest.set(pid, Math.max(latest.get(pid) ?? 0, seconds));
+      }),
+    );
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        await sample();
+      } catch (error) {
+        failure = error;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      if (failure) throw failure;
+      let cpuSeconds = 0;
+      for (const v of latest.values()) cpuSeconds += v;
+      return { cpuSeconds, backends: latest.size };
+    },
+  };
+}
