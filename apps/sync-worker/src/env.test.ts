@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EnvError, loadEnv } from "./env.ts";
+import { parseRedisConnection } from "./queues/connection.ts";
 
 describe("loadEnv", () => {
   it("has defaults that work on a developer machine", () => {
@@ -18,6 +19,9 @@ describe("loadEnv", () => {
     [{ CLOUDSYNC_WORKER_CLOUDS: "aws,mars" }, /CLOUDSYNC_WORKER_CLOUDS: a comma-separated list of aws, azure and gcp/],
     [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "soon" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be a whole number of seconds/],
     [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "1.5" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be a whole number of seconds/],
+    [{ REDIS_URL: "redis://a:7000,redis://b:7001" }, /REDIS_URL: names several servers: set CLOUDSYNC_REDIS_CLUSTER=true/],
+    [{ REDIS_URL: "redis://a:7000,b:7001", CLOUDSYNC_REDIS_CLUSTER: "true" }, /REDIS_URL: must be a Redis URL/],
+    [{ CLOUDSYNC_REDIS_CLUSTER: "cluster" }, /CLOUDSYNC_REDIS_CLUSTER: must be true or false/],
     [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "7200" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be 0 \(one try\) to 3600/],
   ])("names the wrong variable in %j", (source, message) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
@@ -26,6 +30,20 @@ describe("loadEnv", () => {
 
   it("lists every wrong variable at once", () => {
     expect(() => loadEnv({ REDIS_URL: "x", LOG_LEVEL: "x" })).toThrow(/REDIS_URL[\s\S]*LOG_LEVEL/);
+  });
+
+  it("takes the seed nodes of a Redis Cluster, with the first URL's credentials for every node", () => {
+    const env = loadEnv({ REDIS_URL: "rediss://worker:s%40cret@10.0.0.1:7000, rediss://10.0.0.2", CLOUDSYNC_REDIS_CLUSTER: "true" });
+    expect(parseRedisConnection(env.REDIS_URL, { cluster: env.CLOUDSYNC_REDIS_CLUSTER })).toEqual({
+      cluster: {
+        nodes: [
+          { host: "10.0.0.1", port: 7000 },
+          { host: "10.0.0.2", port: 6379 },
+        ],
+        redisOptions: { username: "worker", password: "s@cret", tls: {} },
+      },
+    });
+    expect(parseRedisConnection(loadEnv({}).REDIS_URL)).toBe("redis://127.0.0.1:6379");
   });
 
   it("treats empty values as unset", () => {

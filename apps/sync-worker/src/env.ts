@@ -15,10 +15,19 @@ const schema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lower-case PostgreSQL role name, e.g. cloudsync_worker")
     .optional(),
+  /** One server's URL; with CLOUDSYNC_REDIS_CLUSTER, comma-separated seed nodes of a Redis Cluster. */
   REDIS_URL: z
     .string()
-    .regex(/^rediss?:\/\//, "must be a Redis URL like redis://127.0.0.1:6379")
+    .regex(
+      /^rediss?:\/\/[^,\s]+(,\s*rediss?:\/\/[^,\s]+)*$/,
+      "must be a Redis URL like redis://127.0.0.1:6379 (for a Redis Cluster: several, comma-separated, with CLOUDSYNC_REDIS_CLUSTER=true)",
+    )
     .default("redis://127.0.0.1:6379"),
+  /** REDIS_URL names nodes of a Redis Cluster: queues get hash-tagged prefixes (docs/scaling.md). */
+  CLOUDSYNC_REDIS_CLUSTER: z
+    .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   /**
    * How long `cloudsync worker` waits for Redis at start before it exits non-zero (0: one try).
    * Once started, a lost Redis is retried for ever and /healthz reports it.
@@ -53,6 +62,14 @@ const schema = z.object({
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("false")
     .transform((v) => v === "true" || v === "1"),
+}).superRefine((env, ctx) => {
+  if (!env.CLOUDSYNC_REDIS_CLUSTER && env.REDIS_URL.includes(",")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["REDIS_URL"],
+      message: "names several servers: set CLOUDSYNC_REDIS_CLUSTER=true if they are nodes of a Redis Cluster, else name one",
+    });
+  }
 });
 
 export type Env = z.infer<typeof schema>;

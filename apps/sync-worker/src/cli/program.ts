@@ -28,7 +28,7 @@ Examples:
   cloudsync retention apply --dry-run
 
 Environment: DATABASE_URL (unset: embedded PGlite under .data/), CLOUDSYNC_ENCRYPTION_KEYS
-(keyid:base64key,… — required to store or use credentials), REDIS_URL,
+(keyid:base64key,… — required to store or use credentials), REDIS_URL, CLOUDSYNC_REDIS_CLUSTER,
 CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS, CLOUDSYNC_DB_ROLE, LOG_LEVEL; see the README.
 
 Exit codes: 0 done, 1 failed (the message says why), 2 usage (a wrong command, option,

@@ -11,7 +11,7 @@ import type { SyncDeps } from "../jobs/sync-run.ts";
 import type { Logger } from "../logger.ts";
 import { createAdapter } from "../providers/adapters.ts";
 import { loadProviderForSync } from "../providers/registry.ts";
-import { waitForRedis } from "../queues/connection.ts";
+import { parseRedisConnection, waitForRedis } from "../queues/connection.ts";
 import { type Queues, createQueues, syncSchedules } from "../queues/index.ts";
 import { costSyncProcessor, installShutdown, metricSyncProcessor, resourceSyncProcessor, startWorker } from "../worker/index.ts";
 import { UsageError, openDatabase, requireKeyring } from "./context.ts";
@@ -43,7 +43,8 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
   const registry = new Registry();
   // createMetrics adds Node's process metrics once, unprefixed, as dashboards expect them.
   const metrics = createMetrics(registry);
-  const redisCheck = createRedisCheck(env.REDIS_URL);
+  const redis = parseRedisConnection(env.REDIS_URL, { cluster: env.CLOUDSYNC_REDIS_CLUSTER });
+  const redisCheck = createRedisCheck(redis);
   const http = await startHttpServer({
     host: env.CLOUDSYNC_HTTP_HOST,
     port: env.CLOUDSYNC_HTTP_PORT,
@@ -55,13 +56,13 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
   let queues: Queues;
   try {
     // Bounded: a Redis that never comes up ends the start with a message and a non-zero exit.
-    const probe = await waitForRedis(env.REDIS_URL, {
+    const probe = await waitForRedis(redis, {
       timeoutMs: env.CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS * 1000,
       variableName: "CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS",
       onRetry: (reason) => logger.warn({ err: reason }, "waiting for Redis"),
     });
     await probe.quit().catch(() => probe.disconnect());
-    queues = await createQueues({ connection: env.REDIS_URL, prefix: env.CLOUDSYNC_QUEUE_PREFIX, logger });
+    queues = await createQueues({ connection: redis, prefix: env.CLOUDSYNC_QUEUE_PREFIX, logger });
   } catch (error) {
     for (const part of [http, redisCheck, handle]) await part.close().catch(() => undefined);
     throw error;
@@ -85,7 +86,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
     logger,
   };
   const worker = await startWorker({
-    connection: env.REDIS_URL,
+    connection: redis,
     prefix: env.CLOUDSYNC_QUEUE_PREFIX,
     clouds,
     logger,

@@ -1,6 +1,6 @@
 import type { Database } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
-import { Redis } from "ioredis";
+import { newRedisClient } from "../queues/connection.ts";
 import { type RedisConnection, describeRedis } from "../queues/index.ts";
 
 /** A health check: resolves when the dependency answers, rejects (with why) when it does not. */
@@ -19,7 +19,7 @@ export function postgresCheck(db: Database): HealthCheck {
  */
 export function createRedisCheck(connection: RedisConnection): { check: HealthCheck; close(): Promise<void> } {
   const options = { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, connectionName: `cloudsync-health-${process.pid}` };
-  const client = typeof connection === "string" ? new Redis(connection, options) : new Redis({ ...connection, ...options });
+  const client = newRedisClient(connection, options);
   // Failures are reported through the check; the events would only repeat them.
   let lastError = "";
   client.on("error", (err: Error) => {

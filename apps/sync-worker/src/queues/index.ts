@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
 import type { CloudName } from "@cloudsync/cloud";
 import { type JobsOptions, Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { Logger } from "../logger.ts";
 import { type ProviderQueueKind, allQueues, providerQueueKinds, queueConfigs, queueName } from "./configs.ts";
-import { type RedisConnection, connectFailFast } from "./connection.ts";
+import { type RedisConnection, connectFailFast, queuePrefix } from "./connection.ts";
 import { type Payload, type PayloadInput, parsePayload, providerOf } from "./payloads.ts";
 import type { QueueKind } from "./types.ts";
 
-export type { RedisConnection } from "./connection.ts";
-export { describeRedis, RedisUnavailableError } from "./connection.ts";
+export type { ClusterConnection, RedisConnection } from "./connection.ts";
+export { describeRedis, isClusterConnection, parseRedisConnection, queuePrefix, RedisUnavailableError } from "./connection.ts";
 export { InvalidPayloadError, type Payload, type PayloadInput, parsePayload, payloadSchemas } from "./payloads.ts";
 export type { ProviderRateLimit, QueueConfig, QueueKind } from "./types.ts";
 export { type ProviderQueueKind, allQueues, isProviderQueueKind, providerQueueKinds, queueConfigs, queueKinds, queueName } from "./configs.ts";
@@ -89,13 +89,13 @@ export interface CreateQueuesOptions {
  */
 export async function createQueues(options: CreateQueuesOptions): Promise<Queues> {
   const prefix = options.prefix ?? defaultPrefix;
-  const client: Redis = await connectFailFast(options.connection, `cloudsync-producer-${process.pid}`);
+  const client: Redis | Cluster = await connectFailFast(options.connection, `cloudsync-producer-${process.pid}`);
   const log = options.logger?.child({ component: "queues" });
   client.on("error", (err: Error) => log?.warn({ err: err.message }, "producer connection to Redis failed; enqueue fails until it is back"));
   const open = (name: string, kind: QueueKind) => {
     const queue = new Queue(name, {
       connection: client,
-      prefix,
+      prefix: queuePrefix(prefix, name, options.connection),
       defaultJobOptions: { ...queueConfigs[kind].jobOptions, ...options.jobOptions?.[kind] },
     });
     queue.on("error", (err) => log?.warn({ queue: name, err: err.message }, "queue error"));

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 import type { ProviderRateLimit } from "../queues/index.ts";
 
 /**
@@ -59,9 +59,12 @@ export interface ProviderGate {
 }
 
 export interface ProviderGateOptions {
-  client: Redis;
-  /** The BullMQ prefix, so the keys live and die with the deployment's queues. */
-  prefix: string;
+  client: Redis | Cluster;
+  /**
+   * The BullMQ prefix of a queue, so the keys live and die with the deployment's queues (and, on
+   * a Redis Cluster, share the queue's hash tag: a script's two keys must hash to one slot).
+   */
+  prefixOf: (queue: string) => string;
   /** How long a lease outlives a dead holder (default 60 s; renewed every third of it). */
   leaseMs?: number;
   /** Longest wait before a refused job looks again while another job holds the lease (default 15 s). */
@@ -69,10 +72,10 @@ export interface ProviderGateOptions {
 }
 
 export function createProviderGate(options: ProviderGateOptions): ProviderGate {
-  const { client, prefix } = options;
+  const { client, prefixOf } = options;
   const leaseMs = options.leaseMs ?? 60_000;
   const busyRecheckMs = options.busyRecheckMs ?? 15_000;
-  const key = (queue: string, providerId: string, what: "lease" | "window") => `${prefix}:${queue}:provider:${providerId}:${what}`;
+  const key = (queue: string, providerId: string, what: "lease" | "window") => `${prefixOf(queue)}:${queue}:provider:${providerId}:${what}`;
   // A little jitter so that jobs refused together do not all come back at the same instant.
   const jitter = () => Math.floor(Math.random() * 250);
   return {

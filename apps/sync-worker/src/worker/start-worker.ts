@@ -1,6 +1,6 @@
 import { type CloudName, cloudNames } from "@cloudsync/cloud";
 import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
-import { Redis } from "ioredis";
+import type { Cluster, Redis, RedisOptions } from "ioredis";
 import type { Logger } from "../logger.ts";
 import {
   InvalidPayloadError,
@@ -14,7 +14,7 @@ import {
   queueConfigs,
   queueName,
 } from "../queues/index.ts";
-import { workerConnectionOptions } from "../queues/connection.ts";
+import { isClusterConnection, newRedisClient, queuePrefix, workerConnectionOptions } from "../queues/connection.ts";
 import { providerOf } from "../queues/payloads.ts";
 import { type ProviderGate, createProviderGate } from "./provider-gate.ts";
 
@@ -73,15 +73,19 @@ export interface WorkerHandle {
 export async function startWorker(options: StartWorkerOptions): Promise<WorkerHandle> {
   const prefix = options.prefix ?? defaultPrefix;
   const log = options.logger.child({ component: "worker" });
-  // ioredis takes a URL only as its first argument (a `url` option is ignored), so a string
-  // connection must be passed that way or the gate would talk to 127.0.0.1:6379 whatever REDIS_URL says.
-  const gateOptions = { maxRetriesPerRequest: null, connectionName: `cloudsync-gate-${process.pid}` };
-  const gateClient =
-    typeof options.connection === "string"
-      ? new Redis(options.connection, gateOptions)
-      : new Redis({ ...workerConnectionOptions(options.connection), ...gateOptions });
+  const gateClient = newRedisClient(options.connection, { maxRetriesPerRequest: null, connectionName: `cloudsync-gate-${process.pid}` });
   gateClient.on("error", (err: Error) => log.error({ err: err.message }, "Redis connection for provider limits failed; retrying"));
-  const gate = createProviderGate({ client: gateClient, prefix, ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}) });
+  const gate = createProviderGate({
+    client: gateClient,
+    prefixOf: (queue) => queuePrefix(prefix, queue, options.connection),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+  });
+  // On a cluster the workers share one Cluster client (BullMQ duplicates it for each blocking
+  // connection); on one server each worker opens its own from the options, as before.
+  const shared: Cluster | Redis | null = isClusterConnection(options.connection)
+    ? newRedisClient(options.connection, { maxRetriesPerRequest: null, connectionName: `cloudsync-worker-${process.pid}` })
+    : null;
+  shared?.on("error", (err: Error) => log.error({ err: err.message }, "Redis Cluster connection of the workers failed; retrying"));
 
   const clouds = options.clouds ?? cloudNames;
   if (clouds.length === 0) throw new TypeError("startWorker: name at least one cloud whose jobs to take");
@@ -93,8 +97,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
     const name = queueName(kind, cloud);
     const limit = options.rateLimit && kind in options.rateLimit ? (options.rateLimit[kind] ?? null) : config.providerRateLimit;
     const worker = new Worker(name, (job, token) => runJob({ kind, job, token, processor, limit, gate, metrics: options.metrics, log }), {
-      connection: workerConnectionOptions(options.connection),
-      prefix,
+      connection: shared ?? workerConnectionOptions(options.connection as string | RedisOptions),
+      prefix: queuePrefix(prefix, name, options.connection),
       concurrency: options.concurrency?.[kind] ?? config.concurrency,
       ...options.locks,
     });
@@ -112,6 +116,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
         // Worker.close() stops fetching, then waits for the jobs in hand to finish.
         await Promise.all(Object.values(workers).map((w) => w.close()));
         await gateClient.quit().catch(() => gateClient.disconnect());
+        if (shared) await shared.quit().catch(() => shared.disconnect());
         log.info({}, "worker stopped");
       })();
       return closing;
