@@ -33,6 +33,12 @@ export type DbOrTx = Database | Transaction;
 
 export interface DbHandle {
   db: Database;
+  /**
+   * Where reads that may lag a little go: a pool on the read replica when `readUrl` was given
+   * (every transaction read-only), otherwise `db` itself. Dashboards and reports use it so the
+   * primary keeps its connections for the writers.
+   */
+  read: Database;
   /** `postgres` for a server named by URL, `pglite` for the embedded default. */
   driver: "postgres" | "pglite";
   /** Follows a channel of the change feed (`realtime_events`, woken by NOTIFY); resolves to an unsubscribe function. */
@@ -50,7 +56,12 @@ export interface CreateDbOptions {
    * directory); a relative path is taken from that root too. See `resolveDataDir()`.
    */
   dataDir?: string | undefined;
-  /** Pool size for a server (default 10). */
+  /**
+   * A streaming replica of `url` for reads (`read` on the handle): same credentials and role,
+   * transactions read-only. Ignored for the embedded database, which has no replicas.
+   */
+  readUrl?: string | undefined;
+  /** Pool size for a server (default 10; the replica's pool has as many). */
   maxConnections?: number | undefined;
   /**
    * The role every connection acts as (`SET ROLE` at connect), e.g. `cloudsync_worker` for the
@@ -76,17 +87,29 @@ function openPostgres(url: string, options: CreateDbOptions): DbHandle {
   if (options.role !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.role)) {
     throw new InvalidInputError("role", `expected a lower-case PostgreSQL role name, got ${JSON.stringify(options.role)}`);
   }
-  const client = postgres(url, {
-    max: options.maxConnections ?? 10,
-    onnotice: (notice) => options.onNotice?.(String(notice.message)),
-    connection: { application_name: "cloudsync", ...(options.role ? { role: options.role } : {}) },
-  });
+  const pool = (target: string, readOnly: boolean) =>
+    postgres(target, {
+      max: options.maxConnections ?? 10,
+      onnotice: (notice) => options.onNotice?.(String(notice.message)),
+      connection: {
+        application_name: readOnly ? "cloudsync-read" : "cloudsync",
+        ...(options.role ? { role: options.role } : {}),
+        // A replica refuses writes anyway; this makes a primary given as readUrl refuse them too.
+        ...(readOnly ? { default_transaction_read_only: true } : {}),
+      },
+    });
+  const client = pool(url, false);
   const db: Database = drizzlePostgres(client, { schema, casing: "snake_case" });
+  const readClient = options.readUrl ? pool(options.readUrl, true) : null;
+  const read: Database = readClient ? drizzlePostgres(readClient, { schema, casing: "snake_case" }) : db;
   return {
     db,
+    read,
     driver: "postgres",
     listen: listenPostgres(client, db),
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), readClient?.end({ timeout: 5 })]);
+    },
   };
 }
 
@@ -98,6 +121,7 @@ async function openPglite(options: CreateDbOptions): Promise<DbHandle> {
   const db: Database = drizzlePglite(client, { schema, casing: "snake_case" });
   return {
     db,
+    read: db,
     driver: "pglite",
     listen: listenPglite(client, db),
     close: () => client.close(),
