@@ -81,7 +81,7 @@ describe("dr plan add, list, evaluate, test", () => {
         .insert(backupConfigurations)
         .values({ organizationId: plan!.organizationId, drPlanId: plan!.id, resourceId: resource.id, backupType: "snapshot", backupFrequency: "hourly", backupDestination: { region: "eu-central-1" } })
         .returning();
-      await tdb.db.insert(backupExecutions).values({ backupConfigId: config!.id, executionStatus: "completed", startedAt: new Date(Date.now() - (minutesAgo + 1) * 60_000), completedAt: new Date(Date.now() - minutesAgo * 60_000) });
+      await tdb.db.insert(backupExecutions).values({ organizationId: config!.organizationId, backupConfigId: config!.id, executionStatus: "completed", startedAt: new Date(Date.now() - (minutesAgo + 1) * 60_000), completedAt: new Date(Date.now() - minutesAgo * 60_000) });
     }
     expect((await cli(["dr", "plan", "test", "EU primary", ...ORG, "--result", "passed"])).code).toBe(0);
     const failed = await cli(["dr", "plan", "test", plan!.id, ...ORG, "--result", "failed", "--at", new Date(Date.now() - 86_400_000).toISOString()]);

@@ -63,9 +63,9 @@ const checkCases: Array<{ table: PgTable; name: string; base: () => Record<strin
   { table: s.cloudRegions, name: "cloud_regions.capacity_status", column: "capacityStatus", values: s.capacityStatuses,
     base: () => ({ organizationId: t.organizationId, providerId: t.providerId, regionCode: "eu-west-1", regionName: "Ireland" }) },
   { table: s.cloudServices, name: "cloud_services.service_type", column: "serviceType", values: s.serviceTypes,
-    base: () => ({ providerId: t.providerId, serviceName: "ec2", serviceType: "compute" }) },
+    base: () => ({ organizationId: t.organizationId, providerId: t.providerId, serviceName: "ec2", serviceType: "compute" }) },
   { table: s.cloudServices, name: "cloud_services.pricing_model", column: "pricingModel", values: s.pricingModels,
-    base: () => ({ providerId: t.providerId, serviceName: "ec2", serviceType: "compute" }) },
+    base: () => ({ organizationId: t.organizationId, providerId: t.providerId, serviceName: "ec2", serviceType: "compute" }) },
   ...(["resourceType", "sizeCategory", "resourceStatus", "healthStatus", "environment"] as const).map((column) => ({
     table: s.cloudResources as PgTable,
     name: `cloud_resources.${column}`,
@@ -119,7 +119,7 @@ const checkCases: Array<{ table: PgTable; name: string; base: () => Record<strin
     base: () => ({ organizationId: t.organizationId, resourceId, backupType: "full", backupFrequency: "daily", backupDestination: {} }),
   })),
   { table: s.backupExecutions, name: "backup_executions.execution_status", column: "executionStatus", values: s.backupExecutionStatuses,
-    base: () => ({ backupConfigId }) },
+    base: () => ({ organizationId: t.organizationId, backupConfigId }) },
   { table: s.infrastructureMonitoring, name: "infrastructure_monitoring.monitoring_type", column: "monitoringType", values: s.monitoringTypes,
     base: () => ({ organizationId: t.organizationId, resourceId, monitoringType: "performance" }) },
   ...(["alertType", "severityLevel", "alertStatus"] as const).map((column) => ({
@@ -164,7 +164,7 @@ describe("CHECK constraints", () => {
     expect(
       await tryInsert(s.costBudgets, { organizationId: t.organizationId, budgetName: "neg", budgetScope: "organization", budgetAmount: "-1", budgetPeriod: "monthly", createdBy: t.userId }),
     ).toBe("23514");
-    expect(await tryInsert(s.backupExecutions, { backupConfigId, backupSizeGb: "-0.5" })).toBe("23514");
+    expect(await tryInsert(s.backupExecutions, { organizationId: t.organizationId, backupConfigId, backupSizeGb: "-0.5" })).toBe("23514");
     expect(await tryInsert(s.infrastructureMonitoring, { organizationId: t.organizationId, resourceId, monitoringType: "performance", healthScore: 101 })).toBe("23514");
   });
 
@@ -187,7 +187,7 @@ describe("foreign keys and unique keys", () => {
     ["resource_dependencies.dependent_resource_id", s.resourceDependencies, () => ({ organizationId: t.organizationId, parentResourceId: resourceId, dependentResourceId: missing, dependencyType: "network" })],
     ["infrastructure_deployments.template_id", s.infrastructureDeployments, () => ({ organizationId: t.organizationId, deploymentName: "d", deploymentType: "staging", templateId: missing, targetProviders: [], createdBy: t.userId })],
     ["cloud_costs.resource_id", s.cloudCosts, () => ({ organizationId: t.organizationId, resourceId: missing, costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "1", costCategory: "compute" })],
-    ["backup_executions.backup_config_id", s.backupExecutions, () => ({ backupConfigId: missing })],
+    ["backup_executions.backup_config_id", s.backupExecutions, () => ({ organizationId: t.organizationId, backupConfigId: missing })],
     ["infrastructure_monitoring.resource_id", s.infrastructureMonitoring, () => ({ organizationId: t.organizationId, resourceId: missing, monitoringType: "performance" })],
     ["infrastructure_alerts.provider_id", s.infrastructureAlerts, () => ({ organizationId: t.organizationId, providerId: missing, alertName: "a", alertType: "resource_health", alertConditions: {}, recipientList: [] })],
   ] as const)("%s rejects an orphan", async (_name, table, values) => {

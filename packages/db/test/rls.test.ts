@@ -24,7 +24,7 @@ async function populate(db: DbOrTx, t: Tenant, slug: string): Promise<Map<string
   add(s.userProfiles, t.userId);
   add(s.cloudProviders, t.providerId);
   add(s.cloudRegions, t.regionId);
-  const [service] = await db.insert(s.cloudServices).values({ providerId: t.providerId, serviceName: "ec2", serviceType: "compute" }).returning();
+  const [service] = await db.insert(s.cloudServices).values({ organizationId: t.organizationId, providerId: t.providerId, serviceName: "ec2", serviceType: "compute" }).returning();
   add(s.cloudServices, service!.id);
   const r1 = await createResource(db, t, 1);
   const r2 = await createResource(db, t, 2);
@@ -72,7 +72,7 @@ async function populate(db: DbOrTx, t: Tenant, slug: string): Promise<Map<string
     .values({ organizationId: t.organizationId, drPlanId: plan!.id, resourceId: r1.id, backupType: "snapshot", backupFrequency: "daily", backupDestination: {} })
     .returning();
   add(s.backupConfigurations, backup!.id);
-  const [exec] = await db.insert(s.backupExecutions).values({ backupConfigId: backup!.id }).returning();
+  const [exec] = await db.insert(s.backupExecutions).values({ organizationId: t.organizationId, backupConfigId: backup!.id }).returning();
   add(s.backupExecutions, exec!.id);
   const [sample] = await db
     .insert(s.infrastructureMonitoring)
@@ -181,7 +181,7 @@ describe("row-level security as the application role", () => {
       ["cloud_costs", (tx) => tx.insert(s.cloudCosts).values({ organizationId: b.organizationId, costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "1", costCategory: "tax" })],
       ["cloud_regions", (tx) => tx.insert(s.cloudRegions).values({ organizationId: b.organizationId, providerId: b.providerId, regionCode: "eu-north-1", regionName: "x" })],
       ["infrastructure_monitoring", (tx) => tx.insert(s.infrastructureMonitoring).values({ organizationId: b.organizationId, resourceId: bIds.get("cloud_resources")![0]!, monitoringType: "performance" })],
-      ["backup_executions", (tx) => tx.insert(s.backupExecutions).values({ backupConfigId: bIds.get("backup_configurations")![0]! })],
+      ["backup_executions", (tx) => tx.insert(s.backupExecutions).values({ organizationId: b.organizationId, backupConfigId: bIds.get("backup_configurations")![0]! })],
       ["resource_utilization", (tx) => tx.insert(s.resourceUtilization).values({ organizationId: b.organizationId, resourceId: bIds.get("cloud_resources")![0]!, windowDays: 30, sampleCount: 0, isUnused: true, isUnderused: false })],
     ];
     for (const [name, attempt] of attempts) {
@@ -241,9 +241,6 @@ async function tenantReferences(): Promise<TenantReference[]> {
   );
 }
 
-/** Child tables with no organization_id of their own, and why their one reference cannot cross (docs/security.md). */
-const organizationFromParent = new Set(["cloud_services", "backup_executions"]);
-
 describe("references across organizations", () => {
   let references: TenantReference[] = [];
   beforeAll(async () => {
@@ -253,10 +250,9 @@ describe("references across organizations", () => {
   it("every reference between tenant tables carries the organization", async () => {
     expect(references.length).toBeGreaterThan(30);
     for (const ref of references) {
+      // Every tenant table has its own organization_id (cloud_services and backup_executions since migration 0025).
       if (ref.parent === "organizations") {
         expect(ref.childColumns, ref.name).toEqual(["organization_id"]);
-      } else if (organizationFromParent.has(ref.child)) {
-        expect(ref.childColumns, ref.name).toHaveLength(1);
       } else {
         expect({ child: ref.childColumns[0], parent: ref.parentColumns }, ref.name).toEqual({ child: "organization_id", parent: ["organization_id", "id"] });
       }
@@ -296,12 +292,12 @@ describe("references across organizations", () => {
       ["DR plan in B's region", (tx) => tx.insert(s.disasterRecoveryPlans).values({ organizationId: a.organizationId, planName: "p", planType: "warm_standby", primaryRegionId: b.regionId, disasterRecoveryRegions: [], failoverProcedures: {}, createdBy: a.userId })],
       ["backup of B's resource", (tx) => tx.insert(s.backupConfigurations).values({ organizationId: a.organizationId, resourceId: bOf("cloud_resources"), backupType: "snapshot", backupFrequency: "daily", backupDestination: {} })],
       ["backup under B's DR plan", (tx) => tx.insert(s.backupConfigurations).values({ organizationId: a.organizationId, drPlanId: bOf("disaster_recovery_plans"), resourceId: aOf("cloud_resources"), backupType: "snapshot", backupFrequency: "daily", backupDestination: {} })],
-      ["execution of B's backup configuration", (tx) => tx.insert(s.backupExecutions).values({ backupConfigId: bOf("backup_configurations") })],
+      ["execution of B's backup configuration", (tx) => tx.insert(s.backupExecutions).values({ organizationId: a.organizationId, backupConfigId: bOf("backup_configurations") })],
       ["dependency on B's resource", (tx) => tx.insert(s.resourceDependencies).values({ organizationId: a.organizationId, parentResourceId: aOf("cloud_resources"), dependentResourceId: bOf("cloud_resources"), dependencyType: "network" })],
       ["cost line of B's resource", (tx) => tx.insert(s.cloudCosts).values({ organizationId: a.organizationId, resourceId: bOf("cloud_resources"), costPeriodStart: "2026-11-01", costPeriodEnd: "2026-11-01", costAmount: "1", costCategory: "compute" })],
       ["sample of B's resource", (tx) => tx.insert(s.infrastructureMonitoring).values({ organizationId: a.organizationId, resourceId: bOf("cloud_resources"), monitoringType: "performance" })],
       ["alert acknowledged by B's user", (tx) => tx.insert(s.infrastructureAlerts).values({ organizationId: a.organizationId, alertName: "a", alertType: "resource_health", alertConditions: {}, recipientList: [], acknowledgedBy: b.userId })],
-      ["service in B's catalog", (tx) => tx.insert(s.cloudServices).values({ providerId: b.providerId, serviceName: "s3", serviceType: "storage" })],
+      ["service in B's catalog", (tx) => tx.insert(s.cloudServices).values({ organizationId: a.organizationId, providerId: b.providerId, serviceName: "s3", serviceType: "storage" })],
     ];
     for (const [name, attempt] of attempts) {
       expect(["23503", "42501"], name).toContain(await sqlState(asA(attempt)));

@@ -63,7 +63,7 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
       onProgress?.(ledger.progress());
     }
     await writer.flush();
-    await recordServices(deps.db, provider.id, writer.kindsSeen);
+    await recordServices(deps.db, { organizationId: provider.organizationId, providerId: provider.id }, writer.kindsSeen);
     const { inserted, updated, unchanged, terminated } = writer.counts;
     return { counts: { kind: "resources", inserted, updated, unchanged, terminated } };
   });

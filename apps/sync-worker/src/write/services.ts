@@ -14,17 +14,23 @@ export function serviceTypeOf(resourceType: string): ServiceType {
 }
 
 /** Adds each resource kind a provider has shown to its service catalog, once. */
-export async function recordServices(db: DbOrTx, providerId: string, kinds: ReadonlyMap<string, string>): Promise<void> {
+export async function recordServices(
+  db: DbOrTx,
+  provider: { organizationId: string; providerId: string },
+  kinds: ReadonlyMap<string, string>,
+): Promise<void> {
+  const { organizationId, providerId } = provider;
   if (kinds.size === 0) return;
   await db
     .insert(cloudServices)
     .values(
       [...kinds].map(([kind, resourceType]) => ({
+        organizationId,
         providerId,
         serviceName: kind,
         serviceType: serviceTypeOf(resourceType),
         serviceCategory: resourceType,
       })),
     )
-    .onConflictDoNothing({ target: [cloudServices.providerId, cloudServices.serviceName] });
+    .onConflictDoNothing({ target: [cloudServices.organizationId, cloudServices.providerId, cloudServices.serviceName] });
 }

@@ -1,6 +1,5 @@
 import { relations, sql } from "drizzle-orm";
 import {
-  type AnyPgColumn,
   boolean,
   check,
   decimal,
@@ -12,13 +11,11 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 import {
-  currentOrganization,
   oneOf,
   organizationKey,
   primaryId,
   sameOrganization,
   tenantPolicy,
-  tenantPolicyVia,
   timestampNow,
   timestampTz,
 } from "./columns.ts";
@@ -121,10 +118,6 @@ export const cloudProviders = pgTable(
   ],
 ).enableRLS();
 
-/** A provider's row is visible when the provider belongs to the current organization. */
-const viaProvider = (providerId: AnyPgColumn) =>
-  sql`exists (select 1 from cloud_providers p where p.id = ${providerId} and p.organization_id = ${currentOrganization})`;
-
 /**
  * Regions of a provider as seen by syncs, with the catalog's geography. `organization_id`
  * (migration 0021, the provider's) lets resources and recovery plans reference a region of
@@ -170,9 +163,12 @@ export const cloudServices = pgTable(
   "cloud_services",
   {
     id: primaryId(),
-    providerId: uuid()
+    // Added (migration 0031): every tenant row names its organization, so the provider must be
+    // the row's organization's (composite key) and the rows can be distributed by organization.
+    organizationId: uuid()
       .notNull()
-      .references(() => cloudProviders.id),
+      .references(() => organizations.id),
+    providerId: uuid().notNull(),
     serviceName: varchar({ length: 100 }).notNull(),
     serviceType: varchar({ length: 50, enum: serviceTypes }).notNull(),
     serviceCategory: varchar({ length: 100 }),
@@ -186,11 +182,12 @@ export const cloudServices = pgTable(
   },
   (t) => [
     // Added: syncs upsert the catalog by name, so a provider lists each service once.
-    unique("cloud_services_provider_id_service_name_key").on(t.providerId, t.serviceName),
+    unique("cloud_services_organization_id_provider_id_service_name_key").on(t.organizationId, t.providerId, t.serviceName),
+    sameOrganization("cloud_services", t.organizationId, t.providerId, cloudProviders),
     check("cloud_services_service_type_check", oneOf(t.serviceType, serviceTypes)),
     check("cloud_services_pricing_model_check", oneOf(t.pricingModel, pricingModels)),
     check("cloud_services_base_cost_check", sql`${t.baseCost} >= 0`),
-    tenantPolicyVia("cloud_services_tenant_isolation", viaProvider(t.providerId)),
+    tenantPolicy("cloud_services_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
 

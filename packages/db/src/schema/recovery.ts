@@ -1,6 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import { boolean, check, decimal, index, integer, jsonb, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
-import { oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, tenantPolicyVia, timestampNow, timestampTz } from "./columns.ts";
+import { oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 import { cloudRegions } from "./providers.ts";
 import { cloudResources } from "./resources.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
@@ -165,9 +165,11 @@ export const backupExecutions = pgTable(
   "backup_executions",
   {
     id: primaryId(),
-    backupConfigId: uuid()
+    // Added (migration 0031): every tenant row names its organization (see backup_configurations).
+    organizationId: uuid()
       .notNull()
-      .references(() => backupConfigurations.id),
+      .references(() => organizations.id),
+    backupConfigId: uuid().notNull(),
     executionStatus: varchar({ length: 20, enum: backupExecutionStatuses }).default("in_progress"),
     startedAt: timestampNow(),
     completedAt: timestampTz(),
@@ -180,14 +182,12 @@ export const backupExecutions = pgTable(
   },
   (t) => [
     index("idx_backup_executions_config_time").on(t.backupConfigId, t.startedAt.desc()),
+    organizationKey("backup_executions", t.organizationId, t.id),
     check("backup_executions_execution_status_check", oneOf(t.executionStatus, backupExecutionStatuses)),
     check("backup_executions_duration_check", sql`${t.durationSeconds} >= 0`),
     check("backup_executions_sizes_check", sql`${t.backupSizeGb} >= 0 and ${t.dataTransferredGb} >= 0`),
-    // The sub-select is itself filtered by backup_configurations' policy, so this follows the chain.
-    tenantPolicyVia(
-      "backup_executions_tenant_isolation",
-      sql`exists (select 1 from backup_configurations b where b.id = ${t.backupConfigId})`,
-    ),
+    sameOrganization("backup_executions", t.organizationId, t.backupConfigId, backupConfigurations),
+    tenantPolicy("backup_executions_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
 
