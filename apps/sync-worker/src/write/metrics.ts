@@ -93,7 +93,9 @@ export class MetricWriter {
             select md5(x.resource::text || ':' || extract(epoch from x.ts)::text)::uuid, ${this.ctx.organizationId}::uuid,
                    x.resource, x.ts, 'performance', x.metrics, ${JSON.stringify(this.thresholds)}::jsonb, x.alerts, x.score
               from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(resource uuid, ts timestamptz, metrics jsonb, score int, alerts jsonb)
-            on conflict (id, monitoring_timestamp) do nothing
+            -- No conflict target: the key is (id, monitoring_timestamp) here and carries
+            -- organization_id too where the table is distributed (docs/scaling.md).
+            on conflict do nothing
             returning 1)
           select count(*)::int as n from stored`,
     );
