@@ -11,6 +11,9 @@ import { vmMemoryBytes } from "./vm-memory.ts";
 /** The kinds with metric keys (VMs, and the kinds of metric-table.ts); targets of other kinds are ignored. */
 const metricKinds: ReadonlySet<string> = new Set(kindsWithMetrics(azureKindDescriptions));
 
+/** Resources whose metrics are asked at the same time within one scope. */
+const resourcesInFlight = 8;
+
 export interface MetricReadSettings {
   timeoutMs: number;
 }
@@ -123,17 +126,23 @@ async function* metricSteps(
   const { scope } = plan;
   // Only VMs need their sizes (for memory); a plan without VMs does not list them.
   const memoryById = plan.targets.some((t) => !azureMetricsFor(t.kind)) ? await memory() : null;
-  for (const target of plan.targets) {
+  // A few resources at a time: each is a request (or two) of its own, so a scope of hundreds is
+  // bound by round trips, not by the subscription's rate limit, which still paces every request.
+  for (let i = 0; i < plan.targets.length; i += resourcesInFlight) {
     if (signal?.aborted) throw Object.assign(new Error("stopped"), { name: "AbortError" });
-    const table = azureMetricsFor(target.kind);
-    const result = table
-      ? await readKind(target, table, clients, window, settings, signal, scope.account)
-      : await readVm(target, clients, window, memoryById, settings, signal, scope.account);
-    if (!result.ok) {
-      yield { type: "skipped", itemId: target.resourceId, reason: result.reason };
-      continue;
+    const chunk = plan.targets.slice(i, i + resourcesInFlight);
+    const results = await Promise.all(
+      chunk.map((target) => {
+        const table = azureMetricsFor(target.kind);
+        return table
+          ? readKind(target, table, clients, window, settings, signal, scope.account)
+          : readVm(target, clients, window, memoryById, settings, signal, scope.account);
+      }),
+    );
+    for (const [j, result] of results.entries()) {
+      if (!result.ok) yield { type: "skipped", itemId: (chunk[j] as MetricTarget).resourceId, reason: result.reason };
+      else if (result.samples.length > 0) yield { type: "items", items: result.samples };
     }
-    if (result.samples.length > 0) yield { type: "items", items: result.samples };
   }
 }
 
