@@ -51,7 +51,7 @@ const sameDecimal = (a: string, b: string) => expect(normalizeDecimal(a)).toBe(n
 function costScenario(
   name: string,
   start: () => Promise<{ credentials: unknown; accounts: string[]; total: (account: string) => string; close: () => Promise<void> }>,
-  options: { linksResources: boolean },
+  options: { linksResources: boolean; sampledKinds: number },
 ) {
   describe(`${name}: costs and metrics`, () => {
     let em: Awaited<ReturnType<typeof start>>;
@@ -116,6 +116,18 @@ function costScenario(
       );
       expect(scored).toMatchObject({ unscored: 0 });
       expect(scored!.judged).toBeGreaterThan(0);
+      // Every sampled resource carries its latest values and 24-hour averages; kinds beyond VMs have samples too.
+      const perf = await queryRows<{ kind: string; sampled: number; summarized: number }>(
+        tdb.db,
+        sql`select r.resource_subtype as kind, count(*)::int as sampled,
+                   count(*) filter (where r.performance_metrics ? 'as_of' and r.performance_metrics->'metrics' <> '{}'::jsonb)::int as summarized
+              from cloud_resources r
+             where r.provider_id = ${providerId}::uuid
+               and exists (select 1 from infrastructure_monitoring m where m.resource_id = r.id)
+             group by r.resource_subtype`,
+      );
+      expect(perf.length).toBeGreaterThan(options.sampledKinds - 1);
+      for (const row of perf) expect(row.summarized, row.kind).toBe(row.sampled);
     });
   });
 }
@@ -123,17 +135,17 @@ function costScenario(
 costScenario("AWS", async () => {
   const em: AwsEmulator = await startAwsEmulator({ seed: 11, size: 80, regions: ["us-east-1"], today: "2026-11-20" });
   return { credentials: awsEmulatorCredentials(em), accounts: em.accounts.map((a) => a.accountId), total: (a) => em.expectedCostTotal(a, october.start, october.end), close: () => em.close() };
-}, { linksResources: false });
+}, { linksResources: false, sampledKinds: 5 });
 
 costScenario("Azure", async () => {
   const em: AzureEmulator = await startAzureEmulator({ seed: 11, size: 80, subscriptions: 2 });
   return { credentials: azureEmulatorCredentials(em), accounts: [...em.subscriptions], total: (a) => em.expectedCostTotal(a, october.start, october.end), close: () => em.close() };
-}, { linksResources: true });
+}, { linksResources: true, sampledKinds: 1 });
 
 costScenario("GCP", async () => {
   const em: GcpEmulator = await startGcpEmulator({ seed: 11, size: 80 });
   return { credentials: gcpEmulatorCredentials(em), accounts: [...em.projects], total: (a) => em.expectedCostTotal(a, october.start, october.end), close: () => em.close() };
-}, { linksResources: true });
+}, { linksResources: true, sampledKinds: 1 });
 
 describe("budgets and wedding-critical alerts", () => {
   it("raises a budget threshold alert once per period, however often costs are synced", async () => {

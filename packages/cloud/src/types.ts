@@ -182,6 +182,11 @@ export interface KindDescription {
   /** The metric keys `streamMetrics` reports for resources of this kind; empty when it reports none. */
   readonly metricKeys: readonly MetricKey[];
   readonly relations: readonly KindRelation[];
+  /**
+   * The `resource_subtype`s its resources carry when they are not `kind` itself (the
+   * `rds_instance` reader reports `rds_postgres`, `rds_mysql`, …); absent when they are `kind`.
+   */
+  readonly resourceKinds?: readonly string[];
 }
 
 /**
@@ -204,9 +209,9 @@ export interface CloudAdapter {
   streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent>;
 }
 
-/** The kinds of an adapter that report metrics, by name. */
+/** The resource kinds (`resource_subtype`s) of an adapter that report metrics, by name. */
 export function kindsWithMetrics(kinds: readonly KindDescription[]): string[] {
-  return kinds.filter((k) => k.metricKeys.length > 0).map((k) => k.kind);
+  return kinds.filter((k) => k.metricKeys.length > 0).flatMap((k) => [k.kind, ...(k.resourceKinds ?? [])]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,6 +258,13 @@ export interface CostQuery {
   signal?: AbortSignal;
 }
 
+/**
+ * The design document's eight keys, then those of databases, disks, functions and buckets
+ * (issue #15); mirrors `metricKeys` of @cloudsync/db. Units: percent 0–100 (`*_utilization`,
+ * `error_rate`), megabits per second (every `*_mbps`, disks included), milliseconds
+ * (`*_ms`), per second (`requests_per_second`, `invocations_per_second`, `disk_*_iops`),
+ * a count (`connections`, `object_count`) and bytes (`storage_bytes`).
+ */
 export const metricKeys = [
   "cpu_utilization",
   "memory_utilization",
@@ -262,6 +274,17 @@ export const metricKeys = [
   "response_time_ms",
   "error_rate",
   "requests_per_second",
+  "connections",
+  "read_latency_ms",
+  "write_latency_ms",
+  "disk_read_iops",
+  "disk_write_iops",
+  "disk_read_mbps",
+  "disk_write_mbps",
+  "invocations_per_second",
+  "duration_ms",
+  "storage_bytes",
+  "object_count",
 ] as const;
 export type MetricKey = (typeof metricKeys)[number];
 
@@ -273,7 +296,7 @@ export interface MetricSample {
   resourceId: string;
   /** ISO 8601 instant the sample describes (the start of its period). */
   timestamp: string;
-  /** Percentages 0–100, megabits per second, milliseconds, requests per second. */
+  /** In the units `metricKeys` lists (percent, Mbit/s, ms, per second, counts, bytes). */
   metrics: Partial<Record<MetricKey, number>>;
 }
 

@@ -65,7 +65,8 @@ describe("AWS metrics from CloudWatch", () => {
   afterAll(() => emu.close());
 
   it("reads one sample per instance and period, converted from the emulator's raw numbers, with absent keys absent", async () => {
-    const targets = targetsOf(emu);
+    // Instances among resources of kinds without metrics (ignored); the other kinds are read below.
+    const targets = targetsOf(emu, (t) => ["ec2_instance", "vpc", "subnet", "security_group"].includes(t.kind));
     const before = emu.requests.get("monitoring:GetMetricData") ?? 0;
     const events = await collect(adapterFor().streamMetrics({ targets, start: START, end: END }));
     expect(failures(events)).toEqual([]);
@@ -191,8 +192,8 @@ describe("AWS metrics from CloudWatch", () => {
     expect(completions(events)).toHaveLength(1);
   });
 
-  it("ignores targets of other kinds and fails targets of accounts it is not configured for", async () => {
-    const others = targetsOf(emu, (t) => t.kind !== "ec2_instance");
+  it("ignores targets of kinds without metrics and fails targets of accounts it is not configured for", async () => {
+    const others = targetsOf(emu, (t) => ["vpc", "subnet", "security_group", "nat_gateway", "elastic_ip"].includes(t.kind));
     expect(others.length).toBeGreaterThan(0);
     expect(await collect(adapterFor().streamMetrics({ targets: others, start: START, end: END }))).toEqual([]);
     const stranger: MetricTarget = { account: "444444444444", regionCode: "us-east-1", kind: "ec2_instance", resourceId: "i-0123" };
@@ -204,6 +205,69 @@ describe("AWS metrics from CloudWatch", () => {
   it("rejects a period CloudWatch does not accept, and an empty window", async () => {
     await expect(collect(adapterFor().streamMetrics({ targets: [], start: START, end: END, periodSeconds: 45 }))).rejects.toThrow(RangeError);
     await expect(collect(adapterFor().streamMetrics({ targets: [], start: END, end: START }))).rejects.toThrow(/before end/);
+  });
+});
+
+describe("AWS metrics of every kind CloudWatch has series for", () => {
+  let emu: AwsEmulator;
+  beforeAll(async () => {
+    emu = await startAwsEmulator({ seed: 47, size: 400, regions: ["us-east-1", "eu-west-1"] });
+  });
+  afterAll(() => emu.close());
+  const adapter = () =>
+    createAwsAdapter({ credentials: emu.baseCredentials, accounts: [{ accountId: "111111111111" }], endpoint: emu.endpoint, requestsPerSecond: 1000, pageSize: 200 });
+  const round = (s: MetricSample) => ({ ...s, metrics: Object.fromEntries(Object.entries(s.metrics).map(([k, v]) => [k, Number((v as number).toPrecision(10))])) });
+  const key = (s: { resourceId: string; timestamp: string }) => `${s.resourceId}@${s.timestamp}`;
+
+  it.each([
+    ["ebs_volume", ["disk_read_iops", "disk_write_iops", "disk_read_mbps", "disk_write_mbps"]],
+    ["rds", ["cpu_utilization", "connections", "read_latency_ms", "write_latency_ms", "disk_read_iops", "disk_write_iops", "network_in_mbps", "network_out_mbps"]],
+    ["elb_load_balancer", ["requests_per_second", "response_time_ms", "error_rate", "connections"]],
+    ["lambda_function", ["invocations_per_second", "duration_ms", "error_rate"]],
+    ["dynamodb_table", ["read_latency_ms", "write_latency_ms"]],
+    ["cloudfront_distribution", ["requests_per_second", "error_rate", "network_out_mbps"]],
+  ])("%s: the emulator's raw numbers, converted, for every resource that publishes", async (kind, keys) => {
+    const targets = targetsOf(emu, (t) => t.account === "111111111111" && (kind === "rds" ? t.kind.startsWith("rds_") : t.kind === kind));
+    expect(targets.length).toBeGreaterThan(0);
+    const events = await collect(adapter().streamMetrics({ targets, start: START, end: END }));
+    expect(failures(events)).toEqual([]);
+    // Gateway load balancers are skipped (see below); no other resource is.
+    for (const e of events) if (e.type === "item_skipped") expect([kind, e.reason]).toEqual(["elb_load_balancer", expect.stringMatching(/gwy/)]);
+    const expected = kind === "cloudfront_distribution"
+      ? [...emu.expectedMetrics({ account: "111111111111", region: "us-east-1", resourceIds: targets.map((t) => t.resourceId), start: START, end: END })]
+      : expectedFor(emu, targets, START, END);
+    expect(expected.length).toBeGreaterThan(0);
+    const got = samplesOf(events).sort((a, b) => key(a).localeCompare(key(b)));
+    expect(got.map(round)).toEqual(
+      expected.sort((a, b) => key(a).localeCompare(key(b))).map((x) => round({ cloud: "aws", account: x.account, resourceId: x.resourceId, timestamp: x.timestamp, metrics: x.metrics } as MetricSample)),
+    );
+    const seen = new Set(got.flatMap((s) => Object.keys(s.metrics)));
+    for (const k of seen) expect(keys).toContain(k);
+  });
+
+  it("reports ALB error rates as 5xx over requests, and skips gateway load balancers with a reason", async () => {
+    const targets = targetsOf(emu, (t) => t.kind === "elb_load_balancer");
+    const events = await collect(adapter().streamMetrics({ targets: targets.filter((t) => t.account === "111111111111"), start: START, end: END }));
+    const rates = samplesOf(events).flatMap((s) => (s.metrics.error_rate === undefined ? [] : [s.metrics.error_rate]));
+    expect(rates.length).toBeGreaterThan(0);
+    for (const r of rates) expect(r).toBeGreaterThanOrEqual(0);
+    for (const e of events) if (e.type === "item_skipped") expect(e.reason).toMatch(/gwy load balancers publish no request metrics/);
+  });
+
+  it("reads S3's daily storage metrics over the last two days, whatever the window", async () => {
+    const targets = targetsOf(emu, (t) => t.kind === "s3_bucket" && t.account === "111111111111");
+    expect(targets.length).toBeGreaterThan(0);
+    const end = new Date("2026-11-03T00:15:00Z");
+    const events = await collect(adapter().streamMetrics({ targets, start: new Date("2026-11-03T00:00:00Z"), end }));
+    expect(failures(events)).toEqual([]);
+    const expected = expectedFor(emu, targets, new Date("2026-11-01T00:00:00Z"), end, 86_400);
+    // Two midnights (1 and 2 November) and the one at 3 November that starts the window's day.
+    expect(new Set(expected.map((x) => x.timestamp))).toEqual(new Set(["2026-11-01T00:00:00.000Z", "2026-11-02T00:00:00.000Z", "2026-11-03T00:00:00.000Z"]));
+    const got = samplesOf(events).sort((a, b) => key(a).localeCompare(key(b)));
+    expect(got.map(round)).toEqual(
+      expected.sort((a, b) => key(a).localeCompare(key(b))).map((x) => round({ cloud: "aws", account: x.account, resourceId: x.resourceId, timestamp: x.timestamp, metrics: x.metrics } as MetricSample)),
+    );
+    expect(Object.keys(got[0]?.metrics ?? {}).sort()).toEqual(["object_count", "storage_bytes"]);
   });
 });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { parseMetricWindow, planMetricScopes } from "../src/azure/metrics.ts";
 import { isoDurationSeconds, normalizeVmMetrics, type RawMetricsResponse, vmMetricNames } from "../src/azure/normalize-metrics.ts";
 import { vmMemoryBytes } from "../src/azure/vm-memory.ts";
+import { type AzureKindMetrics, azureMetricsFor, requestsFor } from "../src/azure/metric-table.ts";
+import { convertAzureValue, normalizeKindMetrics } from "../src/azure/normalize-metrics.ts";
 
 /** Pure rules of the Azure metrics path: grains, VM memory, unit conversions, absent keys, scopes. */
 
@@ -150,7 +152,7 @@ describe("normalizeVmMetrics", () => {
 });
 
 describe("metric scopes and windows", () => {
-  it("groups VM targets by subscription and region, ignores other kinds and duplicates", () => {
+  it("groups targets by subscription and region, ignores kinds without metrics and duplicates", () => {
     const vm = (account: string, regionCode: string, name: string) => ({
       account,
       regionCode,
@@ -164,9 +166,10 @@ describe("metric scopes and windows", () => {
       vm("b", "eastus", "x"),
       { ...vm("a", "eastus", "X"), resourceId: vm("a", "eastus", "x").resourceId.toUpperCase() },
       { account: "a", regionCode: "eastus", kind: "azure_disk", resourceId: "/subscriptions/a/disk" },
+      { account: "a", regionCode: "eastus", kind: "azure_vnet", resourceId: "/subscriptions/a/vnet" },
     ]);
     expect(plans.map((p) => [p.scope, p.targets.length])).toEqual([
-      [{ cloud: "azure", account: "a", region: "eastus", kind: "metrics" }, 2],
+      [{ cloud: "azure", account: "a", region: "eastus", kind: "metrics" }, 3],
       [{ cloud: "azure", account: "a", region: "westeurope", kind: "metrics" }, 1],
       [{ cloud: "azure", account: "b", region: "eastus", kind: "metrics" }, 1],
     ]);
@@ -181,5 +184,79 @@ describe("metric scopes and windows", () => {
     expect(() => parseMetricWindow({ start, end, periodSeconds: 120 })).toThrow(/no 120 s time grain/);
     expect(() => parseMetricWindow({ start: end, end: start })).toThrow(/before end/);
     expect(() => parseMetricWindow({ start: new Date("nope"), end })).toThrow(/valid dates/);
+  });
+});
+
+describe("Azure Monitor metrics of the other kinds (metric-table.ts)", () => {
+  const at = (iso: string) => new Date(iso);
+  const window = { start: at("2026-10-01T00:00:00Z"), end: at("2026-10-01T01:00:00Z") };
+  const answer = (interval: string, metrics: [string, Record<string, number | string>[]][]) => ({
+    interval,
+    value: metrics.map(([name, data]) => ({ name: { value: name }, timeseries: [{ data }] })),
+  });
+  const table = (kind: string) => azureMetricsFor(kind) as AzureKindMetrics;
+
+  it.each([
+    ["as_is", 42.5, 300, 42.5],
+    ["seconds_to_ms", 0.125, 300, 125],
+    // 9,000 requests in a five-minute grain → 30 per second.
+    ["total_per_second", 9_000, 300, 30],
+    // 75,000,000 bytes in five minutes → 2 Mbit/s.
+    ["bytes_total_to_mbps", 75_000_000, 300, 2],
+    // 250,000 bytes per second → 2 Mbit/s whatever the grain.
+    ["bytes_per_second_to_mbps", 250_000, 3600, 2],
+  ] as const)("%s: %d over %ds → %d", (unit, raw, grain, converted) => {
+    expect(convertAzureValue(unit, raw, grain)).toBeCloseTo(converted, 12);
+  });
+
+  it("turns an App Service answer into per-second requests, ms response time and a 5xx rate (hand-computed)", () => {
+    const raw = answer("PT5M", [
+      ["Requests", [{ timeStamp: "2026-10-01T00:00:00Z", total: 600 }, { timeStamp: "2026-10-01T00:05:00Z", total: 0 }]],
+      ["Http5xx", [{ timeStamp: "2026-10-01T00:00:00Z", total: 15 }, { timeStamp: "2026-10-01T00:05:00Z", total: 0 }]],
+      ["HttpResponseTime", [{ timeStamp: "2026-10-01T00:00:00Z", average: 0.25 }, { timeStamp: "2026-10-01T00:05:00Z" }]],
+      ["FunctionExecutionCount", [{ timeStamp: "2026-10-01T00:00:00Z" }]],
+    ]);
+    const out = normalizeKindMetrics([{ raw, grainSeconds: 300, ...window }], { account: "sub", resourceId: "/x/site", table: table("azure_app_service") });
+    expect(out).toEqual({
+      ok: true,
+      samples: [
+        // 600 / 300 s = 2 per second; 15 of 600 = 2.5 %; 0.25 s = 250 ms.
+        { cloud: "azure", account: "sub", resourceId: "/x/site", timestamp: "2026-10-01T00:00:00.000Z", metrics: { requests_per_second: 2, error_rate: 2.5, response_time_ms: 250 } },
+        // No requests: a rate of zero requests, and no error rate (0 of 0 is no rate).
+        { cloud: "azure", account: "sub", resourceId: "/x/site", timestamp: "2026-10-01T00:05:00.000Z", metrics: { requests_per_second: 0 } },
+      ],
+    });
+  });
+
+  it("merges an hourly capacity answer into the sample of its hour, and keeps points inside each answer's window", () => {
+    const fine = answer("PT5M", [["Transactions", [{ timeStamp: "2026-10-01T00:00:00Z", total: 3_000 }, { timeStamp: "2026-10-01T01:00:00Z", total: 1 }]]]);
+    const hourly = answer("PT1H", [["UsedCapacity", [{ timeStamp: "2026-09-30T23:00:00Z", average: 5 }, { timeStamp: "2026-10-01T00:00:00Z", average: 7 }]]]);
+    const out = normalizeKindMetrics(
+      [
+        { raw: fine, grainSeconds: 300, ...window },
+        { raw: hourly, grainSeconds: 3600, start: at("2026-09-30T23:00:00Z"), end: window.end },
+      ],
+      { account: "sub", resourceId: "/x/st", table: table("azure_storage_account") },
+    );
+    expect(out.ok && out.samples.map((s) => [s.timestamp, s.metrics])).toEqual([
+      ["2026-09-30T23:00:00.000Z", { storage_bytes: 5 }],
+      ["2026-10-01T00:00:00.000Z", { requests_per_second: 10, storage_bytes: 7 }],
+    ]);
+  });
+
+  it("reads each metric's own aggregation (storage_percent: Maximum) and rejects a nameless metric", () => {
+    const raw = answer("PT5M", [["storage_percent", [{ timeStamp: "2026-10-01T00:00:00Z", average: 50, maximum: 61 }]]]);
+    const ok = normalizeKindMetrics([{ raw, grainSeconds: 300, ...window }], { account: "s", resourceId: "/db", table: table("azure_sql_database") });
+    expect(ok.ok && ok.samples[0]?.metrics).toEqual({ disk_utilization: 61 });
+    const broken = normalizeKindMetrics([{ raw: { value: [{ timeseries: [] }] }, grainSeconds: 300, ...window }], { account: "s", resourceId: "/db", table: table("azure_sql_database") });
+    expect(broken).toEqual({ ok: false, reason: "a metric in the answer has no name" });
+  });
+
+  it("asks hourly-only metrics in a request of their own", () => {
+    expect(requestsFor(table("azure_storage_account"), 300).map((r) => [r.grainSeconds, r.specs.map((s) => s.metric)])).toEqual([
+      [3600, ["UsedCapacity"]],
+      [300, ["Transactions", "SuccessE2ELatency"]],
+    ]);
+    expect(requestsFor(table("azure_disk"), 300)).toHaveLength(1);
   });
 });

@@ -4,7 +4,8 @@ import { type AzureAdapterConfig, createAzureAdapter } from "../src/azure/index.
 import { createRateLimiter, type RateLimiter } from "../src/common/rate-limiter.ts";
 import { CredentialsRejectedError, ThrottledError } from "../src/errors.ts";
 import { bytesToMbps, evaluateHealth, fractionToPercent } from "../src/metrics/health.ts";
-import type { MetricEvent, MetricKey, MetricSample, MetricTarget, ScopeRef } from "../src/types.ts";
+import { azureKindDescriptions } from "../src/azure/kinds/arm-types.ts";
+import { kindsWithMetrics, type MetricEvent, type MetricKey, type MetricSample, type MetricTarget, type ScopeRef } from "../src/types.ts";
 
 /**
  * VM metrics through @azure/arm-monitor's MonitorClient over real HTTPS against the emulator:
@@ -12,6 +13,7 @@ import type { MetricEvent, MetricKey, MetricSample, MetricTarget, ScopeRef } fro
  */
 
 let emu: AzureEmulator;
+const withMetrics = new Set(kindsWithMetrics(azureKindDescriptions));
 const start = new Date("2026-10-01T00:00:00Z");
 const end = new Date("2026-10-01T01:00:00Z");
 
@@ -92,7 +94,8 @@ function expectSamplesMatch(actual: MetricSample[], expected: ReturnType<typeof 
 
 describe("azure metrics against the emulator", () => {
   it("reads every VM target, converts units, leaves unreported keys absent, one scope per subscription × region", async () => {
-    const targets = targetsOf();
+    // VMs among kinds without metrics (ignored); the other kinds with metrics are read below.
+    const targets = targetsOf().filter((t) => t.kind === "azure_vm" || !withMetrics.has(t.kind));
     const vms = targets.filter((t) => t.kind === "azure_vm");
     expect(vms.length).toBeGreaterThan(10);
     expect(targets.length).toBeGreaterThan(vms.length);
@@ -229,11 +232,55 @@ describe("azure metrics against the emulator", () => {
     expect(new Set(keys)).toEqual(new Set([`${account}:metrics`, `${account}:arm`]));
   });
 
-  it("yields nothing for targets without VMs, and refuses grains Azure Monitor lacks", async () => {
-    const nonVm = targetsOf().filter((t) => t.kind !== "azure_vm");
+  it("yields nothing for targets of kinds without metrics, and refuses grains Azure Monitor lacks", async () => {
+    const nonVm = targetsOf().filter((t) => !withMetrics.has(t.kind));
+    expect(nonVm.length).toBeGreaterThan(0);
     const got = await collect(adapterFor().streamMetrics({ targets: nonVm, start, end }));
     expect(got.completed).toEqual([]);
     expect(got.failed).toEqual([]);
     expect(() => adapterFor().streamMetrics({ targets: nonVm, start, end, periodSeconds: 420 })).toThrow(RangeError);
+  });
+});
+
+describe("azure metrics of the other kinds Azure Monitor has platform metrics for", () => {
+  const round = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Number(v.toPrecision(10))]));
+
+  it.each([
+    ["azure_disk", ["disk_read_mbps", "disk_write_mbps", "disk_read_iops", "disk_write_iops"]],
+    ["azure_sql_database", ["cpu_utilization", "memory_utilization", "disk_utilization", "connections"]],
+    ["azure_postgres_flexible", ["cpu_utilization", "memory_utilization", "disk_utilization", "connections", "disk_read_iops", "disk_write_iops", "network_in_mbps", "network_out_mbps"]],
+    ["azure_app_gateway", ["requests_per_second", "response_time_ms", "error_rate"]],
+    ["azure_storage_account", ["storage_bytes", "requests_per_second", "response_time_ms"]],
+    ["azure_cdn_profile", ["requests_per_second", "response_time_ms", "error_rate"]],
+    ["azure_app_service", ["requests_per_second", "response_time_ms", "invocations_per_second", "error_rate"]],
+  ])("%s: the emulator's raw numbers, converted, per resource and instant", async (kind, keys) => {
+    const targets = targetsOf().filter((t) => t.kind === kind);
+    expect(targets.length).toBeGreaterThan(0);
+    expect(azureKindDescriptions.find((k) => k.kind === kind)?.metricKeys).toEqual(keys);
+    const got = await collect(adapterFor().streamMetrics({ targets, start, end }));
+    expect(got.failed).toEqual([]);
+    expect(got.skipped).toEqual([]);
+    let reported = 0;
+    for (const t of targets) {
+      const expected = emu.expectedKindMetrics(t.resourceId, start, end) ?? [];
+      const mine = got.samples.filter((s) => s.resourceId === t.resourceId);
+      expect(mine.map((s) => ({ timestamp: s.timestamp, metrics: round(s.metrics as Record<string, number>) }))).toEqual(
+        expected.map((x) => ({ timestamp: x.timestamp, metrics: round(x.metrics) })),
+      );
+      if (mine.length > 0) reported += 1;
+      for (const s of mine) for (const k of Object.keys(s.metrics)) expect(keys).toContain(k);
+    }
+    expect(reported).toBeGreaterThan(0);
+  });
+
+  it("reads hourly storage capacity at PT1H over the last whole hour, even for a short window", async () => {
+    const account = targetsOf().find((t) => t.kind === "azure_storage_account" && (emu.expectedKindMetrics(t.resourceId, start, end)?.length ?? 0) > 0) as MetricTarget;
+    const shortStart = new Date("2026-10-01T00:45:00Z");
+    const got = await collect(adapterFor().streamMetrics({ targets: [account], start: shortStart, end }));
+    expect(got.failed).toEqual([]);
+    const capacity = got.samples.filter((s) => s.metrics.storage_bytes !== undefined);
+    // The hour that starts at 00:00 (the window's end is 01:00): one capacity point.
+    expect(capacity.map((s) => s.timestamp)).toEqual(["2026-10-01T00:00:00.000Z"]);
+    expect(capacity[0]?.metrics.storage_bytes).toBe(emu.expectedKindMetrics(account.resourceId, start, end)?.[0]?.raw.UsedCapacity);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bytesToMbps } from "../src/metrics/health.ts";
+import { gcpKindReaders } from "../src/gcp/kinds/index.ts";
+import { gcpKeysOf } from "../src/gcp/metric-table.ts";
 import { gcpMetricSpecs, SampleAccumulator, timeSeriesFilter, timestampMs, typedValue } from "../src/gcp/normalize-metrics.ts";
 
 const spec = (type: string) => gcpMetricSpecs.find((s) => s.type === type) as (typeof gcpMetricSpecs)[number];
@@ -130,5 +132,28 @@ describe("SampleAccumulator", () => {
     const acc = make();
     acc.add(CPU, series("111", [point(T0 + 300, {}), point(T0 + 600, { doubleValue: 0.5 })]));
     expect(acc.drain(gcpMetricSpecs).map((s) => s.metrics)).toEqual([{ cpu_utilization: 50 }]);
+  });
+});
+
+describe("gcpKindMetrics (metric-table.ts)", () => {
+  it("gives each kind its keys from its table; kinds without a line have none", () => {
+    for (const reader of gcpKindReaders) expect(reader.metricKeys).toEqual(gcpKeysOf(reader.kind));
+    expect(gcpKeysOf("gce_instance")).toEqual(["cpu_utilization", "network_in_mbps", "network_out_mbps", "memory_utilization", "disk_utilization"]);
+    expect(gcpKeysOf("gce_disk")).toEqual([]);
+  });
+
+  it("filters and maps series through the kind's monitored resource and id label", () => {
+    const table = { monitoredResource: "cloudsql_database", idLabel: "database_id", validId: /^[a-z0-9-]+:[a-z0-9-]+$/ };
+    expect(timeSeriesFilter(spec("compute.googleapis.com/instance/cpu/utilization"), ["p:db-1"], table)).toBe(
+      'metric.type = "compute.googleapis.com/instance/cpu/utilization" AND resource.type = "cloudsql_database" AND resource.labels.database_id = one_of("p:db-1")',
+    );
+    expect(() => timeSeriesFilter(spec("compute.googleapis.com/instance/cpu/utilization"), ['x") OR ("'], table)).toThrow(/not a cloudsql_database database_id/);
+    const acc = new SampleAccumulator("p", new Set(["p:db-1"]), { startMs: 0, endMs: 600_000, periodSeconds: 300 }, table);
+    const problem = acc.add(spec("compute.googleapis.com/instance/cpu/utilization"), {
+      resource: { labels: { database_id: "p:db-1" } },
+      points: [{ interval: { endTime: "1970-01-01T00:05:00Z" }, value: { doubleValue: 0.5 } }],
+    });
+    expect(problem).toBeNull();
+    expect(acc.drain(gcpMetricSpecs)).toEqual([{ cloud: "gcp", account: "p", resourceId: "p:db-1", timestamp: "1970-01-01T00:00:00.000Z", metrics: { cpu_utilization: 50 } }]);
   });
 });

@@ -31,6 +31,7 @@ export {
   type CostOptimizationRow,
   type MonthlyCostSummaryRow,
 } from "./queries/costs.ts";
+export { type PerformanceMetrics, refreshPerformanceMetrics } from "./queries/performance.ts";
 export { dropMonitoringPartitions, ensureMonitoringPartitions, listMonitoringPartitions } from "./queries/partitions.ts";
 export { type QueryRowsOptions, queryRows } from "./queries/rows.ts";
 export * from "./schema/index.ts";

@@ -1,9 +1,12 @@
 import { kindsWithMetrics, scopeKey } from "@cloudsync/cloud";
-import { cloudRegions, cloudResources, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
+import { cloudRegions, cloudResources, refreshPerformanceMetrics, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { MetricWriter } from "../write/metrics.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
 import type { MetricRunCounts } from "../write/sync-runs.ts";
+
+/** Resources per performance_metrics statement: one statement per few thousand keeps each short. */
+const performanceBatch = 2_000;
 
 export interface MetricSyncPayload extends SyncPayloadBase {
   /** How far back to read (default 15 minutes); samples already stored are not duplicated. */
@@ -20,7 +23,8 @@ export interface MetricSyncSummary extends SyncSummaryBase<MetricRunCounts> {
  * Recent samples of a provider's live instances into `infrastructure_monitoring`, scored
  * against thresholds; resource and provider `health_status` follow, wedding-critical
  * resources in a critical state raise an alert, and the organization's utilization snapshot
- * (what `analyze_cost_optimization` answers from) is refreshed with the new samples.
+ * (what `analyze_cost_optimization` answers from) is refreshed with the new samples, and so is
+ * each sampled resource's `performance_metrics` (latest value and 24-hour average per key).
  */
 export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgress?: (p: SyncProgress) => void): Promise<MetricSyncSummary> {
   let samplesStored = 0;
@@ -102,6 +106,14 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
         (tx) => refreshResourceUtilization(tx, { organizationId: provider.organizationId }),
         { role: null },
       );
+      // Each sampled resource's latest values and 24-hour averages, from what is now stored.
+      const sampled = writer.sampledResourceIds;
+      for (let i = 0; i < sampled.length; i += performanceBatch) {
+        const resourceIds = sampled.slice(i, i + performanceBatch);
+        await withOrganization(deps.db, provider.organizationId, (tx) => refreshPerformanceMetrics(tx, { organizationId: provider.organizationId, resourceIds }), {
+          role: null,
+        });
+      }
     }
     samplesStored = writer.counts.stored;
     alertsRaised = writer.counts.alertsRaised;

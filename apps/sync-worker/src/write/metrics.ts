@@ -79,6 +79,11 @@ export class MetricWriter {
     this.#inFlight.start(() => this.#insert(rows));
   }
 
+  /** Our row ids of the resources that had at least one sample in this run. */
+  get sampledResourceIds(): string[] {
+    return [...this.#latest.keys()];
+  }
+
   /** Waits for every page still being written, and rethrows the first error if one failed. */
   async flush(): Promise<void> {
     await this.#inFlight.flush();

@@ -1,4 +1,5 @@
 import { createRng, hashString } from "../rng.ts";
+import { expectedKindMetrics, rawKindValues } from "./kind-metrics.ts";
 import type { EmulatedResource } from "./model.ts";
 
 /**
@@ -78,12 +79,14 @@ export interface AwsExpectedMetricSample {
   resourceId: string;
   /** ISO 8601 start of the period. */
   timestamp: string;
-  raw: Partial<Record<AwsMetricName, number>>;
-  /** Seed metric keys, converted independently of the adapter: bytes → Mbit/s over the period. */
-  metrics: Partial<Record<"cpu_utilization" | "memory_utilization" | "disk_utilization" | "network_in_mbps" | "network_out_mbps", number>>;
+  /** By metric name (`SuccessfulRequestLatency:GetItem` for a series per operation). */
+  raw: Partial<Record<string, number>>;
+  /** Metric keys, converted independently of the adapter (bytes → Mbit/s over the period, …). */
+  metrics: Partial<Record<string, number>>;
 }
 
 export function expectedSample(seedHash: number, item: EmulatedResource, t: number, period: number): AwsExpectedMetricSample | undefined {
+  if (item.kind !== "ec2_instance") return expectedKindSample(seedHash, item, t, period);
   const profile = instanceProfile(seedHash, item);
   if (!profile.publishes) return undefined;
   const raw: Partial<Record<AwsMetricName, number>> = {};
@@ -99,5 +102,17 @@ export function expectedSample(seedHash: number, item: EmulatedResource, t: numb
   };
   if (raw.mem_used_percent !== undefined) metrics.memory_utilization = raw.mem_used_percent;
   if (raw.disk_used_percent !== undefined) metrics.disk_utilization = raw.disk_used_percent;
+  return { account: item.account, resourceId: item.id, timestamp: new Date(t * 1000).toISOString(), raw, metrics };
+}
+
+/**
+ * Another kind's sample for the period starting at `t`; undefined when it published nothing.
+ * A daily series' sample is stamped at the midnight inside the period.
+ */
+function expectedKindSample(seedHash: number, item: EmulatedResource, t: number, period: number): AwsExpectedMetricSample | undefined {
+  const raw = rawKindValues(seedHash, item, t, period);
+  if (!raw || Object.keys(raw).length === 0) return undefined;
+  const metrics = expectedKindMetrics(item.kind, raw, period);
+  if (Object.keys(metrics).length === 0) return undefined;
   return { account: item.account, resourceId: item.id, timestamp: new Date(t * 1000).toISOString(), raw, metrics };
 }

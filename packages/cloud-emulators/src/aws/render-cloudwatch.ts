@@ -2,10 +2,12 @@ import { hashString } from "../rng.ts";
 import type { AwsErrorReply } from "./errors.ts";
 import type { AwsEstate } from "./estate.ts";
 import { decodeJsonToken, encodeJsonToken, type JsonReply, jsonErrorReply, jsonOk } from "./json.ts";
+import { dimensionsMatch, kindMetricDefs, kindSeriesPoint } from "./kind-metrics.ts";
 import { type AwsMetricName, instanceProfile, metricValue, periodStarts } from "./metrics.ts";
 
 /**
- * CloudWatch GetMetricData (JSON 1.0) over the emulated instances' series. MetricStat queries
+ * CloudWatch GetMetricData (JSON 1.0) over the emulated resources' series (EC2 here, the other
+ * kinds in kind-metrics.ts). MetricStat queries
  * only (no metric math), at most 500 per call; datapoints are paged by `MaxDatapoints` (and the
  * emulator's own page limit), with a result for every query on every page whose StatusCode says
  * `PartialData` while more of its points follow and `Complete` after its last one.
@@ -137,7 +139,9 @@ function seriesOf(
 ): { timestamps: number[]; values: number[]; brokenFor?: string } {
   const empty = { timestamps: [], values: [] };
   const name = metric.MetricName as AwsMetricName;
-  if (typeof metric.MetricName !== "string" || namespaceOf[name] === undefined || namespaceOf[name] !== metric.Namespace) return empty;
+  if (typeof metric.MetricName !== "string" || namespaceOf[name] === undefined || namespaceOf[name] !== metric.Namespace) {
+    return kindSeriesOf(ctx, metric, stat, period, start, end) ?? empty;
+  }
   // A metric is identified by all its dimensions: these series carry InstanceId and nothing else.
   const dims = metric.Dimensions ?? [];
   if (dims.length !== 1 || dims[0]?.Name !== "InstanceId" || typeof dims[0].Value !== "string") return empty;
@@ -155,4 +159,36 @@ function seriesOf(
   }
   const broken = name === "CPUUtilization" && ctx.malformed.has(id);
   return broken ? { timestamps, values, brokenFor: id } : { timestamps, values };
+}
+
+/** A series of another kind (kind-metrics.ts), when the query names one exactly; undefined otherwise. */
+function kindSeriesOf(
+  ctx: MetricRequestContext,
+  metric: { Namespace?: unknown; MetricName?: unknown; Dimensions?: { Name?: unknown; Value?: unknown }[] },
+  stat: string,
+  period: number,
+  start: number,
+  end: number,
+): { timestamps: number[]; values: number[] } | undefined {
+  for (const def of kindMetricDefs) {
+    for (const series of def.series) {
+      if (series.namespace !== metric.Namespace || series.metricName !== metric.MetricName) continue;
+      const own = dimensionsMatch(def, series, metric.Dimensions ?? []);
+      if (own === undefined) continue;
+      if (def.region ? ctx.region !== def.region : false) return undefined;
+      const item = ctx.estate.find(def.idOf(own, { caller: ctx.caller, region: ctx.region }));
+      if (item?.kind !== def.kind || item.account !== ctx.caller || (!def.region && item.region !== ctx.region)) return undefined;
+      if (series.lbType && item.extra.type !== series.lbType) return undefined;
+      const timestamps: number[] = [];
+      const values: number[] = [];
+      for (const t of periodStarts(start, end, period)) {
+        const v = kindSeriesPoint(ctx.seedHash, def, item, series, t, period);
+        if (v === undefined) continue;
+        timestamps.push(t);
+        values.push(stat === "SampleCount" ? 1 : v);
+      }
+      return { timestamps, values };
+    }
+  }
+  return undefined;
 }

@@ -105,7 +105,11 @@ export interface AwsEmulator {
   expectedCosts(account: string, start: string, end: string, options?: { byResource?: boolean }): Iterable<AwsExpectedCostLine>;
   /** The exact total of the account's bill over [start, end], inclusive, as a decimal string. */
   expectedCostTotal(account: string, start: string, end: string): string;
-  /** The samples a correct adapter reports for these instances (running ones publish data). */
+  /**
+   * The samples a correct adapter reports for these resources (those in a serving state publish
+   * data), for a `periodSeconds` grid over [start, end); S3's daily series give a sample only in
+   * the periods that hold a UTC midnight.
+   */
   expectedMetrics(query: AwsExpectedMetricsQuery): Iterable<AwsExpectedMetricSample>;
   readonly mutate: {
     add(input: AwsAddResourceInput): AwsExpectedResource;
@@ -558,7 +562,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       const starts = periodStarts(query.start.getTime() / 1000, query.end.getTime() / 1000, period);
       for (const id of query.resourceIds) {
         const item = estate.find(id);
-        if (item?.kind !== "ec2_instance" || item.account !== query.account || item.region !== query.region) continue;
+        if (!item || item.account !== query.account) continue;
+        // CloudFront's series live in us-east-1; everything else in the resource's region.
+        if (item.region !== query.region && !(item.kind === "cloudfront_distribution" && query.region === "us-east-1")) continue;
         for (const t of starts) {
           const sample = expectedSample(seedHash, item, t, period);
           if (sample) yield sample;

@@ -162,13 +162,14 @@ export class AzureEstate {
     const sub = this.subscriptions.find((s) => lower.startsWith(`/subscriptions/${s.toLowerCase()}/`));
     if (!sub) return null;
     for (const item of this.added.get(sub) ?? []) if (item.id.toLowerCase() === lower) return this.live(item);
-    const suffix = /-([0-9a-z]+)$/.exec(lower)?.[1];
-    if (!suffix) return null;
-    const index = Number.parseInt(suffix, 36);
     const { start, end } = this.range(sub);
-    if (!Number.isSafeInteger(index) || index < start || index >= end) return null;
-    const item = this.generate(sub, index);
-    return item.id.toLowerCase() === lower ? this.live(item) : null;
+    for (const suffix of indexSuffixes(lower)) {
+      const index = Number.parseInt(suffix, 36);
+      if (!Number.isSafeInteger(index) || index < start || index >= end) continue;
+      const item = this.generate(sub, index);
+      if (item.id.toLowerCase() === lower) return this.live(item);
+    }
+    return null;
   }
 
   private live(item: EstateItem): EstateItem | null {
@@ -297,6 +298,24 @@ const vmStates: readonly { provisioning: string; power: string | null; weight: n
   { provisioning: "creating", power: null, weight: 3 },
   { provisioning: "failed", power: "stopped", weight: 2 },
 ];
+
+/**
+ * The base-36 index suffixes an id may end with: after its last hyphen, or, for a storage account
+ * (whose name has no hyphen), after `st<team><env>` for each team and environment that fits.
+ */
+function indexSuffixes(lowerId: string): string[] {
+  const hyphen = /-([0-9a-z]+)$/.exec(lowerId)?.[1];
+  if (hyphen) return [hyphen];
+  const name = lowerId.slice(lowerId.lastIndexOf("/") + 1);
+  const out: string[] = [];
+  for (const team of teams) {
+    for (const env of environments) {
+      const prefix = `st${team.slice(0, 6)}${env.slice(0, 4)}`.toLowerCase();
+      if (name.startsWith(prefix) && name.length > prefix.length) out.push(name.slice(prefix.length));
+    }
+  }
+  return out;
+}
 
 function nameFor(
   template: ResourceTemplate,

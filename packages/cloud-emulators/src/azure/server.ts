@@ -10,6 +10,7 @@ import { emulatedLocations } from "./catalog.ts";
 import { exactSum } from "./decimal.ts";
 import { type AddResourceInput, AzureEstate, type EstateItem, type ExpectedResource, uuidFrom } from "./estate.ts";
 import { EmulatedIdentity, type HttpAnswer } from "./identity.ts";
+import { expectedKindSamples, type KindMetricDefinition, kindMetricsOfType, renderKindMetric } from "./kind-monitor.ts";
 import { grainStarts, isDocumentedSize, monitorGrains, renderMetricsResponse, type VmMetricPoint, vmMetricDefinitions, vmPoint, vmReportsMetrics, vmSizeMemoryBytes } from "./monitor.ts";
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
 
@@ -67,6 +68,17 @@ export interface AzureEmulator {
   expectedCostTotal(account: string, start: string, end: string): string;
   /** The raw numbers Azure Monitor serves for one VM over [start, end) at `periodSeconds` (default 300); null if not a VM. */
   expectedMetrics(resourceId: string, start: Date, end: Date, periodSeconds?: number): ExpectedVmMetrics | null;
+  /**
+   * What a correct adapter reports for a resource of the types in kind-monitor.ts over [start,
+   * end) at `periodSeconds` (default 300), hourly capacity included; null for VMs and types
+   * without metrics.
+   */
+  expectedKindMetrics(
+    resourceId: string,
+    start: Date,
+    end: Date,
+    periodSeconds?: number,
+  ): { resourceId: string; timestamp: string; raw: Record<string, number>; metrics: Record<string, number> }[] | null;
   /** Requests served per operation (`token`, `openid`, `resources.list`, `virtualMachines.listAll`, `locations`, `costManagement.query`, `metrics.list`). */
   requestCount(operation: string): number;
   close(): Promise<void>;
@@ -296,7 +308,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     };
   }
 
-  /** `GET {resourceUri}/providers/Microsoft.Insights/metrics` for VMs. */
+  /** `GET {resourceUri}/providers/Microsoft.Insights/metrics` for VMs (others: listKindMetrics). */
   function listMetrics(resourceUri: string, url: URL): HttpAnswer {
     const item = estate.find(resourceUri);
     if (!item) {
@@ -308,10 +320,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       );
     }
     const names = (url.searchParams.get("metricnames") ?? "Percentage CPU").split(",").map((n) => n.trim()).filter(Boolean);
-    if (!item.vm) {
-      const [provider, type] = item.type.split("/");
-      return monitorError(`Failed to find metric configuration for provider: ${provider}, resource Type: ${type}, metric: ${names[0]}, Valid metrics: `);
-    }
+    if (!item.vm) return listKindMetrics(item, names, url);
     const unknown = names.find((n) => !vmMetricDefinitions.some((d) => d.name.toLowerCase() === n.toLowerCase()));
     if (unknown) {
       return monitorError(
@@ -336,6 +345,50 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     return {
       status: 200,
       body: renderMetricsResponse(estate.seed, item, { start, end, grainSeconds, interval, timespan: `${iso(start)}/${iso(end)}` }, names, aggregations, malformed),
+    };
+  }
+
+  /** Metrics of the other resource types (kind-monitor.ts), with Azure Monitor's checks on names, grain and timespan. */
+  function listKindMetrics(item: EstateItem, names: readonly string[], url: URL): HttpAnswer {
+    const [provider, ...typePath] = item.type.split("/");
+    const definitions = kindMetricsOfType(item.type) ?? [];
+    const valid = definitions.map((d) => d.name).join(",");
+    const unknown = names.find((n) => !definitions.some((d) => d.name.toLowerCase() === n.toLowerCase()));
+    if (unknown !== undefined) {
+      return monitorError(`Failed to find metric configuration for provider: ${provider}, resource Type: ${typePath.join("/")}, metric: ${unknown}, Valid metrics: ${valid}`);
+    }
+    const interval = (url.searchParams.get("interval") ?? "PT1H").toUpperCase();
+    const grainSeconds = monitorGrains.get(interval);
+    if (!grainSeconds) return monitorError(`Invalid interval '${interval}'. Supported time grains: ${[...monitorGrains.keys()].join(", ")}.`);
+    const asked = names.map((n) => definitions.find((d) => d.name.toLowerCase() === n.toLowerCase()) as KindMetricDefinition);
+    const coarse = asked.find((d) => d.grains && !d.grains.includes(grainSeconds));
+    if (coarse) {
+      return monitorError(
+        `Metric: ${coarse.name} does not support requested time grain: ${interval}. Supported time grains: ${(coarse.grains ?? []).map((g) => [...monitorGrains].find(([, s]) => s === g)?.[0]).join(",")}`,
+      );
+    }
+    const [from, to] = (url.searchParams.get("timespan") ?? "").split("/");
+    const start = Date.parse(from ?? "");
+    const end = Date.parse(to ?? "");
+    if (Number.isNaN(start) || Number.isNaN(end) || start >= end) {
+      return monitorError(`Invalid timespan '${url.searchParams.get("timespan") ?? ""}': expected 'startTime/endTime' in ISO 8601.`);
+    }
+    if ((end - start) / 1000 / grainSeconds > 50_000) return monitorError("The query asks for more than 50000 data points per time series.");
+    const aggregations = (url.searchParams.get("aggregation") ?? "Average").split(",").map((a) => a.trim().toLowerCase()).filter(Boolean);
+    const badAggregation = aggregations.find((a) => !["average", "total", "minimum", "maximum", "count"].includes(a));
+    if (badAggregation) return monitorError(`Invalid aggregation '${badAggregation}'.`);
+    const starts = grainStarts(start, end, grainSeconds);
+    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+    return {
+      status: 200,
+      body: {
+        cost: starts.length * asked.length,
+        timespan: `${iso(start)}/${iso(end)}`,
+        interval,
+        value: asked.map((d) => renderKindMetric(estate.seed, item, d, starts, grainSeconds, aggregations)),
+        namespace: item.type,
+        resourceregion: item.location.replace(/\s+/g, "").toLowerCase(),
+      },
     };
   }
 
@@ -435,6 +488,19 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         documentedSize: isDocumentedSize(item.vm.vmSize),
         points,
       };
+    },
+    expectedKindMetrics(resourceId, start, end, periodSeconds = 300) {
+      const item = estate.find(resourceId);
+      if (!item || item.vm || !kindMetricsOfType(item.type)) return null;
+      const hour = 3_600_000;
+      const hourFrom = Math.min(start.getTime(), Math.floor(end.getTime() / hour) * hour - hour);
+      return expectedKindSamples(
+        estate.seed,
+        item,
+        grainStarts(start.getTime(), end.getTime(), periodSeconds),
+        periodSeconds,
+        grainStarts(hourFrom, end.getTime(), 3600),
+      ).map((s) => ({ resourceId: item.id, ...s }));
     },
     mutate: {
       add: (input) => estate.add(input).id,

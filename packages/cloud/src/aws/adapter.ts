@@ -4,29 +4,29 @@ import { describeKind, selectReaders } from "../core/kind-reader.ts";
 import { failingRead } from "../core/reads.ts";
 import { type ReadFailure, runScopes, type ScopeRead } from "../core/scope-runner.ts";
 import { CloudError, CredentialsRejectedError } from "../errors.ts";
-import {
-  type AdapterLogger,
-  type AdapterOptions,
-  type CloudAdapter,
-  type CostEvent,
-  type CostQuery,
-  type InventoryEvent,
-  kindsWithMetrics,
-  type MetricEvent,
-  type MetricQuery,
-  type MetricSample,
-  type NormalizedCostLine,
-  type NormalizedResource,
-  type RegionInfo,
-  type ScopeRef,
-  type StreamOptions,
+import type {
+  AdapterLogger,
+  AdapterOptions,
+  CloudAdapter,
+  CostEvent,
+  CostQuery,
+  InventoryEvent,
+  MetricEvent,
+  MetricQuery,
+  MetricSample,
+  NormalizedCostLine,
+  NormalizedResource,
+  RegionInfo,
+  ScopeRef,
+  StreamOptions,
 } from "../types.ts";
 import { toAwsError } from "./aws-errors.ts";
 import { type AwsCredentialProvider, type ClientSettings, createRequestHandler, createStsClient } from "./clients.ts";
 import { assumeRoleCredentials, staticCredentials, stsAssumeRole } from "./credentials.ts";
 import { awsKindReaders } from "./kinds/index.ts";
 import { isIsoDate, utcDate } from "./normalize-costs.ts";
-import { isValidPeriod } from "./normalize-metrics.ts";
+import { cloudWatchTableFor } from "./metric-table.ts";
+import { isValidPeriod, type MetricItem } from "./normalize-metrics.ts";
 import { mergeRegions } from "./regions.ts";
 import { type AccountPlan, resourceReads } from "./scope-plan.ts";
 import { type AwsSession, openSession, type SessionSettings } from "./session.ts";
@@ -211,12 +211,12 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     if (!isValidPeriod(period)) throw new RangeError(`AWS metrics: periodSeconds must be 1, 5, 10, 30 or a multiple of 60, got ${period}`);
     if (!(start.getTime() < end.getTime())) throw new RangeError("AWS metrics: start must be a valid time before end");
     const signal = query.signal;
-    const scopes = planMetricScopes(query.targets, metricKinds, logger);
+    const scopes = planMetricScopes(query.targets, logger);
     // Loaded here, with CloudWatch's SDK, so that inventory-only processes never load either.
     const { cloudWatchApi, metricRead } = await import("./metrics.ts");
     const session = openSession(sessionSettings, signal);
     try {
-      const reads = scopes.map(({ account, region, ids }): ScopeRead<MetricSample> => {
+      const reads = scopes.map(({ account, region, items, unreadable }): ScopeRead<MetricSample> => {
         const scope: ScopeRef = { cloud: "aws", account, region, kind: "metrics" };
         if (!providers.has(account)) {
           const error = new CloudError("aws", `aws metrics for account ${account}: the adapter is not configured for this account.`, { account });
@@ -225,7 +225,8 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
         return metricRead({
           scope,
           api: cloudWatchApi(() => session.clientsFor(account, region).cloudwatch()),
-          instanceIds: [...ids],
+          items: [...items.values()],
+          unreadable,
           start,
           end,
           periodSeconds: period,
@@ -262,8 +263,6 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
 
 /** What consumers may know of AWS's kinds. */
 const awsKinds = awsKindReaders.map(describeKind);
-/** The kinds whose targets `streamMetrics` reads (instances); targets of other kinds are ignored. */
-const metricKinds: ReadonlySet<string> = new Set(kindsWithMetrics(awsKinds));
 
 /**
  * Long-lived credentials per account: assumed-role sessions survive from one sync to the next.
@@ -307,25 +306,39 @@ function credentialProviders(
   );
 }
 
-/** Metric targets by account × region, each instance once; targets of kinds without metrics are dropped (logged). */
+interface MetricScopePlan {
+  account: string;
+  region: string;
+  items: Map<string, MetricItem>;
+  unreadable: { itemId: string; reason: string }[];
+}
+
+/**
+ * Metric targets by account × the region whose CloudWatch holds their series (CloudFront's is
+ * us-east-1), each resource once; targets of kinds without metrics are dropped (logged), and a
+ * target whose id names no CloudWatch dimensions is reported as skipped in its scope.
+ */
 function planMetricScopes(
   targets: MetricQuery["targets"],
-  kinds: ReadonlySet<string>,
   logger: AdapterLogger | undefined,
-): { account: string; region: string; ids: Set<string> }[] {
-  const scopes = new Map<string, { account: string; region: string; ids: Set<string> }>();
+): MetricScopePlan[] {
+  const scopes = new Map<string, MetricScopePlan>();
   let ignored = 0;
   for (const t of targets) {
-    if (!kinds.has(t.kind)) {
+    const table = cloudWatchTableFor(t.kind);
+    if (!table) {
       ignored += 1;
       continue;
     }
-    const key = `${t.account}|${t.regionCode}`;
-    const entry = scopes.get(key) ?? { account: t.account, region: t.regionCode, ids: new Set<string>() };
-    entry.ids.add(t.resourceId);
+    const region = table.region ?? t.regionCode;
+    const key = `${t.account}|${region}`;
+    const entry: MetricScopePlan = scopes.get(key) ?? { account: t.account, region, items: new Map(), unreadable: [] };
     scopes.set(key, entry);
+    const identity = table.identify(t.resourceId);
+    if (typeof identity === "string") entry.unreadable.push({ itemId: t.resourceId, reason: identity });
+    else entry.items.set(t.resourceId, { resourceId: t.resourceId, table, identity });
   }
-  if (ignored > 0) logger?.debug({ ignored }, "aws metrics: targets of kinds without instance metrics ignored");
+  if (ignored > 0) logger?.debug({ ignored }, "aws metrics: targets of kinds without CloudWatch metrics ignored");
   return [...scopes.values()];
 }
 

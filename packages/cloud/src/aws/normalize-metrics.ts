@@ -1,41 +1,30 @@
 import type { MetricDataQuery, MetricDataResult } from "@aws-sdk/client-cloudwatch";
 import { bytesToMbps } from "../metrics/health.ts";
 import type { MetricKey, MetricSample } from "../types.ts";
+import type { CloudWatchIdentity, CloudWatchKindMetrics, CloudWatchRatio, CloudWatchSeries } from "./metric-table.ts";
 
 /**
- * Pure CloudWatch mappings: which series feed which seed metric key, how their units convert,
- * how GetMetricData batches are built, and how results become one sample per instance per
- * period. Table-tested; no network.
+ * Pure CloudWatch mechanics over the table of metric-table.ts: how units convert, how
+ * GetMetricData batches are built, and how results become one sample per resource per period.
+ * Table-tested; no network.
  */
-
-export interface Ec2MetricSpec {
-  key: MetricKey;
-  namespace: string;
-  metricName: string;
-  stat: "Average" | "Sum" | "Maximum";
-  /** `percent`: already 0–100; `bytes`: a Sum of bytes over the period, reported as Mbit/s. */
-  unit: "percent" | "bytes";
-}
-
-/**
- * The series read for each EC2 instance. The CWAgent ones exist only where the CloudWatch agent
- * publishes them with the InstanceId dimension alone (`append_dimensions: {InstanceId}` and
- * `aggregation_dimensions: [["InstanceId"]]`); elsewhere CloudWatch returns no points and the
- * keys are absent. Disk takes the Maximum: the fullest filesystem is the one that matters.
- */
-export const ec2MetricSpecs: readonly Ec2MetricSpec[] = [
-  { key: "cpu_utilization", namespace: "AWS/EC2", metricName: "CPUUtilization", stat: "Average", unit: "percent" },
-  { key: "network_in_mbps", namespace: "AWS/EC2", metricName: "NetworkIn", stat: "Sum", unit: "bytes" },
-  { key: "network_out_mbps", namespace: "AWS/EC2", metricName: "NetworkOut", stat: "Sum", unit: "bytes" },
-  { key: "memory_utilization", namespace: "CWAgent", metricName: "mem_used_percent", stat: "Average", unit: "percent" },
-  { key: "disk_utilization", namespace: "CWAgent", metricName: "disk_used_percent", stat: "Maximum", unit: "percent" },
-];
 
 /** GetMetricData's limit on queries per call. */
 export const maxQueriesPerCall = 500;
 
-export function convertMetricValue(spec: Pick<Ec2MetricSpec, "unit">, value: number, periodSeconds: number): number {
-  return spec.unit === "bytes" ? bytesToMbps(value, periodSeconds) : value;
+export function convertMetricValue(spec: Pick<CloudWatchSeries, "unit">, value: number, periodSeconds: number): number {
+  switch (spec.unit) {
+    case "as_is":
+      return value;
+    case "seconds_to_ms":
+      return value * 1000;
+    case "sum_per_second":
+      return value / periodSeconds;
+    case "bytes_sum_to_mbps":
+      return bytesToMbps(value, periodSeconds);
+    case "bytes_per_second_to_mbps":
+      return bytesToMbps(value, 1);
+  }
 }
 
 /** CloudWatch accepts 1, 5, 10, 30 (high resolution) or a multiple of 60 seconds. */
@@ -43,35 +32,59 @@ export function isValidPeriod(seconds: number): boolean {
   return Number.isInteger(seconds) && seconds > 0 && (seconds % 60 === 0 || [1, 5, 10, 30].includes(seconds));
 }
 
-/** Instance ids in groups that fit one call: five queries each, so 100 instances per call. */
-export function batchInstances(instanceIds: readonly string[], specs: readonly Ec2MetricSpec[] = ec2MetricSpecs): string[][] {
-  const perCall = Math.max(1, Math.floor(maxQueriesPerCall / specs.length));
-  const batches: string[][] = [];
-  for (let i = 0; i < instanceIds.length; i += perCall) batches.push(instanceIds.slice(i, i + perCall));
+/** One resource to read: its id, its kind's table, and its CloudWatch identity. */
+export interface MetricItem {
+  resourceId: string;
+  table: CloudWatchKindMetrics;
+  identity: CloudWatchIdentity;
+}
+
+/** The series a resource is read through (those of its variant, and those for every variant). */
+export function seriesFor(item: Pick<MetricItem, "table" | "identity">): CloudWatchSeries[] {
+  return item.table.series.filter((s) => s.variant === undefined || s.variant === item.identity.variant);
+}
+
+/** Resources in groups whose queries fit one call; a resource's queries never straddle two calls. */
+export function batchItems<T extends Pick<MetricItem, "table" | "identity">>(items: readonly T[], perCall = maxQueriesPerCall): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    const n = seriesFor(item).length;
+    if (current.length > 0 && size + n > perCall) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(item);
+    size += n;
+  }
+  if (current.length > 0) batches.push(current);
   return batches;
 }
 
 export interface QueryRef {
   resourceId: string;
-  spec: Ec2MetricSpec;
+  spec: CloudWatchSeries;
 }
 
-/** The queries for one batch; ids are `i<instance>_<spec>` (GetMetricData wants a lowercase first letter). */
-export function buildMetricQueries(
-  instanceIds: readonly string[],
-  periodSeconds: number,
-  specs: readonly Ec2MetricSpec[] = ec2MetricSpecs,
-): { queries: MetricDataQuery[]; refs: Map<string, QueryRef> } {
+/** The queries for one batch; ids are `i<resource>_<series>` (GetMetricData wants a lowercase first letter). */
+export function buildMetricQueries(items: readonly MetricItem[], periodSeconds: number): { queries: MetricDataQuery[]; refs: Map<string, QueryRef> } {
   const queries: MetricDataQuery[] = [];
   const refs = new Map<string, QueryRef>();
-  instanceIds.forEach((resourceId, i) => {
-    specs.forEach((spec, j) => {
+  items.forEach((item, i) => {
+    item.table.series.forEach((spec, j) => {
+      if (spec.variant !== undefined && spec.variant !== item.identity.variant) return;
       const id = `i${i}_${j}`;
-      refs.set(id, { resourceId, spec });
+      refs.set(id, { resourceId: item.resourceId, spec });
       queries.push({
         Id: id,
         MetricStat: {
-          Metric: { Namespace: spec.namespace, MetricName: spec.metricName, Dimensions: [{ Name: "InstanceId", Value: resourceId }] },
+          Metric: {
+            Namespace: spec.namespace,
+            MetricName: spec.metricName,
+            Dimensions: [...item.identity.dimensions, ...(spec.extraDimensions ?? [])],
+          },
           Period: periodSeconds,
           Stat: spec.stat,
         },
@@ -89,11 +102,11 @@ export interface MetricPoint {
 }
 
 /**
- * One result's points, converted to the seed unit; a reason string when the result cannot be
+ * One result's points as CloudWatch gave them (unconverted); a reason string when the result cannot be
  * trusted (timestamps and values that do not pair up, a value that is not a number, a status
  * CloudWatch uses for failure).
  */
-export function readMetricResult(result: MetricDataResult, ref: QueryRef, periodSeconds: number): MetricPoint[] | string {
+export function readMetricResult(result: MetricDataResult, ref: QueryRef): MetricPoint[] | string {
   const status = result.StatusCode;
   if (status === "InternalError" || status === "Forbidden") return `${ref.spec.metricName}: CloudWatch answered StatusCode ${status}`;
   const timestamps = result.Timestamps ?? [];
@@ -108,43 +121,59 @@ export function readMetricResult(result: MetricDataResult, ref: QueryRef, period
     const ms = t instanceof Date ? t.getTime() : Number.NaN;
     if (!Number.isFinite(ms)) return `${ref.spec.metricName}: unreadable timestamp ${JSON.stringify(t ?? null)}`;
     if (typeof v !== "number" || !Number.isFinite(v)) return `${ref.spec.metricName}: value ${JSON.stringify(v ?? null)} is not a number`;
-    points.push({ timestamp: new Date(ms).toISOString(), value: convertMetricValue(ref.spec, v, periodSeconds) });
+    points.push({ timestamp: new Date(ms).toISOString(), value: v });
   }
   return points;
 }
 
 /**
- * Collects points per instance and timestamp across GetMetricData pages, and hands out one
- * MetricSample per instance per timestamp, carrying only the keys CloudWatch had points for.
+ * Collects raw points per resource and timestamp across GetMetricData pages, and hands out one
+ * MetricSample per resource per timestamp, carrying only the keys CloudWatch had points for:
+ * each series' key converted to our unit, then each ratio whose denominator had a non-zero point
+ * (a numerator without a point counts as zero: CloudWatch publishes no 5xx count for a period
+ * without errors).
  */
 export interface SampleAccumulator {
-  add(resourceId: string, key: MetricKey, point: MetricPoint): void;
-  /** The instance's samples so far, in time order; the instance is forgotten. */
-  take(resourceId: string): MetricSample[];
+  add(resourceId: string, spec: CloudWatchSeries, point: MetricPoint): void;
+  /** The resource's samples so far, in time order; the resource is forgotten. */
+  take(resourceId: string, ratios?: readonly CloudWatchRatio[]): MetricSample[];
   drop(resourceId: string): void;
   readonly resourceIds: Iterable<string>;
 }
 
-export function createSampleAccumulator(account: string): SampleAccumulator {
-  const byResource = new Map<string, Map<string, Partial<Record<MetricKey, number>>>>();
+interface Cell {
+  metrics: Partial<Record<MetricKey, number>>;
+  parts: Record<string, number>;
+}
+
+export function createSampleAccumulator(account: string, periodSeconds: number): SampleAccumulator {
+  const byResource = new Map<string, Map<string, Cell>>();
   return {
-    add(resourceId, key, point) {
+    add(resourceId, spec, point) {
       let series = byResource.get(resourceId);
       if (!series) {
         series = new Map();
         byResource.set(resourceId, series);
       }
-      const metrics = series.get(point.timestamp) ?? {};
-      metrics[key] = point.value;
-      series.set(point.timestamp, metrics);
+      const cell = series.get(point.timestamp) ?? { metrics: {}, parts: {} };
+      if (spec.key) cell.metrics[spec.key] = convertMetricValue(spec, point.value, periodSeconds);
+      if (spec.part) cell.parts[spec.part] = point.value;
+      series.set(point.timestamp, cell);
     },
-    take(resourceId) {
+    take(resourceId, ratios = []) {
       const series = byResource.get(resourceId);
       byResource.delete(resourceId);
       if (!series) return [];
-      return [...series.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([timestamp, metrics]) => ({ cloud: "aws" as const, account, resourceId, timestamp, metrics }));
+      const samples: MetricSample[] = [];
+      for (const [timestamp, cell] of [...series.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        const metrics = { ...cell.metrics };
+        for (const ratio of ratios) {
+          const value = ratioValue(ratio, cell.parts);
+          if (value !== undefined) metrics[ratio.key] = value;
+        }
+        if (Object.keys(metrics).length > 0) samples.push({ cloud: "aws", account, resourceId, timestamp, metrics });
+      }
+      return samples;
     },
     drop(resourceId) {
       byResource.delete(resourceId);
@@ -153,4 +182,12 @@ export function createSampleAccumulator(account: string): SampleAccumulator {
       return [...byResource.keys()];
     },
   };
+}
+
+/** 100 × Σ numerators / denominator; undefined when the denominator has no point or is zero. */
+export function ratioValue(ratio: CloudWatchRatio, parts: Readonly<Record<string, number>>): number | undefined {
+  const denominator = parts[ratio.denominator];
+  if (denominator === undefined || !(denominator > 0)) return undefined;
+  const numerator = ratio.numerators.reduce((sum, name) => sum + (parts[name] ?? 0), 0);
+  return (100 * numerator) / denominator;
 }

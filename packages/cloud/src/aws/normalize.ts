@@ -151,6 +151,23 @@ export function bucketRegionFromLocation(constraint: string | null | undefined):
  * `aurora-postgresql` → rds_aurora_postgresql, `oracle-ee` → rds_oracle. Editions are
  * licensing detail and stay in the configuration.
  */
+/**
+ * The kinds `rdsKindOf` gives the engines RDS lists (DocumentDB and Neptune instances appear in
+ * DescribeDBInstances too), so the metrics sync finds `rds_<engine>` rows by asking the adapter.
+ */
+export const rdsResourceKinds: readonly string[] = [
+  "rds_postgres",
+  "rds_mysql",
+  "rds_mariadb",
+  "rds_aurora_mysql",
+  "rds_aurora_postgresql",
+  "rds_oracle",
+  "rds_sqlserver",
+  "rds_db2",
+  "rds_docdb",
+  "rds_neptune",
+];
+
 export function rdsKindOf(engine: string): string {
   const e = engine.toLowerCase().replace(/^custom-/, "");
   if (e === "aurora") return "rds_aurora_mysql";

@@ -3,12 +3,16 @@ import { type AdapterLogger, kindsWithMetrics, type MetricQuery, type MetricSamp
 import type { RequestOptions, SubscriptionClients } from "./clients.ts";
 import { azureKindDescriptions } from "./kinds/arm-types.ts";
 import { normalizeRegion } from "./normalize.ts";
-import { normalizeVmMetrics, supportedIntervals, vmMetricNameList } from "./normalize-metrics.ts";
+import { type AzureKindMetrics, azureMetricsFor, requestsFor } from "./metric-table.ts";
+import { type KindMetricsAnswer, normalizeKindMetrics, normalizeVmMetrics, supportedIntervals, type VmMetricsResult, vmMetricNameList } from "./normalize-metrics.ts";
 import { readVmStatuses } from "./vm-statuses.ts";
 import { vmMemoryBytes } from "./vm-memory.ts";
 
-/** The kinds with metric keys (VMs' platform metrics); targets of other kinds are ignored. */
+/** The kinds with metric keys (VMs, and the kinds of metric-table.ts); targets of other kinds are ignored. */
 const metricKinds: ReadonlySet<string> = new Set(kindsWithMetrics(azureKindDescriptions));
+
+/** Resources whose metrics are asked at the same time within one scope. */
+const resourcesInFlight = 8;
 
 export interface MetricReadSettings {
   timeoutMs: number;
@@ -44,8 +48,8 @@ export function parseMetricWindow(query: Pick<MetricQuery, "start" | "end" | "pe
 }
 
 /**
- * One scope per subscription × region of the VM targets (`kind: "metrics"`); other kinds are
- * dropped (logged), and a VM listed twice is read once.
+ * One scope per subscription × region of the targets (`kind: "metrics"`); other kinds are
+ * dropped (logged), and a resource listed twice is read once.
  */
 export function planMetricScopes(targets: readonly MetricTarget[], logger?: AdapterLogger): MetricPlan[] {
   const plans = new Map<string, MetricPlan>();
@@ -68,7 +72,7 @@ export function planMetricScopes(targets: readonly MetricTarget[], logger?: Adap
     }
     plan.targets.push(target);
   }
-  if (ignored > 0) logger?.debug({ ignored }, "azure metrics: targets of kinds without VM platform metrics ignored");
+  if (ignored > 0) logger?.debug({ ignored }, "azure metrics: targets of kinds without platform metrics ignored");
   return [...plans.values()];
 }
 
@@ -96,8 +100,8 @@ export function vmMemoryLookup(
 }
 
 /**
- * One scope, for the shared runner: one metrics request per VM, each answer one `metric_page`
- * (when it has samples). A VM that is gone (404) or refused by Azure Monitor (400) is an
+ * One scope, for the shared runner: one metrics request per resource (per grain), each resource's
+ * samples one `metric_page` (when it has any). A resource that is gone (404) or refused by Azure Monitor (400) is an
  * `item_skipped`; throttling past the retries, rejected credentials, 5xx or timeouts fail the
  * scope, whose count is the samples it reported.
  */
@@ -120,40 +124,103 @@ async function* metricSteps(
   signal: AbortSignal | undefined,
 ): AsyncGenerator<ReadStep<MetricSample>> {
   const { scope } = plan;
-  const timespan = `${window.start.toISOString()}/${window.end.toISOString()}`;
-  const memoryById = await memory();
-  for (const target of plan.targets) {
+  // Only VMs need their sizes (for memory); a plan without VMs does not list them.
+  const memoryById = plan.targets.some((t) => !azureMetricsFor(t.kind)) ? await memory() : null;
+  // A few resources at a time: each is a request (or two) of its own, so a scope of hundreds is
+  // bound by round trips, not by the subscription's rate limit, which still paces every request.
+  for (let i = 0; i < plan.targets.length; i += resourcesInFlight) {
     if (signal?.aborted) throw Object.assign(new Error("stopped"), { name: "AbortError" });
-    let raw: Awaited<ReturnType<SubscriptionClients["metrics"]["list"]>>;
+    const chunk = plan.targets.slice(i, i + resourcesInFlight);
+    const results = await Promise.all(
+      chunk.map((target) => {
+        const table = azureMetricsFor(target.kind);
+        return table
+          ? readKind(target, table, clients, window, settings, signal, scope.account)
+          : readVm(target, clients, window, memoryById, settings, signal, scope.account);
+      }),
+    );
+    for (const [j, result] of results.entries()) {
+      if (!result.ok) yield { type: "skipped", itemId: (chunk[j] as MetricTarget).resourceId, reason: result.reason };
+      else if (result.samples.length > 0) yield { type: "items", items: result.samples };
+    }
+  }
+}
+
+/** A VM's platform metrics, one request; a refusal Azure scopes to the VM becomes a reason. */
+async function readVm(
+  target: MetricTarget,
+  clients: Pick<SubscriptionClients, "metrics">,
+  window: MetricWindow,
+  memoryById: ReadonlyMap<string, number | null> | null,
+  settings: MetricReadSettings,
+  signal: AbortSignal | undefined,
+  account: string,
+): Promise<VmMetricsResult> {
+  let raw: Awaited<ReturnType<SubscriptionClients["metrics"]["list"]>>;
+  try {
+    raw = await clients.metrics.list(target.resourceId, {
+      abortSignal: signal,
+      timeoutMs: settings.timeoutMs,
+      timespan: `${window.start.toISOString()}/${window.end.toISOString()}`,
+      interval: window.interval,
+      metricnames: vmMetricNameList,
+      aggregation: "Average,Total",
+    });
+  } catch (error) {
+    const skip = skippable(error);
+    if (!skip) throw error;
+    return { ok: false, reason: skip };
+  }
+  return normalizeVmMetrics(raw, {
+    account,
+    resourceId: target.resourceId,
+    periodSeconds: window.periodSeconds,
+    memoryBytes: memoryById?.get(target.resourceId.toLowerCase()) ?? null,
+    start: window.start,
+    end: window.end,
+  });
+}
+
+/**
+ * Another kind's metrics (metric-table.ts): one request per grain its metrics need. A metric
+ * published at a coarser grain than asked (hourly capacity) is read over the last whole grain
+ * before the window's end as well, so a short window still sees its latest point.
+ */
+async function readKind(
+  target: MetricTarget,
+  table: AzureKindMetrics,
+  clients: Pick<SubscriptionClients, "metrics">,
+  window: MetricWindow,
+  settings: MetricReadSettings,
+  signal: AbortSignal | undefined,
+  account: string,
+): Promise<VmMetricsResult> {
+  const answers: KindMetricsAnswer[] = [];
+  for (const request of requestsFor(table, window.periodSeconds)) {
+    const interval = supportedIntervals.get(request.grainSeconds);
+    if (!interval) return { ok: false, reason: `Azure Monitor has no ${request.grainSeconds} s grain for ${request.specs[0]?.metric}` };
+    const grainMs = request.grainSeconds * 1000;
+    const start =
+      request.grainSeconds > window.periodSeconds
+        ? new Date(Math.min(window.start.getTime(), Math.floor(window.end.getTime() / grainMs) * grainMs - grainMs))
+        : window.start;
     try {
-      raw = await clients.metrics.list(target.resourceId, {
+      const raw = await clients.metrics.list(target.resourceId, {
         abortSignal: signal,
         timeoutMs: settings.timeoutMs,
-        timespan,
-        interval: window.interval,
-        metricnames: vmMetricNameList,
-        aggregation: "Average,Total",
+        timespan: `${start.toISOString()}/${window.end.toISOString()}`,
+        interval,
+        metricnames: request.specs.map((s) => s.metric).join(","),
+        aggregation: [...new Set(request.specs.map((s) => s.aggregation))].join(","),
       });
+      answers.push({ raw, grainSeconds: request.grainSeconds, start, end: window.end });
     } catch (error) {
       const skip = skippable(error);
       if (!skip) throw error;
-      yield { type: "skipped", itemId: target.resourceId, reason: skip };
-      continue;
+      return { ok: false, reason: skip };
     }
-    const result = normalizeVmMetrics(raw, {
-      account: scope.account,
-      resourceId: target.resourceId,
-      periodSeconds: window.periodSeconds,
-      memoryBytes: memoryById?.get(target.resourceId.toLowerCase()) ?? null,
-      start: window.start,
-      end: window.end,
-    });
-    if (!result.ok) {
-      yield { type: "skipped", itemId: target.resourceId, reason: result.reason };
-      continue;
-    }
-    if (result.samples.length > 0) yield { type: "items", items: result.samples };
   }
+  return normalizeKindMetrics(answers, { account, resourceId: target.resourceId, table });
 }
 
 /** A per-VM refusal that leaves the rest of the scope readable, as a reason; null otherwise. */

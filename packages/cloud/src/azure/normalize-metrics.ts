@@ -1,5 +1,6 @@
 import { bytesToMbps, fractionToPercent } from "../metrics/health.ts";
 import type { MetricKey, MetricSample } from "../types.ts";
+import type { AzureKindMetrics, AzureUnit } from "./metric-table.ts";
 
 /**
  * Pure functions from Azure Monitor's metrics answer to cloudsync metric samples; covered by
@@ -45,6 +46,7 @@ export interface RawMetricValue {
   timeStamp?: Date | string;
   average?: number | null;
   total?: number | null;
+  maximum?: number | null;
   [key: string]: unknown;
 }
 export interface RawMetric {
@@ -174,4 +176,83 @@ function timeOf(value: Date | string | undefined): number | null {
     return Number.isNaN(ms) ? null : ms;
   }
   return null;
+}
+
+/** One metrics answer of a resource, and the grain it was asked at. */
+export interface KindMetricsAnswer {
+  raw: RawMetricsResponse | null | undefined;
+  grainSeconds: number;
+  /** Only points in [start, end) are kept. */
+  start: Date;
+  end: Date;
+}
+
+export interface KindMetricsContext {
+  account: string;
+  /** As the inventory reported it; samples carry it verbatim. */
+  resourceId: string;
+  table: AzureKindMetrics;
+}
+
+/**
+ * The answers for one resource of a kind in metric-table.ts → one sample per timestamp that
+ * reported anything, merged across answers (an hourly capacity point joins the five-minute
+ * sample of the same instant). Each key is set only when its metric had a number there; each
+ * ratio only when its denominator had a non-zero one (a numerator without a number counts as 0).
+ * Metrics the table does not name are ignored.
+ */
+export function normalizeKindMetrics(answers: readonly KindMetricsAnswer[], context: KindMetricsContext): VmMetricsResult {
+  const byName = new Map(context.table.specs.map((s) => [s.metric.toLowerCase(), s]));
+  const cells = new Map<number, { metrics: Partial<Record<MetricKey, number>>; parts: Record<string, number> }>();
+  for (const answer of answers) {
+    const raw = answer.raw;
+    if (!raw || !Array.isArray(raw.value)) return { ok: false, reason: "the answer has no metric list (value)" };
+    const grain = isoDurationSeconds(raw.interval) ?? answer.grainSeconds;
+    for (const metric of raw.value) {
+      const name = metric?.name?.value;
+      if (typeof name !== "string" || !name) return { ok: false, reason: "a metric in the answer has no name" };
+      const spec = byName.get(name.toLowerCase());
+      if (!spec) continue;
+      for (const series of metric.timeseries ?? []) {
+        for (const point of series?.data ?? []) {
+          const at = timeOf(point?.timeStamp);
+          if (at === null) return { ok: false, reason: `${name} has a data point without a valid timeStamp` };
+          if (at < answer.start.getTime() || at >= answer.end.getTime()) continue;
+          const value = finite(spec.aggregation === "Total" ? point.total : spec.aggregation === "Maximum" ? point.maximum : point.average);
+          if (value === null) continue;
+          const cell = cells.get(at) ?? { metrics: {}, parts: {} };
+          cells.set(at, cell);
+          if (spec.key) cell.metrics[spec.key] = convertAzureValue(spec.unit, value, grain);
+          if (spec.part) cell.parts[spec.part] = value;
+        }
+      }
+    }
+  }
+  const samples: MetricSample[] = [];
+  for (const [at, cell] of [...cells].sort(([a], [b]) => a - b)) {
+    const metrics = { ...cell.metrics };
+    for (const ratio of context.table.ratios ?? []) {
+      const denominator = cell.parts[ratio.denominator];
+      if (denominator === undefined || !(denominator > 0)) continue;
+      metrics[ratio.key] = (100 * ratio.numerators.reduce((sum, n) => sum + (cell.parts[n] ?? 0), 0)) / denominator;
+    }
+    if (Object.keys(metrics).length === 0) continue;
+    samples.push({ cloud: "azure", account: context.account, resourceId: context.resourceId, timestamp: new Date(at).toISOString(), metrics });
+  }
+  return { ok: true, samples };
+}
+
+export function convertAzureValue(unit: AzureUnit, value: number, grainSeconds: number): number {
+  switch (unit) {
+    case "as_is":
+      return value;
+    case "seconds_to_ms":
+      return value * 1000;
+    case "total_per_second":
+      return value / grainSeconds;
+    case "bytes_total_to_mbps":
+      return bytesToMbps(value, grainSeconds);
+    case "bytes_per_second_to_mbps":
+      return bytesToMbps(value, 1);
+  }
 }

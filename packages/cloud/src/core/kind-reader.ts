@@ -53,6 +53,7 @@ export function describeKind(kind: KindDescription): KindDescription {
     fanout: kind.fanout,
     metricKeys: [...kind.metricKeys],
     relations: kind.relations.map((r) => ({ ...r })),
+    ...(kind.resourceKinds ? { resourceKinds: [...kind.resourceKinds] } : {}),
   };
 }
 

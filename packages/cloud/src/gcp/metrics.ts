@@ -6,7 +6,8 @@ import { unlessAborted } from "./deadline.ts";
 import type { FailureContext } from "./failures.ts";
 import { toScopeError } from "./failures.ts";
 import type { TimeSeriesLister, TimeSeriesRequest } from "./monitoring.ts";
-import { gcpMetricSpecs, INSTANCE_ID, SampleAccumulator, timeSeriesFilter } from "./normalize-metrics.ts";
+import { type GcpKindMetrics, gcpMetricsFor } from "./metric-table.ts";
+import { SampleAccumulator, timeSeriesFilter } from "./normalize-metrics.ts";
 import type { GatedTransport } from "./transport.ts";
 import { requestKey } from "./transport.ts";
 
@@ -29,6 +30,13 @@ export interface MetricReaderDeps {
   failureContext: (project: string, operation: string, transport: GatedTransport | undefined, aborted: boolean) => FailureContext;
 }
 
+/** One kind's targets in one project: the ids to read, and those that cannot enter a filter. */
+interface KindGroup {
+  table: GcpKindMetrics;
+  ids: string[];
+  invalid: string[];
+}
+
 export function validateMetricQuery(query: MetricQuery): number {
   const period = query.periodSeconds ?? 300;
   if (!Number.isInteger(period) || period < 1) throw new RangeError(`periodSeconds must be a positive whole number, got ${period}`);
@@ -40,11 +48,11 @@ export function validateMetricQuery(query: MetricQuery): number {
 }
 
 /**
- * VM metrics from Cloud Monitoring: one scope per project that has `gce_instance` targets
- * (`{gcp, project, "*", "metrics"}`: one listTimeSeries covers every zone). The project's
- * instances are read in batches of `batchSize` ids; for each batch every metric of
- * `gcpMetricSpecs` is listed page by page, merged into one sample per instance per period, and
- * yielded as `metric_page` events. A scope's `resourceCount` is the number of instances that had
+ * Metrics from Cloud Monitoring: one scope per project that has targets of a kind in
+ * metric-table.ts (`{gcp, project, "*", "metrics"}`: one listTimeSeries covers every zone). Each
+ * kind's resources are read in batches of `batchSize` ids; for each batch every metric of the
+ * kind's specs is listed page by page, merged into one sample per resource per period, and
+ * yielded as `metric_page` events. A scope's `resourceCount` is the number of resources that had
  * at least one sample.
  */
 export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery) => AsyncIterable<MetricEvent> {
@@ -57,15 +65,16 @@ export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery)
     read: MetricRead,
     state: ReadState,
     project: string,
-    ids: string[],
-    invalid: string[],
+    groups: readonly KindGroup[],
     query: MetricQuery,
     period: number,
   ): AsyncGenerator<ReadStep<MetricSample>> {
     const reported = new Set<string>();
     const signal = state.signal;
-    for (const id of invalid) {
-      yield { type: "skipped", itemId: id, reason: `target ${JSON.stringify(id)} is not a Compute Engine instance id (digits only)` };
+    for (const group of groups) {
+      for (const id of group.invalid) {
+        yield { type: "skipped", itemId: id, reason: `target ${JSON.stringify(id)} is not ${group.table.idRule}` };
+      }
     }
     const connection = await deps.connect();
     read.transport = connection.transport;
@@ -73,50 +82,56 @@ export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery)
     const startSeconds = Math.floor(query.start.getTime() / 1000);
     const endSeconds = Math.ceil(query.end.getTime() / 1000);
     const window = { startMs: query.start.getTime(), endMs: query.end.getTime(), periodSeconds: period };
-    for (let i = 0; i < ids.length; i += deps.batchSize) {
-      const batch = ids.slice(i, i + deps.batchSize);
-      const accumulator = new SampleAccumulator(project, new Set(batch), window);
-      for (const spec of gcpMetricSpecs) {
-        const request: TimeSeriesRequest = {
-          name: `projects/${project}`,
-          filter: timeSeriesFilter(spec, batch),
-          interval: { startTime: { seconds: startSeconds }, endTime: { seconds: endSeconds } },
-          aggregation: { alignmentPeriod: { seconds: period }, perSeriesAligner: spec.aligner },
-          view: "FULL",
-          pageSize: deps.apiPageSize,
-        };
-        for await (const series of seriesPages(connection.monitoring, request, deps.callOptions, signal)) {
-          for (const item of series) {
-            const problem = accumulator.add(spec, item);
-            if (problem) yield { type: "skipped", itemId: problem.itemId, reason: problem.reason };
+    for (const { table, ids } of groups) {
+      for (let i = 0; i < ids.length; i += deps.batchSize) {
+        const batch = ids.slice(i, i + deps.batchSize);
+        const accumulator = new SampleAccumulator(project, new Set(batch), window, table);
+        for (const spec of table.specs) {
+          const request: TimeSeriesRequest = {
+            name: `projects/${project}`,
+            filter: timeSeriesFilter(spec, batch, table),
+            interval: { startTime: { seconds: startSeconds }, endTime: { seconds: endSeconds } },
+            aggregation: { alignmentPeriod: { seconds: period }, perSeriesAligner: spec.aligner },
+            view: "FULL",
+            pageSize: deps.apiPageSize,
+          };
+          for await (const series of seriesPages(connection.monitoring, request, deps.callOptions, signal)) {
+            for (const item of series) {
+              const problem = accumulator.add(spec, item);
+              if (problem) yield { type: "skipped", itemId: problem.itemId, reason: problem.reason };
+            }
           }
         }
-      }
-      const samples = accumulator.drain(gcpMetricSpecs);
-      for (const sample of samples) reported.add(sample.resourceId);
-      for (let j = 0; j < samples.length; j += deps.pageSize) {
-        yield { type: "items", items: samples.slice(j, j + deps.pageSize) };
+        const samples = accumulator.drain(table.specs);
+        for (const sample of samples) reported.add(sample.resourceId);
+        for (let j = 0; j < samples.length; j += deps.pageSize) {
+          yield { type: "items", items: samples.slice(j, j + deps.pageSize) };
+        }
       }
     }
-    // A project's count is its instances that had samples, not the samples.
+    // A project's count is its resources that had samples, not the samples.
     state.resourceCount = reported.size;
   }
 
   return async function* streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {
     const period = validateMetricQuery(query);
-    // Targets grouped by project, each id once; other kinds have no Cloud Monitoring VM metrics.
-    const byProject = new Map<string, { ids: Set<string>; invalid: Set<string> }>();
+    // Targets grouped by project and kind (metric-table.ts), each id once; other kinds have no series cloudsync reads.
+    const byProject = new Map<string, Map<GcpKindMetrics, { ids: Set<string>; invalid: Set<string> }>>();
     for (const target of query.targets) {
-      if (!deps.metricKinds.has(target.kind)) continue;
-      const group = byProject.get(target.account) ?? { ids: new Set<string>(), invalid: new Set<string>() };
-      byProject.set(target.account, group);
-      (INSTANCE_ID.test(target.resourceId) ? group.ids : group.invalid).add(target.resourceId);
+      const table = deps.metricKinds.has(target.kind) ? gcpMetricsFor(target.kind) : undefined;
+      if (!table) continue;
+      const kinds = byProject.get(target.account) ?? new Map<GcpKindMetrics, { ids: Set<string>; invalid: Set<string> }>();
+      byProject.set(target.account, kinds);
+      const group = kinds.get(table) ?? { ids: new Set<string>(), invalid: new Set<string>() };
+      kinds.set(table, group);
+      (table.validId.test(target.resourceId) ? group.ids : group.invalid).add(target.resourceId);
     }
-    const reads = [...byProject].map(([project, group]) => {
+    const reads = [...byProject].map(([project, kinds]) => {
+      const groups: KindGroup[] = [...kinds].map(([table, g]) => ({ table, ids: [...g.ids], invalid: [...g.invalid] }));
       const read: MetricRead = {
         scopes: [{ cloud: "gcp", account: project, region: "*", kind: "metrics" }],
         operation: timeSeriesApiPath,
-        read: (state) => metricSteps(read, state, project, [...group.ids], [...group.invalid], query, period),
+        read: (state) => metricSteps(read, state, project, groups, query, period),
       };
       return read;
     });

@@ -71,11 +71,20 @@ export const gcpMetricSpecs: readonly GcpMetricSpec[] = [
 /** Compute Engine instance ids are unsigned 64-bit integers; nothing else may enter a filter. */
 export const INSTANCE_ID = /^\d{1,20}$/;
 
-/** The listTimeSeries filter for one metric and a batch of instance ids (validated by INSTANCE_ID). */
-export function timeSeriesFilter(spec: GcpMetricSpec, instanceIds: readonly string[]): string {
-  for (const id of instanceIds) if (!INSTANCE_ID.test(id)) throw new RangeError(`not a Compute Engine instance id: ${JSON.stringify(id)}`);
-  const clauses = [`metric.type = "${spec.type}"`, 'resource.type = "gce_instance"'];
-  if (instanceIds.length > 0) clauses.push(`resource.labels.instance_id = one_of(${instanceIds.map((id) => `"${id}"`).join(", ")})`);
+/** Where a kind's series live: its monitored resource, and the label naming one resource (gce_instance's by default). */
+export interface SeriesResource {
+  monitoredResource: string;
+  idLabel: string;
+  validId: RegExp;
+}
+
+const instanceResource: SeriesResource = { monitoredResource: "gce_instance", idLabel: "instance_id", validId: INSTANCE_ID };
+
+/** The listTimeSeries filter for one metric and a batch of resource ids (validated by the resource's `validId`). */
+export function timeSeriesFilter(spec: GcpMetricSpec, ids: readonly string[], resource: SeriesResource = instanceResource): string {
+  for (const id of ids) if (!resource.validId.test(id)) throw new RangeError(`not a ${resource.monitoredResource} ${resource.idLabel}: ${JSON.stringify(id)}`);
+  const clauses = [`metric.type = "${spec.type}"`, `resource.type = "${resource.monitoredResource}"`];
+  if (ids.length > 0) clauses.push(`resource.labels.${resource.idLabel} = one_of(${ids.map((id) => `"${id}"`).join(", ")})`);
   if (spec.extraFilter) clauses.push(spec.extraFilter);
   return clauses.join(" AND ");
 }
@@ -134,9 +143,10 @@ export class SampleAccumulator {
 
   constructor(
     private readonly account: string,
-    /** Only these instance ids are kept (the targets asked for). */
+    /** Only these resource ids are kept (the targets asked for). */
     private readonly wanted: ReadonlySet<string>,
     private readonly window: { startMs: number; endMs: number; periodSeconds: number },
+    private readonly resource: SeriesResource = instanceResource,
   ) {}
 
   /** Adds one series; returns what was wrong with it, if anything (its good points are kept). */
@@ -146,9 +156,9 @@ export class SampleAccumulator {
       resource?: { type?: unknown; labels?: Record<string, unknown> | null } | null;
       points?: unknown;
     };
-    const instanceId = s.resource?.labels?.instance_id;
-    if (typeof instanceId !== "string" || !INSTANCE_ID.test(instanceId)) {
-      return { itemId: null, reason: `a ${spec.type} series has no resource.labels.instance_id` };
+    const instanceId = s.resource?.labels?.[this.resource.idLabel];
+    if (typeof instanceId !== "string" || !this.resource.validId.test(instanceId)) {
+      return { itemId: null, reason: `a ${spec.type} series has no resource.labels.${this.resource.idLabel}` };
     }
     if (!this.wanted.has(instanceId)) return null;
     if (spec.requiredLabel && s.metric?.labels?.[spec.requiredLabel.name] !== spec.requiredLabel.value) return null;

@@ -36,8 +36,8 @@ export type SeverityLevel = (typeof severityLevels)[number];
 export const alertStatuses = ["active", "acknowledged", "resolved", "suppressed", "expired"] as const;
 export type AlertStatus = (typeof alertStatuses)[number];
 
-/** The metric keys the design document names; a sample carries the ones its cloud reported. */
-export const metricKeys = [
+/** The metric keys the design document names: the column default of `metrics` lists these eight. */
+export const designMetricKeys = [
   "cpu_utilization",
   "memory_utilization",
   "disk_utilization",
@@ -47,10 +47,33 @@ export const metricKeys = [
   "error_rate",
   "requests_per_second",
 ] as const;
+export type DesignMetricKey = (typeof designMetricKeys)[number];
+
+/**
+ * Every key a sample's `metrics` may carry: the design document's eight, then the keys of
+ * databases, disks, functions and buckets (issue #15). A sample carries the ones its cloud
+ * reported. Units: percent 0–100, megabits per second (`*_mbps`, disks included),
+ * milliseconds, operations or requests per second, plain counts and bytes.
+ */
+export const metricKeys = [
+  ...designMetricKeys,
+  "connections",
+  "read_latency_ms",
+  "write_latency_ms",
+  "disk_read_iops",
+  "disk_write_iops",
+  "disk_read_mbps",
+  "disk_write_mbps",
+  "invocations_per_second",
+  "duration_ms",
+  "storage_bytes",
+  "object_count",
+] as const;
 export type MetricKey = (typeof metricKeys)[number];
 export type Metrics = Partial<Record<MetricKey, number>>;
 
-export const defaultMetrics: Record<MetricKey, number> = {
+/** The design document's default sample: its eight keys at zero (the new keys are never zero-filled). */
+export const defaultMetrics: Record<DesignMetricKey, number> = {
   cpu_utilization: 0,
   memory_utilization: 0,
   disk_utilization: 0,

@@ -2,6 +2,7 @@ import type { CloudFrontClient, DistributionSummary, Tag } from "@aws-sdk/client
 import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, tagsToRecord } from "../normalize.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /**
@@ -79,7 +80,7 @@ export const cloudFrontDistributionReader: AwsKindReader<CloudFrontDistributionD
   fanout: "account_global",
   service: "cloudfront",
   operation: "ListDistributions",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("cloudfront_distribution"),
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads CloudFront never loads its SDK.

@@ -2,6 +2,7 @@ import type { DynamoDBClient, TableDescription, Tag } from "@aws-sdk/client-dyna
 import type { NormalizedResource, ResourceStatus, SizeCategory } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, tagsToRecord } from "../normalize.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /**
@@ -106,7 +107,7 @@ export const dynamoDbTableReader: AwsKindReader<DynamoDbTableDetail> = {
   fanout: "account_region",
   service: "dynamodb",
   operation: "ListTables",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("dynamodb_table"),
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads DynamoDB never loads its SDK.

@@ -10,6 +10,7 @@ import {
   volumeSizeCategory,
   zoneToRegion,
 } from "../normalize.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /** EBS volumes: DescribeVolumes per region; size category comes from the size in GiB. */
@@ -41,7 +42,7 @@ export const ebsVolumeReader: AwsKindReader<Volume> = {
   fanout: "account_region",
   service: "ec2",
   operation: "DescribeVolumes",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("ebs_volume"),
   relations: [],
   async *pages(ctx) {
     const pages = paginateDescribeVolumes(

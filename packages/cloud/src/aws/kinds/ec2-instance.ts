@@ -10,7 +10,7 @@ import {
   tagsToRecord,
   zoneToRegion,
 } from "../normalize.ts";
-import { ec2MetricSpecs } from "../normalize-metrics.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /** EC2 instances: DescribeInstances per region; reservations are flattened into instances. */
@@ -43,7 +43,7 @@ export const ec2InstanceReader: AwsKindReader<Instance> = {
   fanout: "account_region",
   service: "ec2",
   operation: "DescribeInstances",
-  metricKeys: ec2MetricSpecs.map((s) => s.key),
+  metricKeys: cloudWatchKeysOf("ec2_instance"),
   relations: [],
   async *pages(ctx) {
     const pages = paginateDescribeInstances(

@@ -2,6 +2,7 @@ import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda
 import type { NormalizedResource, ResourceStatus, SizeCategory } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus } from "../normalize.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /**
@@ -87,7 +88,7 @@ export const lambdaFunctionReader: AwsKindReader<LambdaFunctionDetail> = {
   fanout: "account_region",
   service: "lambda",
   operation: "ListFunctions",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("lambda_function"),
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads Lambda never loads its SDK.

@@ -8,6 +8,7 @@ import {
 import type { NormalizedResource } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, loadBalancerStatus, lookupStatus, tagsToRecord } from "../normalize.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /**
@@ -69,7 +70,7 @@ export const loadBalancerReader: AwsKindReader<LoadBalancerWithTags> = {
   fanout: "account_region",
   service: "elasticloadbalancing",
   operation: "DescribeLoadBalancers",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("elb_load_balancer"),
   relations: [],
   async *pages(ctx) {
     const client = ctx.clients.elb();

@@ -1,6 +1,7 @@
 import { type DBInstance, paginateDescribeDBInstances } from "@aws-sdk/client-rds";
 import type { NormalizedResource } from "../../types.ts";
-import { configurationOf, displayName, isoDate, rdsKindOf, rdsStatus, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
+import { configurationOf, displayName, isoDate, rdsKindOf, rdsResourceKinds, rdsStatus, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /**
@@ -38,7 +39,8 @@ export const rdsInstanceReader: AwsKindReader<DBInstance> = {
   fanout: "account_region",
   service: "rds",
   operation: "DescribeDBInstances",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("rds_instance"),
+  resourceKinds: rdsResourceKinds,
   relations: [],
   async *pages(ctx) {
     const pages = paginateDescribeDBInstances(

@@ -2,6 +2,7 @@ import { type Bucket, GetBucketLocationCommand, paginateListBuckets, type S3Clie
 import type { NormalizedResource } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { bucketRegionFromLocation, configurationOf, isoDate } from "../normalize.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /**
@@ -69,7 +70,7 @@ export const s3BucketReader: AwsKindReader<LocatedBucket> = {
   fanout: "account_global",
   service: "s3",
   operation: "ListBuckets",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("s3_bucket"),
   relations: [],
   async *pages(ctx) {
     const client = ctx.clients.s3();

@@ -1,4 +1,5 @@
 import type { KindDescription, MetricKey, ResourceType } from "../../types.ts";
+import { azureKeysOf } from "../metric-table.ts";
 import { vmMetricKeys } from "../normalize-metrics.ts";
 
 /**
@@ -14,7 +15,7 @@ export interface AzureKindInfo {
   resourceType: ResourceType;
   /** The ARM type, in ARM's own casing, used for `$filter=resourceType eq '…'`. */
   armType: string;
-  /** What Azure Monitor reports for this kind (`streamMetrics`); none when absent. */
+  /** What Azure Monitor reports for VMs (`streamMetrics`); other kinds take theirs from metric-table.ts. */
   metricKeys?: readonly MetricKey[];
 }
 
@@ -46,7 +47,7 @@ export const azureKindDescriptions: readonly KindDescription[] = azureKindTable.
   kind: k.kind,
   resourceType: k.resourceType,
   fanout: "subscription",
-  metricKeys: [...(k.metricKeys ?? [])],
+  metricKeys: [...(k.metricKeys ?? azureKeysOf(k.kind))],
   relations: [],
 }));
 

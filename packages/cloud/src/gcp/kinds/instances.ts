@@ -3,7 +3,7 @@ import type { NormalizedResource } from "../../types.ts";
 import { instanceStatus, machineTypeSize, regionFromScopeKey, str, zoneToRegion } from "../normalize.ts";
 import { completeAggregatedPages } from "../paging.ts";
 import { buildResource, identityOf, malformed } from "./common.ts";
-import { gcpMetricSpecs } from "../normalize-metrics.ts";
+import { gcpKeysOf } from "../metric-table.ts";
 import type { GcpKindReader } from "./kind.ts";
 
 export function normalizeInstance(item: Record<string, unknown>, project: string, scopeKey: string | null): NormalizedResource {
@@ -30,7 +30,7 @@ export const instancesReader: GcpKindReader = {
   resourceType: "compute",
   fanout: "project",
   operation: "aggregated/instances",
-  metricKeys: gcpMetricSpecs.map((s) => s.key),
+  metricKeys: gcpKeysOf("gce_instance"),
   relations: [],
   pages: (ctx) => completeAggregatedPages(ctx.clients.get(InstancesClient), "instances", ctx),
   normalize: (raw, where) => normalizeInstance(raw.item as Record<string, unknown>, where.account, raw.scopeKey),
