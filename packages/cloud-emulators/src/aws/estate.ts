@@ -45,6 +45,9 @@ export interface AwsEstate {
    * item's name (DynamoDB's ExclusiveStartTableName); undefined when the id is not the scope's.
    */
   positionOf(scope: EstateScope, id: string): number | undefined;
+  /** The item at a position of the scope, unless removed; `length` counts added ones too. */
+  itemAt(scope: EstateScope, position: number): EmulatedResource | undefined;
+  length(scope: EstateScope): number;
   all(): Iterable<EmulatedResource>;
   add(input: AwsAddResourceInput): EmulatedResource;
   remove(id: string): boolean;
@@ -171,6 +174,11 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
       const i = list.findIndex((item) => item.id === id);
       return i < 0 ? undefined : scope.count + i;
     },
+    itemAt(scope, position) {
+      const item = at(scope, position);
+      return item && present(item);
+    },
+    length: (scope) => lengthOf(scope),
     *all() {
       for (const scope of scopes) {
         const length = lengthOf(scope);

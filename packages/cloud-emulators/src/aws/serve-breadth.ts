@@ -8,7 +8,7 @@ import { renderDescribeFileSystems } from "./render-efs.ts";
 import { renderEcsCluster, renderEcsService } from "./render-ecs.ts";
 import { queryResponse } from "./render-query.ts";
 import { renderAutoScalingGroup, renderCacheCluster, renderRedshiftCluster, renderTagList } from "./render-query-kinds.ts";
-import { renderResourceTagMapping } from "./render-tagging.ts";
+import { arnOf, renderResourceTagMapping } from "./render-tagging.ts";
 import { restJsonContentType } from "./rest-json.ts";
 import { wrap } from "./xml.ts";
 
@@ -134,16 +134,32 @@ export function createBreadthHandlers(deps: BreadthDeps) {
     const position = decodeToken(typeof body.nextToken === "string" ? body.nextToken : null);
     if (position === undefined) return errorReply("ecs", "invalid_token", call.requestId, "Invalid nextToken.");
     const scope = estate.scope(call.account, call.region, "ecs_service");
+    const clusters = estate.scope(call.account, call.region, "ecs_cluster");
     const arns: string[] = [];
-    let next: number | undefined = scope ? position : undefined;
-    // The cluster's services in the scope's order: a page scans on until it holds `size` of them.
-    while (scope && next !== undefined && arns.length < size) {
-      const one = estate.page(scope, next, 1);
-      for (const s of one.items) if (s.extra.clusterArn === cluster.id) arns.push(s.id);
-      next = one.next;
+    let q = position;
+    const end = scope ? estate.length(scope) : 0;
+    // Generated services go round the region's clusters (position mod cluster count, see
+    // estate.ts), so a cluster's own are every C-th position; added ones are checked one by one.
+    const c = clusters?.count ?? 0;
+    const own = clusters ? (estate.positionOf(clusters, cluster.id) ?? -1) : -1;
+    while (scope && q < end && arns.length < size) {
+      if (q < scope.count) {
+        if (own < 0 || own >= c) {
+          q = scope.count;
+          continue;
+        }
+        const skip = (own - (q % c) + c) % c;
+        if (skip > 0) {
+          q = Math.min(q + skip, scope.count);
+          continue;
+        }
+      }
+      const s = estate.itemAt(scope, q);
+      if (s && s.extra.clusterArn === cluster.id) arns.push(s.id);
+      q += 1;
     }
     const out: Record<string, unknown> = { serviceArns: arns };
-    if (next !== undefined) out.nextToken = encodeToken(next);
+    if (q < end) out.nextToken = encodeToken(q);
     return jsonOk("ecs", out);
   }
 
@@ -215,22 +231,49 @@ export function createBreadthHandlers(deps: BreadthDeps) {
     return scopes;
   }
 
+  /**
+   * `ResourceTypeFilters` as GetResources reads them: `service` or `service:type`, as in the ARN;
+   * none means every type. Undefined when the filter list is invalid.
+   */
+  function typeMatcher(filters: unknown): ((arn: string) => boolean) | undefined {
+    if (filters === undefined) return () => true;
+    if (!Array.isArray(filters) || filters.length > 100 || !filters.every((f) => typeof f === "string" && f !== "")) return undefined;
+    const wanted = new Set((filters as string[]).map((f) => f.toLowerCase()));
+    return (arn) => {
+      const parts = arn.split(":");
+      const service = (parts[2] ?? "").toLowerCase();
+      const resource = parts.slice(5).join(":");
+      const cut = resource.search(/[/:]/);
+      const type = (cut < 0 ? "" : resource.slice(0, cut)).toLowerCase();
+      return wanted.has(service) || (type !== "" && wanted.has(`${service}:${type}`));
+    };
+  }
+
   function getResources(call: BreadthCall): BreadthReply | AwsErrorReply {
     const body = input(call);
     const size = jsonPageSize(body.ResourcesPerPage, 1, 100, 100);
     if (size === undefined) return errorReply("tagging", "invalid_parameter", call.requestId, "ResourcesPerPage must be between 1 and 100");
+    const matches = typeMatcher(body.ResourceTypeFilters);
+    if (!matches) return errorReply("tagging", "invalid_parameter", call.requestId, "ResourceTypeFilters must list 1 to 100 non-empty strings");
     const fingerprint = 0x7a6;
     const token = body.PaginationToken;
     const start = token === undefined || token === "" ? [0, 0] : decodeJsonToken("tagging", token, 2, fingerprint);
     if (!start) return errorReply("tagging", "invalid_token", call.requestId, "The pagination token is invalid or has expired.");
-    const scopes = taggingScopes(call);
+    // A scope of a dedicated kind holds one ARN type: its first item says whether to scan it at all.
+    const scopes = taggingScopes(call).filter((scope) => {
+      if (scope.kind === "tagged_resource") return true;
+      const first = estate.page(scope, 0, 1).items[0];
+      return first !== undefined && matches(arnOf(first));
+    });
     const bad = deps.malformedIds();
     const mappings: unknown[] = [];
     let [s, position] = start as [number, number];
     while (s < scopes.length && mappings.length < size) {
       const chunk = estate.page(scopes[s] as EstateScope, position, size - mappings.length);
       // Only tagged resources are listed (and tags removed from all of a resource drop it too).
-      for (const item of chunk.items) if (Object.keys(item.tags).length > 0) mappings.push(renderResourceTagMapping(item, item.kind === "tagged_resource" && bad.has(item.id)));
+      for (const item of chunk.items) {
+        if (Object.keys(item.tags).length > 0 && matches(arnOf(item))) mappings.push(renderResourceTagMapping(item, item.kind === "tagged_resource" && bad.has(item.id)));
+      }
       if (chunk.next === undefined) {
         s += 1;
         position = 0;

@@ -171,3 +171,23 @@ export function resourceTypeOfArn(arn: Pick<ParsedArn, "service" | "type">): Res
   if (arn.service === "ec2") return Object.hasOwn(ec2TypeResourceTypes, arn.type) ? ec2TypeResourceTypes[arn.type] : undefined;
   return Object.hasOwn(serviceResourceTypes, arn.service) ? serviceResourceTypes[arn.service] : undefined;
 }
+
+/**
+ * Services whose every taggable resource a dedicated kind reads: the catch-all does not ask for
+ * them at all. Other services that have a dedicated kind are still asked for whole (their other
+ * types matter), and the dedicated ARNs dropped on arrival.
+ */
+const fullyDedicatedServices = new Set(["s3", "dynamodb"]);
+
+/**
+ * GetResources' `ResourceTypeFilters`: only the services the tables above map, and of EC2 only
+ * the types no dedicated kind reads, so the bulk of an estate (instances, volumes, subnets) is
+ * not listed twice and unmapped services (SQS, KMS, …) are not listed at all.
+ */
+export function catchAllTypeFilters(): string[] {
+  const services = Object.keys(serviceResourceTypes).filter((s) => !fullyDedicatedServices.has(s));
+  const ec2 = Object.keys(ec2TypeResourceTypes)
+    .map((type) => `ec2:${type}`)
+    .filter((t) => !covered.has(t));
+  return [...services, ...ec2];
+}

@@ -15,7 +15,7 @@ import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./
  * Otherwise a group asked for no instances is stopped (it costs nothing and serves nothing),
  * and any other is running.
  */
-export function autoScalingGroupStatus(group: Pick<AutoScalingGroup, "Status" | "DesiredCapacity">): ResourceStatus | undefined {
+export function autoScalingGroupStatus(group: { Status?: string | undefined; DesiredCapacity?: number | undefined }): ResourceStatus | undefined {
   if (group.Status !== undefined && group.Status !== "") return group.Status === "Delete in progress" ? "stopping" : undefined;
   if (group.DesiredCapacity === undefined) return undefined;
   return group.DesiredCapacity === 0 ? "stopped" : "running";
@@ -25,7 +25,7 @@ export function autoScalingGroupStatus(group: Pick<AutoScalingGroup, "Status" | 
  * The size of the group's machines: the instance type most of its instances run (the first
  * such type on a tie), or `custom` when it has none running or mixes types by a policy only.
  */
-export function autoScalingGroupSizeCategory(group: Pick<AutoScalingGroup, "Instances">): SizeCategory {
+export function autoScalingGroupSizeCategory(group: { Instances?: readonly { InstanceType?: string | undefined }[] | undefined }): SizeCategory {
   const counts = new Map<string, number>();
   for (const i of group.Instances ?? []) if (i.InstanceType) counts.set(i.InstanceType, (counts.get(i.InstanceType) ?? 0) + 1);
   let best: string | undefined;

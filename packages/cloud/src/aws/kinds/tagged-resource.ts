@@ -1,14 +1,15 @@
 import type { ResourceTagMapping } from "@aws-sdk/client-resource-groups-tagging-api";
 import type { NormalizedResource } from "../../types.ts";
 import { displayName, tagsToRecord } from "../normalize.ts";
-import { derivedKind, isDedicatedArn, parseArn, resourceTypeOfArn } from "./arn-types.ts";
+import { catchAllTypeFilters, derivedKind, isDedicatedArn, parseArn, resourceTypeOfArn } from "./arn-types.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 
 /**
  * Every other taggable resource of a region, through the Resource Groups Tagging API
- * (GetResources): one call per page lists ARNs and tags of all services at once. The kind and
- * resource_type come from the ARN (./arn-types.ts); ARNs a dedicated kind reads are left out,
- * so each resource belongs to one scope. The API lists only resources that carry (or once
+ * (GetResources): one call per page lists ARNs and tags of all services at once, filtered to
+ * the services and EC2 types the tables map (`catchAllTypeFilters`). The kind and resource_type
+ * come from the ARN (./arn-types.ts); ARNs a dedicated kind reads are left out, so each resource
+ * belongs to one scope. The API lists only resources that carry (or once
  * carried) a tag, and says nothing of state or size: a listed resource is `running` (it exists)
  * and `custom`-sized.
  */
@@ -49,6 +50,8 @@ export function isCatchAllMapping(mapping: ResourceTagMapping): boolean {
 
 type TaggingSdk = typeof import("@aws-sdk/client-resource-groups-tagging-api");
 
+const resourceTypeFilters = catchAllTypeFilters();
+
 export const taggedResourceReader: AwsKindReader<ResourceTagMapping> = {
   kind: "aws_tagged_resource",
   // Its resources each carry their own resource_type (./arn-types.ts); this is the description's only.
@@ -62,7 +65,11 @@ export const taggedResourceReader: AwsKindReader<ResourceTagMapping> = {
     // Imported here, not at the top: a process that never reads the catch-all never loads its SDK.
     const sdk: TaggingSdk = await import("@aws-sdk/client-resource-groups-tagging-api");
     const client = ctx.clients.client("tagging", (config) => new sdk.ResourceGroupsTaggingAPIClient(config));
-    const pages = sdk.paginateGetResources({ client, pageSize: clampPageSize(ctx.pageSize, 1, 100) }, {}, { abortSignal: ctx.signal });
+    const pages = sdk.paginateGetResources(
+      { client, pageSize: clampPageSize(ctx.pageSize, 1, 100) },
+      { ResourceTypeFilters: resourceTypeFilters },
+      { abortSignal: ctx.signal },
+    );
     for await (const page of pages) yield (page.ResourceTagMappingList ?? []).filter(isCatchAllMapping);
   },
   normalize: normalizeTaggedResource,
