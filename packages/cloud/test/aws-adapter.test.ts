@@ -63,14 +63,15 @@ describe("AWS adapter against the emulator", () => {
       }).toEqual({ account: want.account, region: want.region, kind: want.kind, name: want.name, status: want.status, tags: want.tags });
     }
 
-    // Every page is one API page: never bigger than the API's page size (7, or RDS's minimum of 20).
-    for (const e of events) if (e.type === "page") expect(e.resources.length).toBeLessThanOrEqual(e.scope.kind === "rds_instance" ? 20 : 7);
+    // Every page is one API page: never bigger than the API's page size (7, or the minimum of 20 of RDS, ElastiCache and Redshift).
+    const min20 = new Set(["rds_instance", "elasticache_cluster", "redshift_cluster"]);
+    for (const e of events) if (e.type === "page") expect(e.resources.length).toBeLessThanOrEqual(min20.has(e.scope.kind) ? 20 : 7);
     expect(events.some((e) => e.type === "item_skipped" || e.type === "scope_failed")).toBe(false);
 
-    // 3 accounts × (11 regional kinds × 4 regions + 2 global kinds) = 138 scopes, each completed once.
+    // 3 accounts × (19 regional kinds × 4 regions + 2 global kinds) = 234 scopes, each completed once.
     const completed = events.filter((e) => e.type === "scope_completed");
-    expect(completed.length).toBe(138);
-    expect(new Set(completed.map((e) => scopeKey(e.scope))).size).toBe(138);
+    expect(completed.length).toBe(234);
+    expect(new Set(completed.map((e) => scopeKey(e.scope))).size).toBe(234);
     // A scope's completion comes after all its pages, and its count matches them.
     for (const c of completed) {
       if (c.type !== "scope_completed") continue;
@@ -149,6 +150,7 @@ describe("AWS adapter after the estate changes", () => {
 });
 
 describe("AWS adapter on a large estate", () => {
+  // Twenty kinds and the Tagging API catch-all over the real SDK clients: a timeout generous for a loaded machine.
   it("streams 50,000 resources with pages no larger than pageSize and at most `concurrency` pages fetched ahead", async () => {
     const emu = await startAwsEmulator({ seed: 5, size: 50_000 });
     try {
@@ -169,6 +171,13 @@ describe("AWS adapter on a large estate", () => {
         "ec2:DescribeSecurityGroups",
         "ec2:DescribeNatGateways",
         "ec2:DescribeAddresses",
+        "eks:ListClusters",
+        "ecs:ListClusters",
+        "autoscaling:DescribeAutoScalingGroups",
+        "elasticache:DescribeCacheClusters",
+        "elasticfilesystem:DescribeFileSystems",
+        "redshift:DescribeClusters",
+        "tagging:GetResources",
       ];
       const listRequests = () => listActions.reduce((n, a) => n + (emu.requests.get(a) ?? 0), 0);
 
@@ -197,5 +206,5 @@ describe("AWS adapter on a large estate", () => {
     } finally {
       await emu.close();
     }
-  });
+  }, 240_000);
 });

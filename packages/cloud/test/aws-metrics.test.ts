@@ -273,7 +273,7 @@ describe("AWS metrics of every kind CloudWatch has series for", () => {
 
 describe("AWS metrics for many instances", () => {
   it("batches 500 queries per call and reads every instance of a large scope", async () => {
-    const emu = await startAwsEmulator({ seed: 8, size: 1_500, regions: ["us-east-1"] });
+    const emu = await startAwsEmulator({ seed: 8, size: 2_000, regions: ["us-east-1"] });
     try {
       const targets = targetsOf(emu, (t) => t.kind === "ec2_instance" && t.account === "111111111111");
       expect(targets.length).toBeGreaterThan(200);

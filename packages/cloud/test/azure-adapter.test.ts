@@ -96,7 +96,9 @@ describe("azure adapter against the emulator", () => {
 
     // The estate holds several kinds, regions, states and odd-but-valid items; all come through.
     const kinds = new Set(got.resources.map((r) => r.kind));
-    for (const k of ["azure_vm", "azure_disk", "azure_storage_account", "azure_nsg"]) expect(kinds).toContain(k);
+    for (const k of ["azure_vm", "azure_disk", "azure_storage_account", "azure_nsg", "azure_vmss"]) expect(kinds).toContain(k);
+    // Every category of the schema, cdn (CDN profiles, Front Door) and analytics (Synapse, Databricks) included.
+    expect(new Set(got.resources.map((r) => r.resourceType))).toEqual(new Set(["compute", "storage", "database", "network", "load_balancer", "cdn", "analytics"]));
     expect(new Set(got.resources.map((r) => r.status)).size).toBeGreaterThanOrEqual(3);
     const vm = got.resources.find((r) => r.kind === "azure_vm");
     expect(vm?.sizeCategory).not.toBe("custom");

@@ -6,6 +6,7 @@ import {
   normalizeRegion,
   normalizeTags,
   type RawGenericResource,
+  scaleSetStatus,
   sizeFromSku,
   sizeFromVmSize,
   statusFromProvisioningState,
@@ -35,6 +36,9 @@ describe("kinds", () => {
     ["Microsoft.Cdn/profiles", "azure_cdn_profile", "cdn"],
     ["Microsoft.Web/sites", "azure_app_service", "compute"],
     ["Microsoft.Synapse/workspaces", "azure_synapse", "analytics"],
+    ["Microsoft.Compute/virtualMachineScaleSets", "azure_vmss", "compute"],
+    ["Microsoft.Network/frontDoors", "azure_front_door", "cdn"],
+    ["Microsoft.Databricks/workspaces", "azure_databricks_workspace", "analytics"],
     // Not in the table, but the namespace says what it is.
     ["Microsoft.ContainerService/managedClusters", "azure_containerservice_managedclusters", "compute"],
     ["Microsoft.Sql/servers", "azure_sql_servers", "database"],
@@ -354,5 +358,34 @@ describe("planScopes", () => {
       })),
     ).toEqual(expected);
     for (const p of plans) expect(p.scope.cloud).toBe("azure");
+  });
+});
+
+describe("VM scale sets", () => {
+  it.each([
+    ["running", { name: "Standard_D2s_v5", capacity: 3 }, "running"],
+    ["running", { name: "Standard_D2s_v5", capacity: 0 }, "stopped"],
+    // Only a healthy set at zero is stopped: a failed or changing one keeps what ARM says.
+    ["error", { name: "Standard_D2s_v5", capacity: 0 }, "error"],
+    ["provisioning", { name: "Standard_D2s_v5", capacity: 0 }, "provisioning"],
+    ["running", null, "running"],
+    ["running", { name: "Standard_D2s_v5" }, "running"],
+  ] as const)("provisioning %s with sku %j → %s", (provisioned, sku, status) => {
+    expect(scaleSetStatus(provisioned, sku)).toBe(status);
+  });
+
+  it("takes its size from the instances' VM size and its status from its capacity", () => {
+    const result = normalizeGenericResource(
+      {
+        id: `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/web`,
+        name: "web",
+        type: "Microsoft.Compute/virtualMachineScaleSets",
+        location: "westeurope",
+        sku: { name: "Standard_D4s_v5", tier: "Standard", capacity: 0 },
+        provisioningState: "Succeeded",
+      },
+      { subscriptionId: sub, vmStatuses: new Map() },
+    );
+    expect(result.ok && result.resource).toMatchObject({ kind: "azure_vmss", resourceType: "compute", status: "stopped", sizeCategory: sizeFromVmSize("Standard_D4s_v5") });
   });
 });

@@ -49,6 +49,9 @@ describe("entry points", () => {
     expect(aws).not.toContain("@aws-sdk/client-lambda");
     expect(aws).not.toContain("@aws-sdk/client-dynamodb");
     expect(aws).not.toContain("@aws-sdk/client-cloudfront");
+    for (const client of ["eks", "ecs", "auto-scaling", "elasticache", "efs", "redshift", "resource-groups-tagging-api"]) {
+      expect(aws).not.toContain(`@aws-sdk/client-${client}`);
+    }
     expect(azure).toContain("@azure/arm-resources");
     expect(azure).not.toContain("@azure/arm-monitor");
     expect(gcp).toContain("@google-cloud/compute/build/src/v1/instances_client.js");

@@ -24,6 +24,9 @@ const queryVersions: Record<string, AwsService> = {
   "2015-12-01": "elasticloadbalancing",
   "2014-10-31": "rds",
   "2011-06-15": "sts",
+  "2011-01-01": "autoscaling",
+  "2015-02-02": "elasticache",
+  "2012-12-01": "redshift",
 };
 
 /** For unsigned requests: which service's error shape to answer in. */

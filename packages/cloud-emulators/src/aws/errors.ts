@@ -1,11 +1,25 @@
 import { isJsonService, type JsonService, jsonErrorReply } from "./json.ts";
 import { lambdaErrorReply } from "./render-lambda.ts";
+import { restJsonErrorReply } from "./rest-json.ts";
 import { namespaces } from "./render-query.ts";
 import { el, wrap, xmlDeclaration } from "./xml.ts";
 
 /** Errors exactly as each AWS protocol shapes them, so the SDK classifies them as it would live. */
 
-export type AwsService = "ec2" | "elasticloadbalancing" | "rds" | "s3" | "sts" | "lambda" | "cloudfront" | JsonService;
+export type AwsService =
+  | "ec2"
+  | "elasticloadbalancing"
+  | "rds"
+  | "s3"
+  | "sts"
+  | "lambda"
+  | "cloudfront"
+  | "eks"
+  | "elasticfilesystem"
+  | "autoscaling"
+  | "elasticache"
+  | "redshift"
+  | JsonService;
 
 export interface AwsErrorReply {
   status: number;
@@ -29,6 +43,7 @@ export type ErrorReason =
 export function errorReply(service: AwsService, reason: ErrorReason, requestId: string, detail?: string): AwsErrorReply {
   if (isJsonService(service)) return jsonErrorReply(service, reason, detail);
   if (service === "lambda") return lambdaErrorReply(reason, detail);
+  if (service === "eks" || service === "elasticfilesystem") return restJsonErrorReply(service, reason, detail);
   const { status, code, message } = describe(service, reason, detail);
   if (service === "ec2") {
     return {
@@ -78,6 +93,7 @@ function describe(service: AwsService, reason: ErrorReason, detail?: string): { 
       return { status: 400, code: "LoadBalancerNotFound", message: detail ?? "One or more load balancers not found" };
     case "not_found":
       if (service === "cloudfront") return { status: 404, code: "NoSuchResource", message: detail ?? "The specified resource does not exist." };
+      if (service === "elasticache") return { status: 404, code: "CacheClusterNotFound", message: detail ?? "CacheCluster not found" };
       return { status: 404, code: service === "s3" ? "NoSuchBucket" : "NotFound", message: detail ?? "The specified bucket does not exist" };
     case "data_unavailable":
     case "invalid_token":

@@ -45,6 +45,9 @@ export interface AwsEstate {
    * item's name (DynamoDB's ExclusiveStartTableName); undefined when the id is not the scope's.
    */
   positionOf(scope: EstateScope, id: string): number | undefined;
+  /** The item at a position of the scope, unless removed; `length` counts added ones too. */
+  itemAt(scope: EstateScope, position: number): EmulatedResource | undefined;
+  length(scope: EstateScope): number;
   all(): Iterable<EmulatedResource>;
   add(input: AwsAddResourceInput): EmulatedResource;
   remove(id: string): boolean;
@@ -65,6 +68,14 @@ const kindWeights: Record<AwsEmulatorKind, number> = {
   security_group: 6,
   nat_gateway: 2,
   elastic_ip: 3,
+  eks_cluster: 2,
+  ecs_cluster: 2,
+  ecs_service: 4,
+  autoscaling_group: 3,
+  elasticache_cluster: 2,
+  efs_file_system: 2,
+  redshift_cluster: 2,
+  tagged_resource: 5,
 };
 
 export function createAwsEstate(options: EstateOptions): AwsEstate {
@@ -89,6 +100,15 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
       const vpcs = byKey.get(key(scope.account, scope.region, "vpc"));
       if (!vpcs || vpcs.count === 0) return undefined;
       return `vpc-0${idCode(seedHash, vpcs.start + rng.int(0, vpcs.count))}`;
+    },
+    ecsClusterOf(index) {
+      const clusters = byKey.get(key(scope.account, scope.region, "ecs_cluster"));
+      const own = byKey.get(key(scope.account, scope.region, scope.kind));
+      if (!clusters || clusters.count === 0 || !own) return undefined;
+      // Services go round the region's clusters in order; an added one joins the first.
+      const position = index >= own.start && index < own.start + own.count ? index - own.start : 0;
+      const cluster = generateResource(contexts.get(clusters) as GenerateContext, clusters.start + (position % clusters.count));
+      return { arn: cluster.id, name: cluster.naturalName ?? "" };
     },
   });
   const contexts = new Map(scopes.map((s) => [s, contextFor(s)]));
@@ -154,6 +174,11 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
       const i = list.findIndex((item) => item.id === id);
       return i < 0 ? undefined : scope.count + i;
     },
+    itemAt(scope, position) {
+      const item = at(scope, position);
+      return item && present(item);
+    },
+    length: (scope) => lengthOf(scope),
     *all() {
       for (const scope of scopes) {
         const length = lengthOf(scope);
@@ -227,6 +252,15 @@ function allocate(size: number, accounts: readonly string[], regions: readonly s
     counts[i] = (counts[i] as number) + 1;
     left -= 1;
   }
+  // An ECS service lives in a cluster: a region with services but no cluster gets one of them as a cluster.
+  shapes.forEach((s, i) => {
+    if (s.kind !== "ecs_service" || (counts[i] as number) === 0) return;
+    const c = shapes.findIndex((o) => o.kind === "ecs_cluster" && o.account === s.account && o.region === s.region);
+    if (c >= 0 && counts[c] === 0) {
+      counts[c] = 1;
+      counts[i] = (counts[i] as number) - 1;
+    }
+  });
   let start = 0;
   return shapes.map((s, i) => {
     const count = counts[i] as number;

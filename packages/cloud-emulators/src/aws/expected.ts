@@ -53,6 +53,36 @@ const statusByKind: Record<string, Record<string, string>> = {
   nat_gateway: { pending: "provisioning", available: "running", deleting: "stopping", deleted: "terminated", failed: "error" },
   cloudfront_distribution: { Deployed: "running", InProgress: "provisioning" },
   lambda_function: { Pending: "provisioning", Active: "running", Inactive: "stopped", Failed: "error" },
+  eks_cluster: { ACTIVE: "running", CREATING: "provisioning", PENDING: "provisioning", UPDATING: "running", DELETING: "stopping", FAILED: "error" },
+  ecs_cluster: { ACTIVE: "running", PROVISIONING: "provisioning", DEPROVISIONING: "stopping", FAILED: "error" },
+  ecs_service: { ACTIVE: "running", DRAINING: "stopping" },
+  autoscaling_group: { "in service": "running", empty: "stopped", "Delete in progress": "stopping" },
+  elasticache_cluster: {
+    available: "running",
+    creating: "provisioning",
+    modifying: "running",
+    snapshotting: "running",
+    "rebooting cluster nodes": "starting",
+    deleting: "stopping",
+    "restore-failed": "error",
+    "incompatible-network": "error",
+  },
+  efs_file_system: { available: "running", creating: "provisioning", updating: "running", deleting: "stopping", error: "error" },
+  redshift_cluster: {
+    available: "running",
+    paused: "stopped",
+    creating: "provisioning",
+    resizing: "running",
+    modifying: "running",
+    rebooting: "starting",
+    deleting: "stopping",
+    "final-snapshot": "stopping",
+    "hardware-failure": "error",
+    "incompatible-network": "error",
+    "storage-full": "error",
+  },
+  // The Tagging API says nothing of state: a listed resource exists.
+  tagged_resource: { exists: "running" },
 };
 
 export function expectedOf(item: EmulatedResource): AwsExpectedResource {
@@ -61,7 +91,12 @@ export function expectedOf(item: EmulatedResource): AwsExpectedResource {
     scopeRegion: item.scopeRegion,
     scopeKind: item.kind,
     region: item.region,
-    kind: item.kind === "rds_instance" ? `rds_${(item.extra.engine ?? "").replace(/-(ee|se2?|ex|web)$/, "").replace(/-/g, "_")}` : item.kind,
+    kind:
+      item.kind === "rds_instance"
+        ? `rds_${(item.extra.engine ?? "").replace(/-(ee|se2?|ex|web)$/, "").replace(/-/g, "_")}`
+        : item.kind === "tagged_resource"
+          ? (item.extra.expectedKind ?? "")
+          : item.kind,
     resourceId: item.id,
     name: item.tags.Name ?? item.naturalName ?? item.id,
     rawState: item.state,

@@ -15,6 +15,8 @@ export interface GenerateContext {
   regions: readonly string[];
   /** A VPC id of the same account and region, if the estate has one, for subnets and instances. */
   vpcIdNear(rng: Rng): string | undefined;
+  /** The cluster an ECS service of this index runs in, when the region has clusters. */
+  ecsClusterOf(index: number): { arn: string; name: string } | undefined;
 }
 
 /** 16 hex digits: 7 from the seed, 9 from the index (room for 68 billion resources). */
@@ -167,6 +169,105 @@ const natGatewayStates = weighted<string>([
   ["deleted", 4],
   ["failed", 3],
 ]);
+
+const eksClusterStates = weighted<string>([
+  ["ACTIVE", 85],
+  ["CREATING", 4],
+  ["UPDATING", 4],
+  ["PENDING", 3],
+  ["DELETING", 2],
+  ["FAILED", 2],
+]);
+const eksVersions = ["1.29", "1.30", "1.31", "1.32"];
+
+// INACTIVE clusters and services (deleted ones) are left out: the list calls do not return them.
+const ecsClusterStates = weighted<string>([
+  ["ACTIVE", 93],
+  ["PROVISIONING", 3],
+  ["DEPROVISIONING", 2],
+  ["FAILED", 2],
+]);
+const ecsServiceStates = weighted<string>([
+  ["ACTIVE", 92],
+  ["DRAINING", 8],
+]);
+
+const cacheNodeTypes = weighted<string>([
+  ["cache.t3.micro", 15],
+  ["cache.t4g.small", 15],
+  ["cache.t3.medium", 10],
+  ["cache.m6g.large", 25],
+  ["cache.r6g.xlarge", 20],
+  ["cache.r7g.4xlarge", 10],
+  ["cache.r6gd.16xlarge", 5],
+]);
+const cacheClusterStates = weighted<string>([
+  ["available", 85],
+  ["creating", 3],
+  ["modifying", 3],
+  ["snapshotting", 2],
+  ["rebooting cluster nodes", 2],
+  ["deleting", 2],
+  ["restore-failed", 1],
+  ["incompatible-network", 2],
+]);
+const cacheEngines = weighted<string>([
+  ["redis", 60],
+  ["valkey", 20],
+  ["memcached", 20],
+]);
+
+const fileSystemStates = weighted<string>([
+  ["available", 88],
+  ["creating", 4],
+  ["updating", 3],
+  ["deleting", 2],
+  ["error", 3],
+]);
+/** File system sizes in bytes: a fresh one (6 KiB of metadata), then MB, GB and TB. */
+const fileSystemSizes = [6_144, 48_000_000, 2_300_000_000, 75_000_000_000, 640_000_000_000, 4_800_000_000_000];
+
+const redshiftNodeTypes = weighted<string>([
+  ["dc2.large", 25],
+  ["ra3.large", 15],
+  ["ra3.xlplus", 30],
+  ["ra3.4xlarge", 20],
+  ["ra3.16xlarge", 5],
+  ["dc2.8xlarge", 5],
+]);
+const redshiftStates = weighted<string>([
+  ["available", 80],
+  ["paused", 6],
+  ["creating", 3],
+  ["resizing", 2],
+  ["modifying", 2],
+  ["rebooting", 2],
+  ["deleting", 1],
+  ["hardware-failure", 1],
+  ["incompatible-network", 1],
+  ["storage-full", 1],
+  ["final-snapshot", 1],
+]);
+
+/**
+ * Services cloudsync has no dedicated reader for, as the Tagging API names them: an ARN
+ * template and, as an oracle written apart from the adapter's table, the kind and
+ * resource_type a correct catch-all reports.
+ */
+const taggedTemplates: readonly { arn: (region: string, account: string, name: string, code: string) => string; kind: string; resourceType: string }[] = [
+  { arn: (r, a, n) => `arn:aws:kinesis:${r}:${a}:stream/${n}`, kind: "aws_kinesis_stream", resourceType: "analytics" },
+  { arn: (r, a, n) => `arn:aws:glue:${r}:${a}:job/${n}`, kind: "aws_glue_job", resourceType: "analytics" },
+  { arn: (r, a, n) => `arn:aws:athena:${r}:${a}:workgroup/${n}`, kind: "aws_athena_workgroup", resourceType: "analytics" },
+  { arn: (r, a, _n, c) => `arn:aws:elasticmapreduce:${r}:${a}:cluster/j-${c.toUpperCase()}`, kind: "aws_elasticmapreduce_cluster", resourceType: "analytics" },
+  { arn: (r, a, n) => `arn:aws:es:${r}:${a}:domain/${n}`, kind: "aws_es_domain", resourceType: "analytics" },
+  { arn: (r, a, n) => `arn:aws:ecr:${r}:${a}:repository/${n}`, kind: "aws_ecr_repository", resourceType: "storage" },
+  { arn: (r, a, n) => `arn:aws:backup:${r}:${a}:backup-vault:${n}`, kind: "aws_backup_backup_vault", resourceType: "storage" },
+  { arn: (r, a, _n, c) => `arn:aws:fsx:${r}:${a}:file-system/fs-0${c}`, kind: "aws_fsx_file_system", resourceType: "storage" },
+  { arn: (r, a, n) => `arn:aws:states:${r}:${a}:stateMachine:${n}`, kind: "aws_states_statemachine", resourceType: "compute" },
+  { arn: (r, a, n) => `arn:aws:memorydb:${r}:${a}:cluster/${n}`, kind: "aws_memorydb_cluster", resourceType: "database" },
+  { arn: (r, a, _n, c) => `arn:aws:ec2:${r}:${a}:transit-gateway/tgw-0${c}`, kind: "aws_ec2_transit_gateway", resourceType: "network" },
+  { arn: (r, a, _n, c) => `arn:aws:ec2:${r}:${a}:vpc-endpoint/vpce-0${c}`, kind: "aws_ec2_vpc_endpoint", resourceType: "network" },
+];
 
 const startOf2019 = Date.UTC(2019, 0, 1);
 const sixYearsMs = 6 * 365 * 24 * 3600 * 1000;
@@ -394,6 +495,137 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
           origin,
           alias: rng.next() < 0.6 ? `${app}${env === "prod" ? "" : `-${env}`}.example.com` : "",
         },
+      };
+    }
+    case "eks_cluster": {
+      const name = `${app}-${env}-eks-${code}`;
+      const version = rng.pick(eksVersions);
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:eks:${region}:${ctx.account}:cluster/${name}`,
+        naturalName: name,
+        state: pickWeighted(rng, eksClusterStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, undefined, env, app), env),
+        // The control plane has no size of its own; its nodes are instances and groups.
+        size: "",
+        extra: { version, platformVersion: `eks.${rng.int(1, 30)}`, vpcId: ctx.vpcIdNear(rng) ?? "" },
+      };
+    }
+    case "ecs_cluster": {
+      const name = `${app}-${env}-cluster-${code}`;
+      const instances = rng.next() < 0.5 ? 0 : rng.int(1, 40);
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:ecs:${region}:${ctx.account}:cluster/${name}`,
+        naturalName: name,
+        state: pickWeighted(rng, ecsClusterStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, undefined, env, app), env),
+        size: String(rng.pick([0, 1, 2, 4, 9, 24, 75, 220])),
+        extra: { instances: String(instances), pendingTasks: String(rng.int(0, 3)), activeServices: String(rng.int(0, 12)) },
+      };
+    }
+    case "ecs_service": {
+      const cluster = ctx.ecsClusterOf(index) ?? { arn: `arn:aws:ecs:${region}:${ctx.account}:cluster/default`, name: "default" };
+      const name = `${app}-${env}-${rng.pick(["api", "web", "worker", "consumer"])}-${code}`;
+      const state = pickWeighted(rng, ecsServiceStates);
+      const desired = state === "DRAINING" ? 0 : rng.pick([0, 1, 2, 3, 6, 12, 40, 150]);
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:ecs:${region}:${ctx.account}:service/${cluster.name}/${name}`,
+        naturalName: name,
+        state,
+        tags: withWeddingCritical(rng, tagsFor(rng, undefined, env, app), env),
+        size: String(desired),
+        extra: {
+          clusterArn: cluster.arn,
+          launchType: rng.next() < 0.7 ? "FARGATE" : "EC2",
+          running: String(state === "ACTIVE" ? desired : 0),
+          taskDefinition: `arn:aws:ecs:${region}:${ctx.account}:task-definition/${name}:${rng.int(1, 90)}`,
+        },
+      };
+    }
+    case "autoscaling_group": {
+      const name = `${app}-${env}-asg-${code}`;
+      const min = rng.pick([0, 1, 2, 3]);
+      const desired = min + rng.pick([0, 0, 1, 2, 4]);
+      const max = desired + rng.pick([0, 2, 5, 10]);
+      const deleting = rng.next() < 0.04;
+      const instanceIds = Array.from({ length: Math.min(desired, 6) }, () => `i-0${idCode(ctx.seedHash, rng.int(0, index + 1))}`);
+      return {
+        ...base,
+        id: `arn:aws:autoscaling:${region}:${ctx.account}:autoScalingGroup:${code.slice(0, 8)}-0000-4000-8000-${code.slice(4)}:autoScalingGroupName/${name}`,
+        naturalName: name,
+        // DescribeAutoScalingGroups has a Status only while the group is being deleted.
+        state: deleting ? "Delete in progress" : desired === 0 ? "empty" : "in service",
+        tags: withWeddingCritical(rng, tagsFor(rng, `${app}-${env}-asg`, env, app), env),
+        size: pickWeighted(rng, instanceTypes),
+        extra: { min: String(min), desired: String(desired), max: String(max), instanceIds: instanceIds.join(","), launchTemplate: `${app}-${env}-lt` },
+      };
+    }
+    case "elasticache_cluster": {
+      const name = `${app}-${env}-${code}`;
+      const engine = pickWeighted(rng, cacheEngines);
+      return {
+        ...base,
+        id: `arn:aws:elasticache:${region}:${ctx.account}:cluster:${name}`,
+        naturalName: name,
+        state: pickWeighted(rng, cacheClusterStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, undefined, env, app), env),
+        size: pickWeighted(rng, cacheNodeTypes),
+        extra: { engine, nodes: String(engine === "memcached" ? rng.int(1, 6) : 1), engineVersion: engine === "memcached" ? "1.6.22" : engine === "valkey" ? "8.0" : "7.1" },
+      };
+    }
+    case "efs_file_system": {
+      const fileSystemId = `fs-0${code}`;
+      return {
+        ...base,
+        zone: "",
+        id: `arn:aws:elasticfilesystem:${region}:${ctx.account}:file-system/${fileSystemId}`,
+        naturalName: fileSystemId,
+        state: pickWeighted(rng, fileSystemStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, `${app}-${env}-shared-${short}`, env, app), env),
+        size: String(rng.pick(fileSystemSizes)),
+        extra: {
+          fileSystemId,
+          performanceMode: rng.next() < 0.9 ? "generalPurpose" : "maxIO",
+          throughputMode: rng.pick(["bursting", "elastic", "provisioned"]),
+          mountTargets: String(rng.int(0, 4)),
+        },
+      };
+    }
+    case "redshift_cluster": {
+      const identifier = `${app}-${env}-dw-${code}`;
+      const nodeType = pickWeighted(rng, redshiftNodeTypes);
+      return {
+        ...base,
+        id: `arn:aws:redshift:${region}:${ctx.account}:cluster:${identifier}`,
+        naturalName: identifier,
+        state: pickWeighted(rng, redshiftStates),
+        tags: withWeddingCritical(rng, tagsFor(rng, undefined, env, app), env),
+        size: nodeType,
+        extra: { nodes: String(nodeType.startsWith("dc2.large") || rng.next() < 0.3 ? 1 : rng.int(2, 9)), database: "analytics" },
+      };
+    }
+    case "tagged_resource": {
+      const template = rng.pick(taggedTemplates);
+      const name = `${app}-${env}-${code}`;
+      const tags = withWeddingCritical(rng, tagsFor(rng, name, env, app), env);
+      // The Tagging API lists only resources that carry a tag.
+      if (Object.keys(tags).length === 0) tags.app = app;
+      const arn = template.arn(region, ctx.account, name, code);
+      return {
+        ...base,
+        zone: "",
+        id: arn,
+        // The ARN's last segment is the resource's own id or name.
+        naturalName: arn.split(/[/:]/).pop() as string,
+        state: "exists",
+        tags,
+        size: "",
+        extra: { expectedKind: template.kind, expectedResourceType: template.resourceType },
       };
     }
     case "s3_bucket": {

@@ -6,13 +6,17 @@ import type { AwsErrorReply, ErrorReason } from "./errors.ts";
  * (`GraniteServiceVersion20100801.*`) in "query-compatible" mode: its errors also carry the old
  * Query error code in an `x-amzn-query-error: Code;Sender` header, which the SDK prefers.
  * DynamoDB speaks JSON 1.0 (`DynamoDB_20120810.*`), its error types qualified by namespace.
+ * ECS (`AmazonEC2ContainerServiceV20141113.*`) and the Resource Groups Tagging API
+ * (`ResourceGroupsTaggingAPI_20170126.*`) speak JSON 1.1 with bare error type names.
  */
-export type JsonService = "ce" | "monitoring" | "dynamodb";
+export type JsonService = "ce" | "monitoring" | "dynamodb" | "ecs" | "tagging";
 
 export const jsonTargets: Record<JsonService, { prefix: string; contentType: string }> = {
   ce: { prefix: "AWSInsightsIndexService", contentType: "application/x-amz-json-1.1" },
   monitoring: { prefix: "GraniteServiceVersion20100801", contentType: "application/x-amz-json-1.0" },
   dynamodb: { prefix: "DynamoDB_20120810", contentType: "application/x-amz-json-1.0" },
+  ecs: { prefix: "AmazonEC2ContainerServiceV20141113", contentType: "application/x-amz-json-1.1" },
+  tagging: { prefix: "ResourceGroupsTaggingAPI_20170126", contentType: "application/x-amz-json-1.1" },
 };
 
 export function isJsonService(service: string): service is JsonService {
@@ -54,7 +58,14 @@ interface JsonErrorShape {
 }
 
 export function jsonErrorReply(service: JsonService, reason: ErrorReason, detail?: string): AwsErrorReply {
-  const e = service === "ce" ? ceError(reason, detail) : service === "dynamodb" ? dynamoDbError(reason, detail) : cloudWatchError(reason, detail);
+  const e =
+    service === "ce"
+      ? ceError(reason, detail)
+      : service === "dynamodb"
+        ? dynamoDbError(reason, detail)
+        : service === "ecs" || service === "tagging"
+          ? json11Error(service, reason, detail)
+          : cloudWatchError(reason, detail);
   const headers: Record<string, string> = { "content-type": jsonTargets[service].contentType };
   if (e.queryCode) headers["x-amzn-query-error"] = `${e.queryCode};${e.status >= 500 ? "Receiver" : "Sender"}`;
   return { status: e.status, body: JSON.stringify({ __type: e.type, message: e.message }), headers };
@@ -107,6 +118,32 @@ function dynamoDbError(reason: ErrorReason, detail?: string): JsonErrorShape {
     case "invalid_token":
     case "data_unavailable":
       return { status: 400, type: "com.amazon.coral.validate#ValidationException", message: detail ?? "invalid parameter" };
+  }
+}
+
+function json11Error(service: "ecs" | "tagging", reason: ErrorReason, detail?: string): JsonErrorShape {
+  switch (reason) {
+    case "throttle":
+      // ECS answers with the platform's generic throttle; the Tagging API models its own.
+      return { status: 400, type: service === "ecs" ? "ThrottlingException" : "ThrottledException", message: "Rate exceeded" };
+    case "server_error":
+      return { status: 500, type: service === "ecs" ? "ServerException" : "InternalServiceException", message: "An internal error occurred." };
+    case "bad_credentials":
+      return { status: 400, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    case "missing_auth":
+      return { status: 400, type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" };
+    case "access_denied":
+      return { status: 400, type: "AccessDeniedException", message: detail ?? "User is not authorized to perform this action" };
+    case "not_found":
+    case "lb_not_found":
+      return { status: 400, type: service === "ecs" ? "ClusterNotFoundException" : "InvalidParameterException", message: detail ?? "Cluster not found." };
+    case "invalid_token":
+      return { status: 400, type: service === "ecs" ? "InvalidParameterException" : "PaginationTokenExpiredException", message: detail ?? "The pagination token is invalid." };
+    case "unknown_action":
+      return { status: 400, type: "UnknownOperationException", message: detail ?? "Unknown operation" };
+    case "invalid_parameter":
+    case "data_unavailable":
+      return { status: 400, type: "InvalidParameterException", message: detail ?? "invalid parameter" };
   }
 }
 

@@ -16,6 +16,16 @@ export const awsEmulatorKinds = [
   "security_group",
   "nat_gateway",
   "elastic_ip",
+  "eks_cluster",
+  "ecs_cluster",
+  "ecs_service",
+  "autoscaling_group",
+  "elasticache_cluster",
+  "efs_file_system",
+  "redshift_cluster",
+  // Resources of services cloudsync has no dedicated reader for, visible only through the
+  // Resource Groups Tagging API (Kinesis streams, Glue jobs, EMR clusters, …).
+  "tagged_resource",
 ] as const;
 
 /** Kinds listed once per account (scope region `global`) rather than once per region. */
@@ -42,7 +52,7 @@ export interface EmulatedResource {
   zone: string;
   /** Instance type, DB instance class, volume size in GiB or function memory in MB (as text). */
   size: string;
-  /** Kind-specific extras: engine, LB type, CIDR, vpc/subnet ids. */
+  /** Kind-specific extras: engine, LB type, CIDR, vpc/subnet ids; for `tagged_resource` the expected kind and resource_type. */
   extra: Record<string, string>;
 }
 

@@ -9,6 +9,9 @@ export const namespaces = {
   sts: "https://sts.amazonaws.com/doc/2011-06-15/",
   // CloudFront is REST-XML, but its errors take this same ErrorResponse shape.
   cloudfront: "http://cloudfront.amazonaws.com/doc/2020-05-31/",
+  autoscaling: "http://autoscaling.amazonaws.com/doc/2011-01-01/",
+  elasticache: "http://elasticache.amazonaws.com/doc/2015-02-02/",
+  redshift: "http://redshift.amazonaws.com/doc/2012-12-01/",
 } as const;
 
 export function queryResponse(

@@ -27,6 +27,9 @@ import { cloudFrontAction, isCloudFrontPath, renderCloudFrontTags, renderDistrib
 import { renderTableDescription, renderTags } from "./render-dynamodb.ts";
 import { functionNameOf, isLambdaPath, lambdaAction, lambdaContentType, renderGetFunction, renderListFunctions } from "./render-lambda.ts";
 import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
+import { efsAction, isEfsPath } from "./render-efs.ts";
+import { eksAction, isEksPath } from "./render-eks.ts";
+import { createBreadthHandlers } from "./serve-breadth.ts";
 import { wrap } from "./xml.ts";
 
 export interface AwsEmulatorAccount {
@@ -167,6 +170,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const costBook: AwsCostBook = createAwsCostBook({ seedHash, estate, accounts: accounts.map((a) => a.accountId), today });
   const faults = createFaultState();
   const requests = new Map<string, number>();
+  const breadth = createBreadthHandlers({ estate, malformedIds: () => malformedIds() });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -189,11 +193,21 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const sig = parseAuthorization(req.headers.authorization);
     const service = (sig?.service ??
       jsonServiceOfTarget(req.headers["x-amz-target"]) ??
-      (isLambdaPath(url.pathname) ? "lambda" : isCloudFrontPath(url.pathname) ? "cloudfront" : guessService(form))) as AwsService;
+      (isLambdaPath(url.pathname)
+        ? "lambda"
+        : isCloudFrontPath(url.pathname)
+          ? "cloudfront"
+          : isEksPath(url.pathname)
+            ? "eks"
+            : isEfsPath(url.pathname)
+              ? "elasticfilesystem"
+              : guessService(form))) as AwsService;
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
-    if (!["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront"].includes(sig.service)) {
+    const served = ["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront"];
+    const servedForBreadth = ["eks", "ecs", "autoscaling", "elasticache", "elasticfilesystem", "redshift", "tagging"];
+    if (!served.includes(sig.service) && !servedForBreadth.includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
     }
     const isJson = isJsonService(service);
@@ -213,7 +227,11 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
           ? lambdaAction(req.method ?? "GET", url.pathname)
           : service === "cloudfront"
             ? cloudFrontAction(req.method ?? "GET", url.pathname)
-          : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
+            : service === "eks"
+              ? eksAction(req.method ?? "GET", url.pathname)
+              : service === "elasticfilesystem"
+                ? efsAction(req.method ?? "GET", url.pathname)
+                : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
     const target = action === "AssumeRole" ? (parseRoleArn(form.get("RoleArn"))?.account ?? "unknown") : (caller ?? "unknown");
     requests.set(`${service}:${action}`, (requests.get(`${service}:${action}`) ?? 0) + 1);
 
@@ -302,7 +320,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
           malformed: malformedIds(),
         });
       default:
-        return errorReply(call.service, "unknown_action", call.requestId, `${call.action || "(no action)"} is not served by this emulator`);
+        return (
+          breadth(call) ??
+          errorReply(call.service, "unknown_action", call.requestId, `${call.action || "(no action)"} is not served by this emulator`)
+        );
     }
   }
 
@@ -591,7 +612,13 @@ function xml(body: string): Reply {
 function respond(res: ServerResponse, reply: Reply | AwsErrorReply, requestId: string, service: AwsService): void {
   if (res.destroyed) return;
   const fallback =
-    isJsonService(service) ? jsonTargets[service].contentType : service === "lambda" ? lambdaContentType : service === "s3" ? "application/xml" : "text/xml;charset=UTF-8";
+    isJsonService(service)
+      ? jsonTargets[service].contentType
+      : service === "lambda" || service === "eks" || service === "elasticfilesystem"
+        ? lambdaContentType
+        : service === "s3"
+          ? "application/xml"
+          : "text/xml;charset=UTF-8";
   const contentType = "contentType" in reply && reply.contentType ? reply.contentType : fallback;
   res.writeHead(reply.status, {
     "content-type": contentType,

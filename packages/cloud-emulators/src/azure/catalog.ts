@@ -49,6 +49,21 @@ export const vmSizes = [
 export const resourceTemplates: readonly ResourceTemplate[] = [
   { type: "Microsoft.Compute/virtualMachines", expectedKind: "azure_vm", weight: 22, namePrefix: "vm", zonal: true },
   {
+    type: "Microsoft.Compute/virtualMachineScaleSets",
+    expectedKind: "azure_vmss",
+    weight: 3,
+    namePrefix: "vmss",
+    zonal: true,
+    // `capacity` is the instance count; a set scaled in to zero is expected `stopped`.
+    skus: [
+      { name: "Standard_D2s_v5", tier: "Standard", capacity: 3 },
+      { name: "Standard_D4s_v5", tier: "Standard", capacity: 6 },
+      { name: "Standard_B2s", tier: "Standard", capacity: 2 },
+      { name: "Standard_F2s_v2", tier: "Standard", capacity: 0 },
+      { name: "Standard_E16s_v5", tier: "Standard", capacity: 12 },
+    ],
+  },
+  {
     type: "Microsoft.Compute/disks",
     expectedKind: "azure_disk",
     weight: 16,
@@ -141,7 +156,16 @@ export const resourceTemplates: readonly ResourceTemplate[] = [
     kinds: ["app", "app,linux", "functionapp", "app,linux,container"],
     displayLocationShare: 0.3,
   },
+  // Classic Front Door: a Microsoft.Network type that is a CDN.
+  { type: "Microsoft.Network/frontDoors", expectedKind: "azure_front_door", weight: 1, namePrefix: "fd", globalLocation: true },
   { type: "Microsoft.Synapse/workspaces", expectedKind: "azure_synapse", weight: 1, namePrefix: "syn" },
+  {
+    type: "Microsoft.Databricks/workspaces",
+    expectedKind: "azure_databricks_workspace",
+    weight: 1,
+    namePrefix: "dbw",
+    skus: [{ name: "premium" }, { name: "standard" }],
+  },
   // A type outside the adapter's table whose provider namespace it still knows.
   {
     type: "Microsoft.ContainerService/managedClusters",

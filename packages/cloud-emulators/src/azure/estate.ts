@@ -402,7 +402,8 @@ function expectedStatus(item: EstateItem): string {
   }
   switch (item.provisioningState) {
     case "Succeeded":
-      return "running";
+      // A scale set scaled in to zero instances runs nothing.
+      return item.type === "Microsoft.Compute/virtualMachineScaleSets" && item.sku?.capacity === 0 ? "stopped" : "running";
     case "Failed":
       return "error";
     case "Deleting":

@@ -113,6 +113,37 @@ export function volumeSizeCategory(sizeGiB: number | undefined): SizeCategory {
   return "xlarge";
 }
 
+const gb = 1_000_000_000;
+
+/**
+ * Stored bytes on the t-shirt scale, for kinds whose size is their data (file systems):
+ * ≤100 MB nano, ≤1 GB micro, ≤10 GB small, ≤100 GB medium, ≤1 TB large, above that xlarge.
+ */
+export function storedBytesSizeCategory(bytes: number | undefined): SizeCategory {
+  if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) return "custom";
+  if (bytes <= 0.1 * gb) return "nano";
+  if (bytes <= gb) return "micro";
+  if (bytes <= 10 * gb) return "small";
+  if (bytes <= 100 * gb) return "medium";
+  if (bytes <= 1000 * gb) return "large";
+  return "xlarge";
+}
+
+/**
+ * A count of running copies (ECS tasks) on the same scale: 0–1 nano, 2–3 micro, 4–10 small,
+ * 11–30 medium, 31–100 large, above that xlarge. A task's own CPU and memory sit in its task
+ * definition, which would cost one more call per service.
+ */
+export function taskCountSizeCategory(count: number | undefined): SizeCategory {
+  if (count === undefined || !Number.isInteger(count) || count < 0) return "custom";
+  if (count <= 1) return "nano";
+  if (count <= 3) return "micro";
+  if (count <= 10) return "small";
+  if (count <= 30) return "medium";
+  if (count <= 100) return "large";
+  return "xlarge";
+}
+
 export interface AwsTag {
   Key?: string | undefined;
   Value?: string | undefined;

@@ -1,5 +1,5 @@
 import type { NormalizedResource, ResourceStatus, SizeCategory } from "../types.ts";
-import { kindForArmType, virtualMachineArmType } from "./kinds/arm-types.ts";
+import { kindForArmType, scaleSetArmType, virtualMachineArmType } from "./kinds/arm-types.ts";
 
 /**
  * Pure functions from ARM's vocabulary to cloudsync's. Nothing here does I/O, so every rule is
@@ -147,6 +147,15 @@ const dtuSizes: Readonly<Record<string, SizeCategory>> = {
 };
 
 /**
+ * A VM scale set carries its instance count in `sku.capacity`: one scaled in to zero costs
+ * nothing and serves nothing, like a deallocated VM, so a healthy one at zero is `stopped`.
+ * Its size is its instances' VM size (`sku.name`), by the VM rule.
+ */
+export function scaleSetStatus(provisioningStatus: ResourceStatus, sku: RawGenericResource["sku"]): ResourceStatus {
+  return provisioningStatus === "running" && sku?.capacity === 0 ? "stopped" : provisioningStatus;
+}
+
+/**
  * Size of a non-VM resource from its `sku`: VM-style names (PostgreSQL flexible servers) use the
  * VM rule; SQL vCore SKUs (`GP_Gen5_2`, `BC_Gen5_8`, `GP_S_Gen5_1`) use the vCPU rule on their last
  * number; SQL DTU SKUs: Basic → nano, S0–S1 → micro, S2–S3 → small, S4–S12 → medium, P1–P2 →
@@ -205,9 +214,12 @@ export function normalizeGenericResource(
   }
   const isVm = raw.type.toLowerCase() === virtualMachineArmType;
   const vmStatus = isVm ? context.vmStatuses.get(id.toLowerCase()) : undefined;
+  const provisioned = statusFromProvisioningState(raw.provisioningState);
   const status = isVm
     ? statusFromVm(vmStatus ?? { powerState: null, provisioningState: raw.provisioningState ?? null })
-    : statusFromProvisioningState(raw.provisioningState);
+    : raw.type.toLowerCase() === scaleSetArmType
+      ? scaleSetStatus(provisioned, raw.sku)
+      : provisioned;
   const sizeCategory = isVm ? sizeFromVmSize(vmStatus?.vmSize) : sizeFromSku(raw.sku);
   const configuration = toJsonSafe(raw) as Record<string, unknown>;
   if (vmStatus) configuration.vmStatus = { ...vmStatus };

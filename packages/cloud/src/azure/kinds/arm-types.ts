@@ -25,6 +25,7 @@ export interface AzureKindInfo {
  */
 export const azureKindTable: readonly AzureKindInfo[] = [
   { armType: "Microsoft.Compute/virtualMachines", kind: "azure_vm", resourceType: "compute", metricKeys: vmMetricKeys },
+  { armType: "Microsoft.Compute/virtualMachineScaleSets", kind: "azure_vmss", resourceType: "compute" },
   { armType: "Microsoft.Compute/disks", kind: "azure_disk", resourceType: "storage" },
   { armType: "Microsoft.Storage/storageAccounts", kind: "azure_storage_account", resourceType: "storage" },
   { armType: "Microsoft.Network/virtualNetworks", kind: "azure_vnet", resourceType: "network" },
@@ -35,8 +36,11 @@ export const azureKindTable: readonly AzureKindInfo[] = [
   { armType: "Microsoft.Sql/servers/databases", kind: "azure_sql_database", resourceType: "database" },
   { armType: "Microsoft.DBforPostgreSQL/flexibleServers", kind: "azure_postgres_flexible", resourceType: "database" },
   { armType: "Microsoft.Cdn/profiles", kind: "azure_cdn_profile", resourceType: "cdn" },
+  // Classic Front Door lives in Microsoft.Network but is a CDN; Standard/Premium ones are Cdn profiles.
+  { armType: "Microsoft.Network/frontDoors", kind: "azure_front_door", resourceType: "cdn" },
   { armType: "Microsoft.Web/sites", kind: "azure_app_service", resourceType: "compute" },
   { armType: "Microsoft.Synapse/workspaces", kind: "azure_synapse", resourceType: "analytics" },
+  { armType: "Microsoft.Databricks/workspaces", kind: "azure_databricks_workspace", resourceType: "analytics" },
 ];
 
 /** The kinds a caller may ask for by name (derived kinds come along in unfiltered streams only). */
@@ -100,3 +104,4 @@ export function kindInfo(kind: string): AzureKindInfo | undefined {
 }
 
 export const virtualMachineArmType = "microsoft.compute/virtualmachines";
+export const scaleSetArmType = "microsoft.compute/virtualmachinescalesets";
