@@ -225,7 +225,15 @@ describe("GCP emulator estate", () => {
       expect(first).toEqual(Array.from(b.expected()));
       expect(first).toHaveLength(2_000);
       expect(new Set(first.map((e) => e.resourceId)).size).toBe(2_000);
-      for (const e of first) expect(e.resourceId).toMatch(/^\d{19}$/);
+      // Compute ids are 19 digits; the other APIs' kinds are known by their own identifiers.
+      const idShapes: Record<string, RegExp> = {
+        gcs_bucket: /^northwind-[a-z]+-\d{6}-[a-z0-9-]+$/,
+        gcp_sql_instance: /^\/\/sqladmin\.googleapis\.com\/projects\/[^/]+\/instances\/[^/]+$/,
+        gke_cluster: /^[0-9a-f]{64}$/,
+        cloud_function: /^projects\/[^/]+\/locations\/[a-z0-9-]+\/functions\/[^/]+$/,
+        bigquery_dataset: /^[^:]+:[a-z0-9_]+$/,
+      };
+      for (const e of first) expect(e.resourceId).toMatch(idShapes[e.kind] ?? (e.resourceId.startsWith("//") ? /^\/\/[a-z]+\.googleapis\.com\/projects\// : /^\d{19}$/));
       expect(new Set(first.map((e) => e.account)).size).toBe(3);
       expect(new Set(first.map((e) => e.kind))).toEqual(
         new Set([
@@ -237,6 +245,23 @@ describe("GCP emulator estate", () => {
           "gcp_subnetwork",
           "gcp_firewall",
           "gcp_address",
+          "gcp_backend_service",
+          "gce_instance_group_manager",
+          "gcs_bucket",
+          "gcp_sql_instance",
+          "gke_cluster",
+          "cloud_function",
+          "bigquery_dataset",
+          // Cloud Asset Inventory results, one kind per asset type.
+          "gcp_pubsub_topic",
+          "gcp_pubsub_subscription",
+          "gcp_spanner_instance",
+          "gcp_redis_instance",
+          "gcp_dns_managed_zone",
+          "gcp_filestore_instance",
+          "gcp_dataproc_cluster",
+          "gce_snapshot",
+          "gcp_alloydb_cluster",
         ]),
       );
       expect(new Set(first.map((e) => e.region)).size).toBeGreaterThan(8);
@@ -256,13 +281,13 @@ describe("GCP emulator estate", () => {
       const key = emu.serviceAccountKey;
       const answer = await token(emu, grant(assertion(key)));
       const heapBefore = process.memoryUsage().heapUsed;
-      const token2 = Buffer.from("pos:150000").toString("base64url");
+      const token2 = Buffer.from("pos:100000").toString("base64url");
       const res = await fetch(`${emu.url}/compute/v1/projects/${emu.projects[0]}/aggregated/instances?maxResults=500&pageToken=${token2}`, {
         headers: { authorization: `Bearer ${answer.json.access_token}` },
       });
       const json = (await res.json()) as { items: Record<string, { instances?: unknown[] }>; nextPageToken?: string };
       expect(Object.values(json.items).flatMap((v) => v.instances ?? [])).toHaveLength(500);
-      expect(Buffer.from(json.nextPageToken as string, "base64url").toString()).toBe("pos:150500");
+      expect(Buffer.from(json.nextPageToken as string, "base64url").toString()).toBe("pos:100500");
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
     } finally {
       await emu.close();
