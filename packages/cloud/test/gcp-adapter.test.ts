@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type GcpEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { CloudError, CredentialsRejectedError, ThrottledError } from "../src/errors.ts";
-import { createGcpAdapter, type GcpAdapter, type GcpAdapterConfig, gcpKinds } from "../src/gcp/index.ts";
+import { createGcpAdapter, type GcpAdapter, type GcpAdapterConfig, gcpScopeKinds } from "../src/gcp/index.ts";
 import type { InventoryEvent, NormalizedResource, ScopeRef } from "../src/types.ts";
 
 type Failed = Extract<InventoryEvent, { type: "scope_failed" }>;
@@ -86,14 +86,15 @@ describe("GCP adapter against the emulator", () => {
     for (const page of events.filter((e) => e.type === "page")) {
       expect(page.resources.length).toBeGreaterThan(0);
       expect(page.resources.length).toBeLessThanOrEqual(7);
-      for (const r of page.resources) expect([r.account, r.kind]).toEqual([page.scope.account, page.scope.kind]);
+      // The catch-all's scope (`*`) holds whatever kinds it derives; every other scope one kind.
+      for (const r of page.resources) expect([r.account, page.scope.kind === "*" ? "*" : r.kind]).toEqual([page.scope.account, page.scope.kind]);
     }
 
     // Global collections are one `global` scope; aggregated lists one `*` scope.
     const globalKinds = new Set(["gcp_network", "gcp_global_forwarding_rule", "gcp_firewall"]);
     // Several projects, each kind its own scope, each reported exactly once and after its pages.
     const expectedScopes = emu.projects.flatMap((p) =>
-      gcpKinds.map((kind) => `${p}|${globalKinds.has(kind) ? "global" : "*"}|${kind}`),
+      gcpScopeKinds.map((kind) => `${p}|${globalKinds.has(kind) ? "global" : "*"}|${kind}`),
     );
     expect(emu.projects.length).toBeGreaterThanOrEqual(2);
     expect(ends(events).map((e) => key(e.scope)).sort()).toEqual(expectedScopes.sort());
@@ -102,7 +103,8 @@ describe("GCP adapter against the emulator", () => {
       const lastPage = events.findLastIndex((e) => e.type === "page" && key(e.scope) === key(end.scope));
       expect(lastPage).toBeLessThan(events.indexOf(end));
       if (end.type === "scope_completed") {
-        expect(end.resourceCount).toBe(resources.filter((r) => r.account === end.scope.account && r.kind === end.scope.kind).length);
+        const inScope = end.scope.kind === "*" ? (r: NormalizedResource) => !gcpScopeKinds.includes(r.kind) : (r: NormalizedResource) => r.kind === end.scope.kind;
+        expect(end.resourceCount).toBe(resources.filter((r) => r.account === end.scope.account && inScope(r)).length);
       }
     }
   });
@@ -164,7 +166,7 @@ describe("GCP adapter against the emulator", () => {
     const adapter = make({ maxAttempts: 5 });
     const events = await collect(adapter);
     const failed = failures(events);
-    expect(failed).toHaveLength(emu.projects.length * gcpKinds.length);
+    expect(failed).toHaveLength(emu.projects.length * gcpScopeKinds.length);
     for (const f of failed) {
       expect(f.error).toBeInstanceOf(CredentialsRejectedError);
       expect(f.error.message).toContain(f.scope.account);
@@ -279,7 +281,7 @@ describe("GCP adapter against the emulator", () => {
       if (event.type === "page") controller.abort(new Error("sync cancelled"));
     }
     const ended = ends(events);
-    expect(ended).toHaveLength(emu.projects.length * gcpKinds.length);
+    expect(ended).toHaveLength(emu.projects.length * gcpScopeKinds.length);
     expect(failures(events).length).toBeGreaterThan(0);
     for (const f of failures(events)) expect(f.error.message).toMatch(/aborted/);
   });
@@ -319,7 +321,7 @@ describe("GCP adapter on a 50,000-resource estate", () => {
         expect(event.type).not.toBe("scope_failed");
       }
       expect(count).toBe(50_000);
-      expect(completed).toBe(emu.projects.length * gcpKinds.length);
+      expect(completed).toBe(emu.projects.length * gcpScopeKinds.length);
       expect(adapter.stats.largestPage).toBeLessThanOrEqual(500);
       expect(adapter.stats.largestPage).toBeGreaterThan(0);
       expect(adapter.stats.maxPagesAhead).toBeLessThanOrEqual(3);
