@@ -51,7 +51,7 @@ const routes: readonly ListRoute[] = [
     api: "container",
     kind: "gkeCluster",
     pattern: /^\/v1\/projects\/([^/]+)\/locations\/-\/clusters$/,
-    operation: "clusters",
+    operation: "locations/-/clusters",
     sizeParam: null,
     maxPageSize: Number.POSITIVE_INFINITY,
     render: (_p, items, _next, unreachable) => ({ clusters: items, ...(unreachable.length > 0 ? { missingZones: unreachable } : {}) }),
@@ -60,7 +60,7 @@ const routes: readonly ListRoute[] = [
     api: "cloudfunctions",
     kind: "cloudFunction",
     pattern: /^\/v2\/projects\/([^/]+)\/locations\/-\/functions$/,
-    operation: "functions",
+    operation: "locations/-/functions",
     sizeParam: "pageSize",
     maxPageSize: 1000,
     render: (_p, items, next, unreachable) => ({

@@ -129,8 +129,11 @@ export function createGatedTransport(inner: AuthClient, options: GatedTransportO
    * those SDKs expect; network errors and timeouts get gRPC codes like the ones above.
    */
   async function gatedRequest(opts: Record<string, unknown>): Promise<unknown> {
-    const url = String(opts.url instanceof URL ? opts.url.href : opts.url);
-    const key = requestKeyFromUrl(url);
+    const url = new URL(String(opts.url instanceof URL ? opts.url.href : opts.url));
+    // googleapis-common passes query parameters apart (`params`), Cloud Storage's project among them.
+    const project = (opts.params as { project?: unknown } | undefined)?.project;
+    if (typeof project === "string" && !url.searchParams.has("project")) url.searchParams.set("project", project);
+    const key = requestKeyFromUrl(url.href);
     const callerSignal = opts.signal as AbortSignal | undefined;
     await options.limiter.acquire(key, callerSignal);
     const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -140,6 +143,12 @@ export function createGatedTransport(inner: AuthClient, options: GatedTransportO
       record(key, response.status);
       return response;
     } catch (err) {
+      // A refused token refresh (after an API 401) carries the token endpoint's answer, not the API's.
+      const refusal = tokenRefusal(err);
+      if (refusal) {
+        record(key, 401);
+        throw new TokenRefusedError(refusal);
+      }
       const status = (err as { response?: { status?: unknown } })?.response?.status;
       if (typeof status === "number") {
         record(key, status);
@@ -151,11 +160,6 @@ export function createGatedTransport(inner: AuthClient, options: GatedTransportO
         throw new TransientTransportError(`no answer within ${options.timeoutMs} ms`, GrpcCode.DEADLINE_EXCEEDED);
       }
       if (callerSignal?.aborted) throw err;
-      const refusal = tokenRefusal(err);
-      if (refusal) {
-        record(key, 401);
-        throw new TokenRefusedError(refusal);
-      }
       record(key, 0);
       throw new TransientTransportError(`network error: ${networkErrorCode(err)}`, GrpcCode.UNAVAILABLE);
     }

@@ -68,7 +68,10 @@ async function* clusterPages(ctx: GcpReadContext): AsyncGenerator<RawEntry[]> {
   const client = ctx.clients.get(ClusterManagerClient) as unknown as ClusterLister;
   const [response] = await client.listClusters({ parent: `projects/${ctx.project}/locations/-` }, ctx.callOptions);
   const clusters = response.clusters ?? [];
-  if (clusters.length > 0) yield clusters.map((item) => ({ item, scopeKey: null }));
+  // The answer is not paged; it is passed on in pages of pageSize like every other list.
+  for (let start = 0; start < clusters.length; start += ctx.pageSize) {
+    yield clusters.slice(start, start + ctx.pageSize).map((item) => ({ item, scopeKey: null }));
+  }
   const missing = response.missingZones ?? [];
   if (missing.length > 0) {
     throw new CloudError(
