@@ -134,7 +134,10 @@ export class ServiceApis {
     for (const item of items) {
       if (away(item)) continue;
       rendered.push(malformed.has(item.resourceId) ? breakItem(route.kind, item.raw) : item.raw);
-      if (extras && hashString(item.id) % 4 === 0) rendered.push(this.otherAsset(project, item));
+      // Never more than a page: an extra that would not fit is left out (it is not counted anyway).
+      if (extras && hashString(item.id) % 4 === 0 && rendered.length < max - (items.length - items.indexOf(item) - 1)) {
+        rendered.push(this.otherAsset(project, item));
+      }
     }
     return { status: 200, body: route.render(project, rendered, next === null ? null : encodePageToken(next), route.kind === "gkeCluster" || route.kind === "cloudFunction" ? unreachable : []) };
   }
