@@ -47,10 +47,11 @@ export function generateServiceItem(kind: ServiceKind, ctx: ItemContext, b: Item
   const { rng, id, projectUrl, env, role, region, zone, created } = b;
   switch (kind) {
     case "backendService": {
-      // A third are global (external Application Load Balancers), the rest regional.
-      const global = rng.next() < 0.35;
+      // A third are global (external Application Load Balancers), the rest regional; the first
+      // of each project serves through Cloud CDN, so every estate has a `cdn` resource.
+      const global = ctx.position === 0 || rng.next() < 0.35;
       const name = ctx.name ?? nameFor(rng, `bs-${role}-${env}`, ctx.position);
-      const cdn = global && rng.next() < 0.6;
+      const cdn = global && (ctx.position === 0 || rng.next() < 0.6);
       const backends = Array.from({ length: rng.pick([0, 1, 1, 2, 3, 4, 12]) }, (_, i) => ({
         group: `${projectUrl}/zones/${zone}/instanceGroups/${role}-${env}-mig-${i}`,
         balancingMode: "UTILIZATION",
