@@ -188,7 +188,8 @@ export class GcpEstate {
     });
     const id = makeId(this.seed, input.kind, this.projects.indexOf(input.project), position);
     const projectUrl = `${API_BASE}/projects/${input.project}`;
-    const raw: RawItem = { ...template.raw, id, name: input.name, labels: { ...(input.labels ?? {}) } };
+    const raw: RawItem = { ...template.raw, id, name: input.name };
+    if (kindInfo[input.kind].labelsAt) raw.labels = { ...(input.labels ?? {}) };
     let region = template.region;
     let scopeKey = template.scopeKey;
     const placement = kindInfo[input.kind].placement;

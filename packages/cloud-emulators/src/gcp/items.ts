@@ -56,6 +56,8 @@ export interface KindInfo {
   breaks: readonly string[];
 }
 
+// Networks, subnetworks, firewalls, backend services and instance group managers have no
+// `labels` in the Compute API (the SDK's protobuf drops one): they say so with `labelsAt: null`.
 const computeDefaults = { api: "compute", labelsAt: ["labels"], breaks: ["name", "status"] } as const;
 
 export const kindInfo: Record<EmulatorKind, KindInfo> = {
@@ -84,6 +86,7 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
     weight: 5,
     idCode: "3",
     ...computeDefaults,
+    labelsAt: null,
     placement: "global",
     scopedField: "",
     path: "global/networks",
@@ -114,6 +117,7 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
     weight: 6,
     idCode: "6",
     ...computeDefaults,
+    labelsAt: null,
     placement: "region",
     scopedField: "subnetworks",
     path: "aggregated/subnetworks",
@@ -124,6 +128,7 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
     weight: 6,
     idCode: "7",
     ...computeDefaults,
+    labelsAt: null,
     placement: "global",
     scopedField: "",
     path: "global/firewalls",
