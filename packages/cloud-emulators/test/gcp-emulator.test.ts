@@ -144,6 +144,98 @@ describe("GCP emulator", () => {
     expect(answer.json.nextPageToken).toBeUndefined();
   });
 
+  describe("APIs beyond Compute", () => {
+    const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
+    const as = async (scope: string) => (await token(emu, grant(assertion(emu.serviceAccountKey, { scope })))).json.access_token as string;
+    const call = async (path: string, auth: string) => {
+      const res = await fetch(`${emu.url}${path}`, { headers: { authorization: `Bearer ${auth}` } });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+    /** Follows `nextPageToken` through a list, collecting its `field`. */
+    const walk = async (path: string, sizeParam: string, field: string, auth: string) => {
+      const seen: Record<string, unknown>[] = [];
+      let pageToken: string | undefined;
+      const sep = path.includes("?") ? "&" : "?";
+      do {
+        const answer = await call(`${path}${sep}${sizeParam}=3${pageToken ? `&pageToken=${pageToken}` : ""}`, auth);
+        expect(answer.status).toBe(200);
+        const items = (answer.json[field] ?? []) as Record<string, unknown>[];
+        expect(items.length).toBeLessThanOrEqual(3);
+        seen.push(...items);
+        pageToken = answer.json.nextPageToken as string | undefined;
+      } while (pageToken);
+      return seen;
+    };
+    const expectedOf = (kind: string) => Array.from(emu.expected()).filter((e) => e.account === emu.projects[0] && e.kind === kind);
+
+    it.each([
+      ["Cloud Storage buckets.list", "/storage/v1/b?project=P", "maxResults", "items", "gcs_bucket", "storage#buckets", "https://www.googleapis.com/auth/devstorage.read_only"],
+      ["Cloud SQL Admin instances.list", "/v1/projects/P/instances", "maxResults", "items", "gcp_sql_instance", "sql#instancesList", "https://www.googleapis.com/auth/sqlservice.admin"],
+      ["Cloud Functions v2 functions.list", "/v2/projects/P/locations/-/functions", "pageSize", "functions", "cloud_function", undefined, CLOUD_PLATFORM],
+      ["BigQuery datasets.list", "/bigquery/v2/projects/P/datasets", "maxResults", "datasets", "bigquery_dataset", "bigquery#datasetList", "https://www.googleapis.com/auth/bigquery.readonly"],
+    ])("serves %s at its path, paged by nextPageToken, behind its own scopes", async (_label, template, sizeParam, field, kind, listKind, scope) => {
+      const path = template.replace("P", emu.projects[0] as string);
+      // A Compute-only token may not read another API.
+      expect((await call(path, bearer)).status).toBe(403);
+      const auth = await as(scope as string);
+      const first = await call(path, auth);
+      expect(first.json.kind).toBe(listKind);
+      const seen = await walk(path, sizeParam as string, field as string, auth);
+      expect(seen.length).toBe(expectedOf(kind as string).length);
+      expect(seen.length).toBeGreaterThan(0);
+    });
+
+    it("serves Cloud SQL instances without a numeric id, labels in settings.userLabels", async () => {
+      const project = emu.projects[0] as string;
+      const items = await walk(`/v1/projects/${project}/instances`, "maxResults", "items", await as(CLOUD_PLATFORM));
+      const expected = expectedOf("gcp_sql_instance");
+      for (const [i, raw] of items.entries()) {
+        const item = raw as { id?: string; kind: string; settings: { userLabels: Record<string, string> }; connectionName: string };
+        expect(item.id).toBeUndefined();
+        expect(item.kind).toBe("sql#instance");
+        expect(item.settings.userLabels).toEqual(expected[i]?.tags);
+        expect(item.connectionName).toBe(`${project}:${expected[i]?.region}:${expected[i]?.name}`);
+      }
+    });
+
+    it("serves every GKE cluster at once, and zones set unreachable as missingZones without their clusters", async () => {
+      const project = emu.projects[0] as string;
+      const auth = await as(CLOUD_PLATFORM);
+      const all = await call(`/v1/projects/${project}/locations/-/clusters`, auth);
+      const clusters = all.json.clusters as { id: string; location: string; status: string }[];
+      expect(clusters.map((c) => c.id)).toEqual(expectedOf("gke_cluster").map((e) => e.resourceId));
+      expect(all.json.nextPageToken).toBeUndefined();
+      expect(all.json.missingZones).toBeUndefined();
+      const zone = clusters.find((c) => /-[a-z]$/.test(c.location))?.location ?? "us-central1-a";
+      emu.setUnreachable([zone]);
+      try {
+        const partial = await call(`/v1/projects/${project}/locations/-/clusters`, auth);
+        expect(partial.json.missingZones).toEqual([zone]);
+        expect((partial.json.clusters as { location: string }[]).some((c) => c.location === zone)).toBe(false);
+      } finally {
+        emu.setUnreachable([]);
+      }
+    });
+
+    it("answers Cloud Storage without a project with 400 in Google's error envelope", async () => {
+      const answer = await call("/storage/v1/b", await as(CLOUD_PLATFORM));
+      expect(answer.status).toBe(400);
+      expect(answer.json.error).toMatchObject({ code: 400, errors: [{ reason: "required" }] });
+    });
+
+    it("serves searchAllResources with the catch-all's assets, VMs and service accounts among them, within pageSize", async () => {
+      const project = emu.projects[0] as string;
+      const results = await walk(`/v1/projects/${project}:searchAllResources`, "pageSize", "results", await as(CLOUD_PLATFORM));
+      // Every catch-all asset of the project, plus results the catch-all must leave alone.
+      const assetIds = new Set(Array.from(emu.expected()).filter((e) => e.account === project && e.resourceId.startsWith("//") && e.kind !== "gcp_sql_instance").map((e) => e.resourceId));
+      const others = results.filter((r) => !assetIds.has(r.name as string));
+      expect(results.length - others.length).toBe(assetIds.size);
+      expect(others.length).toBeGreaterThan(0);
+      for (const r of others) expect(["compute.googleapis.com/Instance", "iam.googleapis.com/ServiceAccount"]).toContain(r.assetType);
+      for (const r of results) expect(r.project).toMatch(/^projects\/\d+$/);
+    });
+  });
+
   it("lists regions and zones", async () => {
     const regions = await get(`${emu.projects[1]}/regions`);
     expect(listItems(regions.json).find((r) => r.name === "us-central1")?.zones.map((z) => z.split("/").pop())).toEqual([
@@ -225,7 +317,15 @@ describe("GCP emulator estate", () => {
       expect(first).toEqual(Array.from(b.expected()));
       expect(first).toHaveLength(2_000);
       expect(new Set(first.map((e) => e.resourceId)).size).toBe(2_000);
-      for (const e of first) expect(e.resourceId).toMatch(/^\d{19}$/);
+      // Compute ids are 19 digits; the other APIs' kinds are known by their own identifiers.
+      const idShapes: Record<string, RegExp> = {
+        gcs_bucket: /^northwind-[a-z]+-\d{6}-[a-z0-9-]+$/,
+        gcp_sql_instance: /^\/\/sqladmin\.googleapis\.com\/projects\/[^/]+\/instances\/[^/]+$/,
+        gke_cluster: /^[0-9a-f]{64}$/,
+        cloud_function: /^projects\/[^/]+\/locations\/[a-z0-9-]+\/functions\/[^/]+$/,
+        bigquery_dataset: /^[^:]+:[a-z0-9_]+$/,
+      };
+      for (const e of first) expect(e.resourceId).toMatch(idShapes[e.kind] ?? (e.resourceId.startsWith("//") ? /^\/\/[a-z]+\.googleapis\.com\/projects\// : /^\d{19}$/));
       expect(new Set(first.map((e) => e.account)).size).toBe(3);
       expect(new Set(first.map((e) => e.kind))).toEqual(
         new Set([
@@ -237,6 +337,23 @@ describe("GCP emulator estate", () => {
           "gcp_subnetwork",
           "gcp_firewall",
           "gcp_address",
+          "gcp_backend_service",
+          "gce_instance_group_manager",
+          "gcs_bucket",
+          "gcp_sql_instance",
+          "gke_cluster",
+          "cloud_function",
+          "bigquery_dataset",
+          // Cloud Asset Inventory results, one kind per asset type.
+          "gcp_pubsub_topic",
+          "gcp_pubsub_subscription",
+          "gcp_spanner_instance",
+          "gcp_redis_instance",
+          "gcp_dns_managed_zone",
+          "gcp_filestore_instance",
+          "gcp_dataproc_cluster",
+          "gce_snapshot",
+          "gcp_alloydb_cluster",
         ]),
       );
       expect(new Set(first.map((e) => e.region)).size).toBeGreaterThan(8);
@@ -256,13 +373,13 @@ describe("GCP emulator estate", () => {
       const key = emu.serviceAccountKey;
       const answer = await token(emu, grant(assertion(key)));
       const heapBefore = process.memoryUsage().heapUsed;
-      const token2 = Buffer.from("pos:150000").toString("base64url");
+      const token2 = Buffer.from("pos:100000").toString("base64url");
       const res = await fetch(`${emu.url}/compute/v1/projects/${emu.projects[0]}/aggregated/instances?maxResults=500&pageToken=${token2}`, {
         headers: { authorization: `Bearer ${answer.json.access_token}` },
       });
       const json = (await res.json()) as { items: Record<string, { instances?: unknown[] }>; nextPageToken?: string };
       expect(Object.values(json.items).flatMap((v) => v.instances ?? [])).toHaveLength(500);
-      expect(Buffer.from(json.nextPageToken as string, "base64url").toString()).toBe("pos:150500");
+      expect(Buffer.from(json.nextPageToken as string, "base64url").toString()).toBe("pos:100500");
       expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(64 * 1024 * 1024);
     } finally {
       await emu.close();
@@ -270,7 +387,7 @@ describe("GCP emulator estate", () => {
   });
 
   it("applies mutations as overlays: remove, retag, add", async () => {
-    const emu = await startGcpEmulator({ seed: 5, size: 100 });
+    const emu = await startGcpEmulator({ seed: 5, size: 400 });
     try {
       const [first, second] = Array.from(emu.expected());
       expect(emu.mutate.remove(first?.resourceId as string)).toBe(true);
@@ -279,7 +396,7 @@ describe("GCP emulator estate", () => {
       expect(emu.mutate.retag(second?.resourceId as string, { team: "new" })).toBe(true);
       const added = emu.mutate.add({ project: emu.projects[1] as string, kind: "forwardingRule", name: "fr-new", location: "europe-west4" });
       const after = Array.from(emu.expected());
-      expect(after).toHaveLength(100);
+      expect(after).toHaveLength(400);
       expect(after.some((e) => e.resourceId === first?.resourceId)).toBe(false);
       expect(after.find((e) => e.resourceId === second?.resourceId)?.tags).toEqual({ team: "new" });
       expect(after.find((e) => e.resourceId === added.resourceId)).toMatchObject({
@@ -289,6 +406,21 @@ describe("GCP emulator estate", () => {
         name: "fr-new",
       });
       expect(() => emu.mutate.add({ project: "nope", kind: "disk", name: "x" })).toThrow(/unknown project/);
+      // Kinds whose API has no numeric id are removed and retagged by the id the adapter reports.
+      for (const kind of ["gcs_bucket", "gcp_sql_instance", "gke_cluster", "cloud_function", "bigquery_dataset", "gcp_pubsub_topic"]) {
+        const [gone, relabelled] = after.filter((e) => e.kind === kind);
+        if (!gone || !relabelled) continue;
+        expect(emu.mutate.remove(gone.resourceId)).toBe(true);
+        expect(emu.mutate.retag(relabelled.resourceId, { owner: "florist" })).toBe(true);
+        const now = Array.from(emu.expected());
+        expect(now.some((e) => e.resourceId === gone.resourceId)).toBe(false);
+        expect(now.find((e) => e.resourceId === relabelled.resourceId)?.tags).toEqual({ owner: "florist" });
+      }
+      // APIs without labels cannot be retagged (backend services, instance groups).
+      const backend = after.find((e) => e.kind === "gcp_backend_service");
+      if (backend) expect(emu.mutate.retag(backend.resourceId, { owner: "x" })).toBe(false);
+      const bucket = emu.mutate.add({ project: emu.projects[0] as string, kind: "bucket", name: "new-bucket", labels: { a: "b" } });
+      expect(bucket).toMatchObject({ kind: "gcs_bucket", resourceId: "new-bucket", name: "new-bucket", tags: { a: "b" } });
     } finally {
       await emu.close();
     }

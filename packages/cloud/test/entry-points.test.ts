@@ -59,5 +59,10 @@ describe("entry points", () => {
     expect(gcp).not.toContain("@google-cloud/compute");
     expect(gcp).not.toContain("@google-cloud/bigquery");
     expect(gcp).not.toContain("@google-cloud/monitoring");
+    // Kinds outside Compute load their SDK (by path) on their first read.
+    const loaded = [...gcp].join(" ");
+    for (const sdk of ["@google-cloud/sql", "@google-cloud/container", "@google-cloud/functions", "@google-cloud/asset", "@googleapis/storage"]) {
+      expect(loaded).not.toContain(sdk);
+    }
   });
 });

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type GcpEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { CloudError, CredentialsRejectedError, ThrottledError } from "../src/errors.ts";
-import { createGcpAdapter, type GcpAdapter, type GcpAdapterConfig, gcpKinds } from "../src/gcp/index.ts";
+import { createGcpAdapter, type GcpAdapter, type GcpAdapterConfig, gcpScopeKinds } from "../src/gcp/index.ts";
 import type { InventoryEvent, NormalizedResource, ScopeRef } from "../src/types.ts";
 
 type Failed = Extract<InventoryEvent, { type: "scope_failed" }>;
@@ -86,14 +86,15 @@ describe("GCP adapter against the emulator", () => {
     for (const page of events.filter((e) => e.type === "page")) {
       expect(page.resources.length).toBeGreaterThan(0);
       expect(page.resources.length).toBeLessThanOrEqual(7);
-      for (const r of page.resources) expect([r.account, r.kind]).toEqual([page.scope.account, page.scope.kind]);
+      // The catch-all's scope (`*`) holds whatever kinds it derives; every other scope one kind.
+      for (const r of page.resources) expect([r.account, page.scope.kind === "*" ? "*" : r.kind]).toEqual([page.scope.account, page.scope.kind]);
     }
 
     // Global collections are one `global` scope; aggregated lists one `*` scope.
     const globalKinds = new Set(["gcp_network", "gcp_global_forwarding_rule", "gcp_firewall"]);
     // Several projects, each kind its own scope, each reported exactly once and after its pages.
     const expectedScopes = emu.projects.flatMap((p) =>
-      gcpKinds.map((kind) => `${p}|${globalKinds.has(kind) ? "global" : "*"}|${kind}`),
+      gcpScopeKinds.map((kind) => `${p}|${globalKinds.has(kind) ? "global" : "*"}|${kind}`),
     );
     expect(emu.projects.length).toBeGreaterThanOrEqual(2);
     expect(ends(events).map((e) => key(e.scope)).sort()).toEqual(expectedScopes.sort());
@@ -102,7 +103,8 @@ describe("GCP adapter against the emulator", () => {
       const lastPage = events.findLastIndex((e) => e.type === "page" && key(e.scope) === key(end.scope));
       expect(lastPage).toBeLessThan(events.indexOf(end));
       if (end.type === "scope_completed") {
-        expect(end.resourceCount).toBe(resources.filter((r) => r.account === end.scope.account && r.kind === end.scope.kind).length);
+        const inScope = end.scope.kind === "*" ? (r: NormalizedResource) => !gcpScopeKinds.includes(r.kind) : (r: NormalizedResource) => r.kind === end.scope.kind;
+        expect(end.resourceCount).toBe(resources.filter((r) => r.account === end.scope.account && inScope(r)).length);
       }
     }
   });
@@ -157,6 +159,56 @@ describe("GCP adapter against the emulator", () => {
     expect(completed).toContain(`${throttled}|*|gce_instance`);
   });
 
+  it.each([
+    ["gcs_bucket", "b", "Cloud Storage"],
+    ["gcp_sql_instance", "instances", "Cloud SQL Admin"],
+    ["gke_cluster", "locations/-/clusters", "Kubernetes Engine"],
+    ["cloud_function", "locations/-/functions", "Cloud Functions"],
+    ["bigquery_dataset", "datasets", "BigQuery"],
+  ])("retries a throttled %s list with the adapter's attempts, then fails only its scope", async (kind, operation) => {
+    const [throttled, other] = emu.projects as [string, string];
+    emu.faults.set({ throttle: 1_000, match: `${throttled}/${operation}` });
+    const before = emu.requestCount(`${throttled}/${operation}`);
+    const events = await collect(make({ maxAttempts: 2 }), [kind, "gcp_network"]);
+    const failed = failures(events);
+    expect(failed.map((f) => key(f.scope))).toEqual([`${throttled}|*|${kind}`]);
+    expect(failed[0]?.error).toBeInstanceOf(ThrottledError);
+    expect(emu.requestCount(`${throttled}/${operation}`) - before).toBe(2);
+    const completed = events.filter((e) => e.type === "scope_completed").map((e) => key(e.scope));
+    expect(completed).toContain(`${other}|*|${kind}`);
+    expect(completed).toContain(`${throttled}|global|gcp_network`);
+    const read = resourcesOf(events).filter((r) => r.kind === kind);
+    expect(read.length).toBeGreaterThan(0);
+    for (const r of read) expect(r.account).not.toBe(throttled);
+  });
+
+  it("reports refused credentials on a kind read through the auth client's request() (Cloud Storage)", async () => {
+    const project = emu.projects[0] as string;
+    emu.faults.set({ rejectCredentials: true, match: `${project}/b` });
+    const events = await collect(make(), ["gcs_bucket"]);
+    const failed = failures(events).filter((f) => f.scope.account === project);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.error).toBeInstanceOf(CredentialsRejectedError);
+    // The emulator refuses the token refresh that follows the 401 too: the refusal is what is reported.
+    expect(failed[0]?.error.message).toMatch(/invalid_grant/);
+  });
+
+  it("reads the catch-all per project, leaving out what dedicated kinds read, and narrows it to an asked kind", async () => {
+    const all = await collect(make(), ["gcp_spanner_instance", "gce_instance"]);
+    const spanner = resourcesOf(all).filter((r) => r.kind === "gcp_spanner_instance");
+    const expected = Array.from(emu.expected()).filter((e) => e.kind === "gcp_spanner_instance");
+    expect(expected.length).toBeGreaterThan(0);
+    expect(spanner.map((r) => r.resourceId).sort()).toEqual(expected.map((e) => e.resourceId).sort());
+    // Asked for one catch-all kind, its scopes vouch for that kind only, never `*`.
+    const scopes = ends(all).map((e) => key(e.scope));
+    for (const project of emu.projects) expect(scopes).toContain(`${project}|*|gcp_spanner_instance`);
+    expect(scopes.some((s) => s.endsWith("|*"))).toBe(false);
+    // VMs come from their own kind only, once each, although Cloud Asset Inventory lists them too.
+    const vms = resourcesOf(all).filter((r) => r.kind === "gce_instance");
+    expect(new Set(vms.map((r) => r.resourceId)).size).toBe(vms.length);
+    expect(vms.every((r) => /^\d{19}$/.test(r.resourceId))).toBe(true);
+  });
+
   it("rejects refused credentials promptly with CredentialsRejectedError naming the project, without the key", async () => {
     emu.faults.set({ rejectCredentials: true });
     const tokenBefore = emu.requestCount("token");
@@ -164,7 +216,7 @@ describe("GCP adapter against the emulator", () => {
     const adapter = make({ maxAttempts: 5 });
     const events = await collect(adapter);
     const failed = failures(events);
-    expect(failed).toHaveLength(emu.projects.length * gcpKinds.length);
+    expect(failed).toHaveLength(emu.projects.length * gcpScopeKinds.length);
     for (const f of failed) {
       expect(f.error).toBeInstanceOf(CredentialsRejectedError);
       expect(f.error.message).toContain(f.scope.account);
@@ -279,7 +331,7 @@ describe("GCP adapter against the emulator", () => {
       if (event.type === "page") controller.abort(new Error("sync cancelled"));
     }
     const ended = ends(events);
-    expect(ended).toHaveLength(emu.projects.length * gcpKinds.length);
+    expect(ended).toHaveLength(emu.projects.length * gcpScopeKinds.length);
     expect(failures(events).length).toBeGreaterThan(0);
     for (const f of failures(events)) expect(f.error.message).toMatch(/aborted/);
   });
@@ -300,6 +352,17 @@ describe("GCP adapter against the emulator", () => {
     expect(byId.get(added.resourceId)).toMatchObject({ name: "new-vm", regionCode: "asia-northeast1", tags: { fresh: "yes" } });
     expect(resources).toHaveLength(Array.from(emu.expected()).filter((e) => e.kind === "gce_instance").length);
   });
+
+  it("sees mutations of kinds known by name: a removed bucket disappears, a retagged Cloud SQL instance changes", async () => {
+    const expected = Array.from(emu.expected());
+    const bucket = expected.find((e) => e.kind === "gcs_bucket")?.resourceId as string;
+    const database = expected.find((e) => e.kind === "gcp_sql_instance")?.resourceId as string;
+    expect(emu.mutate.remove(bucket)).toBe(true);
+    expect(emu.mutate.retag(database, { env: "prod", "wedding-critical": "true" })).toBe(true);
+    const byId = new Map(resourcesOf(await collect(make(), ["gcs_bucket", "gcp_sql_instance"])).map((r) => [r.resourceId, r]));
+    expect(byId.has(bucket)).toBe(false);
+    expect(byId.get(database)?.tags).toEqual({ env: "prod", "wedding-critical": "true" });
+  });
 });
 
 describe("GCP adapter on a 50,000-resource estate", () => {
@@ -319,7 +382,7 @@ describe("GCP adapter on a 50,000-resource estate", () => {
         expect(event.type).not.toBe("scope_failed");
       }
       expect(count).toBe(50_000);
-      expect(completed).toBe(emu.projects.length * gcpKinds.length);
+      expect(completed).toBe(emu.projects.length * gcpScopeKinds.length);
       expect(adapter.stats.largestPage).toBeLessThanOrEqual(500);
       expect(adapter.stats.largestPage).toBeGreaterThan(0);
       expect(adapter.stats.maxPagesAhead).toBeLessThanOrEqual(3);

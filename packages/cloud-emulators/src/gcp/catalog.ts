@@ -82,3 +82,73 @@ export const diskTypes: readonly string[] = ["pd-balanced", "pd-balanced", "pd-s
 export const roles: readonly string[] = ["web", "api", "worker", "db", "cache", "batch", "etl", "ml", "gateway", "bastion"];
 export const environments: readonly string[] = ["prod", "prod", "staging", "dev"];
 export const teams: readonly string[] = ["platform", "data", "web", "payments", "ml", "sre"];
+
+/** Cloud SQL: a RUNNABLE instance with activation policy NEVER is stopped (decided in the generator). */
+export const sqlInstanceStates: readonly StateRow[] = [
+  ["RUNNABLE", "running", 80],
+  ["PENDING_CREATE", "provisioning", 5],
+  ["MAINTENANCE", "running", 5],
+  ["SUSPENDED", "stopped", 4],
+  ["FAILED", "error", 3],
+  ["PENDING_DELETE", "stopping", 3],
+];
+
+export const sqlTiers: readonly string[] = [
+  "db-f1-micro",
+  "db-g1-small",
+  "db-custom-2-7680",
+  "db-custom-4-15360",
+  "db-n1-standard-8",
+  "db-perf-optimized-N-8",
+];
+
+export const gkeClusterStates: readonly StateRow[] = [
+  ["RUNNING", "running", 80],
+  ["RECONCILING", "running", 6],
+  ["PROVISIONING", "provisioning", 5],
+  ["STOPPING", "stopping", 3],
+  ["DEGRADED", "error", 3],
+  ["ERROR", "error", 3],
+];
+
+export const functionStates: readonly StateRow[] = [
+  ["ACTIVE", "running", 85],
+  ["DEPLOYING", "provisioning", 6],
+  ["DELETING", "stopping", 3],
+  ["FAILED", "error", 6],
+];
+
+/** Cloud Storage locations: multi-regions, dual-regions and regions, as the API spells them. */
+export const bucketLocations: readonly { location: string; locationType: string }[] = [
+  { location: "US", locationType: "multi-region" },
+  { location: "EU", locationType: "multi-region" },
+  { location: "NAM4", locationType: "dual-region" },
+  { location: "US-CENTRAL1", locationType: "region" },
+  { location: "EUROPE-WEST1", locationType: "region" },
+  { location: "ASIA-NORTHEAST1", locationType: "region" },
+];
+
+/** BigQuery dataset locations (multi-regions `US`/`EU`, or a region in lower case). */
+export const datasetLocations: readonly string[] = ["US", "EU", "us-central1", "europe-west3", "asia-southeast1"];
+
+/**
+ * Asset types Cloud Asset Inventory reports that no dedicated kind covers, with the kind the
+ * adapter should derive (independently of its own table), where they live and their states.
+ */
+export const catchAllAssetTypes: readonly {
+  assetType: string;
+  kind: string;
+  placement: "global" | "region" | "zone";
+  states: readonly StateRow[] | null;
+}[] = [
+  { assetType: "pubsub.googleapis.com/Topic", kind: "gcp_pubsub_topic", placement: "global", states: null },
+  { assetType: "pubsub.googleapis.com/Subscription", kind: "gcp_pubsub_subscription", placement: "global", states: null },
+  { assetType: "spanner.googleapis.com/Instance", kind: "gcp_spanner_instance", placement: "region", states: [["READY", "running", 9], ["CREATING", "provisioning", 1]] },
+  { assetType: "redis.googleapis.com/Instance", kind: "gcp_redis_instance", placement: "region", states: [["READY", "running", 8], ["UPDATING", "running", 1], ["CREATING", "provisioning", 1]] },
+  { assetType: "dns.googleapis.com/ManagedZone", kind: "gcp_dns_managed_zone", placement: "global", states: null },
+  { assetType: "file.googleapis.com/Instance", kind: "gcp_filestore_instance", placement: "zone", states: [["READY", "running", 9], ["ERROR", "error", 1]] },
+  { assetType: "dataproc.googleapis.com/Cluster", kind: "gcp_dataproc_cluster", placement: "region", states: [["RUNNING", "running", 7], ["STOPPED", "stopped", 2], ["ERROR", "error", 1]] },
+  { assetType: "compute.googleapis.com/Snapshot", kind: "gce_snapshot", placement: "global", states: [["READY", "running", 9], ["CREATING", "provisioning", 1]] },
+  // Not in the adapter's table: its kind is derived from the asset type.
+  { assetType: "alloydb.googleapis.com/Cluster", kind: "gcp_alloydb_cluster", placement: "region", states: [["READY", "running", 9], ["STOPPED", "stopped", 1]] },
+];

@@ -89,10 +89,9 @@ export class GcpEstate {
         ? generateItem(kind, { seed: this.seed, project, projectIndex: this.projects.indexOf(project), position })
         : this.added.get(cellKey(project, kind))?.[position - base];
     if (!item) return null;
-    const id = item.raw.id as string;
-    if (this.removed.has(id)) return null;
-    const labels = this.retagged.get(id);
-    if (labels) return { ...item, raw: { ...item.raw, labels: { ...labels }, labelFingerprint: `retag-${Object.keys(labels).length}` } };
+    if (this.removed.has(item.id)) return null;
+    const labels = this.retagged.get(item.id);
+    if (labels) return { ...item, raw: withLabels(kind, item.raw, labels) };
     return item;
   }
 
@@ -121,24 +120,47 @@ export class GcpEstate {
     }
   }
 
+  /** A live resource by the id the adapter reports (`resourceId`), whatever its kind. */
   find(id: string): { project: string; kind: EmulatorKind; item: GeneratedItem } | null {
     const parsed = parseId(id);
     const project = parsed ? this.projects[parsed.projectIndex] : undefined;
-    if (!parsed || project === undefined) return null;
-    const item = this.itemAt(project, parsed.kind, parsed.position);
-    if (!item || item.raw.id !== id) return null;
-    return { project, kind: parsed.kind, item };
+    if (parsed && project !== undefined) {
+      const item = this.itemAt(project, parsed.kind, parsed.position);
+      if (item && item.resourceId === id) return { project, kind: parsed.kind, item };
+    }
+    return this.findByResourceId(id);
+  }
+
+  /**
+   * Kinds whose API has no numeric id are found by their resource id (a name, an asset name):
+   * a scan of their (small) lists, so tests and the demo can remove or retag them too.
+   */
+  private findByResourceId(id: string): { project: string; kind: EmulatorKind; item: GeneratedItem } | null {
+    for (const project of this.projects) {
+      for (const kind of emulatorKinds) {
+        if (kindInfo[kind].api === "compute") continue;
+        const end = this.positions(project, kind);
+        for (let position = 0; position < end; position++) {
+          const item = this.itemAt(project, kind, position);
+          if (item?.resourceId === id) return { project, kind, item };
+        }
+      }
+    }
+    return null;
   }
 
   remove(id: string): boolean {
-    if (!this.find(id)) return false;
-    this.removed.add(id);
+    const found = this.find(id);
+    if (!found) return false;
+    this.removed.add(found.item.id);
     return true;
   }
 
+  /** New labels for a resource; false when it is gone or its API has no labels (backend services, instance groups). */
   retag(id: string, labels: Record<string, string>): boolean {
-    if (!this.find(id)) return false;
-    this.retagged.set(id, { ...labels });
+    const found = this.find(id);
+    if (!found || !kindInfo[found.kind].labelsAt) return false;
+    this.retagged.set(found.item.id, { ...labels });
     return true;
   }
 
@@ -148,16 +170,26 @@ export class GcpEstate {
     const list = this.added.get(key) ?? [];
     this.added.set(key, list);
     const position = this.positions(input.project, input.kind);
+    const projectIndex = this.projects.indexOf(input.project);
+    if (kindInfo[input.kind].api !== "compute") {
+      // Named by the generator (their ids derive from names); placed where the generator puts them.
+      const generated = generateItem(input.kind, { seed: `${this.seed}:added`, project: input.project, projectIndex, position, name: input.name });
+      const item: GeneratedItem = { ...generated, id: makeId(this.seed, input.kind, projectIndex, position) };
+      const added = input.labels ? { ...item, raw: withLabels(input.kind, item.raw, input.labels) } : item;
+      list.push(added);
+      return toExpected(input.project, input.kind, added);
+    }
     // Start from a generated item of the same kind so the added one has every realistic field.
     const template = generateItem(input.kind, {
       seed: `${this.seed}:added`,
       project: input.project,
-      projectIndex: this.projects.indexOf(input.project),
+      projectIndex,
       position,
     });
     const id = makeId(this.seed, input.kind, this.projects.indexOf(input.project), position);
     const projectUrl = `${API_BASE}/projects/${input.project}`;
-    const raw: RawItem = { ...template.raw, id, name: input.name, labels: { ...(input.labels ?? {}) } };
+    const raw: RawItem = { ...template.raw, id, name: input.name };
+    if (kindInfo[input.kind].labelsAt) raw.labels = { ...(input.labels ?? {}) };
     let region = template.region;
     let scopeKey = template.scopeKey;
     const placement = kindInfo[input.kind].placement;
@@ -175,7 +207,7 @@ export class GcpEstate {
     } else {
       raw.selfLink = `${projectUrl}/${kindInfo[input.kind].path}/${input.name}`;
     }
-    const item: GeneratedItem = { ...template, raw, region, scopeKey };
+    const item: GeneratedItem = { ...template, id, resourceId: id, raw, region, scopeKey };
     list.push(item);
     return toExpected(input.project, input.kind, item);
   }
@@ -196,6 +228,27 @@ export class GcpEstate {
   }
 }
 
+/** The labels of an item wherever its API keeps them (`labels`, `settings.userLabels`…). */
+export function labelsOf(kind: EmulatorKind, raw: RawItem): Record<string, string> {
+  const path = kindInfo[kind].labelsAt;
+  if (!path) return {};
+  let value: unknown = raw;
+  for (const field of path) value = (value as Record<string, unknown> | undefined)?.[field];
+  return { ...((value as Record<string, string> | undefined) ?? {}) };
+}
+
+function withLabels(kind: EmulatorKind, raw: RawItem, labels: Record<string, string>): RawItem {
+  const path = kindInfo[kind].labelsAt;
+  if (!path) return raw;
+  const [field, ...rest] = path as [string, ...string[]];
+  if (rest.length === 0) {
+    // Compute answers a new fingerprint with new labels.
+    const fingerprint = kindInfo[kind].api === "compute" ? { labelFingerprint: `retag-${Object.keys(labels).length}` } : {};
+    return { ...raw, [field]: { ...labels }, ...fingerprint };
+  }
+  return { ...raw, [field]: { ...(raw[field] as RawItem), [rest.join(".")]: { ...labels } } };
+}
+
 function cellKey(project: string, kind: EmulatorKind): string {
   return `${project}\u0000${kind}`;
 }
@@ -204,13 +257,20 @@ function toExpected(project: string, kind: EmulatorKind, item: GeneratedItem): G
   return {
     account: project,
     region: item.region,
-    kind: kindInfo[kind].adapterKind,
-    resourceId: item.raw.id as string,
-    name: item.raw.name as string,
+    kind: item.adapterKind ?? kindInfo[kind].adapterKind,
+    resourceId: item.resourceId,
+    name: displayName(kind, item.raw),
     status: item.status,
     providerStatus: item.providerStatus,
-    tags: { ...((item.raw.labels as Record<string, string> | undefined) ?? {}) },
+    tags: labelsOf(kind, item.raw),
   };
+}
+
+/** The name a resource is shown by: the last part of a full name (functions, assets), a dataset's id. */
+function displayName(kind: EmulatorKind, raw: RawItem): string {
+  if (kind === "bigqueryDataset") return (raw.datasetReference as { datasetId: string }).datasetId;
+  if (kind === "asset") return raw.displayName as string;
+  return (raw.name as string).split("/").pop() as string;
 }
 
 /** Three realistic project ids derived from the seed. */

@@ -1,6 +1,9 @@
 import { createRng, hashString, type Rng } from "../rng.ts";
+import { generateServiceItem } from "./items-services.ts";
+import type { GcpApi } from "./token.ts";
 import {
   addressStates,
+  type EmulatorRegion,
   diskStates,
   diskTypes,
   emulatorRegions,
@@ -22,6 +25,14 @@ export const emulatorKinds = [
   "subnetwork",
   "firewall",
   "address",
+  "backendService",
+  "instanceGroupManager",
+  "bucket",
+  "sqlInstance",
+  "gkeCluster",
+  "cloudFunction",
+  "bigqueryDataset",
+  "asset",
 ] as const;
 export type EmulatorKind = (typeof emulatorKinds)[number];
 
@@ -29,21 +40,32 @@ export interface KindInfo {
   adapterKind: string;
   /** Share of the estate. */
   weight: number;
-  /** First digit of generated ids, so an id tells its kind. */
-  idDigit: number;
+  /** Leading digits of generated ids (`1`…`8`, then `90`…), so an id tells its kind. */
+  idCode: string;
+  /** The API that lists it (its OAuth scopes, its wire format). */
+  api: GcpApi;
   placement: "zone" | "region" | "global";
   /** Field of an aggregated scoped list (`instances`, `disks`, `forwardingRules`). */
   scopedField: string;
   /** Path under `projects/{project}/`. */
   path: string;
   listKind: string;
+  /** Where an item keeps its labels (`labels`, `settings.userLabels`…); null when the API has none. */
+  labelsAt: readonly string[] | null;
+  /** What a malformed item loses: fields the adapter needs, never the ones that identify it. */
+  breaks: readonly string[];
 }
+
+// Networks, subnetworks, firewalls, backend services and instance group managers have no
+// `labels` in the Compute API (the SDK's protobuf drops one): they say so with `labelsAt: null`.
+const computeDefaults = { api: "compute", labelsAt: ["labels"], breaks: ["name", "status"] } as const;
 
 export const kindInfo: Record<EmulatorKind, KindInfo> = {
   instance: {
     adapterKind: "gce_instance",
     weight: 40,
-    idDigit: 1,
+    idCode: "1",
+    ...computeDefaults,
     placement: "zone",
     scopedField: "instances",
     path: "aggregated/instances",
@@ -52,7 +74,8 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
   disk: {
     adapterKind: "gce_disk",
     weight: 35,
-    idDigit: 2,
+    idCode: "2",
+    ...computeDefaults,
     placement: "zone",
     scopedField: "disks",
     path: "aggregated/disks",
@@ -61,7 +84,9 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
   network: {
     adapterKind: "gcp_network",
     weight: 5,
-    idDigit: 3,
+    idCode: "3",
+    ...computeDefaults,
+    labelsAt: null,
     placement: "global",
     scopedField: "",
     path: "global/networks",
@@ -70,7 +95,8 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
   forwardingRule: {
     adapterKind: "gcp_forwarding_rule",
     weight: 12,
-    idDigit: 4,
+    idCode: "4",
+    ...computeDefaults,
     placement: "region",
     scopedField: "forwardingRules",
     path: "aggregated/forwardingRules",
@@ -79,7 +105,8 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
   globalForwardingRule: {
     adapterKind: "gcp_global_forwarding_rule",
     weight: 8,
-    idDigit: 5,
+    idCode: "5",
+    ...computeDefaults,
     placement: "global",
     scopedField: "",
     path: "global/forwardingRules",
@@ -88,7 +115,9 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
   subnetwork: {
     adapterKind: "gcp_subnetwork",
     weight: 6,
-    idDigit: 6,
+    idCode: "6",
+    ...computeDefaults,
+    labelsAt: null,
     placement: "region",
     scopedField: "subnetworks",
     path: "aggregated/subnetworks",
@@ -97,7 +126,9 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
   firewall: {
     adapterKind: "gcp_firewall",
     weight: 6,
-    idDigit: 7,
+    idCode: "7",
+    ...computeDefaults,
+    labelsAt: null,
     placement: "global",
     scopedField: "",
     path: "global/firewalls",
@@ -106,11 +137,110 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
   address: {
     adapterKind: "gcp_address",
     weight: 5,
-    idDigit: 8,
+    idCode: "8",
+    ...computeDefaults,
     placement: "region",
     scopedField: "addresses",
     path: "aggregated/addresses",
     listKind: "compute#addressAggregatedList",
+  },
+  // Backend services and managed instance groups have no labels in the Compute API.
+  backendService: {
+    adapterKind: "gcp_backend_service",
+    weight: 4,
+    idCode: "90",
+    ...computeDefaults,
+    labelsAt: null,
+    breaks: ["name"],
+    placement: "region",
+    scopedField: "backendServices",
+    path: "aggregated/backendServices",
+    listKind: "compute#backendServiceAggregatedList",
+  },
+  instanceGroupManager: {
+    adapterKind: "gce_instance_group_manager",
+    weight: 4,
+    idCode: "91",
+    ...computeDefaults,
+    labelsAt: null,
+    breaks: ["name"],
+    placement: "zone",
+    scopedField: "instanceGroupManagers",
+    path: "aggregated/instanceGroupManagers",
+    listKind: "compute#instanceGroupManagerAggregatedList",
+  },
+  bucket: {
+    adapterKind: "gcs_bucket",
+    weight: 6,
+    idCode: "92",
+    api: "storage",
+    labelsAt: ["labels"],
+    breaks: ["location"],
+    placement: "region",
+    scopedField: "",
+    path: "storage/v1/b",
+    listKind: "storage#buckets",
+  },
+  sqlInstance: {
+    adapterKind: "gcp_sql_instance",
+    weight: 4,
+    idCode: "93",
+    api: "sqladmin",
+    labelsAt: ["settings", "userLabels"],
+    breaks: ["state", "region"],
+    placement: "region",
+    scopedField: "",
+    path: "v1/instances",
+    listKind: "sql#instancesList",
+  },
+  gkeCluster: {
+    adapterKind: "gke_cluster",
+    weight: 3,
+    idCode: "94",
+    api: "container",
+    labelsAt: ["resourceLabels"],
+    breaks: ["status", "location"],
+    placement: "region",
+    scopedField: "",
+    path: "v1/locations/-/clusters",
+    listKind: "",
+  },
+  cloudFunction: {
+    adapterKind: "cloud_function",
+    weight: 4,
+    idCode: "95",
+    api: "cloudfunctions",
+    labelsAt: ["labels"],
+    breaks: ["state"],
+    placement: "region",
+    scopedField: "",
+    path: "v2/locations/-/functions",
+    listKind: "",
+  },
+  bigqueryDataset: {
+    adapterKind: "bigquery_dataset",
+    weight: 3,
+    idCode: "96",
+    api: "bigquery",
+    labelsAt: ["labels"],
+    breaks: ["location"],
+    placement: "region",
+    scopedField: "",
+    path: "bigquery/v2/datasets",
+    listKind: "bigquery#datasetList",
+  },
+  // Whatever else Cloud Asset Inventory finds; each item's kind comes from its asset type.
+  asset: {
+    adapterKind: "",
+    weight: 6,
+    idCode: "98",
+    api: "cloudasset",
+    labelsAt: ["labels"],
+    breaks: ["assetType"],
+    placement: "region",
+    scopedField: "",
+    path: "v1:searchAllResources",
+    listKind: "",
   },
 };
 
@@ -118,6 +248,12 @@ export type RawItem = Record<string, unknown>;
 
 /** One generated resource: its wire JSON plus what the adapter is expected to make of it. */
 export interface GeneratedItem {
+  /** The emulator's own handle (`makeId`): the Compute `id`; kinds whose API has none keep it off the wire. */
+  id: string;
+  /** What the adapter reports as the resource id: the Compute `id`, or the API's own identifier. */
+  resourceId: string;
+  /** The adapter's kind when it depends on the item (Cloud Asset Inventory results). */
+  adapterKind?: string;
   raw: RawItem;
   /** `us-central1`, or `global`. */
   region: string;
@@ -130,21 +266,23 @@ export interface GeneratedItem {
 
 export const API_BASE = "https://www.googleapis.com/compute/v1";
 
-/** 19 digits: kind digit, 3-digit project index, 12-digit position, 3 digits of noise. */
+/** 19 digits: kind code (1 or 2 digits), 3-digit project index, the position (12 or 11 digits), 3 digits of noise. */
 export function makeId(seed: string, kind: EmulatorKind, projectIndex: number, position: number): string {
-  const prefix = `${kindInfo[kind].idDigit}${String(projectIndex).padStart(3, "0")}${String(position).padStart(12, "0")}`;
+  const code = kindInfo[kind].idCode;
+  const prefix = `${code}${String(projectIndex).padStart(3, "0")}${String(position).padStart(13 - code.length, "0")}`;
   const noise = hashString(`${seed}:${prefix}`) % 1000;
   return `${prefix}${String(noise).padStart(3, "0")}`;
 }
 
 export function parseId(id: string): { kind: EmulatorKind; projectIndex: number; position: number } | null {
   if (!/^\d{19}$/.test(id)) return null;
-  const kind = emulatorKinds.find((k) => kindInfo[k].idDigit === Number(id[0]));
+  const kind = emulatorKinds.find((k) => id.startsWith(kindInfo[k].idCode));
   if (!kind) return null;
-  return { kind, projectIndex: Number(id.slice(1, 4)), position: Number(id.slice(4, 16)) };
+  const code = kindInfo[kind].idCode.length;
+  return { kind, projectIndex: Number(id.slice(code, code + 3)), position: Number(id.slice(code + 3, 16)) };
 }
 
-function pickWeighted<T extends { weight: number }>(rng: Rng, rows: readonly T[]): T {
+export function pickWeighted<T extends { weight: number }>(rng: Rng, rows: readonly T[]): T {
   const total = rows.reduce((s, r) => s + r.weight, 0);
   let x = rng.next() * total;
   for (const row of rows) {
@@ -154,7 +292,7 @@ function pickWeighted<T extends { weight: number }>(rng: Rng, rows: readonly T[]
   return rows[rows.length - 1] as T;
 }
 
-function pickState(rng: Rng, rows: readonly StateRow[]): StateRow {
+export function pickState(rng: Rng, rows: readonly StateRow[]): StateRow {
   return pickWeighted(
     rng,
     rows.map((r) => ({ row: r, weight: r[2] })),
@@ -162,13 +300,13 @@ function pickState(rng: Rng, rows: readonly StateRow[]): StateRow {
 }
 
 /** GCP writes timestamps in Pacific time with a numeric offset. */
-function creationTimestamp(rng: Rng): string {
+export function creationTimestamp(rng: Rng): string {
   const t = Date.UTC(2019, 0, 1) + Math.floor(rng.next() * 6 * 365 * 86_400_000);
   const local = new Date(t - 7 * 3_600_000).toISOString().replace("Z", "");
   return `${local}-07:00`;
 }
 
-function labelsFor(rng: Rng, env: string, role: string): Record<string, string> {
+export function labelsFor(rng: Rng, env: string, role: string): Record<string, string> {
   const roll = rng.next();
   // A few resources carry no labels at all, a few carry empty values: both are valid in GCP.
   if (roll < 0.06) return {};
@@ -179,7 +317,7 @@ function labelsFor(rng: Rng, env: string, role: string): Record<string, string> 
   return labels;
 }
 
-function nameFor(rng: Rng, prefix: string, position: number): string {
+export function nameFor(rng: Rng, prefix: string, position: number): string {
   const base = `${prefix}-${position.toString(36)}`;
   // GCP names may be 63 characters long; a few use all of them.
   if (rng.next() < 0.01) return `${base}-${"x".repeat(63)}`.slice(0, 63);
@@ -191,18 +329,50 @@ export interface ItemContext {
   project: string;
   projectIndex: number;
   position: number;
+  /** A name to use instead of a generated one (resources added by a test). */
+  name?: string;
 }
 
 export function generateItem(kind: EmulatorKind, ctx: ItemContext): GeneratedItem {
-  const rng = createRng(`${ctx.seed}|${ctx.project}|${kind}|${ctx.position}`);
   const id = makeId(ctx.seed, kind, ctx.projectIndex, ctx.position);
+  const item = generateWireItem(kind, ctx, id);
+  return { id, resourceId: item.resourceId ?? id, ...item };
+}
+
+/** A generated item before its handle is attached; `resourceId` defaults to the handle. */
+export type WireItem = Omit<GeneratedItem, "id" | "resourceId"> & { resourceId?: string };
+
+/** What every generator draws first, in this order, so existing kinds keep their items. */
+export interface ItemBasics {
+  rng: Rng;
+  id: string;
+  projectUrl: string;
+  env: string;
+  role: string;
+  region: EmulatorRegion;
+  zone: string;
+  created: string;
+}
+
+function generateWireItem(kind: EmulatorKind, ctx: ItemContext, id: string): WireItem {
+  const rng = createRng(`${ctx.seed}|${ctx.project}|${kind}|${ctx.position}`);
   const projectUrl = `${API_BASE}/projects/${ctx.project}`;
   const env = rng.pick(environments);
   const role = rng.pick(roles);
   const region = pickWeighted(rng, emulatorRegions);
   const zone = `${region.code}-${rng.pick(region.zones)}`;
   const created = creationTimestamp(rng);
+  const basics: ItemBasics = { rng, id, projectUrl, env, role, region, zone, created };
   switch (kind) {
+    case "backendService":
+    case "instanceGroupManager":
+    case "bucket":
+    case "sqlInstance":
+    case "gkeCluster":
+    case "cloudFunction":
+    case "bigqueryDataset":
+    case "asset":
+      return generateServiceItem(kind, ctx, basics);
     case "instance": {
       const [providerStatus, status] = pickState(rng, instanceStates);
       const name = nameFor(rng, `${role}-${env}`, ctx.position);

@@ -10,6 +10,7 @@ import { formatNanos } from "./money.ts";
 import { type GcpExpectedMetricSample, GcpMonitoring } from "./monitoring.ts";
 import { MonitoringApi } from "./monitoring-api.ts";
 import type { RoutedRequest } from "./routed.ts";
+import { ServiceApis, breakItem } from "./services-api.ts";
 import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
 import { decodePageToken, encodePageToken, errors } from "./wire.ts";
 
@@ -91,6 +92,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   const timers = new Set<NodeJS.Timeout>();
   let authority: TokenAuthority | undefined;
   let unreachable = new Set<string>();
+  const serviceApis = new ServiceApis(estate, faults, () => unreachable);
 
   const server: Server = createServer((req, res) => {
     collectBody(req)
@@ -105,7 +107,10 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     const method = req.method ?? "GET";
     if (method === "POST" && url.pathname === "/token") return handleToken(res, body);
     const routed =
-      bigquery.route(method, url.pathname, url, body) ?? monitoringApi.route(method, url.pathname, url) ?? computeRoute(method, url);
+      serviceApis.route(method, url) ??
+      bigquery.route(method, url.pathname, url, body) ??
+      monitoringApi.route(method, url.pathname, url) ??
+      computeRoute(method, url);
     if (!routed) return send(res, 404, errors.notFound(url.pathname));
     gate(req, res, routed);
   }
@@ -146,7 +151,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
         if (!estate.hasProject(project)) return { status: 404, body: errors.projectNotFound(project) };
         if (rest === "regions") return { status: 200, body: regionList(project) };
         if (rest === "zones") return { status: 200, body: zoneList(project) };
-        const kind = emulatorKinds.find((k) => kindInfo[k].path === rest);
+        const kind = emulatorKinds.find((k) => kindInfo[k].api === "compute" && kindInfo[k].path === rest);
         if (!kind) return { status: 404, body: errors.notFound(`projects/${project}/${rest}`) };
         const token = url.searchParams.get("pageToken");
         const start = token ? decodePageToken(token) : 0;
@@ -175,7 +180,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     const info = kindInfo[kind];
     const { items, next } = estate.page(project, kind, start, max);
     const malformed = new Set(faults.plan.malformedItemIds ?? []);
-    const render = (item: GeneratedItem) => (malformed.has(item.raw.id as string) ? breakItem(item.raw) : item.raw);
+    const render = (item: GeneratedItem) => (malformed.has(item.resourceId) ? breakItem(kind, item.raw) : item.raw);
     const projectPath = `projects/${project}/${info.path}`;
     const body: Record<string, unknown> = { kind: info.listKind, id: projectPath, selfLink: `${API_BASE}/${projectPath}` };
     if (info.placement === "global") {
@@ -199,10 +204,17 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
         scoped[key] = entry;
         (entry[info.scopedField] as RawItem[]).push(render(item));
       }
+      const zones = emulatorZones.map((z) => `zones/${z}`);
+      const regions = emulatorRegions.map((r) => `regions/${r.code}`);
+      // Instance group managers are zonal or regional; backend services regional or global.
       const keys =
-        info.placement === "zone"
-          ? emulatorZones.map((z) => `zones/${z}`)
-          : emulatorRegions.map((r) => `regions/${r.code}`);
+        kind === "instanceGroupManager"
+          ? [...zones, ...regions]
+          : kind === "backendService"
+            ? ["global", ...regions]
+            : info.placement === "zone"
+              ? zones
+              : regions;
       for (const key of keys) {
         if (scoped[key]) continue;
         scoped[key] = {
@@ -303,13 +315,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
 }
 
 function serviceOf(api: GcpApi): string {
-  return api === "compute" ? "compute.googleapis.com" : api === "bigquery" ? "bigquery.googleapis.com" : "monitoring.googleapis.com";
-}
-
-/** A malformed item keeps its id (so it can be reported) but loses the fields every item has. */
-function breakItem(raw: RawItem): RawItem {
-  const { name: _name, status: _status, ...rest } = raw;
-  return rest;
+  return `${api}.googleapis.com`;
 }
 
 function collectBody(req: IncomingMessage): Promise<string> {

@@ -11,7 +11,7 @@ export interface GcpServiceAccountKey {
   token_uri: string;
 }
 
-export type GcpApi = "compute" | "bigquery" | "monitoring";
+export type GcpApi = "compute" | "bigquery" | "monitoring" | "sqladmin" | "storage" | "container" | "cloudfunctions" | "cloudasset";
 
 const AUTH = "https://www.googleapis.com/auth/";
 const CLOUD_PLATFORM = [`${AUTH}cloud-platform`, `${AUTH}cloud-platform.read-only`];
@@ -20,6 +20,13 @@ export const apiScopes: Record<GcpApi, readonly string[]> = {
   compute: [`${AUTH}compute.readonly`, `${AUTH}compute`, ...CLOUD_PLATFORM],
   bigquery: [`${AUTH}bigquery.readonly`, `${AUTH}bigquery`, ...CLOUD_PLATFORM],
   monitoring: [`${AUTH}monitoring.read`, `${AUTH}monitoring`, ...CLOUD_PLATFORM],
+  // Cloud SQL Admin has no read-only scope.
+  sqladmin: [`${AUTH}sqlservice.admin`, ...CLOUD_PLATFORM],
+  storage: [`${AUTH}devstorage.read_only`, `${AUTH}devstorage.read_write`, `${AUTH}devstorage.full_control`, ...CLOUD_PLATFORM],
+  // GKE, Cloud Functions and Cloud Asset Inventory accept only the cloud-platform scopes.
+  container: CLOUD_PLATFORM,
+  cloudfunctions: CLOUD_PLATFORM,
+  cloudasset: CLOUD_PLATFORM,
 };
 
 const GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";

@@ -26,8 +26,8 @@ import { createCostReader } from "./costs.ts";
 import { createMetricReader } from "./metrics.ts";
 import type { TimeSeriesLister } from "./monitoring.ts";
 import { toScopeError } from "./failures.ts";
-import { gcpKindReaders } from "./kinds/index.ts";
-import type { GcpKindReader, RawEntry } from "./kinds/kind.ts";
+import { gcpCatchAllReader, gcpKindReaders, gcpKinds } from "./kinds/index.ts";
+import type { GcpApiInfo, GcpKindReader, GcpReadContext, RawEntry } from "./kinds/kind.ts";
 import { lastSegment, regionFromScopeKey } from "./normalize.ts";
 import { mergeRegion } from "./regions.ts";
 import { createGatedTransport, type GatedTransport, requestKey } from "./transport.ts";
@@ -107,6 +107,7 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   const costPageSize = Math.max(1, Math.floor(config.costPageSize ?? config.pageSize ?? defaults.costPageSize));
   const secrets = secretsOf(config.credentials);
   const readers = selectKinds(config.kinds);
+  const configuredCatchAll = catchAllKinds(config.kinds);
   const stats: GcpStreamStats = createStreamStats();
   const retryDelayMs = config.retryDelayMs ?? defaults.retryDelayMs;
   const billingTable: BillingExportTable | null =
@@ -162,6 +163,25 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     return c.billing;
   };
 
+  const readContext = (project: string, signal: AbortSignal | undefined): GcpReadContext => {
+    const { clients, transport } = connectCompute();
+    return {
+      project,
+      pageSize,
+      callOptions,
+      clients,
+      authClient: transport.authClient,
+      endpoint: config.endpoint,
+      limiter,
+      retry: { maxAttempts, retryDelayMs, timeoutMs },
+      signal,
+    };
+  };
+
+  // Kinds read outside Compute name their API and role in failures; operations are unique per kind.
+  const apiOfOperation = new Map<string, GcpApiInfo>(
+    [...gcpKindReaders, gcpCatchAllReader].flatMap((r) => (r.api ? [[r.operation, r.api] as const] : [])),
+  );
   const failureContext = (project: string, operation: string, transport: GatedTransport | undefined, aborted: boolean) => ({
     project,
     operation,
@@ -170,6 +190,8 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     outcome: transport?.outcome(requestKey(project, operation)),
     secrets,
     aborted,
+    api: apiOfOperation.get(operation)?.name,
+    role: apiOfOperation.get(operation)?.role,
   });
 
   /**
@@ -177,8 +199,12 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
    * `*`, or, when the caller limits regions, one scope per asked region (items of other regions
    * are dropped); a global collection is one scope `global`.
    */
-  function* resourceReads(selected: readonly GcpKindReader[]): Generator<ScopeRead<NormalizedResource>> {
+  function* resourceReads(
+    selected: readonly GcpKindReader[],
+    catchAll: readonly string[] | null,
+  ): Generator<ScopeRead<NormalizedResource>> {
     for (const project of projects) {
+      if (catchAll) yield catchAllRead(project, catchAll);
       for (const reader of selected) {
         const scopes = scopesFor(reader, project, config.regions);
         const plan: KindReadPlan<RawEntry> = {
@@ -187,10 +213,26 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
           scopeOf: (resource) => scopeOf(scopes, resource.regionCode),
           skippedScopeOf: (raw) => scopeOf(scopes, raw.scopeKey ? regionFromScopeKey(raw.scopeKey) : null),
         };
-        yield kindRead(reader, plan, () => ({ project, pageSize, callOptions, clients: connectCompute().clients }));
+        yield kindRead(reader, plan, (state) => readContext(project, state.signal));
       }
     }
   }
+
+  /**
+   * The catch-all's read of one project: one scope per asked kind (or `*`, every kind it
+   * derives) and region (or `*`), so completing it vouches for exactly what it was asked.
+   */
+  const catchAllRead = (project: string, kinds: readonly string[]): ScopeRead<NormalizedResource> => {
+    const regions = config.regions ? [...new Set(config.regions)] : ["*"];
+    const scopes: ScopeRef[] = regions.flatMap((region) => kinds.map((kind) => ({ cloud: "gcp" as const, account: project, region, kind })));
+    const plan: KindReadPlan<RawEntry> = {
+      scopes,
+      where: { account: project, region: (scopes[0] as ScopeRef).region },
+      scopeOf: (resource) =>
+        scopes.find((s) => (s.region === "*" || s.region === resource.regionCode) && (s.kind === "*" || s.kind === resource.kind)),
+    };
+    return kindRead(gcpCatchAllReader, plan, (state) => readContext(project, state.signal));
+  };
 
   const runSettings = <T, P>(stream: string, signal: AbortSignal | undefined, page: (scope: ScopeRef, items: T[]) => P): RunSettings<T, P> => ({
     cloud: "gcp",
@@ -234,7 +276,10 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   return {
     cloud: "gcp",
     accounts: projects,
-    kinds: readers.map(describeKind),
+    kinds: [
+      ...readers.map(describeKind),
+      ...gcpCatchAllReader.reports.filter((k) => configuredCatchAll?.includes("*") || configuredCatchAll?.includes(k.kind)).map(describeKind),
+    ],
     stats,
 
     async listRegions(): Promise<RegionInfo[]> {
@@ -258,8 +303,12 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     streamResources(options: StreamOptions = {}): AsyncIterable<InventoryEvent> {
       const wanted = options.kinds ? new Set(options.kinds) : null;
       const selected = readers.filter((r) => !wanted || wanted.has(r.kind));
+      // The catch-all reads what the adapter was configured for, narrowed to the asked kinds.
+      const catchAll = !wanted
+        ? configuredCatchAll
+        : (catchAllKinds([...wanted].filter((k) => configuredCatchAll?.includes("*") || configuredCatchAll?.includes(k))) ?? null);
       return runScopes(
-        resourceReads(selected),
+        resourceReads(selected, catchAll),
         runSettings("resources", options.signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })),
       );
     },
@@ -299,9 +348,24 @@ function scopeOf(scopes: readonly ScopeRef[], regionCode: string | null): ScopeR
 
 function selectKinds(kinds: readonly string[] | undefined): GcpKindReader[] {
   if (!kinds) return [...gcpKindReaders];
-  const unknown = kinds.filter((k) => !gcpKindReaders.some((r) => r.kind === k));
+  const unknown = kinds.filter((k) => !gcpKindReaders.some((r) => r.kind === k) && !isCatchAllKind(k));
   if (unknown.length > 0) {
-    throw new Error(`Unknown GCP kinds: ${unknown.join(", ")}. Known: ${gcpKindReaders.map((r) => r.kind).join(", ")}.`);
+    throw new Error(`Unknown GCP kinds: ${unknown.join(", ")}. Known: ${gcpKinds.join(", ")}.`);
   }
   return gcpKindReaders.filter((r) => kinds.includes(r.kind));
+}
+
+/** A kind only the catch-all reports: in its table, or derived from an asset type, never a dedicated kind. */
+function isCatchAllKind(kind: string): boolean {
+  return !gcpKindReaders.some((r) => r.kind === kind) && gcpCatchAllReader.reportsKind(kind);
+}
+
+/**
+ * What the catch-all should read for the asked kinds: everything (`*`) when none are asked, the
+ * asked kinds it reports, or nothing.
+ */
+function catchAllKinds(kinds: readonly string[] | undefined): readonly string[] | null {
+  if (!kinds) return ["*"];
+  const asked = [...new Set(kinds.filter(isCatchAllKind))];
+  return asked.length > 0 ? asked : null;
 }

@@ -17,11 +17,20 @@ export type GcpCredentials =
   | { authClient: AuthClient };
 
 export const COMPUTE_READONLY_SCOPE = "https://www.googleapis.com/auth/compute.readonly";
-/** Read-only scopes of every API the adapter calls: Compute (inventory), BigQuery (billing export), Monitoring (metrics). */
+/**
+ * Scopes of every API the adapter calls: Compute, Cloud Storage and BigQuery (inventory, billing
+ * export), Monitoring (metrics) with their read-only scopes; Cloud SQL Admin, GKE, Cloud
+ * Functions and Cloud Asset Inventory accept only broad scopes (`sqlservice.admin`,
+ * `cloud-platform`), so what the service account may do is bounded by its viewer roles, not
+ * by the token (docs/coverage.md lists the roles).
+ */
 export const GCP_READ_SCOPES: readonly string[] = [
   COMPUTE_READONLY_SCOPE,
   "https://www.googleapis.com/auth/bigquery.readonly",
   "https://www.googleapis.com/auth/monitoring.read",
+  "https://www.googleapis.com/auth/devstorage.read_only",
+  "https://www.googleapis.com/auth/sqlservice.admin",
+  "https://www.googleapis.com/auth/cloud-platform",
 ];
 /** google-auth-library 10 always posts JWT assertions here, whatever the key's `token_uri` says. */
 export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";

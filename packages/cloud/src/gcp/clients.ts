@@ -69,6 +69,8 @@ interface Closable {
 export interface ComputeClients {
   /** The client of this class (`InstancesClient`…), made with the connection's options on first use. */
   get<C extends Closable>(Client: new (options: never) => C): C;
+  /** A client of an SDK without gax (Cloud Storage, BigQuery), made once per connection. */
+  memo<T>(key: string, make: () => T): T;
   readonly regions: RegionLister;
   close(): Promise<void>;
 }
@@ -101,8 +103,13 @@ export function createComputeClients(authClient: AuthClient, endpoint: string | 
     }
     return client;
   };
+  const memos = new Map<string, unknown>();
   return {
     get,
+    memo<T>(key: string, make: () => T): T {
+      if (!memos.has(key)) memos.set(key, make());
+      return memos.get(key) as T;
+    },
     get regions(): RegionLister {
       return get(RegionsClient);
     },

@@ -58,9 +58,12 @@ export function requestKey(project: string, apiPath: string): string {
 }
 
 export function requestKeyFromUrl(url: string): string {
-  const { pathname } = new URL(url);
-  const match = /\/projects\/([^/]+)\/(.+)$/.exec(pathname);
-  return match ? requestKey(decodeURIComponent(match[1] as string), match[2] as string) : pathname;
+  const { pathname, searchParams } = new URL(url);
+  const match = /\/projects\/([^/:]+)(?:\/|:|%3A)(.+)$/.exec(pathname);
+  if (match) return requestKey(decodeURIComponent(match[1] as string), match[2] as string);
+  // Cloud Storage names the project in the query (`/storage/v1/b?project=P`).
+  const project = searchParams.get("project");
+  return project ? requestKey(project, pathname.split("/").pop() as string) : pathname;
 }
 
 export interface GatedTransportOptions {
@@ -119,11 +122,55 @@ export function createGatedTransport(inner: AuthClient, options: GatedTransportO
     }
   }
 
-  // Only the members gax uses (`fetch`, `getRequestHeaders`, `universeDomain`) are routed;
-  // everything else is the inner client's own.
+  /**
+   * The googleapis-style SDKs (`@googleapis/storage`) send through the auth client's `request()`
+   * instead of `fetch`: the same limit, timeout and bookkeeping, with gaxios' own retries off
+   * (the kind retries with the adapter's settings, see ./retry.ts). HTTP errors stay thrown, as
+   * those SDKs expect; network errors and timeouts get gRPC codes like the ones above.
+   */
+  async function gatedRequest(opts: Record<string, unknown>): Promise<unknown> {
+    const url = new URL(String(opts.url instanceof URL ? opts.url.href : opts.url));
+    // googleapis-common passes query parameters apart (`params`), Cloud Storage's project among them.
+    const project = (opts.params as { project?: unknown } | undefined)?.project;
+    if (typeof project === "string" && !url.searchParams.has("project")) url.searchParams.set("project", project);
+    const key = requestKeyFromUrl(url.href);
+    const callerSignal = opts.signal as AbortSignal | undefined;
+    await options.limiter.acquire(key, callerSignal);
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
+    try {
+      const response = (await (inner.request as (o: unknown) => Promise<{ status: number }>)({ ...opts, signal, retry: false }));
+      record(key, response.status);
+      return response;
+    } catch (err) {
+      // A refused token refresh (after an API 401) carries the token endpoint's answer, not the API's.
+      const refusal = tokenRefusal(err);
+      if (refusal) {
+        record(key, 401);
+        throw new TokenRefusedError(refusal);
+      }
+      const status = (err as { response?: { status?: unknown } })?.response?.status;
+      if (typeof status === "number") {
+        record(key, status);
+        if (status === 429) options.onThrottle?.();
+        throw err;
+      }
+      if (timeout.aborted && !callerSignal?.aborted) {
+        record(key, -1);
+        throw new TransientTransportError(`no answer within ${options.timeoutMs} ms`, GrpcCode.DEADLINE_EXCEEDED);
+      }
+      if (callerSignal?.aborted) throw err;
+      record(key, 0);
+      throw new TransientTransportError(`network error: ${networkErrorCode(err)}`, GrpcCode.UNAVAILABLE);
+    }
+  }
+
+  // Only the members the SDKs use (`fetch` and `request`, `getRequestHeaders`, `universeDomain`)
+  // are routed; everything else is the inner client's own.
   const authClient = new Proxy(inner, {
     get(target, property, receiver) {
       if (property === "fetch") return gatedFetch;
+      if (property === "request") return gatedRequest;
       const value = Reflect.get(target, property, receiver);
       return typeof value === "function" ? value.bind(target) : value;
     },
