@@ -51,7 +51,14 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
     const writer = new MetricWriter(
       deps.db,
       { organizationId: provider.organizationId, providerId: provider.id },
-      targets.map((t) => ({ id: t.id, resourceId: t.resourceId, isWeddingCritical: t.isWeddingCritical ?? false, name: t.name })),
+      targets.map((t) => ({
+        id: t.id,
+        resourceId: t.resourceId,
+        isWeddingCritical: t.isWeddingCritical ?? false,
+        name: t.name,
+        account: t.account ?? "",
+        regionCode: t.regionCode,
+      })),
     );
     // Windows end on a period boundary, so clouds that align periods to the window's end (Cloud
     // Monitoring) give the same sample instants on every run and a re-read stores nothing twice.
@@ -80,6 +87,7 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
           log.warn({ scope: scopeKey(event.scope), itemId: event.itemId, reason: event.reason }, "metric series skipped");
           break;
         case "scope_completed":
+          writer.completeScope(event.scope);
           ledger.completed(event.scope, event.resourceCount);
           break;
         case "scope_failed":
