@@ -1,7 +1,16 @@
+import { startAwsEmulator } from "@cloudsync/cloud-emulators";
 import { cloudCosts, cloudResources, organizations, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
+import { syncMetrics } from "../src/jobs/sync-metrics.ts";
+import { syncResources } from "../src/jobs/sync-resources.ts";
+import type { SyncDeps } from "../src/jobs/sync-run.ts";
+import { silentLogger } from "../src/logger.ts";
+import { createAdapter } from "../src/providers/adapters.ts";
+import { addProvider, loadProviderForSync } from "../src/providers/registry.ts";
+import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
 import { refreshCostTracking } from "../src/write/costs.ts";
 import { MetricWriter } from "../src/write/metrics.ts";
 import { addProviderAndRegion, addResource } from "./fixtures/org.ts";
@@ -128,5 +137,38 @@ describe("MetricWriter: sustained breaches, status checks, unknown without signa
     // Judged: spike, sustained, impaired; 2 critical of 3 is over a tenth.
     expect(providerHealth).toBe("critical");
     expect(writer.counts.stored).toBe(6);
+  });
+});
+
+describe("a metrics sync weighs EC2's status checks", () => {
+  it("an instance with an impaired check is critical, one whose checks passed is judged, through the SDK and the emulator", async () => {
+    const em = await startAwsEmulator({ seed: 17, size: 120, regions: ["us-east-1", "eu-west-1"] });
+    try {
+      const keyring = parseKeyring(`test:${generateKey()}`);
+      const [owner] = await tdb.db.select().from(userProfiles).where(eq(userProfiles.organizationId, orgId));
+      const providerId = (await addProvider(tdb.db, keyring, { organizationId: orgId, createdBy: owner!.id, credentials: awsEmulatorCredentials(em) })).id;
+      const deps: SyncDeps = {
+        db: tdb.db,
+        loadProvider: (id) => loadProviderForSync(tdb.db, keyring, id),
+        adapterFor: (provider, settings) => createAdapter(provider.credentials, { ...settings, maxAttempts: 2, timeoutMs: 10_000 }),
+        clock: () => new Date(),
+        logger: silentLogger(),
+      };
+      await syncResources(deps, { providerId });
+      const run = await syncMetrics(deps, { providerId });
+      expect(run.status).toBe("succeeded");
+      const health = new Map(
+        (await tdb.db.select().from(cloudResources).where(eq(cloudResources.providerId, providerId))).map((r) => [r.resourceId, r.healthStatus]),
+      );
+      const checks = [...em.expectedInstanceStatus()];
+      const impaired = checks.filter((c) => c.system === "impaired" || c.instance === "impaired");
+      const passed = checks.filter((c) => c.system === "ok" && c.instance === "ok");
+      expect(impaired.length).toBeGreaterThan(0);
+      for (const c of impaired) expect(health.get(c.instanceId), c.instanceId).toBe("critical");
+      // Passed checks are a signal of their own: never unknown, whatever the samples say.
+      for (const c of passed) expect(health.get(c.instanceId), c.instanceId).not.toBe("unknown");
+    } finally {
+      await em.close();
+    }
   });
 });

@@ -18,7 +18,10 @@ import {
   type NormalizedCostLine,
   type NormalizedResource,
   type RegionInfo,
+  type ResourceStatusChecks,
   type ScopeRef,
+  type StatusCheckEvent,
+  type StatusCheckQuery,
   type StreamOptions,
 } from "../types.ts";
 import { toAwsError } from "./aws-errors.ts";
@@ -239,6 +242,29 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     }
   }
 
+  async function* streamStatusChecks(query: StatusCheckQuery): AsyncGenerator<StatusCheckEvent> {
+    const signal = query.signal;
+    const scopes = planMetricScopes(query.targets, statusCheckKinds, logger);
+    const { instanceStatusApi, statusCheckRead } = await import("./status-checks.ts");
+    const session = openSession(sessionSettings, signal);
+    try {
+      const reads = scopes.map(({ account, region, ids }): ScopeRead<ResourceStatusChecks> => {
+        const scope: ScopeRef = { cloud: "aws", account, region, kind: "status_checks" };
+        if (!providers.has(account)) {
+          const error = new CloudError("aws", `aws status checks for account ${account}: the adapter is not configured for this account.`, { account });
+          return failingRead(scope, "DescribeInstanceStatus", error);
+        }
+        return statusCheckRead({ scope, api: instanceStatusApi(() => session.clientsFor(account, region).ec2()), instanceIds: [...ids] });
+      });
+      yield* runScopes(
+        reads,
+        run("status_checks", signal, (scope, statuses: ResourceStatusChecks[]): StatusCheckEvent => ({ type: "status_page", scope, statuses })),
+      );
+    } finally {
+      session.close();
+    }
+  }
+
   return {
     cloud: "aws",
     accounts: config.accounts.map((a) => a.accountId),
@@ -257,6 +283,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     streamResources,
     streamCosts,
     streamMetrics,
+    streamStatusChecks,
   };
 }
 
@@ -264,6 +291,8 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
 const awsKinds = awsKindReaders.map(describeKind);
 /** The kinds whose targets `streamMetrics` reads (instances); targets of other kinds are ignored. */
 const metricKinds: ReadonlySet<string> = new Set(kindsWithMetrics(awsKinds));
+/** The kinds EC2's status checks cover. */
+const statusCheckKinds: ReadonlySet<string> = new Set(["ec2_instance"]);
 
 /**
  * Long-lived credentials per account: assumed-role sessions survive from one sync to the next.
