@@ -173,16 +173,21 @@ describe("budgets and wedding-critical alerts", () => {
       // cost_tracking follows the lines.
       const [tracked] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from cloud_resources where provider_id = ${providerId}::uuid and (cost_tracking ->> 'total_cost')::numeric > 0`);
       expect(tracked!.n).toBeGreaterThan(0);
-      // …to the figure: each resource's total and last day recomputed here another way.
+      // …to the figure: each resource's total, last complete day (30 October, the clock being on
+      // the 31st) and run rate (× 31 days) recomputed here another way.
       const wrong = await queryRows<{ id: string }>(
         tdb.db,
         sql`select r.id from cloud_resources r
-             where r.provider_id = ${providerId}::uuid and r.cost_tracking ? 'total_cost'
+             where r.provider_id = ${providerId}::uuid and r.cost_tracking ->> 'last_updated' is not null
                and ((r.cost_tracking ->> 'total_cost')::numeric
                       <> round((select sum(c.cost_amount) from cloud_costs c where c.resource_id = r.id), 4)
+                 or r.cost_tracking ->> 'cost_day' <> '2026-10-30'
                  or (r.cost_tracking ->> 'daily_cost')::numeric
-                      <> round((select sum(c.cost_amount) from cloud_costs c where c.resource_id = r.id
-                                   and c.cost_period_start = (select max(m.cost_period_start) from cloud_costs m where m.resource_id = r.id)), 4))`,
+                      <> round(coalesce((select sum(c.cost_amount) from cloud_costs c where c.resource_id = r.id
+                                           and c.cost_period_start = date '2026-10-30'), 0), 4)
+                 or (r.cost_tracking ->> 'monthly_cost')::numeric
+                      <> round(coalesce((select sum(c.cost_amount) from cloud_costs c where c.resource_id = r.id
+                                           and c.cost_period_start = date '2026-10-30'), 0) * 31, 4))`,
       );
       expect(wrong).toEqual([]);
       expect((await tdb.db.select().from(cloudCosts).where(eq(cloudCosts.providerId, providerId))).length).toBeGreaterThan(0);

@@ -5,5 +5,22 @@ export * from "./types.ts";
 export * from "./errors.ts";
 export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./common/rate-limiter.ts";
 export { mergeBounded } from "./common/merge.ts";
-export { bytesToMbps, defaultThresholds, evaluateHealth, fractionToPercent, type HealthEvaluation, type HealthLevel, type Thresholds } from "./metrics/health.ts";
+export {
+  bytesToMbps,
+  defaultSustained,
+  defaultThresholds,
+  evaluateHealth,
+  fractionToPercent,
+  judgedKeys,
+  judgeResource,
+  type HealthEvaluation,
+  type HealthKey,
+  type HealthLevel,
+  type ResourceHealth,
+  type ResourceJudgement,
+  type StatusCheckSignal,
+  type StatusCheckState,
+  type SustainedRule,
+  type Thresholds,
+} from "./metrics/health.ts";
 export { isDecimal, normalizeDecimal, roundDecimal, sumDecimals } from "./common/decimal.ts";

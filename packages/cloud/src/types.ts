@@ -7,6 +7,8 @@
  * must not import the database package.
  */
 
+import type { StatusCheckSignal } from "./metrics/health.ts";
+
 export const cloudNames = ["aws", "azure", "gcp"] as const;
 export type CloudName = (typeof cloudNames)[number];
 
@@ -207,6 +209,12 @@ export interface CloudAdapter {
   streamCosts(query: CostQuery): AsyncIterable<CostEvent>;
   /** Streams samples of the targets whose kind has metric keys; targets of other kinds are ignored. */
   streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent>;
+  /**
+   * Streams the cloud's own status checks of the targets it can check (EC2 instance and system
+   * status checks, …); targets of other kinds are ignored. Absent where no check is read yet:
+   * such targets have no status-check signal, which is not a healthy one.
+   */
+  streamStatusChecks?(query: StatusCheckQuery): AsyncIterable<StatusCheckEvent>;
 }
 
 /** The resource kinds (`resource_subtype`s) of an adapter that report metrics, by name. */
@@ -321,6 +329,26 @@ export interface MetricQuery {
   end: Date;
   /** Default 300 (5 minutes). */
   periodSeconds?: number;
+  signal?: AbortSignal;
+}
+
+/** What the cloud's own status checks say about one resource. */
+export interface ResourceStatusChecks {
+  cloud: CloudName;
+  account: string;
+  /** The provider's id of the resource (same form as NormalizedResource.resourceId). */
+  resourceId: string;
+  checks: StatusCheckSignal[];
+}
+
+export type StatusCheckEvent =
+  | { type: "status_page"; scope: ScopeRef; statuses: ResourceStatusChecks[] }
+  | { type: "item_skipped"; scope: ScopeRef; itemId: string | null; reason: string }
+  | { type: "scope_completed"; scope: ScopeRef; resourceCount: number }
+  | { type: "scope_failed"; scope: ScopeRef; error: Error };
+
+export interface StatusCheckQuery {
+  targets: readonly MetricTarget[];
   signal?: AbortSignal;
 }
 

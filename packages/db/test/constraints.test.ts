@@ -217,7 +217,19 @@ describe("JSON defaults", () => {
     expect(region!.geographicLocation).toEqual({ continent: "", country: "", city: "", coordinates: { lat: 0, lng: 0 } });
 
     const [resource] = await tdb.db.select().from(s.cloudResources).where(eq(s.cloudResources.id, resourceId));
-    expect(resource!.costTracking).toEqual({ hourly_cost: 0, daily_cost: 0, monthly_cost: 0, total_cost: 0, currency: "USD", last_updated: null });
+    // No currency until something is billed: the bill says which, not a default.
+    expect(resource!.costTracking).toEqual({
+      hourly_cost: 0,
+      daily_cost: 0,
+      monthly_cost: 0,
+      monthly_cost_basis: null,
+      month_to_date_cost: 0,
+      total_cost: 0,
+      cost_day: null,
+      first_billed_on: null,
+      currency: null,
+      last_updated: null,
+    });
     expect(resource!.sizeCategory).toBe("small");
     expect(resource!.environment).toBe("development");
 

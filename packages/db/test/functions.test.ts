@@ -67,14 +67,19 @@ beforeAll(async () => {
 afterAll(async () => tdb?.drop());
 
 describe("get_infrastructure_health_score", () => {
-  it("counts A's running resources and averages the last hour's response times", async () => {
+  it("counts A's running resources, the unknown apart, and averages the last hour's response times", async () => {
     const score = await withOrganization(tdb.db, a.organizationId, (tx) => getInfrastructureHealthScore(tx, { organizationId: a.organizationId }));
+    // Running: 3 healthy, 1 warning, 1 critical, 1 unknown. Judged 5 of 6 (83.33 %), 3 of 5 healthy
+    // (60 %); 1 critical of 5 judged is at least a tenth, so critical.
     expect(score).toMatchObject({
       total_resources: 6,
+      judged_resources: 5,
       healthy_resources: 3,
       warning_resources: 1,
       critical_resources: 1,
-      health_percentage: 50,
+      unknown_resources: 1,
+      coverage_percentage: 83.33,
+      health_percentage: 60,
       avg_response_time_ms: 200,
       overall_status: "critical",
     });
@@ -84,13 +89,42 @@ describe("get_infrastructure_health_score", () => {
     const score = await withOrganization(tdb.db, a.organizationId, (tx) =>
       getInfrastructureHealthScore(tx, { organizationId: a.organizationId, providerIds: [a.providerId] }),
     );
-    expect(score).toMatchObject({ total_resources: 5, healthy_resources: 2, health_percentage: 40, avg_response_time_ms: 150 });
+    // 2 healthy, 1 warning, 1 critical, 1 unknown: 2 of 4 judged healthy, 4 of 5 judged.
+    expect(score).toMatchObject({ total_resources: 5, healthy_resources: 2, unknown_resources: 1, coverage_percentage: 80, health_percentage: 50, avg_response_time_ms: 150 });
   });
 
-  it("an organization with no running resources is healthy at 100 %", async () => {
+  it("an organization with no running resources is unknown, with no percentages to give", async () => {
     const c = await createTenant(tdb.db, "initech");
     const score = await withOrganization(tdb.db, c.organizationId, (tx) => getInfrastructureHealthScore(tx, { organizationId: c.organizationId }));
-    expect(score).toMatchObject({ total_resources: 0, health_percentage: 100, avg_response_time_ms: 0, overall_status: "healthy" });
+    expect(score).toMatchObject({
+      total_resources: 0,
+      judged_resources: 0,
+      coverage_percentage: null,
+      health_percentage: null,
+      avg_response_time_ms: null,
+      overall_status: "unknown",
+    });
+  });
+
+  it.each([
+    // [healthy, warning, critical, unknown] → coverage %, health %, overall
+    [[0, 0, 0, 4], 0, null, "unknown"], // no signal is never critical, never healthy
+    [[3, 0, 0, 1], 75, 100, "healthy"],
+    [[18, 1, 1, 20], 50, 90, "warning"], // 1 critical of 20 judged: under a tenth
+    [[8, 0, 1, 0], 100, 88.89, "critical"], // 1 of 9 judged: over a tenth
+    [[9, 0, 1, 90], 10, 90, "critical"], // exactly a tenth of the judged; the unknown do not dilute it
+  ] as const)("resources %j: coverage %s %, healthy %s %, %s", async (counts, coverage, healthy, overall) => {
+    const t = await createTenant(tdb.db, `mix-${counts.join("-")}`);
+    const statuses = (["healthy", "warning", "critical", "unknown"] as const).flatMap((s, i) => Array.from({ length: counts[i]! }, () => s));
+    for (const [n, healthStatus] of statuses.entries()) await createResource(tdb.db, t, n, { healthStatus });
+    const score = await withOrganization(tdb.db, t.organizationId, (tx) => getInfrastructureHealthScore(tx, { organizationId: t.organizationId }));
+    expect(score).toMatchObject({
+      total_resources: statuses.length,
+      unknown_resources: counts[3],
+      coverage_percentage: coverage,
+      health_percentage: healthy,
+      overall_status: overall,
+    });
   });
 });
 

@@ -143,11 +143,12 @@ describe("resource_health_counts", () => {
       healthy_resources: live!.healthy,
       warning_resources: live!.warning,
       critical_resources: live!.critical,
+      unknown_resources: live!.total - live!.healthy - live!.warning - live!.critical,
       overall_status: "critical",
     });
     expect(live!.total).toBe(15);
     const none = await withOrganization(tdb.db, b.organizationId, (tx) => getInfrastructureHealthScore(tx, { organizationId: b.organizationId }));
-    expect(none).toMatchObject({ total_resources: 0, health_percentage: 100 });
+    expect(none).toMatchObject({ total_resources: 0, health_percentage: null, overall_status: "unknown" });
     await tdb.db.execute(sql`truncate cloud_resources cascade`);
   });
 

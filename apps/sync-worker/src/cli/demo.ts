@@ -1,4 +1,4 @@
-import { type Database, getInfrastructureHealthScore, queryRows, withOrganization } from "@cloudsync/db";
+import { type Database, queryRows } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
 import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials } from "../demo/emulated-credentials.ts";
 import { loadEmulators } from "../demo/load-emulators.ts";
@@ -10,6 +10,7 @@ import { addProvider, listProviders, loadProviderForSync } from "../providers/re
 import { generateKey, parseKeyring } from "../secrets/keyring.ts";
 import { openDatabase } from "./context.ts";
 import { printMetricsByCategory } from "./demo-metrics.ts";
+import { printHealthAndCosts } from "./demo-health-costs.ts";
 import { ensureOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
@@ -74,6 +75,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
 
     await printEstate(db, org.organizationId, out);
     await printMetricsByCategory(db, org.organizationId, out);
+    await printHealthAndCosts(db, org.organizationId, deps.clock().toISOString().slice(0, 10), out);
     const failures = [...first.failures, ...second.failures];
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
     out("Explore it: `pnpm db:studio` (with the same DATABASE_URL), or query resource_changes to see what changed.");
@@ -114,8 +116,4 @@ async function printEstate(db: Database, organizationId: string, out: (line: str
          order by s.month desc, s.total_cost desc limit 8`,
   );
   out(`Top costs (monthly_cost_summary)\n${renderTable(["provider", "month", "category", "currency", "total"], costs.map((c) => [c.provider, c.month, c.category, c.currency, c.total]))}\n`);
-  const health = await withOrganization(db, organizationId, (tx) => getInfrastructureHealthScore(tx, { organizationId }), { role: null });
-  out(
-    `Health (get_infrastructure_health_score): ${health.total_resources} running resources, ${health.health_percentage}% healthy, overall ${health.overall_status}\n`,
-  );
 }

@@ -128,7 +128,12 @@ function formatDetail(d: ResourceDetail): string {
     `  health        ${d.health.status ?? "unknown"}${d.health.latestSample ? `; last sample ${d.health.latestSample.at}, score ${d.health.latestSample.healthScore ?? "n/a"}, ${Object.entries(d.health.latestSample.metrics).map(([k, v]) => `${k} ${v}`).join(", ")}` : "; no sample in the last 7 days"}`,
   ];
   const t = d.costs.tracking;
-  if (t) lines.push(`  cost          ${t.monthly_cost ?? 0} ${t.currency ?? ""}/month estimated`);
+  // monthly_cost is the run rate (last complete day × days in the month), month_to_date_cost what
+  // was billed so far; rows not refreshed since 0026 carry no month to date.
+  if (t?.last_updated) {
+    const mtd = t.month_to_date_cost === undefined ? "" : `; ${t.month_to_date_cost} month to date`;
+    lines.push(`  cost          ${t.monthly_cost ?? 0} ${t.currency ?? ""}/month run rate${mtd}`);
+  } else if (t) lines.push("  cost          nothing billed yet");
   lines.push("", "Billed (this month and the two before):", d.costs.billedByMonth.length ? renderTable(["month", "currency", "amount"], d.costs.billedByMonth.map((b) => [b.month, b.currency, b.amount])) : "  no cost lines");
   lines.push("", `Recent changes (last ${RECENT_CHANGES}):`, d.recentChanges.length ? renderTable(["at", "change", "fields"], d.recentChanges.map((c) => [c.at, c.changeType, c.changedFields.join(", ")])) : "  none recorded");
   const deps = [...d.dependsOn.map((x) => ["depends on", x] as const), ...d.dependents.map((x) => ["needed by", x] as const)];

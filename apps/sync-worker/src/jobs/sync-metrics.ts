@@ -21,7 +21,8 @@ export interface MetricSyncSummary extends SyncSummaryBase<MetricRunCounts> {
 
 /**
  * Recent samples of a provider's live instances into `infrastructure_monitoring`, scored
- * against thresholds; resource and provider `health_status` follow, wedding-critical
+ * against thresholds; with the cloud's status checks where the adapter reads them, resource
+ * and provider `health_status` follow (docs/health-and-costs.md), wedding-critical
  * resources in a critical state raise an alert, and the organization's utilization snapshot
  * (what `analyze_cost_optimization` answers from) is refreshed with the new samples, and so is
  * each sampled resource's `performance_metrics` (latest value and 24-hour average per key).
@@ -55,20 +56,23 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
     const writer = new MetricWriter(
       deps.db,
       { organizationId: provider.organizationId, providerId: provider.id },
-      targets.map((t) => ({ id: t.id, resourceId: t.resourceId, isWeddingCritical: t.isWeddingCritical ?? false, name: t.name })),
+      targets.map((t) => ({
+        id: t.id,
+        resourceId: t.resourceId,
+        isWeddingCritical: t.isWeddingCritical ?? false,
+        name: t.name,
+        account: t.account ?? "",
+        regionCode: t.regionCode,
+      })),
     );
     // Windows end on a period boundary, so clouds that align periods to the window's end (Cloud
     // Monitoring) give the same sample instants on every run and a re-read stores nothing twice.
     const periodMs = (payload.periodSeconds ?? 300) * 1000;
     const end = new Date(Math.floor(deps.clock().getTime() / periodMs) * periodMs);
     const start = new Date(end.getTime() - Math.max(periodMs, Math.ceil(((payload.lookbackMinutes ?? 15) * 60_000) / periodMs) * periodMs));
+    const metricTargets = targets.map((t) => ({ account: t.account ?? "", regionCode: t.regionCode, kind: t.kind ?? "", resourceId: t.resourceId }));
     const stream = adapter.streamMetrics({
-      targets: targets.map((t) => ({
-        account: t.account ?? "",
-        regionCode: t.regionCode,
-        kind: t.kind ?? "",
-        resourceId: t.resourceId,
-      })),
+      targets: metricTargets,
       start,
       end,
       ...(payload.periodSeconds ? { periodSeconds: payload.periodSeconds } : {}),
@@ -84,6 +88,7 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
           log.warn({ scope: scopeKey(event.scope), itemId: event.itemId, reason: event.reason }, "metric series skipped");
           break;
         case "scope_completed":
+          writer.completeScope(event.scope);
           ledger.completed(event.scope, event.resourceCount);
           break;
         case "scope_failed":
@@ -92,6 +97,15 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
           break;
       }
       onProgress?.(ledger.progress());
+    }
+    // The cloud's own status checks, where the adapter reads them, weigh in beside the samples.
+    // Only metric scopes vouch that a resource sent nothing: a failed check scope leaves its
+    // resources to their samples, and is logged rather than failing the run.
+    if (adapter.streamStatusChecks) {
+      for await (const event of adapter.streamStatusChecks({ targets: metricTargets })) {
+        if (event.type === "status_page") for (const s of event.statuses) writer.addStatusChecks(s.resourceId, s.checks);
+        else if (event.type === "scope_failed") log.warn({ scope: scopeKey(event.scope), err: event.error.message }, "status check scope failed");
+      }
     }
     const { providerHealth } = await writer.finish();
     // Once per job, after every page: the snapshot covers all of the organization's providers,

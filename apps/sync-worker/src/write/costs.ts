@@ -109,8 +109,13 @@ export class CostWriter {
 }
 
 /**
- * After a cost sync: each resource's `cost_tracking` from its lines (month to date, the last
- * day, all time), in one statement for the provider.
+ * After a cost sync: each resource's `cost_tracking` from its lines, in one statement for the
+ * provider (formulas: docs/health-and-costs.md). `today` is the sync's UTC day; the last
+ * complete day is the one before it. `daily_cost` is that day's cost and `hourly_cost` a 24th of
+ * it; `monthly_cost` is the run rate, `daily_cost` × days in today's month; `month_to_date_cost`
+ * sums the 1st through today; `total_cost` everything stored since `first_billed_on`. All in the
+ * currency of the resource's newest line, as billed: lines in another currency are left out of
+ * the sums rather than added to them.
  */
 export async function refreshCostTracking(
   db: Database,
@@ -119,33 +124,41 @@ export async function refreshCostTracking(
 ): Promise<number> {
   const [row] = await queryRows<{ n: number }>(
     db,
-    sql`with per_day as (
-          select resource_id, cost_period_start as day, sum(cost_amount) as amount, min(cost_currency) as currency
-            from cloud_costs
-           where organization_id = ${provider.organizationId}::uuid and provider_id = ${provider.providerId}::uuid
-             and resource_id is not null
-           group by resource_id, cost_period_start
+    sql`with bounds as (
+          select ${today}::date - 1 as cost_day,
+                 date_trunc('month', ${today}::date)::date as month_start,
+                 extract(day from date_trunc('month', ${today}::date) + interval '1 month - 1 day')::int as days_in_month
+        ), per_currency as (
+          -- One pass over the lines, no self-join: joining the costs back to each resource (the
+          -- planner estimating one row for a fresh aggregate) looped over every line per
+          -- resource, minutes at 30,000 resources.
+          select c.resource_id, c.cost_currency as currency,
+                 max(c.cost_period_start) as newest,
+                 min(c.cost_period_start) as first_day,
+                 sum(c.cost_amount) filter (where c.cost_period_start = b.cost_day) as last_day,
+                 sum(c.cost_amount) filter (where c.cost_period_start between b.month_start and ${today}::date) as month_to_date,
+                 sum(c.cost_amount) as total
+            from cloud_costs c cross join bounds b
+           where c.organization_id = ${provider.organizationId}::uuid and c.provider_id = ${provider.providerId}::uuid
+             and c.resource_id is not null
+           group by c.resource_id, c.cost_currency
         ), per_resource as (
-          -- One pass, no self-join: joining the costs back to each resource's last day made the
-          -- planner (estimating one row for a fresh aggregate) loop over every line per resource,
-          -- minutes at 30,000 resources.
-          select resource_id,
-                 sum(amount) filter (where day >= date_trunc('month', ${today}::date)::date) as month_to_date,
-                 sum(amount) as total,
-                 (array_agg(amount order by day desc))[1] as daily,
-                 min(currency) as currency
-            from per_day
-           group by resource_id
+          -- The currency of the newest line is the resource's; ties go to the first code.
+          select distinct on (resource_id) * from per_currency order by resource_id, newest desc, currency
         ), updated as (
           update cloud_resources r
              set cost_tracking = jsonb_build_object(
-                   'hourly_cost', round(coalesce(p.daily, 0) / 24, 4),
-                   'daily_cost', round(coalesce(p.daily, 0), 4),
-                   'monthly_cost', round(coalesce(p.month_to_date, 0), 4),
+                   'hourly_cost', round(coalesce(p.last_day, 0) / 24, 4),
+                   'daily_cost', round(coalesce(p.last_day, 0), 4),
+                   'monthly_cost', round(coalesce(p.last_day, 0) * b.days_in_month, 4),
+                   'monthly_cost_basis', 'last_complete_day_x_days_in_month',
+                   'month_to_date_cost', round(coalesce(p.month_to_date, 0), 4),
                    'total_cost', round(coalesce(p.total, 0), 4),
-                   'currency', coalesce(p.currency, 'USD'),
+                   'cost_day', b.cost_day,
+                   'first_billed_on', p.first_day,
+                   'currency', p.currency,
                    'last_updated', now())
-            from per_resource p
+            from per_resource p cross join bounds b
            where r.organization_id = ${provider.organizationId}::uuid and r.id = p.resource_id
           returning 1)
         select count(*)::int as n from updated`,

@@ -1,4 +1,15 @@
-import { type HealthLevel, type MetricSample, type Thresholds, defaultThresholds, evaluateHealth } from "@cloudsync/cloud";
+import {
+  type MetricSample,
+  type ResourceHealth,
+  type ScopeRef,
+  type StatusCheckSignal,
+  type SustainedRule,
+  type Thresholds,
+  defaultSustained,
+  defaultThresholds,
+  evaluateHealth,
+  judgeResource,
+} from "@cloudsync/cloud";
 import { type Database, queryRows } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
 import { WritesInFlight } from "./in-flight.ts";
@@ -19,6 +30,9 @@ export interface MetricTargetRow {
   resourceId: string;
   isWeddingCritical: boolean;
   name: string;
+  /** Where the resource lives, so a completed scope can vouch that it sent no samples. */
+  account?: string;
+  regionCode?: string;
 }
 
 export interface MetricWriteContext {
@@ -26,28 +40,49 @@ export interface MetricWriteContext {
   providerId: string;
 }
 
+type RecentSample = Pick<MetricSample, "timestamp" | "metrics">;
+
 /**
  * Writes samples into the partitioned `infrastructure_monitoring` in bulk, each scored against
  * the thresholds. A sample's id is derived from its resource and instant, so reading the same
- * window twice stores it once. At the end, each resource's `health_status` follows its latest
- * sample, the provider's follows its resources, and a critical reading on a wedding-critical
- * resource raises a `wedding_day_critical` alert (once while one is open).
+ * window twice stores it once. At the end each resource's `health_status` is judged by the rules
+ * of docs/health-and-costs.md (sustained breaches over its latest samples, the cloud's status
+ * checks); a resource of a completed scope that sent neither is `unknown`. The provider's status
+ * follows the judged resources, and a critical wedding-critical resource raises a
+ * `wedding_day_critical` alert (once while one is open).
  */
 export class MetricWriter {
   readonly counts = { samples: 0, stored: 0, unknownResources: 0, alertsRaised: 0 };
   readonly #byProviderId = new Map<string, MetricTargetRow>();
-  readonly #latest = new Map<string, { at: string; status: HealthLevel }>();
+  /** Per resource row id, its latest samples (at most the sustained window), newest last. */
+  readonly #recent = new Map<string, RecentSample[]>();
+  readonly #checks = new Map<string, StatusCheckSignal[]>();
+  readonly #completedScopes: ScopeRef[] = [];
   readonly #inFlight: WritesInFlight;
+  readonly #sustained: SustainedRule;
 
   constructor(
     private readonly db: Database,
     private readonly ctx: MetricWriteContext,
     targets: readonly MetricTargetRow[],
     private readonly thresholds: { warning: Thresholds; critical: Thresholds } = defaultThresholds,
-    options: { pagesInFlight?: number } = {},
+    options: { pagesInFlight?: number; sustained?: SustainedRule } = {},
   ) {
     for (const t of targets) this.#byProviderId.set(t.resourceId.toLowerCase(), t);
     this.#inFlight = new WritesInFlight(options.pagesInFlight);
+    this.#sustained = options.sustained ?? defaultSustained;
+  }
+
+  /** A scope the cloud answered in full: its targets without samples or checks have no signal. */
+  completeScope(scope: ScopeRef): void {
+    this.#completedScopes.push(scope);
+  }
+
+  /** The cloud's own status checks for resources, by the provider's id. */
+  addStatusChecks(resourceId: string, checks: readonly StatusCheckSignal[]): void {
+    const target = this.#byProviderId.get(resourceId.toLowerCase());
+    if (!target) return;
+    this.#checks.set(target.id, [...(this.#checks.get(target.id) ?? []), ...checks]);
   }
 
   async writePage(samples: readonly MetricSample[]): Promise<void> {
@@ -68,8 +103,7 @@ export class MetricWriter {
         score: health.healthScore,
         alerts: [...health.criticals.map((k) => ({ metric: k, level: "critical" })), ...health.warnings.map((k) => ({ metric: k, level: "warning" }))],
       });
-      const latest = this.#latest.get(target.id);
-      if (!latest || latest.at < s.timestamp) this.#latest.set(target.id, { at: s.timestamp, status: health.status });
+      this.#remember(target.id, s);
     }
     if (rows.length === 0) return;
     // Written while the caller reads the next page, up to `pagesInFlight` pages at once. Pages
@@ -81,7 +115,36 @@ export class MetricWriter {
 
   /** Our row ids of the resources that had at least one sample in this run. */
   get sampledResourceIds(): string[] {
-    return [...this.#latest.keys()];
+    return [...this.#recent.keys()];
+  }
+
+  /** Keeps the newest `window` samples of a resource; re-read instants replace, not duplicate. */
+  #remember(id: string, sample: RecentSample): void {
+    const kept = (this.#recent.get(id) ?? []).filter((k) => k.timestamp !== sample.timestamp);
+    kept.push({ timestamp: sample.timestamp, metrics: sample.metrics });
+    kept.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+    this.#recent.set(id, kept.slice(-this.#sustained.window));
+  }
+
+  /** Each target's verdict: judged from samples and checks, `unknown` when a completed scope sent neither. */
+  #verdicts(): { id: string; status: ResourceHealth }[] {
+    const verdicts: { id: string; status: ResourceHealth }[] = [];
+    for (const t of this.#byProviderId.values()) {
+      const samples = this.#recent.get(t.id) ?? [];
+      const checks = this.#checks.get(t.id) ?? [];
+      if (samples.length === 0 && checks.length === 0) {
+        if (this.#vouched(t)) verdicts.push({ id: t.id, status: "unknown" });
+        continue;
+      }
+      verdicts.push({ id: t.id, status: judgeResource(samples, checks, this.thresholds, this.#sustained).status });
+    }
+    return verdicts;
+  }
+
+  /** Whether a completed scope covered the target's account and region (`*` covers every region). */
+  #vouched(t: MetricTargetRow): boolean {
+    if (t.account === undefined || t.regionCode === undefined) return false;
+    return this.#completedScopes.some((s) => s.account === t.account && (s.region === "*" || s.region === t.regionCode));
   }
 
   /** Waits for every page still being written, and rethrows the first error if one failed. */
@@ -107,11 +170,11 @@ export class MetricWriter {
     this.counts.stored += result?.n ?? 0;
   }
 
-  /** Waits for the pages in flight, then applies the latest readings to resources, the provider and alerts. */
+  /** Waits for the pages in flight, then applies the verdicts to resources, the provider and alerts. */
   async finish(): Promise<{ providerHealth: "healthy" | "degraded" | "critical" | "unknown" }> {
     await this.flush();
-    if (this.#latest.size === 0) return { providerHealth: "unknown" };
-    const latest = [...this.#latest].map(([id, v]) => ({ id, status: v.status }));
+    const latest = this.#verdicts();
+    if (latest.length === 0) return { providerHealth: "unknown" };
     await this.db.execute(
       sql`update cloud_resources r set health_status = x.status
             from jsonb_to_recordset(${JSON.stringify(latest)}::jsonb) as x(id uuid, status text)
@@ -143,8 +206,11 @@ export class MetricWriter {
       );
       this.counts.alertsRaised += raised?.n ?? 0;
     }
-    const share = critical.length / latest.length;
-    const anyWarning = latest.some((l) => l.status !== "healthy");
+    // The provider is judged on the resources that have a signal; none judged says nothing.
+    const judged = latest.filter((l) => l.status !== "unknown");
+    if (judged.length === 0) return { providerHealth: "unknown" };
+    const share = critical.length / judged.length;
+    const anyWarning = judged.some((l) => l.status !== "healthy");
     const providerHealth = share >= 0.1 ? "critical" : anyWarning ? "degraded" : "healthy";
     return { providerHealth };
   }

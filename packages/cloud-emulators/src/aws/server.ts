@@ -17,6 +17,7 @@ import { type AwsAddResourceInput, createAwsEstate } from "./estate.ts";
 import { expectedOf } from "./expected.ts";
 import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
 import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
+import { type AwsExpectedInstanceStatus, instanceStatusOf, renderInstanceStatus } from "./status-checks.ts";
 import type { AwsEmulatorKind, AwsExpectedResource, EmulatedResource } from "./model.ts";
 import { decodeToken, encodeToken, pageSizeParam } from "./paging.ts";
 import { ec2Response, renderRegion, renderReservation, renderAddress, renderNatGateway, renderSecurityGroup, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
@@ -114,6 +115,8 @@ export interface AwsEmulator {
    * the periods that hold a UTC midnight.
    */
   expectedMetrics(query: AwsExpectedMetricsQuery): Iterable<AwsExpectedMetricSample>;
+  /** The EC2 status checks DescribeInstanceStatus reports, for every running instance. */
+  expectedInstanceStatus(): Iterable<AwsExpectedInstanceStatus>;
   readonly mutate: {
     add(input: AwsAddResourceInput): AwsExpectedResource;
     remove(id: string): boolean;
@@ -265,6 +268,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return xml(ec2Response("DescribeRegions", call.requestId, wrap("regionInfo", regions.map(renderRegion).join(""))));
       case "ec2:DescribeInstances":
         return ec2List(call, "ec2_instance", "reservationSet", renderReservation, 5, 1000);
+      case "ec2:DescribeInstanceStatus":
+        return describeInstanceStatus(call);
       case "ec2:DescribeVolumes":
         return ec2List(call, "ebs_volume", "volumeSet", renderVolume, 5, 500);
       case "ec2:DescribeVpcs":
@@ -379,6 +384,26 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     if ("status" in page) return page;
     const bad = malformedIds();
     const body = wrap(setName, page.items.map((i) => render(i, bad.has(i.id))).join("")) + (page.nextToken ? `<nextToken>${page.nextToken}</nextToken>` : "");
+    return xml(ec2Response(call.action, call.requestId, body));
+  }
+
+  /**
+   * Running instances only unless IncludeAllInstances, paged by MaxResults (5–1000) and
+   * NextToken; a page may hold fewer items than asked, as on EC2. Filtering by InstanceId is not
+   * emulated: it answers InvalidParameterValue rather than pretend.
+   */
+  function describeInstanceStatus(call: Call): Reply | AwsErrorReply {
+    if (call.form.has("InstanceId.1")) {
+      return errorReply(call.service, "invalid_parameter", call.requestId, "the emulator does not filter DescribeInstanceStatus by InstanceId; page through the region instead");
+    }
+    const size = pageSizeParam(call.form.get("MaxResults"), 5, 1000, 1000);
+    const page = pageOf(call, call.region, "ec2_instance", size, call.form.get("NextToken"));
+    if ("status" in page) return page;
+    const all = call.form.get("IncludeAllInstances") === "true";
+    const items = page.items.filter((i) => all || i.state === "running");
+    const body =
+      wrap("instanceStatusSet", items.map((i) => renderInstanceStatus(i, instanceStatusOf(seedHash, i), i.createdAt)).join("")) +
+      (page.nextToken ? `<nextToken>${page.nextToken}</nextToken>` : "");
     return xml(ec2Response(call.action, call.requestId, body));
   }
 
@@ -590,6 +615,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
           const sample = expectedSample(seedHash, item, t, period);
           if (sample) yield sample;
         }
+      }
+    },
+    *expectedInstanceStatus() {
+      for (const item of estate.all()) {
+        if (item.kind !== "ec2_instance" || item.state !== "running") continue;
+        yield { account: item.account, region: item.region, instanceId: item.id, ...instanceStatusOf(seedHash, item) };
       }
     },
     mutate: {

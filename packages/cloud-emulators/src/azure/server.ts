@@ -13,6 +13,7 @@ import { EmulatedIdentity, type HttpAnswer } from "./identity.ts";
 import { expectedKindSamples, type KindMetricDefinition, kindMetricsOfType, renderKindMetric } from "./kind-monitor.ts";
 import { grainStarts, isDocumentedSize, monitorGrains, renderMetricsResponse, type VmMetricPoint, vmMetricDefinitions, vmPoint, vmReportsMetrics, vmSizeMemoryBytes } from "./monitor.ts";
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
+import { type ExpectedAvailability, availabilityOf, renderAvailabilityStatus } from "./resource-health.ts";
 
 export interface AzureEmulatorOptions {
   /** Same seed, same estate. Default 1. */
@@ -79,7 +80,9 @@ export interface AzureEmulator {
     end: Date,
     periodSeconds?: number,
   ): { resourceId: string; timestamp: string; raw: Record<string, number>; metrics: Record<string, number> }[] | null;
-  /** Requests served per operation (`token`, `openid`, `resources.list`, `virtualMachines.listAll`, `locations`, `costManagement.query`, `metrics.list`). */
+  /** Resource Health's current availability of every VM, as `availabilityStatuses` serves it. */
+  expectedAvailability(): Iterable<ExpectedAvailability>;
+  /** Requests served per operation (`token`, `openid`, `resources.list`, `virtualMachines.listAll`, `locations`, `costManagement.query`, `metrics.list`, `availabilityStatuses.listBySubscriptionId`). */
   requestCount(operation: string): number;
   close(): Promise<void>;
 }
@@ -102,7 +105,11 @@ const apiOperations = {
   locations: "locations",
   costQuery: "costManagement.query",
   metrics: "metrics.list",
+  availability: "availabilityStatuses.listBySubscriptionId",
 } as const;
+
+/** Resource Health api-versions the emulator answers (the SDK's 2022-10-01 among them). */
+const resourceHealthApiVersions = new Set(["2015-01-01", "2017-07-01", "2018-07-01", "2020-05-01", "2022-10-01", "2024-02-01", "2025-05-01"]);
 
 const costManagementApiVersions = new Set(["2023-11-01", "2023-03-01", "2022-10-01", "2021-10-01", "2019-11-01"]);
 
@@ -243,6 +250,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         return send(res, costQuery(route.subscriptionId, url, requestBody));
       case apiOperations.metrics:
         return send(res, listMetrics(route.resourceUri ?? "", url));
+      case apiOperations.availability:
+        return send(res, listAvailabilityStatuses(route.subscriptionId, url));
     }
   }
 
@@ -436,6 +445,21 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     return { status: 200, body: withNextLink({ value: page.items.map(render) }, url, page.next) };
   }
 
+  /** Resource Health of the subscription's VMs (the only type the emulator reports on), paged like ARM. */
+  function listAvailabilityStatuses(subscriptionId: string, url: URL): HttpAnswer {
+    const apiVersion = url.searchParams.get("api-version") ?? "";
+    if (!resourceHealthApiVersions.has(apiVersion)) {
+      return armAnswer(400, "InvalidApiVersionParameter", `The api-version '${apiVersion}' is invalid for Microsoft.ResourceHealth/availabilityStatuses.`);
+    }
+    const position = startPosition(url);
+    if (position === null) return armAnswer(400, "InvalidSkipToken", "The $skiptoken is not valid.");
+    const page = estate.scan(subscriptionId, position, vmPageSize, (item) => item.vm !== undefined, vmPageSize * 50);
+    return {
+      status: 200,
+      body: withNextLink({ value: page.items.map((item) => renderAvailabilityStatus(item, availabilityOf(seed, item))) }, url, page.next),
+    };
+  }
+
   function* expectedCosts(account: string, start: string, end: string): Generator<CostLine> {
     for (const { line } of billLines(estate, account, daysBetween(start, end))) yield line;
   }
@@ -471,6 +495,16 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     subscriptions,
     faults,
     expected: () => estate.expected(),
+    *expectedAvailability() {
+      for (const sub of subscriptions) {
+        let position: number | null = 0;
+        while (position !== null) {
+          const page = estate.scan(sub, position, 1000, (item) => item.vm !== undefined);
+          for (const item of page.items) yield availabilityOf(seed, item);
+          position = page.next;
+        }
+      }
+    },
     expectedCosts: (account, start, end) => expectedCosts(account, start, end),
     expectedCostTotal: (account, start, end) => exactSum((function* () {
       for (const line of expectedCosts(account, start, end)) yield line.amount;
@@ -535,6 +569,7 @@ function armRoute(path: string): ArmRoute | null {
   if (rest === "/locations") return { operation: apiOperations.locations, method: "GET", subscriptionId };
   if (rest === "/providers/microsoft.compute/virtualmachines") return { operation: apiOperations.vms, method: "GET", subscriptionId };
   if (rest === "/providers/microsoft.costmanagement/query") return { operation: apiOperations.costQuery, method: "POST", subscriptionId };
+  if (rest === "/providers/microsoft.resourcehealth/availabilitystatuses") return { operation: apiOperations.availability, method: "GET", subscriptionId };
   if (/^\/resourcegroups\/[^/]+\/providers\/[^/]+\/[^/]+\/.+/.test(rest) && rest.endsWith(metricsSuffix)) {
     const resourceUri = decodeURIComponent(path.replace(/\/$/, "").slice(0, -metricsSuffix.length));
     return { operation: apiOperations.metrics, method: "GET", subscriptionId, resourceUri };

@@ -17,7 +17,10 @@ import type {
   NormalizedCostLine,
   NormalizedResource,
   RegionInfo,
+  ResourceStatusChecks,
   ScopeRef,
+  StatusCheckEvent,
+  StatusCheckQuery,
   StreamOptions,
 } from "../types.ts";
 import { toAwsError } from "./aws-errors.ts";
@@ -240,6 +243,29 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     }
   }
 
+  async function* streamStatusChecks(query: StatusCheckQuery): AsyncGenerator<StatusCheckEvent> {
+    const signal = query.signal;
+    const scopes = planStatusCheckScopes(query.targets, statusCheckKinds, logger);
+    const { instanceStatusApi, statusCheckRead } = await import("./status-checks.ts");
+    const session = openSession(sessionSettings, signal);
+    try {
+      const reads = scopes.map(({ account, region, ids }): ScopeRead<ResourceStatusChecks> => {
+        const scope: ScopeRef = { cloud: "aws", account, region, kind: "status_checks" };
+        if (!providers.has(account)) {
+          const error = new CloudError("aws", `aws status checks for account ${account}: the adapter is not configured for this account.`, { account });
+          return failingRead(scope, "DescribeInstanceStatus", error);
+        }
+        return statusCheckRead({ scope, api: instanceStatusApi(() => session.clientsFor(account, region).ec2()), instanceIds: [...ids] });
+      });
+      yield* runScopes(
+        reads,
+        run("status_checks", signal, (scope, statuses: ResourceStatusChecks[]): StatusCheckEvent => ({ type: "status_page", scope, statuses })),
+      );
+    } finally {
+      session.close();
+    }
+  }
+
   return {
     cloud: "aws",
     accounts: config.accounts.map((a) => a.accountId),
@@ -258,11 +284,14 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     streamResources,
     streamCosts,
     streamMetrics,
+    streamStatusChecks,
   };
 }
 
 /** What consumers may know of AWS's kinds. */
 const awsKinds = awsKindReaders.map(describeKind);
+/** The kinds EC2's status checks cover. */
+const statusCheckKinds: ReadonlySet<string> = new Set(["ec2_instance"]);
 
 /**
  * Long-lived credentials per account: assumed-role sessions survive from one sync to the next.
@@ -339,6 +368,28 @@ function planMetricScopes(
     else entry.items.set(t.resourceId, { resourceId: t.resourceId, table, identity });
   }
   if (ignored > 0) logger?.debug({ ignored }, "aws metrics: targets of kinds without CloudWatch metrics ignored");
+  return [...scopes.values()];
+}
+
+/** Status-check targets by account × region, of the kinds EC2's checks cover; the rest are dropped (logged). */
+function planStatusCheckScopes(
+  targets: StatusCheckQuery["targets"],
+  kinds: ReadonlySet<string>,
+  logger: AdapterLogger | undefined,
+): { account: string; region: string; ids: Set<string> }[] {
+  const scopes = new Map<string, { account: string; region: string; ids: Set<string> }>();
+  let ignored = 0;
+  for (const t of targets) {
+    if (!kinds.has(t.kind)) {
+      ignored += 1;
+      continue;
+    }
+    const key = `${t.account}|${t.regionCode}`;
+    const entry = scopes.get(key) ?? { account: t.account, region: t.regionCode, ids: new Set<string>() };
+    entry.ids.add(t.resourceId);
+    scopes.set(key, entry);
+  }
+  if (ignored > 0) logger?.debug({ ignored }, "aws status checks: targets of kinds without EC2 status checks ignored");
   return [...scopes.values()];
 }
 

@@ -12,7 +12,10 @@ import type {
   NormalizedCostLine,
   NormalizedResource,
   RegionInfo,
+  ResourceStatusChecks,
   ScopeRef,
+  StatusCheckEvent,
+  StatusCheckQuery,
   StreamOptions,
 } from "../types.ts";
 import { createAzureClients, createTrustingAgent, type SubscriptionClients } from "./clients.ts";
@@ -22,6 +25,7 @@ import { toAzureError } from "./errors.ts";
 import { azureKindDescriptions } from "./kinds/arm-types.ts";
 import { mergeRegions } from "./list-regions.ts";
 import { metricRead, parseMetricWindow, planMetricScopes, type VmMemoryLookup, vmMemoryLookup } from "./metrics.ts";
+import { resourceHealthRead } from "./resource-health.ts";
 import { planScopes, resourceReads } from "./scopes.ts";
 
 export interface AzureAdapterConfig extends AdapterOptions {
@@ -158,6 +162,24 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
         }
       }
       return runScopes(reads(), run("metrics", signal, (scope, samples: MetricSample[]): MetricEvent => ({ type: "metric_page", scope, samples })));
+    },
+
+    streamStatusChecks(query: StatusCheckQuery): AsyncIterable<StatusCheckEvent> {
+      const { signal } = query;
+      // Resource Health of the VMs (the kind with metrics); one listing per subscription.
+      const bySubscription = new Map<string, MetricQuery["targets"][number][]>();
+      for (const t of planMetricScopes(query.targets, config.logger).flatMap((p) => p.targets)) {
+        const list = bySubscription.get(t.account);
+        if (list) list.push(t);
+        else bySubscription.set(t.account, [t]);
+      }
+      function* reads() {
+        for (const [account, targets] of bySubscription) {
+          if (signal?.aborted) return;
+          yield resourceHealthRead(account, targets, clients(account).resourceHealth, { timeoutMs });
+        }
+      }
+      return runScopes(reads(), run("status_checks", signal, (scope, statuses: ResourceStatusChecks[]): StatusCheckEvent => ({ type: "status_page", scope, statuses })));
     },
   };
 }

@@ -8,6 +8,7 @@ import { pipelineOptions } from "./arm-pipeline.ts";
 import { type CostQueryApi, createCostQueryApi } from "./cost-query-client.ts";
 import { createMetricsApi, type MetricsApi } from "./metrics-client.ts";
 import type { RawGenericResource } from "./normalize.ts";
+import { createResourceHealthApi, type ResourceHealthApi } from "./resource-health-client.ts";
 
 /**
  * The few ARM calls the adapter makes, as narrow interfaces: the adapter depends on these, and
@@ -61,6 +62,8 @@ export interface SubscriptionClients {
   costQuery: CostQueryApi;
   /** Azure Monitor's metrics API (`GET {resourceUri}/providers/Microsoft.Insights/metrics`). */
   metrics: MetricsApi;
+  /** Resource Health's current availability of the subscription's resources. */
+  resourceHealth: ResourceHealthApi;
 }
 
 export type SubscriptionClientsFactory = (subscriptionId: string) => SubscriptionClients;
@@ -128,6 +131,7 @@ export function createAzureClients(settings: ClientSettings): SubscriptionClient
       },
       costQuery: createCostQueryApi(settings, subscriptionId),
       metrics: createMetricsApi(settings, subscriptionId),
+      resourceHealth: createResourceHealthApi(settings, subscriptionId),
     };
   };
 }

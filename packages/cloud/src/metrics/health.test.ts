@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytesToMbps, defaultThresholds, evaluateHealth, fractionToPercent } from "./health.ts";
+import { type StatusCheckSignal, bytesToMbps, defaultThresholds, evaluateHealth, fractionToPercent, judgeResource, judgedKeys } from "./health.ts";
 
 describe("evaluateHealth", () => {
   it.each([
@@ -29,6 +29,60 @@ describe("evaluateHealth", () => {
     const r = evaluateHealth({ cpu_utilization: 50 }, { warning: { cpu_utilization: 50 }, critical: { cpu_utilization: 60 } });
     expect(r.status).toBe("warning");
     expect(defaultThresholds.warning.cpu_utilization).toBe(80);
+  });
+});
+
+/** Samples five minutes apart, oldest first, each carrying the given metrics. */
+const series = (...metrics: Record<string, number>[]) =>
+  metrics.map((m, i) => ({ timestamp: new Date(Date.UTC(2026, 11, 6, 7, 5 * i)).toISOString(), metrics: m }));
+
+describe("judgeResource: sustained breaches (2 of the last 3 samples) and status checks", () => {
+  const ok: StatusCheckSignal = { source: "ec2_instance_status", state: "ok" };
+  const impaired: StatusCheckSignal = { source: "ec2_system_status", state: "impaired", detail: "reachability failed" };
+  const degraded: StatusCheckSignal = { source: "azure_resource_health", state: "degraded" };
+  const noData: StatusCheckSignal = { source: "ec2_instance_status", state: "no_data" };
+  it.each([
+    ["no samples, no checks", [], [], "unknown"],
+    ["only unjudged keys (volumes are not symptoms)", series({ network_in_mbps: 900 }, { requests_per_second: 5000 }), [], "unknown"],
+    ["a check with no data is no signal", [], [noData], "unknown"],
+    ["one sample below every line", series({ cpu_utilization: 10 }), [], "healthy"],
+    ["one spike at 99 % is not sustained", series({ cpu_utilization: 20 }, { cpu_utilization: 30 }, { cpu_utilization: 99 }), [], "healthy"],
+    ["a single sample at 99 % is not sustained either", series({ cpu_utilization: 99 }), [], "healthy"],
+    ["2 of 3 at or above critical (95)", series({ cpu_utilization: 96 }, { cpu_utilization: 40 }, { cpu_utilization: 95 }), [], "critical"],
+    ["1 critical + 1 warning: 2 at or above warning (80)", series({ cpu_utilization: 96 }, { cpu_utilization: 40 }, { cpu_utilization: 81 }), [], "warning"],
+    ["only the last 3 count: two old criticals, three recent lows", series({ cpu_utilization: 99 }, { cpu_utilization: 99 }, { cpu_utilization: 1 }, { cpu_utilization: 1 }, { cpu_utilization: 1 }), [], "healthy"],
+    ["the worst key wins", series({ cpu_utilization: 10, error_rate: 6 }, { cpu_utilization: 10, error_rate: 5 }), [], "critical"],
+    ["latency rule for keys the readers add: 2 of 3 ≥ 20 ms", series({ read_latency_ms: 25 }, { read_latency_ms: 30 }, { read_latency_ms: 5 }), [], "warning"],
+    ["a status check alone is a signal: ok", [], [ok], "healthy"],
+    ["impaired check beats healthy metrics", series({ cpu_utilization: 10 }, { cpu_utilization: 10 }), [impaired], "critical"],
+    ["degraded check, healthy metrics", series({ cpu_utilization: 10 }), [degraded], "warning"],
+    ["ok check does not hide sustained metrics", series({ memory_utilization: 96 }, { memory_utilization: 97 }), [ok], "critical"],
+  ] as const)("%s → %s", (_name, samples, checks, status) => {
+    expect(judgeResource(samples, checks).status).toBe(status);
+  });
+
+  it("orders samples by time, whatever order they arrive in", () => {
+    const s = series({ cpu_utilization: 99 }, { cpu_utilization: 99 }, { cpu_utilization: 1 }, { cpu_utilization: 1 }, { cpu_utilization: 1 });
+    expect(judgeResource([...s].reverse()).status).toBe("healthy");
+    expect(judgeResource([s[1]!, s[0]!, s[4]!]).status).toBe("critical"); // newest three: 1, 99, 99
+  });
+
+  it("says why and what it rests on", () => {
+    const j = judgeResource(series({ cpu_utilization: 96, network_in_mbps: 5 }, { cpu_utilization: 97 }, { cpu_utilization: 10 }), [impaired, noData]);
+    expect(j.reasons).toEqual(["cpu_utilization ≥ 95 in 2 of the last 3 samples", "ec2_system_status impaired: reachability failed"]);
+    expect(j.signals).toEqual(["cpu_utilization", "ec2_system_status"]);
+  });
+
+  it("takes its own window", () => {
+    const s = series({ cpu_utilization: 99 }, { cpu_utilization: 10 }, { cpu_utilization: 10 });
+    expect(judgeResource(s, [], defaultThresholds, { window: 3, breaches: 1 }).status).toBe("critical");
+    expect(judgeResource(s, [], defaultThresholds, { window: 2, breaches: 1 }).status).toBe("healthy");
+  });
+
+  it("judges exactly the keys with a threshold", () => {
+    expect(judgedKeys().sort()).toEqual(
+      ["cpu_utilization", "disk_utilization", "error_rate", "memory_utilization", "read_latency_ms", "response_time_ms", "write_latency_ms"],
+    );
   });
 });
 

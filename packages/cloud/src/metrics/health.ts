@@ -1,10 +1,20 @@
 import type { MetricKey } from "../types.ts";
 
-export type Thresholds = Partial<Record<MetricKey, number>>;
+/**
+ * The metric keys health is judged on. Includes keys the metric readers add in this wave
+ * (`read_latency_ms`, `write_latency_ms`) so their rules apply as soon as samples carry them.
+ */
+export type HealthKey = MetricKey | "read_latency_ms" | "write_latency_ms";
+
+export type Thresholds = Partial<Record<HealthKey, number>>;
 
 /**
- * Default warning and critical thresholds. Every key is "higher is worse"; a sample breaches a
- * threshold when its value is at or above it.
+ * Default warning and critical thresholds (docs/health-and-costs.md says why each). Every key is
+ * "higher is worse"; a sample breaches a threshold when its value is at or above it. Keys that
+ * are volumes rather than symptoms (network, IOPS, throughput, invocations, storage, object
+ * counts) and keys whose limit lives in the resource's configuration (connections against
+ * max_connections, duration against a function's timeout) have no threshold: they are stored,
+ * never judged.
  */
 export const defaultThresholds: { warning: Thresholds; critical: Thresholds } = {
   warning: {
@@ -13,6 +23,8 @@ export const defaultThresholds: { warning: Thresholds; critical: Thresholds } = 
     disk_utilization: 85,
     response_time_ms: 1000,
     error_rate: 1,
+    read_latency_ms: 20,
+    write_latency_ms: 20,
   },
   critical: {
     cpu_utilization: 95,
@@ -20,8 +32,15 @@ export const defaultThresholds: { warning: Thresholds; critical: Thresholds } = 
     disk_utilization: 95,
     response_time_ms: 5000,
     error_rate: 5,
+    read_latency_ms: 100,
+    write_latency_ms: 100,
   },
 };
+
+/** Keys that have a threshold, so a sample carrying one of them is a health signal. */
+export function judgedKeys(thresholds: { warning: Thresholds; critical: Thresholds } = defaultThresholds): HealthKey[] {
+  return [...new Set([...Object.keys(thresholds.warning), ...Object.keys(thresholds.critical)])] as HealthKey[];
+}
 
 export type HealthLevel = "healthy" | "warning" | "critical";
 
@@ -30,8 +49,8 @@ export interface HealthEvaluation {
   healthScore: number;
   status: HealthLevel;
   /** The keys at or above their warning / critical threshold. */
-  warnings: MetricKey[];
-  criticals: MetricKey[];
+  warnings: HealthKey[];
+  criticals: HealthKey[];
 }
 
 /**
@@ -39,25 +58,32 @@ export interface HealthEvaluation {
  * 40 points as it climbs from 0 to its warning line, and 60 more from warning to critical, so a
  * sample at a critical line scores 0 for that key; the score is the worst key's. Keys the sample
  * does not carry are not judged (absent is not zero).
+ *
+ * One sample is a reading, not a verdict: a resource's status comes from `judgeResource`.
  */
 export function evaluateHealth(
-  metrics: Partial<Record<MetricKey, number>>,
+  metrics: Partial<Record<HealthKey, number>>,
   thresholds: { warning: Thresholds; critical: Thresholds } = defaultThresholds,
 ): HealthEvaluation {
   let score = 100;
-  const warnings: MetricKey[] = [];
-  const criticals: MetricKey[] = [];
-  for (const [key, value] of Object.entries(metrics) as [MetricKey, number][]) {
+  const warnings: HealthKey[] = [];
+  const criticals: HealthKey[] = [];
+  for (const [key, value] of Object.entries(metrics) as [HealthKey, number][]) {
     if (typeof value !== "number" || !Number.isFinite(value)) continue;
-    const warn = thresholds.warning[key];
-    const crit = thresholds.critical[key];
-    if (crit !== undefined && value >= crit) criticals.push(key);
-    else if (warn !== undefined && value >= warn) warnings.push(key);
-    score = Math.min(score, keyScore(value, warn, crit));
+    const level = sampleLevel(value, thresholds.warning[key], thresholds.critical[key]);
+    if (level === "critical") criticals.push(key);
+    else if (level === "warning") warnings.push(key);
+    score = Math.min(score, keyScore(value, thresholds.warning[key], thresholds.critical[key]));
   }
   const healthScore = Math.max(0, Math.min(100, Math.round(score)));
   const status: HealthLevel = criticals.length > 0 ? "critical" : warnings.length > 0 ? "warning" : "healthy";
   return { healthScore, status, warnings, criticals };
+}
+
+function sampleLevel(value: number, warn: number | undefined, crit: number | undefined): HealthLevel {
+  if (crit !== undefined && value >= crit) return "critical";
+  if (warn !== undefined && value >= warn) return "warning";
+  return "healthy";
 }
 
 function keyScore(value: number, warn: number | undefined, crit: number | undefined): number {
@@ -69,6 +95,100 @@ function keyScore(value: number, warn: number | undefined, crit: number | undefi
   if (value >= crit) return 0;
   return 60 - 60 * ((value - warn) / (crit - warn));
 }
+
+// ---------------------------------------------------------------------------------------------
+// A resource's status: sustained breaches and the cloud's own status checks.
+
+/** A key is in breach when at least `breaches` of its last `window` samples are (5-minute samples: 2 of the last 15 minutes). */
+export interface SustainedRule {
+  window: number;
+  breaches: number;
+}
+
+export const defaultSustained: SustainedRule = { window: 3, breaches: 2 };
+
+/**
+ * What a cloud's own status check says about one resource, normalized: EC2 instance/system
+ * status checks, Azure Resource Health, GCP instance status and backend health.
+ * `no_data` (initializing, insufficient data, Azure `Unknown`) is no signal at all.
+ */
+export type StatusCheckState = "ok" | "degraded" | "impaired" | "no_data";
+
+export interface StatusCheckSignal {
+  /** Which check, e.g. `ec2_system_status`, `azure_resource_health`. */
+  source: string;
+  state: StatusCheckState;
+  /** The cloud's own words (`impaired: reachability failed`), for people. */
+  detail?: string;
+}
+
+export type ResourceHealth = HealthLevel | "unknown";
+
+export interface ResourceJudgement {
+  status: ResourceHealth;
+  /** Why, one line per finding: `cpu_utilization ≥ 95 in 2 of the last 3 samples`, `ec2_system_status impaired`. */
+  reasons: string[];
+  /** Keys with at least one sample, and checks with data: what the verdict rests on. */
+  signals: string[];
+}
+
+const rank: Record<HealthLevel, number> = { healthy: 0, warning: 1, critical: 2 };
+const checkLevel: Record<Exclude<StatusCheckState, "no_data">, HealthLevel> = { ok: "healthy", degraded: "warning", impaired: "critical" };
+
+/**
+ * One resource's health from its recent samples and the cloud's status checks:
+ * - per judged key, the last `window` samples carrying it (newest first by timestamp); the key
+ *   is critical when `breaches` of them are at or above its critical line, warning when
+ *   `breaches` are at or above its warning line, healthy otherwise — one spike is not a verdict;
+ * - a status check maps ok → healthy, degraded → warning, impaired → critical (no_data: nothing);
+ * - the resource takes the worst of these; with no judged key sampled and no check with data it
+ *   is `unknown` — never healthy, never critical, for lack of data.
+ */
+export function judgeResource(
+  samples: readonly { timestamp: string; metrics: Partial<Record<HealthKey, number>> }[],
+  checks: readonly StatusCheckSignal[] = [],
+  thresholds: { warning: Thresholds; critical: Thresholds } = defaultThresholds,
+  sustained: SustainedRule = defaultSustained,
+): ResourceJudgement {
+  const reasons: string[] = [];
+  const signals: string[] = [];
+  let worst: HealthLevel | null = null;
+  const raise = (level: HealthLevel) => {
+    if (worst === null || rank[level] > rank[worst]) worst = level;
+  };
+  const newestFirst = [...samples].sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0));
+  for (const key of judgedKeys(thresholds)) {
+    const values = newestFirst
+      .map((s) => s.metrics[key])
+      .filter((v): v is number => typeof v === "number" && Number.isFinite(v))
+      .slice(0, sustained.window);
+    if (values.length === 0) continue;
+    signals.push(key);
+    const warn = thresholds.warning[key];
+    const crit = thresholds.critical[key];
+    const atCritical = crit === undefined ? 0 : values.filter((v) => v >= crit).length;
+    const atWarning = warn === undefined ? atCritical : values.filter((v) => v >= warn).length;
+    if (atCritical >= sustained.breaches) {
+      raise("critical");
+      reasons.push(`${key} ≥ ${crit} in ${atCritical} of the last ${values.length} samples`);
+    } else if (atWarning >= sustained.breaches) {
+      raise("warning");
+      reasons.push(`${key} ≥ ${warn ?? crit} in ${atWarning} of the last ${values.length} samples`);
+    } else {
+      raise("healthy");
+    }
+  }
+  for (const check of checks) {
+    if (check.state === "no_data") continue;
+    signals.push(check.source);
+    const level = checkLevel[check.state];
+    raise(level);
+    if (level !== "healthy") reasons.push(`${check.source} ${check.state}${check.detail ? `: ${check.detail}` : ""}`);
+  }
+  return { status: worst ?? "unknown", reasons, signals };
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Bytes over a period to megabits per second. */
 export function bytesToMbps(bytes: number, periodSeconds: number): number {

@@ -12,6 +12,7 @@ DECLARE
   healthy_resources integer;
   warning_resources integer;
   critical_resources integer;
+  judged_resources integer;
   avg_response_time numeric;
 BEGIN
   PERFORM assert_organization_access(org_id);
@@ -26,6 +27,9 @@ BEGIN
    WHERE c.organization_id = org_id
      AND c.resource_status = 'running'
      AND (provider_ids IS NULL OR c.provider_id = ANY (provider_ids));
+  -- A resource with no signal ('unknown', or never judged) is not healthy and not sick: the
+  -- percentages are of the judged ones, and coverage says how many those are (0026).
+  judged_resources := healthy_resources + warning_resources + critical_resources;
 
   -- The last hour of samples: organization_id on the samples prunes to the current
   -- partition(s) and walks idx_infra_monitoring_org_time; no join unless providers are named.
@@ -40,19 +44,27 @@ BEGIN
 
   RETURN jsonb_build_object(
     'total_resources', total_resources,
+    'judged_resources', judged_resources,
     'healthy_resources', healthy_resources,
     'warning_resources', warning_resources,
     'critical_resources', critical_resources,
-    'health_percentage', CASE
-      WHEN total_resources = 0 THEN 100
-      ELSE round((healthy_resources::numeric / total_resources) * 100, 2)
+    'unknown_resources', total_resources - judged_resources,
+    'coverage_percentage', CASE
+      WHEN total_resources = 0 THEN NULL
+      ELSE round((judged_resources::numeric / total_resources) * 100, 2)
     END,
-    'avg_response_time_ms', coalesce(round(avg_response_time, 2), 0),
+    'health_percentage', CASE
+      WHEN judged_resources = 0 THEN NULL
+      ELSE round((healthy_resources::numeric / judged_resources) * 100, 2)
+    END,
+    'avg_response_time_ms', round(avg_response_time, 2),
+    -- Judged resources only: critical when at least a tenth of them are critical (the provider
+    -- rule of MetricWriter), warning when any is warning or critical, unknown when none is judged.
     'overall_status', CASE
-      WHEN critical_resources > 0 THEN 'critical'
-      WHEN warning_resources > 0 THEN 'warning'
-      WHEN healthy_resources = total_resources THEN 'healthy'
-      ELSE 'unknown'
+      WHEN judged_resources = 0 THEN 'unknown'
+      WHEN critical_resources * 10 >= judged_resources THEN 'critical'
+      WHEN warning_resources + critical_resources > 0 THEN 'warning'
+      ELSE 'healthy'
     END,
     'last_updated', now()
   );

@@ -3,14 +3,28 @@ import type { DbOrTx } from "../client.ts";
 import { requireUuid } from "../validate.ts";
 import { queryRows } from "./rows.ts";
 
-/** What `get_infrastructure_health_score` returns. */
+/**
+ * What `get_infrastructure_health_score` returns (rules: docs/health-and-costs.md). Resources
+ * without a health signal are `unknown_resources`: they count toward coverage, never toward
+ * healthy or critical.
+ */
 export interface InfrastructureHealthScore {
+  /** Running resources. */
   total_resources: number;
+  /** Running resources with a verdict (healthy + warning + critical). */
+  judged_resources: number;
   healthy_resources: number;
   warning_resources: number;
   critical_resources: number;
-  health_percentage: number;
-  avg_response_time_ms: number;
+  /** Running resources without a signal: `unknown`, or never judged. */
+  unknown_resources: number;
+  /** judged / total × 100; null when nothing is running. */
+  coverage_percentage: number | null;
+  /** healthy / judged × 100; null when nothing is judged. */
+  health_percentage: number | null;
+  /** Mean `response_time_ms` of the last hour's samples; null when none carried one. */
+  avg_response_time_ms: number | null;
+  /** `unknown` when nothing is judged; `critical` when ≥ 10 % of the judged are critical. */
   overall_status: "healthy" | "warning" | "critical" | "unknown";
   last_updated: string;
 }
@@ -32,5 +46,11 @@ export async function getInfrastructureHealthScore(db: DbOrTx, params: HealthSco
   );
   const score = typeof row?.score === "string" ? (JSON.parse(row.score) as InfrastructureHealthScore) : row?.score;
   if (!score) throw new Error("get_infrastructure_health_score returned no row");
-  return { ...score, health_percentage: Number(score.health_percentage), avg_response_time_ms: Number(score.avg_response_time_ms) };
+  const num = (v: number | string | null) => (v === null ? null : Number(v));
+  return {
+    ...score,
+    coverage_percentage: num(score.coverage_percentage),
+    health_percentage: num(score.health_percentage),
+    avg_response_time_ms: num(score.avg_response_time_ms),
+  };
 }

@@ -53,12 +53,30 @@ export type DependencyType = (typeof dependencyTypes)[number];
 export const dependencyStrengths = ["soft", "hard", "critical"] as const;
 export type DependencyStrength = (typeof dependencyStrengths)[number];
 
+/**
+ * What a resource costs, as people read it (docs/health-and-costs.md): refreshed from its billed
+ * lines after every cost sync. Before 0026 `monthly_cost` was the month to date, understating a
+ * month five-fold on the 6th; it is now the run rate. Fields marked optional are absent on rows
+ * no cost sync has refreshed since 0026.
+ */
 export interface CostTracking {
+  /** `daily_cost` / 24. */
   hourly_cost: number;
+  /** The last complete day's cost: the UTC day before the sync (`cost_day`); 0 when nothing was billed that day. */
   daily_cost: number;
+  /** Run rate: `daily_cost` × days in the current month (`monthly_cost_basis` says so). */
   monthly_cost: number;
+  monthly_cost_basis?: "last_complete_day_x_days_in_month" | null;
+  /** Billed from the first of the current month through today (today's partial lines included). */
+  month_to_date_cost?: number;
+  /** Everything billed since `first_billed_on`. */
   total_cost: number;
-  currency: string;
+  /** The day `daily_cost` is for (`YYYY-MM-DD`). */
+  cost_day?: string | null;
+  /** The first day with a billed line. */
+  first_billed_on?: string | null;
+  /** ISO 4217 code as billed (the currency of the newest line); null until anything is billed. */
+  currency: string | null;
   last_updated: string | null;
 }
 
@@ -66,8 +84,12 @@ export const defaultCostTracking: CostTracking = {
   hourly_cost: 0,
   daily_cost: 0,
   monthly_cost: 0,
+  monthly_cost_basis: null,
+  month_to_date_cost: 0,
   total_cost: 0,
-  currency: "USD",
+  cost_day: null,
+  first_billed_on: null,
+  currency: null,
   last_updated: null,
 };
 
