@@ -7,3 +7,4 @@ export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./
 export { mergeBounded } from "./common/merge.ts";
 export { bytesToMbps, defaultThresholds, evaluateHealth, fractionToPercent, type HealthEvaluation, type HealthLevel, type Thresholds } from "./metrics/health.ts";
 export { isDecimal, normalizeDecimal, roundDecimal, sumDecimals } from "./common/decimal.ts";
+export * from "./recommendations/index.ts";
