@@ -11,7 +11,7 @@ export function reservedInstances(
   candidates: readonly { facts: ResourceFacts; usage: UsageFacts | undefined }[],
   ctx: RuleContext,
 ): Finding[] {
-  const groups = new Map<string, { cloud: string; region: string; family: string; keys: string[]; now: number; then: number; sizes: Record<string, number> }>();
+  const groups = new Map<string, { cloud: string; region: string; family: string; keys: string[]; onDemand: number; committed: number; sizes: Record<string, number> }>();
   for (const { facts: r, usage } of candidates) {
     if (r.role !== "compute" || r.status !== "running" || !r.size) continue;
     if (coverage(usage) < ctx.thresholds.reservedMinRunning) continue;
@@ -23,10 +23,10 @@ export function reservedInstances(
     if (now === undefined || then === undefined || then >= now) continue;
     const family = sizePosition(r.cloud, r.size)?.family ?? r.size;
     const key = `${r.cloud}:${r.region}:${family}`;
-    const g = groups.get(key) ?? { cloud: r.cloud, region: r.region, family, keys: [], now: 0, then: 0, sizes: {} };
+    const g = groups.get(key) ?? { cloud: r.cloud, region: r.region, family, keys: [], onDemand: 0, committed: 0, sizes: {} };
     g.keys.push(r.key);
-    g.now += now;
-    g.then += then;
+    g.onDemand += now;
+    g.committed += then;
     g.sizes[r.size] = (g.sizes[r.size] ?? 0) + 1;
     groups.set(key, g);
   }
@@ -35,9 +35,9 @@ export function reservedInstances(
     resourceKeys: g.keys.sort(),
     findingKey: `reserved_instances:${key}`,
     action: `Commit for one year to ${g.keys.length} ${g.family} machine(s) in ${g.region}`,
-    currentMonthly: roundCents(g.now),
-    proposedMonthly: roundCents(g.then),
-    monthlySavings: roundCents(g.now - g.then),
+    currentMonthly: roundCents(g.onDemand),
+    proposedMonthly: roundCents(g.committed),
+    monthlySavings: roundCents(g.onDemand - g.committed),
     currency: ctx.currency,
     evidence: { family: g.family, region: g.region, sizes: g.sizes, term: "1 year, no upfront", min_running: ctx.thresholds.reservedMinRunning },
   }));
