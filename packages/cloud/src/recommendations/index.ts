@@ -39,3 +39,4 @@ export function evaluateRecommendations(resources: readonly ResourceEvidence[], 
   findings.push(...reservedInstances(left, ctx));
   return findings;
 }
+export { recommendationFacts, type StoredResource } from "./facts-of.ts";
