@@ -20,7 +20,7 @@ describe("recommendationFacts", () => {
     ["aws volume without attachment facts", stored("aws", "ebs_volume", { VolumeType: "gp3", Size: 8, State: "creating" }), { role: "volume", attached: undefined }],
     ["aws associated EIP", stored("aws", "elastic_ip", { AllocationId: "eipalloc-1", AssociationId: "eipassoc-1" }), { role: "public_ip", associated: true }],
     ["aws unassociated EIP", stored("aws", "elastic_ip", { AllocationId: "eipalloc-1" }), { role: "public_ip", associated: false }],
-    ["aws load balancer (targets unknown)", stored("aws", "elb_load_balancer", { Type: "application" }), { role: "load_balancer", targetCount: undefined }],
+    ["aws load balancer (targets unknown)", stored("aws", "elb_load_balancer", { Type: "application" }), { role: "load_balancer" }],
     ["aws database (no signal)", stored("aws", "rds_postgres", { DBInstanceClass: "db.m5.large" }), { role: "other" }],
     ["azure vm", stored("azure", "azure_vm", { vmStatus: { vmSize: "Standard_D4s_v3" } }), { role: "compute", size: "Standard_D4s_v3", scalingGroup: undefined }],
     ["azure disk managed by a VM", stored("azure", "azure_disk", { sku: { name: "Premium_LRS" }, managedBy: "/subscriptions/s/vm" }), { role: "volume", size: "Premium_LRS", attached: true }],
