@@ -7,12 +7,14 @@ import type { AwsErrorReply, ErrorReason } from "./errors.ts";
  * Query error code in an `x-amzn-query-error: Code;Sender` header, which the SDK prefers.
  * DynamoDB speaks JSON 1.0 (`DynamoDB_20120810.*`), its error types qualified by namespace.
  */
-export type JsonService = "ce" | "monitoring" | "dynamodb";
+export type JsonService = "ce" | "monitoring" | "dynamodb" | "pricing";
 
 export const jsonTargets: Record<JsonService, { prefix: string; contentType: string }> = {
   ce: { prefix: "AWSInsightsIndexService", contentType: "application/x-amz-json-1.1" },
   monitoring: { prefix: "GraniteServiceVersion20100801", contentType: "application/x-amz-json-1.0" },
   dynamodb: { prefix: "DynamoDB_20120810", contentType: "application/x-amz-json-1.0" },
+  // The Price List Query API speaks JSON 1.1 (`AWSPriceListService.GetProducts`).
+  pricing: { prefix: "AWSPriceListService", contentType: "application/x-amz-json-1.1" },
 };
 
 export function isJsonService(service: string): service is JsonService {
@@ -54,7 +56,14 @@ interface JsonErrorShape {
 }
 
 export function jsonErrorReply(service: JsonService, reason: ErrorReason, detail?: string): AwsErrorReply {
-  const e = service === "ce" ? ceError(reason, detail) : service === "dynamodb" ? dynamoDbError(reason, detail) : cloudWatchError(reason, detail);
+  const e =
+    service === "ce"
+      ? ceError(reason, detail)
+      : service === "dynamodb"
+        ? dynamoDbError(reason, detail)
+        : service === "pricing"
+          ? pricingError(reason, detail)
+          : cloudWatchError(reason, detail);
   const headers: Record<string, string> = { "content-type": jsonTargets[service].contentType };
   if (e.queryCode) headers["x-amzn-query-error"] = `${e.queryCode};${e.status >= 500 ? "Receiver" : "Sender"}`;
   return { status: e.status, body: JSON.stringify({ __type: e.type, message: e.message }), headers };
@@ -82,6 +91,31 @@ function ceError(reason: ErrorReason, detail?: string): JsonErrorShape {
     case "not_found":
     case "lb_not_found":
       return { status: 400, type: "ValidationException", message: detail ?? "invalid request" };
+  }
+}
+
+/** The Price List API's documented errors (GetProducts: InvalidParameter, InvalidNextToken, Throttling, InternalError…). */
+function pricingError(reason: ErrorReason, detail?: string): JsonErrorShape {
+  switch (reason) {
+    case "throttle":
+      return { status: 400, type: "ThrottlingException", message: "Rate exceeded" };
+    case "server_error":
+      return { status: 500, type: "InternalErrorException", message: "An error on the server occurred during the processing of your request. Try again later." };
+    case "bad_credentials":
+      return { status: 400, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    case "missing_auth":
+      return { status: 400, type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" };
+    case "access_denied":
+      return { status: 400, type: "AccessDeniedException", message: detail ?? "User is not authorized to perform: pricing:GetProducts" };
+    case "invalid_token":
+      return { status: 400, type: "InvalidNextTokenException", message: detail ?? "The pagination token is invalid. Try again without a pagination token." };
+    case "unknown_action":
+      return { status: 400, type: "UnknownOperationException", message: detail ?? "Unknown operation" };
+    case "data_unavailable":
+    case "invalid_parameter":
+    case "not_found":
+    case "lb_not_found":
+      return { status: 400, type: "InvalidParameterException", message: detail ?? "invalid parameter" };
   }
 }
 
