@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateRecommendations, nextSmallerSize, sizePosition } from "../src/recommendations/index.ts";
+import { evaluateRecommendations, nextSmallerSize, regionGeography, sizePosition, sizesToPrice } from "../src/recommendations/index.ts";
 import { regionOptimization } from "../src/recommendations/rules/region-optimization.ts";
 import { reservedInstances } from "../src/recommendations/rules/reserved-instances.ts";
 import { rightsizing } from "../src/recommendations/rules/rightsizing.ts";
@@ -180,5 +180,25 @@ describe("sizes", () => {
   it("picks the largest smaller size of the same family", () => {
     expect(nextSmallerSize("azure", "Standard_D8s_v3", ["Standard_D2s_v3", "Standard_D4s_v3", "Standard_D4s_v5", "Standard_E4s_v3"])).toBe("Standard_D4s_v3");
     expect(nextSmallerSize("gcp", "n2-standard-8", ["n2-standard-2", "n2-highmem-4"])).toBe("n2-standard-2");
+  });
+});
+
+describe("sizesToPrice", () => {
+  it.each([
+    ["aws", "m5.2xlarge", ["m5.2xlarge", "m5.medium", "m5.large", "m5.xlarge"]],
+    ["aws", "t3.micro", ["t3.micro", "t3.nano"]],
+    ["azure", "Standard_D8s_v3", ["Standard_D8s_v3", "Standard_D4s_v3", "Standard_D2s_v3", "Standard_D1s_v3"]],
+    ["gcp", "n2-standard-8", ["n2-standard-8", "n2-standard-4", "n2-standard-2", "n2-standard-1"]],
+    ["gcp", "e2-micro", ["e2-micro"]],
+  ] as const)("%s %s", (cloud, size, expected) => {
+    expect(sizesToPrice(cloud, size)).toEqual(expected);
+  });
+});
+
+describe("regionGeography", () => {
+  it("is the region's country from the catalogs", () => {
+    expect(regionGeography("aws", "us-west-1")).toBe("United States");
+    expect(regionGeography("azure", "westus")).toBe("United States");
+    expect(regionGeography("aws", "nowhere-1")).toBeUndefined();
   });
 });

@@ -40,3 +40,5 @@ export function evaluateRecommendations(resources: readonly ResourceEvidence[], 
   return findings;
 }
 export { recommendationFacts, type StoredResource } from "./facts-of.ts";
+export { regionGeography } from "./geography.ts";
+export { sizesToPrice } from "./sizes.ts";

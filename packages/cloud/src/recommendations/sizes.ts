@@ -50,3 +50,26 @@ export function nextSmallerSize(cloud: CloudName, size: string, candidates: Iter
   }
   return best?.size;
 }
+
+/**
+ * The sizes worth pricing for a size in use: itself and up to three smaller siblings of its
+ * family by name, so rightsizing finds "the next smaller size" in the price list even when a
+ * pricing API is asked one size at a time (AWS filters GetProducts by instance type).
+ */
+export function sizesToPrice(cloud: CloudName, size: string): string[] {
+  const here = sizePosition(cloud, size);
+  if (!here) return [size];
+  const smaller: string[] = [];
+  if (cloud === "aws") {
+    const names = [...awsLadder, ...[2, 3, 4, 6, 8, 9, 12, 16, 18, 24, 32, 48].map((n) => `${n}xlarge`)];
+    for (const step of names) {
+      const p = sizePosition(cloud, `${here.family}.${step}`);
+      if (p && p.rank < here.rank) smaller.push(`${here.family}.${step}`);
+    }
+  } else {
+    for (let n = Math.floor(here.rank / 2); n >= 1 && smaller.length < 3; n = Math.floor(n / 2)) {
+      smaller.push(cloud === "azure" ? size.replace(/^(Standard_[A-Z]+)\d+/, `$1${n}`) : `${here.family}-${n}`);
+    }
+  }
+  return [size, ...smaller.slice(-3)];
+}
