@@ -1,6 +1,6 @@
 import {
   createPriceBook,
-  defaultThresholds,
+  defaultRuleThresholds,
   type ResourceFacts,
   type RuleContext,
   type UsageFacts,
@@ -51,7 +51,7 @@ export function fixtureContext(overrides: Partial<RuleContext> = {}): RuleContex
     currency: "USD",
     geographyOf: (_cloud, region) => countries[region],
     isProduction: (tags) => tags.env === "prod",
-    thresholds: defaultThresholds,
+    thresholds: defaultRuleThresholds,
     ...overrides,
   };
 }

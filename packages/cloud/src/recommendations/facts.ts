@@ -105,7 +105,7 @@ export interface RuleThresholds {
   snapshotRetentionDays: number;
 }
 
-export const defaultThresholds: RuleThresholds = {
+export const defaultRuleThresholds: RuleThresholds = {
   minCoverage: 0.9,
   idleCpuMax: 5,
   idleNetworkMbpsMean: 0.1,
