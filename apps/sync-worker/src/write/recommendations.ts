@@ -102,8 +102,10 @@ async function readEvidence(tx: DbOrTx, org: string, now: Date, windowHours: num
                  avg((im.metrics ->> 'network_in_mbps')::float8 + (im.metrics ->> 'network_out_mbps')::float8) as network_mean,
                  avg((im.metrics ->> 'requests_per_second')::float8) as rps_mean
             from infrastructure_monitoring im
-           where im.organization_id = ${org}::uuid and im.monitoring_timestamp > ${since.toISOString()}::timestamptz
-             and im.monitoring_timestamp <= ${now.toISOString()}::timestamptz
+           -- A sample is stamped with the start of its period: the window [since, now) holds
+           -- exactly window / period of them for a resource that reported all along.
+           where im.organization_id = ${org}::uuid and im.monitoring_timestamp >= ${since.toISOString()}::timestamptz
+             and im.monitoring_timestamp < ${now.toISOString()}::timestamptz
            group by im.resource_id)
         select cr.id, p.provider_name as cloud, cr.resource_subtype as kind, rg.region_code as region,
                cr.resource_status as status, cr.tags, cr.configuration,
