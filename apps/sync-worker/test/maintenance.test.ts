@@ -63,10 +63,30 @@ beforeAll(async () => {
 afterAll(async () => tdb?.drop());
 
 it("opens one recommendation per finding, updates it on later runs without duplicates, and expires it when the finding goes", async () => {
+  // `idle` reports no samples at all: that alone no longer makes it unused (no activity signal).
+  // An unattached 100 GiB gp2 volume at 0.10 a GB-month is: 10.00 a month.
+  await tdb.db.execute(sql`insert into cloud_prices (cloud, region, product, sku, term, currency, unit_price, unit, source_id)
+                           values ('aws', 'us-east-1', 'volume', 'gp2', 'on_demand', 'USD', 0.10, 'gb_month', 'test')`);
+  const [volume] = await tdb.db
+    .insert(cloudResources)
+    .values({
+      organizationId: orgId,
+      providerId,
+      regionId,
+      resourceId: "vol-1",
+      resourceName: "vol-1",
+      resourceType: "storage",
+      resourceSubtype: "ebs_volume",
+      configuration: { VolumeType: "gp2", Size: 100, State: "available", Attachments: [] },
+      resourceStatus: "running",
+      createdBy: userId,
+    })
+    .returning();
   const first = await runMaintenance(deps());
   expect(first.recommendationsOpened).toBe(1);
   const second = await runMaintenance(deps(), { trigger: "schedule", jobId: "maintenance-2" });
-  expect(second).toMatchObject({ recommendationsOpened: 0, recommendationsUpdated: 1 });
+  // Nothing changed: the open recommendation is neither duplicated nor rewritten.
+  expect(second).toMatchObject({ recommendationsOpened: 0, recommendationsUpdated: 0 });
   // Each pass leaves the organization a record of its own, in its own words.
   const records = await tdb.db.select().from(maintenanceRuns).where(eq(maintenanceRuns.organizationId, orgId)).orderBy(asc(maintenanceRuns.startedAt));
   expect(records).toHaveLength(2);
@@ -74,7 +94,7 @@ it("opens one recommendation per finding, updates it on later runs without dupli
     status: "succeeded",
     trigger: "manual",
     jobId: null,
-    utilizationRowsRefreshed: 2,
+    utilizationRowsRefreshed: 3,
     recommendationsOpened: 1,
     recommendationsUpdated: 0,
     recommendationsExpired: 0,
@@ -82,14 +102,17 @@ it("opens one recommendation per finding, updates it on later runs without dupli
     error: null,
   });
   expect(records[0]!.finishedAt!.getTime()).toBeGreaterThanOrEqual(records[0]!.startedAt.getTime());
-  expect(records[1]).toMatchObject({ status: "succeeded", trigger: "schedule", jobId: "maintenance-2", recommendationsOpened: 0, recommendationsUpdated: 1, staleSyncRunsClosed: 0 });
+  expect(records[1]).toMatchObject({ status: "succeeded", trigger: "schedule", jobId: "maintenance-2", recommendationsOpened: 0, recommendationsUpdated: 0, staleSyncRunsClosed: 0 });
   const recs = await tdb.db.select().from(costOptimizationRecommendations).where(eq(costOptimizationRecommendations.organizationId, orgId));
   expect(recs).toHaveLength(1);
-  expect(recs[0]).toMatchObject({ recommendationType: "unused_resources", recommendationStatus: "identified", targetResources: [idle] });
-  expect(recs[0]!.estimatedSavings).toMatchObject({ monthly_savings: 40 });
+  expect(recs[0]).toMatchObject({ recommendationType: "unused_resources", recommendationStatus: "identified", targetResources: [volume!.id] });
+  expect(recs[0]!.estimatedSavings).toMatchObject({ monthly_savings: 10, annual_savings: 120, percentage_savings: 100, currency: "USD" });
 
-  // The idle resource starts reporting: no finding any more, so the open recommendation expires.
-  await tdb.db.insert(infrastructureMonitoring).values({ organizationId: orgId, resourceId: idle, monitoringType: "performance", metrics: { cpu_utilization: 70, memory_utilization: 60 } });
+  // The volume gets attached: no finding any more, so the open recommendation expires.
+  await tdb.db
+    .update(cloudResources)
+    .set({ configuration: { VolumeType: "gp3", Size: 100, State: "in-use", Attachments: [{ InstanceId: "i-1" }] } })
+    .where(eq(cloudResources.id, volume!.id));
   const third = await runMaintenance(deps());
   expect(third.recommendationsExpired).toBe(1);
   const [after] = await tdb.db.select().from(costOptimizationRecommendations).where(eq(costOptimizationRecommendations.organizationId, orgId));
@@ -177,6 +200,7 @@ it("records a failed organization as failed, goes on with the others, and fails 
     await tdb.db.insert(costOptimizationRecommendations).values({
       organizationId: orgId,
       recommendationType: "rightsizing",
+      findingKey: "rightsizing:gone:m5.large",
       targetResources: [],
       optimizationRules: {},
       estimatedSavings: { monthly_savings: 1, annual_savings: 12, percentage_savings: 0, currency: "USD" },

@@ -24,3 +24,4 @@ export {
   type Thresholds,
 } from "./metrics/health.ts";
 export { isDecimal, normalizeDecimal, roundDecimal, sumDecimals } from "./common/decimal.ts";
+export * from "./recommendations/index.ts";

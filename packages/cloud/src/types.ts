@@ -354,3 +354,54 @@ export interface StatusCheckQuery {
 
 /** The bill and metric half of the contract, for code that needs only those. */
 export type CostAndMetricSource = Pick<CloudAdapter, "streamCosts" | "streamMetrics">;
+
+// ---------------------------------------------------------------------------------------------
+// Prices (the recommendation rules' yardstick; see docs/recommendations.md).
+
+/** What a price is for, across clouds. */
+export const pricedProducts = ["compute", "volume", "public_ip", "load_balancer"] as const;
+export type PricedProduct = (typeof pricedProducts)[number];
+
+/** How the capacity is bought: pay as you go, a one-year commitment without upfront payment, or spare capacity. */
+export const priceTerms = ["on_demand", "reserved_1y", "spot"] as const;
+export type PriceTerm = (typeof priceTerms)[number];
+
+/** Per hour of running, or per GB stored for a month. */
+export const priceUnits = ["hour", "gb_month"] as const;
+export type PriceUnit = (typeof priceUnits)[number];
+
+/** One list price from a cloud's pricing API, normalized. */
+export interface PriceQuote {
+  cloud: CloudName;
+  /** Region code as resources carry it (`us-east-1`, `eastus`, `us-central1`). */
+  region: string;
+  product: PricedProduct;
+  /** The size or type priced: `m5.large`, `gp3`, `Standard_D2s_v3`, `n2-standard-4`, `pd-ssd`; `standard` for IPs and LBs. */
+  sku: string;
+  term: PriceTerm;
+  /** Exact decimal string, as the API said it, per `unit` (a commitment's total is turned into its hourly rate). */
+  unitPrice: string;
+  unit: PriceUnit;
+  /** ISO 4217. */
+  currency: string;
+  /** The provider's own SKU / meter / rate code, so a price can be traced back. */
+  sourceId: string;
+}
+
+/** Which prices to read. Every region is read: region optimization compares them. */
+export interface PriceQuery {
+  /** Compute sizes (instance types, VM sizes, machine types). */
+  computeSizes: readonly string[];
+  /** Volume / disk types. */
+  volumeTypes: readonly string[];
+  /** Also read the public IP and load balancer hourly prices. */
+  network?: boolean;
+  /** Wanted currency; clouds whose price list has only USD answer in USD (the rules then skip other billing currencies). */
+  currency?: string;
+  signal?: AbortSignal;
+}
+
+/** The price half of the contract: adapters that read a pricing API implement it. */
+export interface PriceSource {
+  listPrices(query: PriceQuery): Promise<PriceQuote[]>;
+}

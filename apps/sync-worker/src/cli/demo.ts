@@ -11,6 +11,7 @@ import { generateKey, parseKeyring } from "../secrets/keyring.ts";
 import { openDatabase } from "./context.ts";
 import { printMetricsByCategory } from "./demo-metrics.ts";
 import { printHealthAndCosts } from "./demo-health-costs.ts";
+import { printRecommendations } from "./demo-recommendations.ts";
 import { ensureOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
@@ -76,6 +77,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     await printEstate(db, org.organizationId, out);
     await printMetricsByCategory(db, org.organizationId, out);
     await printHealthAndCosts(db, org.organizationId, deps.clock().toISOString().slice(0, 10), out);
+    await printRecommendations({ db, logger, providers, loadProvider: deps.loadProvider }, org.organizationId, out);
     const failures = [...first.failures, ...second.failures];
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
     out("Explore it: `pnpm db:studio` (with the same DATABASE_URL), or query resource_changes to see what changed.");

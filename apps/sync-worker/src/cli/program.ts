@@ -286,8 +286,9 @@ export function buildProgram(): BuiltProgram {
       "after",
       `${example(`cloudsync recommendation list ${ORG}`, `cloudsync recommendation approve 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`)}
 
-Maintenance opens recommendations from analyze_cost_optimization, one open per type; after a
-rejection it opens a new one of that type if the analysis still finds the savings.`,
+Maintenance opens recommendations from the rules of docs/recommendations.md over cached list
+prices, one per finding (resource and advice); a rejected or approved one keeps its decision,
+and an open one whose finding no longer holds expires.`,
     );
   orgScoped(recommendation.command("list").description("list recommendations, largest monthly savings first"))
     .addOption(new Option("--status <status>", "open = identified or approved").choices(["open", "all", ...recommendationStatuses]).default("open"))

@@ -30,7 +30,7 @@ export async function recommendationList(env: Env, opts: OrgOptions & { json: bo
       r.implementationRisk ?? "",
       (r.recommendationDetails ?? "").slice(0, 60),
     ],
-    empty: `no ${opts.status === "all" ? "" : `${opts.status} `}recommendations (maintenance opens them from analyze_cost_optimization)`,
+    empty: `no ${opts.status === "all" ? "" : `${opts.status} `}recommendations (maintenance opens them from the rules of docs/recommendations.md)`,
   });
   return 0;
 }

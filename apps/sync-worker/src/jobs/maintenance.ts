@@ -13,6 +13,7 @@ import {
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import { type MaintenanceCounts, finishMaintenanceRun, startMaintenanceRun } from "../write/maintenance-runs.ts";
+import { refreshRecommendations } from "../write/recommendations.ts";
 import { closeStaleSyncRuns } from "../write/sync-runs.ts";
 
 export interface MaintenanceDeps {
@@ -55,8 +56,9 @@ export interface MaintenanceSummary {
  * Hourly housekeeping for the whole deployment: monthly partitions created ahead and retired
  * past retention, the cost summary refreshed, runs whose worker died closed as failed; then,
  * for each active organization inside `withOrganization`, its utilization snapshot refreshed and
- * its cost recommendations brought in line with `analyze_cost_optimization` (one open
- * recommendation per type, stale ones expired), recorded in a `maintenance_runs` row. One
+ * its cost recommendations brought in line with the rules of docs/recommendations.md over the
+ * cached list prices (one live recommendation per finding, decisions kept, findings that no
+ * longer hold expired), recorded in a `maintenance_runs` row. One
  * organization failing does not hold up the others; the pass then fails at the end, so the queue
  * retries it. Last, the change feed's events past their retention are pruned.
  */
@@ -110,59 +112,15 @@ function maintainOrganization(db: Database, org: string, staleSyncRunsClosed: nu
     db,
     org,
     async (tx) => {
-      // The function answers a 30-day window from this snapshot. Metrics ingests refresh it too,
-      // but an organization whose metrics stopped arriving still has resources falling idle as the
-      // window moves on, and resource syncs change what is running.
+      // The snapshot feeds the health views and analyze_cost_optimization's callers. Metrics
+      // ingests refresh it too, but an organization whose metrics stopped arriving still has
+      // resources falling idle as the window moves on, and resource syncs change what is running.
       const utilizationRowsRefreshed = await refreshResourceUtilization(tx, { organizationId: org, windowDays: 30 });
-      const recs = await refreshRecommendations(tx, org);
+      const { findings: _findings, ...recs } = await refreshRecommendations(tx, org, { windowHours: 24 * 30 });
       return { utilizationRowsRefreshed, ...recs, staleSyncRunsClosed };
     },
     { role: null },
   );
-}
-
-/** Brings the organization's open cost recommendations in line with what the analysis finds now. */
-async function refreshRecommendations(tx: DbOrTx, org: string) {
-  const [result] = await queryRows<{ opened: number; updated: number; expired: number }>(
-    tx,
-    sql`with found as (
-          select optimization_type, potential_monthly_savings, affected_resources, recommendation_details
-            from analyze_cost_optimization(${org}::uuid, 30)
-        ), open_recs as (
-          select id, recommendation_type from cost_optimization_recommendations
-           where organization_id = ${org}::uuid and recommendation_status in ('identified', 'approved')
-        ), refreshed as (
-          update cost_optimization_recommendations c
-             set target_resources = f.recommendation_details -> 'resources',
-                 estimated_savings = jsonb_build_object('monthly_savings', f.potential_monthly_savings,
-                   'annual_savings', f.potential_monthly_savings * 12, 'percentage_savings', 0, 'currency', 'USD'),
-                 recommendation_details = f.recommendation_details ->> 'description'
-            from found f, open_recs o
-           where c.id = o.id and o.recommendation_type = f.optimization_type
-          returning 1
-        ), inserted as (
-          insert into cost_optimization_recommendations (organization_id, recommendation_type, target_resources,
-                                                         optimization_rules, estimated_savings, recommendation_details)
-          select ${org}::uuid, f.optimization_type, f.recommendation_details -> 'resources',
-                 jsonb_build_object('source', 'analyze_cost_optimization', 'lookback_days', 30),
-                 jsonb_build_object('monthly_savings', f.potential_monthly_savings, 'annual_savings', f.potential_monthly_savings * 12,
-                                    'percentage_savings', 0, 'currency', 'USD'),
-                 f.recommendation_details ->> 'description'
-            from found f
-           where not exists (select 1 from open_recs o where o.recommendation_type = f.optimization_type)
-          returning 1
-        ), expired as (
-          update cost_optimization_recommendations c set recommendation_status = 'expired', expires_at = now()
-            from open_recs o
-           where c.id = o.id and c.recommendation_status = 'identified'
-             and o.recommendation_type in ('unused_resources', 'rightsizing')
-             and not exists (select 1 from found f where f.optimization_type = o.recommendation_type)
-          returning 1
-        )
-        select (select count(*) from inserted)::int as opened, (select count(*) from refreshed)::int as updated,
-               (select count(*) from expired)::int as expired`,
-  );
-  return { recommendationsOpened: result?.opened ?? 0, recommendationsUpdated: result?.updated ?? 0, recommendationsExpired: result?.expired ?? 0 };
 }
 
 /**

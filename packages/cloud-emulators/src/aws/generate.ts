@@ -291,6 +291,16 @@ function tagsFor(rng: Rng, name: string | undefined, env: string, app: string): 
 }
 
 /**
+ * EC2 Auto Scaling tags each instance it launches with its group's name. About a third of the
+ * tagged instances belong to a group, chosen by index so no random draw (and so no other
+ * generated value) changes.
+ */
+function inScalingGroup(tags: Record<string, string>, index: number, app: string, env: string): Record<string, string> {
+  if (tags.env === undefined || index % 3 !== 0) return tags;
+  return { ...tags, "aws:autoscaling:groupName": `${app}-${env}-asg` };
+}
+
+/**
  * The tags the demo's estate table reads beyond `env`: a `wedding-critical` flag, set on a good
  * share of production resources and a few others (and sometimes explicitly false).
  */
@@ -321,7 +331,7 @@ export function generateResource(ctx: GenerateContext, index: number): EmulatedR
         ...base,
         id: `i-0${code}`,
         state: pickWeighted(rng, instanceStates),
-        tags: tagsFor(rng, name, env, app),
+        tags: inScalingGroup(tagsFor(rng, name, env, app), index, app, env),
         size: pickWeighted(rng, instanceTypes),
         extra: { vpcId: ctx.vpcIdNear(rng) ?? "", imageId: `ami-0${code.slice(3)}`, privateIp: privateIp(rng) },
       };

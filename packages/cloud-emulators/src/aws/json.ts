@@ -9,7 +9,7 @@ import type { AwsErrorReply, ErrorReason } from "./errors.ts";
  * ECS (`AmazonEC2ContainerServiceV20141113.*`) and the Resource Groups Tagging API
  * (`ResourceGroupsTaggingAPI_20170126.*`) speak JSON 1.1 with bare error type names.
  */
-export type JsonService = "ce" | "monitoring" | "dynamodb" | "ecs" | "tagging";
+export type JsonService = "ce" | "monitoring" | "dynamodb" | "ecs" | "tagging" | "pricing";
 
 export const jsonTargets: Record<JsonService, { prefix: string; contentType: string }> = {
   ce: { prefix: "AWSInsightsIndexService", contentType: "application/x-amz-json-1.1" },
@@ -17,6 +17,8 @@ export const jsonTargets: Record<JsonService, { prefix: string; contentType: str
   dynamodb: { prefix: "DynamoDB_20120810", contentType: "application/x-amz-json-1.0" },
   ecs: { prefix: "AmazonEC2ContainerServiceV20141113", contentType: "application/x-amz-json-1.1" },
   tagging: { prefix: "ResourceGroupsTaggingAPI_20170126", contentType: "application/x-amz-json-1.1" },
+  // The Price List Query API speaks JSON 1.1 (`AWSPriceListService.GetProducts`).
+  pricing: { prefix: "AWSPriceListService", contentType: "application/x-amz-json-1.1" },
 };
 
 export function isJsonService(service: string): service is JsonService {
@@ -65,7 +67,9 @@ export function jsonErrorReply(service: JsonService, reason: ErrorReason, detail
         ? dynamoDbError(reason, detail)
         : service === "ecs" || service === "tagging"
           ? json11Error(service, reason, detail)
-          : cloudWatchError(reason, detail);
+          : service === "pricing"
+            ? pricingError(reason, detail)
+            : cloudWatchError(reason, detail);
   const headers: Record<string, string> = { "content-type": jsonTargets[service].contentType };
   if (e.queryCode) headers["x-amzn-query-error"] = `${e.queryCode};${e.status >= 500 ? "Receiver" : "Sender"}`;
   return { status: e.status, body: JSON.stringify({ __type: e.type, message: e.message }), headers };
@@ -93,6 +97,31 @@ function ceError(reason: ErrorReason, detail?: string): JsonErrorShape {
     case "not_found":
     case "lb_not_found":
       return { status: 400, type: "ValidationException", message: detail ?? "invalid request" };
+  }
+}
+
+/** The Price List API's documented errors (GetProducts: InvalidParameter, InvalidNextToken, Throttling, InternalError…). */
+function pricingError(reason: ErrorReason, detail?: string): JsonErrorShape {
+  switch (reason) {
+    case "throttle":
+      return { status: 400, type: "ThrottlingException", message: "Rate exceeded" };
+    case "server_error":
+      return { status: 500, type: "InternalErrorException", message: "An error on the server occurred during the processing of your request. Try again later." };
+    case "bad_credentials":
+      return { status: 400, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    case "missing_auth":
+      return { status: 400, type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" };
+    case "access_denied":
+      return { status: 400, type: "AccessDeniedException", message: detail ?? "User is not authorized to perform: pricing:GetProducts" };
+    case "invalid_token":
+      return { status: 400, type: "InvalidNextTokenException", message: detail ?? "The pagination token is invalid. Try again without a pagination token." };
+    case "unknown_action":
+      return { status: 400, type: "UnknownOperationException", message: detail ?? "Unknown operation" };
+    case "data_unavailable":
+    case "invalid_parameter":
+    case "not_found":
+    case "lb_not_found":
+      return { status: 400, type: "InvalidParameterException", message: detail ?? "invalid parameter" };
   }
 }
 

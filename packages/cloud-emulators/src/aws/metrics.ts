@@ -28,10 +28,13 @@ export interface InstanceProfile {
 export function instanceProfile(seedHash: number, item: EmulatedResource): InstanceProfile {
   const rng = createRng((seedHash ^ Math.imul(item.index + 11, 0xc2b2ae35)) >>> 0);
   const heat = rng.next();
-  const cpu: [number, number] = heat < 0.1 ? [95, 100] : heat < 0.25 ? [80, 95] : [1, 70];
+  // Hot, warm, a few oversized (low and flat: rightsizing material), a few idle, the rest ordinary.
+  const cpu: [number, number] = heat < 0.1 ? [95, 100] : heat < 0.25 ? [80, 95] : heat < 0.33 ? [3, 14] : heat < 0.37 ? [0.2, 2] : [1, 70];
   const memory: [number, number] = rng.next() < 0.2 ? [86, 99.5] : [15, 80];
   const disk: [number, number] = rng.next() < 0.12 ? [88, 99] : [5, 80];
-  const busy = 10 ** (3 + rng.next() * 5);
+  const spread = rng.next();
+  // An idle machine only whispers on the network (health checks, NTP): about 1 KB/s.
+  const busy = heat >= 0.33 && heat < 0.37 ? 1000 : 10 ** (3 + spread * 5);
   return {
     publishes: item.kind === "ec2_instance" && item.state === "running",
     agent: rng.next() < 0.5,

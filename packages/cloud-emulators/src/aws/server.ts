@@ -19,6 +19,7 @@ import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, js
 import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
 import { type AwsExpectedInstanceStatus, instanceStatusOf, renderInstanceStatus } from "./status-checks.ts";
 import type { AwsEmulatorKind, AwsExpectedResource, EmulatedResource } from "./model.ts";
+import { type GetProductsRequest, getProducts, spotPriceHistory } from "./pricing.ts";
 import { decodeToken, encodeToken, pageSizeParam } from "./paging.ts";
 import { ec2Response, renderRegion, renderReservation, renderAddress, renderNatGateway, renderSecurityGroup, renderSubnet, renderVolume, renderVpc } from "./render-ec2.ts";
 import { queryResponse, renderAssumeRole, renderDbInstance, renderLoadBalancer, renderTagDescription } from "./render-query.ts";
@@ -208,7 +209,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
-    const served = ["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront"];
+    const served = ["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront", "pricing"];
     const servedForBreadth = ["eks", "ecs", "autoscaling", "elasticache", "elasticfilesystem", "redshift", "tagging"];
     if (!served.includes(sig.service) && !servedForBreadth.includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
@@ -315,6 +316,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       case "ce:GetCostAndUsage":
       case "ce:GetCostAndUsageWithResources":
         return costAndUsage(call, call.action === "GetCostAndUsageWithResources");
+      case "pricing:GetProducts": {
+        const answer = getProducts(call.json as GetProductsRequest);
+        return answer.ok ? jsonOk("pricing", answer.body) : errorReply("pricing", answer.reason, call.requestId, answer.message);
+      }
+      case "ec2:DescribeSpotPriceHistory":
+        return describeSpotPriceHistory(call);
       case "monitoring:GetMetricData":
         return getMetricData(call.json, {
           caller: call.account,
@@ -348,6 +355,17 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       },
       withResources,
     );
+  }
+
+  /** The price in force now (a StartTime of now), one entry per zone and type; not paginated here. */
+  function describeSpotPriceHistory(call: Call): Reply {
+    const types = [...call.form.entries()].filter(([k]) => /^InstanceType\.\d+$/.test(k)).map(([, v]) => v);
+    const zones = ["a", "b", "c"].map((z) => `${call.region}${z}`);
+    const rows = spotPriceHistory(call.region, zones, types, new Date());
+    const items = rows
+      .map((r) => `<item><instanceType>${r.instanceType}</instanceType><productDescription>Linux/UNIX</productDescription><spotPrice>${r.price}</spotPrice><timestamp>${r.timestamp}</timestamp><availabilityZone>${r.zone}</availabilityZone></item>`)
+      .join("");
+    return xml(ec2Response("DescribeSpotPriceHistory", call.requestId, `<spotPriceHistorySet>${items}</spotPriceHistorySet><nextToken/>`));
   }
 
   function malformedIds(): ReadonlySet<string> {

@@ -11,6 +11,7 @@ import { exactSum } from "./decimal.ts";
 import { type AddResourceInput, AzureEstate, type EstateItem, type ExpectedResource, uuidFrom } from "./estate.ts";
 import { EmulatedIdentity, type HttpAnswer } from "./identity.ts";
 import { expectedKindSamples, type KindMetricDefinition, kindMetricsOfType, renderKindMetric } from "./kind-monitor.ts";
+import { retailPrices } from "./retail-prices.ts";
 import { grainStarts, isDocumentedSize, monitorGrains, renderMetricsResponse, type VmMetricPoint, vmMetricDefinitions, vmPoint, vmReportsMetrics, vmSizeMemoryBytes } from "./monitor.ts";
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
 import { type ExpectedAvailability, availabilityOf, renderAvailabilityStatus } from "./resource-health.ts";
@@ -36,6 +37,8 @@ export interface AzureEmulatorOptions {
   retryAfterSeconds?: number;
   /** Rows per Cost Management query page (the service decides, not the client). Default 1000. */
   costPageSize?: number;
+  /** Items per Retail Prices page (the service answers 1,000; smaller pages exercise NextPageLink). */
+  retailPricesPageSize?: number;
   tokenLifetimeSeconds?: number;
 }
 
@@ -136,6 +139,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const maxPageSize = Math.max(1, options.maxPageSize ?? 1000);
   const retryAfter = String(options.retryAfterSeconds ?? 0);
   const costPageSize = Math.max(1, options.costPageSize ?? 1000);
+  const retailPricesPageSize = Math.max(1, options.retailPricesPageSize ?? 1000);
   let serverErrorsServed = 0;
 
   const tls = await createLoopbackTls();
@@ -167,6 +171,13 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       const plan = faults.plan;
       const rejectAll = Boolean(plan.rejectCredentials && (!plan.match || "token".includes(plan.match)));
       return send(res, identity.token(tokenMatch[1] as string, form, rejectAll));
+    }
+
+    // The Retail Prices API is public: no token, no ARM envelope.
+    if (path === "/api/retail/prices" && req.method === "GET") {
+      count("retailPrices");
+      const answer = retailPrices(url, baseUrl, retailPricesPageSize);
+      return send(res, { status: answer.status, body: answer.body });
     }
 
     const route = armRoute(path);

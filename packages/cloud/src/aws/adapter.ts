@@ -1,9 +1,10 @@
-import { DescribeRegionsCommand } from "@aws-sdk/client-ec2";
+import { DescribeRegionsCommand, DescribeSpotPriceHistoryCommand } from "@aws-sdk/client-ec2";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
 import { describeKind, selectReaders } from "../core/kind-reader.ts";
 import { failingRead } from "../core/reads.ts";
 import { type ReadFailure, runScopes, type ScopeRead } from "../core/scope-runner.ts";
 import { CloudError, CredentialsRejectedError } from "../errors.ts";
+import type { PriceQuery, PriceQuote, PriceSource } from "../types.ts";
 import type {
   AdapterLogger,
   AdapterOptions,
@@ -82,7 +83,7 @@ export interface AwsAdapterConfig extends AdapterOptions {
 }
 
 /** What `createAwsAdapter` returns: the inventory, plus bills and CloudWatch metrics. */
-export type AwsAdapter = CloudAdapter;
+export type AwsAdapter = CloudAdapter & PriceSource;
 
 const defaults = {
   homeRegion: "us-east-1",
@@ -285,7 +286,60 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     streamCosts,
     streamMetrics,
     streamStatusChecks,
+    listPrices,
   };
+
+  /**
+   * Price List GetProducts (its endpoint is us-east-1, like Cost Explorer's) for on-demand and
+   * one-year prices, and each enabled region's spot prices from EC2 DescribeSpotPriceHistory.
+   */
+  async function listPrices(query: PriceQuery): Promise<PriceQuote[]> {
+    const signal = query.signal;
+    // Loaded here, with the Price List SDK, so that syncs never load either.
+    const { priceListApi, readAwsPrices, spotQuotes } = await import("./prices.ts");
+    const { PricingClient } = await import("@aws-sdk/client-pricing");
+    const first = config.accounts[0] as AwsAccountConfig;
+    const session = openSession(sessionSettings, signal);
+    try {
+      const api = priceListApi(async () => session.clientsFor(first.accountId, costExplorerRegion).client("pricing", (c) => new PricingClient(c)), config.pageSize);
+      const quotes = await readAwsPrices(api, query).catch((error: unknown) => {
+        throw errorFor(error, first.accountId, costExplorerRegion, "GetProducts");
+      });
+      if (query.computeSizes.length === 0) return quotes;
+      const regions = config.regions ?? (await enabledRegions(session, first.accountId, signal));
+      for (const region of regions) {
+        const ec2 = session.clientsFor(first.accountId, region).ec2();
+        const rows: { instanceType: string; zone: string; price: string; timestamp: string }[] = [];
+        let token: string | undefined;
+        try {
+          do {
+            const out = await ec2.send(
+              new DescribeSpotPriceHistoryCommand({
+                InstanceTypes: [...query.computeSizes] as never,
+                ProductDescriptions: ["Linux/UNIX"],
+                // A start time of now asks for the price in force now, one entry per zone and type.
+                StartTime: new Date(),
+                ...(token ? { NextToken: token } : {}),
+              }),
+              { abortSignal: signal },
+            );
+            for (const h of out.SpotPriceHistory ?? []) {
+              if (h.InstanceType && h.AvailabilityZone && h.SpotPrice) {
+                rows.push({ instanceType: h.InstanceType, zone: h.AvailabilityZone, price: h.SpotPrice, timestamp: h.Timestamp?.toISOString() ?? "" });
+              }
+            }
+            token = out.NextToken || undefined;
+          } while (token);
+        } catch (error) {
+          throw errorFor(error, first.accountId, region, "DescribeSpotPriceHistory");
+        }
+        quotes.push(...spotQuotes(region, rows));
+      }
+      return quotes;
+    } finally {
+      session.close();
+    }
+  }
 }
 
 /** What consumers may know of AWS's kinds. */

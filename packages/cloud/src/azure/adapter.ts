@@ -17,6 +17,9 @@ import type {
   StatusCheckEvent,
   StatusCheckQuery,
   StreamOptions,
+  PriceQuery,
+  PriceQuote,
+  PriceSource,
 } from "../types.ts";
 import { createAzureClients, createTrustingAgent, type SubscriptionClients } from "./clients.ts";
 import { costRead, parseCostRange } from "./costs.ts";
@@ -50,7 +53,7 @@ export interface AzureAdapterConfig extends AdapterOptions {
 }
 
 /** The Azure adapter reads inventory, daily costs (Cost Management) and VM metrics (Azure Monitor). */
-export type AzureAdapter = CloudAdapter;
+export type AzureAdapter = CloudAdapter & PriceSource;
 
 const defaults = {
   /** ARM's largest page for resources.list. */
@@ -139,6 +142,12 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
         }
       }
       return runScopes(reads(), run("costs", signal, (scope, lines: NormalizedCostLine[]): CostEvent => ({ type: "cost_page", scope, lines })));
+    },
+
+    /** VM prices from the public Retail Prices API (no credential), every region. */
+    async listPrices(query: PriceQuery): Promise<PriceQuote[]> {
+      const { readAzurePrices } = await import("./prices.ts");
+      return readAzurePrices({ endpoint: config.endpoint, agent: transport.agent, maxAttempts, timeoutMs }, query);
     },
 
     streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {

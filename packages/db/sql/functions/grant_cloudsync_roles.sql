@@ -33,6 +33,8 @@ BEGIN
     -- Tenants read their own events (RLS) and write none.
     REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON realtime_events FROM cloudsync_app;
     REVOKE ALL ON realtime_event_retention FROM cloudsync_app;
+    -- List prices are the clouds' and the same for everyone: tenants read them, only the worker writes.
+    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON cloud_prices FROM cloudsync_app;
     -- Hole 2: the slug is how organizations are found by name (the CLI's --org); a tenant may
     -- rename its organization but never take another slug.
     REVOKE UPDATE ON organizations FROM cloudsync_app;

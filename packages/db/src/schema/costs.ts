@@ -8,8 +8,10 @@ import {
   index,
   jsonb,
   pgMaterializedView,
+  primaryKey,
   pgTable,
   text,
+  uniqueIndex,
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
@@ -124,6 +126,12 @@ export const costOptimizationRecommendations = pgTable(
     businessImpact: varchar({ length: 20, enum: levels }).default("low"),
     recommendationStatus: varchar({ length: 20, enum: recommendationStatuses }).default("identified"),
     recommendationDetails: text(),
+    /**
+     * Added: what the advice is about, stable across refreshes (`rightsizing:<resource id>:m5.large`),
+     * so a refresh updates the open recommendation, or leaves a decided one alone, instead of
+     * adding another. Null for recommendations people write by hand.
+     */
+    findingKey: varchar({ length: 300 }),
     implementationSteps: jsonb().$type<unknown[]>().default([]),
     automatedExecution: boolean().default(false),
     scheduledExecution: timestampTz(),
@@ -146,9 +154,51 @@ export const costOptimizationRecommendations = pgTable(
       "cost_optimization_recommendations_recommendation_status_check",
       oneOf(t.recommendationStatus, recommendationStatuses),
     ),
+    // One live recommendation per finding: expired and completed ones are history, and the
+    // same finding may come back after them.
+    uniqueIndex("cost_optimization_recommendations_finding_key")
+      .on(t.organizationId, t.findingKey)
+      .where(sql`${t.findingKey} is not null and ${t.recommendationStatus} not in ('expired', 'completed')`),
     tenantPolicy("cost_optimization_recommendations_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
+
+export const pricedProducts = ["compute", "volume", "public_ip", "load_balancer"] as const;
+export const priceTerms = ["on_demand", "reserved_1y", "spot"] as const;
+export const priceUnits = ["hour", "gb_month"] as const;
+
+/**
+ * List prices read from each cloud's pricing API (AWS Price List, Azure Retail Prices, GCP
+ * Cloud Billing Catalog), cached so recommendation refreshes need no API call. The same for
+ * every organization, so no organization column and no RLS; tenants may read, only the
+ * worker writes (grant_cloudsync_roles).
+ */
+export const cloudPrices = pgTable(
+  "cloud_prices",
+  {
+    cloud: varchar({ length: 10 }).notNull(),
+    region: varchar({ length: 64 }).notNull(),
+    product: varchar({ length: 20, enum: pricedProducts }).notNull(),
+    /** Size or type priced: `m5.large`, `gp3`, `Standard_D2s_v3`; `standard` for IPs and LBs. */
+    sku: varchar({ length: 100 }).notNull(),
+    term: varchar({ length: 20, enum: priceTerms }).notNull(),
+    currency: varchar({ length: 3 }).notNull(),
+    /** Exact, per `unit`, as the API said it. */
+    unitPrice: decimal().notNull(),
+    unit: varchar({ length: 10, enum: priceUnits }).notNull(),
+    /** The provider's SKU / meter / rate code. */
+    sourceId: varchar({ length: 300 }).notNull(),
+    fetchedAt: timestampNow(),
+  },
+  (t) => [
+    primaryKey({ name: "cloud_prices_pkey", columns: [t.cloud, t.product, t.sku, t.region, t.term, t.currency] }),
+    check("cloud_prices_product_check", oneOf(t.product, pricedProducts)),
+    check("cloud_prices_term_check", oneOf(t.term, priceTerms)),
+    check("cloud_prices_unit_check", oneOf(t.unit, priceUnits)),
+    check("cloud_prices_unit_price_check", sql`${t.unitPrice} >= 0`),
+    currencyCheck("cloud_prices_currency_check", t.currency),
+  ],
+);
 
 /** Spending limits over a scope and period, with the thresholds that raise alerts. */
 export const costBudgets = pgTable(
