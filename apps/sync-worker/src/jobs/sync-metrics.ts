@@ -1,6 +1,7 @@
 import { kindsWithMetrics, scopeKey } from "@cloudsync/cloud";
 import { cloudRegions, cloudResources, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
 import { and, eq, inArray, ne } from "drizzle-orm";
+import { evaluateAlerts, metricRules } from "../alerts/evaluate.ts";
 import { MetricWriter } from "../write/metrics.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
 import type { MetricRunCounts } from "../write/sync-runs.ts";
@@ -14,17 +15,20 @@ export interface MetricSyncPayload extends SyncPayloadBase {
 export interface MetricSyncSummary extends SyncSummaryBase<MetricRunCounts> {
   samplesStored: number;
   alertsRaised: number;
+  alertsResolved: number;
 }
 
 /**
  * Recent samples of a provider's live instances into `infrastructure_monitoring`, scored
- * against thresholds; resource and provider `health_status` follow, wedding-critical
- * resources in a critical state raise an alert, and the organization's utilization snapshot
+ * against thresholds; resource and provider `health_status` follow, the alert rules that read
+ * health and samples judge the provider's resources (raising and resolving alerts; see
+ * docs/alerts.md), and the organization's utilization snapshot
  * (what `analyze_cost_optimization` answers from) is refreshed with the new samples.
  */
 export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgress?: (p: SyncProgress) => void): Promise<MetricSyncSummary> {
   let samplesStored = 0;
   let alertsRaised = 0;
+  let alertsResolved = 0;
   return withSyncRun(deps, "metrics", payload, async ({ provider, adapter, log, ledger }) => {
     // The adapter says which of its kinds have metrics; the worker knows no cloud's kinds.
     const metricKinds = kindsWithMetrics(adapter.kinds);
@@ -103,11 +107,14 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
         { role: null },
       );
     }
+    // Inside the run as well: alerts that fail to be judged fail the job, which is retried.
+    const alerts = await evaluateAlerts(deps.db, { organizationId: provider.organizationId, providerId: provider.id, rules: metricRules, now: deps.clock() });
     samplesStored = writer.counts.stored;
-    alertsRaised = writer.counts.alertsRaised;
+    alertsRaised = alerts.raised.length;
+    alertsResolved = alerts.resolved.length;
     return {
       counts: { kind: "metrics", samplesStored: writer.counts.stored, samplesAlreadyPresent: writer.counts.samples - writer.counts.stored },
       providerHealth,
     };
-  }).then((summary) => ({ ...summary, samplesStored, alertsRaised }));
+  }).then((summary) => ({ ...summary, samplesStored, alertsRaised, alertsResolved }));
 }

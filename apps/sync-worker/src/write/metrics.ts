@@ -30,11 +30,11 @@ export interface MetricWriteContext {
  * Writes samples into the partitioned `infrastructure_monitoring` in bulk, each scored against
  * the thresholds. A sample's id is derived from its resource and instant, so reading the same
  * window twice stores it once. At the end, each resource's `health_status` follows its latest
- * sample, the provider's follows its resources, and a critical reading on a wedding-critical
- * resource raises a `wedding_day_critical` alert (once while one is open).
+ * sample and the provider's follows its resources. Alerts are the alert rules' business
+ * (src/alerts), which the metrics job runs once this writer has finished.
  */
 export class MetricWriter {
-  readonly counts = { samples: 0, stored: 0, unknownResources: 0, alertsRaised: 0 };
+  readonly counts = { samples: 0, stored: 0, unknownResources: 0 };
   readonly #byProviderId = new Map<string, MetricTargetRow>();
   readonly #latest = new Map<string, { at: string; status: HealthLevel }>();
   readonly #inFlight: WritesInFlight;
@@ -100,7 +100,7 @@ export class MetricWriter {
     this.counts.stored += result?.n ?? 0;
   }
 
-  /** Waits for the pages in flight, then applies the latest readings to resources, the provider and alerts. */
+  /** Waits for the pages in flight, then applies the latest readings to resources and the provider. */
   async finish(): Promise<{ providerHealth: "healthy" | "degraded" | "critical" | "unknown" }> {
     await this.flush();
     if (this.#latest.size === 0) return { providerHealth: "unknown" };
@@ -112,30 +112,6 @@ export class MetricWriter {
              and r.health_status is distinct from x.status`,
     );
     const critical = latest.filter((l) => l.status === "critical").map((l) => l.id);
-    const byId = new Map([...this.#byProviderId.values()].map((t) => [t.id, t]));
-    const weddingCritical = critical.map((id) => byId.get(id)).filter((t): t is MetricTargetRow => !!t?.isWeddingCritical);
-    for (const t of weddingCritical) {
-      const [raised] = await queryRows<{ n: number }>(
-        this.db,
-        sql`with raised as (
-              insert into infrastructure_alerts (organization_id, alert_name, alert_type, severity_level, resource_id, provider_id,
-                                                 alert_conditions, current_values, recipient_list, wedding_day_escalation)
-              select ${this.ctx.organizationId}::uuid, ${`Wedding-critical resource ${t.name} is critical`}, 'wedding_day_critical',
-                     'emergency', ${t.id}::uuid, ${this.ctx.providerId}::uuid,
-                     jsonb_build_object('health_status', 'critical'),
-                     coalesce((select metrics from infrastructure_monitoring m
-                                where m.organization_id = ${this.ctx.organizationId}::uuid and m.resource_id = ${t.id}::uuid
-                                order by monitoring_timestamp desc limit 1), '{}'::jsonb),
-                     '[]'::jsonb, true
-               where not exists (select 1 from infrastructure_alerts a
-                                  where a.organization_id = ${this.ctx.organizationId}::uuid and a.resource_id = ${t.id}::uuid
-                                    and a.alert_type = 'wedding_day_critical'
-                                    and a.alert_status in ('active', 'acknowledged'))
-              returning 1)
-            select count(*)::int as n from raised`,
-      );
-      this.counts.alertsRaised += raised?.n ?? 0;
-    }
     const share = critical.length / latest.length;
     const anyWarning = latest.some((l) => l.status !== "healthy");
     const providerHealth = share >= 0.1 ? "critical" : anyWarning ? "degraded" : "healthy";
