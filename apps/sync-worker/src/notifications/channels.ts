@@ -29,6 +29,9 @@ export const channelSchema = z.discriminatedUnion("type", [
 ]);
 export type ChannelConfig = z.infer<typeof channelSchema>;
 
+/** A channel's name: part of idempotency keys and BullMQ job ids, where `:` is reserved. */
+export const channelName = /^[A-Za-z0-9_-]{1,64}$/;
+
 export interface OrganizationChannels {
   channels: Map<string, ChannelConfig>;
   /** Channels that are configured wrongly, by name, with what is wrong (never their secrets). */
@@ -42,6 +45,10 @@ export function parseOrganizationChannels(settings: unknown): OrganizationChanne
   const raw = settings && typeof settings === "object" ? (settings as Record<string, unknown>).notification_channels : undefined;
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { channels, invalid };
   for (const [name, value] of Object.entries(raw)) {
+    if (!channelName.test(name)) {
+      invalid.set(name, "the name must be 1 to 64 letters, digits, '_' or '-' (it is part of each delivery's idempotency key)");
+      continue;
+    }
     const parsed = channelSchema.safeParse(value);
     if (parsed.success) channels.set(name, parsed.data);
     else invalid.set(name, parsed.error.issues.map((i) => `${i.path.join(".") || "(channel)"}: ${i.message}`).join("; "));
