@@ -79,7 +79,8 @@ const deliveries = () => tdb.db.select().from(alertDeliveries).where(eq(alertDel
 const settled = async (event: "raised" | "resolved") => {
   const counts = await queue.queue.getJobCounts("waiting", "active", "delayed");
   const rows = (await deliveries()).filter((d) => d.event === event && d.status !== "failed");
-  return counts.waiting + counts.active + counts.delayed === 0 && rows.length === 5 ? rows : undefined;
+  const busy = (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0);
+  return busy === 0 && rows.length === 5 ? rows : undefined;
 };
 
 describe("alert notifications through the queue", () => {
