@@ -1,6 +1,5 @@
 import { type Database, alertDeliveries, type DeliveryStatus, infrastructureAlerts, organizations, queryRows, withOrganization } from "@cloudsync/db";
-import { sql } from "drizzle-orm";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type ChannelConfig, parseOrganizationChannels } from "./channels.ts";
 import type { Mailer } from "./email.ts";
 import { type DeliveryRequest, alertMessage, idempotencyKey } from "./message.ts";

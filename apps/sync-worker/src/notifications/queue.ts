@@ -1,4 +1,4 @@
-import { type Database, withOrganization } from "@cloudsync/db";
+import { withOrganization } from "@cloudsync/db";
 import { type DefaultJobOptions, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import { z } from "zod";
 import type { Logger } from "../logger.ts";

@@ -14,8 +14,8 @@ export function slackPayload(message: AlertMessage): { text: string; blocks: unk
   return {
     text,
     blocks: [
-      { type: "section", text: { type: "mrkdwn", text: `*${escape(text)}*` } },
-      { type: "section", text: { type: "mrkdwn", text: escape(bodyText(message).split("\n").slice(1).join("\n")) } },
+      { type: "section", text: { type: "mrkdwn", text: `*${escapeMrkdwn(text)}*` } },
+      { type: "section", text: { type: "mrkdwn", text: escapeMrkdwn(bodyText(message).split("\n").slice(1).join("\n")) } },
       { type: "context", elements: [{ type: "mrkdwn", text: `idempotency key: ${message.idempotency_key}` }] },
     ],
   };
@@ -26,6 +26,6 @@ export function sendSlack(channel: { url: string }, message: AlertMessage, optio
 }
 
 /** Slack's mrkdwn reserves these three characters. */
-function escape(text: string): string {
+function escapeMrkdwn(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
