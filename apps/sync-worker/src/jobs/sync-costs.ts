@@ -1,5 +1,6 @@
 import { scopeKey } from "@cloudsync/cloud";
 import { refreshMonthlyCostSummary } from "@cloudsync/db";
+import { notifyAfterSync } from "../alerts/notify-after-sync.ts";
 import { evaluateAlerts } from "../alerts/evaluate.ts";
 import { refreshBudgets } from "../write/budgets.ts";
 import { type CostWindow, CostWriter, refreshCostTracking } from "../write/costs.ts";
@@ -76,6 +77,7 @@ export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?:
     // Per resource, a day far above its trailing median (docs/alerts.md): judged on the lines just written.
     const anomalies = await evaluateAlerts(deps.db, { organizationId: provider.organizationId, providerId: provider.id, rules: ["cost_anomaly"], now: deps.clock() });
     alertsRaised += anomalies.raised.length;
+    await notifyAfterSync(deps, provider.organizationId, log);
     await refreshMonthlyCostSummary(deps.db);
     return { counts: { kind: "costs", costLinesInserted: writer.counts.inserted, costLinesReplaced: writer.counts.replaced } };
   }).then((summary) => ({ ...summary, window, alertsRaised }));

@@ -1,6 +1,7 @@
 import { kindsWithMetrics, scopeKey } from "@cloudsync/cloud";
 import { cloudRegions, cloudResources, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
 import { and, eq, inArray, ne } from "drizzle-orm";
+import { notifyAfterSync } from "../alerts/notify-after-sync.ts";
 import { evaluateAlerts, metricRules } from "../alerts/evaluate.ts";
 import { MetricWriter } from "../write/metrics.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
@@ -112,6 +113,7 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
     samplesStored = writer.counts.stored;
     alertsRaised = alerts.raised.length;
     alertsResolved = alerts.resolved.length;
+    await notifyAfterSync(deps, provider.organizationId, log);
     return {
       counts: { kind: "metrics", samplesStored: writer.counts.stored, samplesAlreadyPresent: writer.counts.samples - writer.counts.stored },
       providerHealth,
