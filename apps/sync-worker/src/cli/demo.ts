@@ -9,6 +9,7 @@ import { createAdapter } from "../providers/adapters.ts";
 import { addProvider, listProviders, loadProviderForSync } from "../providers/registry.ts";
 import { generateKey, parseKeyring } from "../secrets/keyring.ts";
 import { openDatabase } from "./context.ts";
+import { demoAlerts } from "./demo-alerts.ts";
 import { ensureOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
@@ -72,6 +73,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     out(`Second sync, after 2 resources vanished and 1 was retagged (unchanged rows are not rewritten)\n${summaryTable(second.summaries)}\n`);
 
     await printEstate(db, org.organizationId, out);
+    await demoAlerts({ db, organizationId: org.organizationId, ownerId: org.ownerId, deps, providers, progress, removeFromCloud: { aws: (id) => aws.mutate.remove(id), gcp: (id) => gcp.mutate.remove(id) } }, out);
     const failures = [...first.failures, ...second.failures];
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
     out("Explore it: `pnpm db:studio` (with the same DATABASE_URL), or query resource_changes to see what changed.");
