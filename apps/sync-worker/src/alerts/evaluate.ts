@@ -3,7 +3,7 @@ import { type AlertType, type Database, organizations, withOrganization } from "
 import { eq } from "drizzle-orm";
 import { channelsForAlert, parseOrganizationChannels } from "../notifications/channels.ts";
 import { type AlertWriteCounts, reconcileAlerts } from "../write/alerts.ts";
-import { type FactScope, loadDailyCosts, loadLatestSamples, loadMetricSeries, loadResourceFacts } from "./facts.ts";
+import { type FactScope, loadDailyCosts, loadLatestSamples, loadMetricTrends, loadResourceFacts } from "./facts.ts";
 import { type RuleResult, capacityRule, costAnomalyRule, performanceRule, resourceHealthRule, weddingDayRule } from "./rules/index.ts";
 
 /** The rules, by the alert type each raises; `cost_anomaly` is the per-resource part of `cost_threshold` (budgets raise the rest). */
@@ -45,8 +45,8 @@ export function evaluateAlerts(db: Database, options: EvaluateAlertsOptions): Pr
       }
       if (wants("capacity_planning")) {
         const metrics = ["disk_utilization", "memory_utilization"];
-        const series = await loadMetricSeries(tx, scope, new Date(options.now.getTime() - 7 * day), metrics);
-        results.push(capacityRule(resources, series, { metrics, now: options.now.getTime() }));
+        const trends = await loadMetricTrends(tx, scope, new Date(options.now.getTime() - 7 * day), options.now, metrics);
+        results.push(capacityRule(resources, trends, { metrics, now: options.now.getTime() }));
       }
       if (wants("cost_anomaly")) {
         const from = new Date(options.now.getTime() - 45 * day).toISOString().slice(0, 10);

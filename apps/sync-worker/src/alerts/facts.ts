@@ -1,6 +1,6 @@
 import { type DbOrTx, queryRows } from "@cloudsync/db";
 import { type SQL, sql } from "drizzle-orm";
-import type { DailyCostFacts, ResourceFacts, SampleFacts } from "./rules/index.ts";
+import type { DailyCostFacts, ResourceFacts, SampleFacts, TrendFacts } from "./rules/index.ts";
 
 export interface FactScope {
   organizationId: string;
@@ -28,35 +28,57 @@ export function loadResourceFacts(tx: DbOrTx, scope: FactScope): Promise<Resourc
   );
 }
 
-/** Each resource's latest `perResource` samples since `since`. */
+/**
+ * Each running resource's latest `perResource` samples since `since`: a few probes of
+ * `idx_infra_monitoring_resource_time` per resource, rather than ranking a day of samples.
+ */
 export async function loadLatestSamples(tx: DbOrTx, scope: FactScope, since: Date, perResource: number): Promise<SampleFacts[]> {
   const rows = await queryRows<{ resourceId: string; at: string | Date; metrics: Record<string, number> }>(
     tx,
-    sql`select resource_id as "resourceId", monitoring_timestamp as at, metrics
-          from (select m.resource_id, m.monitoring_timestamp, m.metrics,
-                       row_number() over (partition by m.resource_id order by m.monitoring_timestamp desc) as n
-                  from infrastructure_monitoring m
-                  ${scope.providerId ? sql`join cloud_resources r on r.organization_id = m.organization_id and r.id = m.resource_id` : sql``}
-                 where m.organization_id = ${scope.organizationId}::uuid and m.monitoring_timestamp >= ${since.toISOString()}::timestamptz
-                   ${providerFilter(scope, sql`r.provider_id`)}) s
-         where n <= ${perResource}`,
+    sql`select r.id as "resourceId", s.at, s.metrics
+          from cloud_resources r
+          cross join lateral (select m.monitoring_timestamp as at, m.metrics
+                                from infrastructure_monitoring m
+                               where m.organization_id = r.organization_id and m.resource_id = r.id
+                                 and m.monitoring_timestamp >= ${since.toISOString()}::timestamptz
+                               order by m.monitoring_timestamp desc
+                               limit ${perResource}) s
+         where r.organization_id = ${scope.organizationId}::uuid and r.resource_status = 'running'
+           ${providerFilter(scope, sql`r.provider_id`)}`,
   );
   return rows.map((r) => ({ resourceId: r.resourceId, at: new Date(r.at).getTime(), metrics: r.metrics }));
 }
 
-/** Every sample since `since` that carries one of `metrics`, with those metrics only (the capacity trend). */
-export async function loadMetricSeries(tx: DbOrTx, scope: FactScope, since: Date, metrics: readonly string[]): Promise<SampleFacts[]> {
+/**
+ * The least-squares trend of each of `metrics` in each resource's samples since `since`, fitted
+ * by PostgreSQL with x = seconds from `now` (so the intercept is the fitted value now): two rows
+ * per resource instead of a week of samples.
+ */
+export async function loadMetricTrends(tx: DbOrTx, scope: FactScope, since: Date, now: Date, metrics: readonly string[]): Promise<TrendFacts[]> {
   const keys = sql`${`{${metrics.join(",")}}`}::text[]`;
-  const rows = await queryRows<{ resourceId: string; at: string | Date; metrics: Record<string, number> }>(
+  const rows = await queryRows<{ resourceId: string; metric: string; slope: number | null; intercept: number | null; samples: number; span: number }>(
     tx,
-    sql`select m.resource_id as "resourceId", m.monitoring_timestamp as at,
-               (select jsonb_object_agg(k, v) from jsonb_each(m.metrics) e(k, v) where k = any(${keys})) as metrics
+    sql`select m.resource_id as "resourceId", k.metric, regr_slope(p.v, p.x) as slope, regr_intercept(p.v, p.x) as intercept,
+               count(*)::int as samples, (max(p.x) - min(p.x))::float8 as span
           from infrastructure_monitoring m
           ${scope.providerId ? sql`join cloud_resources r on r.organization_id = m.organization_id and r.id = m.resource_id` : sql``}
+          cross join unnest(${keys}) as k(metric)
+          cross join lateral (select (m.metrics ->> k.metric)::float8 as v,
+                                     extract(epoch from m.monitoring_timestamp - ${now.toISOString()}::timestamptz)::float8 as x) p
          where m.organization_id = ${scope.organizationId}::uuid and m.monitoring_timestamp >= ${since.toISOString()}::timestamptz
-           and m.metrics ?| ${keys} ${providerFilter(scope, sql`r.provider_id`)}`,
+           and jsonb_typeof(m.metrics -> k.metric) = 'number' ${providerFilter(scope, sql`r.provider_id`)}
+         group by 1, 2`,
   );
-  return rows.map((r) => ({ resourceId: r.resourceId, at: new Date(r.at).getTime(), metrics: r.metrics ?? {} }));
+  return rows
+    .filter((r) => r.slope !== null && r.intercept !== null)
+    .map((r) => ({
+      resourceId: r.resourceId,
+      metric: r.metric,
+      valueNow: Number(r.intercept),
+      slopePerHour: Number(r.slope) * 3600,
+      samples: r.samples,
+      spanHours: Number(r.span) / 3600,
+    }));
 }
 
 /** Each resource's cost per day from its daily lines (start = end), from `fromDay` on. */

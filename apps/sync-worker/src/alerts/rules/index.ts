@@ -1,4 +1,4 @@
-export { capacityRule, type CapacityRuleOptions, leastSquares } from "./capacity.ts";
+export { capacityRule, type CapacityRuleOptions, leastSquares, type TrendFacts, trendsFromSamples } from "./capacity.ts";
 export { costAnomalyRule, type CostAnomalyOptions, median } from "./cost-anomaly.ts";
 export { performanceRule, type PerformanceRuleOptions } from "./performance.ts";
 export { resourceHealthRule } from "./resource-health.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { capacityRule, costAnomalyRule, leastSquares, median, performanceRule, resourceHealthRule, weddingDayRule } from "./index.ts";
+import { capacityRule, costAnomalyRule, leastSquares, median, performanceRule, resourceHealthRule, trendsFromSamples, weddingDayRule } from "./index.ts";
 import type { DailyCostFacts, ResourceFacts, SampleFacts } from "./types.ts";
 
 const hour = 3_600_000;
@@ -79,7 +79,7 @@ describe("capacity_planning: the least-squares trend reaches 90 % within 7 days"
     ...series("slow", "disk_utilization", [60, 60.1, 60.2, 60.3, 60.4, 60.5]), // 0.1 %/h: 295 h > 168 h
     ...series("few", "disk_utilization", [80, 85, 90, 95, 99]), // five samples: not judged
   ];
-  const result = capacityRule(resources, samples, { now });
+  const result = capacityRule(resources, trendsFromSamples(samples, ["disk_utilization", "memory_utilization"], now), { now });
   it("raises d in 35 h (warning) and m now (critical)", () => {
     expect(result.candidates.map((c) => [c.resourceId, c.severity, c.currentValues.hours_to_limit, c.currentValues.slope_per_day])).toEqual([
       ["d", "warning", 35, 24],
