@@ -4,6 +4,7 @@ import {
   type AlertStatus,
   acknowledgeAlert,
   alertStatuses,
+  listAlertDeliveries,
   listAlerts,
   openAlertStatuses,
   resolveAlert,
@@ -65,5 +66,17 @@ export async function alertAck(env: Env, id: string, opts: OrgOptions & { by?: s
 export async function alertResolve(env: Env, id: string, opts: OrgOptions & { by?: string | undefined; notes?: string | undefined; json: boolean }): Promise<number> {
   const { alert, user } = await transition(env, id, opts, "resolved");
   printResult(opts.json, alert, `resolved alert "${alert.alertName}" (${alert.id}) as ${user.label}`);
+  return 0;
+}
+
+/** `alert deliveries <id>`: what was sent where, how each attempt ended (docs/alerts.md). */
+export async function alertDeliveries(env: Env, id: string, opts: OrgOptions & { json: boolean }): Promise<number> {
+  requireId("the alert", id, "cloudsync alert list");
+  const rows = await inOrganization(env, opts, (tx) => listAlertDeliveries(tx, { alertId: id }));
+  printRows(opts.json, rows, {
+    headers: ["attempted", "event", "channel", "type", "attempt", "status", "code", "error"],
+    cells: (d) => [d.attemptedAt.toISOString(), d.event, d.channel, d.channelType ?? "", d.attempt, d.status, d.responseCode ?? "", d.error ?? ""],
+    empty: `no delivery attempts for alert ${id} (none owed yet, or not yet handed over: the worker does after each sync and hourly)`,
+  });
   return 0;
 }
