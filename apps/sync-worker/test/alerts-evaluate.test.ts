@@ -1,5 +1,6 @@
 import {
   cloudCosts,
+  costBudgets,
   cloudProviders,
   cloudRegions,
   cloudResources,
@@ -12,6 +13,7 @@ import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alertRuleNames, evaluateAlerts } from "../src/alerts/evaluate.ts";
+import { refreshBudgets } from "../src/write/budgets.ts";
 
 let tdb: TestDatabase;
 let orgId: string;
@@ -151,5 +153,33 @@ describe("evaluateAlerts", () => {
     expect(pass.raised).toHaveLength(1);
     const all = await tdb.db.select().from(infrastructureAlerts).where(eq(infrastructureAlerts.resourceId, ids.hot!));
     expect(all.map((a) => a.alertStatus).sort()).toEqual(["active", "resolved"]);
+  });
+});
+
+describe("budget alerts", () => {
+  it("resolve once their period has ended, and stay open within it", async () => {
+    const [owner] = await tdb.db.select().from(userProfiles).where(eq(userProfiles.organizationId, orgId));
+    const [budget] = await tdb.db
+      .insert(costBudgets)
+      .values({ organizationId: orgId, budgetName: "Ops", budgetScope: "organization", budgetAmount: "1000000", budgetPeriod: "monthly", createdBy: owner!.id })
+      .returning();
+    const raise = (periodStart: string) =>
+      tdb.db
+        .insert(infrastructureAlerts)
+        .values({
+          organizationId: orgId,
+          alertName: `Budget "Ops" reached 50% (${periodStart})`,
+          alertType: "cost_threshold",
+          alertConditions: { budget_id: budget!.id, period_start: periodStart, threshold_percent: 50 },
+          recipientList: [],
+        })
+        .returning();
+    const [november] = await raise("2026-11-01");
+    const [december] = await raise("2026-12-01");
+    await refreshBudgets(tdb.db, orgId, "2026-12-06");
+    const [nov] = await tdb.db.select().from(infrastructureAlerts).where(eq(infrastructureAlerts.id, november!.id));
+    const [dec] = await tdb.db.select().from(infrastructureAlerts).where(eq(infrastructureAlerts.id, december!.id));
+    expect(nov).toMatchObject({ alertStatus: "resolved", resolutionNotes: expect.stringMatching(/: the budget period starting 2026-11-01 has ended, or the budget is no longer active\.$/) });
+    expect(dec!.alertStatus).toBe("active");
   });
 });
