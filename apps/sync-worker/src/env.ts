@@ -58,6 +58,16 @@ const schema = z.object({
     .string()
     .regex(/^\s*(aws|azure|gcp)\s*(,\s*(aws|azure|gcp)\s*)*$/, "a comma-separated list of aws, azure and gcp, e.g. aws or azure,gcp")
     .optional(),
+  /**
+   * The SMTP server alert mail goes out through (`smtp://user:pass@host:587`, `smtps://…`).
+   * Unset: email channels' deliveries are recorded as undeliverable, saying to set it.
+   */
+  CLOUDSYNC_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+/, "must be an SMTP URL like smtp://user:password@mail.example.com:587 or smtps://…:465")
+    .optional(),
+  /** The From of alert mail. */
+  CLOUDSYNC_ALERT_EMAIL_FROM: z.string().min(3).default("cloudsync <alerts@cloudsync.local>"),
   CLOUDSYNC_RUN_MIGRATIONS: z
     .enum(["true", "false", "1", "0"], { message: "must be true or false" })
     .default("false")

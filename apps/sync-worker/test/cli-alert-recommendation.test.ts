@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { costOptimizationRecommendations, infrastructureAlerts, userProfiles } from "@cloudsync/db";
+import { alertDeliveries, costOptimizationRecommendations, infrastructureAlerts, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,6 +86,23 @@ describe("alert list, ack, resolve", () => {
     expect(status.stderr).toMatch(/Allowed choices are open, all, active/);
     expect(await alertRow(theirs.id)).toMatchObject({ alertStatus: "active", resolvedAt: null });
     expect(await alertRow(mine.id)).toMatchObject({ alertStatus: "active", acknowledgedBy: null });
+  });
+
+  it("shows an alert's delivery attempts, newest first, and none of another organization's", async () => {
+    const a = await addAlert(acme, "disk full", "critical");
+    const attempt = (n: number, status: "failed" | "delivered", at: string) => ({
+      organizationId: acme, alertId: a.id, event: "raised" as const, channel: "ops", channelType: "webhook" as const,
+      idempotencyKey: `${a.id}.raised.ops`, attempt: n, status, responseCode: status === "failed" ? 503 : 200, attemptedAt: new Date(at),
+    });
+    await tdb.db.insert(alertDeliveries).values([attempt(1, "failed", "2026-12-06T08:00:00Z"), attempt(2, "delivered", "2026-12-06T08:00:20Z")]);
+    const r = await cli(["alert", "deliveries", a.id, ...ORG, "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((d: { attempt: number; status: string; responseCode: number }) => [d.attempt, d.status, d.responseCode])).toEqual([
+      [2, "delivered", 200],
+      [1, "failed", 503],
+    ]);
+    const theirs = await cli(["alert", "deliveries", a.id, "--org", "other", "--owner-email", "ops@other.example"]);
+    expect([theirs.code, theirs.stdout]).toEqual([0, expect.stringMatching(/no delivery attempts for alert/)]);
   });
 });
 

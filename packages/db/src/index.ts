@@ -32,6 +32,17 @@ export {
   type MonthlyCostSummaryRow,
 } from "./queries/costs.ts";
 export { type PerformanceMetrics, refreshPerformanceMetrics } from "./queries/performance.ts";
+export {
+  AlertNotFoundError,
+  AlertTransitionError,
+  acknowledgeAlert,
+  listAlertDeliveries,
+  listAlerts,
+  resolveAlert,
+  type AcknowledgeAlertParams,
+  type ListAlertsParams,
+  type ResolveAlertParams,
+} from "./queries/alerts.ts";
 export { dropMonitoringPartitions, ensureMonitoringPartitions, listMonitoringPartitions } from "./queries/partitions.ts";
 export { type QueryRowsOptions, queryRows } from "./queries/rows.ts";
 export * from "./schema/index.ts";

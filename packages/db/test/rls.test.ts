@@ -84,6 +84,11 @@ async function populate(db: DbOrTx, t: Tenant, slug: string): Promise<Map<string
     .values({ organizationId: t.organizationId, alertName: "a", alertType: "resource_health", resourceId: r1.id, alertConditions: {}, recipientList: [] })
     .returning();
   add(s.infrastructureAlerts, alert!.id);
+  const [delivery] = await db
+    .insert(s.alertDeliveries)
+    .values({ organizationId: t.organizationId, alertId: alert!.id, event: "raised", channel: "ops", idempotencyKey: `${alert!.id}:raised:ops`, attempt: 1, status: "delivered" })
+    .returning();
+  add(s.alertDeliveries, delivery!.id);
   const [run] = await db.insert(s.syncRuns).values({ organizationId: t.organizationId, providerId: t.providerId, kind: "resources" }).returning();
   add(s.syncRuns, run!.id);
   const [maintenance] = await db.insert(s.maintenanceRuns).values({ organizationId: t.organizationId }).returning();

@@ -12,6 +12,7 @@ import { openDatabase } from "./context.ts";
 import { printMetricsByCategory } from "./demo-metrics.ts";
 import { printHealthAndCosts } from "./demo-health-costs.ts";
 import { printRecommendations } from "./demo-recommendations.ts";
+import { demoAlerts } from "./demo-alerts.ts";
 import { ensureOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
@@ -78,6 +79,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     await printMetricsByCategory(db, org.organizationId, out);
     await printHealthAndCosts(db, org.organizationId, deps.clock().toISOString().slice(0, 10), out);
     await printRecommendations({ db, logger, providers, loadProvider: deps.loadProvider }, org.organizationId, out);
+    await demoAlerts({ db, organizationId: org.organizationId, ownerId: org.ownerId, deps, providers, progress, removeFromCloud: { aws: (id) => aws.mutate.remove(id), gcp: (id) => gcp.mutate.remove(id) } }, out);
     const failures = [...first.failures, ...second.failures];
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
     out("Explore it: `pnpm db:studio` (with the same DATABASE_URL), or query resource_changes to see what changed.");

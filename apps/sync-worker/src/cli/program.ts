@@ -246,7 +246,7 @@ export function buildProgram(): BuiltProgram {
 
   const alert = program
     .command("alert")
-    .description("infrastructure alerts: list, acknowledge, resolve")
+    .description("infrastructure alerts: list, acknowledge, resolve, and their deliveries")
     .addHelpText("after", example(`cloudsync alert list ${ORG}`, `cloudsync alert ack 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`));
   orgScoped(alert.command("list").description("list alerts, worst first"))
     .addOption(new Option("--status <status>", "open = active or acknowledged").choices(["open", "all", ...alertStatuses]).default("open"))
@@ -276,6 +276,15 @@ export function buildProgram(): BuiltProgram {
       run(async ({ env }, id: string, opts: OrgOpts & { by?: string; notes?: string }) => {
         const { alertResolve } = await import("./alert.ts");
         return alertResolve(env, id, opts);
+      }),
+    );
+
+  orgScoped(alert.command("deliveries").description("every attempt to deliver an alert to its notification channels, newest first").argument("<id>", "the alert's id (see `alert list`)"))
+    .addHelpText("after", example(`cloudsync alert deliveries 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f ${ORG}`))
+    .action(
+      run(async ({ env }, id: string, opts: OrgOpts) => {
+        const { alertDeliveries } = await import("./alert.ts");
+        return alertDeliveries(env, id, opts);
       }),
     );
 

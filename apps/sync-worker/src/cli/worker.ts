@@ -9,6 +9,9 @@ import { registerStateMetrics } from "../http/state-metrics.ts";
 import { runMaintenance } from "../jobs/maintenance.ts";
 import type { SyncDeps } from "../jobs/sync-run.ts";
 import type { Logger } from "../logger.ts";
+import type { DeliveryDeps } from "../notifications/deliver.ts";
+import { createMailer } from "../notifications/email.ts";
+import { type NotificationQueue, createNotificationQueue, enqueuePendingNotifications, startNotificationWorker } from "../notifications/queue.ts";
 import { createAdapter } from "../providers/adapters.ts";
 import { loadProviderForSync } from "../providers/registry.ts";
 import { parseRedisConnection, waitForRedis } from "../queues/connection.ts";
@@ -54,6 +57,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
   });
   logger.info({ url: http.url }, "health and metrics listening");
   let queues: Queues;
+  let notifications: NotificationQueue;
   try {
     // Bounded: a Redis that never comes up ends the start with a message and a non-zero exit.
     const probe = await waitForRedis(redis, {
@@ -63,6 +67,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
     });
     await probe.quit().catch(() => probe.disconnect());
     queues = await createQueues({ connection: redis, prefix: env.CLOUDSYNC_QUEUE_PREFIX, logger });
+    notifications = await createNotificationQueue({ connection: redis, prefix: env.CLOUDSYNC_QUEUE_PREFIX, logger });
   } catch (error) {
     for (const part of [http, redisCheck, handle]) await part.close().catch(() => undefined);
     throw error;
@@ -78,7 +83,14 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
   };
   await schedule();
   const timer = setInterval(schedule, RESCHEDULE_EVERY_MS);
+  // Alert delivery: every process takes notification jobs (they belong to no cloud).
+  const delivery: DeliveryDeps = {
+    db: handle.db,
+    mailer: env.CLOUDSYNC_SMTP_URL ? createMailer({ url: env.CLOUDSYNC_SMTP_URL, from: env.CLOUDSYNC_ALERT_EMAIL_FROM }) : undefined,
+  };
+  const notify = (organizationId: string) => enqueuePendingNotifications(delivery, notifications, organizationId, { now: new Date() });
   const deps: SyncDeps = {
+    notify,
     db: handle.db,
     loadProvider: (id) => loadProviderForSync(handle.db, keyring, id),
     adapterFor: (provider, settings) => createAdapter(provider.credentials, { ...settings, onThrottle: () => metrics.apiThrottled(provider.providerName) }),
@@ -95,19 +107,20 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
       resources: resourceSyncProcessor(deps, metrics),
       costs: costSyncProcessor(deps, metrics),
       metrics: metricSyncProcessor(deps, metrics),
-      maintenance: async (payload, job) => runMaintenance({ db: handle.db, logger }, { trigger: payload.trigger, jobId: job.id }),
+      maintenance: async (payload, job) => runMaintenance({ db: handle.db, logger, notify }, { trigger: payload.trigger, jobId: job.id }),
     },
   });
-  logger.info({ prefix: env.CLOUDSYNC_QUEUE_PREFIX, clouds }, "worker started");
+  const notifier = await startNotificationWorker({ connection: redis, prefix: env.CLOUDSYNC_QUEUE_PREFIX, deps: delivery, logger });
+  logger.info({ prefix: env.CLOUDSYNC_QUEUE_PREFIX, clouds, smtp: Boolean(env.CLOUDSYNC_SMTP_URL) }, "worker started");
   let board: BoardServer | undefined;
   if (env.CLOUDSYNC_BOARD_PORT) {
-    board = await startBoard({ queues: queues.all(), port: env.CLOUDSYNC_BOARD_PORT, host: env.CLOUDSYNC_BOARD_HOST });
+    board = await startBoard({ queues: [...queues.all(), notifications.queue], port: env.CLOUDSYNC_BOARD_PORT, host: env.CLOUDSYNC_BOARD_HOST });
     logger.info({ url: board.url }, "queue dashboard (bull-board) listening");
   }
   const stopTimer = { close: async () => clearInterval(timer) };
   const stopBoard = { close: async () => board?.close() };
   // Resolves once a signal has drained the workers and closed everything; main sets the exit code.
   return new Promise<number>((resolve) => {
-    installShutdown([stopTimer, worker, stopBoard, http, redisCheck, queues, handle], logger, { exit: resolve });
+    installShutdown([stopTimer, worker, notifier, stopBoard, http, redisCheck, queues, notifications, handle], logger, { exit: resolve });
   });
 }

@@ -11,6 +11,7 @@ import {
   withOrganization,
 } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
+import { alertRuleNames, evaluateAlerts } from "../alerts/evaluate.ts";
 import type { Logger } from "../logger.ts";
 import { type MaintenanceCounts, finishMaintenanceRun, startMaintenanceRun } from "../write/maintenance-runs.ts";
 import { refreshRecommendations } from "../write/recommendations.ts";
@@ -20,6 +21,11 @@ export interface MaintenanceDeps {
   db: Database;
   logger: Logger;
   clock?: () => Date;
+  /**
+   * Hands an organization's alerts that still owe a notification to delivery (the worker
+   * enqueues them on the notifications queue); returns how many were handed over.
+   */
+  notify?: (organizationId: string) => Promise<number>;
 }
 
 export interface MaintenanceOptions {
@@ -50,6 +56,9 @@ export interface MaintenanceSummary {
   recommendationsExpired: number;
   staleRunsClosed: number;
   realtimeEventsPruned: number;
+  alertsRaised: number;
+  alertsResolved: number;
+  notificationsQueued: number;
 }
 
 /**
@@ -60,7 +69,8 @@ export interface MaintenanceSummary {
  * cached list prices (one live recommendation per finding, decisions kept, findings that no
  * longer hold expired), recorded in a `maintenance_runs` row. One
  * organization failing does not hold up the others; the pass then fails at the end, so the queue
- * retries it. Last, the change feed's events past their retention are pruned.
+ * retries it. Each organization's alert rules run too (docs/alerts.md), and what they raised or
+ * resolved is handed to delivery. Last, the change feed's events past their retention are pruned.
  */
 export async function runMaintenance(deps: MaintenanceDeps, options: MaintenanceOptions = {}): Promise<MaintenanceSummary> {
   const clock = deps.clock ?? (() => new Date());
@@ -71,13 +81,20 @@ export async function runMaintenance(deps: MaintenanceDeps, options: Maintenance
   });
   await refreshMonthlyCostSummary(deps.db);
   const closed = await closeStaleSyncRuns(deps.db, options.staleRunHours ?? 6);
-  const totals = { organizations: 0, recommendationsOpened: 0, recommendationsUpdated: 0, recommendationsExpired: 0 };
+  const totals = { organizations: 0, recommendationsOpened: 0, recommendationsUpdated: 0, recommendationsExpired: 0, alertsRaised: 0, alertsResolved: 0, notificationsQueued: 0 };
   const failures: string[] = [];
   const orgs = await queryRows<{ id: string }>(deps.db, sql`select id from organizations where is_active order by id`);
   for (const { id: org } of orgs) {
     const runId = await startMaintenanceRun(deps.db, { organizationId: org, trigger: options.trigger ?? "manual", jobId: options.jobId, startedAt: clock() });
     try {
       const counts = await maintainOrganization(deps.db, org, closed.get(org) ?? 0);
+      // Every rule, over the whole organization: time alone clears or raises some (a trend, a
+      // resource that stopped), and capacity and cost need more history than one sync reads.
+      const alerts = await evaluateAlerts(deps.db, { organizationId: org, rules: alertRuleNames, now: clock() });
+      totals.alertsRaised += alerts.raised.length;
+      totals.alertsResolved += alerts.resolved.length;
+      // Also what earlier passes or syncs raised and could not hand over (Redis was down).
+      totals.notificationsQueued += (await deps.notify?.(org)) ?? 0;
       await finishMaintenanceRun(deps.db, runId, { status: "succeeded", counts, finishedAt: clock() });
       totals.organizations++;
       totals.recommendationsOpened += counts.recommendationsOpened;

@@ -1,5 +1,7 @@
 import { scopeKey } from "@cloudsync/cloud";
 import { refreshMonthlyCostSummary } from "@cloudsync/db";
+import { notifyAfterSync } from "../alerts/notify-after-sync.ts";
+import { evaluateAlerts } from "../alerts/evaluate.ts";
 import { refreshBudgets } from "../write/budgets.ts";
 import { type CostWindow, CostWriter, refreshCostTracking } from "../write/costs.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
@@ -36,7 +38,7 @@ export function costWindow(today: string, payload: Pick<CostSyncPayload, "window
 /**
  * One provider's bill into `cloud_costs`, replacing each account's lines of the window in one
  * transaction; then resources' `cost_tracking`, the organization's budgets (alerts once per
- * threshold and period) and the monthly summary view.
+ * threshold and period), the per-resource daily cost anomaly rule and the monthly summary view.
  */
 export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?: (p: SyncProgress) => void): Promise<CostSyncSummary> {
   const today = deps.clock().toISOString().slice(0, 10);
@@ -72,6 +74,10 @@ export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?:
     }
     await refreshCostTracking(deps.db, { organizationId: provider.organizationId, providerId: provider.id }, today);
     alertsRaised = await refreshBudgets(deps.db, provider.organizationId, today);
+    // Per resource, a day far above its trailing median (docs/alerts.md): judged on the lines just written.
+    const anomalies = await evaluateAlerts(deps.db, { organizationId: provider.organizationId, providerId: provider.id, rules: ["cost_anomaly"], now: deps.clock() });
+    alertsRaised += anomalies.raised.length;
+    await notifyAfterSync(deps, provider.organizationId, log);
     await refreshMonthlyCostSummary(deps.db);
     return { counts: { kind: "costs", costLinesInserted: writer.counts.inserted, costLinesReplaced: writer.counts.replaced } };
   }).then((summary) => ({ ...summary, window, alertsRaised }));

@@ -1,6 +1,8 @@
 import { kindsWithMetrics, scopeKey } from "@cloudsync/cloud";
 import { cloudRegions, cloudResources, refreshPerformanceMetrics, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
 import { and, eq, inArray, ne } from "drizzle-orm";
+import { notifyAfterSync } from "../alerts/notify-after-sync.ts";
+import { evaluateAlerts, metricRules } from "../alerts/evaluate.ts";
 import { MetricWriter } from "../write/metrics.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
 import type { MetricRunCounts } from "../write/sync-runs.ts";
@@ -17,19 +19,22 @@ export interface MetricSyncPayload extends SyncPayloadBase {
 export interface MetricSyncSummary extends SyncSummaryBase<MetricRunCounts> {
   samplesStored: number;
   alertsRaised: number;
+  alertsResolved: number;
 }
 
 /**
  * Recent samples of a provider's live instances into `infrastructure_monitoring`, scored
  * against thresholds; with the cloud's status checks where the adapter reads them, resource
- * and provider `health_status` follow (docs/health-and-costs.md), wedding-critical
- * resources in a critical state raise an alert, and the organization's utilization snapshot
- * (what `analyze_cost_optimization` answers from) is refreshed with the new samples, and so is
- * each sampled resource's `performance_metrics` (latest value and 24-hour average per key).
+ * and provider `health_status` follow (docs/health-and-costs.md), the alert rules that read
+ * health and samples judge the provider's resources (raising and resolving alerts; see
+ * docs/alerts.md), the organization's utilization snapshot (what `analyze_cost_optimization`
+ * answers from) is refreshed with the new samples, and so is each sampled resource's
+ * `performance_metrics` (latest value and 24-hour average per key).
  */
 export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgress?: (p: SyncProgress) => void): Promise<MetricSyncSummary> {
   let samplesStored = 0;
   let alertsRaised = 0;
+  let alertsResolved = 0;
   return withSyncRun(deps, "metrics", payload, async ({ provider, adapter, log, ledger }) => {
     // The adapter says which of its kinds have metrics; the worker knows no cloud's kinds.
     const metricKinds = kindsWithMetrics(adapter.kinds);
@@ -129,11 +134,15 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
         });
       }
     }
+    // Inside the run as well: alerts that fail to be judged fail the job, which is retried.
+    const alerts = await evaluateAlerts(deps.db, { organizationId: provider.organizationId, providerId: provider.id, rules: metricRules, now: deps.clock() });
     samplesStored = writer.counts.stored;
-    alertsRaised = writer.counts.alertsRaised;
+    alertsRaised = alerts.raised.length;
+    alertsResolved = alerts.resolved.length;
+    await notifyAfterSync(deps, provider.organizationId, log);
     return {
       counts: { kind: "metrics", samplesStored: writer.counts.stored, samplesAlreadyPresent: writer.counts.samples - writer.counts.stored },
       providerHealth,
     };
-  }).then((summary) => ({ ...summary, samplesStored, alertsRaised }));
+  }).then((summary) => ({ ...summary, samplesStored, alertsRaised, alertsResolved }));
 }

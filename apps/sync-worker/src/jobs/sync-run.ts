@@ -20,6 +20,12 @@ export interface SyncDeps {
    * open transaction (costs) must not wait on another's.
    */
   serialScopes?: boolean;
+  /**
+   * Hands an organization's alerts that owe a notification to delivery (the worker queues
+   * them); called after a sync judged alerts. A failure is logged, not fatal: the next sync or
+   * the hourly maintenance hands them over again.
+   */
+  notify?: (organizationId: string) => Promise<number>;
 }
 
 export interface SyncPayloadBase {

@@ -44,7 +44,9 @@ interface BudgetRow {
  * Recomputes `current_spend` and `forecasted_spend` of an organization's active budgets for
  * their current period, and raises a `cost_threshold` alert the first time each threshold is
  * crossed in a period (the alert's conditions name budget, period and threshold, so a second
- * sync finds it and raises nothing). Returns the alerts raised.
+ * sync finds it and raises nothing). Threshold alerts of a period that has ended, or of a
+ * budget no longer active, are resolved automatically: spend starts again from zero. Returns
+ * the alerts raised.
  */
 export async function refreshBudgets(db: Database, organizationId: string, today: string): Promise<number> {
   const budgets = await queryRows<BudgetRow>(
@@ -54,8 +56,10 @@ export async function refreshBudgets(db: Database, organizationId: string, today
           from cost_budgets where organization_id = ${organizationId}::uuid and is_active`,
   );
   let raised = 0;
+  const periods: { budget_id: string; period_start: string }[] = [];
   for (const b of budgets) {
     const { start, end } = budgetPeriod(b.budget_period, today);
+    periods.push({ budget_id: b.id, period_start: start });
     const filter = scopeFilter(b);
     const [spend] = await queryRows<{ spend: string; days_with_data: number }>(
       db,
@@ -103,6 +107,17 @@ export async function refreshBudgets(db: Database, organizationId: string, today
       raised += inserted?.n ?? 0;
     }
   }
+  await db.execute(
+    sql`update infrastructure_alerts a
+           set alert_status = 'resolved', resolved_at = now(),
+               resolution_notes = 'Resolved automatically at ' || to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                                  || ': the budget period starting ' || (a.alert_conditions ->> 'period_start')
+                                  || ' has ended, or the budget is no longer active.'
+         where a.organization_id = ${organizationId}::uuid and a.alert_type = 'cost_threshold' and a.resource_id is null
+           and a.alert_status in ('active', 'acknowledged') and a.alert_conditions ? 'budget_id'
+           and not exists (select 1 from jsonb_to_recordset(${JSON.stringify(periods)}::jsonb) as c(budget_id text, period_start text)
+                            where c.budget_id = a.alert_conditions ->> 'budget_id' and c.period_start = a.alert_conditions ->> 'period_start')`,
+  );
   return raised;
 }
 

@@ -48,11 +48,11 @@ type RecentSample = Pick<MetricSample, "timestamp" | "metrics">;
  * window twice stores it once. At the end each resource's `health_status` is judged by the rules
  * of docs/health-and-costs.md (sustained breaches over its latest samples, the cloud's status
  * checks); a resource of a completed scope that sent neither is `unknown`. The provider's status
- * follows the judged resources, and a critical wedding-critical resource raises a
- * `wedding_day_critical` alert (once while one is open).
+ * follows the judged resources. Alerts are the alert rules' business (src/alerts), which the
+ * metrics job runs once this writer has finished.
  */
 export class MetricWriter {
-  readonly counts = { samples: 0, stored: 0, unknownResources: 0, alertsRaised: 0 };
+  readonly counts = { samples: 0, stored: 0, unknownResources: 0 };
   readonly #byProviderId = new Map<string, MetricTargetRow>();
   /** Per resource row id, its latest samples (at most the sustained window), newest last. */
   readonly #recent = new Map<string, RecentSample[]>();
@@ -170,7 +170,7 @@ export class MetricWriter {
     this.counts.stored += result?.n ?? 0;
   }
 
-  /** Waits for the pages in flight, then applies the verdicts to resources, the provider and alerts. */
+  /** Waits for the pages in flight, then applies the verdicts to resources and the provider. */
   async finish(): Promise<{ providerHealth: "healthy" | "degraded" | "critical" | "unknown" }> {
     await this.flush();
     const latest = this.#verdicts();
@@ -182,30 +182,6 @@ export class MetricWriter {
              and r.health_status is distinct from x.status`,
     );
     const critical = latest.filter((l) => l.status === "critical").map((l) => l.id);
-    const byId = new Map([...this.#byProviderId.values()].map((t) => [t.id, t]));
-    const weddingCritical = critical.map((id) => byId.get(id)).filter((t): t is MetricTargetRow => !!t?.isWeddingCritical);
-    for (const t of weddingCritical) {
-      const [raised] = await queryRows<{ n: number }>(
-        this.db,
-        sql`with raised as (
-              insert into infrastructure_alerts (organization_id, alert_name, alert_type, severity_level, resource_id, provider_id,
-                                                 alert_conditions, current_values, recipient_list, wedding_day_escalation)
-              select ${this.ctx.organizationId}::uuid, ${`Wedding-critical resource ${t.name} is critical`}, 'wedding_day_critical',
-                     'emergency', ${t.id}::uuid, ${this.ctx.providerId}::uuid,
-                     jsonb_build_object('health_status', 'critical'),
-                     coalesce((select metrics from infrastructure_monitoring m
-                                where m.organization_id = ${this.ctx.organizationId}::uuid and m.resource_id = ${t.id}::uuid
-                                order by monitoring_timestamp desc limit 1), '{}'::jsonb),
-                     '[]'::jsonb, true
-               where not exists (select 1 from infrastructure_alerts a
-                                  where a.organization_id = ${this.ctx.organizationId}::uuid and a.resource_id = ${t.id}::uuid
-                                    and a.alert_type = 'wedding_day_critical'
-                                    and a.alert_status in ('active', 'acknowledged'))
-              returning 1)
-            select count(*)::int as n from raised`,
-      );
-      this.counts.alertsRaised += raised?.n ?? 0;
-    }
     // The provider is judged on the resources that have a signal; none judged says nothing.
     const judged = latest.filter((l) => l.status !== "unknown");
     if (judged.length === 0) return { providerHealth: "unknown" };

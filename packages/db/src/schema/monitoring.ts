@@ -9,10 +9,11 @@ import {
   pgTable,
   primaryKey,
   text,
+  uniqueIndex,
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
-import { lastKeyThenInclude, oneOf, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { lastKeyThenInclude, oneOf, organizationKey, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 import { cloudProviders } from "./providers.ts";
 import { cloudResources } from "./resources.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
@@ -35,6 +36,9 @@ export type SeverityLevel = (typeof severityLevels)[number];
 
 export const alertStatuses = ["active", "acknowledged", "resolved", "suppressed", "expired"] as const;
 export type AlertStatus = (typeof alertStatuses)[number];
+
+/** The statuses of an alert that still needs someone: raised and not yet resolved. */
+export const openAlertStatuses = ["active", "acknowledged"] as const satisfies readonly AlertStatus[];
 
 /** The metric keys the design document names: the column default of `metrics` lists these eight. */
 export const designMetricKeys = [
@@ -162,6 +166,14 @@ export const infrastructureAlerts = pgTable(
     alertStatus: varchar({ length: 20, enum: alertStatuses }).default("active"),
   },
   (t) => [
+    // The target of alert_deliveries' composite key: a delivery names an alert of its own organization.
+    organizationKey("infrastructure_alerts", t.organizationId, t.id),
+    // One open alert per resource and type: the alert writer upserts on it, and two workers
+    // evaluating the same resource at once cannot both raise one. Alerts of no resource
+    // (budgets) are told apart by their conditions instead.
+    uniqueIndex("idx_infra_alerts_one_open_per_resource")
+      .on(t.organizationId, t.resourceId, t.alertType)
+      .where(sql`${t.resourceId} is not null and ${t.alertStatus} in ('active', 'acknowledged')`),
     index("idx_infra_alerts_org_status").on(t.organizationId, t.alertStatus),
     index("idx_infra_alerts_severity").on(t.severityLevel, t.alertStatus),
     index("idx_infra_alerts_resource").on(t.resourceId, t.alertStatus),
