@@ -8,3 +8,4 @@ export * from "./recovery.ts";
 export * from "./monitoring.ts";
 export * from "./sync.ts";
 export * from "./realtime.ts";
+export * from "./discovery.ts";
