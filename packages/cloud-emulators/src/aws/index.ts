@@ -9,3 +9,4 @@ export type { AwsAddResourceInput } from "./estate.ts";
 export { awsEmulatorKinds, awsGlobalEmulatorKinds, type AwsEmulatorKind, type AwsExpectedResource } from "./model.ts";
 export { type AwsExpectedCostLine, costServices as awsCostServices } from "./costs.ts";
 export type { AwsExpectedMetricSample } from "./metrics.ts";
+export type { AwsEmulatorMember, AwsEmulatorOrganization, AwsEmulatorOrganizationUnit, AwsMemberStatus } from "./organizations.ts";

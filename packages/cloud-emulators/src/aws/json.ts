@@ -7,12 +7,13 @@ import type { AwsErrorReply, ErrorReason } from "./errors.ts";
  * Query error code in an `x-amzn-query-error: Code;Sender` header, which the SDK prefers.
  * DynamoDB speaks JSON 1.0 (`DynamoDB_20120810.*`), its error types qualified by namespace.
  */
-export type JsonService = "ce" | "monitoring" | "dynamodb";
+export type JsonService = "ce" | "monitoring" | "dynamodb" | "organizations";
 
 export const jsonTargets: Record<JsonService, { prefix: string; contentType: string }> = {
   ce: { prefix: "AWSInsightsIndexService", contentType: "application/x-amz-json-1.1" },
   monitoring: { prefix: "GraniteServiceVersion20100801", contentType: "application/x-amz-json-1.0" },
   dynamodb: { prefix: "DynamoDB_20120810", contentType: "application/x-amz-json-1.0" },
+  organizations: { prefix: "AWSOrganizationsV20161128", contentType: "application/x-amz-json-1.1" },
 };
 
 export function isJsonService(service: string): service is JsonService {
@@ -54,10 +55,19 @@ interface JsonErrorShape {
 }
 
 export function jsonErrorReply(service: JsonService, reason: ErrorReason, detail?: string): AwsErrorReply {
-  const e = service === "ce" ? ceError(reason, detail) : service === "dynamodb" ? dynamoDbError(reason, detail) : cloudWatchError(reason, detail);
+  const e =
+    service === "ce"
+      ? ceError(reason, detail)
+      : service === "dynamodb"
+        ? dynamoDbError(reason, detail)
+        : service === "organizations"
+          ? organizationsError(reason, detail)
+          : cloudWatchError(reason, detail);
   const headers: Record<string, string> = { "content-type": jsonTargets[service].contentType };
   if (e.queryCode) headers["x-amzn-query-error"] = `${e.queryCode};${e.status >= 500 ? "Receiver" : "Sender"}`;
-  return { status: e.status, body: JSON.stringify({ __type: e.type, message: e.message }), headers };
+  // Organizations spells the member `Message`, as its API reference's error shapes do.
+  const body = service === "organizations" ? { __type: e.type, Message: e.message } : { __type: e.type, message: e.message };
+  return { status: e.status, body: JSON.stringify(body), headers };
 }
 
 function ceError(reason: ErrorReason, detail?: string): JsonErrorShape {
@@ -82,6 +92,29 @@ function ceError(reason: ErrorReason, detail?: string): JsonErrorShape {
     case "not_found":
     case "lb_not_found":
       return { status: 400, type: "ValidationException", message: detail ?? "invalid request" };
+  }
+}
+
+function organizationsError(reason: ErrorReason, detail?: string): JsonErrorShape {
+  switch (reason) {
+    case "throttle":
+      return { status: 400, type: "TooManyRequestsException", message: "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later." };
+    case "server_error":
+      return { status: 500, type: "ServiceException", message: "AWS Organizations can't complete your request because of an internal service error. Try again later." };
+    case "bad_credentials":
+      return { status: 400, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    case "missing_auth":
+      return { status: 400, type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" };
+    case "access_denied":
+      return { status: 400, type: "AccessDeniedException", message: detail ?? "You don't have permissions to access this resource." };
+    case "unknown_action":
+      return { status: 400, type: "UnknownOperationException", message: detail ?? "Unknown operation" };
+    case "invalid_token":
+    case "invalid_parameter":
+    case "not_found":
+    case "lb_not_found":
+    case "data_unavailable":
+      return { status: 400, type: "InvalidInputException", message: detail ?? "You provided invalid values for one or more of the request parameters." };
   }
 }
 
