@@ -50,6 +50,7 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
           ...(a.externalId ? { externalId: a.externalId } : {}),
         })),
         ...(credentials.homeRegion ? { homeRegion: credentials.homeRegion } : {}),
+        ...(credentials.organization ? { organization: credentials.organization } : {}),
       });
     }
     case "azure": {
