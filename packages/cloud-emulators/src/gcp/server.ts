@@ -9,6 +9,7 @@ import { API_BASE, type EmulatorKind, emulatorKinds, type GeneratedItem, kindInf
 import { formatNanos } from "./money.ts";
 import { type GcpExpectedMetricSample, GcpMonitoring } from "./monitoring.ts";
 import { MonitoringApi } from "./monitoring-api.ts";
+import { type GcpEmulatorOrganization, ResourceManagerApi } from "./resource-manager-api.ts";
 import type { RoutedRequest } from "./routed.ts";
 import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
 import { decodePageToken, encodePageToken, errors } from "./wire.ts";
@@ -27,6 +28,10 @@ export interface GcpEmulatorOptions {
   billingExportTable?: string;
   /** `detailed` (default) has `resource.*` columns; `standard` answers 400 to queries naming them. */
   billingExport?: "detailed" | "standard";
+  /** Serve Resource Manager v3 (projects.list, folders.list) for this organization. Default: none (403). */
+  organization?: GcpEmulatorOrganization;
+  /** Projects the service account holds no role on: their Compute calls answer 403 PERMISSION_DENIED. */
+  deniedProjects?: readonly string[];
 }
 
 export interface GcpEmulator {
@@ -46,6 +51,8 @@ export interface GcpEmulator {
     add(input: GcpAddInput): GcpExpectedResource;
     remove(id: string): boolean;
     retag(id: string, labels: Record<string, string>): boolean;
+    /** The project moves out of the organization: projects.list no longer lists it. */
+    leaveOrganization(projectId: string): boolean;
   };
   /** Zones (`us-east1-b`) or regions whose scoped lists answer UNREACHABLE, their items missing. */
   setUnreachable(locations: readonly string[]): void;
@@ -91,6 +98,8 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   const timers = new Set<NodeJS.Timeout>();
   let authority: TokenAuthority | undefined;
   let unreachable = new Set<string>();
+  const resourceManager = new ResourceManagerApi(options.organization ?? { projects: [], folders: [] }, projects);
+  const denied = new Set(options.deniedProjects ?? []);
 
   const server: Server = createServer((req, res) => {
     collectBody(req)
@@ -105,7 +114,10 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     const method = req.method ?? "GET";
     if (method === "POST" && url.pathname === "/token") return handleToken(res, body);
     const routed =
-      bigquery.route(method, url.pathname, url, body) ?? monitoringApi.route(method, url.pathname, url) ?? computeRoute(method, url);
+      bigquery.route(method, url.pathname, url, body) ??
+      monitoringApi.route(method, url.pathname, url) ??
+      resourceManager.route(method, url.pathname, url) ??
+      computeRoute(method, url);
     if (!routed) return send(res, 404, errors.notFound(url.pathname));
     gate(req, res, routed);
   }
@@ -144,6 +156,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       api: "compute",
       answer: () => {
         if (!estate.hasProject(project)) return { status: 404, body: errors.projectNotFound(project) };
+        if (denied.has(project)) return { status: 403, body: errors.permissionDenied(project, `compute.${rest.split("/").at(-1)}.list`) };
         if (rest === "regions") return { status: 200, body: regionList(project) };
         if (rest === "zones") return { status: 200, body: zoneList(project) };
         const kind = emulatorKinds.find((k) => kindInfo[k].path === rest);
@@ -269,6 +282,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       add: (input) => estate.add(input),
       remove: (id) => estate.remove(id),
       retag: (id, labels) => estate.retag(id, labels),
+      leaveOrganization: (projectId) => resourceManager.projects.delete(projectId),
     },
     setUnreachable(locations) {
       unreachable = new Set(locations.map((l) => (/-[a-z]$/.test(l) ? `zones/${l}` : `regions/${l}`)));
@@ -303,7 +317,13 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
 }
 
 function serviceOf(api: GcpApi): string {
-  return api === "compute" ? "compute.googleapis.com" : api === "bigquery" ? "bigquery.googleapis.com" : "monitoring.googleapis.com";
+  return api === "compute"
+    ? "compute.googleapis.com"
+    : api === "bigquery"
+      ? "bigquery.googleapis.com"
+      : api === "resourcemanager"
+        ? "cloudresourcemanager.googleapis.com"
+        : "monitoring.googleapis.com";
 }
 
 /** A malformed item keeps its id (so it can be reported) but loses the fields every item has. */

@@ -11,7 +11,7 @@ export interface GcpServiceAccountKey {
   token_uri: string;
 }
 
-export type GcpApi = "compute" | "bigquery" | "monitoring";
+export type GcpApi = "compute" | "bigquery" | "monitoring" | "resourcemanager";
 
 const AUTH = "https://www.googleapis.com/auth/";
 const CLOUD_PLATFORM = [`${AUTH}cloud-platform`, `${AUTH}cloud-platform.read-only`];
@@ -20,6 +20,8 @@ export const apiScopes: Record<GcpApi, readonly string[]> = {
   compute: [`${AUTH}compute.readonly`, `${AUTH}compute`, ...CLOUD_PLATFORM],
   bigquery: [`${AUTH}bigquery.readonly`, `${AUTH}bigquery`, ...CLOUD_PLATFORM],
   monitoring: [`${AUTH}monitoring.read`, `${AUTH}monitoring`, ...CLOUD_PLATFORM],
+  // projects.list and folders.list accept only the cloud-platform scopes.
+  resourcemanager: [...CLOUD_PLATFORM],
 };
 
 const GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
