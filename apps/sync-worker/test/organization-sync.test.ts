@@ -1,4 +1,4 @@
-import { type AwsEmulator, startAwsEmulator } from "@cloudsync/cloud-emulators";
+import { type AwsEmulator, type GcpEmulator, startAwsEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { cloudResources, discoveredAccounts, organizations, resourceChanges, syncRuns, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { and, eq, sql } from "drizzle-orm";
@@ -158,6 +158,67 @@ describe("AWS organization: discovery in the resource sync", () => {
   });
 });
 
+describe("GCP organization: discovery in the resource sync", () => {
+  const parent = "organizations/100000000077";
+  let gcp: GcpEmulator;
+  let gcpProviderId: string;
+  beforeAll(async () => {
+    gcp = await startGcpEmulator({
+      seed: "org-sync",
+      size: 60,
+      projects: ["gorg-app", "gorg-web", "gorg-denied"],
+      deniedProjects: ["gorg-denied"],
+      organization: {
+        id: parent,
+        folders: [{ name: "folders/3001", parent }],
+        projects: [
+          { projectId: "gorg-app" },
+          { projectId: "gorg-web", parent: "folders/3001" },
+          { projectId: "gorg-denied", parent: "folders/3001" },
+          { projectId: "gorg-closing", state: "DELETE_REQUESTED" },
+        ],
+      },
+    });
+    const [org] = await tdb.db.insert(organizations).values({ name: "GOrg Co", slug: "gorg-co" }).returning();
+    const [user] = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@gorg.example" }).returning();
+    const credentials = {
+      cloud: "gcp",
+      serviceAccountKey: { ...gcp.serviceAccountKey },
+      organization: { parent },
+      tokenUri: gcp.tokenUri,
+      endpoint: gcp.endpoint,
+    };
+    gcpProviderId = (await addProvider(tdb.db, keyring, { organizationId: org!.id, createdBy: user!.id, credentials })).id;
+  });
+  afterAll(async () => gcp?.close());
+
+  const liveOf = async (project: string) =>
+    (
+      await tdb.db
+        .select({ id: cloudResources.resourceId })
+        .from(cloudResources)
+        .where(and(eq(cloudResources.providerId, gcpProviderId), eq(cloudResources.cloudAccountId, project), sql`${cloudResources.resourceStatus} <> 'terminated'`))
+    ).length;
+  const expectedOf = (project: string) => [...gcp.expected()].filter((r) => r.account === project && r.status !== "terminated").length;
+
+  it("reads the organization's projects; the denied one fails alone; a project that moves out is terminated", async () => {
+    const first = await syncResources(deps, { providerId: gcpProviderId });
+    expect(first.status).toBe("partial");
+    expect(new Set(first.errors.map((e) => e.split(":")[1]))).toEqual(new Set(["gorg-denied"]));
+    for (const project of ["gorg-app", "gorg-web"]) expect(await liveOf(project)).toBe(expectedOf(project));
+    const states = Object.fromEntries(
+      (await tdb.db.select().from(discoveredAccounts).where(eq(discoveredAccounts.providerId, gcpProviderId))).map((r) => [r.accountId, r.state]),
+    );
+    expect(states).toEqual({ "gorg-app": "active", "gorg-web": "active", "gorg-denied": "active", "gorg-closing": "suspended" });
+
+    gcp.mutate.leaveOrganization("gorg-web");
+    const second = await syncResources(deps, { providerId: gcpProviderId });
+    expect(second.terminated).toBe(expectedOf("gorg-web"));
+    expect(await liveOf("gorg-web")).toBe(0);
+    expect(await liveOf("gorg-app")).toBe(expectedOf("gorg-app"));
+  });
+});
+
 describe("organization credentials", () => {
   const base = { cloud: "aws", accessKeyId: "AKIAEXAMPLEEXAMPLE01", secretAccessKey: "secret/secret/secret/secret" };
   it("accept an organization instead of accounts, and say what is wrong otherwise", () => {
@@ -168,5 +229,9 @@ describe("organization credentials", () => {
       parseProviderCredentials({ ...base, organization: { roleName: "r", include: { organizationalUnits: ["prod"] } } }),
     ).toThrow(/organization.include.organizationalUnits.0: an OU id/);
     expect(() => parseProviderCredentials({ ...base, organization: { roleName: "r", roleArn: "x" } })).toThrow(/organization/);
+    const gcpBase = { cloud: "gcp", serviceAccountKey: { client_email: "a@b.iam", private_key: "-----BEGIN PRIVATE KEY-----" } };
+    expect(parseProviderCredentials({ ...gcpBase, organization: { parent: "folders/123" } })).toMatchObject({ projects: [] });
+    expect(() => parseProviderCredentials(gcpBase)).toThrow(/projects: list at least one project, or name an organization/);
+    expect(() => parseProviderCredentials({ ...gcpBase, organization: { parent: "org/1" } })).toThrow(/organization.parent: organizations\/<number> or folders\/<number>/);
   });
 });

@@ -56,6 +56,17 @@ const azureCredentials = z.object({
   caCertificate: z.string().includes("BEGIN CERTIFICATE").optional(),
 });
 
+const gcpProjectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id: 6–30 lower-case letters, digits, hyphens");
+const gcpFolder = z.string().regex(/^folders\/\d+$/, "a folder: folders/<number>");
+const gcpMembership = z.strictObject({ projects: z.array(gcpProjectId).optional(), folders: z.array(gcpFolder).optional() });
+
+/** A GCP organization or folder whose projects (folders followed recursively) are all read. */
+const gcpOrganization = z.strictObject({
+  parent: z.string().regex(/^(organizations|folders)\/\d+$/, "organizations/<number> or folders/<number>"),
+  include: gcpMembership.optional(),
+  exclude: gcpMembership.optional(),
+});
+
 const gcpCredentials = z.object({
   cloud: z.literal("gcp"),
   serviceAccountKey: z
@@ -68,7 +79,9 @@ const gcpCredentials = z.object({
       type: z.string().optional(),
     })
     .passthrough(),
-  projects: z.array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id: 6–30 lower-case letters, digits, hyphens")).min(1, "list at least one project"),
+  projects: z.array(gcpProjectId).default([]),
+  /** Read every project under this organization or folder, besides `projects`. */
+  organization: gcpOrganization.optional(),
   tokenUri: endpoint,
   endpoint,
   /** The Cloud Billing export table, `project.dataset.table` (costs only). */
@@ -83,6 +96,9 @@ export const providerCredentialsSchema = z
   .superRefine((c, ctx) => {
     if (c.cloud === "aws" && c.accounts.length === 0 && !c.organization) {
       ctx.addIssue({ code: "custom", path: ["accounts"], message: "list at least one account, or name an organization to discover them" });
+    }
+    if (c.cloud === "gcp" && c.projects.length === 0 && !c.organization) {
+      ctx.addIssue({ code: "custom", path: ["projects"], message: "list at least one project, or name an organization to discover them" });
     }
   });
 export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;

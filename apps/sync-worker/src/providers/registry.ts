@@ -165,6 +165,7 @@ function defaultDisplayName(c: ProviderCredentials): string {
     case "azure":
       return `Azure (${c.subscriptions.length} subscription${c.subscriptions.length === 1 ? "" : "s"})`;
     case "gcp":
+      if (c.organization) return `Google Cloud (${c.organization.parent})`;
       return `Google Cloud (${c.projects.length} project${c.projects.length === 1 ? "" : "s"})`;
   }
 }
