@@ -13,7 +13,7 @@ export interface OrganizationsDemoContext {
   db: Database;
   keyring: Keyring;
   deps: SyncDeps;
-  emulators: Pick<Emulators, "startAwsEmulator">;
+  emulators: Pick<Emulators, "startAwsEmulator" | "startGcpEmulator">;
   seed: number;
   out: (line: string) => void;
 }
@@ -23,13 +23,79 @@ const refusing = "210000000003";
 const leaving = "210000000004";
 
 /**
- * The demo's "whole organizations" part: a tenant whose AWS provider names an organization root
- * instead of listing accounts. Its emulator holds a management account, three members (one
+ * The demo's "whole organizations" part: a tenant whose AWS and GCP providers name an
+ * organization root instead of listing accounts (the GCP one is shown after AWS's). Its emulator holds a management account, three members (one
  * refusing the role) and a suspended one; the demo syncs, prints what discovery found and how
  * each member's scopes ended, then a member leaves and a second sync terminates its resources.
  * Returns the errors that were not expected (the refusing member's are).
  */
 export async function demoWholeOrganizations(ctx: OrganizationsDemoContext): Promise<string[]> {
+  const aws = await demoAwsOrganization(ctx);
+  const gcp = await demoGcpOrganization(ctx);
+  return [...aws, ...gcp];
+}
+
+/** The tenant both organization providers belong to (one provider per cloud and tenant). */
+const tenant = (db: Database) => ensureOrganization(db, { name: "Demo Org-wide Co", slug: "demo-org-wide-co", ownerEmail: "owner@orgwide.cloudsync.local" });
+
+/** Each discovered account with its state, where it sits and how many of its scopes failed. */
+async function printDiscovered(ctx: OrganizationsDemoContext, providerId: string, title: string, errors: readonly string[]): Promise<void> {
+  const accounts = await listDiscoveredAccounts(ctx.db, providerId);
+  const failedBy = new Map<string, number>();
+  for (const e of errors) {
+    const account = e.split(":")[1] ?? "";
+    failedBy.set(account, (failedBy.get(account) ?? 0) + 1);
+  }
+  ctx.out(
+    `${title}\n${renderTable(
+      ["account", "name", "state", "where", "failed scopes"],
+      accounts.map((a) => [a.accountId, a.name, a.state, a.parentPath ?? "-", failedBy.get(a.accountId) ?? 0]),
+    )}`,
+  );
+}
+
+async function demoGcpOrganization(ctx: OrganizationsDemoContext): Promise<string[]> {
+  const parent = "organizations/100000000123";
+  const denied = "demo-org-locked";
+  const leavingProject = "demo-org-sandbox";
+  const gcp = await ctx.emulators.startGcpEmulator({
+    seed: ctx.seed,
+    size: 40,
+    projects: ["demo-org-app", "demo-org-web", denied, leavingProject],
+    deniedProjects: [denied],
+    organization: {
+      id: parent,
+      folders: [{ name: "folders/4001", parent, displayName: "prod" }],
+      projects: [
+        { projectId: "demo-org-app", displayName: "app" },
+        { projectId: "demo-org-web", parent: "folders/4001", displayName: "web" },
+        { projectId: denied, parent: "folders/4001", displayName: "locked" },
+        { projectId: leavingProject, displayName: "sandbox" },
+        { projectId: "demo-org-closing", displayName: "closing", state: "DELETE_REQUESTED" },
+      ],
+    },
+  });
+  try {
+    const org = await tenant(ctx.db);
+    const provider = await addProvider(ctx.db, ctx.keyring, {
+      organizationId: org.organizationId,
+      createdBy: org.ownerId,
+      credentials: { cloud: "gcp", serviceAccountKey: { ...gcp.serviceAccountKey }, organization: { parent }, tokenUri: gcp.tokenUri, endpoint: gcp.endpoint },
+    });
+    const deps: SyncDeps = { ...ctx.deps, logger: silentLogger() };
+    const first = await syncResources(deps, { providerId: provider.id, trigger: "demo" });
+    await printDiscovered(ctx, provider.id, `GCP ${parent} discovered (first sync ${first.status}, ${first.inserted} resources)`, first.errors);
+    ctx.out(`${denied}'s scopes failed (the service account holds no role on it), the others synced.`);
+    gcp.mutate.leaveOrganization(leavingProject);
+    const second = await syncResources(deps, { providerId: provider.id, trigger: "demo" });
+    ctx.out(`After ${leavingProject} moved out of the organization, the next sync terminated its ${second.terminated} resources (state: left)\n`);
+    return [...first.errors, ...second.errors].filter((e) => !e.includes(`:${denied}:`));
+  } finally {
+    await gcp.close();
+  }
+}
+
+async function demoAwsOrganization(ctx: OrganizationsDemoContext): Promise<string[]> {
   const aws = await ctx.emulators.startAwsEmulator({
     seed: ctx.seed,
     size: 60,
@@ -49,7 +115,7 @@ export async function demoWholeOrganizations(ctx: OrganizationsDemoContext): Pro
     },
   });
   try {
-    const org = await ensureOrganization(ctx.db, { name: "Demo Org-wide Co", slug: "demo-org-wide-co", ownerEmail: "owner@orgwide.cloudsync.local" });
+    const org = await tenant(ctx.db);
     const provider = await addProvider(ctx.db, ctx.keyring, {
       organizationId: org.organizationId,
       createdBy: org.ownerId,
@@ -68,18 +134,7 @@ export async function demoWholeOrganizations(ctx: OrganizationsDemoContext): Pro
     // instead of a warning per scope.
     const deps: SyncDeps = { ...ctx.deps, logger: silentLogger() };
     const first = await syncResources(deps, { providerId: provider.id, trigger: "demo" });
-    const accounts = await listDiscoveredAccounts(ctx.db, provider.id);
-    const failedBy = new Map<string, number>();
-    for (const e of first.errors) {
-      const account = e.split(":")[1] ?? "";
-      failedBy.set(account, (failedBy.get(account) ?? 0) + 1);
-    }
-    ctx.out(
-      `Whole organizations: AWS organization o-demo0rg001 discovered (first sync ${first.status}, ${first.inserted} resources)\n${renderTable(
-        ["account", "name", "state", "where", "failed scopes"],
-        accounts.map((a) => [a.accountId, a.name, a.state, a.parentPath ?? "-", failedBy.get(a.accountId) ?? 0]),
-      )}`,
-    );
+    await printDiscovered(ctx, provider.id, `Whole organizations: AWS organization o-demo0rg001 discovered (first sync ${first.status}, ${first.inserted} resources)`, first.errors);
     const refusal = first.errors.find((e) => e.includes(`:${refusing}:`));
     if (refusal) ctx.out(`${refusing}'s scopes failed, the others synced: ${refusal.slice(refusal.indexOf(": ") + 2, refusal.indexOf(". Check"))}.\n`);
     aws.mutate.leaveOrganization(leaving);
