@@ -12,4 +12,6 @@ export const contractsAgree: [
   Same<cloud.SizeCategory, db.SizeCategory>,
   Same<cloud.CostCategory, db.CostCategory>,
   Same<cloud.MetricKey, db.MetricKey>,
-] = [true, true, true, true, true];
+  // Every state a discovery reports can be stored; `left` is the database's own (the worker's verdict).
+  Same<cloud.DiscoveredAccountState | "left", db.DiscoveredAccountState>,
+] = [true, true, true, true, true, true];

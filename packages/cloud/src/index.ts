@@ -3,7 +3,7 @@
 // of the clouds it reads: importing all three costs about 250 MB of RSS before any work.
 export * from "./types.ts";
 export * from "./errors.ts";
-export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./common/rate-limiter.ts";
+export { type ApiLimit, createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./common/rate-limiter.ts";
 export { mergeBounded } from "./common/merge.ts";
 export {
   bytesToMbps,

@@ -95,6 +95,34 @@ export interface NormalizedResource {
 }
 
 /**
+ * Where a discovered account stands: `active` ones are read as scopes; `suspended` ones (AWS
+ * suspended, GCP pending deletion, Azure disabled or warned) and `excluded` ones (left out by the
+ * provider's include/exclude rules) are members that are not read.
+ */
+export const discoveredAccountStates = ["active", "suspended", "excluded"] as const;
+export type DiscoveredAccountState = (typeof discoveredAccountStates)[number];
+
+/** One account, subscription or project an organization root lists. */
+export interface DiscoveredAccount {
+  /** AWS account id, Azure subscription id, GCP project id (what its scopes carry). */
+  account: string;
+  name: string;
+  state: DiscoveredAccountState;
+  /** Where it sits under the root (OU, management group or folder path), when known. */
+  parentPath: string | null;
+  /** Why it is not read, for `suspended` and `excluded` ones. */
+  reason: string | null;
+}
+
+/** What `discoverAccounts` found under an organization root: every member, read or not. */
+export interface AccountDiscovery {
+  /** The root as the cloud names it (`o-…`, a management group, `organizations/123`, `folders/456`). */
+  root: string;
+  /** A complete list: a member missing from it has left the organization. */
+  accounts: DiscoveredAccount[];
+}
+
+/**
  * What a resource stream yields. A scope is reported exactly once as completed or failed, after
  * all of its pages: a writer may mark resources terminated only in scopes that completed.
  */
@@ -103,6 +131,7 @@ export type InventoryEvent =
   | { type: "item_skipped"; scope: ScopeRef; itemId: string | null; reason: string }
   | { type: "scope_completed"; scope: ScopeRef; resourceCount: number }
   | { type: "scope_failed"; scope: ScopeRef; error: Error };
+
 
 export interface StreamOptions {
   /** Only these kinds (default: every kind the adapter knows). */
@@ -197,8 +226,18 @@ export interface KindDescription {
  */
 export interface CloudAdapter {
   readonly cloud: CloudName;
-  /** Every account/subscription/project this adapter reads, each a scope of its own. */
+  /**
+   * Every account/subscription/project this adapter reads, each a scope of its own: the
+   * configured ones, plus the active members the last successful discovery found.
+   */
   readonly accounts: readonly string[];
+  /**
+   * Lists the organization root the provider names (absent or resolving to null when it names
+   * none) and reads its active members from then on. Throws a CloudError when the listing
+   * fails; the adapter then reads only the configured accounts, and a caller must not take any
+   * member for gone. Streams discover once by themselves when this was not called.
+   */
+  discoverAccounts?(options?: { signal?: AbortSignal }): Promise<AccountDiscovery | null>;
   /** Regions, merged from the API's answer and the package's catalog (geography, zones). */
   listRegions(): Promise<RegionInfo[]>;
   /** The kinds this adapter can read, with their metric keys, e.g. `ec2_instance` with five. */

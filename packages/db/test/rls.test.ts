@@ -93,6 +93,11 @@ async function populate(db: DbOrTx, t: Tenant, slug: string): Promise<Map<string
   add(s.syncRuns, run!.id);
   const [maintenance] = await db.insert(s.maintenanceRuns).values({ organizationId: t.organizationId }).returning();
   add(s.maintenanceRuns, maintenance!.id);
+  const [discovered] = await db
+    .insert(s.discoveredAccounts)
+    .values({ organizationId: t.organizationId, providerId: t.providerId, accountId: "210987654321", accountName: "member", root: "o-example", state: "active" })
+    .returning();
+  add(s.discoveredAccounts, discovered!.id);
   const [change] = await db
     .insert(s.resourceChanges)
     .values({ organizationId: t.organizationId, providerId: t.providerId, resourceId: r1.id, syncRunId: run!.id, changeType: "inserted" })

@@ -8,7 +8,7 @@ import { CredentialsFileError } from "../providers/credentials.ts";
 import { addProvider, listProviders, loadProviderForSync } from "../providers/registry.ts";
 import { CommandFailedError, openDatabase, requireKeyring } from "./context.ts";
 import { ensureOrganization, resolveOrganization } from "./org.ts";
-import { createProgress, renderTable } from "./output.ts";
+import { createProgress } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
 
 /** `org add`: prints the id, which is how `provider add --org` names the organization best. */
@@ -69,20 +69,11 @@ function readCredentials(source: string): unknown {
   }
 }
 
-export async function providerList(env: Env): Promise<number> {
+export async function providerList(env: Env, opts: { json?: boolean } = {}): Promise<number> {
   const handle = await openDatabase(env);
   try {
-    const providers = await listProviders(handle.db);
-    if (providers.length === 0) {
-      console.log("no providers yet: `cloudsync provider add --org ID --credentials FILE`");
-      return 0;
-    }
-    console.log(
-      renderTable(
-        ["id", "cloud", "name", "active", "health", "last sync"],
-        providers.map((p) => [p.id, p.providerName, p.displayName, p.isActive ? "yes" : "no", p.healthStatus ?? "unknown", p.lastSyncAt?.toISOString() ?? "never"]),
-      ),
-    );
+    const { printProviders } = await import("./provider-accounts.ts");
+    await printProviders(handle.db, await listProviders(handle.db), opts.json ?? false);
     return 0;
   } finally {
     await handle.close();

@@ -80,7 +80,8 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     await printHealthAndCosts(db, org.organizationId, deps.clock().toISOString().slice(0, 10), out);
     await printRecommendations({ db, logger, providers, loadProvider: deps.loadProvider }, org.organizationId, out);
     await demoAlerts({ db, organizationId: org.organizationId, ownerId: org.ownerId, deps, providers, progress, removeFromCloud: { aws: (id) => aws.mutate.remove(id), gcp: (id) => gcp.mutate.remove(id) } }, out);
-    const failures = [...first.failures, ...second.failures];
+    const orgErrors = await (await import("./demo-organizations.ts")).demoWholeOrganizations({ db, keyring, deps, emulators: { startAwsEmulator, startGcpEmulator }, seed: options.seed, out });
+    const failures = [...first.failures, ...second.failures, ...orgErrors.map((error) => ({ provider: "aws-organization", kind: "resources", error }))];
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
     out("Explore it: `pnpm db:studio` (with the same DATABASE_URL), or query resource_changes to see what changed.");
     return failures.length > 0 ? 1 : 0;

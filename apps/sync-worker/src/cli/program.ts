@@ -199,12 +199,13 @@ export function buildProgram(): BuiltProgram {
     );
   provider
     .command("list")
-    .description("list the providers (without their credentials)")
-    .addHelpText("after", example("cloudsync provider list"))
+    .description("list the providers (without their credentials), with the accounts each discovered under its organization")
+    .option("--json", "print JSON for scripts (every discovered account with its state) instead of a table", false)
+    .addHelpText("after", example("cloudsync provider list", "cloudsync provider list --json"))
     .action(
-      run(async ({ env }) => {
+      run(async ({ env }, opts: { json: boolean }) => {
         const { providerList } = await import("./admin.ts");
-        return providerList(env);
+        return providerList(env, opts);
       }),
     );
 

@@ -1,9 +1,11 @@
-import type { RegionInfo } from "@cloudsync/cloud";
-import { scopeKey } from "@cloudsync/cloud";
+import type { CloudName, RegionInfo, ScopeRef } from "@cloudsync/cloud";
+import { CloudError, scopeKey } from "@cloudsync/cloud";
+import { configuredAccounts } from "../providers/credentials.ts";
+import { recordDiscovery } from "../write/discovered-accounts.ts";
 import { RegionRegistry } from "../write/regions.ts";
 import { ResourceWriter } from "../write/resources.ts";
 import { recordServices } from "../write/services.ts";
-import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
+import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncRunContext, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
 import type { ResourceRunCounts } from "../write/sync-runs.ts";
 
 export type { SyncDeps, SyncProgress } from "./sync-run.ts";
@@ -39,6 +41,7 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
           log.info({ scope: scopeKey(scope), terminated }, "resources gone from the cloud marked terminated"),
       },
     );
+    const departed = await discoverAccounts(deps, { provider, runId, adapter, log, ledger });
     for await (const event of adapter.streamResources(payload.kinds ? { kinds: payload.kinds } : {})) {
       switch (event.type) {
         case "page":
@@ -65,6 +68,50 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
     await writer.flush();
     await recordServices(deps.db, { organizationId: provider.organizationId, providerId: provider.id }, writer.kindsSeen);
     const { inserted, updated, unchanged, terminated } = writer.counts;
-    return { counts: { kind: "resources", inserted, updated, unchanged, terminated } };
+    return { counts: { kind: "resources", inserted, updated, unchanged, terminated: terminated + departed } };
   });
+}
+
+/**
+ * The discovery step of a provider that names an organization root: the members found become
+ * the adapter's scopes and are recorded in `discovered_accounts`; members that left have their
+ * resources terminated. It is a scope of its own in the run (`<cloud>:<root>:global:accounts`),
+ * so a failed discovery makes the run partial and says why, while the configured accounts are
+ * still read and nothing is terminated. Returns the resources terminated because their account left.
+ */
+async function discoverAccounts(deps: SyncDeps, { provider, runId, adapter, log, ledger }: SyncRunContext): Promise<number> {
+  if (!adapter.discoverAccounts) return 0;
+  const scope = (root: string): ScopeRef => ({ cloud: provider.providerName as CloudName, account: root, region: "global", kind: "accounts" });
+  let discovery: Awaited<ReturnType<NonNullable<typeof adapter.discoverAccounts>>>;
+  try {
+    discovery = await adapter.discoverAccounts();
+  } catch (error) {
+    // Only the cloud's refusal is the discovery's failure; anything else is a bug and fails the run.
+    if (!(error instanceof CloudError)) throw error;
+    ledger.failed(scope("organization"), error);
+    log.warn({ err: error.message }, "organization discovery failed; reading the configured accounts only, terminating nothing");
+    return 0;
+  }
+  if (!discovery) return 0;
+  const outcome = await recordDiscovery(
+    deps.db,
+    { organizationId: provider.organizationId, providerId: provider.id, syncRunId: runId },
+    discovery,
+    { keep: new Set(configuredAccounts(provider.credentials)), now: deps.clock() },
+  );
+  ledger.completed(scope(discovery.root), discovery.accounts.length);
+  const inState = (state: string) => discovery.accounts.filter((a) => a.state === state).length;
+  log.info(
+    {
+      root: discovery.root,
+      active: inState("active"),
+      suspended: inState("suspended"),
+      excluded: inState("excluded"),
+      joined: outcome.joined.length,
+      left: outcome.left,
+      terminated: outcome.terminated,
+    },
+    "organization discovered",
+  );
+  return outcome.terminated;
 }

@@ -50,6 +50,7 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
           ...(a.externalId ? { externalId: a.externalId } : {}),
         })),
         ...(credentials.homeRegion ? { homeRegion: credentials.homeRegion } : {}),
+        ...(credentials.organization ? { organization: credentials.organization } : {}),
       });
     }
     case "azure": {
@@ -72,6 +73,7 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
         ...options,
         credentials: { serviceAccountKey: credentials.serviceAccountKey as { private_key: string; client_email: string } },
         projects: credentials.projects,
+        ...(credentials.organization ? { organization: credentials.organization } : {}),
         ...(credentials.tokenUri ? { tokenUri: credentials.tokenUri } : {}),
         ...(credentials.billingExportTable ? { billingExportTable: credentials.billingExportTable } : {}),
       });

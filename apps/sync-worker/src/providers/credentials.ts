@@ -7,20 +7,39 @@ import { z } from "zod";
  */
 const endpoint = z.url({ protocol: /^https?$/ }).optional();
 
+const awsAccountId = z.string().regex(/^\d{12}$/, "an AWS account id is 12 digits");
+const awsOrganizationalUnit = z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, "an OU id (ou-xxxx-xxxxxxxx) or the root (r-xxxx)");
+const awsMembership = z.strictObject({ accounts: z.array(awsAccountId).optional(), organizationalUnits: z.array(awsOrganizationalUnit).optional() });
+
+/**
+ * An AWS organization root: the base key belongs to the management (or a delegated
+ * administrator) account, and every member trusts it with `roleName`.
+ */
+const awsOrganization = z.strictObject({
+  roleName: z.string().regex(/^[\w+=,.@/-]{1,512}$/, "an IAM role name, e.g. OrganizationAccountAccessRole"),
+  /** `{accountId}` is replaced by each member's id. */
+  externalId: z.string().min(2).max(1224).optional(),
+  sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, "2–64 letters, digits and +=,.@-").optional(),
+  include: awsMembership.optional(),
+  exclude: awsMembership.optional(),
+});
+
 const awsCredentials = z.object({
   cloud: z.literal("aws"),
   accessKeyId: z.string().min(16).max(128),
   secretAccessKey: z.string().min(16),
   sessionToken: z.string().optional(),
+  /** Read every member of the organization the key manages, besides `accounts`. */
+  organization: awsOrganization.optional(),
   accounts: z
     .array(
       z.object({
-        accountId: z.string().regex(/^\d{12}$/, "an AWS account id is 12 digits"),
+        accountId: awsAccountId,
         roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "expected arn:aws:iam::<account>:role/<name>").optional(),
         externalId: z.string().min(2).max(1224).optional(),
       }),
     )
-    .min(1, "list at least one account"),
+    .default([]),
   homeRegion: z.string().optional(),
   endpoint,
 });
@@ -37,6 +56,17 @@ const azureCredentials = z.object({
   caCertificate: z.string().includes("BEGIN CERTIFICATE").optional(),
 });
 
+const gcpProjectId = z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id: 6–30 lower-case letters, digits, hyphens");
+const gcpFolder = z.string().regex(/^folders\/\d+$/, "a folder: folders/<number>");
+const gcpMembership = z.strictObject({ projects: z.array(gcpProjectId).optional(), folders: z.array(gcpFolder).optional() });
+
+/** A GCP organization or folder whose projects (folders followed recursively) are all read. */
+const gcpOrganization = z.strictObject({
+  parent: z.string().regex(/^(organizations|folders)\/\d+$/, "organizations/<number> or folders/<number>"),
+  include: gcpMembership.optional(),
+  exclude: gcpMembership.optional(),
+});
+
 const gcpCredentials = z.object({
   cloud: z.literal("gcp"),
   serviceAccountKey: z
@@ -49,7 +79,9 @@ const gcpCredentials = z.object({
       type: z.string().optional(),
     })
     .passthrough(),
-  projects: z.array(z.string().regex(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "a GCP project id: 6–30 lower-case letters, digits, hyphens")).min(1, "list at least one project"),
+  projects: z.array(gcpProjectId).default([]),
+  /** Read every project under this organization or folder, besides `projects`. */
+  organization: gcpOrganization.optional(),
   tokenUri: endpoint,
   endpoint,
   /** The Cloud Billing export table, `project.dataset.table` (costs only). */
@@ -59,7 +91,16 @@ const gcpCredentials = z.object({
     .optional(),
 });
 
-export const providerCredentialsSchema = z.discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials]);
+export const providerCredentialsSchema = z
+  .discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials])
+  .superRefine((c, ctx) => {
+    if (c.cloud === "aws" && c.accounts.length === 0 && !c.organization) {
+      ctx.addIssue({ code: "custom", path: ["accounts"], message: "list at least one account, or name an organization to discover them" });
+    }
+    if (c.cloud === "gcp" && c.projects.length === 0 && !c.organization) {
+      ctx.addIssue({ code: "custom", path: ["projects"], message: "list at least one project, or name an organization to discover them" });
+    }
+  });
 export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;
 export type AwsProviderCredentials = z.infer<typeof awsCredentials>;
 export type AzureProviderCredentials = z.infer<typeof azureCredentials>;
@@ -91,5 +132,17 @@ export function secretsOf(credentials: ProviderCredentials): string[] {
       return [credentials.clientSecret];
     case "gcp":
       return [credentials.serviceAccountKey.private_key, credentials.serviceAccountKey.private_key_id].filter((s): s is string => !!s);
+  }
+}
+
+/** The accounts, subscriptions or projects the credentials list by hand (discovered ones aside). */
+export function configuredAccounts(credentials: ProviderCredentials): string[] {
+  switch (credentials.cloud) {
+    case "aws":
+      return credentials.accounts.map((a) => a.accountId);
+    case "azure":
+      return [...credentials.subscriptions];
+    case "gcp":
+      return [...credentials.projects];
   }
 }

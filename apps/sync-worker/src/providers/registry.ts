@@ -160,10 +160,12 @@ async function openAndUpgrade(db: Database, keyring: Keyring, row: { id: string;
 function defaultDisplayName(c: ProviderCredentials): string {
   switch (c.cloud) {
     case "aws":
+      if (c.organization) return c.accounts.length > 0 ? `AWS (organization + ${c.accounts.length} listed)` : "AWS (organization)";
       return `AWS (${c.accounts.length} account${c.accounts.length === 1 ? "" : "s"})`;
     case "azure":
       return `Azure (${c.subscriptions.length} subscription${c.subscriptions.length === 1 ? "" : "s"})`;
     case "gcp":
+      if (c.organization) return `Google Cloud (${c.organization.parent})`;
       return `Google Cloud (${c.projects.length} project${c.projects.length === 1 ? "" : "s"})`;
   }
 }

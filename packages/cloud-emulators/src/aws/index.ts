@@ -10,3 +10,4 @@ export { awsEmulatorKinds, awsGlobalEmulatorKinds, type AwsEmulatorKind, type Aw
 export { type AwsExpectedCostLine, costServices as awsCostServices } from "./costs.ts";
 export type { AwsExpectedMetricSample } from "./metrics.ts";
 export type { AwsExpectedInstanceStatus, Ec2CheckStatus } from "./status-checks.ts";
+export type { AwsEmulatorMember, AwsEmulatorOrganization, AwsEmulatorOrganizationUnit, AwsMemberStatus } from "./organizations.ts";

@@ -9,7 +9,7 @@ import type { AwsErrorReply, ErrorReason } from "./errors.ts";
  * ECS (`AmazonEC2ContainerServiceV20141113.*`) and the Resource Groups Tagging API
  * (`ResourceGroupsTaggingAPI_20170126.*`) speak JSON 1.1 with bare error type names.
  */
-export type JsonService = "ce" | "monitoring" | "dynamodb" | "ecs" | "tagging" | "pricing";
+export type JsonService = "ce" | "monitoring" | "dynamodb" | "ecs" | "tagging" | "pricing" | "organizations";
 
 export const jsonTargets: Record<JsonService, { prefix: string; contentType: string }> = {
   ce: { prefix: "AWSInsightsIndexService", contentType: "application/x-amz-json-1.1" },
@@ -19,6 +19,7 @@ export const jsonTargets: Record<JsonService, { prefix: string; contentType: str
   tagging: { prefix: "ResourceGroupsTaggingAPI_20170126", contentType: "application/x-amz-json-1.1" },
   // The Price List Query API speaks JSON 1.1 (`AWSPriceListService.GetProducts`).
   pricing: { prefix: "AWSPriceListService", contentType: "application/x-amz-json-1.1" },
+  organizations: { prefix: "AWSOrganizationsV20161128", contentType: "application/x-amz-json-1.1" },
 };
 
 export function isJsonService(service: string): service is JsonService {
@@ -69,10 +70,14 @@ export function jsonErrorReply(service: JsonService, reason: ErrorReason, detail
           ? json11Error(service, reason, detail)
           : service === "pricing"
             ? pricingError(reason, detail)
-            : cloudWatchError(reason, detail);
+            : service === "organizations"
+              ? organizationsError(reason, detail)
+              : cloudWatchError(reason, detail);
   const headers: Record<string, string> = { "content-type": jsonTargets[service].contentType };
   if (e.queryCode) headers["x-amzn-query-error"] = `${e.queryCode};${e.status >= 500 ? "Receiver" : "Sender"}`;
-  return { status: e.status, body: JSON.stringify({ __type: e.type, message: e.message }), headers };
+  // Organizations spells the member `Message`, as its API reference's error shapes do.
+  const body = service === "organizations" ? { __type: e.type, Message: e.message } : { __type: e.type, message: e.message };
+  return { status: e.status, body: JSON.stringify(body), headers };
 }
 
 function ceError(reason: ErrorReason, detail?: string): JsonErrorShape {
@@ -122,6 +127,29 @@ function pricingError(reason: ErrorReason, detail?: string): JsonErrorShape {
     case "not_found":
     case "lb_not_found":
       return { status: 400, type: "InvalidParameterException", message: detail ?? "invalid parameter" };
+  }
+}
+
+function organizationsError(reason: ErrorReason, detail?: string): JsonErrorShape {
+  switch (reason) {
+    case "throttle":
+      return { status: 400, type: "TooManyRequestsException", message: "You have sent too many requests in too short a period of time. The quota helps protect against denial-of-service attacks. Try again later." };
+    case "server_error":
+      return { status: 500, type: "ServiceException", message: "AWS Organizations can't complete your request because of an internal service error. Try again later." };
+    case "bad_credentials":
+      return { status: 400, type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    case "missing_auth":
+      return { status: 400, type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" };
+    case "access_denied":
+      return { status: 400, type: "AccessDeniedException", message: detail ?? "You don't have permissions to access this resource." };
+    case "unknown_action":
+      return { status: 400, type: "UnknownOperationException", message: detail ?? "Unknown operation" };
+    case "invalid_token":
+    case "invalid_parameter":
+    case "not_found":
+    case "lb_not_found":
+    case "data_unavailable":
+      return { status: 400, type: "InvalidInputException", message: detail ?? "You provided invalid values for one or more of the request parameters." };
   }
 }
 

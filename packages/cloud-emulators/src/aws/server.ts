@@ -33,11 +33,14 @@ import { efsAction, isEfsPath } from "./render-efs.ts";
 import { eksAction, isEksPath } from "./render-eks.ts";
 import { createBreadthHandlers } from "./serve-breadth.ts";
 import { wrap } from "./xml.ts";
+import { type AwsEmulatorOrganization, createOrganizationState, type OrganizationState, organizationsAction } from "./organizations.ts";
 
 export interface AwsEmulatorAccount {
   accountId: string;
   /** When set, AssumeRole into this account must present this ExternalId. */
   externalId?: string;
+  /** Every AssumeRole into this account is refused (AccessDenied), as when its role does not trust the caller. */
+  refuseRoles?: boolean;
 }
 
 export interface AwsEmulatorOptions {
@@ -63,6 +66,11 @@ export interface AwsEmulatorOptions {
   s3LegacyListBuckets?: boolean;
   /** Default 0: a free port. */
   port?: number;
+  /**
+   * Serve AWS Organizations (ListAccounts, ListParents) to the first account, the management
+   * account. Default: no organization (AWSOrganizationsNotInUseException).
+   */
+  organization?: AwsEmulatorOrganization;
   /**
    * The emulator's today, `YYYY-MM-DD` (default: the real UTC date). Bills have no lines from
    * today on, the current month is `Estimated`, and resource-level costs reach 14 days back.
@@ -122,6 +130,8 @@ export interface AwsEmulator {
     add(input: AwsAddResourceInput): AwsExpectedResource;
     remove(id: string): boolean;
     retag(id: string, tags: Record<string, string>): boolean;
+    /** The account leaves the organization: ListAccounts no longer lists it. */
+    leaveOrganization(accountId: string): boolean;
   };
   close(): Promise<void>;
 }
@@ -173,6 +183,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const today = () => options.today ?? new Date().toISOString().slice(0, 10);
   const costBook: AwsCostBook = createAwsCostBook({ seedHash, estate, accounts: accounts.map((a) => a.accountId), today });
   const faults = createFaultState();
+  const organization: OrganizationState | undefined = options.organization
+    ? createOrganizationState(options.organization, firstAccount.accountId, accounts.map((a) => a.accountId))
+    : undefined;
   const requests = new Map<string, number>();
   const breadth = createBreadthHandlers({ estate, malformedIds: () => malformedIds() });
 
@@ -209,7 +222,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
-    const served = ["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront", "pricing"];
+    const served = ["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront", "pricing", "organizations"];
     const servedForBreadth = ["eks", "ecs", "autoscaling", "elasticache", "elasticfilesystem", "redshift", "tagging"];
     if (!served.includes(sig.service) && !servedForBreadth.includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
@@ -322,6 +335,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       }
       case "ec2:DescribeSpotPriceHistory":
         return describeSpotPriceHistory(call);
+      case "organizations:ListAccounts":
+      case "organizations:ListParents":
+        return organizationsAction(organization, call.account, call.action, call.json);
       case "monitoring:GetMetricData":
         return getMetricData(call.json, {
           caller: call.account,
@@ -569,6 +585,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         `User: arn:aws:iam::${call.account}:user/cloudsync is not authorized to perform: sts:AssumeRole on resource: ${roleArn ?? "(none)"}${why}`,
       );
     if (!role || !account) return denied("");
+    if (account.refuseRoles) return denied("");
     if (account.externalId !== undefined && call.form.get("ExternalId") !== account.externalId) return denied(" (external id mismatch)");
     const duration = Number(call.form.get("DurationSeconds") ?? sessionSeconds);
     const expiration = new Date(Date.now() + Math.min(duration, sessionSeconds) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -645,6 +662,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       add: (input) => expectedOf(estate.add(input)),
       remove: (id) => estate.remove(id),
       retag: (id, tags) => estate.retag(id, tags),
+      leaveOrganization: (accountId) => organization?.members.delete(accountId) ?? false,
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

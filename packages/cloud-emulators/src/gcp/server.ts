@@ -9,6 +9,7 @@ import { API_BASE, type EmulatorKind, emulatorKinds, type GeneratedItem, kindInf
 import { formatNanos } from "./money.ts";
 import { type GcpExpectedMetricSample, GcpMonitoring } from "./monitoring.ts";
 import { MonitoringApi } from "./monitoring-api.ts";
+import { type GcpEmulatorOrganization, ResourceManagerApi } from "./resource-manager-api.ts";
 import type { RoutedRequest } from "./routed.ts";
 import { ServiceApis, breakItem } from "./services-api.ts";
 import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
@@ -28,6 +29,10 @@ export interface GcpEmulatorOptions {
   billingExportTable?: string;
   /** `detailed` (default) has `resource.*` columns; `standard` answers 400 to queries naming them. */
   billingExport?: "detailed" | "standard";
+  /** Serve Resource Manager v3 (projects.list, folders.list) for this organization. Default: none (403). */
+  organization?: GcpEmulatorOrganization;
+  /** Projects the service account holds no role on: their Compute calls answer 403 PERMISSION_DENIED. */
+  deniedProjects?: readonly string[];
 }
 
 export interface GcpEmulator {
@@ -47,6 +52,8 @@ export interface GcpEmulator {
     add(input: GcpAddInput): GcpExpectedResource;
     remove(id: string): boolean;
     retag(id: string, labels: Record<string, string>): boolean;
+    /** The project moves out of the organization: projects.list no longer lists it. */
+    leaveOrganization(projectId: string): boolean;
   };
   /** Zones (`us-east1-b`) or regions whose scoped lists answer UNREACHABLE, their items missing. */
   setUnreachable(locations: readonly string[]): void;
@@ -93,6 +100,8 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   let authority: TokenAuthority | undefined;
   let unreachable = new Set<string>();
   const serviceApis = new ServiceApis(estate, faults, () => unreachable);
+  const resourceManager = new ResourceManagerApi(options.organization ?? { projects: [], folders: [] }, projects);
+  const denied = new Set(options.deniedProjects ?? []);
 
   const server: Server = createServer((req, res) => {
     collectBody(req)
@@ -110,6 +119,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       serviceApis.route(method, url) ??
       bigquery.route(method, url.pathname, url, body) ??
       monitoringApi.route(method, url.pathname, url) ??
+      resourceManager.route(method, url.pathname, url) ??
       computeRoute(method, url);
     if (!routed) return send(res, 404, errors.notFound(url.pathname));
     gate(req, res, routed);
@@ -149,6 +159,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       api: "compute",
       answer: () => {
         if (!estate.hasProject(project)) return { status: 404, body: errors.projectNotFound(project) };
+        if (denied.has(project)) return { status: 403, body: errors.permissionDenied(project, `compute.${rest.split("/").at(-1)}.list`) };
         if (rest === "regions") return { status: 200, body: regionList(project) };
         if (rest === "zones") return { status: 200, body: zoneList(project) };
         const kind = emulatorKinds.find((k) => kindInfo[k].api === "compute" && kindInfo[k].path === rest);
@@ -281,6 +292,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       add: (input) => estate.add(input),
       remove: (id) => estate.remove(id),
       retag: (id, labels) => estate.retag(id, labels),
+      leaveOrganization: (projectId) => resourceManager.projects.delete(projectId),
     },
     setUnreachable(locations) {
       unreachable = new Set(locations.map((l) => (/-[a-z]$/.test(l) ? `zones/${l}` : `regions/${l}`)));
@@ -315,7 +327,8 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
 }
 
 function serviceOf(api: GcpApi): string {
-  return `${api}.googleapis.com`;
+  // Resource Manager's service name is not its API's short name.
+  return api === "resourcemanager" ? "cloudresourcemanager.googleapis.com" : `${api}.googleapis.com`;
 }
 
 function collectBody(req: IncomingMessage): Promise<string> {

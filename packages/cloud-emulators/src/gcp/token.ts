@@ -11,7 +11,7 @@ export interface GcpServiceAccountKey {
   token_uri: string;
 }
 
-export type GcpApi = "compute" | "bigquery" | "monitoring" | "sqladmin" | "storage" | "container" | "cloudfunctions" | "cloudasset";
+export type GcpApi = "compute" | "bigquery" | "monitoring" | "sqladmin" | "storage" | "container" | "cloudfunctions" | "cloudasset" | "resourcemanager";
 
 const AUTH = "https://www.googleapis.com/auth/";
 const CLOUD_PLATFORM = [`${AUTH}cloud-platform`, `${AUTH}cloud-platform.read-only`];
@@ -27,6 +27,8 @@ export const apiScopes: Record<GcpApi, readonly string[]> = {
   container: CLOUD_PLATFORM,
   cloudfunctions: CLOUD_PLATFORM,
   cloudasset: CLOUD_PLATFORM,
+  // projects.list and folders.list accept only the cloud-platform scopes.
+  resourcemanager: [...CLOUD_PLATFORM],
 };
 
 const GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";

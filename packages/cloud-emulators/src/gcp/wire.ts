@@ -31,6 +31,8 @@ export const errors = {
     googleError(403, "PERMISSION_DENIED", "insufficientPermissions", `Request had insufficient authentication scopes for the ${api} API.`),
   unavailable: () =>
     googleError(503, "UNAVAILABLE", "backendError", "The service is currently unavailable. Please try again later."),
+  permissionDenied: (project: string, permission: string) =>
+    googleError(403, "PERMISSION_DENIED", "forbidden", `Required '${permission}' permission for 'projects/${project}'`),
   projectNotFound: (project: string) =>
     googleError(404, "NOT_FOUND", "notFound", `The resource 'projects/${project}' was not found`),
   notFound: (path: string) => googleError(404, "NOT_FOUND", "notFound", `The resource '${path}' was not found`),

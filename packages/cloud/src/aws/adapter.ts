@@ -6,6 +6,7 @@ import { type ReadFailure, runScopes, type ScopeRead } from "../core/scope-runne
 import { CloudError, CredentialsRejectedError } from "../errors.ts";
 import type { PriceQuery, PriceQuote, PriceSource } from "../types.ts";
 import type {
+  AccountDiscovery,
   AdapterLogger,
   AdapterOptions,
   CloudAdapter,
@@ -32,6 +33,8 @@ import { isIsoDate, utcDate } from "./normalize-costs.ts";
 import { cloudWatchTableFor } from "./metric-table.ts";
 import { isValidPeriod, type MetricItem } from "./normalize-metrics.ts";
 import { mergeRegions } from "./regions.ts";
+import { awsApiLimitOf } from "./api-limits.ts";
+import { type AwsOrganizationConfig, discoverAwsOrganization, memberRole } from "./organization.ts";
 import { type AccountPlan, resourceReads } from "./scope-plan.ts";
 import { type AwsSession, openSession, type SessionSettings } from "./session.ts";
 
@@ -55,7 +58,14 @@ export interface AwsAccountConfig {
 export interface AwsAdapterConfig extends AdapterOptions {
   /** One long-lived (or already temporary) key; accounts with a role assume it from here. */
   credentials: AwsBaseCredentials;
+  /** Accounts read as listed; with `organization`, these are read besides (and configured over) the discovered ones. */
   accounts: readonly AwsAccountConfig[];
+  /**
+   * Read every member of the AWS organization the base credentials manage (management or
+   * delegated administrator account): discovered with ListAccounts at the start of each
+   * resource stream, each reached through `roleName`.
+   */
+  organization?: AwsOrganizationConfig;
   /** Region for account-wide calls: STS, DescribeRegions, S3 ListBuckets. Default `us-east-1`. */
   homeRegion?: string;
   /** Lifetime asked for assumed-role sessions, in seconds. Default 3600. */
@@ -103,17 +113,25 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
   const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
   const maxAttempts = config.maxAttempts ?? defaults.maxAttempts;
   const concurrency = config.concurrency ?? defaults.concurrency;
-  const limiter: RateLimiter = createRateLimiter({ requestsPerSecond: config.requestsPerSecond ?? defaults.requestsPerSecond });
+  // Each API's documented rate paces it unless the provider sets its own rate, which then
+  // applies to every API (an operator who raised a quota, or a test with no time to wait).
+  const limiter: RateLimiter = createRateLimiter({
+    requestsPerSecond: config.requestsPerSecond ?? defaults.requestsPerSecond,
+    ...(config.requestsPerSecond === undefined ? { limitOf: awsApiLimitOf } : {}),
+  });
   const secrets = [config.credentials.secretAccessKey, config.credentials.sessionToken];
   const logger = config.logger;
   const providers = credentialProviders(config, homeRegion, { maxAttempts, timeoutMs, limiter });
+  /** Accounts the last discovery found active, besides the configured ones. */
+  let discovered: readonly string[] = [];
+  let attempted = false;
   const sessionSettings: SessionSettings = {
     endpoint: config.endpoint,
     maxAttempts,
     timeoutMs,
     limiter,
     onThrottle: config.onThrottle,
-    credentialsOf: (account) => providers.get(account) as AwsCredentialProvider,
+    credentialsOf: (account) => providers.get(account),
   };
 
   const errorFor = (error: unknown, account: string, region: string, operation: string): CloudError =>
@@ -147,28 +165,61 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     return (out.Regions ?? []).map((r) => r.RegionName).filter((n): n is string => !!n);
   }
 
-  async function planAccounts(session: AwsSession, signal: AbortSignal | undefined): Promise<AccountPlan[]> {
+  async function planAccounts(session: AwsSession, accounts: readonly string[], signal: AbortSignal | undefined): Promise<AccountPlan[]> {
     const configured = config.regions;
-    if (configured) return config.accounts.map((a) => ({ account: a.accountId, regions: configured }));
+    if (configured) return accounts.map((account) => ({ account, regions: configured }));
     return Promise.all(
-      config.accounts.map(async (a): Promise<AccountPlan> => {
+      accounts.map(async (account): Promise<AccountPlan> => {
         try {
-          return { account: a.accountId, regions: await enabledRegions(session, a.accountId, signal) };
+          return { account, regions: await enabledRegions(session, account, signal) };
         } catch (error) {
-          return { account: a.accountId, failure: errorFor(error, a.accountId, homeRegion, "DescribeRegions") };
+          return { account, failure: errorFor(error, account, homeRegion, "DescribeRegions") };
         }
       }),
     );
   }
+
+  /**
+   * The organization's members. Organizations has one endpoint, in us-east-1, and is called
+   * with the base credentials. A failure reads only the configured accounts from then on.
+   */
+  async function discoverAccounts(options: { signal?: AbortSignal } = {}): Promise<AccountDiscovery | null> {
+    const organization = config.organization;
+    if (!organization) return null;
+    attempted = true;
+    const session = openSession(sessionSettings, options.signal);
+    try {
+      const found = await discoverAwsOrganization(session.clientsFor(organizationKey, organizationsRegion), organization, options.signal);
+      discovered = found.accounts.filter((a) => a.state === "active").map((a) => a.account);
+      return found;
+    } catch (error) {
+      discovered = [];
+      throw errorFor(error, "the organization's management account", organizationsRegion, "ListAccounts");
+    } finally {
+      session.close();
+    }
+  }
+
+  /** A stream of an adapter whose discovery was never asked for discovers first; a failure is logged, not thrown. */
+  async function ensureDiscovered(signal: AbortSignal | undefined): Promise<void> {
+    if (!config.organization || attempted) return;
+    await discoverAccounts(signal ? { signal } : {}).catch((error: unknown) =>
+      logger?.warn({ err: error instanceof Error ? error.message : String(error) }, "aws organization discovery failed; reading the configured accounts only"),
+    );
+  }
+
+  /** Configured accounts first, then the discovered ones not configured. */
+  const accountsToRead = (): string[] => [...new Set([...config.accounts.map((a) => a.accountId), ...discovered])];
 
   async function* streamResources(options: StreamOptions = {}): AsyncGenerator<InventoryEvent> {
     // Engine-specific RDS kinds (`rds_postgres`) select the `rds_instance` reader, which lists
     // every engine: RDS cannot filter a page by engine cheaply.
     const readers = selectReaders(awsKindReaders, options.kinds, "AWS", (k) => (k.startsWith("rds_") ? "rds_instance" : k));
     const signal = options.signal;
+    await ensureDiscovered(signal);
     const session = openSession(sessionSettings, signal);
     try {
-      const plans = await planAccounts(session, signal);
+      const plans = await planAccounts(session, accountsToRead(), signal);
       const reads = resourceReads(plans, readers, session, { homeRegion, pageSize: config.pageSize });
       yield* runScopes(reads, run("resources", signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })));
     } finally {
@@ -184,12 +235,14 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     const today = config.today?.() ?? utcDate(Date.now());
     // Loaded here, with Cost Explorer's SDK, so that inventory-only processes never load either.
     const { costExplorerApi, costRead } = await import("./costs.ts");
+    // A cost sync discovers too, so members' bills are read without a resource sync first.
+    await ensureDiscovered(signal);
     const session = openSession(sessionSettings, signal);
     try {
-      const reads = config.accounts.map((a) => {
-        const via = config.billingAccountId ?? a.accountId;
+      const reads = accountsToRead().map((accountId) => {
+        const via = config.billingAccountId ?? accountId;
         return costRead({
-          scope: { cloud: "aws", account: a.accountId, region: "global", kind: "costs" },
+          scope: { cloud: "aws", account: accountId, region: "global", kind: "costs" },
           credentialAccount: via,
           api: costExplorerApi(() => session.clientsFor(via, costExplorerRegion).ce()),
           start: query.start,
@@ -222,7 +275,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     try {
       const reads = scopes.map(({ account, region, items, unreadable }): ScopeRead<MetricSample> => {
         const scope: ScopeRef = { cloud: "aws", account, region, kind: "metrics" };
-        if (!providers.has(account)) {
+        if (!providers.knows(account)) {
           const error = new CloudError("aws", `aws metrics for account ${account}: the adapter is not configured for this account.`, { account });
           return failingRead(scope, "GetMetricData", error);
         }
@@ -252,7 +305,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     try {
       const reads = scopes.map(({ account, region, ids }): ScopeRead<ResourceStatusChecks> => {
         const scope: ScopeRef = { cloud: "aws", account, region, kind: "status_checks" };
-        if (!providers.has(account)) {
+        if (!providers.knows(account)) {
           const error = new CloudError("aws", `aws status checks for account ${account}: the adapter is not configured for this account.`, { account });
           return failingRead(scope, "DescribeInstanceStatus", error);
         }
@@ -269,19 +322,23 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
 
   return {
     cloud: "aws",
-    accounts: config.accounts.map((a) => a.accountId),
+    get accounts() {
+      return accountsToRead();
+    },
     kinds: awsKinds,
     async listRegions(): Promise<RegionInfo[]> {
-      const first = config.accounts[0] as AwsAccountConfig;
+      // Without configured accounts, the organization's management account answers.
+      const first = config.accounts[0]?.accountId ?? organizationKey;
       const session = openSession(sessionSettings, undefined);
       try {
-        return mergeRegions(await enabledRegions(session, first.accountId, undefined));
+        return mergeRegions(await enabledRegions(session, first, undefined));
       } catch (error) {
-        throw errorFor(error, first.accountId, homeRegion, "DescribeRegions");
+        throw errorFor(error, first, homeRegion, "DescribeRegions");
       } finally {
         session.close();
       }
     },
+    discoverAccounts,
     streamResources,
     streamCosts,
     streamMetrics,
@@ -342,20 +399,37 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
   }
 }
 
+/**
+ * The key under which calls of the base credentials themselves are made (Organizations, and
+ * DescribeRegions when only an organization is configured); never a 12-digit account id.
+ */
+const organizationKey = "organization";
+/** Organizations has one endpoint, in us-east-1, whatever the home region. */
+const organizationsRegion = "us-east-1";
+
 /** What consumers may know of AWS's kinds. */
 const awsKinds = awsKindReaders.map(describeKind);
 /** The kinds EC2's status checks cover. */
 const statusCheckKinds: ReadonlySet<string> = new Set(["ec2_instance"]);
 
+/** Credentials per account, made on first use for discovered members. */
+interface CredentialProviders {
+  get(account: string): AwsCredentialProvider;
+  /** Whether the adapter may read this account: configured, or reachable through the organization's role. */
+  knows(account: string): boolean;
+}
+
 /**
  * Long-lived credentials per account: assumed-role sessions survive from one sync to the next.
- * STS sockets are not kept alive: AssumeRole runs about once an hour per account.
+ * STS sockets are not kept alive: AssumeRole runs about once an hour per account. A configured
+ * account is reached as configured; any other, only with an organization, through its role;
+ * the organization key itself uses the base credentials.
  */
 function credentialProviders(
   config: AwsAdapterConfig,
   homeRegion: string,
   settings: { maxAttempts: number; timeoutMs: number; limiter: RateLimiter },
-): Map<string, AwsCredentialProvider> {
+): CredentialProviders {
   const stsSettings: ClientSettings = {
     endpoint: config.endpoint,
     maxAttempts: settings.maxAttempts,
@@ -366,27 +440,40 @@ function credentialProviders(
     onThrottle: config.onThrottle,
   };
   const assume = stsAssumeRole(createStsClient(homeRegion, { ...config.credentials }, stsSettings));
-  return new Map<string, AwsCredentialProvider>(
-    config.accounts.map((a) => [
-      a.accountId,
-      a.roleArn
-        ? assumeRoleCredentials(
-            assume,
-            {
-              account: a.accountId,
-              roleArn: a.roleArn,
-              sessionName: a.sessionName ?? "cloudsync",
-              durationSeconds: config.roleSessionSeconds ?? defaults.roleSessionSeconds,
-              ...(a.externalId ? { externalId: a.externalId } : {}),
-            },
-            {
-              ...(config.now ? { now: config.now } : {}),
-              ...(config.credentialRefreshMarginMs !== undefined ? { refreshMarginMs: config.credentialRefreshMarginMs } : {}),
-            },
-          )
-        : staticCredentials(config.credentials),
-    ]),
+  const base = staticCredentials(config.credentials);
+  const refresh = {
+    ...(config.now ? { now: config.now } : {}),
+    ...(config.credentialRefreshMarginMs !== undefined ? { refreshMarginMs: config.credentialRefreshMarginMs } : {}),
+  };
+  const viaRole = (account: string, role: { roleArn: string; externalId?: string | undefined }, sessionName: string | undefined) =>
+    assumeRoleCredentials(
+      assume,
+      {
+        account,
+        roleArn: role.roleArn,
+        sessionName: sessionName ?? "cloudsync",
+        durationSeconds: config.roleSessionSeconds ?? defaults.roleSessionSeconds,
+        ...(role.externalId ? { externalId: role.externalId } : {}),
+      },
+      refresh,
+    );
+  const made = new Map<string, AwsCredentialProvider>(
+    config.accounts.map((a) => [a.accountId, a.roleArn ? viaRole(a.accountId, { roleArn: a.roleArn, externalId: a.externalId }, a.sessionName) : base]),
   );
+  made.set(organizationKey, base);
+  const organization = config.organization;
+  return {
+    knows: (account) => made.has(account) || (organization !== undefined && /^\d{12}$/.test(account)),
+    get(account) {
+      let provider = made.get(account);
+      if (!provider) {
+        if (!organization) throw new CloudError("aws", `aws: account ${account} is not configured and no organization is.`, { account });
+        provider = viaRole(account, memberRole(organization, account), organization.sessionName);
+        made.set(account, provider);
+      }
+      return provider;
+    },
+  };
 }
 
 interface MetricScopePlan {
@@ -451,7 +538,12 @@ function validate(config: AwsAdapterConfig): void {
   if (!config.credentials?.accessKeyId || !config.credentials.secretAccessKey) {
     throw new TypeError("AWS adapter: credentials.accessKeyId and credentials.secretAccessKey are required.");
   }
-  if (config.accounts.length === 0) throw new TypeError("AWS adapter: list at least one account to read.");
+  if (config.accounts.length === 0 && !config.organization) {
+    throw new TypeError("AWS adapter: list at least one account to read, or name an organization to discover them.");
+  }
+  if (config.organization && !/^[\w+=,.@/-]{1,512}$/.test(config.organization.roleName)) {
+    throw new TypeError("AWS adapter: organization.roleName must be an IAM role name (or path/name), e.g. OrganizationAccountAccessRole.");
+  }
   const seen = new Set<string>();
   for (const a of config.accounts) {
     if (!/^\d{12}$/.test(a.accountId)) {

@@ -192,5 +192,5 @@ export function createServiceClients(
 
 export function createStsClient(region: string, credentials: AwsCredentialIdentity, settings: ClientSettings): STSClient {
   const fixed: AwsCredentialProvider = async () => credentials;
-  return instrument(new STSClient(baseConfig(region, fixed, settings)), `sts:${region}`, settings);
+  return instrument(new STSClient(baseConfig(region, fixed, settings)), `base:${region}:sts`, settings);
 }

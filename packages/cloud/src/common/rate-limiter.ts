@@ -11,12 +11,26 @@ export interface RateLimiterOptions {
   requestsPerSecond: number;
   /** Requests allowed at once after a quiet period; default: one second's worth. */
   burst?: number;
+  /**
+   * The API's own documented limit for a key (e.g. EC2's 20 per second with a bucket of 100,
+   * Organizations' lower one), when it has one: the key's bucket then refills at this rate and
+   * holds this burst instead of `requestsPerSecond`'s. Asked once per key.
+   */
+  limitOf?: (key: string) => ApiLimit | undefined;
   /** Injected for tests. */
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** One API's documented request rate: a token bucket refilled at `requestsPerSecond`, holding `burst`. */
+export interface ApiLimit {
+  requestsPerSecond: number;
+  burst?: number;
+}
+
 interface Bucket {
+  rate: number;
+  burst: number;
   tokens: number;
   updatedAt: number;
   /** Serializes waiters so they are served in arrival order. */
@@ -36,21 +50,30 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   async function take(bucket: Bucket, signal?: AbortSignal): Promise<void> {
     for (;;) {
       const t = now();
-      bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.updatedAt) / 1000) * rate);
+      bucket.tokens = Math.min(bucket.burst, bucket.tokens + ((t - bucket.updatedAt) / 1000) * bucket.rate);
       bucket.updatedAt = t;
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
         return;
       }
-      await sleep(((1 - bucket.tokens) / rate) * 1000, signal);
+      await sleep(((1 - bucket.tokens) / bucket.rate) * 1000, signal);
     }
+  }
+
+  function newBucket(key: string): Bucket {
+    const api = options.limitOf?.(key);
+    if (!api) return { rate, burst, tokens: burst, updatedAt: now(), queue: Promise.resolve() };
+    const keyRate = api.requestsPerSecond;
+    if (!(keyRate > 0) || !Number.isFinite(keyRate)) throw new RangeError(`the limit of ${key} must be a positive rate, got ${keyRate}`);
+    const keyBurst = Math.max(1, api.burst ?? Math.ceil(keyRate));
+    return { rate: keyRate, burst: keyBurst, tokens: keyBurst, updatedAt: now(), queue: Promise.resolve() };
   }
 
   return {
     acquire(key, signal) {
       let bucket = buckets.get(key);
       if (!bucket) {
-        bucket = { tokens: burst, updatedAt: now(), queue: Promise.resolve() };
+        bucket = newBucket(key);
         buckets.set(key, bucket);
       }
       const b = bucket;

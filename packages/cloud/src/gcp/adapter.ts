@@ -3,6 +3,7 @@ import { describeKind, type KindReadPlan, kindRead } from "../core/kind-reader.t
 import { createStreamStats, type RunSettings, runScopes, type ScopeRead, type StreamStats } from "../core/scope-runner.ts";
 import { CloudError } from "../errors.ts";
 import {
+  type AccountDiscovery,
   type AdapterOptions,
   type CloudAdapter,
   type CostEvent,
@@ -17,7 +18,7 @@ import {
   type StreamOptions,
 } from "../types.ts";
 import type { AuthClient } from "google-auth-library";
-import { createAuthClient, type GcpCredentials, secretsOf } from "./auth.ts";
+import { createAuthClient, type GcpCredentials, RESOURCE_MANAGER_READ_SCOPE, secretsOf } from "./auth.ts";
 import type { BillingQueryClient } from "./bigquery.ts";
 import { type BillingExportTable, parseBillingExportTable, parseQueryProject } from "./billing-table.ts";
 import { listCallOptions } from "./call-options.ts";
@@ -26,6 +27,7 @@ import { createCostReader } from "./costs.ts";
 import { createMetricReader } from "./metrics.ts";
 import type { TimeSeriesLister } from "./monitoring.ts";
 import { toScopeError } from "./failures.ts";
+import { discoverGcpOrganization, type GcpOrganizationConfig } from "./organization.ts";
 import { gcpCatchAllReader, gcpKindReaders, gcpKinds } from "./kinds/index.ts";
 import type { GcpApiInfo, GcpKindReader, GcpReadContext, RawEntry } from "./kinds/kind.ts";
 import { lastSegment, regionFromScopeKey } from "./normalize.ts";
@@ -37,6 +39,11 @@ export interface GcpAdapterConfig extends AdapterOptions {
   credentials: GcpCredentials;
   /** Project ids to read; each is an account of its own. One service account may read several. */
   projects: readonly string[];
+  /**
+   * Also read every project under this organization or folder (Resource Manager v3, folders
+   * followed recursively), discovered at the start of each stream; `projects` may then be empty.
+   */
+  organization?: GcpOrganizationConfig;
   /** Token endpoint for a service-account key (default: the key's `token_uri`). */
   tokenUri?: string;
   /** First backoff delay of the SDK's retryer, in ms (default 500; jittered, doubling, at most 32 s). */
@@ -97,8 +104,17 @@ const defaults = {
 const MAX_PAGE_SIZE = 500;
 
 export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
+  // Every reader below walks this array; discovery appends the members after the configured
+  // projects in place, so the inventory, bills and regions all read the same list.
   const projects = [...new Set(config.projects)];
-  if (projects.length === 0) throw new Error("createGcpAdapter needs at least one project id in `projects`.");
+  const configuredCount = projects.length;
+  if (projects.length === 0 && !config.organization) {
+    throw new Error("createGcpAdapter needs at least one project id in `projects`, or an `organization` to discover them.");
+  }
+  if (config.organization && !/^(organizations|folders)\/\d+$/.test(config.organization.parent)) {
+    throw new Error("createGcpAdapter: organization.parent must be organizations/<number> or folders/<number>.");
+  }
+  let attempted = false;
   const pageSize = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(config.pageSize ?? defaults.pageSize)));
   const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
   const maxAttempts = Math.max(1, Math.floor(config.maxAttempts ?? defaults.maxAttempts));
@@ -126,7 +142,7 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   // Built on first use, so a bad key fails the stream's scopes (with a clear error), not the constructor.
   const connect = (): Connection => {
     if (!connection) {
-      const auth = createAuthClient(config.credentials, config.tokenUri);
+      const auth = createAuthClient(config.credentials, config.tokenUri, config.organization ? [RESOURCE_MANAGER_READ_SCOPE] : []);
       const transport = createGatedTransport(auth, { limiter, timeoutMs, onThrottle: config.onThrottle });
       connection = { auth, transport };
     }
@@ -233,6 +249,40 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     };
     return kindRead(gcpCatchAllReader, plan, (state) => readContext(project, state.signal));
   };
+  /** The organization's projects; a failure reads only the configured projects from then on. */
+  async function discoverAccounts(): Promise<AccountDiscovery | null> {
+    const organization = config.organization;
+    if (!organization) return null;
+    attempted = true;
+    const { transport } = connectCompute();
+    // Resource Manager's URLs name no project: the transport keys them by path.
+    const keys = ["/v3/projects", "/v3/folders"];
+    for (const k of keys) transport.reset(k);
+    try {
+      const found = await discoverGcpOrganization(transport.authClient, config.endpoint, organization, callOptions);
+      const active = found.accounts.filter((a) => a.state === "active").map((a) => a.account);
+      const configured = projects.slice(0, configuredCount);
+      projects.splice(configuredCount, projects.length, ...active.filter((p) => !configured.includes(p)));
+      return found;
+    } catch (err) {
+      projects.splice(configuredCount);
+      throw err instanceof CloudError
+        ? err
+        : toScopeError(err, {
+            ...failureContext(organization.parent, "projects.list", transport, false),
+            outcome: keys.map((k) => transport.outcome(k)).find((o) => o?.lastStatus !== undefined && o.lastStatus !== 200),
+            api: "Resource Manager",
+          });
+    }
+  }
+
+  /** A stream of an adapter whose discovery was never asked for discovers first; a failure is logged. */
+  async function ensureDiscovered(): Promise<void> {
+    if (!config.organization || attempted) return;
+    await discoverAccounts().catch((err: unknown) =>
+      config.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, "gcp organization discovery failed; reading the configured projects only"),
+    );
+  }
 
   const runSettings = <T, P>(stream: string, signal: AbortSignal | undefined, page: (scope: ScopeRef, items: T[]) => P): RunSettings<T, P> => ({
     cloud: "gcp",
@@ -282,7 +332,10 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     ],
     stats,
 
+    discoverAccounts,
+
     async listRegions(): Promise<RegionInfo[]> {
+      if (projects.length === 0) await ensureDiscovered();
       const project = projects[0] as string;
       const { clients, transport } = connectCompute();
       transport.reset(requestKey(project, "regions"));
@@ -300,21 +353,23 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
       return regions;
     },
 
-    streamResources(options: StreamOptions = {}): AsyncIterable<InventoryEvent> {
+    async *streamResources(options: StreamOptions = {}): AsyncGenerator<InventoryEvent> {
       const wanted = options.kinds ? new Set(options.kinds) : null;
       const selected = readers.filter((r) => !wanted || wanted.has(r.kind));
       // The catch-all reads what the adapter was configured for, narrowed to the asked kinds.
       const catchAll = !wanted
         ? configuredCatchAll
         : (catchAllKinds([...wanted].filter((k) => configuredCatchAll?.includes("*") || configuredCatchAll?.includes(k))) ?? null);
-      return runScopes(
+      await ensureDiscovered();
+      yield* runScopes(
         resourceReads(selected, catchAll),
         runSettings("resources", options.signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })),
       );
     },
 
-    streamCosts(query: CostQuery): AsyncIterable<CostEvent> {
-      return streamCosts(query);
+    async *streamCosts(query: CostQuery): AsyncGenerator<CostEvent> {
+      await ensureDiscovered();
+      yield* streamCosts(query);
     },
 
     streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {

@@ -32,6 +32,8 @@ export const GCP_READ_SCOPES: readonly string[] = [
   "https://www.googleapis.com/auth/sqlservice.admin",
   "https://www.googleapis.com/auth/cloud-platform",
 ];
+/** Resource Manager v3's projects.list and folders.list accept no narrower read scope; asked for only when an organization is discovered. */
+export const RESOURCE_MANAGER_READ_SCOPE = "https://www.googleapis.com/auth/cloud-platform.read-only";
 /** google-auth-library 10 always posts JWT assertions here, whatever the key's `token_uri` says. */
 export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
 
@@ -41,7 +43,7 @@ export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
  * own transporter: the library has no token-URL option, and the interceptor keeps its real JWT
  * signing and caching in play.
  */
-export function createAuthClient(credentials: GcpCredentials, tokenUriOverride?: string): AuthClient {
+export function createAuthClient(credentials: GcpCredentials, tokenUriOverride?: string, extraScopes: readonly string[] = []): AuthClient {
   if ("authClient" in credentials) return credentials.authClient;
   const key = credentials.serviceAccountKey;
   if (!key?.client_email || !key.private_key) {
@@ -53,7 +55,7 @@ export function createAuthClient(credentials: GcpCredentials, tokenUriOverride?:
     email: key.client_email,
     key: key.private_key,
     keyId: key.private_key_id,
-    scopes: [...GCP_READ_SCOPES],
+    scopes: [...GCP_READ_SCOPES, ...extraScopes],
   });
   const tokenUri = tokenUriOverride ?? key.token_uri;
   if (tokenUri && tokenUri !== GOOGLE_TOKEN_URL) {

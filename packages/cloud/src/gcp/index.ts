@@ -5,3 +5,4 @@ export { gcpKinds, gcpScopeKinds } from "./kinds/index.ts";
 export { parseBillingExportTable, type BillingExportTable } from "./billing-table.ts";
 export { gcpCostCategory, resourceIdFromGlobalName } from "./normalize-costs.ts";
 export { gcpMetricSpecs, type GcpMetricSpec } from "./normalize-metrics.ts";
+export type { GcpOrganizationConfig } from "./organization.ts";

@@ -9,3 +9,4 @@ export * from "./monitoring.ts";
 export * from "./sync.ts";
 export * from "./realtime.ts";
 export * from "./notifications.ts";
+export * from "./discovery.ts";
