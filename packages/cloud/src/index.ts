@@ -3,6 +3,7 @@
 // of the clouds it reads: importing all three costs about 250 MB of RSS before any work.
 export * from "./types.ts";
 export * from "./errors.ts";
+export { dependencyList, dependencyOf, type RelationName, relationRules, withDependencies } from "./core/relations.ts";
 export { createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./common/rate-limiter.ts";
 export { mergeBounded } from "./common/merge.ts";
 export { bytesToMbps, defaultThresholds, evaluateHealth, fractionToPercent, type HealthEvaluation, type HealthLevel, type Thresholds } from "./metrics/health.ts";
