@@ -12,4 +12,6 @@ export const contractsAgree: [
   Same<cloud.SizeCategory, db.SizeCategory>,
   Same<cloud.CostCategory, db.CostCategory>,
   Same<cloud.MetricKey, db.MetricKey>,
-] = [true, true, true, true, true];
+  Same<cloud.DependencyType, db.DependencyType>,
+  Same<cloud.DependencyStrength, db.DependencyStrength>,
+] = [true, true, true, true, true, true, true];

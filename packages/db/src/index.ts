@@ -31,6 +31,15 @@ export {
   type CostOptimizationRow,
   type MonthlyCostSummaryRow,
 } from "./queries/costs.ts";
+export {
+  type DependencyDirection,
+  type DependencyGraphParams,
+  type DependencyNode,
+  getResourceDependencyGraph,
+  getWeddingCriticalDependencies,
+  type WeddingCriticalDependencies,
+  type WeddingCriticalParams,
+} from "./queries/dependencies.ts";
 export { dropMonitoringPartitions, ensureMonitoringPartitions, listMonitoringPartitions } from "./queries/partitions.ts";
 export { type QueryRowsOptions, queryRows } from "./queries/rows.ts";
 export * from "./schema/index.ts";
