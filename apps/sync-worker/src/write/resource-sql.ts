@@ -19,12 +19,13 @@ const incoming = (rows: readonly ResourceRow[], ctx: WriteContext) => sql`
   incoming as (
     select x.resource_id, x.resource_name, x.resource_type, x.resource_subtype, x.size_category, x.resource_status,
            x.configuration::jsonb as configuration, x.tags::jsonb as tags, x.region_code, x.cloud_account_id,
-           x.sync_scope, x.content_hash, x.environment, x.is_wedding_critical, r.id as region_id
+           x.sync_scope, x.content_hash, x.environment, x.is_wedding_critical, x.dependency_claims::jsonb as dependency_claims,
+           r.id as region_id
       from json_to_recordset(${pageDocument(rows)}::json) as x(
              resource_id text, resource_name text, resource_type text, resource_subtype text,
              size_category text, resource_status text, configuration text, tags text,
              region_code text, cloud_account_id text, sync_scope text, content_hash text,
-             environment text, is_wedding_critical boolean)
+             environment text, is_wedding_critical boolean, dependency_claims text)
       join cloud_regions r on r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
                           and r.region_code = x.region_code
   )`;
@@ -37,20 +38,21 @@ function pageDocument(rows: readonly ResourceRow[], regionIdOf?: (code: string) 
       ...(regionIdOf ? { region_id: regionIdOf(row.region_code) } : {}),
       configuration: JSON.stringify(row.configuration),
       tags: JSON.stringify(row.tags),
+      dependency_claims: row.dependency_claims ? JSON.stringify(row.dependency_claims) : null,
     })),
   );
 }
 
 const insertColumns = sql.raw(`organization_id, provider_id, region_id, resource_id, resource_name, resource_type,
   resource_subtype, size_category, configuration, resource_status, tags, environment, is_wedding_critical,
-  created_by, cloud_account_id, sync_scope, content_hash, terminated_at`);
+  created_by, cloud_account_id, sync_scope, content_hash, terminated_at, dependency_claims`);
 
 const insertValues = (ctx: WriteContext) => sql`
   ${ctx.organizationId}::uuid, ${ctx.providerId}::uuid, i.region_id, i.resource_id, i.resource_name,
   i.resource_type, i.resource_subtype, i.size_category, i.configuration, i.resource_status, i.tags,
   coalesce(i.environment, 'development'), coalesce(i.is_wedding_critical, false),
   ${ctx.createdBy}::uuid, i.cloud_account_id, i.sync_scope, i.content_hash,
-  case when i.resource_status = 'terminated' then now() end`;
+  case when i.resource_status = 'terminated' then now() end, i.dependency_claims`;
 
 /**
  * Inserts a page of resources the scope has not stored, as cheaply as one statement can: records
@@ -67,12 +69,12 @@ export function insertNewResourcesStatement(rows: readonly ResourceRow[], region
            i.resource_type, i.resource_subtype, i.size_category, i.configuration::jsonb, i.resource_status, i.tags::jsonb,
            coalesce(i.environment, 'development'), coalesce(i.is_wedding_critical, false),
            ${ctx.createdBy}::uuid, i.cloud_account_id, i.sync_scope, i.content_hash,
-           case when i.resource_status = 'terminated' then now() end
+           case when i.resource_status = 'terminated' then now() end, i.dependency_claims::jsonb
       from json_to_recordset(${pageDocument(rows, regionIdOf)}::json) as i(
              resource_id text, resource_name text, resource_type text, resource_subtype text,
              size_category text, resource_status text, configuration text, tags text,
              region_id uuid, cloud_account_id text, sync_scope text, content_hash text,
-             environment text, is_wedding_critical boolean)
+             environment text, is_wedding_critical boolean, dependency_claims text)
     on conflict (organization_id, provider_id, resource_id) do nothing
     returning resource_id`;
 }
@@ -123,6 +125,7 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
         cloud_account_id = i.cloud_account_id,
         sync_scope = i.sync_scope,
         content_hash = i.content_hash,
+        dependency_claims = i.dependency_claims,
         terminated_at = case when i.resource_status = 'terminated' then coalesce(c.terminated_at, now()) end
         from incoming i
         join cloud_resources o on o.organization_id = ${ctx.organizationId}::uuid and o.provider_id = ${ctx.providerId}::uuid
