@@ -13,7 +13,7 @@ import {
 } from "./auth.ts";
 import { type AwsCostBook, type AwsExpectedCostLine, createAwsCostBook } from "./costs.ts";
 import { type AwsErrorReply, type AwsService, errorReply } from "./errors.ts";
-import { type AwsAddResourceInput, createAwsEstate } from "./estate.ts";
+import { type AwsAddResourceInput, type AwsResizeInput, createAwsEstate } from "./estate.ts";
 import { expectedOf } from "./expected.ts";
 import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
 import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
@@ -111,6 +111,8 @@ export interface AwsEmulator {
     add(input: AwsAddResourceInput): AwsExpectedResource;
     remove(id: string): boolean;
     retag(id: string, tags: Record<string, string>): boolean;
+    /** A resize or scaling activity: a new size and/or extra fields (see AwsEstate.resize). */
+    resize(id: string, change: AwsResizeInput): boolean;
   };
   close(): Promise<void>;
 }
@@ -569,6 +571,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       add: (input) => expectedOf(estate.add(input)),
       remove: (id) => estate.remove(id),
       retag: (id, tags) => estate.retag(id, tags),
+      resize: (id, change) => estate.resize(id, change),
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
