@@ -14,4 +14,6 @@ export const contractsAgree: [
   Same<cloud.MetricKey, db.MetricKey>,
   Same<cloud.DependencyType, db.DependencyType>,
   Same<cloud.DependencyStrength, db.DependencyStrength>,
-] = [true, true, true, true, true, true, true];
+  Same<cloud.ScalingAction, db.ScalingAction>,
+  Same<cloud.ScalingTrigger, db.ScalingTrigger>,
+] = [true, true, true, true, true, true, true, true, true];
