@@ -9,6 +9,7 @@ import { createAdapter } from "../providers/adapters.ts";
 import { addProvider, listProviders, loadProviderForSync } from "../providers/registry.ts";
 import { generateKey, parseKeyring } from "../secrets/keyring.ts";
 import { openDatabase } from "./context.ts";
+import { showDependenciesAndScaling } from "./demo-dependencies.ts";
 import { ensureOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
@@ -73,6 +74,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
 
     await printEstate(db, org.organizationId, out);
     const failures = [...first.failures, ...second.failures];
+    failures.push(...(await showDependenciesAndScaling({ db, deps, provider: providers.find((p) => p.providerName === "aws")!, emulator: aws, organizationId: org.organizationId, progress, out })));
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
     out("Explore it: `pnpm db:studio` (with the same DATABASE_URL), or query resource_changes to see what changed.");
     return failures.length > 0 ? 1 : 0;
