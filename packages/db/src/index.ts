@@ -36,6 +36,7 @@ export {
   type DependencyGraphParams,
   type DependencyNode,
   getResourceDependencyGraph,
+  dependencyQueries,
   getWeddingCriticalDependencies,
   type WeddingCriticalDependencies,
   type WeddingCriticalParams,

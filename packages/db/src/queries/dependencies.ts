@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import type { DbOrTx } from "../client.ts";
 import { InvalidInputError } from "../errors.ts";
 import type { DependencyStrength, DependencyType } from "../schema/resources.ts";
@@ -123,18 +124,33 @@ function toNode(row: NodeRow): DependencyNode {
   };
 }
 
+function graphStatement(params: DependencyGraphParams): SQL {
+  const orgId = requireUuid("organizationId", params.organizationId);
+  const start = requireUuid("resourceId", params.resourceId);
+  return walkStatement(orgId, sql`select ${start}::uuid`, params.direction, depthOf(params.maxDepth, 5));
+}
+
 /**
  * A resource's upstream (what it depends on) or downstream (what depends on it) to a depth,
  * nearest first. Call inside `withOrganization`: row-level security hides other organizations'
  * edges and resources, so a resource of another organization has no neighbours.
  */
 export async function getResourceDependencyGraph(db: DbOrTx, params: DependencyGraphParams): Promise<DependencyNode[]> {
-  const orgId = requireUuid("organizationId", params.organizationId);
-  const start = requireUuid("resourceId", params.resourceId);
-  const depth = depthOf(params.maxDepth, 5);
-  const rows = await queryRows<NodeRow>(db, walkStatement(orgId, sql`select ${start}::uuid`, params.direction, depth));
+  const rows = await queryRows<NodeRow>(db, graphStatement(params));
   return rows.map(toNode);
 }
+
+const dialect = new PgDialect({ casing: "snake_case" });
+
+/** The statements the helpers run, as text and parameters: for benchmarks and EXPLAIN by hand. */
+export const dependencyQueries = {
+  graph(params: DependencyGraphParams): { sql: string; params: unknown[] } {
+    return dialect.sqlToQuery(graphStatement(params));
+  },
+  weddingCritical(params: WeddingCriticalParams): { sql: string; params: unknown[] } {
+    return dialect.sqlToQuery(weddingCriticalWalk(params));
+  },
+};
 
 export interface WeddingCriticalDependencies {
   /** The wedding-critical resource. */
@@ -154,6 +170,14 @@ export interface WeddingCriticalParams {
   maxDepth?: number;
 }
 
+/** The walk from every running wedding-critical resource of the organization (found by the same partial index). */
+function weddingCriticalWalk(params: WeddingCriticalParams): SQL {
+  const orgId = requireUuid("organizationId", params.organizationId);
+  const starts = sql`select id from cloud_resources
+                      where organization_id = ${orgId}::uuid and is_wedding_critical and resource_status = 'running'`;
+  return walkStatement(orgId, starts, params.direction ?? "downstream", depthOf(params.maxDepth, 3));
+}
+
 /**
  * For each running wedding-critical resource of the organization, its dependents (what breaks
  * with it) or its dependencies, in one statement; resources with none are listed with an empty
@@ -161,8 +185,7 @@ export interface WeddingCriticalParams {
  */
 export async function getWeddingCriticalDependencies(db: DbOrTx, params: WeddingCriticalParams): Promise<WeddingCriticalDependencies[]> {
   const orgId = requireUuid("organizationId", params.organizationId);
-  const direction = params.direction ?? "downstream";
-  const depth = depthOf(params.maxDepth, 3);
+  const walk = weddingCriticalWalk(params);
   // The partial index idx_cloud_resources_wedding_critical_running lists these from the index alone.
   const critical = await queryRows<{ id: string; resource_id: string; resource_name: string; resource_type: string }>(
     db,
@@ -171,8 +194,7 @@ export async function getWeddingCriticalDependencies(db: DbOrTx, params: Wedding
          order by resource_name, id`,
   );
   if (critical.length === 0) return [];
-  const starts = sql`select unnest(${`{${critical.map((c) => c.id).join(",")}}`}::uuid[])`;
-  const rows = await queryRows<NodeRow>(db, walkStatement(orgId, starts, direction, depth));
+  const rows = await queryRows<NodeRow>(db, walk);
   const byStart = new Map<string, DependencyNode[]>();
   for (const row of rows) {
     const list = byStart.get(row.start);
