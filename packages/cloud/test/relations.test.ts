@@ -11,6 +11,8 @@ import { normalizeSecurityGroup } from "../src/aws/kinds/security-group.ts";
 import { normalizeSubnet } from "../src/aws/kinds/subnet.ts";
 import { normalizeVpc } from "../src/aws/kinds/vpc.ts";
 import { dependencyList, dependencyOf, relationRules } from "../src/core/relations.ts";
+import { normalizeGenericResource } from "../src/azure/normalize.ts";
+import { attachmentsOf } from "../src/azure/vm-statuses.ts";
 import { normalizeFirewall } from "../src/gcp/kinds/firewalls.ts";
 import { normalizeForwardingRule } from "../src/gcp/kinds/forwarding-rules.ts";
 import { normalizeInstance } from "../src/gcp/kinds/instances.ts";
@@ -233,6 +235,52 @@ const cases: { name: string; resource: () => NormalizedResource; expected: Retur
       edge("lb_backend", `${gcp}/regions/us-central1/targetPools/web`, { selfLink: true }),
       edge("in_subnet", `${gcp}/regions/us-central1/subnetworks/default`, { selfLink: true }),
     ],
+  },
+  {
+    name: "Azure VM: its OS disk (boot), data disks and NICs, from the VM listing's storage and network profiles",
+    resource: () => {
+      const sub = "/subscriptions/s1/resourceGroups/rg/providers";
+      const vmId = `${sub}/Microsoft.Compute/virtualMachines/web`;
+      const status = {
+        powerState: "running",
+        provisioningState: "succeeded",
+        vmSize: "Standard_B2s",
+        ...attachmentsOf({
+          id: vmId,
+          storageProfile: {
+            osDisk: { managedDisk: { id: `${sub}/Microsoft.Compute/disks/web_OsDisk` } },
+            dataDisks: [{ managedDisk: { id: `${sub}/Microsoft.Compute/disks/web-data` } }, {}],
+          },
+          networkProfile: { networkInterfaces: [{ id: `${sub}/Microsoft.Network/networkInterfaces/web-nic` }] },
+        }),
+      };
+      const result = normalizeGenericResource(
+        { id: vmId, name: "web", type: "Microsoft.Compute/virtualMachines", location: "eastus" },
+        { subscriptionId: "s1", vmStatuses: new Map([[vmId.toLowerCase(), status]]) },
+      );
+      if (!result.ok) throw new Error(result.reason);
+      return result.resource;
+    },
+    expected: [
+      edge("boot_volume", "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/disks/web_OsDisk"),
+      edge("data_volume", "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/disks/web-data"),
+      edge("network_interface", "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/web-nic"),
+    ],
+  },
+  {
+    name: "Azure VM whose listing names no disks or NICs: none, and its status keeps its old shape",
+    resource: () => {
+      const vmId = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/bare";
+      const status = { powerState: "running", provisioningState: "succeeded", vmSize: "Standard_B2s", ...attachmentsOf({ id: vmId }) };
+      expect(Object.keys(status)).toEqual(["powerState", "provisioningState", "vmSize"]);
+      const result = normalizeGenericResource(
+        { id: vmId, name: "bare", type: "Microsoft.Compute/virtualMachines", location: "eastus" },
+        { subscriptionId: "s1", vmStatuses: new Map([[vmId.toLowerCase(), status]]) },
+      );
+      if (!result.ok) throw new Error(result.reason);
+      return result.resource;
+    },
+    expected: undefined,
   },
 ];
 

@@ -55,7 +55,7 @@ const strengthRank: Record<DependencyStrength, number> = { soft: 0, hard: 1, cri
 export function dependencyList(edges: readonly (ResourceDependency | null | undefined)[]): ResourceDependency[] | undefined {
   const kept = new Map<string, ResourceDependency>();
   for (const edge of edges) {
-    if (!edge || !edge.target.trim()) continue;
+    if (!edge?.target.trim()) continue;
     const key = `${edge.reverse ? "<" : ">"}${edge.targetKey ?? ""}:${edge.target}`;
     const seen = kept.get(key);
     if (!seen || strengthRank[edge.dependencyStrength] > strengthRank[seen.dependencyStrength]) kept.set(key, edge);
