@@ -3,7 +3,7 @@ import { queryRows, withOrganization } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reconcileDependencies } from "../src/write/dependencies.ts";
+import { reconcileDependencies, reconcileDependenciesStatement } from "../src/write/dependencies.ts";
 import { RegionRegistry } from "../src/write/regions.ts";
 import type { WriteContext } from "../src/write/resource-sql.ts";
 import { ResourceWriter } from "../src/write/resources.ts";
@@ -176,10 +176,22 @@ describe("resource dependencies kept in step with syncs", () => {
     ]);
   });
 
+  it("runs as the worker role, whose grants allow removing edges", async () => {
+    const [run] = await queryRows<{ id: string }>(tdb.db, sql`select id from sync_runs where provider_id = ${providers.a}::uuid limit 1`);
+    const ctx: WriteContext = { organizationId: orgId, providerId: providers.a, createdBy: userId, syncRunId: run!.id };
+    // Drop the manual edge's twin claim so one sync-owned edge must go: the CDN no longer names its origin.
+    await queryRows(tdb.db, sql`update cloud_resources set dependency_claims = null where resource_id = 'cdn-arn'`);
+    const [counts] = await withOrganization(tdb.db, orgId, (tx) => queryRows<{ removed: number }>(tx, reconcileDependenciesStatement(ctx)), {
+      role: "cloudsync_worker",
+    });
+    expect(counts?.removed).toBe(1);
+    expect((await edges()).map((e) => [e.dependent, e.parent, e.discovered_by_sync])).toEqual([["cdn-arn", "vpc-1", false]]);
+  });
+
   it("shows the edges to their organization only", async () => {
     const visible = async (org: string) =>
       withOrganization(tdb.db, org, (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from resource_dependencies`));
-    expect((await visible(orgId))[0]?.n).toBe(2);
+    expect((await visible(orgId))[0]?.n).toBe(1);
     expect((await visible(otherOrgId))[0]?.n).toBe(0);
   });
 });
