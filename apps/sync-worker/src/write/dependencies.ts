@@ -15,13 +15,14 @@ export interface DependencyWriteCounts {
 /** The join of claims onto their targets for one way of naming them (provider id, or a configuration field). */
 function resolvedBy(orgId: string, key: string | null): SQL {
   const target = key === null ? sql`lower(t.resource_id)` : sql`lower(t.configuration ->> ${key}::text)`;
-  const claimKey = key === null ? sql`c.target_key is null` : sql`c.target_key = ${key}::text`;
+  const claimKey = (alias: string) => (key === null ? sql`${sql.raw(alias)}.target_key is null` : sql`${sql.raw(alias)}.target_key = ${key}::text`);
+  // The EXISTS is a one-time filter: a way of naming no claim uses costs no scan of the resources.
   return sql`
     select c.claimant_id, c.target_key, c.target, c.dependency_type, c.dependency_strength, c.reverse, t.id as target_row_id
       from claims c
       join cloud_resources t on t.organization_id = ${orgId}::uuid and t.resource_status <> 'terminated'
                             and ${target} = lower(c.target)
-     where ${claimKey}`;
+     where ${claimKey("c")} and exists (select 1 from claims k where ${claimKey("k")})`;
 }
 
 /**
@@ -82,7 +83,10 @@ export function reconcileDependenciesStatement(ctx: WriteContext): SQL {
                                          dependency_strength, discovered_by_sync)
       select ${org}::uuid, w.parent_id, w.dependent_id, w.dependency_type, w.dependency_strength, true
         from wanted w
-      -- An edge a person entered between the same two resources stays theirs.
+       -- An anti-join first: a speculative insert per existing edge costs several times more.
+       where not exists (select 1 from resource_dependencies d
+                          where d.parent_resource_id = w.parent_id and d.dependent_resource_id = w.dependent_id)
+      -- An edge a person entered between the same two resources stays theirs (and a concurrent run's wins).
       on conflict (parent_resource_id, dependent_resource_id) do nothing
       returning 1
     ),
