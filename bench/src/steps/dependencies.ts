@@ -30,7 +30,9 @@ export async function loadDependencies(ctx: BenchContext, stored: StoredEstate):
   const lbs = of("load_balancer");
   const edges: { dependent: number; parent: number; type: string; strength: string }[] = [];
   const pick = (list: number[], k: number) => list[k % list.length];
-  subnets.forEach((s, k) => edges.push({ dependent: s, parent: vpcs[k % vpcs.length]!, type: "network", strength: "critical" }));
+  subnets.forEach((s, k) => {
+    edges.push({ dependent: s, parent: vpcs[k % vpcs.length]!, type: "network", strength: "critical" });
+  });
   compute.forEach((c, k) => {
     const volume = pick(storage, k);
     const subnet = pick(subnets, k * 7);

@@ -35,7 +35,7 @@ function helperSpec(
   return { ...base, sql: query(0).sql, params: (k) => query(k).params as (string | number)[] };
 }
 
-function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: string): QuerySpec[] {
+function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: string, computeIds: string[]): QuerySpec[] {
   const org = ctx.tenant.organizationId;
   return [
     helperSpec(
@@ -44,7 +44,8 @@ function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: 
         label: "getResourceDependencyGraph: one resource's upstream to depth 5",
         intended: ["idx_resource_dependencies_dependent"],
       },
-      (k) => dependencyQueries.graph({ organizationId: org, resourceId: hot[k % hot.length]!, direction: "upstream", maxDepth: 5 }),
+      // Running instances: each has a volume, a subnet and the subnet's VPC upstream.
+      (k) => dependencyQueries.graph({ organizationId: org, resourceId: computeIds[k % computeIds.length]!, direction: "upstream", maxDepth: 5 }),
     ),
     helperSpec(
       {
@@ -176,7 +177,8 @@ export async function measureQueries(ctx: BenchContext, stored: StoredEstate, sa
   const parents = await partitionIndexParents(sql);
   const utilizationRefresh = await refreshUtilization(ctx);
 
-  const specs = querySpecs(ctx, cursors, hot, month);
+  const computeIds = stored.ids.filter((_, i) => stored.types[i] === "compute" && stored.status[i] === "running").slice(0, 500);
+  const specs = querySpecs(ctx, cursors, hot, month, computeIds.length > 0 ? computeIds : hot);
   const timed = await runChild<QueryChildInput, QueryChildResult>(
     childScript,
     {

@@ -84,17 +84,23 @@ interface NodeRow {
  */
 function walkStatement(orgId: string, starts: SQL, direction: DependencyDirection, depth: number): SQL {
   const { near, far } = ends(direction);
+  // One index probe per node reached (LATERAL, kept from being flattened into a join by
+  // OFFSET 0): the planner cannot estimate a recursive walk's size and otherwise hashes the
+  // whole edge table at every step (measured: 2 s instead of milliseconds from 2,000 starts).
+  const step = (from: SQL) => sql`
+    cross join lateral (select d.${far} as far, d.dependency_type, d.dependency_strength
+                          from resource_dependencies d
+                         where d.organization_id = ${orgId}::uuid and d.${near} = ${from}
+                        offset 0) e`;
   return sql`
     with recursive starts(start) as (${starts}),
     walk(start, id, depth, via, dependency_type, dependency_strength, path) as (
-      select s.start, d.${far}, 1, s.start, d.dependency_type, d.dependency_strength, array[s.start, d.${far}]
-        from starts s
-        join resource_dependencies d on d.organization_id = ${orgId}::uuid and d.${near} = s.start
+      select s.start, e.far, 1, s.start, e.dependency_type, e.dependency_strength, array[s.start, e.far]
+        from starts s ${step(sql`s.start`)}
       union all
-      select w.start, d.${far}, w.depth + 1, w.id, d.dependency_type, d.dependency_strength, w.path || d.${far}
-        from walk w
-        join resource_dependencies d on d.organization_id = ${orgId}::uuid and d.${near} = w.id
-       where w.depth < ${depth} and d.${far} <> all(w.path)
+      select w.start, e.far, w.depth + 1, w.id, e.dependency_type, e.dependency_strength, w.path || e.far
+        from walk w ${step(sql`w.id`)}
+       where w.depth < ${depth} and e.far <> all(w.path)
     ),
     nearest as (
       select distinct on (w.start, w.id) w.start, w.id, w.depth, w.via, w.dependency_type, w.dependency_strength
@@ -104,8 +110,12 @@ function walkStatement(orgId: string, starts: SQL, direction: DependencyDirectio
     select n.start, n.id, r.resource_id, r.resource_name, r.resource_type, r.resource_subtype, r.resource_status,
            r.is_wedding_critical, n.depth, n.via, n.dependency_type, n.dependency_strength
       from nearest n
-      join cloud_resources r on r.organization_id = ${orgId}::uuid and r.id = n.id
-     order by n.start, n.depth, r.resource_name, r.id`;
+      cross join lateral (select c.resource_id, c.resource_name, c.resource_type, c.resource_subtype, c.resource_status,
+                                 c.is_wedding_critical
+                            from cloud_resources c
+                           where c.organization_id = ${orgId}::uuid and c.id = n.id
+                          offset 0) r
+     order by n.start, n.depth, r.resource_name, n.id`;
 }
 
 function toNode(row: NodeRow): DependencyNode {
