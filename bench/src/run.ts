@@ -12,6 +12,7 @@ import { measureBaseline } from "./steps/baseline.ts";
 import { measureE2e, rssBudgetMb } from "./steps/e2e.ts";
 import { costDays, loadCosts, loadSamples, loadStoredEstate, planSamples, sampleWindowDays } from "./steps/history.ts";
 import { measureIngest } from "./steps/ingest.ts";
+import { loadDependencies } from "./steps/dependencies.ts";
 import { latencyBudgetMs, measureQueries } from "./steps/queries.ts";
 import { loadEstate, measureWriter } from "./steps/writer.ts";
 
@@ -95,6 +96,9 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
                  pg_size_pretty((select sum(pg_total_relation_size(inhrelid)) from pg_inherits where inhparent = 'infrastructure_monitoring'::regclass)) as monitoring,
                  pg_size_pretty(pg_total_relation_size('cloud_costs')) as costs`;
         setup.tableSizes = sizes;
+        const edges = await loadDependencies(ctx, stored);
+        log(`setup: ${edges.rows} resource dependencies in ${edges.seconds.toFixed(1)} s`);
+        setup.dependencies = { rows: edges.rows, seconds: round(edges.seconds) };
       }
       if (enabled("ingest")) {
         const ingest = await measureIngest(ctx, stored);

@@ -14,4 +14,8 @@ export const contractsAgree: [
   Same<cloud.MetricKey, db.MetricKey>,
   // Every state a discovery reports can be stored; `left` is the database's own (the worker's verdict).
   Same<cloud.DiscoveredAccountState | "left", db.DiscoveredAccountState>,
-] = [true, true, true, true, true, true];
+  Same<cloud.DependencyType, db.DependencyType>,
+  Same<cloud.DependencyStrength, db.DependencyStrength>,
+  Same<cloud.ScalingAction, db.ScalingAction>,
+  Same<cloud.ScalingTrigger, db.ScalingTrigger>,
+] = [true, true, true, true, true, true, true, true, true, true];

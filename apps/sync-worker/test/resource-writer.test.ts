@@ -121,17 +121,52 @@ describe("ResourceWriter", () => {
     expect(
       await queryRows(
         tdb.db,
-        sql`select h.scaling_action, h.previous_configuration, h.new_configuration
+        sql`select h.scaling_action, h.scaling_trigger, h.cost_impact, h.previous_configuration, h.new_configuration
               from resource_scaling_history h join cloud_resources r on r.id = h.resource_id
              where r.provider_id = ${providerId}::uuid and r.resource_id = 'i-1'`,
       ),
     ).toEqual([
       {
+        // t3.small → t3.large: 2 vCPUs both, memory 2 → 8 GiB; (0.0832 − 0.0208) $/h × 730 h.
         scaling_action: "scale_up",
-        previous_configuration: { size_category: "small", InstanceType: "t3.small" },
-        new_configuration: { size_category: "large", InstanceType: "t3.large" },
+        scaling_trigger: "manual",
+        cost_impact: "45.56",
+        previous_configuration: { size: "t3.small", vcpus: 2, memoryGib: 2, monthlyUsd: 15.18 },
+        new_configuration: { size: "t3.large", vcpus: 2, memoryGib: 8, monthlyUsd: 60.74 },
       },
     ]);
+  });
+
+  it("records a resize within one size bucket, and a group's scale-out priced from its daily cost", async () => {
+    const group = (desired: number) =>
+      instance("g-1", { kind: "example_group", configuration: { DesiredCapacity: desired, Instances: [{ InstanceType: "x9.unknown" }] } });
+    const first = await newWriter();
+    await first.writePage(scopeA, [instance("i-1", { sizeCategory: "xlarge", configuration: { InstanceType: "m5.2xlarge" } }), group(2)]);
+    await first.completeScope(scopeA);
+    await first.flush();
+    // The bill said the group cost 10 a day: 2 → 5 members is 10 × 730/24 × (5/2 − 1) = 456.25 a month more.
+    await queryRows(
+      tdb.db,
+      sql`update cloud_resources set cost_tracking = jsonb_set(cost_tracking, '{daily_cost}', '10')
+           where provider_id = ${providerId}::uuid and resource_id = 'g-1'`,
+    );
+    const second = await newWriter();
+    await second.writePage(scopeA, [instance("i-1", { sizeCategory: "xlarge", configuration: { InstanceType: "m5.16xlarge" } }), group(5)]);
+    await second.completeScope(scopeA);
+    await second.flush();
+    expect(second.counts).toMatchObject({ updated: 2, scaled: 2 });
+    const rows = await queryRows<{ resource_id: string; scaling_action: string; cost_impact: string | null; scaling_reason: string }>(
+      tdb.db,
+      sql`select r.resource_id, h.scaling_action, h.cost_impact, h.scaling_reason
+            from resource_scaling_history h join cloud_resources r on r.id = h.resource_id
+           where r.provider_id = ${providerId}::uuid order by r.resource_id`,
+    );
+    expect(rows.map((r) => [r.resource_id, r.scaling_action, r.cost_impact])).toEqual([
+      ["g-1", "scale_out", "456.25"],
+      // (3.072 − 0.384) $/h × 730 h, though both sizes are in the `xlarge` bucket.
+      ["i-1", "scale_up", "1962.24"],
+    ]);
+    expect(rows[0]?.scaling_reason).toMatch(/^desired capacity 2 → 5 \(cost from the daily cost before\)/);
   });
 
   it("records configuration keys added and removed, with null for the side that lacks them", async () => {

@@ -100,7 +100,14 @@ function scenario(
       const [row] = await tdb.db.select().from(cloudResources).where(and(eq(cloudResources.providerId, providerId), eq(cloudResources.resourceId, gone.resourceId)));
       expect(row!.resourceStatus).toBe("terminated");
       expect(row!.terminatedAt).toBeInstanceOf(Date);
-      const changes = await tdb.db.select().from(resourceChanges).where(eq(resourceChanges.syncRunId, summary.runId));
+      const all = await tdb.db.select().from(resourceChanges).where(eq(resourceChanges.syncRunId, summary.runId));
+      // Edges to or from the terminated resource went with it, each recorded on its dependent.
+      const edgesGone = all.filter((c) => c.changedFields.join() === "dependencies");
+      for (const c of edgesGone) {
+        const parent = (c.oldValues as { dependency: { parent_resource_id: string } }).dependency.parent_resource_id;
+        expect(c.resourceId === row!.id || parent === gone.resourceId).toBe(true);
+      }
+      const changes = all.filter((c) => !edgesGone.includes(c));
       expect(changes.map((c) => c.changeType).sort()).toEqual(["terminated", "updated"]);
       const update = changes.find((c) => c.changeType === "updated")!;
       // The raw item in `configuration` carries the tags too, so it changes with them.

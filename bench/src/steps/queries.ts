@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { refreshResourceUtilization, withOrganization } from "@cloudsync/db";
+import { dependencyQueries, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
 import { runChild } from "../child.ts";
 import type { BenchContext } from "../context.ts";
 import { checkPlans, partitionIndexParents, plansFromNotices } from "../plans.ts";
@@ -27,9 +27,34 @@ const childScript = fileURLToPath(new URL("../query-child.mjs", import.meta.url)
 
 const nilUuid = "00000000-0000-0000-0000-000000000000";
 
-function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: string): QuerySpec[] {
+/** A helper's statement as a spec: its text once, its parameters per execution. */
+function helperSpec(
+  base: Omit<QuerySpec, "sql" | "params">,
+  query: (k: number) => { sql: string; params: unknown[] },
+): QuerySpec {
+  return { ...base, sql: query(0).sql, params: (k) => query(k).params as (string | number)[] };
+}
+
+function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: string, computeIds: string[]): QuerySpec[] {
   const org = ctx.tenant.organizationId;
   return [
+    helperSpec(
+      {
+        id: "dependencies_upstream",
+        label: "getResourceDependencyGraph: one resource's upstream to depth 5",
+        intended: ["idx_resource_dependencies_dependent"],
+      },
+      // Running instances: each has a volume, a subnet and the subnet's VPC upstream.
+      (k) => dependencyQueries.graph({ organizationId: org, resourceId: computeIds[k % computeIds.length]!, direction: "upstream", maxDepth: 5 }),
+    ),
+    helperSpec(
+      {
+        id: "wedding_critical_dependents",
+        label: "getWeddingCriticalDependencies: what depends on each running wedding-critical resource, depth 3",
+        intended: ["idx_cloud_resources_wedding_critical_running", "resource_dependencies_parent_resource_id_dependent_resource_id_key"],
+      },
+      () => dependencyQueries.weddingCritical({ organizationId: org, direction: "downstream", maxDepth: 3 }),
+    ),
     {
       id: "health_score",
       label: "get_infrastructure_health_score(org)",
@@ -152,7 +177,8 @@ export async function measureQueries(ctx: BenchContext, stored: StoredEstate, sa
   const parents = await partitionIndexParents(sql);
   const utilizationRefresh = await refreshUtilization(ctx);
 
-  const specs = querySpecs(ctx, cursors, hot, month);
+  const computeIds = stored.ids.filter((_, i) => stored.types[i] === "compute" && stored.status[i] === "running").slice(0, 500);
+  const specs = querySpecs(ctx, cursors, hot, month, computeIds.length > 0 ? computeIds : hot);
   const timed = await runChild<QueryChildInput, QueryChildResult>(
     childScript,
     {

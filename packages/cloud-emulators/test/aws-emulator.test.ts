@@ -148,6 +148,16 @@ describe("AWS emulator", () => {
 });
 
 describe("AWS estate", () => {
+  it("serves a resized item with its new size and extra fields, and refuses an unknown id", () => {
+    const estate = createAwsEstate({ seed: 3, size: 200, accounts: ["111111111111"], regions: ["us-east-1"] });
+    const instance = [...estate.all()].find((item) => item.kind === "ec2_instance");
+    if (!instance) throw new Error("no instance in the estate");
+    const next = instance.size === "m5.large" ? "c5.large" : "m5.large";
+    expect(estate.resize(instance.id, { size: next, extra: { desired: "5" } })).toBe(true);
+    expect(estate.find(instance.id)).toMatchObject({ size: next, extra: { ...instance.extra, desired: "5" } });
+    expect(estate.resize("i-0doesnotexist", { size: "t3.nano" })).toBe(false);
+  });
+
   it("computes a million-resource estate on demand instead of holding it", () => {
     global.gc?.();
     const before = process.memoryUsage().heapUsed;

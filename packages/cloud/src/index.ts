@@ -3,6 +3,9 @@
 // of the clouds it reads: importing all three costs about 250 MB of RSS before any work.
 export * from "./types.ts";
 export * from "./errors.ts";
+export { type ResourceSizing, sizingConfigurationKeys, sizingOf } from "./sizing/sizing.ts";
+export { latestScalingActivity, type ScalingAction, type ScalingChange, scalingActions, scalingChangeOf, type ScalingTrigger, scalingTriggerOf, scalingTriggers } from "./sizing/scaling.ts";
+export { dependencyList, dependencyOf, type RelationName, relationRules, withDependencies } from "./core/relations.ts";
 export { type ApiLimit, createRateLimiter, type RateLimiter, type RateLimiterOptions } from "./common/rate-limiter.ts";
 export { mergeBounded } from "./common/merge.ts";
 export {

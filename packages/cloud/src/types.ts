@@ -92,6 +92,44 @@ export interface NormalizedResource {
   configuration: Record<string, unknown>;
   /** When the provider says the resource was created, ISO 8601, if it says. */
   providerCreatedAt?: string | null;
+  /**
+   * The other resources this one names in what the API returned (its subnet, its volumes, its
+   * origins…), each by the target's provider id or a field of its configuration. Present only
+   * when the kind declares relations and the item names some (see core/relations.ts).
+   */
+  dependencies?: ResourceDependency[];
+}
+
+// Mirrors `dependency_type` and `dependency_strength` of @cloudsync/db (checked in the worker).
+export const dependencyTypes = ["network", "storage", "database", "load_balancer", "security"] as const;
+export type DependencyType = (typeof dependencyTypes)[number];
+
+export const dependencyStrengths = ["soft", "hard", "critical"] as const;
+export type DependencyStrength = (typeof dependencyStrengths)[number];
+
+/**
+ * The configuration fields a dependency may name its target by, when the API gives no id (a GCP
+ * self link, a load balancer's DNS name in a CloudFront origin). Fixed so the worker can look
+ * each up with a plain join.
+ */
+export const dependencyTargetKeys = ["selfLink", "DNSName"] as const;
+export type DependencyTargetKey = (typeof dependencyTargetKeys)[number];
+
+/** One edge a resource reports, built by `dependencyOf` from the relation rules. */
+export interface ResourceDependency {
+  /** The relation's name (a key of `relationRules`). */
+  relation: string;
+  /** The target's provider id (`vol-…`, an ARN, an ARM id), or the value of `targetKey` in its configuration. */
+  target: string;
+  /** Set when `target` is a configuration field's value rather than the provider id. */
+  targetKey?: DependencyTargetKey;
+  dependencyType: DependencyType;
+  dependencyStrength: DependencyStrength;
+  /**
+   * True when the target depends on the reporting resource rather than the other way round
+   * (an EBS volume reports the instance it is attached to; the instance is the dependent).
+   */
+  reverse?: true;
 }
 
 /**
@@ -193,9 +231,9 @@ export const kindFanouts = [
 export type KindFanout = (typeof kindFanouts)[number];
 
 /**
- * A relation a kind can report between one of its resources and another resource (an EBS volume
- * `attached_to` an instance, a subnet `part_of` a VPC). Declared per kind so the relationships
- * work knows where to look; no reader reports relations yet.
+ * A relation a kind can report between one of its resources and another resource (an instance's
+ * `boot_volume`, a subnet `in_network` of its VPC). Declared per kind so consumers know what to
+ * expect; each resource then reports the edges it has in `NormalizedResource.dependencies`.
  */
 export interface KindRelation {
   /** The relation's name, e.g. `attached_to`, `part_of`, `routes_to`. */

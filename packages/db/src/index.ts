@@ -43,6 +43,16 @@ export {
   type ListAlertsParams,
   type ResolveAlertParams,
 } from "./queries/alerts.ts";
+export {
+  type DependencyDirection,
+  type DependencyGraphParams,
+  type DependencyNode,
+  getResourceDependencyGraph,
+  dependencyQueries,
+  getWeddingCriticalDependencies,
+  type WeddingCriticalDependencies,
+  type WeddingCriticalParams,
+} from "./queries/dependencies.ts";
 export { dropMonitoringPartitions, ensureMonitoringPartitions, listMonitoringPartitions } from "./queries/partitions.ts";
 export { type QueryRowsOptions, queryRows } from "./queries/rows.ts";
 export * from "./schema/index.ts";

@@ -3,6 +3,7 @@ import { CloudError, scopeKey } from "@cloudsync/cloud";
 import { configuredAccounts } from "../providers/credentials.ts";
 import { recordDiscovery } from "../write/discovered-accounts.ts";
 import { RegionRegistry } from "../write/regions.ts";
+import { reconcileDependencies } from "../write/dependencies.ts";
 import { ResourceWriter } from "../write/resources.ts";
 import { recordServices } from "../write/services.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncRunContext, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
@@ -32,10 +33,11 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
       log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not list regions; continuing with the inventory");
     }
     const regions = new RegionRegistry(deps.db, { organizationId: provider.organizationId, providerId: provider.id }, catalog);
+    const context = { organizationId: provider.organizationId, providerId: provider.id, createdBy: provider.createdBy, syncRunId: runId };
     const writer = new ResourceWriter(
       deps.db,
       regions,
-      { organizationId: provider.organizationId, providerId: provider.id, createdBy: provider.createdBy, syncRunId: runId },
+      context,
       {
         onTerminated: (scope, terminated) =>
           log.info({ scope: scopeKey(scope), terminated }, "resources gone from the cloud marked terminated"),
@@ -68,6 +70,12 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
     await writer.flush();
     await recordServices(deps.db, { organizationId: provider.organizationId, providerId: provider.id }, writer.kindsSeen);
     const { inserted, updated, unchanged, terminated } = writer.counts;
+    // Once per run, after every page: a claim may name a resource of a later page or scope.
+    // A run that wrote nothing changed no claim and no end of an edge, so it skips the work.
+    if (inserted + updated + terminated + departed > 0) {
+      const edges = await reconcileDependencies(deps.db, context);
+      log.info({ ...edges }, "resource dependencies brought in step");
+    }
     return { counts: { kind: "resources", inserted, updated, unchanged, terminated: terminated + departed } };
   });
 }

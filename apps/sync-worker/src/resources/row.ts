@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import type { NormalizedResource, ScopeRef } from "@cloudsync/cloud";
+import type { NormalizedResource, ResourceDependency, ScopeRef } from "@cloudsync/cloud";
 import { scopeKey } from "@cloudsync/cloud";
 import { environmentFromTags, weddingCriticalFromTags } from "./tag-flags.ts";
 
@@ -20,6 +20,8 @@ export interface ResourceRow {
   /** What the tags declare, or null to keep the stored value. */
   environment: string | null;
   is_wedding_critical: boolean | null;
+  /** What the cloud says the resource depends on; resolved into resource_dependencies after the run. */
+  dependency_claims: ResourceDependency[] | null;
 }
 
 /** `resource_name` is varchar(200); the full name stays in the configuration. */
@@ -47,6 +49,7 @@ export function toResourceRow(resource: NormalizedResource, scope: ScopeRef, has
     content_hash: hash ?? resourceContentHash(resource, key),
     environment: environmentFromTags(resource.tags),
     is_wedding_critical: weddingCriticalFromTags(resource.tags),
+    dependency_claims: resource.dependencies ?? null,
   };
 }
 

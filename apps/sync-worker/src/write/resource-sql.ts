@@ -1,3 +1,4 @@
+import { sizingConfigurationKeys } from "@cloudsync/cloud";
 import { type SQL, sql } from "drizzle-orm";
 import type { ResourceRow } from "../resources/row.ts";
 
@@ -19,12 +20,13 @@ const incoming = (rows: readonly ResourceRow[], ctx: WriteContext) => sql`
   incoming as (
     select x.resource_id, x.resource_name, x.resource_type, x.resource_subtype, x.size_category, x.resource_status,
            x.configuration::jsonb as configuration, x.tags::jsonb as tags, x.region_code, x.cloud_account_id,
-           x.sync_scope, x.content_hash, x.environment, x.is_wedding_critical, r.id as region_id
+           x.sync_scope, x.content_hash, x.environment, x.is_wedding_critical, x.dependency_claims::jsonb as dependency_claims,
+           r.id as region_id
       from json_to_recordset(${pageDocument(rows)}::json) as x(
              resource_id text, resource_name text, resource_type text, resource_subtype text,
              size_category text, resource_status text, configuration text, tags text,
              region_code text, cloud_account_id text, sync_scope text, content_hash text,
-             environment text, is_wedding_critical boolean)
+             environment text, is_wedding_critical boolean, dependency_claims text)
       join cloud_regions r on r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
                           and r.region_code = x.region_code
   )`;
@@ -37,20 +39,21 @@ function pageDocument(rows: readonly ResourceRow[], regionIdOf?: (code: string) 
       ...(regionIdOf ? { region_id: regionIdOf(row.region_code) } : {}),
       configuration: JSON.stringify(row.configuration),
       tags: JSON.stringify(row.tags),
+      dependency_claims: row.dependency_claims ? JSON.stringify(row.dependency_claims) : null,
     })),
   );
 }
 
 const insertColumns = sql.raw(`organization_id, provider_id, region_id, resource_id, resource_name, resource_type,
   resource_subtype, size_category, configuration, resource_status, tags, environment, is_wedding_critical,
-  created_by, cloud_account_id, sync_scope, content_hash, terminated_at`);
+  created_by, cloud_account_id, sync_scope, content_hash, terminated_at, dependency_claims`);
 
 const insertValues = (ctx: WriteContext) => sql`
   ${ctx.organizationId}::uuid, ${ctx.providerId}::uuid, i.region_id, i.resource_id, i.resource_name,
   i.resource_type, i.resource_subtype, i.size_category, i.configuration, i.resource_status, i.tags,
   coalesce(i.environment, 'development'), coalesce(i.is_wedding_critical, false),
   ${ctx.createdBy}::uuid, i.cloud_account_id, i.sync_scope, i.content_hash,
-  case when i.resource_status = 'terminated' then now() end`;
+  case when i.resource_status = 'terminated' then now() end, i.dependency_claims`;
 
 /**
  * Inserts a page of resources the scope has not stored, as cheaply as one statement can: records
@@ -67,15 +70,18 @@ export function insertNewResourcesStatement(rows: readonly ResourceRow[], region
            i.resource_type, i.resource_subtype, i.size_category, i.configuration::jsonb, i.resource_status, i.tags::jsonb,
            coalesce(i.environment, 'development'), coalesce(i.is_wedding_critical, false),
            ${ctx.createdBy}::uuid, i.cloud_account_id, i.sync_scope, i.content_hash,
-           case when i.resource_status = 'terminated' then now() end
+           case when i.resource_status = 'terminated' then now() end, i.dependency_claims::jsonb
       from json_to_recordset(${pageDocument(rows, regionIdOf)}::json) as i(
              resource_id text, resource_name text, resource_type text, resource_subtype text,
              size_category text, resource_status text, configuration text, tags text,
              region_id uuid, cloud_account_id text, sync_scope text, content_hash text,
-             environment text, is_wedding_critical boolean)
+             environment text, is_wedding_critical boolean, dependency_claims text)
     on conflict (organization_id, provider_id, resource_id) do nothing
     returning resource_id`;
 }
+
+/** The configuration keys sizes are read from, as one array literal (a constant: the statement text stays the same). */
+const sizingKeys = `{${sizingConfigurationKeys.join(",")}}`;
 
 /** The columns whose changes `resource_changes` records, besides the configuration's keys. */
 const trackedColumns = [
@@ -99,7 +105,8 @@ const trackedPairs = sql.raw(
  * One statement per page of resources whose content changed (or that exist although the scope
  * had not stored them): update them, and in the same snapshot record what changed
  * (`resource_changes`: the changed columns, and of the configuration only its changed top-level
- * keys, so history stays small) and any change of size (`resource_scaling_history`). A plain
+ * keys, so history stays small), and return the rows whose sizing keys changed (`resized`), for
+ * the worker to judge and record in `resource_scaling_history` (write/scaling.ts). A plain
  * `UPDATE … FROM` joined to the row's own previous version returns old and new values together, so
  * the history needs no second lookup. Environment and wedding-critical come from tags when the
  * tags say so, and are left as they were otherwise. A row that does not exist at all (deleted by
@@ -123,13 +130,14 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
         cloud_account_id = i.cloud_account_id,
         sync_scope = i.sync_scope,
         content_hash = i.content_hash,
+        dependency_claims = i.dependency_claims,
         terminated_at = case when i.resource_status = 'terminated' then coalesce(c.terminated_at, now()) end
         from incoming i
         join cloud_resources o on o.organization_id = ${ctx.organizationId}::uuid and o.provider_id = ${ctx.providerId}::uuid
                               and o.resource_id = i.resource_id
        where c.id = o.id and c.organization_id = ${ctx.organizationId}::uuid and c.content_hash is distinct from i.content_hash
-      returning c.id, ${sql.raw(trackedColumns.map((column) => `c.${column}, o.${column} as old_${column}`).join(", "))},
-                c.configuration, o.configuration as old_configuration
+      returning c.id, c.resource_id, ${sql.raw(trackedColumns.map((column) => `c.${column}, o.${column} as old_${column}`).join(", "))},
+                c.configuration, o.configuration as old_configuration, o.cost_tracking ->> 'daily_cost' as old_daily_cost
     ),
     inserted as (
       insert into cloud_resources (${insertColumns})
@@ -142,7 +150,7 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
     ),
     diffs as (
       -- Each updated row's changed fields, computed once for both history tables.
-      select u.id, u.size_category, u.old_size_category, cfg.old as old_configuration, cfg.new as new_configuration,
+      select u.id, u.resource_id, u.old_daily_cost, cfg.old as old_configuration, cfg.new as new_configuration,
              d.fields, d.old_values, d.new_values
         from updated u
         cross join lateral (
@@ -172,24 +180,18 @@ export function upsertResourcesStatement(rows: readonly ResourceRow[], ctx: Writ
        where d.fields is not null
       returning 1
     ),
-    scaling as (
-      insert into resource_scaling_history (organization_id, resource_id, scaling_action, previous_configuration,
-                                            new_configuration, scaling_trigger, scaling_reason, completed_at)
-      select ${ctx.organizationId}::uuid, d.id,
-             case when size_category_rank(d.size_category) > size_category_rank(d.old_size_category) then 'scale_up' else 'scale_down' end,
-             jsonb_build_object('size_category', d.old_size_category) || coalesce(d.old_configuration, '{}'),
-             jsonb_build_object('size_category', d.size_category) || coalesce(d.new_configuration, '{}'),
-             'manual', 'size change observed by sync run ' || ${ctx.syncRunId}, now()
+    resized as (
+      -- Rows where a key a size is read from changed: the worker compares the sizes before and
+      -- after (the old configuration is the new one with these keys' old values) and records
+      -- any resize. Only the changed keys travel back, and only for these rows.
+      select d.id, d.resource_id, d.old_configuration, d.old_daily_cost
         from diffs d
-       where size_category_rank(d.size_category) is not null
-         and size_category_rank(d.old_size_category) is not null
-         and d.size_category <> d.old_size_category
-      returning 1
+       where d.old_configuration ?| ${sizingKeys}::text[]
     )
     select (select count(*) from inserted)::int as inserted,
            (select count(*) from updated)::int as updated,
            (select count(*) from changes)::int as changes,
-           (select count(*) from scaling)::int as scalings`;
+           (select coalesce(json_agg(r), '[]'::json) from resized r) as resized`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { type DbOrTx, queryRows } from "@cloudsync/db";
 import { type ResourceRow, resourceContentHash, toResourceRow } from "../resources/row.ts";
 import { WritesInFlight } from "./in-flight.ts";
 import type { RegionRegistry } from "./regions.ts";
+import { insertScalingStatement, type ResizedRow, scalingRowsFor } from "./scaling.ts";
 import {
   type WriteContext,
   insertNewResourcesStatement,
@@ -17,7 +18,7 @@ export interface ResourceWriteCounts {
   updated: number;
   unchanged: number;
   terminated: number;
-  /** Scaling rows recorded because a size category changed. */
+  /** Scaling rows recorded because a size changed (write/scaling.ts). */
   scaled: number;
 }
 
@@ -123,7 +124,7 @@ export class ResourceWriter {
       for (const row of fresh) if (!written.has(row.resource_id)) changed.push(row);
     }
     if (changed.length === 0) return;
-    const [result] = await queryRows<{ inserted: number; updated: number; scalings: number }>(
+    const [result] = await queryRows<{ inserted: number; updated: number; resized: ResizedRow[] | string | null }>(
       this.db,
       upsertResourcesStatement(changed, this.ctx),
       PREPARED,
@@ -132,7 +133,16 @@ export class ResourceWriter {
     const updated = result?.updated ?? 0;
     this.counts.inserted += inserted;
     this.counts.updated += updated;
-    this.counts.scaled += result?.scalings ?? 0;
+    const resized: ResizedRow[] = typeof result?.resized === "string" ? JSON.parse(result.resized) : (result?.resized ?? []);
+    if (resized.length > 0) {
+      // A second statement, because the judgement (size table, rules) is TypeScript's. Should it
+      // fail, the page's error fails the run before anything is terminated or the run recorded.
+      const scalings = scalingRowsFor(resized, new Map(changed.map((row) => [row.resource_id, row])), new Date());
+      if (scalings.length > 0) {
+        await queryRows(this.db, insertScalingStatement(scalings, this.ctx));
+        this.counts.scaled += scalings.length;
+      }
+    }
     // Rows another writer had already brought up to date are unchanged for this run.
     this.counts.unchanged += changed.length - inserted - updated;
   }

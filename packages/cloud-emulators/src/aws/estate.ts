@@ -52,6 +52,16 @@ export interface AwsEstate {
   add(input: AwsAddResourceInput): EmulatedResource;
   remove(id: string): boolean;
   retag(id: string, tags: Record<string, string>): boolean;
+  /**
+   * Changes an item's size (instance type, DB class, volume GiB) and any of its extra fields
+   * (a group's `desired` capacity), as a resize or a scaling activity would.
+   */
+  resize(id: string, change: AwsResizeInput): boolean;
+}
+
+export interface AwsResizeInput {
+  size?: string;
+  extra?: Record<string, string>;
 }
 
 const kindWeights: Record<AwsEmulatorKind, number> = {
@@ -88,6 +98,7 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
   const addedByIndex = new Map<number, EmulatedResource>();
   const removed = new Set<string>();
   const retagged = new Map<string, Record<string, string>>();
+  const resized = new Map<string, AwsResizeInput>();
   let nextIndex = options.size;
 
   const contextFor = (scope: Pick<EstateScope, "account" | "region" | "kind">): GenerateContext => ({
@@ -116,7 +127,14 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
   const present = (item: EmulatedResource): EmulatedResource | undefined => {
     if (removed.has(item.id)) return undefined;
     const tags = retagged.get(item.id);
-    return tags ? { ...item, tags: { ...tags } } : item;
+    const change = resized.get(item.id);
+    if (!tags && !change) return item;
+    return {
+      ...item,
+      ...(tags ? { tags: { ...tags } } : {}),
+      ...(change?.size !== undefined ? { size: change.size } : {}),
+      ...(change?.extra ? { extra: { ...item.extra, ...change.extra } } : {}),
+    };
   };
 
   const at = (scope: EstateScope, position: number): EmulatedResource | undefined => {
@@ -215,6 +233,16 @@ export function createAwsEstate(options: EstateOptions): AwsEstate {
     retag(id, tags) {
       if (!estate.find(id)) return false;
       retagged.set(id, { ...tags });
+      return true;
+    },
+    resize(id, change) {
+      if (!estate.find(id)) return false;
+      const before = resized.get(id);
+      resized.set(id, {
+        ...before,
+        ...(change.size !== undefined ? { size: change.size } : {}),
+        ...(change.extra ? { extra: { ...before?.extra, ...change.extra } } : {}),
+      });
       return true;
     },
   };

@@ -13,7 +13,7 @@ import {
 } from "./auth.ts";
 import { type AwsCostBook, type AwsExpectedCostLine, createAwsCostBook } from "./costs.ts";
 import { type AwsErrorReply, type AwsService, errorReply } from "./errors.ts";
-import { type AwsAddResourceInput, createAwsEstate } from "./estate.ts";
+import { type AwsAddResourceInput, type AwsResizeInput, createAwsEstate } from "./estate.ts";
 import { expectedOf } from "./expected.ts";
 import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
 import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
@@ -132,6 +132,8 @@ export interface AwsEmulator {
     retag(id: string, tags: Record<string, string>): boolean;
     /** The account leaves the organization: ListAccounts no longer lists it. */
     leaveOrganization(accountId: string): boolean;
+    /** A resize or scaling activity: a new size and/or extra fields (see AwsEstate.resize). */
+    resize(id: string, change: AwsResizeInput): boolean;
   };
   close(): Promise<void>;
 }
@@ -663,6 +665,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       remove: (id) => estate.remove(id),
       retag: (id, tags) => estate.retag(id, tags),
       leaveOrganization: (accountId) => organization?.members.delete(accountId) ?? false,
+      resize: (id, change) => estate.resize(id, change),
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

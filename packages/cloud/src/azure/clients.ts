@@ -28,6 +28,9 @@ export interface RawVmStatusItem {
   id?: string;
   hardwareProfile?: { vmSize?: string };
   instanceView?: { statuses?: { code?: string }[] };
+  /** The SDK flattens ARM's `properties`: the VM's managed disks and network interfaces. */
+  storageProfile?: { osDisk?: { managedDisk?: { id?: string } }; dataDisks?: { managedDisk?: { id?: string } }[] };
+  networkProfile?: { networkInterfaces?: { id?: string }[] };
 }
 
 export interface VirtualMachinesApi {

@@ -1,3 +1,4 @@
+import { dependencyOf, withDependencies } from "../core/relations.ts";
 import type { NormalizedResource, ResourceStatus, SizeCategory } from "../types.ts";
 import { kindForArmType, scaleSetArmType, virtualMachineArmType } from "./kinds/arm-types.ts";
 
@@ -25,6 +26,10 @@ export interface VmStatus {
   powerState: string | null;
   provisioningState: string | null;
   vmSize: string | null;
+  /** ARM ids of the VM's OS disk, data disks and network interfaces, when the listing names any. */
+  osDiskId?: string;
+  dataDiskIds?: string[];
+  nicIds?: string[];
 }
 
 export type NormalizeResult =
@@ -223,6 +228,12 @@ export function normalizeGenericResource(
   const sizeCategory = isVm ? sizeFromVmSize(vmStatus?.vmSize) : sizeFromSku(raw.sku);
   const configuration = toJsonSafe(raw) as Record<string, unknown>;
   if (vmStatus) configuration.vmStatus = { ...vmStatus };
+  // A VM depends on its disks (the OS disk is its boot volume) and network interfaces.
+  const dependencies = withDependencies([
+    vmStatus?.osDiskId ? dependencyOf("boot_volume", vmStatus.osDiskId) : null,
+    ...(vmStatus?.dataDiskIds ?? []).map((id) => dependencyOf("data_volume", id)),
+    ...(vmStatus?.nicIds ?? []).map((id) => dependencyOf("network_interface", id)),
+  ]);
   return {
     ok: true,
     resource: {
@@ -238,6 +249,7 @@ export function normalizeGenericResource(
       tags: normalizeTags(raw.tags),
       configuration,
       providerCreatedAt: createdAt(raw.createdTime),
+      ...dependencies,
     },
   };
 }

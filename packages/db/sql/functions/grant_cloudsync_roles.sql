@@ -50,6 +50,8 @@ BEGIN
     GRANT USAGE ON SCHEMA public, auth TO cloudsync_worker;
     GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO cloudsync_worker;
     GRANT DELETE ON cloud_costs TO cloudsync_worker;
+    -- Syncs remove the dependencies the clouds stopped reporting.
+    GRANT DELETE ON resource_dependencies TO cloudsync_worker;
     REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON resource_health_counts FROM cloudsync_worker;
     -- The worker reads organizations and never changes them.
     REVOKE INSERT, UPDATE ON organizations FROM cloudsync_worker;

@@ -53,6 +53,18 @@ export type DependencyType = (typeof dependencyTypes)[number];
 export const dependencyStrengths = ["soft", "hard", "critical"] as const;
 export type DependencyStrength = (typeof dependencyStrengths)[number];
 
+/** One edge as a resource's sync reports it (`cloud_resources.dependency_claims`). */
+export interface DependencyClaim {
+  relation: string;
+  /** The target's provider resource id, or the value of `targetKey` in the target's configuration. */
+  target: string;
+  targetKey?: string;
+  dependencyType: DependencyType;
+  dependencyStrength: DependencyStrength;
+  /** The target depends on the claiming resource, not the other way round. */
+  reverse?: boolean;
+}
+
 /**
  * What a resource costs, as people read it (docs/health-and-costs.md): refreshed from its billed
  * lines after every cost sync. Before 0026 `monthly_cost` was the month to date, understating a
@@ -132,6 +144,12 @@ export const cloudResources = pgTable(
     syncScope: varchar({ length: 300 }),
     /** Hash of the normalized resource as last written; equal hash means nothing to write. */
     contentHash: varchar({ length: 64 }),
+    /**
+     * The dependencies the cloud's answer names (targets by provider id or self link, with type
+     * and strength), as last read. Kept on the row so an edge whose target is not known yet is
+     * resolved by a later sync, and one whose source or target is gone is removed.
+     */
+    dependencyClaims: jsonb().$type<DependencyClaim[]>(),
   },
   (t) => [
     // Added: a provider's resource id identifies the resource, so syncs can upsert on it. The
@@ -254,6 +272,11 @@ export const resourceDependencies = pgTable(
     dependencyType: varchar({ length: 30, enum: dependencyTypes }).notNull(),
     dependencyStrength: varchar({ length: 20, enum: dependencyStrengths }).default("soft"),
     createdAt: timestampNow(),
+    /**
+     * Added: the edge was read from the clouds, so syncs keep it in step (and remove it when the
+     * cloud stops reporting it); edges entered by people are never touched by a sync.
+     */
+    discoveredBySync: boolean().notNull().default(false),
   },
   (t) => [
     unique("resource_dependencies_parent_resource_id_dependent_resource_id_key").on(

@@ -1,5 +1,6 @@
 import type { CloudFrontClient, DistributionSummary, Tag } from "@aws-sdk/client-cloudfront";
-import type { NormalizedResource, ResourceStatus } from "../../types.ts";
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
+import type { NormalizedResource, ResourceDependency, ResourceStatus } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, tagsToRecord } from "../normalize.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
@@ -57,7 +58,25 @@ export function normalizeCloudFrontDistribution(raw: CloudFrontDistributionDetai
     configuration: configurationOf(summary),
     // CloudFront reports no creation time; LastModifiedTime is the closest it says.
     providerCreatedAt: isoDate(summary.LastModifiedTime),
+    ...withDependencies((summary.Origins?.Items ?? []).map((o) => originDependency(o.DomainName))),
   };
+}
+
+/** `name.s3.amazonaws.com`, `name.s3.eu-west-1.amazonaws.com`, `name.s3-website-us-east-1.amazonaws.com`… */
+const s3OriginPattern = /^(.+)\.s3(?:[.-][a-z0-9-]+)*\.amazonaws\.com$/i;
+/** `name-123.eu-west-1.elb.amazonaws.com`, `internal-name-123.us-east-1.elb.amazonaws.com`. */
+const elbOriginPattern = /\.elb\.amazonaws\.com$/i;
+
+/**
+ * An origin, by its domain: an S3 bucket (the bucket's name is its id) or an ELB (named by its
+ * DNS name, which its configuration carries); any other origin is outside the clouds we read.
+ */
+export function originDependency(domain: string | undefined): ResourceDependency | null {
+  if (!domain) return null;
+  const bucket = s3OriginPattern.exec(domain)?.[1];
+  if (bucket) return dependencyOf("origin_bucket", bucket);
+  if (elbOriginPattern.test(domain)) return dependencyOf("origin_load_balancer", domain.toLowerCase(), { targetKey: "DNSName" });
+  return null;
 }
 
 type CloudFrontSdk = typeof import("@aws-sdk/client-cloudfront");
@@ -81,7 +100,10 @@ export const cloudFrontDistributionReader: AwsKindReader<CloudFrontDistributionD
   service: "cloudfront",
   operation: "ListDistributions",
   metricKeys: cloudWatchKeysOf("cloudfront_distribution"),
-  relations: [],
+  relations: [
+    { name: "origin_bucket", targetKind: "s3_bucket" },
+    { name: "origin_load_balancer", targetKind: "elb_load_balancer" },
+  ],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads CloudFront never loads its SDK.
     const sdk: CloudFrontSdk = await import("@aws-sdk/client-cloudfront");

@@ -1,4 +1,5 @@
 import { paginateDescribeVolumes, type Volume } from "@aws-sdk/client-ec2";
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { NormalizedResource } from "../../types.ts";
 import {
   configurationOf,
@@ -33,6 +34,10 @@ export function normalizeEbsVolume(raw: Volume, where: ItemWhere): NormalizedRes
     tags,
     configuration: configurationOf(raw),
     providerCreatedAt: isoDate(raw.CreateTime),
+    // The instance depends on the volume. The volume cannot tell a boot volume (the instance's
+    // root device) from a data one, so it reports the weaker edge; the instance's own report
+    // of its boot volume is the stronger one and wins.
+    ...withDependencies((raw.Attachments ?? []).map((a) => (a.InstanceId ? dependencyOf("data_volume", a.InstanceId, { reverse: true }) : null))),
   };
 }
 
@@ -43,7 +48,7 @@ export const ebsVolumeReader: AwsKindReader<Volume> = {
   service: "ec2",
   operation: "DescribeVolumes",
   metricKeys: cloudWatchKeysOf("ebs_volume"),
-  relations: [],
+  relations: [{ name: "data_volume", targetKind: "ec2_instance" }],
   async *pages(ctx) {
     const pages = paginateDescribeVolumes(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 500) },

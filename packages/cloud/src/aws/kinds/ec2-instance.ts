@@ -1,5 +1,6 @@
 import { type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
-import type { NormalizedResource } from "../../types.ts";
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
+import type { NormalizedResource, ResourceDependency } from "../../types.ts";
 import {
   configurationOf,
   displayName,
@@ -34,7 +35,26 @@ export function normalizeEc2Instance(raw: Instance, where: ItemWhere): Normalize
     tags,
     configuration: configurationOf(raw),
     providerCreatedAt: isoDate(raw.LaunchTime),
+    ...withDependencies(ec2InstanceDependencies(raw)),
   };
+}
+
+/**
+ * Its EBS volumes (the one mapped at the root device is the boot volume), its subnet (or its VPC
+ * when it has no subnet) and its security groups, as DescribeInstances lists them.
+ */
+export function ec2InstanceDependencies(raw: Instance): ResourceDependency[] {
+  const edges: ResourceDependency[] = [];
+  for (const mapping of raw.BlockDeviceMappings ?? []) {
+    const volume = mapping.Ebs?.VolumeId;
+    if (!volume) continue;
+    const boot = !!raw.RootDeviceName && mapping.DeviceName === raw.RootDeviceName;
+    edges.push(dependencyOf(boot ? "boot_volume" : "data_volume", volume));
+  }
+  if (raw.SubnetId) edges.push(dependencyOf("in_subnet", raw.SubnetId));
+  else if (raw.VpcId) edges.push(dependencyOf("in_network", raw.VpcId));
+  for (const group of raw.SecurityGroups ?? []) if (group.GroupId) edges.push(dependencyOf("security_group", group.GroupId));
+  return edges;
 }
 
 export const ec2InstanceReader: AwsKindReader<Instance> = {
@@ -44,7 +64,13 @@ export const ec2InstanceReader: AwsKindReader<Instance> = {
   service: "ec2",
   operation: "DescribeInstances",
   metricKeys: cloudWatchKeysOf("ec2_instance"),
-  relations: [],
+  relations: [
+    { name: "boot_volume", targetKind: "ebs_volume" },
+    { name: "data_volume", targetKind: "ebs_volume" },
+    { name: "in_subnet", targetKind: "subnet" },
+    { name: "in_network", targetKind: "vpc" },
+    { name: "security_group", targetKind: "security_group" },
+  ],
   async *pages(ctx) {
     const pages = paginateDescribeInstances(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },

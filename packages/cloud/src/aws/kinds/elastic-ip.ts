@@ -1,3 +1,4 @@
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import { type Address, DescribeAddressesCommand } from "@aws-sdk/client-ec2";
 import type { NormalizedResource } from "../../types.ts";
 import { configurationOf, displayName, tagsToRecord } from "../normalize.ts";
@@ -28,6 +29,8 @@ export function normalizeElasticIp(raw: Address, where: ItemWhere): NormalizedRe
     tags,
     configuration: configurationOf(raw),
     providerCreatedAt: null,
+    // The address is only as reachable as the instance it points at.
+    ...withDependencies([raw.InstanceId ? dependencyOf("address_of", raw.InstanceId) : null]),
   };
 }
 
@@ -38,7 +41,7 @@ export const elasticIpReader: AwsKindReader<Address> = {
   service: "ec2",
   operation: "DescribeAddresses",
   metricKeys: [],
-  relations: [],
+  relations: [{ name: "address_of", targetKind: "ec2_instance" }],
   async *pages(ctx) {
     const out = await ctx.clients.ec2().send(new DescribeAddressesCommand({}), { abortSignal: ctx.signal });
     const addresses = out.Addresses ?? [];

@@ -1,3 +1,4 @@
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
 import type { NormalizedResource, ResourceStatus, SizeCategory } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
@@ -66,6 +67,11 @@ export function normalizeLambdaFunction(raw: LambdaFunctionDetail, where: ItemWh
     configuration: configurationOf(config),
     // Lambda reports no creation time; LastModified is the closest it says.
     providerCreatedAt: isoDate(config.LastModified),
+    // A function attached to a VPC reaches it through these subnets and security groups only.
+    ...withDependencies([
+      ...(config.VpcConfig?.SubnetIds ?? []).map((id) => dependencyOf("in_subnet", id)),
+      ...(config.VpcConfig?.SecurityGroupIds ?? []).map((id) => dependencyOf("security_group", id)),
+    ]),
   };
 }
 
@@ -89,7 +95,10 @@ export const lambdaFunctionReader: AwsKindReader<LambdaFunctionDetail> = {
   service: "lambda",
   operation: "ListFunctions",
   metricKeys: cloudWatchKeysOf("lambda_function"),
-  relations: [],
+  relations: [
+    { name: "in_subnet", targetKind: "subnet" },
+    { name: "security_group", targetKind: "security_group" },
+  ],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads Lambda never loads its SDK.
     const sdk: LambdaSdk = await import("@aws-sdk/client-lambda");

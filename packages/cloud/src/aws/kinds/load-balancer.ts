@@ -1,3 +1,4 @@
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import {
   DescribeTagsCommand,
   type ElasticLoadBalancingV2Client,
@@ -40,6 +41,10 @@ export function normalizeLoadBalancer(raw: LoadBalancerWithTags, where: ItemWher
     tags,
     configuration: configurationOf(raw),
     providerCreatedAt: isoDate(raw.CreatedTime),
+    ...withDependencies([
+      ...(raw.AvailabilityZones ?? []).map((z) => (z.SubnetId ? dependencyOf("in_subnet", z.SubnetId) : null)),
+      ...(raw.SecurityGroups ?? []).map((g) => dependencyOf("security_group", g)),
+    ]),
   };
 }
 
@@ -71,7 +76,10 @@ export const loadBalancerReader: AwsKindReader<LoadBalancerWithTags> = {
   service: "elasticloadbalancing",
   operation: "DescribeLoadBalancers",
   metricKeys: cloudWatchKeysOf("elb_load_balancer"),
-  relations: [],
+  relations: [
+    { name: "in_subnet", targetKind: "subnet" },
+    { name: "security_group", targetKind: "security_group" },
+  ],
   async *pages(ctx) {
     const client = ctx.clients.elb();
     // This paginator has no page-size member wired up, so PageSize goes in the input.

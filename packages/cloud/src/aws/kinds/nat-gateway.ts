@@ -1,3 +1,4 @@
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import { type NatGateway, paginateDescribeNatGateways } from "@aws-sdk/client-ec2";
 import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, tagsToRecord } from "../normalize.ts";
@@ -32,6 +33,10 @@ export function normalizeNatGateway(raw: NatGateway, where: ItemWhere): Normaliz
     tags,
     configuration: configurationOf(raw),
     providerCreatedAt: isoDate(raw.CreateTime),
+    ...withDependencies([
+      raw.SubnetId ? dependencyOf("in_subnet", raw.SubnetId) : null,
+      ...(raw.NatGatewayAddresses ?? []).map((a) => (a.AllocationId ? dependencyOf("nat_address", a.AllocationId) : null)),
+    ]),
   };
 }
 
@@ -42,7 +47,10 @@ export const natGatewayReader: AwsKindReader<NatGateway> = {
   service: "ec2",
   operation: "DescribeNatGateways",
   metricKeys: [],
-  relations: [],
+  relations: [
+    { name: "in_subnet", targetKind: "subnet" },
+    { name: "nat_address", targetKind: "elastic_ip" },
+  ],
   async *pages(ctx) {
     const pages = paginateDescribeNatGateways(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },

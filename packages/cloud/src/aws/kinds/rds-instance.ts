@@ -1,3 +1,4 @@
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import { type DBInstance, paginateDescribeDBInstances } from "@aws-sdk/client-rds";
 import type { NormalizedResource } from "../../types.ts";
 import { configurationOf, displayName, isoDate, rdsKindOf, rdsResourceKinds, rdsStatus, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
@@ -30,6 +31,12 @@ export function normalizeDbInstance(raw: DBInstance, where: ItemWhere): Normaliz
     tags,
     configuration: configurationOf(raw),
     providerCreatedAt: isoDate(raw.InstanceCreateTime),
+    // Its DB subnet group's subnets (the group itself is not a resource cloudsync reads) and
+    // its VPC security groups.
+    ...withDependencies([
+      ...(raw.DBSubnetGroup?.Subnets ?? []).map((s) => (s.SubnetIdentifier ? dependencyOf("in_subnet", s.SubnetIdentifier) : null)),
+      ...(raw.VpcSecurityGroups ?? []).map((g) => (g.VpcSecurityGroupId ? dependencyOf("security_group", g.VpcSecurityGroupId) : null)),
+    ]),
   };
 }
 
@@ -40,8 +47,10 @@ export const rdsInstanceReader: AwsKindReader<DBInstance> = {
   service: "rds",
   operation: "DescribeDBInstances",
   metricKeys: cloudWatchKeysOf("rds_instance"),
-  resourceKinds: rdsResourceKinds,
-  relations: [],
+  relations: [
+    { name: "in_subnet", targetKind: "subnet" },
+    { name: "security_group", targetKind: "security_group" },
+  ],
   async *pages(ctx) {
     const pages = paginateDescribeDBInstances(
       { client: ctx.clients.rds(), pageSize: clampPageSize(ctx.pageSize, 20, 100) },

@@ -1,4 +1,5 @@
 import { paginateDescribeSecurityGroups, type SecurityGroup } from "@aws-sdk/client-ec2";
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { NormalizedResource } from "../../types.ts";
 import { configurationOf, displayName, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
@@ -24,6 +25,7 @@ export function normalizeSecurityGroup(raw: SecurityGroup, where: ItemWhere): No
     tags,
     configuration: configurationOf(raw),
     providerCreatedAt: null,
+    ...withDependencies([raw.VpcId ? dependencyOf("in_network", raw.VpcId) : null]),
   };
 }
 
@@ -34,7 +36,7 @@ export const securityGroupReader: AwsKindReader<SecurityGroup> = {
   service: "ec2",
   operation: "DescribeSecurityGroups",
   metricKeys: [],
-  relations: [],
+  relations: [{ name: "in_network", targetKind: "vpc" }],
   async *pages(ctx) {
     const pages = paginateDescribeSecurityGroups(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },

@@ -1,4 +1,5 @@
 import { paginateDescribeSubnets, type Subnet } from "@aws-sdk/client-ec2";
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { NormalizedResource } from "../../types.ts";
 import { configurationOf, displayName, lookupStatus, networkStatus, tagsToRecord, zoneToRegion } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
@@ -23,6 +24,7 @@ export function normalizeSubnet(raw: Subnet, where: ItemWhere): NormalizedResour
     tags,
     configuration: configurationOf(raw),
     providerCreatedAt: null,
+    ...withDependencies([raw.VpcId ? dependencyOf("in_network", raw.VpcId) : null]),
   };
 }
 
@@ -33,7 +35,7 @@ export const subnetReader: AwsKindReader<Subnet> = {
   service: "ec2",
   operation: "DescribeSubnets",
   metricKeys: [],
-  relations: [],
+  relations: [{ name: "in_network", targetKind: "vpc" }],
   async *pages(ctx) {
     const pages = paginateDescribeSubnets(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },

@@ -52,7 +52,14 @@ export const azureKindDescriptions: readonly KindDescription[] = azureKindTable.
   resourceType: k.resourceType,
   fanout: "subscription",
   metricKeys: [...(k.metricKeys ?? azureKeysOf(k.kind))],
-  relations: [],
+  relations:
+    k.kind === "azure_vm"
+      ? [
+          { name: "boot_volume", targetKind: "azure_disk" },
+          { name: "data_volume", targetKind: "azure_disk" },
+          { name: "network_interface", targetKind: "azure_network_networkinterfaces" },
+        ]
+      : [],
 }));
 
 /** Provider namespaces (lower case) whose other types are still kept, with the resource_type they get. */

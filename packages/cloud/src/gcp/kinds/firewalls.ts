@@ -3,6 +3,8 @@ import type { NormalizedResource } from "../../types.ts";
 import { listEntries } from "../paging.ts";
 import { buildResource, identityOf } from "./common.ts";
 import type { GcpKindReader } from "./kind.ts";
+import { withDependencies } from "../../core/relations.ts";
+import { selfLinkDependency } from "./relations.ts";
 
 /**
  * VPC firewall rules are global and carry no labels in the Compute API (their `targetTags` are
@@ -11,7 +13,7 @@ import type { GcpKindReader } from "./kind.ts";
  * for networks.
  */
 export function normalizeFirewall(item: Record<string, unknown>, project: string): NormalizedResource {
-  return buildResource(item, {
+  const resource = buildResource(item, {
     project,
     identity: identityOf(item, project),
     kind: "gcp_firewall",
@@ -20,6 +22,7 @@ export function normalizeFirewall(item: Record<string, unknown>, project: string
     status: item.disabled === true ? "stopped" : "running",
     sizeCategory: "medium",
   });
+  return { ...resource, ...withDependencies([selfLinkDependency("in_network", item.network)]) };
 }
 
 export const firewallsReader: GcpKindReader = {
@@ -28,7 +31,7 @@ export const firewallsReader: GcpKindReader = {
   fanout: "project_global",
   operation: "global/firewalls",
   metricKeys: [],
-  relations: [{ name: "part_of", targetKind: "gcp_network" }],
+  relations: [{ name: "in_network", targetKind: "gcp_network" }],
   pages: (ctx) => listEntries(ctx.clients.get(FirewallsClient), ctx),
   normalize: (raw, where) => normalizeFirewall(raw.item as Record<string, unknown>, where.account),
 };

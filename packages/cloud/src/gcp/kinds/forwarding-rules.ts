@@ -5,6 +5,8 @@ import { regionFromScopeKey, regionFromUrl, str } from "../normalize.ts";
 import { completeAggregatedPages, listEntries } from "../paging.ts";
 import { buildResource, identityOf, malformed } from "./common.ts";
 import type { GcpKindReader } from "./kind.ts";
+import { withDependencies } from "../../core/relations.ts";
+import { forwardingRuleDependencies } from "./relations.ts";
 
 /**
  * Forwarding rules are the front door of GCP load balancers. They have no lifecycle state (a
@@ -19,7 +21,7 @@ export function normalizeForwardingRule(
   const identity = identityOf(item, project);
   const regionCode = regionFromUrl(str(item, "region")) ?? (scopeKey ? regionFromScopeKey(scopeKey) : null);
   if (!regionCode) throw malformed(project, identity.id, "the regional forwarding rule has no region");
-  return buildResource(item, {
+  const resource = buildResource(item, {
     project,
     identity,
     kind: "gcp_forwarding_rule",
@@ -28,10 +30,11 @@ export function normalizeForwardingRule(
     status: "running",
     sizeCategory: "medium",
   });
+  return { ...resource, ...withDependencies(forwardingRuleDependencies(item)) };
 }
 
 export function normalizeGlobalForwardingRule(item: Record<string, unknown>, project: string): NormalizedResource {
-  return buildResource(item, {
+  const resource = buildResource(item, {
     project,
     identity: identityOf(item, project),
     kind: "gcp_global_forwarding_rule",
@@ -40,6 +43,7 @@ export function normalizeGlobalForwardingRule(item: Record<string, unknown>, pro
     status: "running",
     sizeCategory: "medium",
   });
+  return { ...resource, ...withDependencies(forwardingRuleDependencies(item)) };
 }
 
 export const forwardingRulesReader: GcpKindReader = {
@@ -48,7 +52,10 @@ export const forwardingRulesReader: GcpKindReader = {
   fanout: "project",
   operation: "aggregated/forwardingRules",
   metricKeys: [],
-  relations: [],
+  relations: [
+    { name: "lb_backend", targetKind: "gcp_target_pool" },
+    { name: "in_subnet", targetKind: "gcp_subnetwork" },
+  ],
   pages: (ctx) => completeAggregatedPages(ctx.clients.get(ForwardingRulesClient), "forwardingRules", ctx),
   normalize: (raw, where) => normalizeForwardingRule(raw.item as Record<string, unknown>, where.account, raw.scopeKey),
 };
@@ -59,7 +66,10 @@ export const globalForwardingRulesReader: GcpKindReader = {
   fanout: "project_global",
   operation: "global/forwardingRules",
   metricKeys: [],
-  relations: [],
+  relations: [
+    { name: "lb_backend", targetKind: "gcp_target_pool" },
+    { name: "in_subnet", targetKind: "gcp_subnetwork" },
+  ],
   pages: (ctx) => listEntries(ctx.clients.get(GlobalForwardingRulesClient), ctx),
   normalize: (raw, where) => normalizeGlobalForwardingRule(raw.item as Record<string, unknown>, where.account),
 };

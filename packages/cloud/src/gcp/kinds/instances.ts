@@ -5,6 +5,8 @@ import { completeAggregatedPages } from "../paging.ts";
 import { buildResource, identityOf, malformed } from "./common.ts";
 import { gcpKeysOf } from "../metric-table.ts";
 import type { GcpKindReader } from "./kind.ts";
+import { withDependencies } from "../../core/relations.ts";
+import { instanceDependencies } from "./relations.ts";
 
 export function normalizeInstance(item: Record<string, unknown>, project: string, scopeKey: string | null): NormalizedResource {
   const identity = identityOf(item, project);
@@ -13,7 +15,7 @@ export function normalizeInstance(item: Record<string, unknown>, project: string
   if (!status) throw malformed(project, identity.id, state ? `unknown instance status ${state}` : "the instance has no status");
   const regionCode = zoneToRegion(str(item, "zone")) ?? (scopeKey ? regionFromScopeKey(scopeKey) : null);
   if (!regionCode) throw malformed(project, identity.id, "the instance has no zone");
-  return buildResource(item, {
+  const resource = buildResource(item, {
     project,
     identity,
     kind: "gce_instance",
@@ -22,6 +24,7 @@ export function normalizeInstance(item: Record<string, unknown>, project: string
     status,
     sizeCategory: machineTypeSize(str(item, "machineType")),
   });
+  return { ...resource, ...withDependencies(instanceDependencies(item)) };
 }
 
 /** VM instances: one aggregated list per project covers every zone. */
@@ -31,7 +34,12 @@ export const instancesReader: GcpKindReader = {
   fanout: "project",
   operation: "aggregated/instances",
   metricKeys: gcpKeysOf("gce_instance"),
-  relations: [],
+  relations: [
+    { name: "boot_volume", targetKind: "gce_disk" },
+    { name: "data_volume", targetKind: "gce_disk" },
+    { name: "in_subnet", targetKind: "gcp_subnetwork" },
+    { name: "in_network", targetKind: "gcp_network" },
+  ],
   pages: (ctx) => completeAggregatedPages(ctx.clients.get(InstancesClient), "instances", ctx),
   normalize: (raw, where) => normalizeInstance(raw.item as Record<string, unknown>, where.account, raw.scopeKey),
 };

@@ -4,6 +4,8 @@ import { regionFromScopeKey, regionFromUrl, str } from "../normalize.ts";
 import { completeAggregatedPages } from "../paging.ts";
 import { buildResource, identityOf, malformed } from "./common.ts";
 import type { GcpKindReader } from "./kind.ts";
+import { withDependencies } from "../../core/relations.ts";
+import { selfLinkDependency } from "./relations.ts";
 
 /**
  * A subnetwork's size is how many addresses its primary range holds, from its prefix length:
@@ -53,7 +55,7 @@ export function normalizeSubnetwork(
   const state = str(item, "state");
   const status = subnetworkStatus(state);
   if (!status) throw malformed(project, identity.id, `the subnetwork has an unknown state ${state}`);
-  return buildResource(item, {
+  const resource = buildResource(item, {
     project,
     identity,
     kind: "gcp_subnetwork",
@@ -62,6 +64,7 @@ export function normalizeSubnetwork(
     status,
     sizeCategory: subnetworkSize(str(item, "ipCidrRange")),
   });
+  return { ...resource, ...withDependencies([selfLinkDependency("in_network", item.network)]) };
 }
 
 export const subnetworksReader: GcpKindReader = {
@@ -70,7 +73,7 @@ export const subnetworksReader: GcpKindReader = {
   fanout: "project",
   operation: "aggregated/subnetworks",
   metricKeys: [],
-  relations: [{ name: "part_of", targetKind: "gcp_network" }],
+  relations: [{ name: "in_network", targetKind: "gcp_network" }],
   pages: (ctx) => completeAggregatedPages(ctx.clients.get(SubnetworksClient), "subnetworks", ctx),
   normalize: (raw, where) => normalizeSubnetwork(raw.item as Record<string, unknown>, where.account, raw.scopeKey),
 };

@@ -1,0 +1,138 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type DependencyNode,
+  getResourceDependencyGraph,
+  getWeddingCriticalDependencies,
+  InvalidInputError,
+  resourceDependencies,
+  withOrganization,
+} from "../src/index.ts";
+import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
+import { type Tenant, createResource, createTenant } from "./fixtures.ts";
+
+let tdb: TestDatabase;
+let a: Tenant;
+let b: Tenant;
+/** Org A's estate: web → {boot, subnet}; subnet → vpc; lb → web; cdn → lb; vpc → subnet (a cycle, on purpose). */
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+  a = await createTenant(tdb.db, "deps-a");
+  b = await createTenant(tdb.db, "deps-b");
+  const names = ["web", "boot", "subnet", "vpc", "lb", "cdn"];
+  for (const [n, name] of names.entries()) {
+    const row = await createResource(tdb.db, a, n + 1, { resourceName: name, isWeddingCritical: name === "web" });
+    ids[name] = row.id;
+  }
+  const edge = (dependent: string, parent: string, type: "storage" | "network" | "load_balancer", strength: "soft" | "hard" | "critical") => ({
+    organizationId: a.organizationId,
+    dependentResourceId: ids[dependent]!,
+    parentResourceId: ids[parent]!,
+    dependencyType: type,
+    dependencyStrength: strength,
+  });
+  await tdb.db.insert(resourceDependencies).values([
+    edge("web", "boot", "storage", "hard"),
+    edge("web", "subnet", "network", "hard"),
+    edge("subnet", "vpc", "network", "critical"),
+    edge("vpc", "subnet", "network", "soft"),
+    edge("lb", "web", "load_balancer", "soft"),
+    edge("cdn", "lb", "load_balancer", "hard"),
+  ]);
+  // Org B has a wedding-critical resource of its own, with no edges.
+  await createResource(tdb.db, b, 1, { resourceName: "b-web", isWeddingCritical: true });
+});
+
+afterAll(async () => {
+  await tdb?.drop();
+});
+
+const brief = (nodes: DependencyNode[]) => nodes.map((n) => [n.resourceName, n.depth, n.dependencyType, n.dependencyStrength]);
+
+describe("getResourceDependencyGraph", () => {
+  it("walks upstream nearest first, each node once at its shortest depth, through a cycle without looping", async () => {
+    const nodes = await withOrganization(tdb.db, a.organizationId, (tx) =>
+      getResourceDependencyGraph(tx, { organizationId: a.organizationId, resourceId: ids.web!, direction: "upstream" }),
+    );
+    expect(brief(nodes)).toEqual([
+      ["boot", 1, "storage", "hard"],
+      ["subnet", 1, "network", "hard"],
+      ["vpc", 2, "network", "critical"],
+    ]);
+    expect(nodes.find((n) => n.resourceName === "vpc")?.via).toBe(ids.subnet);
+  });
+
+  it("walks downstream to the depth asked", async () => {
+    const all = await withOrganization(tdb.db, a.organizationId, (tx) =>
+      getResourceDependencyGraph(tx, { organizationId: a.organizationId, resourceId: ids.web!, direction: "downstream" }),
+    );
+    expect(brief(all)).toEqual([
+      ["lb", 1, "load_balancer", "soft"],
+      ["cdn", 2, "load_balancer", "hard"],
+    ]);
+    const one = await withOrganization(tdb.db, a.organizationId, (tx) =>
+      getResourceDependencyGraph(tx, { organizationId: a.organizationId, resourceId: ids.web!, direction: "downstream", maxDepth: 1 }),
+    );
+    expect(brief(one)).toEqual([["lb", 1, "load_balancer", "soft"]]);
+  });
+
+  it("shows another organization nothing, even given the id and claiming the organization", async () => {
+    const nodes = await withOrganization(tdb.db, b.organizationId, (tx) =>
+      getResourceDependencyGraph(tx, { organizationId: a.organizationId, resourceId: ids.web!, direction: "upstream" }),
+    );
+    expect(nodes).toEqual([]);
+  });
+
+  it("refuses a depth or direction it cannot honour, saying which", async () => {
+    await expect(
+      getResourceDependencyGraph(tdb.db, { organizationId: a.organizationId, resourceId: ids.web!, direction: "upstream", maxDepth: 0 }),
+    ).rejects.toThrow(InvalidInputError);
+    await expect(
+      getResourceDependencyGraph(tdb.db, { organizationId: a.organizationId, resourceId: ids.web!, direction: "sideways" as never }),
+    ).rejects.toThrow(/direction/);
+  });
+});
+
+describe("getWeddingCriticalDependencies", () => {
+  it("lists what breaks with each running wedding-critical resource of the organization only", async () => {
+    const result = await withOrganization(tdb.db, a.organizationId, (tx) =>
+      getWeddingCriticalDependencies(tx, { organizationId: a.organizationId }),
+    );
+    expect(result.map((r) => [r.resourceName, brief(r.nodes)])).toEqual([
+      [
+        "web",
+        [
+          ["lb", 1, "load_balancer", "soft"],
+          ["cdn", 2, "load_balancer", "hard"],
+        ],
+      ],
+    ]);
+  });
+
+  it("lists what each depends on upstream, and a resource with no edges with none", async () => {
+    const up = await withOrganization(tdb.db, a.organizationId, (tx) =>
+      getWeddingCriticalDependencies(tx, { organizationId: a.organizationId, direction: "upstream", maxDepth: 1 }),
+    );
+    expect(up.map((r) => [r.resourceName, brief(r.nodes)])).toEqual([
+      [
+        "web",
+        [
+          ["boot", 1, "storage", "hard"],
+          ["subnet", 1, "network", "hard"],
+        ],
+      ],
+    ]);
+    const other = await withOrganization(tdb.db, b.organizationId, (tx) =>
+      getWeddingCriticalDependencies(tx, { organizationId: b.organizationId }),
+    );
+    expect(other.map((r) => [r.resourceName, r.nodes])).toEqual([["b-web", []]]);
+  });
+
+  it("cannot see another organization's wedding-critical resources", async () => {
+    const result = await withOrganization(tdb.db, b.organizationId, (tx) =>
+      getWeddingCriticalDependencies(tx, { organizationId: a.organizationId }),
+    );
+    expect(result).toEqual([]);
+  });
+});
