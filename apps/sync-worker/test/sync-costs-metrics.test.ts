@@ -140,7 +140,7 @@ costScenario("AWS", async () => {
 costScenario("Azure", async () => {
   const em: AzureEmulator = await startAzureEmulator({ seed: 11, size: 80, subscriptions: 2 });
   return { credentials: azureEmulatorCredentials(em), accounts: [...em.subscriptions], total: (a) => em.expectedCostTotal(a, october.start, october.end), close: () => em.close() };
-}, { linksResources: true, sampledKinds: 1 });
+}, { linksResources: true, sampledKinds: 5 });
 
 costScenario("GCP", async () => {
   const em: GcpEmulator = await startGcpEmulator({ seed: 11, size: 80 });

@@ -100,8 +100,8 @@ export function vmMemoryLookup(
 }
 
 /**
- * One scope, for the shared runner: one metrics request per resource (per grain), each resource's
- * samples one `metric_page` (when it has any). A resource that is gone (404) or refused by Azure Monitor (400) is an
+ * One scope, for the shared runner: one metrics request per resource (per grain), eight resources
+ * at a time, each eight's samples one `metric_page` (when they have any). A resource that is gone (404) or refused by Azure Monitor (400) is an
  * `item_skipped`; throttling past the retries, rejected credentials, 5xx or timeouts fail the
  * scope, whose count is the samples it reported.
  */
@@ -139,10 +139,13 @@ async function* metricSteps(
           : readVm(target, clients, window, memoryById, settings, signal, scope.account);
       }),
     );
+    // One page for the chunk: a writer stores a page in one statement, so fewer, fuller pages.
+    const samples: MetricSample[] = [];
     for (const [j, result] of results.entries()) {
       if (!result.ok) yield { type: "skipped", itemId: (chunk[j] as MetricTarget).resourceId, reason: result.reason };
-      else if (result.samples.length > 0) yield { type: "items", items: result.samples };
+      else samples.push(...result.samples);
     }
+    if (samples.length > 0) yield { type: "items", items: samples };
   }
 }
 
