@@ -260,7 +260,7 @@ describe("references across organizations", () => {
   it("every reference between tenant tables carries the organization", async () => {
     expect(references.length).toBeGreaterThan(30);
     for (const ref of references) {
-      // Every tenant table has its own organization_id (cloud_services and backup_executions since migration 0031).
+      // Every tenant table has its own organization_id (cloud_services and backup_executions since migration 0025).
       if (ref.parent === "organizations") {
         expect(ref.childColumns, ref.name).toEqual(["organization_id"]);
       } else {

@@ -11,7 +11,7 @@ import { migrationsFolder } from "../src/migrate.ts";
 import { defaultAdminUrl, withDatabase } from "../src/testing.ts";
 
 /**
- * Migration 0031 on a database that already holds service catalogs and backup executions: each
+ * Migration 0025 on a database that already holds service catalogs and backup executions: each
  * row gets the organization of its provider or backup configuration.
  */
 const scratch: string[] = [];

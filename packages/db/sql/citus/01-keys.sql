@@ -23,7 +23,8 @@ BEGIN
     'cloud_providers', 'cloud_regions', 'cloud_services', 'cloud_resources', 'resource_dependencies',
     'resource_scaling_history', 'infrastructure_templates', 'infrastructure_deployments', 'cloud_costs',
     'cost_budgets', 'cost_optimization_recommendations', 'disaster_recovery_plans', 'backup_configurations',
-    'backup_executions', 'infrastructure_alerts', 'sync_runs', 'resource_changes', 'maintenance_runs'
+    'backup_executions', 'infrastructure_alerts', 'sync_runs', 'resource_changes', 'maintenance_runs',
+    'alert_deliveries', 'discovered_accounts'
   ] LOOP
     EXECUTE format('ALTER TABLE %I DROP CONSTRAINT %I', t, t || '_pkey');
     IF EXISTS (SELECT 1 FROM pg_constraint WHERE conname = t || '_organization_id_id_key' AND conrelid = t::regclass) THEN

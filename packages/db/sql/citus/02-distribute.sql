@@ -11,6 +11,8 @@
 SELECT create_reference_table('organizations');
 SELECT create_reference_table('user_profiles');
 SELECT create_reference_table('realtime_event_retention');
+-- The clouds' list prices: the same for every tenant, read by all.
+SELECT create_reference_table('cloud_prices');
 
 -- Split by organization: the tenant tables.
 SELECT create_distributed_table('cloud_providers', 'organization_id');
@@ -31,6 +33,8 @@ SELECT create_distributed_table('disaster_recovery_plans', 'organization_id', co
 SELECT create_distributed_table('backup_configurations', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('backup_executions', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('infrastructure_alerts', 'organization_id', colocate_with => 'cloud_providers');
+SELECT create_distributed_table('alert_deliveries', 'organization_id', colocate_with => 'cloud_providers');
+SELECT create_distributed_table('discovered_accounts', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('sync_runs', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('resource_changes', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('maintenance_runs', 'organization_id', colocate_with => 'cloud_providers');

@@ -163,7 +163,7 @@ export const cloudServices = pgTable(
   "cloud_services",
   {
     id: primaryId(),
-    // Added (migration 0031): every tenant row names its organization, so the provider must be
+    // Added (migration 0025): every tenant row names its organization, so the provider must be
     // the row's organization's (composite key) and the rows can be distributed by organization.
     organizationId: uuid()
       .notNull()

@@ -165,7 +165,7 @@ export const backupExecutions = pgTable(
   "backup_executions",
   {
     id: primaryId(),
-    // Added (migration 0031): every tenant row names its organization (see backup_configurations).
+    // Added (migration 0025): every tenant row names its organization (see backup_configurations).
     organizationId: uuid()
       .notNull()
       .references(() => organizations.id),
