@@ -73,7 +73,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     out(`Second sync, after 2 resources vanished and 1 was retagged (unchanged rows are not rewritten)\n${summaryTable(second.summaries)}\n`);
 
     await printEstate(db, org.organizationId, out);
-    await printRecommendations({ db, logger, providers, loadProvider: deps.loadProvider }, org.organizationId, out);
+    await printRecommendations(db, org.organizationId, out);
     const failures = [...first.failures, ...second.failures];
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
     out("Explore it: `pnpm db:studio` (with the same DATABASE_URL), or query resource_changes to see what changed.");
