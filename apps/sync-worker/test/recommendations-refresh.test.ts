@@ -12,6 +12,7 @@ import {
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { priceQueriesFor } from "../src/jobs/sync-prices.ts";
 import { loadPrices, storePrices } from "../src/write/prices.ts";
 import { refreshRecommendations } from "../src/write/recommendations.ts";
 
@@ -183,6 +184,17 @@ describe("refreshRecommendations", () => {
     expect(read.length).toBeGreaterThan(0);
     await expect(withOrganization(tdb.db, orgB, (tx) => storePrices(tx, [usd("us-east-1", "compute", "m5.large", "on_demand", "0.001")]))).rejects.toMatchObject({
       cause: expect.objectContaining({ message: expect.stringMatching(/permission denied for table cloud_prices/) }),
+    });
+  });
+
+  it("asks the pricing APIs for the sizes in use with their smaller siblings, volume types with their successors, and network prices", async () => {
+    const queries = await priceQueriesFor(tdb.db, orgA);
+    expect([...queries.keys()]).toEqual(["aws"]);
+    expect(queries.get("aws")).toEqual({
+      computeSizes: ["m5.large", "m5.medium", "m5.micro", "m5.small", "m5.xlarge"],
+      volumeTypes: ["gp2", "gp3"],
+      network: true,
+      currency: "USD",
     });
   });
 });

@@ -87,6 +87,7 @@ describe("reserved_instances", () => {
     );
     expect(rest).toHaveLength(0);
     expect(f).toMatchObject({ resourceKeys: ["a", "b", "c"], findingKey: "reserved_instances:aws:us-east-1:m5", currentMonthly: 280.32, proposedMonthly: 175.93, monthlySavings: 104.39 });
+    expect(f?.action).toBe("Commit for one year to 3 machine(s) in us-east-1: 2 × m5.large, 1 × m5.xlarge");
   });
 });
 

@@ -133,8 +133,12 @@ const keyColumn = (table: string) =>
 /** Tables the application may read but never write: only triggers keep them. */
 const readOnlyTables = new Set(["resource_health_counts", "realtime_events"]);
 
-/** Not tenant data: the change feed's pruning position, readable by the realtime role only (test/realtime-events.test.ts). */
-const globalTables = new Set(["realtime_event_retention"]);
+/**
+ * Not tenant data: the change feed's pruning position, readable by the realtime role only
+ * (test/realtime-events.test.ts); list prices, the same for everyone and read-only to tenants
+ * (below, and apps/sync-worker/test/recommendations-refresh.test.ts).
+ */
+const globalTables = new Set(["realtime_event_retention", "cloud_prices"]);
 
 const tenantTables = (Object.values(s) as unknown[]).filter((v): v is PgTable => is(v, PgTable) && !globalTables.has(getTableConfig(v).name));
 
@@ -423,5 +427,22 @@ describe("the worker role", () => {
     expect(await sqlState(asWorker((tx) => tx.execute(sql`delete from cloud_resources where false`)))).toBe("42501");
     expect(await sqlState(asWorker((tx) => tx.execute(sql`drop table sync_runs`)))).toBe("42501");
     expect(await sqlState(asWorker((tx) => tx.execute(sql`select * from infrastructure_monitoring_default`)))).toBe("42501");
+  });
+});
+
+describe("list prices (not tenant data)", () => {
+  it("every organization reads cloud_prices; no tenant writes it", async () => {
+    await tdb.db.execute(sql`insert into cloud_prices (cloud, region, product, sku, term, currency, unit_price, unit, source_id)
+                             values ('aws', 'us-east-1', 'compute', 'm5.large', 'on_demand', 'USD', 0.096, 'hour', 'rls-test')
+                             on conflict do nothing`);
+    const seen = await asA((tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from cloud_prices where source_id = 'rls-test'`));
+    expect(seen[0]!.n).toBe(1);
+    for (const statement of [
+      sql`update cloud_prices set unit_price = 0 where source_id = 'rls-test'`,
+      sql`delete from cloud_prices where source_id = 'rls-test'`,
+      sql`insert into cloud_prices (cloud, region, product, sku, term, currency, unit_price, unit, source_id) values ('aws', 'x', 'compute', 'y', 'spot', 'USD', 1, 'hour', 'z')`,
+    ]) {
+      expect(await sqlState(asA((tx) => tx.execute(statement)))).toBe("42501");
+    }
   });
 });

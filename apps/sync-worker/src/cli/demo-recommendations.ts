@@ -1,53 +1,34 @@
-import type { CloudAdapter, CloudName, PriceSource } from "@cloudsync/cloud";
 import { type Database, queryRows, withOrganization } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
-import { priceQueriesFor, syncPrices } from "../jobs/sync-prices.ts";
-import type { Logger } from "../logger.ts";
-import { createAdapter } from "../providers/adapters.ts";
-import type { ProviderForSync, ProviderSummary } from "../providers/registry.ts";
 import { refreshRecommendations } from "../write/recommendations.ts";
 import { renderTable } from "./output.ts";
 
-export interface DemoRecommendationDeps {
-  db: Database;
-  logger: Logger;
-  providers: readonly ProviderSummary[];
-  loadProvider(id: string): Promise<ProviderForSync>;
-}
-
 /**
- * The demo's recommendations: list prices read from each emulated pricing API into
- * `cloud_prices`, then the rules of docs/recommendations.md over the estate, judged on the
- * hour of metrics the demo collected (a real deployment judges 30 days), and a summary per type.
+ * The demo's recommendations: the list prices each cost sync read from the emulated pricing
+ * APIs into `cloud_prices`, then the rules of docs/recommendations.md over the estate, judged on
+ * the hour of metrics the demo collected (a real deployment judges 30 days), summed per type.
  */
-export async function printRecommendations(deps: DemoRecommendationDeps, organizationId: string, out: (line: string) => void): Promise<void> {
-  const queries = await priceQueriesFor(deps.db, organizationId);
-  const adapters = new Map<CloudName, CloudAdapter & Partial<PriceSource>>();
-  const opened: { close?: () => Promise<void> }[] = [];
-  try {
-    for (const p of deps.providers) {
-      const provider = await deps.loadProvider(p.id);
-      const adapter = await createAdapter(provider.credentials, { regions: provider.regions, requestsPerSecond: 1000 });
-      opened.push(adapter);
-      adapters.set(provider.credentials.cloud, adapter);
-    }
-    const priced = await syncPrices(deps, adapters, queries);
-    out(
-      `List prices (cloud_prices), from each cloud's pricing API\n${renderTable(
-        ["cloud", "prices", "note"],
-        priced.map((r) => [r.cloud, r.stored, r.error ?? ""]),
-      )}\n`,
-    );
-  } finally {
-    await Promise.all(opened.map((a) => a.close?.()));
-  }
+export async function printRecommendations(db: Database, organizationId: string, out: (line: string) => void): Promise<void> {
+  const priced = await queryRows<{ cloud: string; prices: number; terms: string }>(
+    db,
+    sql`select p.provider_name as cloud, count(c.*)::int as prices, coalesce(string_agg(distinct c.term, ', '), '') as terms
+          from cloud_providers p left join cloud_prices c on c.cloud = p.provider_name
+         where p.organization_id = ${organizationId}::uuid
+         group by 1 order by 1`,
+  );
+  out(
+    `List prices (cloud_prices), read from each cloud's pricing API with its bill\n${renderTable(
+      ["cloud", "prices", "terms"],
+      priced.map((r) => [r.cloud, r.prices, r.prices > 0 ? r.terms : "no pricing reader yet: no recommendation for this cloud"]),
+    )}\n`,
+  );
   // The window is the hour the demo's metrics sync read: it ends where its last 5-minute period ends.
   const [last] = await queryRows<{ at: Date | string | null }>(
-    deps.db,
+    db,
     sql`select max(monitoring_timestamp) as at from infrastructure_monitoring where organization_id = ${organizationId}::uuid`,
   );
   const now = last?.at ? new Date(new Date(last.at).getTime() + 300_000) : new Date();
-  const { findings } = await withOrganization(deps.db, organizationId, (tx) => refreshRecommendations(tx, organizationId, { windowHours: 1, now }), { role: null });
+  const { findings } = await withOrganization(db, organizationId, (tx) => refreshRecommendations(tx, organizationId, { windowHours: 1, now }), { role: null });
   const byType = new Map<string, { count: number; resources: number; savings: number; currency: string; example: string }>();
   for (const f of findings) {
     const t = byType.get(f.type) ?? { count: 0, resources: 0, savings: 0, currency: f.currency, example: f.action };

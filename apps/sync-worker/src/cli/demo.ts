@@ -79,7 +79,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     await printEstate(db, org.organizationId, out);
     await printMetricsByCategory(db, org.organizationId, out);
     await printHealthAndCosts(db, org.organizationId, deps.clock().toISOString().slice(0, 10), out);
-    await printRecommendations({ db, logger, providers, loadProvider: deps.loadProvider }, org.organizationId, out);
+    await printRecommendations(db, org.organizationId, out);
     await demoAlerts({ db, organizationId: org.organizationId, ownerId: org.ownerId, deps, providers, progress, removeFromCloud: { aws: (id) => aws.mutate.remove(id), gcp: (id) => gcp.mutate.remove(id) } }, out);
     const failures = [...first.failures, ...second.failures];
     failures.push(...(await showDependenciesAndScaling({ db, deps, provider: providers.find((p) => p.providerName === "aws")!, emulator: aws, organizationId: org.organizationId, progress, out })));

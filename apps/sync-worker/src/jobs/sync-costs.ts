@@ -1,4 +1,4 @@
-import { scopeKey } from "@cloudsync/cloud";
+import { type CloudAdapter, type PriceSource, scopeKey } from "@cloudsync/cloud";
 import { refreshMonthlyCostSummary } from "@cloudsync/db";
 import { notifyAfterSync } from "../alerts/notify-after-sync.ts";
 import { evaluateAlerts } from "../alerts/evaluate.ts";
@@ -6,6 +6,8 @@ import { refreshBudgets } from "../write/budgets.ts";
 import { type CostWindow, CostWriter, refreshCostTracking } from "../write/costs.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
 import type { CostRunCounts } from "../write/sync-runs.ts";
+import type { Logger } from "../logger.ts";
+import { priceQueriesFor, syncPrices } from "./sync-prices.ts";
 
 export interface CostSyncPayload extends SyncPayloadBase {
   /** Explicit window; default: the trailing `trailingDays`, or the month to date with `monthToDate`. */
@@ -79,6 +81,19 @@ export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?:
     alertsRaised += anomalies.raised.length;
     await notifyAfterSync(deps, provider.organizationId, log);
     await refreshMonthlyCostSummary(deps.db);
+    await refreshPricesOf(deps, provider.organizationId, adapter, log);
     return { counts: { kind: "costs", costLinesInserted: writer.counts.inserted, costLinesReplaced: writer.counts.replaced } };
   }).then((summary) => ({ ...summary, window, alertsRaised }));
+}
+
+/**
+ * The list prices the recommendation rules compare (docs/recommendations.md), refreshed with
+ * each bill for the sizes and types the organization uses in this cloud. A pricing API that
+ * fails is logged and leaves the cached prices; it never fails the bill.
+ */
+async function refreshPricesOf(deps: SyncDeps, org: string, adapter: CloudAdapter & Partial<PriceSource>, log: Logger): Promise<void> {
+  if (!adapter.listPrices) return;
+  const query = (await priceQueriesFor(deps.db, org)).get(adapter.cloud);
+  if (!query) return;
+  await syncPrices({ db: deps.db, logger: log }, new Map([[adapter.cloud, adapter]]), new Map([[adapter.cloud, query]]));
 }

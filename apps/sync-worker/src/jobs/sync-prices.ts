@@ -3,6 +3,7 @@ import { type Database, queryRows, withOrganization } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
 import { storePrices } from "../write/prices.ts";
+import { billingCurrency } from "../write/recommendations.ts";
 
 export interface PriceSyncResult {
   cloud: CloudName;
@@ -17,11 +18,12 @@ export interface PriceSyncResult {
  * them), and the network prices when it has public IPs or load balancers.
  */
 export async function priceQueriesFor(db: Database, org: string): Promise<Map<CloudName, PriceQuery>> {
-  const rows = await withOrganization(
+  const { rows, currency } = await withOrganization(
     db,
     org,
-    (tx) =>
-      queryRows<{ id: string; cloud: CloudName; kind: string | null; region: string; status: string; tags: Record<string, string> | null; configuration: Record<string, unknown> }>(
+    async (tx) => ({
+      currency: await billingCurrency(tx, org),
+      rows: await queryRows<{ id: string; cloud: CloudName; kind: string | null; region: string; status: string; tags: Record<string, string> | null; configuration: Record<string, unknown> }>(
         tx,
         sql`select cr.id, p.provider_name as cloud, cr.resource_subtype as kind, rg.region_code as region, cr.resource_status as status,
                    cr.tags, cr.configuration
@@ -30,6 +32,7 @@ export async function priceQueriesFor(db: Database, org: string): Promise<Map<Cl
               join cloud_regions rg on rg.organization_id = cr.organization_id and rg.id = cr.region_id
              where cr.organization_id = ${org}::uuid and cr.resource_status <> 'terminated' and p.provider_name in ('aws', 'azure', 'gcp')`,
       ),
+    }),
     { role: null },
   );
   const wanted = new Map<CloudName, { sizes: Set<string>; volumes: Set<string>; network: boolean }>();
@@ -47,7 +50,8 @@ export async function priceQueriesFor(db: Database, org: string): Promise<Map<Cl
     const volumes = new Set(w.volumes);
     if (volumes.has("gp2")) volumes.add("gp3");
     if (volumes.has("pd-ssd")) volumes.add("pd-balanced");
-    queries.set(cloud, { computeSizes: [...w.sizes].sort(), volumeTypes: [...volumes].sort(), network: w.network });
+    // In the billing currency where the API offers it (Azure); AWS's price list is USD only.
+    queries.set(cloud, { computeSizes: [...w.sizes].sort(), volumeTypes: [...volumes].sort(), network: w.network, currency });
   }
   return queries;
 }

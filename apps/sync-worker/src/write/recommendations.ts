@@ -150,7 +150,7 @@ async function readEvidence(tx: DbOrTx, org: string, now: Date, windowHours: num
  * The organization's billing currency: the currency most of its billed lines of the last 60
  * days are in; USD when it has no bill yet.
  */
-async function billingCurrency(tx: DbOrTx, org: string): Promise<string> {
+export async function billingCurrency(tx: DbOrTx, org: string): Promise<string> {
   const [row] = await queryRows<{ currency: string }>(
     tx,
     sql`select cost_currency as currency from cloud_costs

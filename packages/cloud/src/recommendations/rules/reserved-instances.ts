@@ -34,7 +34,10 @@ export function reservedInstances(
     type: "reserved_instances" as const,
     resourceKeys: g.keys.sort(),
     findingKey: `reserved_instances:${key}`,
-    action: `Commit for one year to ${g.keys.length} ${g.family} machine(s) in ${g.region}`,
+    action: `Commit for one year to ${g.keys.length} machine(s) in ${g.region}: ${Object.entries(g.sizes)
+      .sort()
+      .map(([size, n]) => `${n} × ${size}`)
+      .join(", ")}`,
     currentMonthly: roundCents(g.onDemand),
     proposedMonthly: roundCents(g.committed),
     monthlySavings: roundCents(g.onDemand - g.committed),
