@@ -54,7 +54,8 @@ function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: 
       {
         id: "wedding_critical_dependents",
         label: "getWeddingCriticalDependencies: what depends on each running wedding-critical resource, depth 3",
-        intended: ["idx_cloud_resources_wedding_critical_running", "resource_dependencies_parent_resource_id_dependent_resource_id_key"],
+        // The unique (parent, dependent) key, under the name PostgreSQL truncated it to (63 bytes).
+        intended: ["idx_cloud_resources_wedding_critical_running", "resource_dependencies_parent_resource_id_dependent_resource_id_"],
         settings: ["jit = off"],
       },
       () => dependencyQueries.weddingCritical({ organizationId: org, direction: "downstream", maxDepth: 3 }),
