@@ -42,6 +42,7 @@ async function main() {
       if (notices) for (const setting of captureSettings) await tx.unsafe(`set local auto_explain.${setting}`);
       await tx`select set_config('app.organization_id', ${input.organizationId}, true)`;
       await tx.unsafe("set local role cloudsync_app");
+      for (const setting of query.settings ?? []) await tx.unsafe(`set local ${setting}`);
       collecting = notices;
       const started = performance.now();
       const rows = await tx.unsafe(query.sql, params, { prepare: true });

@@ -4,6 +4,8 @@ export interface TimedQuery {
   sql: string;
   /** Parameters of the k-th execution, for k = 0 … queryRuns - 1 (warm-ups use 0 and 1). */
   params: (string | number)[][];
+  /** `set local` settings the helper makes in its transaction before the statement (e.g. `jit = off`). */
+  settings?: string[];
 }
 
 /** What the benchmark hands the query child process (src/query-child.mjs). */

@@ -21,6 +21,8 @@ interface QuerySpec {
   /** Indexes the plan is meant to use (partition indexes count as their parent). */
   intended: string[];
   counterpartOf?: string;
+  /** Settings the helper makes in its transaction first (the dependency walks turn JIT off). */
+  settings?: string[];
 }
 
 const childScript = fileURLToPath(new URL("../query-child.mjs", import.meta.url));
@@ -43,6 +45,7 @@ function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: 
         id: "dependencies_upstream",
         label: "getResourceDependencyGraph: one resource's upstream to depth 5",
         intended: ["idx_resource_dependencies_dependent"],
+        settings: ["jit = off"],
       },
       // Running instances: each has a volume, a subnet and the subnet's VPC upstream.
       (k) => dependencyQueries.graph({ organizationId: org, resourceId: computeIds[k % computeIds.length]!, direction: "upstream", maxDepth: 5 }),
@@ -51,7 +54,9 @@ function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: 
       {
         id: "wedding_critical_dependents",
         label: "getWeddingCriticalDependencies: what depends on each running wedding-critical resource, depth 3",
-        intended: ["idx_cloud_resources_wedding_critical_running", "resource_dependencies_parent_resource_id_dependent_resource_id_key"],
+        // The unique (parent, dependent) key, under the name PostgreSQL truncated it to (63 bytes).
+        intended: ["idx_cloud_resources_wedding_critical_running", "resource_dependencies_parent_resource_id_dependent_resource_id_"],
+        settings: ["jit = off"],
       },
       () => dependencyQueries.weddingCritical({ organizationId: org, direction: "downstream", maxDepth: 3 }),
     ),
@@ -188,6 +193,7 @@ export async function measureQueries(ctx: BenchContext, stored: StoredEstate, sa
         id: spec.id,
         sql: spec.sql,
         params: Array.from({ length: Math.max(2, ctx.options.queryRuns) }, (_, k) => spec.params(k)),
+        ...(spec.settings ? { settings: spec.settings } : {}),
       })),
       queryRuns: ctx.options.queryRuns,
       queryBudgetSeconds: ctx.options.queryBudgetSeconds,

@@ -1,9 +1,11 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type DependencyNode,
   getResourceDependencyGraph,
   getWeddingCriticalDependencies,
   InvalidInputError,
+  queryRows,
   resourceDependencies,
   withOrganization,
 } from "../src/index.ts";
@@ -61,6 +63,16 @@ describe("getResourceDependencyGraph", () => {
       ["vpc", 2, "network", "critical"],
     ]);
     expect(nodes.find((n) => n.resourceName === "vpc")?.via).toBe(ids.subnet);
+  });
+
+  it("leaves the transaction's JIT setting as it found it", async () => {
+    const jit = await withOrganization(tdb.db, a.organizationId, async (tx) => {
+      await queryRows(tx, sql`select set_config('jit', 'on', true)`);
+      await getResourceDependencyGraph(tx, { organizationId: a.organizationId, resourceId: ids.web!, direction: "upstream" });
+      const [row] = await queryRows<{ jit: string }>(tx, sql`select current_setting('jit') as jit`);
+      return row?.jit;
+    });
+    expect(jit).toBe("on");
   });
 
   it("walks downstream to the depth asked", async () => {

@@ -146,8 +146,24 @@ function graphStatement(params: DependencyGraphParams): SQL {
  * edges and resources, so a resource of another organization has no neighbours.
  */
 export async function getResourceDependencyGraph(db: DbOrTx, params: DependencyGraphParams): Promise<DependencyNode[]> {
-  const rows = await queryRows<NodeRow>(db, graphStatement(params));
+  const rows = await withoutJit(db, () => queryRows<NodeRow>(db, graphStatement(params)));
   return rows.map(toNode);
+}
+
+/**
+ * Runs a walk with JIT compilation off for the rest of the transaction's statement, then puts
+ * the setting back. The planner cannot size a recursive walk and estimates it far above
+ * `jit_above_cost`; compiling it then took 670 of 780 ms for a walk that reads a few thousand
+ * rows (measured at 100k resources from 2,000 wedding-critical starts; 110 ms without).
+ * Outside a transaction the setting lasts only its own statement, so the walk keeps JIT.
+ */
+async function withoutJit<T>(db: DbOrTx, run: () => Promise<T>): Promise<T> {
+  const [before] = await queryRows<{ jit: string }>(db, sql`select current_setting('jit') as jit, set_config('jit', 'off', true)`);
+  // Put back on success only: after a failure the transaction is aborted (and rolling it back
+  // restores the setting), so a statement here would hide the error.
+  const result = await run();
+  await queryRows(db, sql`select set_config('jit', ${before?.jit ?? "on"}, true)`);
+  return result;
 }
 
 const dialect = new PgDialect({ casing: "snake_case" });
@@ -204,7 +220,7 @@ export async function getWeddingCriticalDependencies(db: DbOrTx, params: Wedding
          order by resource_name, id`,
   );
   if (critical.length === 0) return [];
-  const rows = await queryRows<NodeRow>(db, walk);
+  const rows = await withoutJit(db, () => queryRows<NodeRow>(db, walk));
   const byStart = new Map<string, DependencyNode[]>();
   for (const row of rows) {
     const list = byStart.get(row.start);
