@@ -43,8 +43,9 @@ async function setStatus(id: string, status: ResourceStatus): Promise<void> {
 describe("createRealtimeClient", () => {
   it("delivers typed events per subscription, with either token transport", async () => {
     const s = await server();
-    const resource = await createResource(tdb.db, t, 1);
     for (const tokenTransport of ["protocol", "query"] as const) {
+      // A resource of its own per transport: a resource has one open alert per type.
+      const resource = await createResource(tdb.db, t, tokenTransport === "protocol" ? 1 : 11);
       const c = client({ url: s.url, tokenTransport });
       const alerts: NewAlertEvent[] = [];
       const changes: ResourceStatusChangeEvent[] = [];
@@ -55,7 +56,7 @@ describe("createRealtimeClient", () => {
       expect(c.state).toBe("open");
       await createAlert(tdb.db, t, "info", resource.id);
       const critical = await createAlert(tdb.db, t, "critical", resource.id);
-      await setStatus(resource.id, tokenTransport === "query" ? "running" : "stopped");
+      await setStatus(resource.id, "stopped");
       await waitFor("a critical alert and a change", () => alerts.length >= 1 && changes.length >= 1);
       expect(alerts.map((a) => a.alert_id)).toEqual([critical.id]);
       expect(changes[0]!.resource_id).toBe(resource.id);

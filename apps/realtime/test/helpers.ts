@@ -53,13 +53,19 @@ export async function createResource(db: Database, t: Tenant, n: number, overrid
   return row!;
 }
 
+/**
+ * A resource has at most one open alert per type (migration 0028), so each severity gets a type of
+ * its own and a test may raise one of each on the same resource.
+ */
+const alertTypeOf = { info: "capacity_planning", warning: "performance_degradation", critical: "resource_health", emergency: "security_incident" } as const;
+
 export async function createAlert(db: Database, t: Tenant, severity: "info" | "warning" | "critical" | "emergency", resourceId: string | null = null) {
   const [row] = await db
     .insert(infrastructureAlerts)
     .values({
       organizationId: t.organizationId,
       alertName: `${severity} alert`,
-      alertType: "performance_degradation",
+      alertType: alertTypeOf[severity],
       severityLevel: severity,
       resourceId,
       alertConditions: {},
