@@ -88,3 +88,6 @@ BEGIN
   END LOOP;
 END;
 $function$;
+--> statement-breakpoint
+-- Apply the merged grants now (0027 and 0030 each ran their own version).
+SELECT grant_cloudsync_roles();
