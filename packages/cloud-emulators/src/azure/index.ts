@@ -2,3 +2,4 @@ export { startAzureEmulator, type AzureEmulator, type AzureEmulatorOptions, type
 export type { CostLine as AzureCostLine } from "./billing.ts";
 export type { VmMetricPoint as AzureVmMetricPoint } from "./monitor.ts";
 export type { AddResourceInput, ExpectedResource as AzureExpectedResource } from "./estate.ts";
+export type { AzureEmulatorManagementGroup, AzureEmulatorTenant, AzureEmulatorTenantSubscription, AzureSubscriptionState } from "./tenant-api.ts";

@@ -11,6 +11,7 @@ import { exactSum } from "./decimal.ts";
 import { type AddResourceInput, AzureEstate, type EstateItem, type ExpectedResource, uuidFrom } from "./estate.ts";
 import { EmulatedIdentity, type HttpAnswer } from "./identity.ts";
 import { grainStarts, isDocumentedSize, monitorGrains, renderMetricsResponse, type VmMetricPoint, vmMetricDefinitions, vmPoint, vmReportsMetrics, vmSizeMemoryBytes } from "./monitor.ts";
+import { type AzureEmulatorTenant, TenantApi } from "./tenant-api.ts";
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
 
 export interface AzureEmulatorOptions {
@@ -35,6 +36,10 @@ export interface AzureEmulatorOptions {
   /** Rows per Cost Management query page (the service decides, not the client). Default 1000. */
   costPageSize?: number;
   tokenLifetimeSeconds?: number;
+  /** What tenant-level discovery sees: subscriptions with states, management groups. */
+  tenant?: AzureEmulatorTenant;
+  /** Subscriptions the principal holds no role on: their reads answer 403 AuthorizationFailed. */
+  deniedSubscriptions?: readonly string[];
 }
 
 export interface AzureEmulator {
@@ -57,6 +62,8 @@ export interface AzureEmulator {
     add(input?: AddResourceInput): string;
     remove(id: string): void;
     retag(id: string, tags: Record<string, string>): void;
+    /** The subscription moves out of the tenant's management groups and out of the principal's sight. */
+    leaveTenant(subscriptionId: string): boolean;
   };
   /**
    * The subscription's daily bill over [start, end] (days `YYYY-MM-DD`, inclusive), line by line,
@@ -90,6 +97,8 @@ const apiOperations = {
   locations: "locations",
   costQuery: "costManagement.query",
   metrics: "metrics.list",
+  subscriptions: "subscriptions.list",
+  descendants: "managementGroups.getDescendants",
 } as const;
 
 const costManagementApiVersions = new Set(["2023-11-01", "2023-03-01", "2022-10-01", "2021-10-01", "2019-11-01"]);
@@ -105,6 +114,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const clientId = options.clientId ?? uuidFrom(ids);
   const clientSecret = options.clientSecret ?? `emu~${ids.hex(34)}`;
   const estate = new AzureEstate({ seed, size: options.size ?? 200, subscriptions });
+  const denied = new Set(options.deniedSubscriptions ?? []);
+  const tenantApi = new TenantApi(tenantId, options.tenant ?? {}, subscriptions);
   const identity = new EmulatedIdentity({
     tenantId,
     clientId,
@@ -150,7 +161,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       return send(res, identity.token(tokenMatch[1] as string, form, rejectAll));
     }
 
-    const route = armRoute(path);
+    const route = armRoute(path) ?? tenantRoute(path);
     if (!route) {
       return send(res, armAnswer(404, "InvalidResourceType", `The resource type could not be found for path '${path}'.`));
     }
@@ -211,6 +222,18 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       return send(
         res,
         armAnswer(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."),
+      );
+    }
+    if (route.operation === apiOperations.subscriptions) return send(res, tenantApi.listSubscriptions(url, baseUrl));
+    if (route.operation === apiOperations.descendants) return send(res, tenantApi.descendants(route.subscriptionId, url, baseUrl));
+    if (denied.has(route.subscriptionId)) {
+      return send(
+        res,
+        armAnswer(
+          403,
+          "AuthorizationFailed",
+          `The client '${clientId}' with object id '${clientId}' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resources/read' over scope '/subscriptions/${route.subscriptionId}' or the scope is invalid.`,
+        ),
       );
     }
     if (!estate.hasSubscription(route.subscriptionId)) {
@@ -440,6 +463,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       add: (input) => estate.add(input).id,
       remove: (id) => estate.remove(id),
       retag: (id, tags) => estate.retag(id, tags),
+      leaveTenant: (subscriptionId) => tenantApi.subscriptions.delete(subscriptionId),
     },
     requestCount: (operation) => counts.get(operation) ?? 0,
     close: () =>
@@ -459,6 +483,13 @@ interface ArmRoute {
 }
 
 const metricsSuffix = "/providers/microsoft.insights/metrics";
+
+/** Tenant-level reads; `subscriptionId` carries the management group's name for descendants. */
+function tenantRoute(path: string): ArmRoute | null {
+  if (path.replace(/\/$/, "") === "/subscriptions") return { operation: apiOperations.subscriptions, method: "GET", subscriptionId: "" };
+  const match = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)\/descendants\/?$/i.exec(path);
+  return match ? { operation: apiOperations.descendants, method: "GET", subscriptionId: decodeURIComponent(match[1] as string) } : null;
+}
 
 function armRoute(path: string): ArmRoute | null {
   const match = /^\/subscriptions\/([^/]+)(\/.*)?$/i.exec(path);
