@@ -72,7 +72,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     out(`Second sync, after 2 resources vanished and 1 was retagged (unchanged rows are not rewritten)\n${summaryTable(second.summaries)}\n`);
 
     await printEstate(db, org.organizationId, out);
-    const orgErrors = await (await import("./demo-organizations.ts")).demoWholeOrganizations({ db, keyring, deps, emulators: { startAwsEmulator, startGcpEmulator }, seed: options.seed, out });
+    const orgErrors = await (await import("./demo-organizations.ts")).demoWholeOrganizations({ db, keyring, deps, emulators: { startAwsEmulator, startGcpEmulator, startAzureEmulator }, seed: options.seed, out });
     const failures = [...first.failures, ...second.failures, ...orgErrors.map((error) => ({ provider: "aws-organization", kind: "resources", error }))];
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
     out("Explore it: `pnpm db:studio` (with the same DATABASE_URL), or query resource_changes to see what changed.");
