@@ -101,6 +101,10 @@ describe("cloudsync CLI", () => {
 
     const listed = await cli(["provider", "list"], env);
     expect(listed.stdout).toMatch(/gcp\s+Google Cloud \(3 projects\)/);
+    // A provider that names no organization root has no discovered accounts: `-`, and `null` in JSON.
+    expect(listed.stdout).toMatch(/discovered accounts/);
+    const asJson = await cli(["provider", "list", "--json"], env);
+    expect(JSON.parse(asJson.stdout)).toMatchObject([{ providerName: "gcp", displayName: "Google Cloud (3 projects)", discovery: null }]);
 
     const synced = await cli(["sync", "--kind", "resources"], env);
     expect(synced.code).toBe(0);

@@ -1,4 +1,4 @@
-import { type AwsEmulator, type GcpEmulator, startAwsEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
+import { type AwsEmulator, type AzureEmulator, type GcpEmulator, startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { cloudResources, discoveredAccounts, organizations, resourceChanges, syncRuns, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { and, eq, sql } from "drizzle-orm";
@@ -216,6 +216,51 @@ describe("GCP organization: discovery in the resource sync", () => {
     expect(second.terminated).toBe(expectedOf("gorg-web"));
     expect(await liveOf("gorg-web")).toBe(0);
     expect(await liveOf("gorg-app")).toBe(expectedOf("gorg-app"));
+  });
+});
+
+describe("Azure organization: discovery in the resource sync", () => {
+  const subs = ["b1000000-0000-4000-8000-000000000001", "b1000000-0000-4000-8000-000000000002", "b1000000-0000-4000-8000-000000000003"];
+  const [app, locked, leavingSub] = subs as [string, string, string];
+  let azure: AzureEmulator;
+  let azureProviderId: string;
+  beforeAll(async () => {
+    azure = await startAzureEmulator({ seed: "org-sync", size: 60, subscriptions: subs, deniedSubscriptions: [locked] });
+    const [org] = await tdb.db.insert(organizations).values({ name: "AOrg Co", slug: "aorg-co" }).returning();
+    const [user] = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@aorg.example" }).returning();
+    const credentials = {
+      cloud: "azure",
+      tenantId: azure.tenantId,
+      clientId: azure.clientId,
+      clientSecret: azure.clientSecret,
+      organization: {},
+      authorityHost: azure.authorityHost,
+      endpoint: azure.endpoint,
+      caCertificate: azure.caCertificate,
+    };
+    azureProviderId = (await addProvider(tdb.db, keyring, { organizationId: org!.id, createdBy: user!.id, credentials })).id;
+  });
+  afterAll(async () => azure?.close());
+
+  const liveOf = async (subscription: string) =>
+    (
+      await tdb.db
+        .select({ id: cloudResources.resourceId })
+        .from(cloudResources)
+        .where(and(eq(cloudResources.providerId, azureProviderId), eq(cloudResources.cloudAccountId, subscription), sql`${cloudResources.resourceStatus} <> 'terminated'`))
+    ).length;
+  const expectedOf = (subscription: string) => [...azure.expected()].filter((r) => r.account === subscription && r.status !== "terminated").length;
+
+  it("reads every visible subscription; the one without a role fails alone; one that leaves is terminated", async () => {
+    const first = await syncResources(deps, { providerId: azureProviderId });
+    expect(first.status).toBe("partial");
+    expect(new Set(first.errors.map((e) => e.split(":")[1]))).toEqual(new Set([locked]));
+    for (const s of [app, leavingSub]) expect(await liveOf(s)).toBe(expectedOf(s));
+    azure.mutate.leaveTenant(leavingSub);
+    const second = await syncResources(deps, { providerId: azureProviderId });
+    expect(second.terminated).toBe(expectedOf(leavingSub));
+    expect(await liveOf(leavingSub)).toBe(0);
+    expect(await liveOf(app)).toBe(expectedOf(app));
   });
 });
 

@@ -13,7 +13,7 @@ export interface OrganizationsDemoContext {
   db: Database;
   keyring: Keyring;
   deps: SyncDeps;
-  emulators: Pick<Emulators, "startAwsEmulator" | "startGcpEmulator">;
+  emulators: Pick<Emulators, "startAwsEmulator" | "startGcpEmulator" | "startAzureEmulator">;
   seed: number;
   out: (line: string) => void;
 }
@@ -32,7 +32,8 @@ const leaving = "210000000004";
 export async function demoWholeOrganizations(ctx: OrganizationsDemoContext): Promise<string[]> {
   const aws = await demoAwsOrganization(ctx);
   const gcp = await demoGcpOrganization(ctx);
-  return [...aws, ...gcp];
+  const azure = await demoAzureOrganization(ctx);
+  return [...aws, ...gcp, ...azure];
 }
 
 /** The tenant both organization providers belong to (one provider per cloud and tenant). */
@@ -92,6 +93,54 @@ async function demoGcpOrganization(ctx: OrganizationsDemoContext): Promise<strin
     return [...first.errors, ...second.errors].filter((e) => !e.includes(`:${denied}:`));
   } finally {
     await gcp.close();
+  }
+}
+
+async function demoAzureOrganization(ctx: OrganizationsDemoContext): Promise<string[]> {
+  const subscriptions = ["a1000000-0000-4000-8000-000000000001", "a1000000-0000-4000-8000-000000000002", "a1000000-0000-4000-8000-000000000003", "a1000000-0000-4000-8000-000000000004"];
+  const [app, web, locked, leavingSubscription] = subscriptions as [string, string, string, string];
+  const azure = await ctx.emulators.startAzureEmulator({
+    seed: ctx.seed,
+    size: 40,
+    subscriptions,
+    deniedSubscriptions: [locked],
+    tenant: {
+      managementGroups: [{ name: "mg-prod", displayName: "prod" }],
+      subscriptions: [
+        { subscriptionId: app, displayName: "app" },
+        { subscriptionId: web, displayName: "web", managementGroup: "mg-prod" },
+        { subscriptionId: locked, displayName: "locked", managementGroup: "mg-prod" },
+        { subscriptionId: leavingSubscription, displayName: "sandbox" },
+        { subscriptionId: "a1000000-0000-4000-8000-000000000005", displayName: "old", state: "Disabled" },
+      ],
+    },
+  });
+  try {
+    const org = await tenant(ctx.db);
+    const provider = await addProvider(ctx.db, ctx.keyring, {
+      organizationId: org.organizationId,
+      createdBy: org.ownerId,
+      credentials: {
+        cloud: "azure",
+        tenantId: azure.tenantId,
+        clientId: azure.clientId,
+        clientSecret: azure.clientSecret,
+        organization: { managementGroup: azure.tenantId },
+        authorityHost: azure.authorityHost,
+        endpoint: azure.endpoint,
+        caCertificate: azure.caCertificate,
+      },
+    });
+    const deps: SyncDeps = { ...ctx.deps, logger: silentLogger() };
+    const first = await syncResources(deps, { providerId: provider.id, trigger: "demo" });
+    await printDiscovered(ctx, provider.id, `Azure tenant root group discovered (first sync ${first.status}, ${first.inserted} resources)`, first.errors);
+    ctx.out("The subscription without a role answered 403 AuthorizationFailed and failed alone; the others synced.");
+    azure.mutate.leaveTenant(leavingSubscription);
+    const second = await syncResources(deps, { providerId: provider.id, trigger: "demo" });
+    ctx.out(`After the sandbox subscription left the tenant, the next sync terminated its ${second.terminated} resources (state: left)\n`);
+    return [...first.errors, ...second.errors].filter((e) => !e.includes(`:${locked}:`));
+  } finally {
+    await azure.close();
   }
 }
 

@@ -83,7 +83,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     await demoAlerts({ db, organizationId: org.organizationId, ownerId: org.ownerId, deps, providers, progress, removeFromCloud: { aws: (id) => aws.mutate.remove(id), gcp: (id) => gcp.mutate.remove(id) } }, out);
     const failures = [...first.failures, ...second.failures];
     failures.push(...(await showDependenciesAndScaling({ db, deps, provider: providers.find((p) => p.providerName === "aws")!, emulator: aws, organizationId: org.organizationId, progress, out })));
-    const orgErrors = await (await import("./demo-organizations.ts")).demoWholeOrganizations({ db, keyring, deps, emulators: { startAwsEmulator, startGcpEmulator }, seed: options.seed, out });
+    const orgErrors = await (await import("./demo-organizations.ts")).demoWholeOrganizations({ db, keyring, deps, emulators: { startAwsEmulator, startGcpEmulator, startAzureEmulator }, seed: options.seed, out });
     failures.push(...orgErrors.map((error) => ({ provider: "aws-organization", kind: "resources", error })));
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
     out("Explore it: `pnpm db:studio` (with the same DATABASE_URL), or query resource_changes to see what changed.");

@@ -64,6 +64,7 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
           ...(credentials.authorityHost ? { authorityHost: credentials.authorityHost } : {}),
         },
         subscriptions: credentials.subscriptions,
+        ...(credentials.organization ? { organization: credentials.organization } : {}),
         ...(credentials.caCertificate ? { caCertificate: credentials.caCertificate } : {}),
       });
     }

@@ -44,12 +44,25 @@ const awsCredentials = z.object({
   endpoint,
 });
 
+const azureSubscriptionId = z.uuid("a subscription id is a UUID");
+const azureManagementGroup = z.string().regex(/^[\w().-]{1,90}$/, "a management group name (its id's last segment, e.g. the tenant id for the root)");
+const azureMembership = z.strictObject({ subscriptions: z.array(azureSubscriptionId).optional(), managementGroups: z.array(azureManagementGroup).optional() });
+
+/** Every subscription the principal sees (`{}`), or those below `managementGroup`. */
+const azureOrganization = z.strictObject({
+  managementGroup: azureManagementGroup.optional(),
+  include: azureMembership.optional(),
+  exclude: azureMembership.optional(),
+});
+
 const azureCredentials = z.object({
   cloud: z.literal("azure"),
   tenantId: z.string().min(1),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
-  subscriptions: z.array(z.uuid("a subscription id is a UUID")).min(1, "list at least one subscription"),
+  subscriptions: z.array(azureSubscriptionId).default([]),
+  /** Also read the subscriptions discovered in the tenant or below a management group. */
+  organization: azureOrganization.optional(),
   authorityHost: endpoint,
   endpoint,
   /** PEM to trust instead of the system CAs (emulators, TLS-inspecting proxies only). */
@@ -96,6 +109,9 @@ export const providerCredentialsSchema = z
   .superRefine((c, ctx) => {
     if (c.cloud === "aws" && c.accounts.length === 0 && !c.organization) {
       ctx.addIssue({ code: "custom", path: ["accounts"], message: "list at least one account, or name an organization to discover them" });
+    }
+    if (c.cloud === "azure" && c.subscriptions.length === 0 && !c.organization) {
+      ctx.addIssue({ code: "custom", path: ["subscriptions"], message: "list at least one subscription, or name an organization to discover them" });
     }
     if (c.cloud === "gcp" && c.projects.length === 0 && !c.organization) {
       ctx.addIssue({ code: "custom", path: ["projects"], message: "list at least one project, or name an organization to discover them" });

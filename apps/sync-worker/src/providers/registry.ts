@@ -163,6 +163,7 @@ function defaultDisplayName(c: ProviderCredentials): string {
       if (c.organization) return c.accounts.length > 0 ? `AWS (organization + ${c.accounts.length} listed)` : "AWS (organization)";
       return `AWS (${c.accounts.length} account${c.accounts.length === 1 ? "" : "s"})`;
     case "azure":
+      if (c.organization) return `Azure (${c.organization.managementGroup ? `management group ${c.organization.managementGroup}` : "every visible subscription"})`;
       return `Azure (${c.subscriptions.length} subscription${c.subscriptions.length === 1 ? "" : "s"})`;
     case "gcp":
       if (c.organization) return `Google Cloud (${c.organization.parent})`;

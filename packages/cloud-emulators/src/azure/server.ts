@@ -13,6 +13,7 @@ import { EmulatedIdentity, type HttpAnswer } from "./identity.ts";
 import { expectedKindSamples, type KindMetricDefinition, kindMetricsOfType, renderKindMetric } from "./kind-monitor.ts";
 import { retailPrices } from "./retail-prices.ts";
 import { grainStarts, isDocumentedSize, monitorGrains, renderMetricsResponse, type VmMetricPoint, vmMetricDefinitions, vmPoint, vmReportsMetrics, vmSizeMemoryBytes } from "./monitor.ts";
+import { type AzureEmulatorTenant, TenantApi } from "./tenant-api.ts";
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
 import { type ExpectedAvailability, availabilityOf, renderAvailabilityStatus } from "./resource-health.ts";
 
@@ -40,6 +41,10 @@ export interface AzureEmulatorOptions {
   /** Items per Retail Prices page (the service answers 1,000; smaller pages exercise NextPageLink). */
   retailPricesPageSize?: number;
   tokenLifetimeSeconds?: number;
+  /** What tenant-level discovery sees: subscriptions with states, management groups. */
+  tenant?: AzureEmulatorTenant;
+  /** Subscriptions the principal holds no role on: their reads answer 403 AuthorizationFailed. */
+  deniedSubscriptions?: readonly string[];
 }
 
 export interface AzureEmulator {
@@ -62,6 +67,8 @@ export interface AzureEmulator {
     add(input?: AddResourceInput): string;
     remove(id: string): void;
     retag(id: string, tags: Record<string, string>): void;
+    /** The subscription moves out of the tenant's management groups and out of the principal's sight. */
+    leaveTenant(subscriptionId: string): boolean;
   };
   /**
    * The subscription's daily bill over [start, end] (days `YYYY-MM-DD`, inclusive), line by line,
@@ -109,6 +116,8 @@ const apiOperations = {
   costQuery: "costManagement.query",
   metrics: "metrics.list",
   availability: "availabilityStatuses.listBySubscriptionId",
+  subscriptions: "subscriptions.list",
+  descendants: "managementGroups.getDescendants",
 } as const;
 
 /** Resource Health api-versions the emulator answers (the SDK's 2022-10-01 among them). */
@@ -127,6 +136,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const clientId = options.clientId ?? uuidFrom(ids);
   const clientSecret = options.clientSecret ?? `emu~${ids.hex(34)}`;
   const estate = new AzureEstate({ seed, size: options.size ?? 200, subscriptions });
+  const denied = new Set(options.deniedSubscriptions ?? []);
+  const tenantApi = new TenantApi(tenantId, options.tenant ?? {}, subscriptions);
   const identity = new EmulatedIdentity({
     tenantId,
     clientId,
@@ -180,7 +191,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       return send(res, { status: answer.status, body: answer.body });
     }
 
-    const route = armRoute(path);
+    const route = armRoute(path) ?? tenantRoute(path);
     if (!route) {
       return send(res, armAnswer(404, "InvalidResourceType", `The resource type could not be found for path '${path}'.`));
     }
@@ -241,6 +252,18 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       return send(
         res,
         armAnswer(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests."),
+      );
+    }
+    if (route.operation === apiOperations.subscriptions) return send(res, tenantApi.listSubscriptions(url, baseUrl));
+    if (route.operation === apiOperations.descendants) return send(res, tenantApi.descendants(route.subscriptionId, url, baseUrl));
+    if (denied.has(route.subscriptionId)) {
+      return send(
+        res,
+        armAnswer(
+          403,
+          "AuthorizationFailed",
+          `The client '${clientId}' with object id '${clientId}' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resources/read' over scope '/subscriptions/${route.subscriptionId}' or the scope is invalid.`,
+        ),
       );
     }
     if (!estate.hasSubscription(route.subscriptionId)) {
@@ -551,6 +574,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
       add: (input) => estate.add(input).id,
       remove: (id) => estate.remove(id),
       retag: (id, tags) => estate.retag(id, tags),
+      leaveTenant: (subscriptionId) => tenantApi.subscriptions.delete(subscriptionId),
     },
     requestCount: (operation) => counts.get(operation) ?? 0,
     close: () =>
@@ -570,6 +594,13 @@ interface ArmRoute {
 }
 
 const metricsSuffix = "/providers/microsoft.insights/metrics";
+
+/** Tenant-level reads; `subscriptionId` carries the management group's name for descendants. */
+function tenantRoute(path: string): ArmRoute | null {
+  if (path.replace(/\/$/, "") === "/subscriptions") return { operation: apiOperations.subscriptions, method: "GET", subscriptionId: "" };
+  const match = /^\/providers\/Microsoft\.Management\/managementGroups\/([^/]+)\/descendants\/?$/i.exec(path);
+  return match ? { operation: apiOperations.descendants, method: "GET", subscriptionId: decodeURIComponent(match[1] as string) } : null;
+}
 
 function armRoute(path: string): ArmRoute | null {
   const match = /^\/subscriptions\/([^/]+)(\/.*)?$/i.exec(path);

@@ -1,6 +1,7 @@
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
 import { type RunSettings, runScopes } from "../core/scope-runner.ts";
 import type {
+  AccountDiscovery,
   AdapterOptions,
   CloudAdapter,
   CostEvent,
@@ -29,6 +30,7 @@ import { azureKindDescriptions } from "./kinds/arm-types.ts";
 import { mergeRegions } from "./list-regions.ts";
 import { metricRead, parseMetricWindow, planMetricScopes, type VmMemoryLookup, vmMemoryLookup } from "./metrics.ts";
 import { resourceHealthRead } from "./resource-health.ts";
+import { type AzureOrganizationConfig, discoverAzureSubscriptions } from "./organization.ts";
 import { planScopes, resourceReads } from "./scopes.ts";
 
 export interface AzureAdapterConfig extends AdapterOptions {
@@ -36,6 +38,11 @@ export interface AzureAdapterConfig extends AdapterOptions {
   credentials: AzureCredentials;
   /** Subscription ids to read; each is an account and its own scope. */
   subscriptions: readonly string[];
+  /**
+   * Also read every subscription the principal sees, or those below a management group,
+   * discovered at the start of each stream; `subscriptions` may then be empty.
+   */
+  organization?: AzureOrganizationConfig;
   /**
    * PEM certificate to trust for ARM and Entra ID calls instead of the system CAs: for an emulator
    * or a TLS-inspecting private endpoint. Real Azure needs none.
@@ -66,8 +73,14 @@ const defaults = {
 };
 
 export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
+  // Discovery appends the members after the configured subscriptions, in place, so every
+  // stream below reads the same list.
   const subscriptions = [...new Set(config.subscriptions.map((s) => s.trim()).filter(Boolean))];
-  if (subscriptions.length === 0) throw new TypeError("createAzureAdapter needs at least one subscription id.");
+  const configuredCount = subscriptions.length;
+  if (subscriptions.length === 0 && !config.organization) {
+    throw new TypeError("createAzureAdapter needs at least one subscription id, or an organization to discover them.");
+  }
+  let attempted = false;
   const pageSize = Math.min(defaults.pageSize, Math.max(1, Math.floor(config.pageSize ?? defaults.pageSize)));
   const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
   const maxAttempts = Math.max(1, Math.floor(config.maxAttempts ?? defaults.maxAttempts));
@@ -79,13 +92,40 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
     retryDelayInMs: config.retryDelayInMs ?? defaults.retryDelayInMs,
     maxRetryDelayInMs: config.maxRetryDelayInMs ?? defaults.maxRetryDelayInMs,
   };
-  const clientsFor = createAzureClients({
+  const clientSettings = {
     ...transport,
     credential: toTokenCredential(config.credentials, transport),
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...limiterOf(config),
     ...(config.onThrottle ? { onThrottle: config.onThrottle } : {}),
-  });
+  };
+  const clientsFor = createAzureClients(clientSettings);
+
+  /** The tenant's subscriptions; a failure reads only the configured ones from then on. */
+  async function discoverAccounts(options: { signal?: AbortSignal } = {}): Promise<AccountDiscovery | null> {
+    const organization = config.organization;
+    if (!organization) return null;
+    attempted = true;
+    try {
+      const found = await discoverAzureSubscriptions(clientSettings, organization, { timeoutMs, ...(options.signal ? { abortSignal: options.signal } : {}) });
+      const configured = subscriptions.slice(0, configuredCount);
+      const active = found.accounts.filter((a) => a.state === "active" && !configured.includes(a.account)).map((a) => a.account);
+      subscriptions.splice(configuredCount, subscriptions.length, ...active);
+      return found;
+    } catch (error) {
+      subscriptions.splice(configuredCount);
+      const operation = organization.managementGroup ? "managementGroups.getDescendants" : "subscriptions.list";
+      throw toAzureError(error, { subscriptionId: "tenant", operation, maxAttempts, timeoutMs, secrets });
+    }
+  }
+
+  /** A stream of an adapter whose discovery was never asked for discovers first; a failure is logged. */
+  async function ensureDiscovered(): Promise<void> {
+    if (!config.organization || attempted) return;
+    await discoverAccounts().catch((error: unknown) =>
+      config.logger?.warn({ err: error instanceof Error ? error.message : String(error) }, "azure discovery failed; reading the configured subscriptions only"),
+    );
+  }
   // Clients are cheap but hold token caches and sockets; one set per subscription for the adapter's life.
   const clientCache = new Map<string, SubscriptionClients>();
   const clients = (subscriptionId: string) => {
@@ -108,12 +148,14 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
       toAzureError(error, { subscriptionId: f.account, operation: f.operation, maxAttempts, timeoutMs, callerSignal: signal, secrets }),
   });
 
-  return {
-    cloud: "azure",
+  const adapter = {
+    cloud: "azure" as const,
     accounts: subscriptions,
     kinds: azureKindDescriptions,
+    discoverAccounts,
 
     async listRegions(): Promise<RegionInfo[]> {
+      if (subscriptions.length === 0) await ensureDiscovered();
       const subscriptionId = subscriptions[0] as string;
       try {
         return mergeRegions(await clients(subscriptionId).locations.list({ timeoutMs }));
@@ -122,27 +164,38 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
       }
     },
 
-    streamResources(options: StreamOptions = {}): AsyncIterable<InventoryEvent> {
+    async *streamResources(options: StreamOptions = {}): AsyncGenerator<InventoryEvent> {
       const { signal } = options;
+      await ensureDiscovered();
       const plans = planScopes(subscriptions, { regions: config.regions, kinds: options.kinds });
       if (options.kinds && plans.length === 0) {
         config.logger?.warn({ kinds: options.kinds }, "none of the requested kinds is an Azure kind; nothing to read");
       }
       const reads = resourceReads(plans, clients, { pageSize, timeoutMs, signal });
-      return runScopes(reads, run("resources", signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })));
+      yield* runScopes(reads, run("resources", signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })));
     },
 
     streamCosts(query: CostQuery): AsyncIterable<CostEvent> {
+      // A wrong range is the caller's mistake, thrown at once rather than at the first event.
       const range = parseCostRange(query);
-      const { signal } = query;
-      function* reads() {
-        for (const account of subscriptions) {
-          if (signal?.aborted) return;
-          yield costRead(account, range, clients(account), { timeoutMs });
-        }
-      }
-      return runScopes(reads(), run("costs", signal, (scope, lines: NormalizedCostLine[]): CostEvent => ({ type: "cost_page", scope, lines })));
+      return costEvents(range, query);
     },
+  };
+
+  async function* costEvents(range: ReturnType<typeof parseCostRange>, query: CostQuery): AsyncGenerator<CostEvent> {
+    const { signal } = query;
+    await ensureDiscovered();
+    function* reads() {
+      for (const account of subscriptions) {
+        if (signal?.aborted) return;
+        yield costRead(account, range, clients(account), { timeoutMs });
+      }
+    }
+    yield* runScopes(reads(), run("costs", signal, (scope, lines: NormalizedCostLine[]): CostEvent => ({ type: "cost_page", scope, lines })));
+  }
+
+  return {
+    ...adapter,
 
     /** VM prices from the public Retail Prices API (no credential), every region. */
     async listPrices(query: PriceQuery): Promise<PriceQuote[]> {

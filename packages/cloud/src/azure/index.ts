@@ -5,3 +5,4 @@ export type { AzureClientSecretCredentials, AzureCredentials } from "./credentia
 export { azureRegionCatalog } from "./regions.ts";
 export { azureKinds, azureKindTable } from "./kinds/arm-types.ts";
 export type { SubscriptionClients, SubscriptionClientsFactory } from "./clients.ts";
+export type { AzureOrganizationConfig } from "./organization.ts";
