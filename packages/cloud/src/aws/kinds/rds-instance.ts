@@ -47,6 +47,7 @@ export const rdsInstanceReader: AwsKindReader<DBInstance> = {
   service: "rds",
   operation: "DescribeDBInstances",
   metricKeys: cloudWatchKeysOf("rds_instance"),
+  resourceKinds: rdsResourceKinds,
   relations: [
     { name: "in_subnet", targetKind: "subnet" },
     { name: "security_group", targetKind: "security_group" },
