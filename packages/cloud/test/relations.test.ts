@@ -6,6 +6,7 @@ import { normalizeElasticIp } from "../src/aws/kinds/elastic-ip.ts";
 import { normalizeLambdaFunction } from "../src/aws/kinds/lambda-function.ts";
 import { normalizeLoadBalancer } from "../src/aws/kinds/load-balancer.ts";
 import { normalizeNatGateway } from "../src/aws/kinds/nat-gateway.ts";
+import { normalizeAutoScalingGroup } from "../src/aws/kinds/autoscaling-group.ts";
 import { normalizeDbInstance } from "../src/aws/kinds/rds-instance.ts";
 import { normalizeSecurityGroup } from "../src/aws/kinds/security-group.ts";
 import { normalizeSubnet } from "../src/aws/kinds/subnet.ts";
@@ -142,6 +143,22 @@ const cases: { name: string; resource: () => NormalizedResource; expected: Retur
         where,
       ),
     expected: [edge("in_subnet", "subnet-a"), edge("nat_address", "eipalloc-1")],
+  },
+  {
+    name: "Auto Scaling group: each of its instances",
+    resource: () =>
+      normalizeAutoScalingGroup(
+        {
+          AutoScalingGroupName: "web",
+          AutoScalingGroupARN: "arn:aws:autoscaling:us-east-1:111122223333:autoScalingGroup:uuid:autoScalingGroupName/web",
+          DesiredCapacity: 2,
+          MinSize: 1,
+          MaxSize: 4,
+          Instances: [{ InstanceId: "i-1", InstanceType: "t3.micro" }, { InstanceId: "i-2", InstanceType: "t3.micro" }, {}],
+        } as never,
+        where,
+      ),
+    expected: [edge("group_member", "i-1"), edge("group_member", "i-2")],
   },
   {
     name: "Elastic IP: the instance it points at",

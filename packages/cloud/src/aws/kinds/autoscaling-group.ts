@@ -1,4 +1,5 @@
 import type { AutoScalingGroup } from "@aws-sdk/client-auto-scaling";
+import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { NormalizedResource, ResourceStatus, SizeCategory } from "../../types.ts";
 import { configurationOf, displayName, isoDate, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
@@ -54,6 +55,8 @@ export function normalizeAutoScalingGroup(group: AutoScalingGroup, where: ItemWh
     // Tags are in `tags`; each carries the group name and propagation flag, which only repeat.
     configuration: configurationOf({ ...group, Tags: undefined }),
     providerCreatedAt: isoDate(group.CreatedTime),
+    // The group serves through its instances: losing one degrades it (docs/coverage.md, relations).
+    ...withDependencies((group.Instances ?? []).map((i) => (i.InstanceId ? dependencyOf("group_member", i.InstanceId) : null))),
   };
 }
 
@@ -66,7 +69,7 @@ export const autoScalingGroupReader: AwsKindReader<AutoScalingGroup> = {
   service: "autoscaling",
   operation: "DescribeAutoScalingGroups",
   metricKeys: [],
-  relations: [],
+  relations: [{ name: "group_member", targetKind: "ec2_instance" }],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads Auto Scaling never loads its SDK.
     const sdk: AutoScalingSdk = await import("@aws-sdk/client-auto-scaling");
