@@ -28,16 +28,28 @@ describe("sync progress", () => {
     expect(syncProgressLine("aws resources", { scopesDone: 13, scopesFailed: 0, itemsSeen: 5 }, 12, 1000, "resources")).toMatch(/: 13 scopes, /);
   });
 
-  it("when not a terminal, prints a plain line per milestone and nothing for the updates between", () => {
+  it("when not a terminal, prints a plain line for a milestone at most every 5 s, nothing between, and always the closing line", () => {
     const out = collector(false);
-    const progress = createProgress(out.stream);
+    let now = 0;
+    const progress = createProgress(out.stream, { now: () => now });
     progress.update("aws resources: 0 scopes, 100 resources, 100 resources/s");
-    progress.update("aws resources: 1/2 scopes, 150 resources, 120 resources/s", { milestone: true });
-    progress.update("aws resources: 1/2 scopes, 170 resources, 121 resources/s");
-    progress.update("aws resources: 2/2 scopes, 200 resources, 125 resources/s", { milestone: true });
-    progress.done("aws resources: succeeded in 1.6 s");
+    progress.update("aws resources: 1/3 scopes, 150 resources, 120 resources/s", { milestone: true });
+    now = 1_000;
+    progress.update("aws resources: 1/3 scopes, 170 resources, 121 resources/s");
+    progress.update("aws resources: 2/3 scopes, 180 resources, 122 resources/s", { milestone: true });
+    now = 5_000;
+    progress.update("aws resources: 3/3 scopes, 200 resources, 125 resources/s", { milestone: true });
+    progress.done("aws resources: succeeded in 5.0 s");
+    // The next sync starts its own count: its first milestone is printed at once.
+    progress.update("gcp resources: 1/1 scopes, 10 resources, 10 resources/s", { milestone: true });
     expect(out.text()).toBe(
-      ["aws resources: 1/2 scopes, 150 resources, 120 resources/s", "aws resources: 2/2 scopes, 200 resources, 125 resources/s", "aws resources: succeeded in 1.6 s", ""].join("\n"),
+      [
+        "aws resources: 1/3 scopes, 150 resources, 120 resources/s",
+        "aws resources: 3/3 scopes, 200 resources, 125 resources/s",
+        "aws resources: succeeded in 5.0 s",
+        "gcp resources: 1/1 scopes, 10 resources, 10 resources/s",
+        "",
+      ].join("\n"),
     );
   });
 

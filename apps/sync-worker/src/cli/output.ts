@@ -11,29 +11,41 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 export interface Progress {
   /**
    * Shows `text` as the current state. On a terminal it rewrites one line; otherwise only a
-   * `milestone` is printed, as a plain line of its own, so a log gets one line per step and not
-   * one per page.
+   * `milestone` is printed, as a plain line of its own, and at most one every `plainEveryMs`
+   * (default 5 s): a log gets a line every few seconds and not one per scope (an AWS sync has
+   * hundreds), and the closing line always.
    */
   update(text: string, options?: { milestone?: boolean }): void;
   done(text?: string): void;
 }
 
-/** Rewrites one line on a terminal; prints plain lines for milestones when output is piped. */
-export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr): Progress {
+/** Rewrites one line on a terminal; prints plain lines for milestones, a few seconds apart, when output is piped. */
+export function createProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+  options: { plainEveryMs?: number; now?: () => number } = {},
+): Progress {
   const tty = stream.isTTY === true;
+  const clock = options.now ?? Date.now;
+  const plainEveryMs = options.plainEveryMs ?? 5000;
   let last = 0;
+  let lastPlain: number | undefined;
   return {
     update(text, options = {}) {
       if (!tty) {
-        if (options.milestone) stream.write(`${text}\n`);
+        if (!options.milestone) return;
+        const now = clock();
+        if (lastPlain !== undefined && now - lastPlain < plainEveryMs) return;
+        lastPlain = now;
+        stream.write(`${text}\n`);
         return;
       }
-      const now = Date.now();
+      const now = clock();
       if (now - last < 100 && !options.milestone) return;
       last = now;
       stream.write(`\r\x1b[2K${text}`);
     },
     done(text) {
+      lastPlain = undefined;
       if (tty) stream.write("\r\x1b[2K");
       if (text) stream.write(`${text}\n`);
     },
