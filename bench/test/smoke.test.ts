@@ -35,6 +35,8 @@ const expectedFigures = [
   "writer.resync_unchanged_writes",
   "ingest.copy_samples",
   "ingest.metric_writer",
+  "queries.dependencies_upstream",
+  "queries.wedding_critical_dependents",
   "queries.health_score",
   "queries.cost_optimization",
   "queries.monthly_cost_summary",
@@ -92,7 +94,7 @@ describe("pnpm bench at a tiny scale", () => {
   });
 
   it("captures every query's plan, with the statements inside the functions", () => {
-    expect(results.queries).toHaveLength(8);
+    expect(results.queries).toHaveLength(10);
     for (const q of results.queries) {
       expect(q.executions, q.id).toBeGreaterThanOrEqual(3);
       expect(q.p50Ms, q.id).toBeLessThanOrEqual(q.p95Ms);
