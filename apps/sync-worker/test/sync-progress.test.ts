@@ -28,7 +28,7 @@ describe("sync progress", () => {
     expect(syncProgressLine("aws resources", { scopesDone: 13, scopesFailed: 0, itemsSeen: 5 }, 12, 1000, "resources")).toMatch(/: 13 scopes, /);
   });
 
-  it("when not a terminal, prints a plain line for a milestone at most every 5 s, nothing between, and always the closing line", () => {
+  it("when not a terminal, prints a plain line for a milestone at most every 5 s, nothing between, and always the last milestone and the closing line", () => {
     const out = collector(false);
     let now = 0;
     const progress = createProgress(out.stream, { now: () => now });
@@ -38,15 +38,18 @@ describe("sync progress", () => {
     progress.update("aws resources: 1/3 scopes, 170 resources, 121 resources/s");
     progress.update("aws resources: 2/3 scopes, 180 resources, 122 resources/s", { milestone: true });
     now = 5_000;
-    progress.update("aws resources: 3/3 scopes, 200 resources, 125 resources/s", { milestone: true });
-    progress.done("aws resources: succeeded in 5.0 s");
+    progress.update("aws resources: 3/4 scopes, 200 resources, 125 resources/s", { milestone: true });
+    now = 6_000;
+    progress.update("aws resources: 4/4 scopes, 210 resources, 120 resources/s", { milestone: true });
+    progress.done("aws resources: succeeded in 6.0 s");
     // The next sync starts its own count: its first milestone is printed at once.
     progress.update("gcp resources: 1/1 scopes, 10 resources, 10 resources/s", { milestone: true });
     expect(out.text()).toBe(
       [
         "aws resources: 1/3 scopes, 150 resources, 120 resources/s",
-        "aws resources: 3/3 scopes, 200 resources, 125 resources/s",
-        "aws resources: succeeded in 5.0 s",
+        "aws resources: 3/4 scopes, 200 resources, 125 resources/s",
+        "aws resources: 4/4 scopes, 210 resources, 120 resources/s",
+        "aws resources: succeeded in 6.0 s",
         "gcp resources: 1/1 scopes, 10 resources, 10 resources/s",
         "",
       ].join("\n"),

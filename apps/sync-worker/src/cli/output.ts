@@ -13,7 +13,7 @@ export interface Progress {
    * Shows `text` as the current state. On a terminal it rewrites one line; otherwise only a
    * `milestone` is printed, as a plain line of its own, and at most one every `plainEveryMs`
    * (default 5 s): a log gets a line every few seconds and not one per scope (an AWS sync has
-   * hundreds), and the closing line always.
+   * hundreds), and always the last milestone and the closing line.
    */
   update(text: string, options?: { milestone?: boolean }): void;
   done(text?: string): void;
@@ -29,13 +29,19 @@ export function createProgress(
   const plainEveryMs = options.plainEveryMs ?? 5000;
   let last = 0;
   let lastPlain: number | undefined;
+  /** A milestone held back by the interval: printed before the closing line, so a log ends on the final state. */
+  let heldBack: string | undefined;
   return {
     update(text, options = {}) {
       if (!tty) {
         if (!options.milestone) return;
         const now = clock();
-        if (lastPlain !== undefined && now - lastPlain < plainEveryMs) return;
+        if (lastPlain !== undefined && now - lastPlain < plainEveryMs) {
+          heldBack = text;
+          return;
+        }
         lastPlain = now;
+        heldBack = undefined;
         stream.write(`${text}\n`);
         return;
       }
@@ -45,6 +51,8 @@ export function createProgress(
       stream.write(`\r\x1b[2K${text}`);
     },
     done(text) {
+      if (!tty && heldBack !== undefined) stream.write(`${heldBack}\n`);
+      heldBack = undefined;
       lastPlain = undefined;
       if (tty) stream.write("\r\x1b[2K");
       if (text) stream.write(`${text}\n`);
