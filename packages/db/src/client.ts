@@ -35,7 +35,7 @@ export interface DbHandle {
   db: Database;
   /**
    * Where reads that may lag a little go: a pool on the read replica when `readUrl` was given
-   * (every transaction read-only), otherwise `db` itself. Dashboards and reports use it so the
+   * (the standby refuses writes), otherwise `db` itself. Dashboards and reports use it so the
    * primary keeps its connections for the writers.
    */
   read: Database;
@@ -57,8 +57,8 @@ export interface CreateDbOptions {
    */
   dataDir?: string | undefined;
   /**
-   * A streaming replica of `url` for reads (`read` on the handle): same credentials and role,
-   * transactions read-only. Ignored for the embedded database, which has no replicas.
+   * A streaming replica of `url` for reads (`read` on the handle): same credentials and role; a
+   * hot standby refuses every write. Ignored for the embedded database, which has no replicas.
    */
   readUrl?: string | undefined;
   /** Pool size for a server (default 10; the replica's pool has as many). */
@@ -94,8 +94,6 @@ function openPostgres(url: string, options: CreateDbOptions): DbHandle {
       connection: {
         application_name: readOnly ? "cloudsync-read" : "cloudsync",
         ...(options.role ? { role: options.role } : {}),
-        // A replica refuses writes anyway; this makes a primary given as readUrl refuse them too.
-        ...(readOnly ? { default_transaction_read_only: true } : {}),
       },
     });
   const client = pool(url, false);
