@@ -111,12 +111,30 @@ export function reconcileDependenciesStatement(ctx: WriteContext): SQL {
 }
 
 /**
+ * Hash joins, whatever the statistics say. Right after a first sync has written an
+ * organization's resources, autovacuum has not analyzed them yet: the planner expects a handful
+ * of rows and matches every claim against every resource in a nested loop (42.8 s for 2,227
+ * claims over 3,000 GCP resources, 6.7M comparisons, against 60 ms with hash joins). The
+ * statement joins whole sets (claims, live resources, edges), where a hash join is the right plan
+ * at any size. JIT off too: disabling a plan type inflates the cost estimates past
+ * `jit_above_cost`, and compiling this statement took 2 s, far longer than running it.
+ * `set local` ends with the transaction.
+ */
+const bulkJoinSettings = sql`select set_config('enable_nestloop', 'off', true), set_config('jit', 'off', true)`;
+
+/**
  * Runs the reconciliation for the run's organization, inside `withOrganization` so row-level
  * security holds the statement to that organization's rows (as the connection's own role).
  */
 export async function reconcileDependencies(db: DbOrTx, ctx: WriteContext): Promise<DependencyWriteCounts> {
-  const [row] = await withOrganization(db, ctx.organizationId, (tx) => queryRows<DependencyWriteCounts>(tx, reconcileDependenciesStatement(ctx)), {
-    role: null,
-  });
+  const [row] = await withOrganization(
+    db,
+    ctx.organizationId,
+    async (tx) => {
+      await tx.execute(bulkJoinSettings);
+      return queryRows<DependencyWriteCounts>(tx, reconcileDependenciesStatement(ctx));
+    },
+    { role: null },
+  );
   return { added: row?.added ?? 0, changed: row?.changed ?? 0, removed: row?.removed ?? 0, pending: row?.pending ?? 0 };
 }
