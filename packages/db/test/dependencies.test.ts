@@ -148,3 +148,38 @@ describe("getWeddingCriticalDependencies", () => {
     expect(result).toEqual([]);
   });
 });
+
+describe("getWeddingCriticalDependencies, a page at a time", () => {
+  it("pages the wedding-critical resources by name, each with its own walk, and refuses a limit out of range", async () => {
+    const c = await createTenant(tdb.db, "deps-c");
+    const row: Record<string, string> = {};
+    for (const [n, name] of ["c3", "c1", "x", "c2"].entries()) {
+      row[name] = (await createResource(tdb.db, c, n + 1, { resourceName: name, isWeddingCritical: name !== "x" })).id;
+    }
+    // x depends on c2: it breaks with c2 and only c2.
+    await tdb.db.insert(resourceDependencies).values({
+      organizationId: c.organizationId,
+      dependentResourceId: row.x!,
+      parentResourceId: row.c2!,
+      dependencyType: "network",
+      dependencyStrength: "hard",
+    });
+    const page = (params: { limit?: number; after?: { resourceName: string; id: string } }) =>
+      withOrganization(tdb.db, c.organizationId, (tx) => getWeddingCriticalDependencies(tx, { organizationId: c.organizationId, ...params }));
+
+    const first = await page({ limit: 2 });
+    expect(first.map((r) => [r.resourceName, brief(r.nodes)])).toEqual([
+      ["c1", []],
+      ["c2", [["x", 1, "network", "hard"]]],
+    ]);
+    const last = first.at(-1)!;
+    const second = await page({ limit: 2, after: { resourceName: last.resourceName, id: last.id } });
+    expect(second.map((r) => r.resourceName)).toEqual(["c3"]);
+    expect(await page({ limit: 2, after: { resourceName: "c3", id: row.c3! } })).toEqual([]);
+    // Without a limit: all three, as before.
+    expect((await page({})).map((r) => r.resourceName)).toEqual(["c1", "c2", "c3"]);
+    await expect(page({ limit: 0 })).rejects.toThrow(/limit.*whole number from 1 to 1000/);
+    await expect(page({ limit: 1001 })).rejects.toThrow(/page with `after`/);
+    await expect(page({ after: { resourceName: "c1", id: "not-a-uuid" } })).rejects.toThrow(InvalidInputError);
+  });
+});
