@@ -80,6 +80,17 @@ export const kindMetricDefinitions: Readonly<Record<string, readonly KindMetricD
       value: (r, l, g, item) => (item.kind?.includes("functionapp") ? Math.round(within(0, 200 * l + 1, r) * g) : undefined),
     },
   ],
+  // A scale set's platform metrics aggregate its instances (the same names as a VM's); one set in ten runs hot.
+  "microsoft.compute/virtualmachinescalesets": [
+    { name: "Percentage CPU", unit: "Percent", primary: "average", value: (r, l) => round4(l > 0.9 ? within(95, 100, r) : within(2, 75, r)) },
+    { name: "Network In Total", unit: "Bytes", primary: "total", value: (r, l, g) => Math.round(within(1_000, 8_000_000 * l + 2_000, r) * g) },
+    { name: "Network Out Total", unit: "Bytes", primary: "total", value: (r, l, g) => Math.round(within(1_000, 12_000_000 * l + 2_000, r) * g) },
+  ],
+  // Front Door (classic): no percentage metrics; 5xx are a dimension (HttpStatusGroup) of RequestCount.
+  "microsoft.network/frontdoors": [
+    { name: "RequestCount", unit: "Count", primary: "total", value: (r, l, g) => Math.round(within(0, 2_000 * l + 1, r) * g) },
+    { name: "TotalLatency", unit: "MilliSeconds", primary: "average", value: (r, l) => round4(l > 0.9 ? within(1_200, 6_000, r) : within(15, 400, r)) },
+  ],
 };
 
 export function kindMetricsOfType(armType: string): readonly KindMetricDefinition[] | undefined {
@@ -207,6 +218,15 @@ export function expectedKindSamples(
         set("requests_per_second", perSecond(raw.RequestCount));
         set("response_time_ms", raw.TotalLatency);
         set("error_rate", raw.Percentage5XX);
+        break;
+      case "microsoft.compute/virtualmachinescalesets":
+        set("cpu_utilization", raw["Percentage CPU"]);
+        set("network_in_mbps", raw["Network In Total"] === undefined ? undefined : mbps(raw["Network In Total"], periodSeconds));
+        set("network_out_mbps", raw["Network Out Total"] === undefined ? undefined : mbps(raw["Network Out Total"], periodSeconds));
+        break;
+      case "microsoft.network/frontdoors":
+        set("requests_per_second", perSecond(raw.RequestCount));
+        set("response_time_ms", raw.TotalLatency);
         break;
       case "microsoft.web/sites":
         set("requests_per_second", perSecond(raw.Requests));

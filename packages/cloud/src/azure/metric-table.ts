@@ -114,6 +114,25 @@ export const azureKindMetrics: readonly AzureKindMetrics[] = [
     ],
     ratios: [{ key: "error_rate", numerators: ["http5xx"], denominator: "requests" }],
   },
+  {
+    // A scale set's platform metrics are its instances' aggregated; memory needs each instance's size
+    // (as for VMs) and is not read.
+    kind: "azure_vmss",
+    specs: [
+      { metric: "Percentage CPU", aggregation: "Average", key: "cpu_utilization", unit: "as_is" },
+      { metric: "Network In Total", aggregation: "Total", key: "network_in_mbps", unit: "bytes_total_to_mbps" },
+      { metric: "Network Out Total", aggregation: "Total", key: "network_out_mbps", unit: "bytes_total_to_mbps" },
+    ],
+  },
+  {
+    // Front Door (classic). Its 5xx share needs RequestCount split by the HttpStatusGroup dimension,
+    // which this reader does not ask for: no error_rate yet. Standard/Premium profiles are `azure_cdn_profile`.
+    kind: "azure_front_door",
+    specs: [
+      { metric: "RequestCount", aggregation: "Total", key: "requests_per_second", unit: "total_per_second" },
+      { metric: "TotalLatency", aggregation: "Average", key: "response_time_ms", unit: "as_is" },
+    ],
+  },
 ];
 
 const byKind = new Map(azureKindMetrics.map((t) => [t.kind, t]));
