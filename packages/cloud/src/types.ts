@@ -401,6 +401,11 @@ export interface MetricTarget {
   regionCode: string;
   kind: string;
   resourceId: string;
+  /**
+   * The resource's name, for clouds whose series name a resource by it rather than by its id
+   * (Cloud Monitoring's `cluster_name`, `backend_target_name`); a target without one has no such series.
+   */
+  name?: string;
 }
 
 export interface MetricQuery {
