@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { bytesToMbps } from "../src/metrics/health.ts";
 import { gcpKindReaders } from "../src/gcp/kinds/index.ts";
 import { functionShortName, gcpKeysOf, gcpMetricsFor, sqlDatabaseId } from "../src/gcp/metric-table.ts";
+import { labelsOfBatch } from "../src/gcp/metrics.ts";
 import {
   distributionValue,
   gcpMetricSpecs,
@@ -238,5 +239,27 @@ describe("the kinds beyond VMs", () => {
     for (const reader of gcpKindReaders) expect(reader.metricKeys).toEqual(gcpKeysOf(reader.kind));
     expect(gcpKeysOf("cloud_function")).toEqual(["invocations_per_second", "duration_ms", "error_rate"]);
     expect(gcpKeysOf("gcp_network")).toEqual([]);
+  });
+});
+
+describe("labelsOfBatch: how targets become label values", () => {
+  const gke = gcpMetricsFor("gke_cluster");
+  const fn = gcpMetricsFor("cloud_function");
+  const target = (resourceId: string, name?: string) => ({ account: "p", regionCode: "europe-west1", kind: "gke_cluster", resourceId, ...(name ? { name } : {}) });
+  it("maps names to ids, skips a target without a name and the second of two with one name", () => {
+    if (!gke) throw new Error("no gke table");
+    const { wanted, unnamed } = labelsOfBatch(gke, [target("a1", "prod"), target("b2"), target("c3", "prod"), target("d4", "bad name")]);
+    expect([...(wanted.get(gke.sources[0] as never) ?? [])]).toEqual([["prod", "a1"]]);
+    expect(unnamed).toEqual([
+      { itemId: "b2", reason: expect.stringMatching(/GKE cluster with a name/) },
+      { itemId: "c3", reason: 'cluster_name "prod" also names a1: Cloud Monitoring\'s k8s_node series cannot tell them apart' },
+      { itemId: "d4", reason: expect.stringMatching(/GKE cluster with a name/) },
+    ]);
+  });
+  it("asks a function's name on both generations' resources", () => {
+    if (!fn) throw new Error("no function table");
+    const { wanted, unnamed } = labelsOfBatch(fn, [{ ...target("projects/p/locations/l/functions/resize"), kind: "cloud_function" }]);
+    expect([...wanted.values()].map((m) => [...m])).toEqual([[["resize", "projects/p/locations/l/functions/resize"]], [["resize", "projects/p/locations/l/functions/resize"]]]);
+    expect(unnamed).toEqual([]);
   });
 });

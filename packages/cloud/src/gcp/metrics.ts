@@ -109,12 +109,16 @@ export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery)
     const startSeconds = Math.floor(query.start.getTime() / 1000);
     const endSeconds = Math.ceil(query.end.getTime() / 1000);
     const window = { startMs: query.start.getTime(), endMs: query.end.getTime(), periodSeconds: period };
-    for (const { table, targets } of groups) {
+    for (const { table, targets: all } of groups) {
       const specs = specsOf(table);
+      // Over the whole group, so two resources with one label value are caught across batches too.
+      const { unnamed } = labelsOfBatch(table, all);
+      for (const u of unnamed) yield { type: "skipped", itemId: u.itemId, reason: u.reason };
+      const skipped = new Set(unnamed.map((u) => u.itemId));
+      const targets = all.filter((t) => !skipped.has(t.resourceId));
       for (let i = 0; i < targets.length; i += deps.batchSize) {
         const batch = targets.slice(i, i + deps.batchSize);
-        const { wanted, unnamed } = labelsOfBatch(table, batch);
-        for (const u of unnamed) yield { type: "skipped", itemId: u.itemId, reason: u.reason };
+        const { wanted } = labelsOfBatch(table, batch);
         const accumulator = new SampleAccumulator(project, new Map(), window);
         for (const source of table.sources) {
           const labels = wanted.get(source) ?? new Map<string, string>();
