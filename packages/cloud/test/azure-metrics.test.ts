@@ -256,7 +256,7 @@ describe("azure metrics of the other kinds Azure Monitor has platform metrics fo
     ["azure_cdn_profile", ["requests_per_second", "response_time_ms", "error_rate"]],
     ["azure_app_service", ["requests_per_second", "response_time_ms", "invocations_per_second", "error_rate"]],
     ["azure_vmss", ["cpu_utilization", "network_in_mbps", "network_out_mbps"]],
-    ["azure_front_door", ["requests_per_second", "response_time_ms"]],
+    ["azure_front_door", ["requests_per_second", "response_time_ms", "error_rate"]],
   ])("%s: the emulator's raw numbers, converted, per resource and instant", async (kind, keys) => {
     // Classic Front Doors are rare (weight 1): a larger estate of their own holds some.
     const local = kind === "azure_front_door" ? await startAzureEmulator({ seed: "metrics-frontdoor", size: 900, subscriptions: 1 }) : emu;
