@@ -343,6 +343,38 @@ describe("GCP emulator: Cloud Monitoring timeSeries", () => {
     expect(new Set((all.json.timeSeries ?? []).map((s) => `${s.metric.labels.device}/${s.metric.labels.state}`))).toEqual(new Set(["sda1/used", "sda1/free", "sdb/used", "sdb/free"]));
   });
 
+  it("serves other products' series on their own monitored resources: distributions with an int64 count, filtered by metric labels", async () => {
+    const all = [...emu.expected()];
+    const service = all.find((r) => r.kind === "gcp_backend_service" && r.region === "global");
+    if (!service) throw new Error("the estate has no global backend service");
+    const lb = (type: string, extra = "") =>
+      `metric.type = "${type}" AND resource.type = "https_lb_rule" AND resource.labels.backend_target_name = one_of("${service.name}")${extra}`;
+    const latencies = await list(service.account, { filter: lb("loadbalancing.googleapis.com/https/total_latencies"), "aggregation.perSeriesAligner": "ALIGN_DELTA" });
+    expect(latencies.status).toBe(200);
+    const [first] = latencies.json.timeSeries ?? [];
+    expect(first).toMatchObject({
+      metricKind: "DELTA",
+      valueType: "DISTRIBUTION",
+      resource: { type: "https_lb_rule", labels: { project_id: service.account, backend_target_name: service.name, backend_target_type: "BACKEND_SERVICE" } },
+    });
+    const value = first?.points[0]?.value as { distributionValue?: { count: string; mean: number } };
+    expect(value.distributionValue?.count).toMatch(/^\d+$/);
+    expect(typeof value.distributionValue?.mean).toBe("number");
+    // ALIGN_MEAN does not fit a DELTA counter: the API refuses it.
+    expect((await list(service.account, { filter: lb("loadbalancing.googleapis.com/https/request_count"), "aggregation.perSeriesAligner": "ALIGN_MEAN" })).status).toBe(400);
+    const fivexx = await list(service.account, {
+      filter: lb("loadbalancing.googleapis.com/https/request_count", " AND metric.labels.response_code_class = 500"),
+      "aggregation.perSeriesAligner": "ALIGN_SUM",
+    });
+    expect(new Set((fivexx.json.timeSeries ?? []).map((s) => s.metric.labels.response_code_class))).toEqual(new Set(["500"]));
+    // The wrong monitored resource finds nothing.
+    const wrong = await list(service.account, {
+      filter: lb("loadbalancing.googleapis.com/https/request_count").replace("https_lb_rule", "internal_http_lb_rule"),
+      "aggregation.perSeriesAligner": "ALIGN_SUM",
+    });
+    expect(wrong.json.timeSeries).toBeUndefined();
+  });
+
   it("has hot VMs: some critical, some warning", () => {
     const samples = emu.projects.flatMap((p) => emu.expectedMetrics(p, { start: new Date(START), end: new Date(END) }));
     expect(samples.some((s) => (s.metrics.cpu_utilization ?? 0) >= 95)).toBe(true);

@@ -345,10 +345,11 @@ export interface CostQuery {
 
 /**
  * The design document's eight keys, then those of databases, disks, functions and buckets
- * (issue #15); mirrors `metricKeys` of @cloudsync/db. Units: percent 0–100 (`*_utilization`,
- * `error_rate`), megabits per second (every `*_mbps`, disks included), milliseconds
- * (`*_ms`), per second (`requests_per_second`, `invocations_per_second`, `disk_*_iops`),
- * a count (`connections`, `object_count`) and bytes (`storage_bytes`).
+ * (issue #15), then those of caches and file systems; mirrors `metricKeys` of @cloudsync/db.
+ * Units: percent 0–100 (`*_utilization`, `error_rate`), megabits per second (every `*_mbps`,
+ * disks included), milliseconds (`*_ms`), per second (`requests_per_second`,
+ * `invocations_per_second`, `disk_*_iops`, `evictions_per_second`), a count (`connections`,
+ * `object_count`) and bytes (`storage_bytes`, `burst_credit_bytes`).
  */
 export const metricKeys = [
   "cpu_utilization",
@@ -370,6 +371,9 @@ export const metricKeys = [
   "duration_ms",
   "storage_bytes",
   "object_count",
+  "evictions_per_second",
+  "io_limit_utilization",
+  "burst_credit_bytes",
 ] as const;
 export type MetricKey = (typeof metricKeys)[number];
 
@@ -397,6 +401,11 @@ export interface MetricTarget {
   regionCode: string;
   kind: string;
   resourceId: string;
+  /**
+   * The resource's name, for clouds whose series name a resource by it rather than by its id
+   * (Cloud Monitoring's `cluster_name`, `backend_target_name`); a target without one has no such series.
+   */
+  name?: string;
 }
 
 export interface MetricQuery {

@@ -226,6 +226,13 @@ describe("AWS metrics of every kind CloudWatch has series for", () => {
     ["lambda_function", ["invocations_per_second", "duration_ms", "error_rate"]],
     ["dynamodb_table", ["read_latency_ms", "write_latency_ms"]],
     ["cloudfront_distribution", ["requests_per_second", "error_rate", "network_out_mbps"]],
+    ["eks_cluster", ["cpu_utilization", "memory_utilization", "disk_utilization"]],
+    ["ecs_cluster", ["cpu_utilization", "memory_utilization"]],
+    ["ecs_service", ["cpu_utilization", "memory_utilization"]],
+    ["autoscaling_group", ["cpu_utilization", "network_in_mbps", "network_out_mbps"]],
+    ["elasticache_cluster", ["cpu_utilization", "memory_utilization", "connections", "evictions_per_second"]],
+    ["efs_file_system", ["io_limit_utilization", "burst_credit_bytes", "storage_bytes"]],
+    ["redshift_cluster", ["cpu_utilization", "disk_utilization", "connections", "read_latency_ms", "write_latency_ms"]],
   ])("%s: the emulator's raw numbers, converted, for every resource that publishes", async (kind, keys) => {
     const targets = targetsOf(emu, (t) => t.account === "111111111111" && (kind === "rds" ? t.kind.startsWith("rds_") : t.kind === kind));
     expect(targets.length).toBeGreaterThan(0);

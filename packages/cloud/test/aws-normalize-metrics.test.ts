@@ -46,6 +46,19 @@ describe("AWS metric series per kind", () => {
     ["cloudfront_distribution", "error_rate", "AWS/CloudFront", "5xxErrorRate", "Average"],
     ["s3_bucket", "storage_bytes", "AWS/S3", "BucketSizeBytes", "Average"],
     ["s3_bucket", "object_count", "AWS/S3", "NumberOfObjects", "Average"],
+    ["eks_cluster", "cpu_utilization", "ContainerInsights", "node_cpu_utilization", "Average"],
+    ["eks_cluster", "disk_utilization", "ContainerInsights", "node_filesystem_utilization", "Maximum"],
+    ["ecs_cluster", "memory_utilization", "AWS/ECS", "MemoryUtilization", "Average"],
+    ["ecs_service", "cpu_utilization", "AWS/ECS", "CPUUtilization", "Average"],
+    ["autoscaling_group", "cpu_utilization", "AWS/EC2", "CPUUtilization", "Average"],
+    ["autoscaling_group", "network_out_mbps", "AWS/EC2", "NetworkOut", "Sum"],
+    ["elasticache_cluster", "memory_utilization", "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Average"],
+    ["elasticache_cluster", "evictions_per_second", "AWS/ElastiCache", "Evictions", "Sum"],
+    ["efs_file_system", "io_limit_utilization", "AWS/EFS", "PercentIOLimit", "Average"],
+    ["efs_file_system", "burst_credit_bytes", "AWS/EFS", "BurstCreditBalance", "Minimum"],
+    ["efs_file_system", "storage_bytes", "AWS/EFS", "StorageBytes", "Average"],
+    ["redshift_cluster", "disk_utilization", "AWS/Redshift", "PercentageDiskSpaceUsed", "Average"],
+    ["redshift_cluster", "write_latency_ms", "AWS/Redshift", "WriteLatency", "Average"],
   ])("%s: %s ← %s %s (%s)", (kind, key, namespace, metricName, stat) => {
     expect(cloudWatchTableFor(kind)?.series.find((s) => s.key === key)).toMatchObject({ namespace, metricName, stat });
     expect(metricKeys).toContain(key);
@@ -77,6 +90,18 @@ describe("AWS metric series per kind", () => {
     ["cloudfront_distribution", "arn:aws:cloudfront::111111111111:distribution/E2ABC", [{ Name: "DistributionId", Value: "E2ABC" }, { Name: "Region", Value: "Global" }], undefined],
     ["s3_bucket", "shop-assets", [{ Name: "BucketName", Value: "shop-assets" }], undefined],
     ["ebs_volume", "vol-0abc", [{ Name: "VolumeId", Value: "vol-0abc" }], undefined],
+    ["eks_cluster", "arn:aws:eks:us-east-1:111111111111:cluster/shop-prod", [{ Name: "ClusterName", Value: "shop-prod" }], undefined],
+    ["ecs_cluster", "arn:aws:ecs:us-east-1:111111111111:cluster/shop", [{ Name: "ClusterName", Value: "shop" }], undefined],
+    ["ecs_service", "arn:aws:ecs:us-east-1:111111111111:service/shop/api", [{ Name: "ClusterName", Value: "shop" }, { Name: "ServiceName", Value: "api" }], undefined],
+    [
+      "autoscaling_group",
+      "arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:1a2b3c4d-0000-4000-8000-1a2b3c4d5e6f:autoScalingGroupName/web-asg",
+      [{ Name: "AutoScalingGroupName", Value: "web-asg" }],
+      undefined,
+    ],
+    ["elasticache_cluster", "arn:aws:elasticache:us-east-1:111111111111:cluster:sessions-001", [{ Name: "CacheClusterId", Value: "sessions-001" }], undefined],
+    ["efs_file_system", "arn:aws:elasticfilesystem:us-east-1:111111111111:file-system/fs-0abc", [{ Name: "FileSystemId", Value: "fs-0abc" }], undefined],
+    ["redshift_cluster", "arn:aws:redshift:us-east-1:111111111111:cluster:dw", [{ Name: "ClusterIdentifier", Value: "dw" }], undefined],
   ])("%s %s → its CloudWatch dimensions", (kind, id, dimensions, variant) => {
     expect(item(kind, id).identity).toEqual(variant ? { dimensions, variant } : { dimensions });
   });
@@ -85,6 +110,7 @@ describe("AWS metric series per kind", () => {
     ["rds_postgres", "shop-prod-db", /not an RDS DB instance ARN/],
     ["elb_load_balancer", "arn:aws:elasticloadbalancing:eu-west-1:111111111111:loadbalancer/gwy/x/1", /gwy load balancers publish no/],
     ["lambda_function", "resize", /not a Lambda function ARN/],
+    ["ecs_service", "arn:aws:ecs:us-east-1:111111111111:service/api", /old format, without its cluster's name/],
   ])("%s %s cannot be read: %s", (kind, id, reason) => {
     expect(cloudWatchTableFor(kind)?.identify(id)).toEqual(expect.stringMatching(reason));
   });

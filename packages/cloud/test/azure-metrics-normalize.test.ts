@@ -252,6 +252,26 @@ describe("Azure Monitor metrics of the other kinds (metric-table.ts)", () => {
     expect(broken).toEqual({ ok: false, reason: "a metric in the answer has no name" });
   });
 
+  it("asks classic Front Door's 5xx part in a filtered request of its own, and reads it as the part only (hand-computed)", () => {
+    const fd = table("azure_front_door");
+    const requests = requestsFor(fd, 300);
+    expect(requests.map((r) => [r.filter ?? null, r.specs.map((s) => s.metric)])).toEqual([
+      [null, ["RequestCount", "TotalLatency"]],
+      ["HttpStatusGroup eq '5XX'", ["RequestCount"]],
+    ]);
+    const all = answer("PT5M", [
+      ["RequestCount", [{ timeStamp: "2026-10-01T00:00:00Z", total: 1_200 }]],
+      ["TotalLatency", [{ timeStamp: "2026-10-01T00:00:00Z", average: 80 }]],
+    ]);
+    const fivexx = answer("PT5M", [["RequestCount", [{ timeStamp: "2026-10-01T00:00:00Z", total: 36 }]]]);
+    const out = normalizeKindMetrics(
+      requests.map((r, i) => ({ raw: i === 0 ? all : fivexx, grainSeconds: 300, ...window, specs: r.specs })),
+      { account: "s", resourceId: "/fd", table: fd },
+    );
+    // 1,200 requests in 300 s = 4 per second; 36 of 1,200 = 3 %.
+    expect(out.ok && out.samples.map((s) => s.metrics)).toEqual([{ requests_per_second: 4, response_time_ms: 80, error_rate: 3 }]);
+  });
+
   it("asks hourly-only metrics in a request of their own", () => {
     expect(requestsFor(table("azure_storage_account"), 300).map((r) => [r.grainSeconds, r.specs.map((s) => s.metric)])).toEqual([
       [3600, ["UsedCapacity"]],

@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { bytesToMbps } from "../src/metrics/health.ts";
 import { gcpKindReaders } from "../src/gcp/kinds/index.ts";
-import { gcpKeysOf } from "../src/gcp/metric-table.ts";
-import { gcpMetricSpecs, SampleAccumulator, timeSeriesFilter, timestampMs, typedValue } from "../src/gcp/normalize-metrics.ts";
+import { functionShortName, gcpKeysOf, gcpMetricsFor, sqlDatabaseId } from "../src/gcp/metric-table.ts";
+import { labelsOfBatch } from "../src/gcp/metrics.ts";
+import {
+  distributionValue,
+  gcpMetricSpecs,
+  gcpRatioValue,
+  SampleAccumulator,
+  timeSeriesFilter,
+  timestampMs,
+  typedValue,
+} from "../src/gcp/normalize-metrics.ts";
 
 const spec = (type: string) => gcpMetricSpecs.find((s) => s.type === type) as (typeof gcpMetricSpecs)[number];
 const CPU = spec("compute.googleapis.com/instance/cpu/utilization");
@@ -155,5 +164,102 @@ describe("gcpKindMetrics (metric-table.ts)", () => {
     });
     expect(problem).toBeNull();
     expect(acc.drain(gcpMetricSpecs)).toEqual([{ cloud: "gcp", account: "p", resourceId: "p:db-1", timestamp: "1970-01-01T00:00:00.000Z", metrics: { cpu_utilization: 50 } }]);
+  });
+});
+
+describe("the kinds beyond VMs", () => {
+  it.each([
+    ["//sqladmin.googleapis.com/projects/acme-prod/instances/orders-db", "acme-prod:orders-db"],
+    ["//sqladmin.googleapis.com/projects/example.com:acme/instances/db", "example.com:acme:db"],
+    ["projects/acme/instances/db", null],
+  ])("Cloud SQL %s → database_id %s", (id, label) => {
+    expect(sqlDatabaseId(id)).toBe(label);
+  });
+
+  it.each([
+    ["projects/acme/locations/europe-west1/functions/resize", "resize"],
+    ["projects/acme/locations/europe-west1/functions", null],
+  ])("function %s → name %s", (id, name) => {
+    expect(functionShortName(id)).toBe(name);
+  });
+
+  it.each([
+    [{ distributionValue: { count: "4", mean: 12.5 } }, { count: 4, mean: 12.5 }],
+    [{ distributionValue: { count: 3, mean: 1 } }, { count: 3, mean: 1 }],
+    [{ distributionValue: { count: "0" } }, { count: 0, mean: 0 }],
+    [{ distributionValue: { count: "2" } }, null],
+    [{ doubleValue: 1 }, null],
+  ])("distribution %o → %o", (value, out) => {
+    expect(distributionValue(value)).toEqual(out);
+  });
+
+  // Hand-computed: 5xx 6 of 200 → 3 %; failed executions 200 − 190 = 10 of 200 → 5 %.
+  it.each([
+    [{ key: "error_rate", numerators: ["5xx"], denominator: "requests" }, [["requests", 200], ["5xx", 6]], 3],
+    [{ key: "error_rate", numerators: ["5xx"], denominator: "requests" }, [["requests", 200]], 0],
+    [{ key: "error_rate", numerators: ["5xx"], denominator: "requests" }, [["requests", 0], ["5xx", 0]], undefined],
+    [{ key: "error_rate", numerators: ["ok"], denominator: "executions", complement: true }, [["executions", 200], ["ok", 190]], 5],
+    [{ key: "error_rate", numerators: ["ok"], denominator: "executions", complement: true }, [["ok", 190]], undefined],
+  ] as const)("%o over %j → %s", (ratio, parts, value) => {
+    expect(gcpRatioValue(ratio as never, new Map(parts as never))).toBe(value);
+  });
+
+  it("averages a cluster's nodes, weights latency distributions by their counts, and computes ratios per period", () => {
+    const window = { startMs: T0 * 1000, endMs: (T0 + 600) * 1000, periodSeconds: 300 };
+    const gke = gcpMetricsFor("gke_cluster")?.sources[0];
+    const lb = gcpMetricsFor("gcp_backend_service");
+    if (!gke || !lb?.sources[0]) throw new Error("tables missing");
+    const acc = new SampleAccumulator("p", new Map(), window);
+    const on = (source: typeof gke, label: string) => ({ resource: source, wanted: new Map([[label, `id-${label}`]]) });
+    const node = (n: string, v: number) => ({ metric: { labels: {} }, resource: { labels: { cluster_name: "prod", node_name: n } }, points: [point(T0 + 300, { doubleValue: v })] });
+    acc.add(gke.specs[0] as never, node("a", 0.9), on(gke, "prod"));
+    acc.add(gke.specs[0] as never, node("b", 0.5), on(gke, "prod"));
+    const lbSource = lb.sources[0];
+    const [requests, fivexx, latency] = lbSource.specs;
+    const lbSeries = (cls: string, value: Record<string, unknown>) => ({
+      metric: { labels: { response_code_class: cls } },
+      resource: { labels: { backend_target_name: "web" } },
+      points: [point(T0 + 300, value)],
+    });
+    acc.add(requests as never, lbSeries("200", { int64Value: "1470" }), on(lbSource, "web"));
+    acc.add(requests as never, lbSeries("500", { int64Value: "30" }), on(lbSource, "web"));
+    acc.add(fivexx as never, lbSeries("500", { int64Value: "30" }), on(lbSource, "web"));
+    // Fresh requests answer in 100 ms (1470 of them), failures in 1000 ms (30): (147000 + 30000) / 1500 = 118 ms.
+    acc.add(latency as never, lbSeries("200", { distributionValue: { count: "1470", mean: 100 } }), on(lbSource, "web"));
+    acc.add(latency as never, lbSeries("500", { distributionValue: { count: "30", mean: 1000 } }), on(lbSource, "web"));
+    const samples = acc.drain([...gke.specs, ...lbSource.specs], lb.ratios);
+    expect(samples.map((s) => [s.resourceId, s.metrics])).toEqual([
+      ["id-prod", { cpu_utilization: 70 }],
+      // 1500 requests over 300 s; 30 of 1500 failed: 2 %.
+      ["id-web", { requests_per_second: 5, response_time_ms: 118, error_rate: 2 }],
+    ]);
+  });
+
+  it("declares each kind's keys from its table", () => {
+    for (const reader of gcpKindReaders) expect(reader.metricKeys).toEqual(gcpKeysOf(reader.kind));
+    expect(gcpKeysOf("cloud_function")).toEqual(["invocations_per_second", "duration_ms", "error_rate"]);
+    expect(gcpKeysOf("gcp_network")).toEqual([]);
+  });
+});
+
+describe("labelsOfBatch: how targets become label values", () => {
+  const gke = gcpMetricsFor("gke_cluster");
+  const fn = gcpMetricsFor("cloud_function");
+  const target = (resourceId: string, name?: string) => ({ account: "p", regionCode: "europe-west1", kind: "gke_cluster", resourceId, ...(name ? { name } : {}) });
+  it("maps names to ids, skips a target without a name and the second of two with one name", () => {
+    if (!gke) throw new Error("no gke table");
+    const { wanted, unnamed } = labelsOfBatch(gke, [target("a1", "prod"), target("b2"), target("c3", "prod"), target("d4", "bad name")]);
+    expect([...(wanted.get(gke.sources[0] as never) ?? [])]).toEqual([["prod", "a1"]]);
+    expect(unnamed).toEqual([
+      { itemId: "b2", reason: expect.stringMatching(/GKE cluster with a name/) },
+      { itemId: "c3", reason: 'cluster_name "prod" also names a1: Cloud Monitoring\'s k8s_node series cannot tell them apart' },
+      { itemId: "d4", reason: expect.stringMatching(/GKE cluster with a name/) },
+    ]);
+  });
+  it("asks a function's name on both generations' resources", () => {
+    if (!fn) throw new Error("no function table");
+    const { wanted, unnamed } = labelsOfBatch(fn, [{ ...target("projects/p/locations/l/functions/resize"), kind: "cloud_function" }]);
+    expect([...wanted.values()].map((m) => [...m])).toEqual([[["resize", "projects/p/locations/l/functions/resize"]], [["resize", "projects/p/locations/l/functions/resize"]]]);
+    expect(unnamed).toEqual([]);
   });
 });

@@ -195,3 +195,55 @@ describe("GCP metrics from Cloud Monitoring", () => {
     await expect(collect(make(), { targets, ...WINDOW, periodSeconds: 0 })).rejects.toThrow(/periodSeconds/);
   });
 });
+
+describe("GCP metrics of the kinds beyond VMs (Cloud SQL, buckets, backend services, GKE, functions, datasets)", () => {
+  let emu: GcpEmulator;
+  const adapters: GcpAdapter[] = [];
+  beforeAll(async () => {
+    emu = await startGcpEmulator({ seed: 33, size: 400 });
+  });
+  afterAll(async () => {
+    await Promise.all(adapters.splice(0).map((a) => a.close()));
+    await emu.close();
+  });
+  /** Targets as the worker builds them, names included. */
+  const targetsOf = (kind: string): MetricTarget[] =>
+    Array.from(emu.expected())
+      .filter((r) => r.kind === kind)
+      .map((r) => ({ account: r.account, regionCode: r.region, kind: r.kind, resourceId: r.resourceId, name: r.name }));
+
+  it.each([
+    ["gcp_sql_instance", ["cpu_utilization", "memory_utilization", "disk_utilization", "connections", "disk_read_iops", "disk_write_iops"]],
+    ["gcs_bucket", ["storage_bytes", "object_count", "requests_per_second"]],
+    ["gcp_backend_service", ["requests_per_second", "response_time_ms", "error_rate"]],
+    ["gke_cluster", ["cpu_utilization", "memory_utilization"]],
+    ["cloud_function", ["invocations_per_second", "duration_ms", "error_rate"]],
+    ["bigquery_dataset", ["storage_bytes"]],
+  ])("%s: the emulator's series, converted independently, for every resource that publishes", async (kind, keys) => {
+    const targets = targetsOf(kind);
+    expect(targets.length).toBeGreaterThan(0);
+    const adapter = adapterFor(emu);
+    adapters.push(adapter);
+    expect(adapter.kinds.find((k) => k.kind === kind)?.metricKeys).toEqual(keys);
+    const events = await collect(adapter, { targets, ...WINDOW });
+    expect(failures(events)).toEqual([]);
+    expect(events.filter((e) => e.type === "item_skipped")).toEqual([]);
+    const expected = emu.expectedKindMetrics({ resourceIds: targets.map((t) => t.resourceId), ...WINDOW });
+    expect(expected.length).toBeGreaterThan(0);
+    const got = samplesOf(events);
+    expect(rows(got)).toEqual(rows(expected));
+    // Every key of the kind is read somewhere in this estate (functions of both generations included).
+    expect(new Set(got.flatMap((s) => Object.keys(s.metrics)))).toEqual(new Set(keys));
+  });
+
+  it("skips a cluster or backend service the worker passed without a name, saying why", async () => {
+    const adapter = adapterFor(emu);
+    adapters.push(adapter);
+    const [cluster] = targetsOf("gke_cluster");
+    const { name: _name, ...unnamed } = cluster as MetricTarget;
+    const events = await collect(adapter, { targets: [unnamed], ...WINDOW });
+    expect(events.filter((e) => e.type === "item_skipped")).toEqual([
+      expect.objectContaining({ itemId: unnamed.resourceId, reason: expect.stringMatching(/GKE cluster with a name/) }),
+    ]);
+  });
+});

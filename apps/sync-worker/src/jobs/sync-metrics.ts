@@ -75,7 +75,8 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
     const periodMs = (payload.periodSeconds ?? 300) * 1000;
     const end = new Date(Math.floor(deps.clock().getTime() / periodMs) * periodMs);
     const start = new Date(end.getTime() - Math.max(periodMs, Math.ceil(((payload.lookbackMinutes ?? 15) * 60_000) / periodMs) * periodMs));
-    const metricTargets = targets.map((t) => ({ account: t.account ?? "", regionCode: t.regionCode, kind: t.kind ?? "", resourceId: t.resourceId }));
+    // The name too: some clouds' series name a resource by it (GKE clusters, GCP backend services).
+    const metricTargets = targets.map((t) => ({ account: t.account ?? "", regionCode: t.regionCode, kind: t.kind ?? "", resourceId: t.resourceId, ...(t.name ? { name: t.name } : {}) }));
     const stream = adapter.streamMetrics({
       targets: metricTargets,
       start,

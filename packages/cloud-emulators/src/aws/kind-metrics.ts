@@ -10,7 +10,10 @@ import type { EmulatedResource } from "./model.ts";
  *
  * Sources: the CloudWatch metric pages of EBS (AWS/EBS), RDS (AWS/RDS), Application and
  * Network Load Balancers, Lambda, DynamoDB (SuccessfulRequestLatency per Operation), CloudFront
- * (us-east-1, Region=Global) and S3 (daily storage metrics per StorageType).
+ * (us-east-1, Region=Global), S3 (daily storage metrics per StorageType), Container Insights
+ * (ClusterName), ECS (ClusterName; ClusterName + ServiceName), EC2 by AutoScalingGroupName,
+ * ElastiCache (CacheClusterId), EFS (FileSystemId; StorageBytes per StorageClass, every 15
+ * minutes) and Redshift (ClusterIdentifier).
  */
 
 export interface KindSeries {
@@ -25,14 +28,21 @@ export interface KindSeries {
    * period) and `level` (uniform in [0, 1), fixed per resource); undefined when AWS publishes
    * no point for that period (ALBs publish no 5xx count for a period without one).
    */
-  value(roll: number, level: number, period: number, rollOf: (metricName: string) => number): number | undefined;
+  value(roll: number, level: number, period: number, rollOf: (metricName: string) => number, at: { item: EmulatedResource; t: number }): number | undefined;
 }
 
 export interface KindMetricsDef {
   kind: EmulatedResource["kind"];
   /** The dimension naming the resource, and how its value maps back to the resource's id. */
   dimension: string;
+  /**
+   * A second dimension whose value is the resource's too (ECS services: ClusterName); the value
+   * `idOf` gets is then `<with value>/<dimension value>`.
+   */
+  with?: string;
   idOf(value: string, at: { caller: string; region: string }): string;
+  /** The dimension is the resource's name, not derivable into its id: look it up by name in the caller's region. */
+  byName?: boolean;
   /** The region whose CloudWatch holds the series when not the resource's own. */
   region?: string;
   /** Daily series: one point per resource per UTC day, stamped at midnight (S3 storage). */
@@ -147,6 +157,116 @@ export const kindMetricDefs: readonly KindMetricsDef[] = [
       { namespace: "AWS/S3", metricName: "NumberOfObjects", extra: { StorageType: "AllStorageTypes" }, value: (r, l) => Math.round(10 ** (l * 7) * (0.95 + r * 0.1)) },
     ],
   },
+  {
+    kind: "eks_cluster",
+    dimension: "ClusterName",
+    idOf: (v, at) => `arn:aws:eks:${at.region}:${at.caller}:cluster/${v}`,
+    // Container Insights is an add-on: every other cluster runs it; the rest publish nothing.
+    publishes: (item) => (item.state === "ACTIVE" || item.state === "UPDATING") && item.index % 2 === 0,
+    series: [
+      { namespace: "ContainerInsights", metricName: "node_cpu_utilization", value: (r, l) => (l > 0.9 ? within(95, 100, r) : within(5, 70, r)) },
+      { namespace: "ContainerInsights", metricName: "node_memory_utilization", value: (r, l) => within(20, 50 + 40 * l, r) },
+      { namespace: "ContainerInsights", metricName: "node_filesystem_utilization", value: (r, l) => within(5, 30 + 50 * l, r) },
+    ],
+  },
+  {
+    kind: "ecs_cluster",
+    dimension: "ClusterName",
+    idOf: (v, at) => `arn:aws:ecs:${at.region}:${at.caller}:cluster/${v}`,
+    // Cluster-level utilization exists where container instances give the cluster capacity.
+    publishes: (item) => item.state === "ACTIVE" && Number(item.extra.instances) > 0,
+    series: [
+      { namespace: "AWS/ECS", metricName: "CPUUtilization", value: (r, l) => (l > 0.9 ? within(90, 100, r) : within(3, 75, r)) },
+      { namespace: "AWS/ECS", metricName: "MemoryUtilization", value: (r, l) => within(10, 40 + 50 * l, r) },
+    ],
+  },
+  {
+    kind: "ecs_service",
+    dimension: "ServiceName",
+    with: "ClusterName",
+    idOf: (v, at) => `arn:aws:ecs:${at.region}:${at.caller}:service/${v}`,
+    publishes: (item) => item.state === "ACTIVE" && Number(item.extra.running) > 0,
+    series: [
+      { namespace: "AWS/ECS", metricName: "CPUUtilization", value: (r, l) => (l > 0.9 ? within(95, 100, r) : within(1, 70, r)) },
+      { namespace: "AWS/ECS", metricName: "MemoryUtilization", value: (r, l) => within(10, 45 + 50 * l, r) },
+    ],
+  },
+  {
+    kind: "autoscaling_group",
+    dimension: "AutoScalingGroupName",
+    // The group's ARN holds a UUID the dimension does not: the group is found by its name.
+    byName: true,
+    idOf: (v) => v,
+    publishes: (item) => item.state === "in service",
+    series: [
+      { namespace: "AWS/EC2", metricName: "CPUUtilization", value: (r, l) => (l > 0.9 ? within(85, 100, r) : within(2, 70, r)) },
+      { namespace: "AWS/EC2", metricName: "NetworkIn", value: (r, l, p) => Math.round(within(1_000, 5_000_000 * l + 2_000, r) * p) },
+      { namespace: "AWS/EC2", metricName: "NetworkOut", value: (r, l, p) => Math.round(within(1_000, 9_000_000 * l + 2_000, r) * p) },
+    ],
+  },
+  {
+    kind: "elasticache_cluster",
+    dimension: "CacheClusterId",
+    idOf: (v, at) => `arn:aws:elasticache:${at.region}:${at.caller}:cluster:${v}`,
+    publishes: (item) => item.state === "available" || item.state === "modifying" || item.state === "snapshotting",
+    series: [
+      { namespace: "AWS/ElastiCache", metricName: "CPUUtilization", value: (r, l) => within(1, 40 + 50 * l, r) },
+      // Valkey and Redis OSS only; one cache in ten is nearly full.
+      {
+        namespace: "AWS/ElastiCache",
+        metricName: "DatabaseMemoryUsagePercentage",
+        value: (r, l, _p, _rollOf, at) => (at.item.extra.engine === "memcached" ? undefined : l > 0.9 ? within(96, 100, r) : within(5, 80, r)),
+      },
+      { namespace: "AWS/ElastiCache", metricName: "CurrConnections", value: (r, l) => Math.round(within(1, 2_000 * l + 5, r)) },
+      // A full cache evicts; the others publish zero.
+      { namespace: "AWS/ElastiCache", metricName: "Evictions", value: (r, l, p) => (l > 0.9 ? Math.round(within(1, 500, r) * p) : 0) },
+    ],
+  },
+  {
+    kind: "efs_file_system",
+    dimension: "FileSystemId",
+    idOf: (v, at) => `arn:aws:elasticfilesystem:${at.region}:${at.caller}:file-system/${v}`,
+    publishes: (item) => item.state === "available" || item.state === "updating",
+    series: [
+      // General Purpose mode only.
+      {
+        namespace: "AWS/EFS",
+        metricName: "PercentIOLimit",
+        value: (r, l, _p, _rollOf, at) => (at.item.extra.performanceMode !== "generalPurpose" ? undefined : l > 0.9 ? within(96, 100, r) : within(0, 60, r)),
+      },
+      // Bursting throughput mode only.
+      {
+        namespace: "AWS/EFS",
+        metricName: "BurstCreditBalance",
+        value: (r, l, _p, _rollOf, at) => (at.item.extra.throughputMode !== "bursting" ? undefined : Math.round(within(0, 2.3e12 * l, r))),
+      },
+      // Reported every 15 minutes: a shorter period holds a point only when it holds a quarter hour.
+      {
+        namespace: "AWS/EFS",
+        metricName: "StorageBytes",
+        extra: { StorageClass: "Total" },
+        value: (r, _l, p, _rollOf, at) => (Math.ceil(at.t / 900) * 900 >= at.t + p ? undefined : Math.round(Number(at.item.size) * (0.99 + r * 0.02))),
+      },
+    ],
+  },
+  {
+    kind: "redshift_cluster",
+    dimension: "ClusterIdentifier",
+    idOf: (v, at) => `arn:aws:redshift:${at.region}:${at.caller}:cluster:${v}`,
+    publishes: (item) => item.state === "available" || item.state === "modifying" || item.state === "resizing" || item.state === "storage-full",
+    series: [
+      { namespace: "AWS/Redshift", metricName: "CPUUtilization", value: (r, l) => within(2, 50 + 45 * l, r) },
+      // storage-full clusters are full.
+      {
+        namespace: "AWS/Redshift",
+        metricName: "PercentageDiskSpaceUsed",
+        value: (r, l, _p, _rollOf, at) => (at.item.state === "storage-full" ? within(97, 100, r) : within(5, 30 + 60 * l, r)),
+      },
+      { namespace: "AWS/Redshift", metricName: "DatabaseConnections", value: (r, l) => Math.round(within(0, 200 * l + 2, r)) },
+      { namespace: "AWS/Redshift", metricName: "ReadLatency", value: (r, l) => within(0.0005, 0.05 * l + 0.001, r) },
+      { namespace: "AWS/Redshift", metricName: "WriteLatency", value: (r, l) => within(0.001, 0.08 * l + 0.002, r) },
+    ],
+  },
 ];
 
 const byKind = new Map(kindMetricDefs.map((d) => [d.kind, d]));
@@ -190,7 +310,7 @@ export function kindSeriesPoint(
   const rollOf = (metricName: string, extra = "") =>
     createRng((seedHash ^ hashString(`${item.index}|${metricName}|${extra}|${instant}|${span}`)) >>> 0).next();
   const roll = rollOf(series.metricName, series.extra ? JSON.stringify(series.extra) : "");
-  return series.value(roll, levelOf(seedHash, item), span, (name) => rollOf(name));
+  return series.value(roll, levelOf(seedHash, item), span, (name) => rollOf(name), { item, t: instant });
 }
 
 /** Whether a query's dimensions are exactly the series' own: the resource's, plus its fixed extras. */
@@ -200,13 +320,16 @@ export function dimensionsMatch(
   dims: readonly { Name?: unknown; Value?: unknown }[],
 ): string | undefined {
   const extra = series.extra ?? {};
-  if (dims.length !== 1 + Object.keys(extra).length) return undefined;
+  if (dims.length !== 1 + (def.with ? 1 : 0) + Object.keys(extra).length) return undefined;
   let own: string | undefined;
+  let withValue: string | undefined;
   for (const d of dims) {
     if (typeof d.Name !== "string" || typeof d.Value !== "string") return undefined;
     if (d.Name === def.dimension) own = d.Value;
+    else if (def.with && d.Name === def.with) withValue = d.Value;
     else if (extra[d.Name] !== d.Value) return undefined;
   }
+  if (def.with) return own !== undefined && withValue !== undefined ? `${withValue}/${own}` : undefined;
   return own;
 }
 
@@ -280,6 +403,39 @@ export function expectedKindMetrics(kind: string, raw: Record<string, number>, p
     case "s3_bucket":
       set("storage_bytes", raw.BucketSizeBytes);
       set("object_count", raw.NumberOfObjects);
+      break;
+    case "eks_cluster":
+      set("cpu_utilization", raw.node_cpu_utilization);
+      set("memory_utilization", raw.node_memory_utilization);
+      set("disk_utilization", raw.node_filesystem_utilization);
+      break;
+    case "ecs_cluster":
+    case "ecs_service":
+      set("cpu_utilization", raw.CPUUtilization);
+      set("memory_utilization", raw.MemoryUtilization);
+      break;
+    case "autoscaling_group":
+      set("cpu_utilization", raw.CPUUtilization);
+      set("network_in_mbps", mbps(raw.NetworkIn, period));
+      set("network_out_mbps", mbps(raw.NetworkOut, period));
+      break;
+    case "elasticache_cluster":
+      set("cpu_utilization", raw.CPUUtilization);
+      set("memory_utilization", raw.DatabaseMemoryUsagePercentage);
+      set("connections", raw.CurrConnections);
+      set("evictions_per_second", perSecond(raw.Evictions));
+      break;
+    case "efs_file_system":
+      set("io_limit_utilization", raw.PercentIOLimit);
+      set("burst_credit_bytes", raw.BurstCreditBalance);
+      set("storage_bytes", raw.StorageBytes);
+      break;
+    case "redshift_cluster":
+      set("cpu_utilization", raw.CPUUtilization);
+      set("disk_utilization", raw.PercentageDiskSpaceUsed);
+      set("connections", raw.DatabaseConnections);
+      set("read_latency_ms", ms(raw.ReadLatency));
+      set("write_latency_ms", ms(raw.WriteLatency));
       break;
   }
   return out;

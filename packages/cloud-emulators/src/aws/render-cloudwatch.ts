@@ -4,6 +4,7 @@ import type { AwsEstate } from "./estate.ts";
 import { decodeJsonToken, encodeJsonToken, type JsonReply, jsonErrorReply, jsonOk } from "./json.ts";
 import { dimensionsMatch, kindMetricDefs, kindSeriesPoint } from "./kind-metrics.ts";
 import { type AwsMetricName, instanceProfile, metricValue, periodStarts } from "./metrics.ts";
+import type { EmulatedResource } from "./model.ts";
 
 /**
  * CloudWatch GetMetricData (JSON 1.0) over the emulated resources' series (EC2 here, the other
@@ -144,7 +145,8 @@ function seriesOf(
   }
   // A metric is identified by all its dimensions: these series carry InstanceId and nothing else.
   const dims = metric.Dimensions ?? [];
-  if (dims.length !== 1 || dims[0]?.Name !== "InstanceId" || typeof dims[0].Value !== "string") return empty;
+  // AWS/EC2 series by AutoScalingGroupName are an Auto Scaling group's (kind-metrics.ts).
+  if (dims.length !== 1 || dims[0]?.Name !== "InstanceId" || typeof dims[0].Value !== "string") return kindSeriesOf(ctx, metric, stat, period, start, end) ?? empty;
   const id = dims[0].Value;
   const item = ctx.estate.find(id);
   if (item?.kind !== "ec2_instance" || item.account !== ctx.caller || item.region !== ctx.region) return empty;
@@ -176,7 +178,7 @@ function kindSeriesOf(
       const own = dimensionsMatch(def, series, metric.Dimensions ?? []);
       if (own === undefined) continue;
       if (def.region ? ctx.region !== def.region : false) return undefined;
-      const item = ctx.estate.find(def.idOf(own, { caller: ctx.caller, region: ctx.region }));
+      const item = def.byName ? findByName(ctx, def.kind, own) : ctx.estate.find(def.idOf(own, { caller: ctx.caller, region: ctx.region }));
       if (item?.kind !== def.kind || item.account !== ctx.caller || (!def.region && item.region !== ctx.region)) return undefined;
       if (series.lbType && item.extra.type !== series.lbType) return undefined;
       const timestamps: number[] = [];
@@ -189,6 +191,17 @@ function kindSeriesOf(
       }
       return { timestamps, values };
     }
+  }
+  return undefined;
+}
+
+/** The caller's resource of this kind and region with this name (an Auto Scaling group's dimension is its name). */
+function findByName(ctx: MetricRequestContext, kind: EmulatedResource["kind"], name: string): EmulatedResource | undefined {
+  const scope = ctx.estate.scope(ctx.caller, ctx.region, kind);
+  if (!scope) return undefined;
+  for (let p = 0; p < ctx.estate.length(scope); p++) {
+    const item = ctx.estate.itemAt(scope, p);
+    if (item?.naturalName === name) return item;
   }
   return undefined;
 }

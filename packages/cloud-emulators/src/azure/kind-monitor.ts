@@ -22,6 +22,11 @@ export interface KindMetricDefinition {
    * no such point (a web app has no function executions).
    */
   value(roll: number, level: number, grainSeconds: number, item: EstateItem, rollOf: (metric: string) => number): number | undefined;
+  /**
+   * A dimension the metric can be filtered on (`$filter=<dimension> eq '<value>'`), and the share
+   * of the grain's value one dimension value has, from a fresh roll and the resource's level.
+   */
+  split?: { dimension: string; share(value: string, roll: number, level: number): number };
 }
 
 const within = (lo: number, hi: number, roll: number) => lo + roll * (hi - lo);
@@ -80,6 +85,27 @@ export const kindMetricDefinitions: Readonly<Record<string, readonly KindMetricD
       value: (r, l, g, item) => (item.kind?.includes("functionapp") ? Math.round(within(0, 200 * l + 1, r) * g) : undefined),
     },
   ],
+  // A scale set's platform metrics aggregate its instances (the same names as a VM's); one set in ten runs hot.
+  "microsoft.compute/virtualmachinescalesets": [
+    { name: "Percentage CPU", unit: "Percent", primary: "average", value: (r, l) => round4(l > 0.9 ? within(95, 100, r) : within(2, 75, r)) },
+    { name: "Network In Total", unit: "Bytes", primary: "total", value: (r, l, g) => Math.round(within(1_000, 8_000_000 * l + 2_000, r) * g) },
+    { name: "Network Out Total", unit: "Bytes", primary: "total", value: (r, l, g) => Math.round(within(1_000, 12_000_000 * l + 2_000, r) * g) },
+  ],
+  // Front Door (classic): no percentage metrics; 5xx are a dimension (HttpStatusGroup) of RequestCount.
+  "microsoft.network/frontdoors": [
+    {
+      name: "RequestCount",
+      unit: "Count",
+      primary: "total",
+      value: (r, l, g) => Math.round(within(0, 2_000 * l + 1, r) * g),
+      // About one Front Door in ten fails a lot; 4XX are the clients' own.
+      split: {
+        dimension: "HttpStatusGroup",
+        share: (v, r, l) => (v === "5XX" ? (l > 0.9 ? within(0.05, 0.3, r) : within(0, 0.01, r)) : v === "4XX" ? within(0, 0.03, r) : 0),
+      },
+    },
+    { name: "TotalLatency", unit: "MilliSeconds", primary: "average", value: (r, l) => round4(l > 0.9 ? within(1_200, 6_000, r) : within(15, 400, r)) },
+  ],
 };
 
 export function kindMetricsOfType(armType: string): readonly KindMetricDefinition[] | undefined {
@@ -102,7 +128,16 @@ export function kindPointValue(seed: string, item: EstateItem, definition: KindM
   return definition.value(rollOf(definition.name), levelOf(seed, item), grainSeconds, item, rollOf);
 }
 
-/** One metric of Azure Monitor's `Response` for a resource of these types. */
+/** The part of a point one dimension value has (a count: whole), for `$filter=<dimension> eq '<value>'`. */
+export function splitPointValue(seed: string, item: EstateItem, definition: KindMetricDefinition, at: number, grainSeconds: number, value: string): number | undefined {
+  const raw = kindPointValue(seed, item, definition, at, grainSeconds);
+  if (raw === undefined || !definition.split) return undefined;
+  const roll = createRng(`${seed}:kind-metrics:${item.id.toLowerCase()}:${definition.name}:${definition.split.dimension}=${value}:${at}:${grainSeconds}`).next();
+  const part = raw * definition.split.share(value.toUpperCase(), roll, levelOf(seed, item));
+  return definition.primary === "total" ? Math.round(part) : part;
+}
+
+/** One metric of Azure Monitor's `Response` for a resource of these types (one dimension value when filtered). */
 export function renderKindMetric(
   seed: string,
   item: EstateItem,
@@ -110,11 +145,12 @@ export function renderKindMetric(
   starts: readonly number[],
   grainSeconds: number,
   aggregations: readonly string[],
+  filter?: { dimension: string; value: string },
 ): Record<string, unknown> {
   const minutes = grainSeconds / 60;
   const data = starts.map((t) => {
     const out: Record<string, unknown> = { timeStamp: new Date(t).toISOString().replace(/\.000Z$/, "Z") };
-    const raw = kindPointValue(seed, item, definition, t, grainSeconds);
+    const raw = filter ? splitPointValue(seed, item, definition, t, grainSeconds, filter.value) : kindPointValue(seed, item, definition, t, grainSeconds);
     if (raw === undefined) return out;
     // A count's total is the grain's; its average is per one-minute sample. A gauge's total is per minute summed.
     const average = definition.primary === "total" ? raw / minutes : raw;
@@ -133,7 +169,12 @@ export function renderKindMetric(
     name: { value: definition.name, localizedValue: definition.name },
     displayDescription: `${definition.name} of the resource.`,
     unit: definition.unit,
-    timeseries: [{ metadatavalues: [], data }],
+    timeseries: [
+      {
+        metadatavalues: filter ? [{ name: { value: filter.dimension.toLowerCase(), localizedValue: filter.dimension }, value: filter.value }] : [],
+        data,
+      },
+    ],
     errorCode: "Success",
   };
 }
@@ -208,6 +249,19 @@ export function expectedKindSamples(
         set("response_time_ms", raw.TotalLatency);
         set("error_rate", raw.Percentage5XX);
         break;
+      case "microsoft.compute/virtualmachinescalesets":
+        set("cpu_utilization", raw["Percentage CPU"]);
+        set("network_in_mbps", raw["Network In Total"] === undefined ? undefined : mbps(raw["Network In Total"], periodSeconds));
+        set("network_out_mbps", raw["Network Out Total"] === undefined ? undefined : mbps(raw["Network Out Total"], periodSeconds));
+        break;
+      case "microsoft.network/frontdoors": {
+        set("requests_per_second", perSecond(raw.RequestCount));
+        set("response_time_ms", raw.TotalLatency);
+        const definition = definitions.find((d) => d.name === "RequestCount");
+        const fivexx = definition ? splitPointValue(seed, item, definition, t, periodSeconds, "5XX") : undefined;
+        set("error_rate", ratio(fivexx, raw.RequestCount));
+        break;
+      }
       case "microsoft.web/sites":
         set("requests_per_second", perSecond(raw.Requests));
         set("error_rate", ratio(raw.Http5xx, raw.Requests));

@@ -420,6 +420,17 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     const aggregations = (url.searchParams.get("aggregation") ?? "Average").split(",").map((a) => a.trim().toLowerCase()).filter(Boolean);
     const badAggregation = aggregations.find((a) => !["average", "total", "minimum", "maximum", "count"].includes(a));
     if (badAggregation) return monitorError(`Invalid aggregation '${badAggregation}'.`);
+    // A dimension filter, `<dimension> eq '<value>'`, on a dimension every asked metric has.
+    const filterText = url.searchParams.get("$filter");
+    let filter: { dimension: string; value: string } | undefined;
+    if (filterText) {
+      const m = /^\s*(\w+)\s+eq\s+'([^']*)'\s*$/i.exec(filterText);
+      const lacking = asked.find((d) => !m || d.split?.dimension.toLowerCase() !== (m[1] as string).toLowerCase());
+      if (!m || lacking) {
+        return monitorError(`Metric: ${lacking?.name ?? names[0]} does not support requested dimension combination: ${filterText}. The emulator filters on one dimension value (Dimension eq 'value').`);
+      }
+      filter = { dimension: lacking === undefined ? (asked[0]?.split?.dimension as string) : (m[1] as string), value: m[2] as string };
+    }
     const starts = grainStarts(start, end, grainSeconds);
     const iso = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z");
     return {
@@ -428,7 +439,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         cost: starts.length * asked.length,
         timespan: `${iso(start)}/${iso(end)}`,
         interval,
-        value: asked.map((d) => renderKindMetric(estate.seed, item, d, starts, grainSeconds, aggregations)),
+        value: asked.map((d) => renderKindMetric(estate.seed, item, d, starts, grainSeconds, aggregations, filter)),
         namespace: item.type,
         resourceregion: item.location.replace(/\s+/g, "").toLowerCase(),
       },

@@ -4,4 +4,5 @@ export type { GcpServiceAccountKey } from "./token.ts";
 export { emulatorKinds as gcpEmulatorKinds, type EmulatorKind as GcpEmulatorKind } from "./items.ts";
 export type { GcpExpectedCost } from "./billing.ts";
 export type { GcpExpectedMetricSample } from "./monitoring.ts";
+export type { GcpExpectedKindSample } from "./monitoring-kinds.ts";
 export type { GcpEmulatorFolder, GcpEmulatorOrganization, GcpEmulatorOrgProject, GcpLifecycleState } from "./resource-manager-api.ts";

@@ -13,6 +13,7 @@ import type { FaultState } from "../faults.ts";
 import type { GcpEstate } from "./estate.ts";
 import type { GeneratedItem } from "./items.ts";
 import { agentInstalled, CPU, type GcpMonitoring, type MetricDefinition, metricDefinitions, periodEnds } from "./monitoring.ts";
+import { itemsByLabel, type KindMetricDefinition, type KindSeriesLabels, kindMetricDefinition } from "./monitoring-kinds.ts";
 import type { RoutedRequest } from "./routed.ts";
 import { errors, googleError } from "./wire.ts";
 
@@ -29,12 +30,17 @@ const ALIGNERS: Record<string, string> = {
 const GAUGE_ALIGNERS = new Set(["ALIGN_MEAN", "ALIGN_MAX", "ALIGN_MIN"]);
 const DELTA_ALIGNERS = new Set(["ALIGN_SUM", "ALIGN_DELTA", "ALIGN_RATE"]);
 const METRIC_KIND_NUMBER = { GAUGE: 1, DELTA: 2 } as const;
-const VALUE_TYPE_NUMBER = { INT64: 2, DOUBLE: 3 } as const;
+const VALUE_TYPE_NUMBER = { INT64: 2, DOUBLE: 3, DISTRIBUTION: 5 } as const;
 const MAX_PAGE_POINTS = 100_000;
 
 interface Descriptor {
   instance: GeneratedItem;
   labels: Record<string, string>;
+}
+
+/** A series of another kind: its item, metric labels and the resource labels it adds. */
+interface KindDescriptor extends Descriptor {
+  kindLabels: KindSeriesLabels;
 }
 
 export class MonitoringApi {
@@ -71,7 +77,8 @@ export class MonitoringApi {
     }
     const period = Number(periodMatch[1]);
     if (period < 1) return invalid("Field aggregation.alignmentPeriod had an invalid value: it must be positive");
-    const definition = metricDefinitions.find((d) => d.type === type);
+    const kindDefinition = kindMetricDefinition(type);
+    const definition = metricDefinitions.find((d) => d.type === type) ?? kindDefinition;
     if (!definition) return { status: 200, body: {} };
     const allowed = definition.metricKind === "GAUGE" ? GAUGE_ALIGNERS : DELTA_ALIGNERS;
     if (!allowed.has(aligner)) {
@@ -89,7 +96,7 @@ export class MonitoringApi {
       pointOffset = Number(m[2]);
     }
 
-    const descriptors = this.descriptors(project, definition, filter);
+    const descriptors = kindDefinition ? this.kindDescriptors(project, kindDefinition, filter) : this.descriptors(project, definition as MetricDefinition, filter);
     const ends = periodEnds(Math.floor(start / 1000), Math.floor(end / 1000), period);
     const malformed = new Set(this.faults.plan.malformedItemIds ?? []);
     const timeSeries: Record<string, unknown>[] = [];
@@ -100,9 +107,11 @@ export class MonitoringApi {
       const id = descriptor.instance.raw.id as string;
       const broken = type === CPU && malformed.has(id);
       if (take.length > 0) {
-        timeSeries.push(
-          this.series(project, definition, descriptor, take, period, aligner, enumsAsNumbers, broken),
-        );
+        const series = kindDefinition
+          ? this.kindSeries(project, kindDefinition, descriptor as KindDescriptor, take, period, aligner, enumsAsNumbers)
+          : this.series(project, definition as MetricDefinition, descriptor, take, period, aligner, enumsAsNumbers, broken);
+        // A series without a point in the interval is not listed.
+        if ((series.points as unknown[]).length > 0) timeSeries.push(series);
       }
       points += take.length;
       pointOffset += take.length;
@@ -134,6 +143,65 @@ export class MonitoringApi {
       }
     }
     return out;
+  }
+
+  /** The series of another kind's resources (monitoring-kinds.ts) the filter names by their identifying label. */
+  private kindDescriptors(project: string, definition: KindMetricDefinition, filter: string): KindDescriptor[] {
+    const label = definition.idLabel.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const oneOf = new RegExp(`resource\\.labels\\.${label}\\s*=\\s*one_of\\(([^)]*)\\)`).exec(filter)?.[1];
+    const single = new RegExp(`resource\\.labels\\.${label}\\s*=\\s*"([^"]+)"`).exec(filter)?.[1];
+    const values = oneOf !== undefined ? new Set([...oneOf.matchAll(/"([^"]*)"/g)].map((m) => m[1] as string)) : single !== undefined ? new Set([single]) : null;
+    const resourceType = /resource\.type\s*=\s*"([^"]+)"/.exec(filter)?.[1];
+    if (resourceType !== undefined && resourceType !== definition.monitoredResource) return [];
+    const wantedLabels = [...filter.matchAll(/metric\.labels\.(\w+)\s*=\s*"?([^"\s)]+)"?/g)].map((m) => [m[1] as string, m[2] as string] as const);
+    const out: KindDescriptor[] = [];
+    for (const item of itemsByLabel(this.estate, project, definition, values)) {
+      for (const labels of definition.series(item, this.seed)) {
+        if (wantedLabels.some(([name, value]) => labels.metric[name] !== value)) continue;
+        out.push({ instance: item, labels: labels.metric, kindLabels: labels });
+      }
+    }
+    return out;
+  }
+
+  private kindSeries(
+    project: string,
+    definition: KindMetricDefinition,
+    descriptor: KindDescriptor,
+    ends: readonly number[],
+    period: number,
+    aligner: string,
+    enumsAsNumbers: boolean,
+  ): Record<string, unknown> {
+    const item = descriptor.instance;
+    const distribution = definition.valueType === "DISTRIBUTION";
+    const rate = aligner === "ALIGN_RATE" && !distribution;
+    // ALIGN_MEAN of a distribution is its mean, a DOUBLE; ALIGN_DELTA/SUM keep the distribution.
+    const asMean = distribution && aligner === "ALIGN_MEAN";
+    const metricKind = definition.metricKind === "DELTA" && !rate && !asMean ? "DELTA" : "GAUGE";
+    const valueType = distribution && !asMean ? "DISTRIBUTION" : definition.valueType === "INT64" && !rate ? "INT64" : "DOUBLE";
+    const points: Record<string, unknown>[] = [];
+    for (const end of ends) {
+      const raw = definition.value(this.seed, item, descriptor.kindLabels, end, period);
+      if (raw === undefined) continue;
+      let value: Record<string, unknown>;
+      if (typeof raw === "object") {
+        value = asMean ? { doubleValue: raw.mean } : { distributionValue: { count: String(raw.count), mean: raw.mean, bucketOptions: { exponentialBuckets: { numFiniteBuckets: 64, growthFactor: 1.4, scale: 1 } } } };
+      } else {
+        value = valueType === "INT64" ? { int64Value: String(raw) } : { doubleValue: rate ? raw / period : raw };
+      }
+      points.push({ interval: { startTime: rfc3339(metricKind === "DELTA" ? end - period : end), endTime: rfc3339(end) }, value });
+    }
+    return {
+      metric: { labels: descriptor.labels, type: definition.type },
+      resource: {
+        type: definition.monitoredResource,
+        labels: { project_id: project, [definition.idLabel]: definition.labelOf(item, project) as string, ...descriptor.kindLabels.resource },
+      },
+      metricKind: enumsAsNumbers ? METRIC_KIND_NUMBER[metricKind] : metricKind,
+      valueType: enumsAsNumbers ? VALUE_TYPE_NUMBER[valueType] : valueType,
+      points,
+    };
   }
 
   private series(

@@ -7,7 +7,8 @@ import { emulatorRegions, emulatorZones } from "./catalog.ts";
 import { defaultProjects, type GcpAddInput, GcpEstate, type GcpExpectedResource } from "./estate.ts";
 import { API_BASE, type EmulatorKind, emulatorKinds, type GeneratedItem, kindInfo, type RawItem } from "./items.ts";
 import { formatNanos } from "./money.ts";
-import { type GcpExpectedMetricSample, GcpMonitoring } from "./monitoring.ts";
+import { type GcpExpectedMetricSample, GcpMonitoring, periodEnds } from "./monitoring.ts";
+import { expectedKindSamples, type GcpExpectedKindSample } from "./monitoring-kinds.ts";
 import { MonitoringApi } from "./monitoring-api.ts";
 import { type GcpEmulatorOrganization, ResourceManagerApi } from "./resource-manager-api.ts";
 import type { RoutedRequest } from "./routed.ts";
@@ -75,6 +76,12 @@ export interface GcpEmulator {
     account: string,
     options: { instanceIds?: readonly string[]; start: Date; end: Date; periodSeconds?: number },
   ): GcpExpectedMetricSample[];
+  /**
+   * Expected samples of other kinds' resources (Cloud SQL, buckets, backend services, GKE,
+   * functions, datasets) for these resource ids in [start, end); resources that publish nothing
+   * (stopped, regional backend services, clusters without nodes) have none.
+   */
+  expectedKindMetrics(options: { resourceIds: readonly string[]; start: Date; end: Date; periodSeconds?: number }): GcpExpectedKindSample[];
   /** The next query job answers `jobComplete: false` to its first N polls. */
   setQueryPendingPolls(polls: number): void;
   close(): Promise<void>;
@@ -307,6 +314,14 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       return formatNanos(total);
     },
     expectedMetrics: (account, opts) => monitoring.expected(account, opts),
+    expectedKindMetrics: ({ resourceIds, start, end, periodSeconds = 300 }) => {
+      const ends = periodEnds(Math.floor(start.getTime() / 1000), Math.ceil(end.getTime() / 1000), periodSeconds).reverse();
+      return resourceIds.flatMap((id) => {
+        const found = estate.find(id);
+        if (found?.item.status !== "running") return [];
+        return expectedKindSamples(seed, found.project, found.item, found.kind, ends, periodSeconds);
+      });
+    },
     setQueryPendingPolls(polls) {
       bigquery.pendingPolls = polls;
     },

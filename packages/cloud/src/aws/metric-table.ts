@@ -7,7 +7,7 @@ import type { MetricKey } from "../types.ts";
  * follow it.
  */
 
-export type CloudWatchStat = "Average" | "Sum" | "Maximum";
+export type CloudWatchStat = "Average" | "Sum" | "Maximum" | "Minimum";
 
 /**
  * How a series' value becomes our unit:
@@ -184,6 +184,86 @@ export const cloudWatchKinds: readonly CloudWatchKindMetrics[] = [
     series: [
       { namespace: "AWS/S3", metricName: "BucketSizeBytes", stat: "Average", key: "storage_bytes", unit: "as_is", extraDimensions: [{ Name: "StorageType", Value: "StandardStorage" }] },
       { namespace: "AWS/S3", metricName: "NumberOfObjects", stat: "Average", key: "object_count", unit: "as_is", extraDimensions: [{ Name: "StorageType", Value: "AllStorageTypes" }] },
+    ],
+  },
+  {
+    kind: "eks_cluster",
+    // Published only where Container Insights runs (the CloudWatch Observability add-on or the
+    // agent as a DaemonSet); EKS itself publishes no node metrics, so without it the keys stay absent.
+    identify: (arn) => one("ClusterName", after(arn, ":cluster/", "an EKS cluster ARN")),
+    series: [
+      { namespace: "ContainerInsights", metricName: "node_cpu_utilization", stat: "Average", key: "cpu_utilization", unit: "as_is" },
+      { namespace: "ContainerInsights", metricName: "node_memory_utilization", stat: "Average", key: "memory_utilization", unit: "as_is" },
+      // The fullest node's filesystem is the one that evicts pods first.
+      { namespace: "ContainerInsights", metricName: "node_filesystem_utilization", stat: "Maximum", key: "disk_utilization", unit: "as_is" },
+    ],
+  },
+  {
+    kind: "ecs_cluster",
+    // Cluster-level CPU and memory: what the tasks use of the container instances' capacity (EC2 launch type).
+    identify: (arn) => one("ClusterName", after(arn, ":cluster/", "an ECS cluster ARN")),
+    series: [
+      { namespace: "AWS/ECS", metricName: "CPUUtilization", stat: "Average", key: "cpu_utilization", unit: "as_is" },
+      { namespace: "AWS/ECS", metricName: "MemoryUtilization", stat: "Average", key: "memory_utilization", unit: "as_is" },
+    ],
+  },
+  {
+    kind: "ecs_service",
+    // The new ARN format names the cluster (`service/<cluster>/<service>`); the old one (`service/<service>`) does not.
+    identify: (arn) => {
+      const tail = after(arn, ":service/", "an ECS service ARN");
+      if (typeof tail === "string") return tail;
+      const [cluster, service, ...rest] = tail.value.split("/");
+      if (!cluster || !service || rest.length > 0) return `${JSON.stringify(arn)} is an ECS service ARN of the old format, without its cluster's name: CloudWatch needs ClusterName and ServiceName`;
+      return { dimensions: [{ Name: "ClusterName", Value: cluster }, { Name: "ServiceName", Value: service }] };
+    },
+    series: [
+      { namespace: "AWS/ECS", metricName: "CPUUtilization", stat: "Average", key: "cpu_utilization", unit: "as_is" },
+      { namespace: "AWS/ECS", metricName: "MemoryUtilization", stat: "Average", key: "memory_utilization", unit: "as_is" },
+    ],
+  },
+  {
+    kind: "autoscaling_group",
+    // EC2 aggregates its instance metrics by the AutoScalingGroupName dimension (no group metrics collection needed).
+    identify: (arn) => one("AutoScalingGroupName", after(arn, ":autoScalingGroupName/", "an Auto Scaling group ARN")),
+    series: [
+      { namespace: "AWS/EC2", metricName: "CPUUtilization", stat: "Average", key: "cpu_utilization", unit: "as_is" },
+      { namespace: "AWS/EC2", metricName: "NetworkIn", stat: "Sum", key: "network_in_mbps", unit: "bytes_sum_to_mbps" },
+      { namespace: "AWS/EC2", metricName: "NetworkOut", stat: "Sum", key: "network_out_mbps", unit: "bytes_sum_to_mbps" },
+    ],
+  },
+  {
+    kind: "elasticache_cluster",
+    identify: (arn) => one("CacheClusterId", after(arn, ":cluster:", "an ElastiCache cluster ARN")),
+    series: [
+      { namespace: "AWS/ElastiCache", metricName: "CPUUtilization", stat: "Average", key: "cpu_utilization", unit: "as_is" },
+      // Valkey and Redis OSS only: the share of the memory the engine may use (maxmemory); Memcached has no such series.
+      { namespace: "AWS/ElastiCache", metricName: "DatabaseMemoryUsagePercentage", stat: "Average", key: "memory_utilization", unit: "as_is" },
+      { namespace: "AWS/ElastiCache", metricName: "CurrConnections", stat: "Average", key: "connections", unit: "as_is" },
+      { namespace: "AWS/ElastiCache", metricName: "Evictions", stat: "Sum", key: "evictions_per_second", unit: "sum_per_second" },
+    ],
+  },
+  {
+    kind: "efs_file_system",
+    identify: (arn) => one("FileSystemId", after(arn, ":file-system/", "an EFS file system ARN")),
+    series: [
+      // General Purpose mode only: how close the file system is to its I/O limit.
+      { namespace: "AWS/EFS", metricName: "PercentIOLimit", stat: "Average", key: "io_limit_utilization", unit: "as_is" },
+      // Bursting throughput mode only; the lowest point of the period is what throttling follows.
+      { namespace: "AWS/EFS", metricName: "BurstCreditBalance", stat: "Minimum", key: "burst_credit_bytes", unit: "as_is" },
+      // Published every 15 minutes, so a 5-minute period carries it one time in three.
+      { namespace: "AWS/EFS", metricName: "StorageBytes", stat: "Average", key: "storage_bytes", unit: "as_is", extraDimensions: [{ Name: "StorageClass", Value: "Total" }] },
+    ],
+  },
+  {
+    kind: "redshift_cluster",
+    identify: (arn) => one("ClusterIdentifier", after(arn, ":cluster:", "a Redshift cluster ARN")),
+    series: [
+      { namespace: "AWS/Redshift", metricName: "CPUUtilization", stat: "Average", key: "cpu_utilization", unit: "as_is" },
+      { namespace: "AWS/Redshift", metricName: "PercentageDiskSpaceUsed", stat: "Average", key: "disk_utilization", unit: "as_is" },
+      { namespace: "AWS/Redshift", metricName: "DatabaseConnections", stat: "Average", key: "connections", unit: "as_is" },
+      { namespace: "AWS/Redshift", metricName: "ReadLatency", stat: "Average", key: "read_latency_ms", unit: "seconds_to_ms" },
+      { namespace: "AWS/Redshift", metricName: "WriteLatency", stat: "Average", key: "write_latency_ms", unit: "seconds_to_ms" },
     ],
   },
 ];

@@ -29,6 +29,11 @@ export interface AzureMetricSpec {
   part?: string;
   /** A grain the metric is published at only (storage capacity: hourly), in seconds. */
   grainSeconds?: number;
+  /**
+   * One dimension value (`$filter`, e.g. `HttpStatusGroup eq '5XX'`): the metric's part with that
+   * value. A `$filter` applies to its whole request, so such a spec is asked in a request of its own.
+   */
+  filter?: string;
 }
 
 /** `key` = 100 × Σ numerators / denominator over one grain's raw values; absent without a non-zero denominator. */
@@ -114,6 +119,27 @@ export const azureKindMetrics: readonly AzureKindMetrics[] = [
     ],
     ratios: [{ key: "error_rate", numerators: ["http5xx"], denominator: "requests" }],
   },
+  {
+    // A scale set's platform metrics are its instances' aggregated; memory needs each instance's size
+    // (as for VMs) and is not read.
+    kind: "azure_vmss",
+    specs: [
+      { metric: "Percentage CPU", aggregation: "Average", key: "cpu_utilization", unit: "as_is" },
+      { metric: "Network In Total", aggregation: "Total", key: "network_in_mbps", unit: "bytes_total_to_mbps" },
+      { metric: "Network Out Total", aggregation: "Total", key: "network_out_mbps", unit: "bytes_total_to_mbps" },
+    ],
+  },
+  {
+    // Front Door (classic) has no percentage metrics: its 5xx share is RequestCount filtered on the
+    // HttpStatusGroup dimension over all requests. Standard/Premium profiles are `azure_cdn_profile`.
+    kind: "azure_front_door",
+    specs: [
+      { metric: "RequestCount", aggregation: "Total", key: "requests_per_second", unit: "total_per_second", part: "requests" },
+      { metric: "TotalLatency", aggregation: "Average", key: "response_time_ms", unit: "as_is" },
+      { metric: "RequestCount", aggregation: "Total", unit: "as_is", part: "5xx", filter: "HttpStatusGroup eq '5XX'" },
+    ],
+    ratios: [{ key: "error_rate", numerators: ["5xx"], denominator: "requests" }],
+  },
 ];
 
 const byKind = new Map(azureKindMetrics.map((t) => [t.kind, t]));
@@ -129,12 +155,15 @@ export function azureKeysOf(kind: string): MetricKey[] {
   return [...new Set([...table.specs.flatMap((s) => (s.key ? [s.key] : [])), ...(table.ratios ?? []).map((r) => r.key)])];
 }
 
-/** The requests one resource needs: its specs grouped by grain (the asked one, or the metric's own). */
-export function requestsFor(table: AzureKindMetrics, periodSeconds: number): { grainSeconds: number; specs: AzureMetricSpec[] }[] {
-  const groups = new Map<number, AzureMetricSpec[]>();
+/** The requests one resource needs: its specs grouped by grain (the asked one, or the metric's own) and dimension filter. */
+export function requestsFor(table: AzureKindMetrics, periodSeconds: number): { grainSeconds: number; filter?: string; specs: AzureMetricSpec[] }[] {
+  const groups = new Map<string, { grainSeconds: number; filter?: string; specs: AzureMetricSpec[] }>();
   for (const spec of table.specs) {
-    const grain = spec.grainSeconds ?? periodSeconds;
-    groups.set(grain, [...(groups.get(grain) ?? []), spec]);
+    const grainSeconds = spec.grainSeconds ?? periodSeconds;
+    const key = `${grainSeconds}|${spec.filter ?? ""}`;
+    const group = groups.get(key) ?? { grainSeconds, ...(spec.filter ? { filter: spec.filter } : {}), specs: [] };
+    group.specs.push(spec);
+    groups.set(key, group);
   }
-  return [...groups].map(([grainSeconds, specs]) => ({ grainSeconds, specs }));
+  return [...groups.values()];
 }

@@ -13,6 +13,8 @@ export interface MetricsQuery {
   metricnames: string;
   /** Comma-separated aggregations, e.g. `Average,Total`. */
   aggregation: string;
+  /** `$filter` on a dimension, e.g. `HttpStatusGroup eq '5XX'`. */
+  filter?: string;
 }
 
 export interface MetricsApi {
@@ -32,7 +34,7 @@ export function createMetricsApi(settings: ClientSettings, subscriptionId: strin
         }),
     ));
   return {
-    async list(resourceUri, { abortSignal, timeoutMs, timespan, interval, metricnames, aggregation }) {
+    async list(resourceUri, { abortSignal, timeoutMs, timespan, interval, metricnames, aggregation, filter }) {
       // The SDK's path is `/{resourceUri}/providers/…` with the id unencoded: without its leading
       // slash an ARM id makes a single-slash path.
       const uri = resourceUri.replace(/^\/+/, "");
@@ -41,6 +43,7 @@ export function createMetricsApi(settings: ClientSettings, subscriptionId: strin
         interval,
         metricnames,
         aggregation,
+        ...(filter ? { filter } : {}),
         abortSignal,
         requestOptions: { timeout: timeoutMs },
       });

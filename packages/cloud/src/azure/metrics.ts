@@ -215,8 +215,9 @@ async function readKind(
         interval,
         metricnames: request.specs.map((s) => s.metric).join(","),
         aggregation: [...new Set(request.specs.map((s) => s.aggregation))].join(","),
+        ...(request.filter ? { filter: request.filter } : {}),
       });
-      answers.push({ raw, grainSeconds: request.grainSeconds, start, end: window.end });
+      answers.push({ raw, grainSeconds: request.grainSeconds, start, end: window.end, specs: request.specs });
     } catch (error) {
       const skip = skippable(error);
       if (!skip) throw error;

@@ -1,6 +1,6 @@
 import { bytesToMbps, fractionToPercent } from "../metrics/health.ts";
 import type { MetricKey, MetricSample } from "../types.ts";
-import type { AzureKindMetrics, AzureUnit } from "./metric-table.ts";
+import type { AzureKindMetrics, AzureMetricSpec, AzureUnit } from "./metric-table.ts";
 
 /**
  * Pure functions from Azure Monitor's metrics answer to cloudsync metric samples; covered by
@@ -181,6 +181,8 @@ function timeOf(value: Date | string | undefined): number | null {
 /** One metrics answer of a resource, and the grain it was asked at. */
 export interface KindMetricsAnswer {
   raw: RawMetricsResponse | null | undefined;
+  /** The specs its request asked (a filtered request's metric names mean its filtered part); the table's when absent. */
+  specs?: readonly AzureMetricSpec[];
   grainSeconds: number;
   /** Only points in [start, end) are kept. */
   start: Date;
@@ -202,9 +204,9 @@ export interface KindMetricsContext {
  * Metrics the table does not name are ignored.
  */
 export function normalizeKindMetrics(answers: readonly KindMetricsAnswer[], context: KindMetricsContext): VmMetricsResult {
-  const byName = new Map(context.table.specs.map((s) => [s.metric.toLowerCase(), s]));
   const cells = new Map<number, { metrics: Partial<Record<MetricKey, number>>; parts: Record<string, number> }>();
   for (const answer of answers) {
+    const byName = new Map((answer.specs ?? context.table.specs.filter((s) => !s.filter)).map((s) => [s.metric.toLowerCase(), s]));
     const raw = answer.raw;
     if (!raw || !Array.isArray(raw.value)) return { ok: false, reason: "the answer has no metric list (value)" };
     const grain = isoDurationSeconds(raw.interval) ?? answer.grainSeconds;

@@ -14,7 +14,10 @@ import {
   type MetricQuery,
   type NormalizedResource,
   type RegionInfo,
+  type ResourceStatusChecks,
   type ScopeRef,
+  type StatusCheckEvent,
+  type StatusCheckQuery,
   type StreamOptions,
 } from "../types.ts";
 import type { AuthClient } from "google-auth-library";
@@ -25,6 +28,8 @@ import { listCallOptions } from "./call-options.ts";
 import { type ComputeClients, createComputeClients } from "./clients.ts";
 import { createCostReader } from "./costs.ts";
 import { createMetricReader } from "./metrics.ts";
+import { instanceStatusRead } from "./status-checks.ts";
+import { instancesReader } from "./kinds/instances.ts";
 import type { TimeSeriesLister } from "./monitoring.ts";
 import { toScopeError } from "./failures.ts";
 import { discoverGcpOrganization, type GcpOrganizationConfig } from "./organization.ts";
@@ -374,6 +379,28 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
 
     streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {
       return streamMetrics(query);
+    },
+
+    /**
+     * Compute Engine's instance status (status-checks.ts) for the VM targets: one read of the
+     * instances' aggregated list per project with VM targets, scope `gcp:<project>:*:status_checks`.
+     */
+    async *streamStatusChecks(query: StatusCheckQuery): AsyncGenerator<StatusCheckEvent> {
+      const byProject = new Map<string, Set<string>>();
+      for (const t of query.targets) {
+        if (t.kind !== "gce_instance") continue;
+        const ids = byProject.get(t.account) ?? new Set<string>();
+        ids.add(t.resourceId);
+        byProject.set(t.account, ids);
+      }
+      const reads = [...byProject].map(([project, ids]) =>
+        instanceStatusRead({
+          scope: { cloud: "gcp", account: project, region: "*", kind: "status_checks" },
+          instanceIds: [...ids],
+          pages: (signal) => instancesReader.pages(readContext(project, signal)),
+        }),
+      );
+      yield* runScopes(reads, runSettings("status_checks", query.signal, (scope, statuses: ResourceStatusChecks[]): StatusCheckEvent => ({ type: "status_page", scope, statuses })));
     },
 
     async close() {

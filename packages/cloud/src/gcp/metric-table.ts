@@ -1,32 +1,229 @@
-import type { MetricKey } from "../types.ts";
-import { type GcpMetricSpec, gcpMetricSpecs, INSTANCE_ID } from "./normalize-metrics.ts";
+import { fractionToPercent } from "../metrics/health.ts";
+import type { MetricKey, MetricTarget } from "../types.ts";
+import { type GcpMetricSpec, type GcpRatio, gcpMetricSpecs, INSTANCE_ID, type SeriesResource } from "./normalize-metrics.ts";
 
 /**
  * Which Cloud Monitoring series feed which kind, per GCP kind: the one table a kind adds a line
- * to (docs/coverage.md "Metrics per kind" lists the same). A kind names the monitored resource
- * its series are written against and the resource label that identifies one of its resources;
- * the reader filters on that label with the target ids and maps each series back through it.
+ * to (docs/coverage.md "Metrics per kind" lists the same). A kind names the monitored resource(s)
+ * its series are written against and, for each, how a target becomes the value of the resource
+ * label that identifies it (`instance_id` is the resource id; `database_id` is `project:name`;
+ * `cluster_name` and `backend_target_name` are the resource's name); the reader filters on that
+ * label and maps each series back through it.
  */
-export interface GcpKindMetrics {
-  kind: string;
-  /** The monitored resource type (`gce_instance`, `cloudsql_database`, `cloud_run_revision`, …). */
-  monitoredResource: string;
-  /** The resource label holding a target's `resourceId` (`instance_id`). */
-  idLabel: string;
-  /** Ids that may enter a filter (anything else is skipped with `idRule` as the reason). */
-  validId: RegExp;
+export interface GcpSeriesSource extends SeriesResource {
+  /** What a label value must be, for people (an id that is not is skipped with this as the reason). */
   idRule: string;
+  /** The label value of a target, or null when the target cannot have series on this resource type. */
+  labelOf(target: Pick<MetricTarget, "account" | "resourceId" | "name">): string | null;
   specs: readonly GcpMetricSpec[];
 }
 
+export interface GcpKindMetrics {
+  kind: string;
+  sources: readonly GcpSeriesSource[];
+  ratios?: readonly GcpRatio[];
+}
+
+/** The `gce_instance` resource's label is the instance id itself. */
+const instanceSource: GcpSeriesSource = {
+  monitoredResource: "gce_instance",
+  idLabel: "instance_id",
+  validId: INSTANCE_ID,
+  idRule: "a Compute Engine instance id (digits only)",
+  labelOf: (t) => t.resourceId,
+  specs: gcpMetricSpecs,
+};
+
+/** Names that may enter a filter: letters, digits and `-_.:` (GCP names use no other). */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/;
+const percent = (fraction: number) => fractionToPercent(fraction);
+const asIs = (v: number) => v;
+const perSecond = (sum: number, period: number) => sum / period;
+
+const gauge = (type: string, key: MetricKey, combine: GcpMetricSpec["combine"], convert: GcpMetricSpec["convert"], more: Partial<GcpMetricSpec> = {}): GcpMetricSpec => ({
+  type,
+  key,
+  aligner: "ALIGN_MEAN",
+  combine,
+  convert,
+  ...more,
+});
+const delta = (type: string, key: MetricKey | undefined, more: Partial<GcpMetricSpec> = {}): GcpMetricSpec => ({
+  type,
+  ...(key ? { key } : {}),
+  aligner: "ALIGN_SUM",
+  combine: "sum",
+  convert: perSecond,
+  ...more,
+});
+const distribution = (type: string, key: MetricKey, convert: GcpMetricSpec["convert"]): GcpMetricSpec => ({
+  type,
+  key,
+  aligner: "ALIGN_DELTA",
+  combine: "count_weighted_mean",
+  convert,
+});
+
+/** `//sqladmin.googleapis.com/projects/P/instances/N` → `P:N`, Cloud SQL's `database_id`. */
+export function sqlDatabaseId(resourceId: string): string | null {
+  const m = /^\/\/sqladmin\.googleapis\.com\/projects\/([^/]+)\/instances\/([^/]+)$/.exec(resourceId);
+  return m ? `${m[1]}:${m[2]}` : null;
+}
+
+/** `projects/P/locations/L/functions/F` → `F`, the function's name in Cloud Monitoring. */
+export function functionShortName(resourceId: string): string | null {
+  return /^projects\/[^/]+\/locations\/[^/]+\/functions\/([^/]+)$/.exec(resourceId)?.[1] ?? null;
+}
+
+const functionSpecs = {
+  gen1: [
+    delta("cloudfunctions.googleapis.com/function/execution_count", "invocations_per_second", { part: "executions" }),
+    delta("cloudfunctions.googleapis.com/function/execution_count", undefined, {
+      part: "ok",
+      extraFilter: 'metric.labels.status = "ok"',
+      requiredLabel: { name: "status", value: "ok" },
+    }),
+    // Nanoseconds.
+    distribution("cloudfunctions.googleapis.com/function/execution_times", "duration_ms", (ns) => ns / 1_000_000),
+  ],
+  gen2: [
+    delta("run.googleapis.com/request_count", "invocations_per_second", { part: "requests" }),
+    delta("run.googleapis.com/request_count", undefined, {
+      part: "5xx",
+      extraFilter: 'metric.labels.response_code_class = "5xx"',
+      requiredLabel: { name: "response_code_class", value: "5xx" },
+    }),
+    distribution("run.googleapis.com/request_latencies", "duration_ms", asIs),
+  ],
+};
+
 export const gcpKindMetrics: readonly GcpKindMetrics[] = [
+  { kind: "gce_instance", sources: [instanceSource] },
   {
-    kind: "gce_instance",
-    monitoredResource: "gce_instance",
-    idLabel: "instance_id",
-    validId: INSTANCE_ID,
-    idRule: "a Compute Engine instance id (digits only)",
-    specs: gcpMetricSpecs,
+    kind: "gcp_sql_instance",
+    sources: [
+      {
+        monitoredResource: "cloudsql_database",
+        idLabel: "database_id",
+        validId: SAFE_NAME,
+        idRule: "a Cloud SQL instance (//sqladmin.googleapis.com/projects/P/instances/N)",
+        labelOf: (t) => sqlDatabaseId(t.resourceId),
+        specs: [
+          gauge("cloudsql.googleapis.com/database/cpu/utilization", "cpu_utilization", "max", percent),
+          gauge("cloudsql.googleapis.com/database/memory/utilization", "memory_utilization", "max", percent),
+          gauge("cloudsql.googleapis.com/database/disk/utilization", "disk_utilization", "max", percent),
+          // MySQL and SQL Server publish connections; PostgreSQL publishes backends per database (summed).
+          gauge("cloudsql.googleapis.com/database/network/connections", "connections", "sum", asIs),
+          gauge("cloudsql.googleapis.com/database/postgresql/num_backends", "connections", "sum", asIs, { part: "backends" }),
+          delta("cloudsql.googleapis.com/database/disk/read_ops_count", "disk_read_iops"),
+          delta("cloudsql.googleapis.com/database/disk/write_ops_count", "disk_write_iops"),
+        ],
+      },
+    ],
+  },
+  {
+    kind: "gcs_bucket",
+    sources: [
+      {
+        monitoredResource: "gcs_bucket",
+        idLabel: "bucket_name",
+        validId: SAFE_NAME,
+        idRule: "a bucket name",
+        labelOf: (t) => t.resourceId,
+        specs: [
+          // Per storage class, summed; measured once a day and sampled every 300 s.
+          gauge("storage.googleapis.com/storage/total_bytes", "storage_bytes", "sum", asIs),
+          gauge("storage.googleapis.com/storage/object_count", "object_count", "sum", asIs),
+          delta("storage.googleapis.com/api/request_count", "requests_per_second"),
+        ],
+      },
+    ],
+  },
+  {
+    kind: "gcp_backend_service",
+    sources: [
+      {
+        // Global external Application Load Balancers. Regional and internal ones publish under
+        // other monitored resources (internal_http_lb_rule, …) and are not read yet.
+        monitoredResource: "https_lb_rule",
+        idLabel: "backend_target_name",
+        validId: SAFE_NAME,
+        idRule: "a backend service with a name (the worker passes each target's name)",
+        labelOf: (t) => t.name ?? null,
+        specs: [
+          delta("loadbalancing.googleapis.com/https/request_count", "requests_per_second", { part: "requests" }),
+          delta("loadbalancing.googleapis.com/https/request_count", undefined, {
+            part: "5xx",
+            extraFilter: "metric.labels.response_code_class = 500",
+            requiredLabel: { name: "response_code_class", value: "500" },
+          }),
+          distribution("loadbalancing.googleapis.com/https/total_latencies", "response_time_ms", asIs),
+        ],
+      },
+    ],
+    ratios: [{ key: "error_rate", numerators: ["5xx"], denominator: "requests" }],
+  },
+  {
+    kind: "gke_cluster",
+    sources: [
+      {
+        monitoredResource: "k8s_node",
+        idLabel: "cluster_name",
+        validId: SAFE_NAME,
+        idRule: "a GKE cluster with a name (the worker passes each target's name)",
+        labelOf: (t) => t.name ?? null,
+        specs: [
+          // The cluster's utilization is its nodes' mean: one hot node is the scheduler's business.
+          gauge("kubernetes.io/node/cpu/allocatable_utilization", "cpu_utilization", "mean", percent),
+          // Non-evictable memory is what cannot be reclaimed (page cache is evictable).
+          gauge("kubernetes.io/node/memory/allocatable_utilization", "memory_utilization", "mean", percent, {
+            extraFilter: 'metric.labels.memory_type = "non-evictable"',
+            requiredLabel: { name: "memory_type", value: "non-evictable" },
+          }),
+        ],
+      },
+    ],
+  },
+  {
+    kind: "cloud_function",
+    sources: [
+      {
+        // 1st gen functions.
+        monitoredResource: "cloud_function",
+        idLabel: "function_name",
+        validId: SAFE_NAME,
+        idRule: "a function (projects/P/locations/L/functions/F)",
+        labelOf: (t) => functionShortName(t.resourceId),
+        specs: functionSpecs.gen1,
+      },
+      {
+        // 2nd gen functions are Cloud Run services of the function's name.
+        monitoredResource: "cloud_run_revision",
+        idLabel: "service_name",
+        validId: SAFE_NAME,
+        idRule: "a function (projects/P/locations/L/functions/F)",
+        labelOf: (t) => functionShortName(t.resourceId),
+        specs: functionSpecs.gen2,
+      },
+    ],
+    ratios: [
+      { key: "error_rate", numerators: ["ok"], denominator: "executions", complement: true },
+      { key: "error_rate", numerators: ["5xx"], denominator: "requests" },
+    ],
+  },
+  {
+    kind: "bigquery_dataset",
+    sources: [
+      {
+        monitoredResource: "bigquery_dataset",
+        idLabel: "dataset_id",
+        validId: SAFE_NAME,
+        idRule: "a dataset (project:dataset)",
+        labelOf: (t) => t.resourceId.split(":").pop() || null,
+        // Per table, summed; sampled every 1800 s, so a 5-minute period carries it one time in six.
+        specs: [gauge("bigquery.googleapis.com/storage/stored_bytes", "storage_bytes", "sum", asIs)],
+      },
+    ],
   },
 ];
 
@@ -36,7 +233,14 @@ export function gcpMetricsFor(kind: string): GcpKindMetrics | undefined {
   return byKind.get(kind);
 }
 
-/** The metric keys of a kind (empty when Cloud Monitoring has none cloudsync reads). */
+/** Every spec of a kind, over its sources. */
+export function specsOf(table: GcpKindMetrics): GcpMetricSpec[] {
+  return table.sources.flatMap((s) => [...s.specs]);
+}
+
+/** The metric keys of a kind (empty when Cloud Monitoring has none cloudsync reads): its specs', then its ratios', each once. */
 export function gcpKeysOf(kind: string): MetricKey[] {
-  return [...new Set(byKind.get(kind)?.specs.map((s) => s.key) ?? [])];
+  const table = byKind.get(kind);
+  if (!table) return [];
+  return [...new Set([...specsOf(table).flatMap((s) => (s.key ? [s.key] : [])), ...(table.ratios ?? []).map((r) => r.key)])];
 }

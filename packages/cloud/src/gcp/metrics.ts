@@ -1,12 +1,12 @@
 import { CloudError } from "../errors.ts";
 import { type ReadState, type ReadStep, runScopes, type ScopeRead } from "../core/scope-runner.ts";
-import type { AdapterLogger, MetricEvent, MetricQuery, MetricSample } from "../types.ts";
+import type { AdapterLogger, MetricEvent, MetricQuery, MetricSample, MetricTarget } from "../types.ts";
 import type { GcpCallOptions } from "./clients.ts";
 import { unlessAborted } from "./deadline.ts";
 import type { FailureContext } from "./failures.ts";
 import { toScopeError } from "./failures.ts";
 import type { TimeSeriesLister, TimeSeriesRequest } from "./monitoring.ts";
-import { type GcpKindMetrics, gcpMetricsFor } from "./metric-table.ts";
+import { type GcpKindMetrics, type GcpSeriesSource, gcpMetricsFor, specsOf } from "./metric-table.ts";
 import { SampleAccumulator, timeSeriesFilter } from "./normalize-metrics.ts";
 import type { GatedTransport } from "./transport.ts";
 import { requestKey } from "./transport.ts";
@@ -22,7 +22,7 @@ export interface MetricReaderDeps {
   pageSize: number;
   /** Points per listTimeSeries page. */
   apiPageSize: number;
-  /** Instance ids per listTimeSeries filter (`one_of(…)`). */
+  /** Resources per listTimeSeries filter (`one_of(…)`). */
   batchSize: number;
   callOptions: GcpCallOptions;
   logger: AdapterLogger | undefined;
@@ -30,11 +30,43 @@ export interface MetricReaderDeps {
   failureContext: (project: string, operation: string, transport: GatedTransport | undefined, aborted: boolean) => FailureContext;
 }
 
-/** One kind's targets in one project: the ids to read, and those that cannot enter a filter. */
+/** One kind's targets in one project: those to read, and those that cannot enter a filter. */
 interface KindGroup {
   table: GcpKindMetrics;
-  ids: string[];
-  invalid: string[];
+  targets: MetricTarget[];
+}
+
+/** A batch's label values per source (value → resource id), and the targets no source can name. */
+export function labelsOfBatch(
+  table: GcpKindMetrics,
+  batch: readonly MetricTarget[],
+): { wanted: Map<GcpSeriesSource, Map<string, string>>; unnamed: { itemId: string; reason: string }[] } {
+  const wanted = new Map<GcpSeriesSource, Map<string, string>>();
+  const named = new Set<string>();
+  const ambiguous = new Map<string, string>();
+  for (const source of table.sources) {
+    const map = new Map<string, string>();
+    for (const target of batch) {
+      const label = source.labelOf(target);
+      if (label === null || !source.validId.test(label)) continue;
+      const other = map.get(label);
+      if (other !== undefined && other !== target.resourceId) {
+        // Two resources with one label value: their series cannot be told apart.
+        ambiguous.set(target.resourceId, `${source.idLabel} ${JSON.stringify(label)} also names ${other}: Cloud Monitoring's ${source.monitoredResource} series cannot tell them apart`);
+        continue;
+      }
+      map.set(label, target.resourceId);
+      named.add(target.resourceId);
+    }
+    wanted.set(source, map);
+  }
+  const unnamed: { itemId: string; reason: string }[] = [];
+  for (const target of batch) {
+    const why = ambiguous.get(target.resourceId);
+    if (why) unnamed.push({ itemId: target.resourceId, reason: why });
+    else if (!named.has(target.resourceId)) unnamed.push({ itemId: target.resourceId, reason: `target ${JSON.stringify(target.resourceId)} is not ${table.sources[0]?.idRule ?? "readable"}` });
+  }
+  return { wanted, unnamed };
 }
 
 export function validateMetricQuery(query: MetricQuery): number {
@@ -71,38 +103,44 @@ export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery)
   ): AsyncGenerator<ReadStep<MetricSample>> {
     const reported = new Set<string>();
     const signal = state.signal;
-    for (const group of groups) {
-      for (const id of group.invalid) {
-        yield { type: "skipped", itemId: id, reason: `target ${JSON.stringify(id)} is not ${group.table.idRule}` };
-      }
-    }
     const connection = await deps.connect();
     read.transport = connection.transport;
     connection.transport.reset(requestKey(project, timeSeriesApiPath));
     const startSeconds = Math.floor(query.start.getTime() / 1000);
     const endSeconds = Math.ceil(query.end.getTime() / 1000);
     const window = { startMs: query.start.getTime(), endMs: query.end.getTime(), periodSeconds: period };
-    for (const { table, ids } of groups) {
-      for (let i = 0; i < ids.length; i += deps.batchSize) {
-        const batch = ids.slice(i, i + deps.batchSize);
-        const accumulator = new SampleAccumulator(project, new Set(batch), window, table);
-        for (const spec of table.specs) {
-          const request: TimeSeriesRequest = {
-            name: `projects/${project}`,
-            filter: timeSeriesFilter(spec, batch, table),
-            interval: { startTime: { seconds: startSeconds }, endTime: { seconds: endSeconds } },
-            aggregation: { alignmentPeriod: { seconds: period }, perSeriesAligner: spec.aligner },
-            view: "FULL",
-            pageSize: deps.apiPageSize,
-          };
-          for await (const series of seriesPages(connection.monitoring, request, deps.callOptions, signal)) {
-            for (const item of series) {
-              const problem = accumulator.add(spec, item);
-              if (problem) yield { type: "skipped", itemId: problem.itemId, reason: problem.reason };
+    for (const { table, targets: all } of groups) {
+      const specs = specsOf(table);
+      // Over the whole group, so two resources with one label value are caught across batches too.
+      const { unnamed } = labelsOfBatch(table, all);
+      for (const u of unnamed) yield { type: "skipped", itemId: u.itemId, reason: u.reason };
+      const skipped = new Set(unnamed.map((u) => u.itemId));
+      const targets = all.filter((t) => !skipped.has(t.resourceId));
+      for (let i = 0; i < targets.length; i += deps.batchSize) {
+        const batch = targets.slice(i, i + deps.batchSize);
+        const { wanted } = labelsOfBatch(table, batch);
+        const accumulator = new SampleAccumulator(project, new Map(), window);
+        for (const source of table.sources) {
+          const labels = wanted.get(source) ?? new Map<string, string>();
+          if (labels.size === 0) continue;
+          for (const spec of source.specs) {
+            const request: TimeSeriesRequest = {
+              name: `projects/${project}`,
+              filter: timeSeriesFilter(spec, [...labels.keys()], source),
+              interval: { startTime: { seconds: startSeconds }, endTime: { seconds: endSeconds } },
+              aggregation: { alignmentPeriod: { seconds: period }, perSeriesAligner: spec.aligner },
+              view: "FULL",
+              pageSize: deps.apiPageSize,
+            };
+            for await (const series of seriesPages(connection.monitoring, request, deps.callOptions, signal)) {
+              for (const item of series) {
+                const problem = accumulator.add(spec, item, { resource: source, wanted: labels });
+                if (problem) yield { type: "skipped", itemId: problem.itemId, reason: problem.reason };
+              }
             }
           }
         }
-        const samples = accumulator.drain(table.specs);
+        const samples = accumulator.drain(specs, table.ratios);
         for (const sample of samples) reported.add(sample.resourceId);
         for (let j = 0; j < samples.length; j += deps.pageSize) {
           yield { type: "items", items: samples.slice(j, j + deps.pageSize) };
@@ -115,19 +153,19 @@ export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery)
 
   return async function* streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {
     const period = validateMetricQuery(query);
-    // Targets grouped by project and kind (metric-table.ts), each id once; other kinds have no series cloudsync reads.
-    const byProject = new Map<string, Map<GcpKindMetrics, { ids: Set<string>; invalid: Set<string> }>>();
+    // Targets grouped by project and kind (metric-table.ts), each resource once; other kinds have no series cloudsync reads.
+    const byProject = new Map<string, Map<GcpKindMetrics, Map<string, MetricTarget>>>();
     for (const target of query.targets) {
       const table = deps.metricKinds.has(target.kind) ? gcpMetricsFor(target.kind) : undefined;
       if (!table) continue;
-      const kinds = byProject.get(target.account) ?? new Map<GcpKindMetrics, { ids: Set<string>; invalid: Set<string> }>();
+      const kinds = byProject.get(target.account) ?? new Map<GcpKindMetrics, Map<string, MetricTarget>>();
       byProject.set(target.account, kinds);
-      const group = kinds.get(table) ?? { ids: new Set<string>(), invalid: new Set<string>() };
+      const group = kinds.get(table) ?? new Map<string, MetricTarget>();
       kinds.set(table, group);
-      (table.validId.test(target.resourceId) ? group.ids : group.invalid).add(target.resourceId);
+      if (!group.has(target.resourceId)) group.set(target.resourceId, target);
     }
     const reads = [...byProject].map(([project, kinds]) => {
-      const groups: KindGroup[] = [...kinds].map(([table, g]) => ({ table, ids: [...g.ids], invalid: [...g.invalid] }));
+      const groups: KindGroup[] = [...kinds].map(([table, g]) => ({ table, targets: [...g.values()] }));
       const read: MetricRead = {
         scopes: [{ cloud: "gcp", account: project, region: "*", kind: "metrics" }],
         operation: timeSeriesApiPath,

@@ -4,18 +4,38 @@
 import { bytesToMbps, fractionToPercent } from "../metrics/health.ts";
 import type { MetricKey, MetricSample } from "../types.ts";
 
-/** How one Cloud Monitoring metric becomes one of the seed's keys. */
+/** How one Cloud Monitoring metric becomes one of the seed's keys (or a part of a ratio). */
 export interface GcpMetricSpec {
   type: string;
-  key: MetricKey;
-  aligner: "ALIGN_MEAN" | "ALIGN_SUM";
+  /** The key the combined value becomes (converted); omitted for a series that only feeds a ratio. */
+  key?: MetricKey;
+  /** The name the combined raw value goes by in a kind's `ratios` (`requests`, `5xx`, `ok`). */
+  part?: string;
+  /** ALIGN_DELTA for distributions (kept as distributions: count and mean), else mean or sum per period. */
+  aligner: "ALIGN_MEAN" | "ALIGN_SUM" | "ALIGN_DELTA";
   /** Extra filter clause (the Ops Agent reports several states; only `used` is utilization). */
   extraFilter?: string;
   /** Series of this metric whose label has another value are ignored (not malformed). */
   requiredLabel?: { name: string; value: string };
-  /** Several series of one instance in a period (per device, per `loadbalanced`…): summed or the highest. */
-  combine: "sum" | "max";
+  /**
+   * Several series of one resource in a period (per device, per `loadbalanced`, per node, per
+   * response code…): summed, the highest, their mean (a cluster's nodes), or — distributions —
+   * the mean of every value they hold (each series' mean weighted by its count).
+   */
+  combine: "sum" | "max" | "mean" | "count_weighted_mean";
   convert(raw: number, periodSeconds: number): number;
+}
+
+/**
+ * `key` = 100 × Σ numerators / denominator over one period's raw parts, or with `complement`
+ * 100 × (denominator − Σ numerators) / denominator (failed executions = all − ok); absent when the
+ * denominator has no point or is 0, a missing numerator counting as 0.
+ */
+export interface GcpRatio {
+  key: MetricKey;
+  numerators: readonly string[];
+  denominator: string;
+  complement?: boolean;
 }
 
 /**
@@ -75,6 +95,7 @@ export const INSTANCE_ID = /^\d{1,20}$/;
 export interface SeriesResource {
   monitoredResource: string;
   idLabel: string;
+  /** Label values that may enter a filter (nothing that could close a quoted string). */
   validId: RegExp;
 }
 
@@ -124,81 +145,158 @@ export function typedValue(value: unknown): number | null {
   return null;
 }
 
+/** A distribution point as the REST transport decodes it: its count (int64, a string on the wire) and mean. */
+export function distributionValue(value: unknown): { count: number; mean: number } | null {
+  if (!value || typeof value !== "object") return null;
+  const d = (value as { distributionValue?: unknown }).distributionValue;
+  if (!d || typeof d !== "object") return null;
+  const { count, mean } = d as { count?: unknown; mean?: unknown };
+  const n = typeof count === "number" ? count : typeof count === "string" && /^\d+$/.test(count) ? Number(count) : count && typeof count === "object" ? Number(String(count)) : Number.NaN;
+  if (!Number.isFinite(n) || n < 0) return null;
+  // A distribution of no values has no mean (the API omits the field).
+  if (n === 0) return { count: 0, mean: 0 };
+  return typeof mean === "number" && Number.isFinite(mean) ? { count: n, mean } : null;
+}
+
 export interface SeriesProblem {
   itemId: string | null;
   reason: string;
 }
 
+/** One slot (a key or a ratio's part) of one resource and period, before combining is finished. */
+interface Slot {
+  sum: number;
+  max: number;
+  n: number;
+  /** count-weighted: Σ count × mean and Σ count. */
+  weighted: number;
+  count: number;
+}
+
 interface Cell {
-  raw: Partial<Record<MetricKey, number>>;
+  slots: Map<string, Slot>;
+}
+
+const slotOf = (spec: GcpMetricSpec): string => spec.part ?? spec.key ?? spec.type;
+
+function finish(spec: GcpMetricSpec, slot: Slot): number | undefined {
+  switch (spec.combine) {
+    case "sum":
+      return slot.sum;
+    case "max":
+      return slot.max;
+    case "mean":
+      return slot.n > 0 ? slot.sum / slot.n : undefined;
+    case "count_weighted_mean":
+      return slot.count > 0 ? slot.weighted / slot.count : undefined;
+  }
+}
+
+/** 100 × Σ numerators / denominator (or its complement); undefined without a non-zero denominator. */
+export function gcpRatioValue(ratio: GcpRatio, parts: ReadonlyMap<string, number>): number | undefined {
+  const denominator = parts.get(ratio.denominator);
+  if (denominator === undefined || !(denominator > 0)) return undefined;
+  const numerator = ratio.numerators.reduce((sum, name) => sum + (parts.get(name) ?? 0), 0);
+  return (100 * (ratio.complement ? denominator - numerator : numerator)) / denominator;
 }
 
 /**
- * Collects the series of one batch of instances, metric by metric, into one sample per
- * instance per period. The period of a point is the one that ends at its `endTime` (aligned
- * points end at the alignment boundary), so its sample is stamped `endTime − period`.
+ * Collects the series of one batch of resources, metric by metric, into one sample per
+ * resource per period. The period of a point is the one that ends at its `endTime` (aligned
+ * points end at the alignment boundary), so its sample is stamped `endTime − period`. A series
+ * names its resource by a label (`instance_id`, `database_id`, `cluster_name`…); `wanted` maps
+ * the label values asked for to the resource ids reported (a set when they are the same).
  */
 export class SampleAccumulator {
   private readonly cells = new Map<string, Map<number, Cell>>();
 
   constructor(
     private readonly account: string,
-    /** Only these resource ids are kept (the targets asked for). */
-    private readonly wanted: ReadonlySet<string>,
+    /** Only these resources are kept (the targets asked for): label value → resource id, or the ids themselves. */
+    private readonly wanted: ReadonlySet<string> | ReadonlyMap<string, string>,
     private readonly window: { startMs: number; endMs: number; periodSeconds: number },
     private readonly resource: SeriesResource = instanceResource,
   ) {}
 
-  /** Adds one series; returns what was wrong with it, if anything (its good points are kept). */
-  add(spec: GcpMetricSpec, series: object): SeriesProblem | null {
+  /**
+   * Adds one series; returns what was wrong with it, if anything (its good points are kept).
+   * `on` names another monitored resource and its wanted labels (a kind read from two, as
+   * functions of both generations are).
+   */
+  add(spec: GcpMetricSpec, series: object, on?: { resource: SeriesResource; wanted: ReadonlyMap<string, string> }): SeriesProblem | null {
+    const resource = on?.resource ?? this.resource;
+    const wanted = on?.wanted ?? this.wanted;
     const s = series as {
       metric?: { type?: unknown; labels?: Record<string, unknown> | null } | null;
       resource?: { type?: unknown; labels?: Record<string, unknown> | null } | null;
       points?: unknown;
     };
-    const instanceId = s.resource?.labels?.[this.resource.idLabel];
-    if (typeof instanceId !== "string" || !this.resource.validId.test(instanceId)) {
-      return { itemId: null, reason: `a ${spec.type} series has no resource.labels.${this.resource.idLabel}` };
+    const label = s.resource?.labels?.[resource.idLabel];
+    if (typeof label !== "string" || !resource.validId.test(label)) {
+      return { itemId: null, reason: `a ${spec.type} series has no resource.labels.${resource.idLabel}` };
     }
-    if (!this.wanted.has(instanceId)) return null;
-    if (spec.requiredLabel && s.metric?.labels?.[spec.requiredLabel.name] !== spec.requiredLabel.value) return null;
-    if (!Array.isArray(s.points)) return { itemId: instanceId, reason: `the ${spec.type} series of instance ${instanceId} has no points` };
+    const resourceId = wanted instanceof Map ? wanted.get(label) : wanted.has(label) ? label : undefined;
+    if (resourceId === undefined) return null;
+    if (spec.requiredLabel && String(s.metric?.labels?.[spec.requiredLabel.name] ?? "") !== spec.requiredLabel.value) return null;
+    const what = resource.monitoredResource === "gce_instance" ? "instance" : resource.monitoredResource;
+    if (!Array.isArray(s.points)) return { itemId: resourceId, reason: `the ${spec.type} series of ${what} ${label} has no points` };
     let bad = 0;
     const periodMs = this.window.periodSeconds * 1000;
+    const slotName = slotOf(spec);
     for (const point of s.points as { interval?: { endTime?: unknown } | null; value?: unknown }[]) {
       const end = timestampMs(point?.interval?.endTime);
-      const value = typedValue(point?.value);
+      const dist = spec.combine === "count_weighted_mean" ? distributionValue(point?.value) : null;
+      const value = spec.combine === "count_weighted_mean" ? (dist ? dist.mean : null) : typedValue(point?.value);
       if (end === null || value === null) {
         bad += 1;
         continue;
       }
       const start = end - periodMs;
       if (start < this.window.startMs || start >= this.window.endMs) continue;
-      const byTime = this.cells.get(instanceId) ?? new Map<number, Cell>();
-      this.cells.set(instanceId, byTime);
-      const cell = byTime.get(start) ?? { raw: {} };
+      const byTime = this.cells.get(resourceId) ?? new Map<number, Cell>();
+      this.cells.set(resourceId, byTime);
+      const cell = byTime.get(start) ?? { slots: new Map<string, Slot>() };
       byTime.set(start, cell);
-      const previous = cell.raw[spec.key];
-      cell.raw[spec.key] =
-        previous === undefined ? value : spec.combine === "sum" ? previous + value : Math.max(previous, value);
+      const slot = cell.slots.get(slotName) ?? { sum: 0, max: Number.NEGATIVE_INFINITY, n: 0, weighted: 0, count: 0 };
+      cell.slots.set(slotName, slot);
+      slot.sum += value;
+      slot.max = Math.max(slot.max, value);
+      slot.n += 1;
+      if (dist) {
+        slot.weighted += dist.count * dist.mean;
+        slot.count += dist.count;
+      }
     }
     return bad > 0
-      ? { itemId: instanceId, reason: `${bad} point(s) of the ${spec.type} series of instance ${instanceId} have no time or value` }
+      ? { itemId: resourceId, reason: `${bad} point(s) of the ${spec.type} series of ${what} ${label} have no time or value` }
       : null;
   }
 
-  /** The samples collected so far (converted to the seed's units), ordered by instance then time; then forgets them. */
-  drain(specs: readonly GcpMetricSpec[]): MetricSample[] {
+  /**
+   * The samples collected so far (converted to the seed's units, ratios computed), ordered by
+   * resource then time; then forgets them. A sample with no key is not one (a period with only
+   * a ratio's numerator).
+   */
+  drain(specs: readonly GcpMetricSpec[], ratios: readonly GcpRatio[] = []): MetricSample[] {
     const samples: MetricSample[] = [];
-    const byKey = new Map(specs.map((spec) => [spec.key, spec]));
+    const bySlot = new Map(specs.map((spec) => [slotOf(spec), spec]));
     for (const [resourceId, byTime] of [...this.cells].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
       for (const [start, cell] of [...byTime].sort(([a], [b]) => a - b)) {
         const metrics: Partial<Record<MetricKey, number>> = {};
-        for (const [key, raw] of Object.entries(cell.raw) as [MetricKey, number][]) {
-          const spec = byKey.get(key);
-          if (spec) metrics[key] = spec.convert(raw, this.window.periodSeconds);
+        const parts = new Map<string, number>();
+        for (const [name, slot] of cell.slots) {
+          const spec = bySlot.get(name);
+          const raw = spec ? finish(spec, slot) : undefined;
+          if (!spec || raw === undefined) continue;
+          if (spec.part) parts.set(spec.part, raw);
+          if (spec.key) metrics[spec.key] = spec.convert(raw, this.window.periodSeconds);
         }
-        samples.push({ cloud: "gcp", account: this.account, resourceId, timestamp: new Date(start).toISOString(), metrics });
+        for (const ratio of ratios) {
+          if (metrics[ratio.key] !== undefined) continue;
+          const value = gcpRatioValue(ratio, parts);
+          if (value !== undefined) metrics[ratio.key] = value;
+        }
+        if (Object.keys(metrics).length > 0) samples.push({ cloud: "gcp", account: this.account, resourceId, timestamp: new Date(start).toISOString(), metrics });
       }
     }
     this.cells.clear();

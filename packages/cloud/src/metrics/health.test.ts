@@ -61,6 +61,23 @@ describe("judgeResource: sustained breaches (2 of the last 3 samples) and status
     expect(judgeResource(samples, checks).status).toBe(status);
   });
 
+  // The breadth kinds' samples, as their tables shape them (docs/health-and-costs.md, "Per kind").
+  it.each([
+    ["EFS: I/O limit 96, 97, 40 % → 2 of 3 ≥ 95", series({ io_limit_utilization: 96 }, { io_limit_utilization: 97 }, { io_limit_utilization: 40 }), "critical"],
+    ["EFS: I/O limit 81, 30, 90 % → 2 of 3 ≥ 80", series({ io_limit_utilization: 81 }, { io_limit_utilization: 30 }, { io_limit_utilization: 90 }), "warning"],
+    ["EFS in bursting mode, Elastic throughput: only credits and bytes → no signal", series({ burst_credit_bytes: 0, storage_bytes: 5e9 }, { burst_credit_bytes: 0 }), "unknown"],
+    ["ElastiCache: evictions and connections alone are volumes", series({ evictions_per_second: 400, connections: 9000 }, { evictions_per_second: 300 }), "unknown"],
+    ["ElastiCache: memory 97, 98 % of maxmemory", series({ cpu_utilization: 10, memory_utilization: 97 }, { cpu_utilization: 12, memory_utilization: 98 }), "critical"],
+    ["Redshift: disk 88, 90, 70 % → 2 of 3 ≥ 85", series({ disk_utilization: 88 }, { disk_utilization: 90 }, { disk_utilization: 70 }), "warning"],
+    ["ECS service: CPU 50, memory 60 %", series({ cpu_utilization: 50, memory_utilization: 60 }), "healthy"],
+    ["Cloud SQL: CPU 0.97 → 97 %, twice", series({ cpu_utilization: 97 }, { cpu_utilization: 97 }), "critical"],
+    ["backend service: 5xx 2 % of requests, twice; latency 300 ms", series({ error_rate: 2, response_time_ms: 300 }, { error_rate: 2, response_time_ms: 300 }), "warning"],
+    ["bucket: bytes and objects only", series({ storage_bytes: 1e12, object_count: 1e6 }), "unknown"],
+    ["function: 1 error in 10 executions, twice → 10 % ≥ 5", series({ invocations_per_second: 0.1, error_rate: 10 }, { invocations_per_second: 0.1, error_rate: 10 }), "critical"],
+  ] as const)("%s → %s", (_name, samples, status) => {
+    expect(judgeResource(samples).status).toBe(status);
+  });
+
   it("orders samples by time, whatever order they arrive in", () => {
     const s = series({ cpu_utilization: 99 }, { cpu_utilization: 99 }, { cpu_utilization: 1 }, { cpu_utilization: 1 }, { cpu_utilization: 1 });
     expect(judgeResource([...s].reverse()).status).toBe("healthy");
@@ -81,7 +98,7 @@ describe("judgeResource: sustained breaches (2 of the last 3 samples) and status
 
   it("judges exactly the keys with a threshold", () => {
     expect(judgedKeys().sort()).toEqual(
-      ["cpu_utilization", "disk_utilization", "error_rate", "memory_utilization", "read_latency_ms", "response_time_ms", "write_latency_ms"],
+      ["cpu_utilization", "disk_utilization", "error_rate", "io_limit_utilization", "memory_utilization", "read_latency_ms", "response_time_ms", "write_latency_ms"],
     );
   });
 });

@@ -25,6 +25,7 @@ export const defaultThresholds: { warning: Thresholds; critical: Thresholds } = 
     error_rate: 1,
     read_latency_ms: 20,
     write_latency_ms: 20,
+    io_limit_utilization: 80,
   },
   critical: {
     cpu_utilization: 95,
@@ -34,6 +35,7 @@ export const defaultThresholds: { warning: Thresholds; critical: Thresholds } = 
     error_rate: 5,
     read_latency_ms: 100,
     write_latency_ms: 100,
+    io_limit_utilization: 95,
   },
 };
 

@@ -55,7 +55,8 @@ export type DesignMetricKey = (typeof designMetricKeys)[number];
 
 /**
  * Every key a sample's `metrics` may carry: the design document's eight, then the keys of
- * databases, disks, functions and buckets (issue #15). A sample carries the ones its cloud
+ * databases, disks, functions and buckets (issue #15), then those of caches and file systems
+ * (#15's breadth kinds: ElastiCache evictions, EFS I/O limit and burst credits). A sample carries the ones its cloud
  * reported. Units: percent 0–100, megabits per second (`*_mbps`, disks included),
  * milliseconds, operations or requests per second, plain counts and bytes.
  */
@@ -72,6 +73,9 @@ export const metricKeys = [
   "duration_ms",
   "storage_bytes",
   "object_count",
+  "evictions_per_second",
+  "io_limit_utilization",
+  "burst_credit_bytes",
 ] as const;
 export type MetricKey = (typeof metricKeys)[number];
 export type Metrics = Partial<Record<MetricKey, number>>;

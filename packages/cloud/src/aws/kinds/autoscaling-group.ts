@@ -3,6 +3,7 @@ import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { NormalizedResource, ResourceStatus, SizeCategory } from "../../types.ts";
 import { configurationOf, displayName, isoDate, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 
 /**
  * Auto Scaling groups: DescribeAutoScalingGroups per region answers each group with its
@@ -68,7 +69,7 @@ export const autoScalingGroupReader: AwsKindReader<AutoScalingGroup> = {
   fanout: "account_region",
   service: "autoscaling",
   operation: "DescribeAutoScalingGroups",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("autoscaling_group"),
   relations: [{ name: "group_member", targetKind: "ec2_instance" }],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads Auto Scaling never loads its SDK.

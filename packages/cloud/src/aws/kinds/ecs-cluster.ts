@@ -2,6 +2,7 @@ import type { Cluster, Tag } from "@aws-sdk/client-ecs";
 import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { configurationOf, displayName, lookupStatus, taskCountSizeCategory } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 
 /**
  * ECS clusters: ListClusters per region gives ARNs, DescribeClusters reads up to 100 of them in
@@ -64,7 +65,7 @@ export const ecsClusterReader: AwsKindReader<EcsClusterDetail> = {
   fanout: "account_region",
   service: "ecs",
   operation: "ListClusters",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("ecs_cluster"),
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads ECS never loads its SDK.

@@ -4,6 +4,7 @@ import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, taskCountSizeCategory } from "../normalize.ts";
 import { ecsTagsToRecord } from "./ecs-cluster.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 
 /**
  * ECS services: services live in clusters, so the read walks ListClusters, then ListServices
@@ -75,7 +76,7 @@ export const ecsServiceReader: AwsKindReader<EcsServiceDetail> = {
   fanout: "account_region",
   service: "ecs",
   operation: "ListServices",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("ecs_service"),
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads ECS never loads its SDK.

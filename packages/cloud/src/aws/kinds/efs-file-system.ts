@@ -2,6 +2,7 @@ import type { FileSystemDescription } from "@aws-sdk/client-efs";
 import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, storedBytesSizeCategory, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 
 /**
  * EFS file systems: DescribeFileSystems per region answers each file system with its tags and
@@ -49,7 +50,7 @@ export const efsFileSystemReader: AwsKindReader<FileSystemDescription> = {
   fanout: "account_region",
   service: "elasticfilesystem",
   operation: "DescribeFileSystems",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("efs_file_system"),
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads EFS never loads its SDK.

@@ -3,6 +3,7 @@ import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 
 /**
  * EKS clusters: ListClusters per region gives names only, so each cluster is read with
@@ -75,7 +76,7 @@ export const eksClusterReader: AwsKindReader<EksClusterDetail> = {
   fanout: "account_region",
   service: "eks",
   operation: "ListClusters",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("eks_cluster"),
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads EKS never loads its SDK.

@@ -3,6 +3,7 @@ import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 
 /**
  * ElastiCache clusters (Redis OSS, Valkey and Memcached nodes' clusters): DescribeCacheClusters
@@ -76,7 +77,7 @@ export const elastiCacheClusterReader: AwsKindReader<ElastiCacheClusterDetail> =
   fanout: "account_region",
   service: "elasticache",
   operation: "DescribeCacheClusters",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("elasticache_cluster"),
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads ElastiCache never loads its SDK.

@@ -2,6 +2,7 @@ import type { Cluster } from "@aws-sdk/client-redshift";
 import type { NormalizedResource, ResourceStatus, SizeCategory } from "../../types.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { cloudWatchKeysOf } from "../metric-table.ts";
 
 /**
  * Redshift provisioned clusters: DescribeClusters per region answers each cluster with its
@@ -76,7 +77,7 @@ export const redshiftClusterReader: AwsKindReader<Cluster> = {
   fanout: "account_region",
   service: "redshift",
   operation: "DescribeClusters",
-  metricKeys: [],
+  metricKeys: cloudWatchKeysOf("redshift_cluster"),
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads Redshift never loads its SDK.

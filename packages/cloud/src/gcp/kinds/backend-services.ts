@@ -5,6 +5,7 @@ import { completeAggregatedPages } from "../paging.ts";
 import { countSize } from "../sizes.ts";
 import { buildResource, identityOf } from "./common.ts";
 import type { GcpKindReader } from "./kind.ts";
+import { gcpKeysOf } from "../metric-table.ts";
 
 /**
  * A backend service is the part of a GCP load balancer that holds its backends; with Cloud CDN
@@ -39,7 +40,7 @@ export const backendServicesReader: GcpKindReader = {
   resourceType: "load_balancer",
   fanout: "project",
   operation: "aggregated/backendServices",
-  metricKeys: [],
+  metricKeys: gcpKeysOf("gcp_backend_service"),
   relations: [],
   pages: (ctx) => completeAggregatedPages(ctx.clients.get(BackendServicesClient), "backendServices", ctx),
   normalize: (raw, where) => normalizeBackendService(raw.item as Record<string, unknown>, where.account, raw.scopeKey),

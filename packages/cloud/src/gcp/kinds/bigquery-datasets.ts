@@ -4,6 +4,7 @@ import { labelsToTags, str, toConfiguration } from "../normalize.ts";
 import { GrpcCode, TokenRefusedError, requestKey, tokenRefusal } from "../transport.ts";
 import { malformed } from "./common.ts";
 import type { GcpKindReader, GcpReadContext, RawEntry } from "./kind.ts";
+import { gcpKeysOf } from "../metric-table.ts";
 
 /**
  * A BigQuery dataset: its `id` (`project:dataset`) is the resource id, its dataset id the name.
@@ -100,7 +101,7 @@ export const bigQueryDatasetsReader: GcpKindReader = {
   fanout: "project",
   operation: "datasets",
   api: { name: "BigQuery", role: "roles/bigquery.metadataViewer" },
-  metricKeys: [],
+  metricKeys: gcpKeysOf("bigquery_dataset"),
   relations: [],
   pages: datasetPages,
   normalize: (raw, where) => normalizeBigQueryDataset(raw.item as Record<string, unknown>, where.account),

@@ -3,6 +3,7 @@ import { creationTimestampToIso, labelsToTags, str, toConfiguration } from "../n
 import { withRetries } from "../retry.ts";
 import { identityOf, malformed } from "./common.ts";
 import type { GcpKindReader, GcpReadContext, RawEntry } from "./kind.ts";
+import { gcpKeysOf } from "../metric-table.ts";
 
 /**
  * A bucket's location is a region (`EUROPE-WEST1`), a dual-region (`NAM4`) or a multi-region
@@ -69,7 +70,7 @@ export const bucketsReader: GcpKindReader = {
   fanout: "project",
   operation: "b",
   api: { name: "Cloud Storage", role: "roles/storage.bucketViewer" },
-  metricKeys: [],
+  metricKeys: gcpKeysOf("gcs_bucket"),
   relations: [],
   pages: bucketPages,
   normalize: (raw, where) => normalizeBucket(raw.item as Record<string, unknown>, where.account),

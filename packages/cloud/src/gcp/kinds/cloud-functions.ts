@@ -4,6 +4,7 @@ import { creationTimestampToIso, labelsToTags, str, toConfiguration } from "../n
 import { memorySize } from "../sizes.ts";
 import { malformed } from "./common.ts";
 import type { GcpKindReader, GcpReadContext, RawEntry } from "./kind.ts";
+import { gcpKeysOf } from "../metric-table.ts";
 
 const functionStates: Record<string, ResourceStatus> = {
   ACTIVE: "running",
@@ -87,7 +88,7 @@ export const cloudFunctionsReader: GcpKindReader = {
   fanout: "project",
   operation: "locations/-/functions",
   api: { name: "Cloud Functions", role: "roles/cloudfunctions.viewer" },
-  metricKeys: [],
+  metricKeys: gcpKeysOf("cloud_function"),
   relations: [],
   pages: functionPages,
   normalize: (raw, where) => normalizeCloudFunction(raw.item as Record<string, unknown>, where.account),

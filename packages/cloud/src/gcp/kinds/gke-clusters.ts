@@ -4,6 +4,7 @@ import { creationTimestampToIso, labelsToTags, regionFromUrl, str, toConfigurati
 import { countSize } from "../sizes.ts";
 import { malformed } from "./common.ts";
 import type { GcpKindReader, GcpReadContext, RawEntry } from "./kind.ts";
+import { gcpKeysOf } from "../metric-table.ts";
 
 const clusterStates: Record<string, ResourceStatus> = {
   PROVISIONING: "provisioning",
@@ -89,7 +90,7 @@ export const gkeClustersReader: GcpKindReader = {
   fanout: "project",
   operation: "locations/-/clusters",
   api: { name: "Kubernetes Engine", role: "roles/container.clusterViewer" },
-  metricKeys: [],
+  metricKeys: gcpKeysOf("gke_cluster"),
   relations: [],
   pages: clusterPages,
   normalize: (raw, where) => normalizeGkeCluster(raw.item as Record<string, unknown>, where.account),

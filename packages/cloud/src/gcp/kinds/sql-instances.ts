@@ -3,6 +3,7 @@ import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { creationTimestampToIso, labelsToTags, str, toConfiguration } from "../normalize.ts";
 import { sqlTierSize } from "../sizes.ts";
 import type { GcpKindReader, GcpReadContext, RawEntry } from "./kind.ts";
+import { gcpKeysOf } from "../metric-table.ts";
 
 /**
  * An instance's state and activation policy → status. A stopped Cloud SQL instance is RUNNABLE
@@ -85,7 +86,7 @@ export const sqlInstancesReader: GcpKindReader = {
   fanout: "project",
   operation: "instances",
   api: { name: "Cloud SQL Admin", role: "roles/cloudsql.viewer" },
-  metricKeys: [],
+  metricKeys: gcpKeysOf("gcp_sql_instance"),
   relations: [],
   pages: sqlInstancePages,
   normalize: (raw, where) => normalizeSqlInstance(raw.item as Record<string, unknown>, where.account),
