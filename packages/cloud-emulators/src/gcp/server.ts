@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createFaultState, type FaultState } from "../faults.ts";
 import { type BillingExportTableName, BigQueryApi } from "./bigquery-api.ts";
 import { GcpBilling, type GcpExpectedCost } from "./billing.ts";
+import { BillingCatalogApi } from "./billing-catalog-api.ts";
 import { emulatorRegions, emulatorZones } from "./catalog.ts";
 import { defaultProjects, type GcpAddInput, GcpEstate, type GcpExpectedResource } from "./estate.ts";
 import { API_BASE, type EmulatorKind, emulatorKinds, type GeneratedItem, kindInfo, type RawItem } from "./items.ts";
@@ -75,6 +76,8 @@ export interface GcpEmulator {
     account: string,
     options: { instanceIds?: readonly string[]; start: Date; end: Date; periodSeconds?: number },
   ): GcpExpectedMetricSample[];
+  /** `skus.list` pages the Cloud Billing Catalog API served. */
+  catalogSkuPages(): number;
   /** The next query job answers `jobComplete: false` to its first N polls. */
   setQueryPendingPolls(polls: number): void;
   close(): Promise<void>;
@@ -102,6 +105,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   const serviceApis = new ServiceApis(estate, faults, () => unreachable);
   const resourceManager = new ResourceManagerApi(options.organization ?? { projects: [], folders: [] }, projects);
   const denied = new Set(options.deniedProjects ?? []);
+  const billingCatalog = new BillingCatalogApi();
 
   const server: Server = createServer((req, res) => {
     collectBody(req)
@@ -120,6 +124,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       bigquery.route(method, url.pathname, url, body) ??
       monitoringApi.route(method, url.pathname, url) ??
       resourceManager.route(method, url.pathname, url) ??
+      billingCatalog.route(method, url.pathname, url) ??
       computeRoute(method, url);
     if (!routed) return send(res, 404, errors.notFound(url.pathname));
     gate(req, res, routed);
@@ -307,6 +312,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       return formatNanos(total);
     },
     expectedMetrics: (account, opts) => monitoring.expected(account, opts),
+    catalogSkuPages: () => billingCatalog.skuPages,
     setQueryPendingPolls(polls) {
       bigquery.pendingPolls = polls;
     },
