@@ -66,6 +66,14 @@ const schema = z.object({
     .string()
     .regex(/^smtps?:\/\/[^/\s]+/, "must be an SMTP URL like smtp://user:password@mail.example.com:587 or smtps://…:465")
     .optional(),
+  /**
+   * Let alert webhooks reach loopback, private, link-local and metadata addresses (docs/alerts.md).
+   * Off: a tenant's URL could otherwise probe the worker's own network.
+   */
+  CLOUDSYNC_ALERT_ALLOW_PRIVATE_DESTINATIONS: z
+    .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+    .default("false")
+    .transform((v) => v === "true" || v === "1"),
   /** The From of alert mail. */
   CLOUDSYNC_ALERT_EMAIL_FROM: z.string().min(3).default("cloudsync <alerts@cloudsync.local>"),
   CLOUDSYNC_RUN_MIGRATIONS: z

@@ -61,7 +61,8 @@ beforeAll(async () => {
     })
     .returning();
   alertId = alert!.id;
-  deps = { db: tdb.db, mailer: createMailer({ url: smtp.url, from: "cloudsync <alerts@cloudsync.test>" }) };
+  // The local receiver is on loopback: allowed explicitly, as a deployment would (docs/alerts.md).
+  deps = { db: tdb.db, mailer: createMailer({ url: smtp.url, from: "cloudsync <alerts@cloudsync.test>" }), http: { allowPrivateDestinations: true } };
   queue = await createNotificationQueue({ connection: redisUrl, prefix, jobOptions: { backoff: { type: "fixed", delay: 50 } } });
   worker = await startNotificationWorker({ connection: redisUrl, prefix, deps, logger: silentLogger() });
 });

@@ -243,12 +243,13 @@ describe("azure adapter against the emulator", () => {
         return inner.acquire(key, signal);
       },
     };
-    const listBefore = emu.requestCount("resources.list") + emu.requestCount("virtualMachines.listAll");
+    const lists = () => emu.requestCount("resources.list") + emu.requestCount("virtualMachines.listAll") + emu.requestCount("providerResources.list");
+    const listBefore = lists();
     emu.faults.set({ throttle: 1, match: "resources.list" });
     const got = await collect(adapterFor({ subscriptions: [sub], rateLimiter, pageSize: 20 }).streamResources());
     expect(got.failed).toEqual([]);
     expect(got.resources.length).toBe([...emu.expected()].filter((e) => e.account === sub).length);
-    const served = emu.requestCount("resources.list") + emu.requestCount("virtualMachines.listAll") - listBefore;
+    const served = lists() - listBefore;
     // Every attempt, the throttled one and its retry included, took a token first.
     expect(keys.length).toBe(served);
     expect(new Set(keys)).toEqual(new Set([`${sub}:arm`]));

@@ -1,7 +1,7 @@
 import { type AzureEmulator, startAzureEmulator } from "@cloudsync/cloud-emulators";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAzureAdapter } from "../src/azure/index.ts";
-import { normalizeRetailPriceItem, type RetailPriceItem } from "../src/azure/prices.ts";
+import { normalizeNetworkPriceItem, normalizeRetailPriceItem, type RetailPriceItem } from "../src/azure/prices.ts";
 import type { PriceQuote } from "../src/types.ts";
 
 const vm = (overrides: Partial<RetailPriceItem>): RetailPriceItem => ({
@@ -36,6 +36,35 @@ describe("normalizeRetailPriceItem", () => {
   });
 });
 
+describe("normalizeNetworkPriceItem", () => {
+  const meter = (overrides: Partial<RetailPriceItem>): RetailPriceItem => ({
+    currencyCode: "USD",
+    unitPrice: 0.005,
+    armRegionName: "eastus",
+    armSkuName: "",
+    skuName: "Standard",
+    productName: "IP Addresses",
+    meterName: "Standard IPv4 Static Public IP",
+    skuId: "DZH318Z0BNVX/0052",
+    serviceName: "Virtual Network",
+    unitOfMeasure: "1 Hour",
+    type: "Consumption",
+    tierMinimumUnits: 0,
+    ...overrides,
+  });
+  it.each([
+    ["a Standard public IPv4 address", meter({}), { product: "public_ip", unitPrice: "0.005" }],
+    ["a Standard load balancer's included rules", meter({ serviceName: "Load Balancer", productName: "Load Balancer", meterName: "Standard Included LB Rules and Outbound Rules", unitPrice: 0.025 }), { product: "load_balancer", unitPrice: "0.025" }],
+    ["overage rules (not what an idle one pays)", meter({ serviceName: "Load Balancer", meterName: "Standard Overage LB Rules and Outbound Rules" }), undefined],
+    ["a Basic address", meter({ meterName: "Basic IPv4 Static Public IP Address", skuName: "Basic" }), undefined],
+    ["a data-processed meter", meter({ serviceName: "Load Balancer", meterName: "Standard Included LB Rules and Outbound Rules", unitOfMeasure: "1 GB" }), undefined],
+  ])("%s", (_name, item, expected) => {
+    const q = normalizeNetworkPriceItem(item);
+    if (expected === undefined) expect(q).toBeUndefined();
+    else expect(q).toMatchObject({ cloud: "azure", region: "eastus", sku: "standard", term: "on_demand", unit: "hour", currency: "USD", ...expected });
+  });
+});
+
 describe("Azure listPrices over the emulator", () => {
   let emu: AzureEmulator;
   beforeAll(async () => {
@@ -65,6 +94,15 @@ describe("Azure listPrices over the emulator", () => {
     // 70 items per size in pages of 16: 5 pages each.
     expect(emu.requestCount("retailPrices")).toBe(10);
     expect(emu.requestCount("token")).toBe(before);
+  });
+
+  it("reads the public IP and load balancer hours when the organization has any", async () => {
+    const quotes = await adapter().listPrices({ computeSizes: [], volumeTypes: [], network: true, currency: "EUR" });
+    const find = (product: PriceQuote["product"]) => quotes.find((q) => q.region === "westeurope" && q.product === product);
+    expect(find("public_ip")).toMatchObject({ sku: "standard", unitPrice: "0.0046", currency: "EUR" }); // 0.005 × 0.92
+    expect(find("load_balancer")).toMatchObject({ sku: "standard", unitPrice: "0.023", currency: "EUR" }); // 0.025 × 0.92
+    // 14 regions × (IP, LB); Basic addresses and overage rules left out.
+    expect(quotes).toHaveLength(28);
   });
 
   it("asks in the billing currency when told", async () => {

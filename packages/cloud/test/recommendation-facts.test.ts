@@ -27,6 +27,18 @@ describe("recommendationFacts", () => {
     ["azure disk with diskState", stored("azure", "azure_disk", { sku: { name: "Premium_LRS" }, properties: { diskState: "Unattached", diskSizeGB: 128 } }), { attached: false, sizeGb: 128 }],
     ["azure disk from a bare list", stored("azure", "azure_disk", { sku: { name: "Premium_LRS" } }), { attached: undefined }],
     ["azure public IP from a bare list", stored("azure", "azure_public_ip", {}), { role: "public_ip", associated: undefined }],
+    ["azure public IP with its ipConfiguration", stored("azure", "azure_public_ip", { properties: { ipConfiguration: { id: "/nic/ipc" } } }), { associated: true }],
+    ["azure public IP associated with nothing", stored("azure", "azure_public_ip", { properties: { ipConfiguration: null } }), { associated: false }],
+    ["azure disk reserved by a deallocated VM", stored("azure", "azure_disk", { managedBy: "/vm", properties: { diskState: "Reserved" } }), { attached: true }],
+    [
+      "azure load balancer: NIC members in one pool, IP members in another",
+      stored("azure", "azure_load_balancer", {
+        properties: { backendAddressPools: [{ properties: { backendIPConfigurations: [{ id: "a" }, { id: "b" }], loadBalancerBackendAddresses: [] } }, { properties: { loadBalancerBackendAddresses: [{ id: "c" }] } }] },
+      }),
+      { role: "load_balancer", targetCount: 3 },
+    ],
+    ["azure load balancer with empty pools", stored("azure", "azure_load_balancer", { properties: { backendAddressPools: [{ properties: { backendIPConfigurations: [] } }] } }), { targetCount: 0 }],
+    ["azure load balancer from a bare list", stored("azure", "azure_load_balancer", {}), { targetCount: undefined }],
     ["gcp instance in a MIG", stored("gcp", "gce_instance", { machineType: "https://x/zones/z/machineTypes/n2-standard-4", metadata: { items: [{ key: "created-by", value: "projects/1/zones/z/instanceGroupManagers/web" }] } }), { role: "compute", size: "n2-standard-4", scalingGroup: "projects/1/zones/z/instanceGroupManagers/web" }],
     ["gcp disk without users", stored("gcp", "gce_disk", { type: "https://x/diskTypes/pd-ssd", sizeGb: "200", users: [] }), { role: "volume", size: "pd-ssd", sizeGb: 200, attached: false }],
     ["gcp reserved address", stored("gcp", "gcp_address", { status: "RESERVED", addressType: "EXTERNAL" }), { role: "public_ip", associated: false }],

@@ -60,7 +60,9 @@ export async function demoAlerts(ctx: DemoAlertsContext, out: (line: string) => 
     ctx.progress.update("alerts: judging every rule over the estate …");
     const startedAt = ctx.deps.clock();
     const firstPass = await evaluateAlerts(ctx.db, { organizationId: ctx.organizationId, rules: alertRuleNames, now: ctx.deps.clock() });
-    const delivery: DeliveryDeps = { db: ctx.db };
+    // The demo's receiver listens on loopback, which a tenant's webhook may not reach unless the
+    // deployment allows it: the demo is that deployment (CLOUDSYNC_ALERT_ALLOW_PRIVATE_DESTINATIONS).
+    const delivery: DeliveryDeps = { db: ctx.db, http: { allowPrivateDestinations: true } };
     await deliverOwed(delivery, ctx.organizationId, startedAt);
 
     // People act on one, and the cloud changes under another.

@@ -29,20 +29,35 @@ export async function printRecommendations(db: Database, organizationId: string,
   );
   const now = last?.at ? new Date(new Date(last.at).getTime() + 300_000) : new Date();
   const { findings } = await withOrganization(db, organizationId, (tx) => refreshRecommendations(tx, organizationId, { windowHours: 1, now }), { role: null });
-  const byType = new Map<string, { count: number; resources: number; savings: number; currency: string; example: string }>();
+  // Each finding's cloud, from its first resource, so every cloud's priced rows show.
+  const keys = [...new Set(findings.map((f) => f.resourceKeys[0]).filter((k): k is string => !!k))];
+  const clouds = new Map(
+    keys.length === 0
+      ? []
+      : (
+          await queryRows<{ id: string; cloud: string }>(
+            db,
+            sql`select cr.id, p.provider_name as cloud from cloud_resources cr join cloud_providers p on p.id = cr.provider_id
+                 where cr.organization_id = ${organizationId}::uuid and cr.id = any(string_to_array(${keys.join(",")}, ',')::uuid[])`,
+          )
+        ).map((r) => [r.id, r.cloud] as const),
+  );
+  const byType = new Map<string, { type: string; cloud: string; count: number; resources: number; savings: number; currency: string; example: string }>();
   for (const f of findings) {
-    const t = byType.get(f.type) ?? { count: 0, resources: 0, savings: 0, currency: f.currency, example: f.action };
+    const cloud = clouds.get(f.resourceKeys[0] ?? "") ?? "?";
+    const key = `${f.type}|${cloud}`;
+    const t = byType.get(key) ?? { type: f.type, cloud, count: 0, resources: 0, savings: 0, currency: f.currency, example: f.action };
     t.count++;
     t.resources += f.resourceKeys.length;
     t.savings += f.monthlySavings;
-    byType.set(f.type, t);
+    byType.set(key, t);
   }
-  const rows = [...byType.entries()].sort((a, b) => b[1].savings - a[1].savings);
-  const total = rows.reduce((s, [, t]) => s + t.savings, 0);
+  const rows = [...byType.values()].sort((a, b) => a.type.localeCompare(b.type) || b.savings - a.savings);
+  const total = rows.reduce((s, t) => s + t.savings, 0);
   out(
-    `Recommendations (cost_optimization_recommendations; rules in docs/recommendations.md, usage over the last hour)\n${renderTable(
-      ["type", "findings", "resources", "monthly savings", "currency", "for example"],
-      rows.map(([type, t]) => [type, t.count, t.resources, t.savings.toFixed(2), t.currency, t.example]),
+    `Recommendations (cost_optimization_recommendations; rules in docs/recommendations.md, usage over the last hour), by type and cloud\n${renderTable(
+      ["type", "cloud", "findings", "resources", "monthly savings", "currency", "for example"],
+      rows.map((t) => [t.type, t.cloud, t.count, t.resources, t.savings.toFixed(2), t.currency, t.example]),
     )}\nTotal: ${total.toFixed(2)} a month, each resource counted once.\n`,
   );
 }

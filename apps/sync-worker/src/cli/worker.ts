@@ -87,6 +87,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
   const delivery: DeliveryDeps = {
     db: handle.db,
     mailer: env.CLOUDSYNC_SMTP_URL ? createMailer({ url: env.CLOUDSYNC_SMTP_URL, from: env.CLOUDSYNC_ALERT_EMAIL_FROM }) : undefined,
+    http: { allowPrivateDestinations: env.CLOUDSYNC_ALERT_ALLOW_PRIVATE_DESTINATIONS },
   };
   const notify = (organizationId: string) => enqueuePendingNotifications(delivery, notifications, organizationId, { now: new Date() });
   const deps: SyncDeps = {

@@ -41,6 +41,8 @@ export async function priceQueriesFor(db: Database, org: string): Promise<Map<Cl
     const w = wanted.get(r.cloud) ?? { sizes: new Set<string>(), volumes: new Set<string>(), network: false };
     if (facts.role === "compute" && facts.size) for (const s of sizesToPrice(r.cloud, facts.size)) w.sizes.add(s);
     if (facts.role === "volume" && facts.size) w.volumes.add(facts.size);
+    // Snapshots are priced per GB-month like a volume type (storage optimization's retention rule).
+    if (facts.role === "snapshot") w.volumes.add("snapshot");
     if (facts.role === "public_ip" || facts.role === "load_balancer") w.network = true;
     wanted.set(r.cloud, w);
   }

@@ -100,3 +100,11 @@ function describe(service: AwsService, reason: ErrorReason, detail?: string): { 
       return { status: 400, code: "ValidationError", message: detail ?? "invalid request" };
   }
 }
+
+/** A Query-protocol error with a service-specific code no shared reason covers (ELBv2's TargetGroupNotFound). */
+export function queryErrorReply(service: keyof typeof namespaces, status: number, code: string, message: string, requestId: string): AwsErrorReply {
+  return {
+    status,
+    body: `<ErrorResponse xmlns="${namespaces[service]}">${wrap("Error", el("Type", "Sender") + el("Code", code) + el("Message", message))}${el("RequestId", requestId)}</ErrorResponse>`,
+  };
+}

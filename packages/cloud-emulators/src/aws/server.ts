@@ -12,7 +12,7 @@ import {
   type SigV4Scope,
 } from "./auth.ts";
 import { type AwsCostBook, type AwsExpectedCostLine, createAwsCostBook } from "./costs.ts";
-import { type AwsErrorReply, type AwsService, errorReply } from "./errors.ts";
+import { type AwsErrorReply, type AwsService, errorReply, queryErrorReply } from "./errors.ts";
 import { type AwsAddResourceInput, type AwsResizeInput, createAwsEstate } from "./estate.ts";
 import { expectedOf } from "./expected.ts";
 import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
@@ -32,6 +32,7 @@ import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
 import { efsAction, isEfsPath } from "./render-efs.ts";
 import { eksAction, isEksPath } from "./render-eks.ts";
 import { createBreadthHandlers } from "./serve-breadth.ts";
+import { expectedServingTargets, renderTargetGroup, renderTargetHealth, targetGroupOf } from "./target-groups.ts";
 import { wrap } from "./xml.ts";
 import { type AwsEmulatorOrganization, createOrganizationState, type OrganizationState, organizationsAction } from "./organizations.ts";
 
@@ -111,6 +112,8 @@ export interface AwsEmulator {
   readonly requests: Map<string, number>;
   /** The identities a correct adapter reports, computed lazily (safe for large estates). */
   expected(): Iterable<AwsExpectedResource>;
+  /** The healthy targets the emulator gave a load balancer (its ARN), or undefined for another id. */
+  expectedServingTargets(loadBalancerArn: string): number | undefined;
   /**
    * The account's bill over [start, end] (inclusive days) as Cost Explorer groups it: by
    * service, or by service and resource. Computed lazily, day by day.
@@ -302,6 +305,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return describeLoadBalancers(call);
       case "elasticloadbalancing:DescribeTags":
         return describeTags(call);
+      case "elasticloadbalancing:DescribeTargetGroups":
+        return describeTargetGroups(call);
+      case "elasticloadbalancing:DescribeTargetHealth":
+        return describeTargetHealth(call);
       case "rds:DescribeDBInstances":
         return describeDbInstances(call);
       case "sts:AssumeRole":
@@ -460,6 +467,40 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       wrap("LoadBalancers", page.items.map((i) => renderLoadBalancer(i, bad.has(i.id))).join("")) +
       (page.nextToken ? `<NextMarker>${page.nextToken}</NextMarker>` : "");
     return xml(queryResponse("elasticloadbalancing", "DescribeLoadBalancers", call.requestId, result));
+  }
+
+  /** Every load balancer of the call's region with its one target group (target-groups.ts). */
+  function regionTargetGroups(call: Call) {
+    const scope = estate.scope(call.account, call.region, "elb_load_balancer");
+    const lbs = scope ? estate.page(scope, 0, Number.POSITIVE_INFINITY).items : [];
+    return lbs.map(targetGroupOf);
+  }
+
+  /** DescribeTargetGroups: all of the region, or one load balancer's (`LoadBalancerArn`), paged by Marker. */
+  function describeTargetGroups(call: Call): Reply | AwsErrorReply {
+    const size = pageSizeParam(call.form.get("PageSize"), 1, 400, 400);
+    if (size === undefined) return errorReply(call.service, "invalid_parameter", call.requestId, "PageSize must be between 1 and 400");
+    const position = decodeToken(call.form.get("Marker"));
+    if (position === undefined) return errorReply(call.service, "invalid_parameter", call.requestId, "Invalid pagination token");
+    let groups = regionTargetGroups(call);
+    const lbArn = call.form.get("LoadBalancerArn");
+    if (lbArn) {
+      groups = groups.filter((g) => g.loadBalancerArn === lbArn);
+      if (groups.length === 0) return errorReply(call.service, "lb_not_found", call.requestId, `Load balancer '${lbArn}' not found`);
+    }
+    const page = groups.slice(position, position + size);
+    const next = position + size < groups.length ? encodeToken(position + size) : undefined;
+    const result = wrap("TargetGroups", page.map(renderTargetGroup).join("")) + (next ? `<NextMarker>${next}</NextMarker>` : "");
+    return xml(queryResponse("elasticloadbalancing", "DescribeTargetGroups", call.requestId, result));
+  }
+
+  /** DescribeTargetHealth of one target group: every registered target and its state. */
+  function describeTargetHealth(call: Call): Reply | AwsErrorReply {
+    const arn = call.form.get("TargetGroupArn");
+    const group = arn ? regionTargetGroups(call).find((g) => g.arn === arn) : undefined;
+    if (!group) return queryErrorReply("elasticloadbalancing", 400, "TargetGroupNotFound", `Target groups '${arn ?? ""}' not found`, call.requestId);
+    const result = wrap("TargetHealthDescriptions", group.targets.map(renderTargetHealth).join(""));
+    return xml(queryResponse("elasticloadbalancing", "DescribeTargetHealth", call.requestId, result));
   }
 
   function describeTags(call: Call): Reply | AwsErrorReply {
@@ -638,6 +679,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     faults,
     requests,
     expected: () => mapIterable(estate.all(), expectedOf),
+    expectedServingTargets(arn) {
+      for (const r of estate.all()) if (r.kind === "elb_load_balancer" && r.id === arn) return expectedServingTargets(r);
+      return undefined;
+    },
     expectedCosts: (account, start, end, opts) => costBook.expected(account, start, end, opts),
     expectedCostTotal: (account, start, end) => costBook.total(account, start, end),
     *expectedMetrics(query) {

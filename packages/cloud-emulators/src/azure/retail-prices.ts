@@ -107,6 +107,28 @@ function items(currency: string): RetailPriceItem[] {
       );
     }
   }
+  // Networking meters, flat across regions: a Standard public IPv4 address and a Standard load
+  // balancer's first five rules are billed by the hour (USD 0.005 and 0.025 on the public page).
+  for (const [armRegionName, r] of Object.entries(regions)) {
+    const network = {
+      currencyCode: currency,
+      tierMinimumUnits: 0,
+      armRegionName,
+      location: r.location,
+      effectiveStartDate: "2023-07-01T00:00:00Z",
+      unitOfMeasure: "1 Hour",
+      isPrimaryMeterRegion: true,
+      armSkuName: "",
+      type: "Consumption",
+      serviceFamily: "Networking",
+    };
+    out.push(
+      { ...network, retailPrice: round(0.005 * rate), unitPrice: round(0.005 * rate), meterId: `${armRegionName}-pip-std`, meterName: "Standard IPv4 Static Public IP", productId: "DZH318Z0BNVX", skuId: "DZH318Z0BNVX/0052", productName: "IP Addresses", skuName: "Standard", serviceName: "Virtual Network", serviceId: "DZH313Z7MMC8" },
+      { ...network, retailPrice: round(0.004 * rate), unitPrice: round(0.004 * rate), meterId: `${armRegionName}-pip-basic`, meterName: "Basic IPv4 Static Public IP Address", productId: "DZH318Z0BNVX", skuId: "DZH318Z0BNVX/0051", productName: "IP Addresses", skuName: "Basic", serviceName: "Virtual Network", serviceId: "DZH313Z7MMC8" },
+      { ...network, retailPrice: round(0.025 * rate), unitPrice: round(0.025 * rate), meterId: `${armRegionName}-lb-rules`, meterName: "Standard Included LB Rules and Outbound Rules", productId: "DZH318Z0BP04", skuId: "DZH318Z0BP04/0003", productName: "Load Balancer", skuName: "Standard", serviceName: "Load Balancer", serviceId: "DZH317F1HKN0" },
+      { ...network, retailPrice: round(0.005 * rate), unitPrice: round(0.005 * rate), meterId: `${armRegionName}-lb-overage`, meterName: "Standard Overage LB Rules and Outbound Rules", productId: "DZH318Z0BP04", skuId: "DZH318Z0BP04/0004", productName: "Load Balancer", skuName: "Standard", serviceName: "Load Balancer", serviceId: "DZH317F1HKN0" },
+    );
+  }
   return out;
 }
 

@@ -14,6 +14,7 @@ import { expectedKindSamples, type KindMetricDefinition, kindMetricsOfType, rend
 import { retailPrices } from "./retail-prices.ts";
 import { grainStarts, isDocumentedSize, monitorGrains, renderMetricsResponse, type VmMetricPoint, vmMetricDefinitions, vmPoint, vmReportsMetrics, vmSizeMemoryBytes } from "./monitor.ts";
 import { type AzureEmulatorTenant, TenantApi } from "./tenant-api.ts";
+import { type ExpectedUsage, expectedUsage, providerListTypes, renderProviderResource } from "./provider-lists.ts";
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
 import { type ExpectedAvailability, availabilityOf, renderAvailabilityStatus } from "./resource-health.ts";
 
@@ -62,6 +63,8 @@ export interface AzureEmulator {
   readonly faults: FaultState;
   /** What a complete, correct sync must produce (computed lazily; iterate it once per use). */
   expected(): Iterable<ExpectedResource>;
+  /** The attachment, association or backend count the emulator gave a disk, public IP or load balancer. */
+  expectedUsage(resource: { id: string; type: string }): ExpectedUsage;
   readonly mutate: {
     /** Adds a resource and returns its ARM id. */
     add(input?: AddResourceInput): string;
@@ -118,6 +121,7 @@ const apiOperations = {
   availability: "availabilityStatuses.listBySubscriptionId",
   subscriptions: "subscriptions.list",
   descendants: "managementGroups.getDescendants",
+  providerList: "providerResources.list",
 } as const;
 
 /** Resource Health api-versions the emulator answers (the SDK's 2022-10-01 among them). */
@@ -286,6 +290,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         return send(res, listMetrics(route.resourceUri ?? "", url));
       case apiOperations.availability:
         return send(res, listAvailabilityStatuses(route.subscriptionId, url));
+      case apiOperations.providerList:
+        return send(res, listProviderResources(route.subscriptionId, route.providerPath ?? "", url));
     }
   }
 
@@ -477,6 +483,20 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     };
   }
 
+  /** A resource provider's own list of one type, with properties (provider-lists.ts), paged like the VM list. */
+  function listProviderResources(subscriptionId: string, providerPath: string, url: URL): HttpAnswer {
+    const listed = providerListTypes[providerPath];
+    if (!listed) return armAnswer(404, "InvalidResourceType", `The resource type could not be found for path '${providerPath}'.`);
+    const apiVersion = url.searchParams.get("api-version");
+    if (!apiVersion || !listed.apiVersions.has(apiVersion)) {
+      return armAnswer(400, "InvalidApiVersionParameter", `The api-version '${apiVersion ?? ""}' is invalid for ${listed.armType}. Supported: ${[...listed.apiVersions].join(", ")}.`);
+    }
+    const position = startPosition(url);
+    if (position === null) return armAnswer(400, "InvalidSkipToken", "The $skiptoken is not valid.");
+    const page = estate.scan(subscriptionId, position, vmPageSize, (item) => item.type === listed.armType, vmPageSize * 50);
+    return { status: 200, body: withNextLink({ value: page.items.map(renderProviderResource) }, url, page.next) };
+  }
+
   function listVms(subscriptionId: string, url: URL): HttpAnswer {
     const position = startPosition(url);
     if (position === null) return armAnswer(400, "InvalidSkipToken", "The $skiptoken is not valid.");
@@ -540,6 +560,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     subscriptions,
     faults,
     expected: () => estate.expected(),
+    expectedUsage,
     *expectedAvailability() {
       for (const sub of subscriptions) {
         let position: number | null = 0;
@@ -602,6 +623,8 @@ interface ArmRoute {
   subscriptionId: string;
   /** For metrics: the ARM id of the resource asked about. */
   resourceUri?: string;
+  /** For a provider's own list: the path after the subscription (`/providers/microsoft.compute/disks`). */
+  providerPath?: string;
 }
 
 const metricsSuffix = "/providers/microsoft.insights/metrics";
@@ -623,6 +646,7 @@ function armRoute(path: string): ArmRoute | null {
   if (rest === "/providers/microsoft.compute/virtualmachines") return { operation: apiOperations.vms, method: "GET", subscriptionId };
   if (rest === "/providers/microsoft.costmanagement/query") return { operation: apiOperations.costQuery, method: "POST", subscriptionId };
   if (rest === "/providers/microsoft.resourcehealth/availabilitystatuses") return { operation: apiOperations.availability, method: "GET", subscriptionId };
+  if (providerListTypes[rest]) return { operation: apiOperations.providerList, method: "GET", subscriptionId, providerPath: rest };
   if (/^\/resourcegroups\/[^/]+\/providers\/[^/]+\/[^/]+\/.+/.test(rest) && rest.endsWith(metricsSuffix)) {
     const resourceUri = decodeURIComponent(path.replace(/\/$/, "").slice(0, -metricsSuffix.length));
     return { operation: apiOperations.metrics, method: "GET", subscriptionId, resourceUri };

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createFaultState, type FaultState } from "../faults.ts";
 import { type BillingExportTableName, BigQueryApi } from "./bigquery-api.ts";
 import { GcpBilling, type GcpExpectedCost } from "./billing.ts";
+import { BillingCatalogApi } from "./billing-catalog-api.ts";
 import { emulatorRegions, emulatorZones } from "./catalog.ts";
 import { defaultProjects, type GcpAddInput, GcpEstate, type GcpExpectedResource } from "./estate.ts";
 import { API_BASE, type EmulatorKind, emulatorKinds, type GeneratedItem, kindInfo, type RawItem } from "./items.ts";
@@ -82,6 +83,8 @@ export interface GcpEmulator {
    * (stopped, regional backend services, clusters without nodes) have none.
    */
   expectedKindMetrics(options: { resourceIds: readonly string[]; start: Date; end: Date; periodSeconds?: number }): GcpExpectedKindSample[];
+  /** `skus.list` pages the Cloud Billing Catalog API served. */
+  catalogSkuPages(): number;
   /** The next query job answers `jobComplete: false` to its first N polls. */
   setQueryPendingPolls(polls: number): void;
   close(): Promise<void>;
@@ -109,6 +112,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   const serviceApis = new ServiceApis(estate, faults, () => unreachable);
   const resourceManager = new ResourceManagerApi(options.organization ?? { projects: [], folders: [] }, projects);
   const denied = new Set(options.deniedProjects ?? []);
+  const billingCatalog = new BillingCatalogApi();
 
   const server: Server = createServer((req, res) => {
     collectBody(req)
@@ -127,6 +131,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       bigquery.route(method, url.pathname, url, body) ??
       monitoringApi.route(method, url.pathname, url) ??
       resourceManager.route(method, url.pathname, url) ??
+      billingCatalog.route(method, url.pathname, url) ??
       computeRoute(method, url);
     if (!routed) return send(res, 404, errors.notFound(url.pathname));
     gate(req, res, routed);
@@ -322,6 +327,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
         return expectedKindSamples(seed, found.project, found.item, found.kind, ends, periodSeconds);
       });
     },
+    catalogSkuPages: () => billingCatalog.skuPages,
     setQueryPendingPolls(polls) {
       bigquery.pendingPolls = polls;
     },

@@ -28,9 +28,17 @@ export function awsRecommendationFacts(kind: string, config: Record<string, unkn
     }
     case "elastic_ip":
       return { role: "public_ip", associated: Boolean(config.AssociationId ?? config.InstanceId ?? config.NetworkInterfaceId) };
-    case "elb_load_balancer":
-      // DescribeLoadBalancers does not list targets; requests (CloudWatch) are the only signal.
-      return { role: "load_balancer" };
+    case "elb_load_balancer": {
+      // The reader adds DescribeTargetHealth's counts (kinds/load-balancer.ts). Targets that can
+      // take traffic: healthy, still registering (initial), or without health checks
+      // (unavailable). Unhealthy, draining and unused ones serve nothing.
+      const summary = config.TargetHealthSummary as { byState?: Record<string, number> } | undefined;
+      const byState = summary?.byState;
+      return {
+        role: "load_balancer",
+        targetCount: byState ? (byState.healthy ?? 0) + (byState.initial ?? 0) + (byState.unavailable ?? 0) : undefined,
+      };
+    }
     default:
       return { role: "other" };
   }

@@ -57,8 +57,16 @@ export interface LocationsApi {
   list(options: RequestOptions): Promise<RawLocation[]>;
 }
 
+/** A resource provider's own subscription-wide list (`GET …/providers/{type}?api-version=…`). */
+export interface ProviderResourcesApi {
+  /** Page by page, following every `nextLink`; throws an SDK-style error (statusCode, code) on failure. */
+  listPages(armType: string, apiVersion: string, options: RequestOptions): AsyncIterable<Record<string, unknown>[]>;
+}
+
 export interface SubscriptionClients {
   resources: ResourcesApi;
+  /** The full resources (with `properties`) of the types whose facts the generic listing lacks. */
+  providerResources: ProviderResourcesApi;
   virtualMachines: VirtualMachinesApi;
   locations: LocationsApi;
   /** Cost Management's query API (`POST …/providers/Microsoft.CostManagement/query`). */
@@ -130,6 +138,26 @@ export function createAzureClients(settings: ClientSettings): SubscriptionClient
             });
           }
           return body.value ?? [];
+        },
+      },
+      providerResources: {
+        // The same plain ARM client as locations: arm-network is not a dependency, and these
+        // lists need nothing but a GET with the provider's api-version and nextLink paging.
+        async *listPages(armType, apiVersion, { abortSignal, timeoutMs }) {
+          let next: string | undefined = `/subscriptions/${encodeURIComponent(subscriptionId)}/providers/${armType}`;
+          let first = true;
+          while (next) {
+            const response = await armContext
+              .pathUnchecked(next)
+              .get({ ...(first ? { queryParameters: { "api-version": apiVersion } } : {}), abortSignal, timeout: timeoutMs });
+            const body = (response.body ?? {}) as { value?: Record<string, unknown>[]; nextLink?: string | null; error?: { code?: string; message?: string } };
+            if (response.status !== "200") {
+              throw Object.assign(new Error(body.error?.message ?? `HTTP ${response.status}`), { name: "RestError", statusCode: Number(response.status), code: body.error?.code });
+            }
+            yield body.value ?? [];
+            next = body.nextLink ?? undefined;
+            first = false;
+          }
         },
       },
       costQuery: createCostQueryApi(settings, subscriptionId),

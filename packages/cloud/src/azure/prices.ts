@@ -17,6 +17,7 @@ export interface RetailPriceItem {
   meterId?: string;
   skuId?: string;
   serviceName?: string;
+  meterName?: string;
   unitOfMeasure?: string;
   type?: string;
   reservationTerm?: string;
@@ -44,6 +45,25 @@ export function normalizeRetailPriceItem(item: RetailPriceItem): PriceQuote | un
   return undefined;
 }
 
+/**
+ * Retail Prices items of the networking meters the unused-resources rule prices → quotes: a
+ * Standard public IPv4 address's hour (`Virtual Network`, "Standard IPv4 Static Public IP") and
+ * a Standard load balancer's hour (`Load Balancer`, "Standard Included LB Rules and Outbound
+ * Rules": its first five rules, what an idle one still pays). Others give none.
+ */
+export function normalizeNetworkPriceItem(item: RetailPriceItem): PriceQuote | undefined {
+  if (item.type !== "Consumption" || item.unitOfMeasure !== "1 Hour" || (item.tierMinimumUnits ?? 0) > 0) return undefined;
+  if (!item.armRegionName || item.unitPrice === undefined || !item.currencyCode) return undefined;
+  const product =
+    item.serviceName === "Virtual Network" && item.meterName === "Standard IPv4 Static Public IP"
+      ? "public_ip"
+      : item.serviceName === "Load Balancer" && item.meterName === "Standard Included LB Rules and Outbound Rules"
+        ? "load_balancer"
+        : undefined;
+  if (!product) return undefined;
+  return { cloud: "azure", region: item.armRegionName, product, sku: "standard", term: "on_demand", unitPrice: String(item.unitPrice), unit: "hour", currency: item.currencyCode, sourceId: item.skuId ?? item.meterId ?? "" };
+}
+
 export interface RetailPricesSettings {
   endpoint?: string | undefined;
   agent?: Agent | undefined;
@@ -52,7 +72,8 @@ export interface RetailPricesSettings {
 }
 
 /**
- * Reads the VM sizes' prices of every region, one `$filter` per size (the API's filter values
+ * Reads the VM sizes' prices of every region, one `$filter` per size (and, when asked, the public
+ * IP and load balancer meters, one `$filter` each) (the API's filter values
  * are case-sensitive since 2023-01-01-preview), following `NextPageLink` to the end.
  * Unauthenticated: no credential is sent.
  */
@@ -64,11 +85,20 @@ export async function readAzurePrices(settings: RetailPricesSettings, query: Pri
   });
   const http = createDefaultHttpClient();
   const quotes: PriceQuote[] = [];
-  for (const size of query.computeSizes) {
+  const requests = [
+    ...query.computeSizes.map((size) => ({ what: size, filter: `serviceName eq 'Virtual Machines' and armSkuName eq '${size.replace(/'/g, "''")}'`, normalize: normalizeRetailPriceItem })),
+    ...(query.network
+      ? [
+          { what: "public IPs", filter: "serviceName eq 'Virtual Network' and productName eq 'IP Addresses'", normalize: normalizeNetworkPriceItem },
+          { what: "load balancers", filter: "serviceName eq 'Load Balancer'", normalize: normalizeNetworkPriceItem },
+        ]
+      : []),
+  ];
+  for (const { what: size, filter, normalize } of requests) {
     const first = new URL("/api/retail/prices", settings.endpoint ?? retailPricesOrigin);
     first.searchParams.set("api-version", retailPricesApiVersion);
     if (query.currency) first.searchParams.set("currencyCode", `'${query.currency}'`);
-    first.searchParams.set("$filter", `serviceName eq 'Virtual Machines' and armSkuName eq '${size.replace(/'/g, "''")}'`);
+    first.searchParams.set("$filter", filter);
     let next: string | null = first.toString();
     while (next) {
       const request = createPipelineRequest({
@@ -84,7 +114,7 @@ export async function readAzurePrices(settings: RetailPricesSettings, query: Pri
       }
       const page = JSON.parse(response.bodyAsText ?? "{}") as { Items?: RetailPriceItem[]; NextPageLink?: string | null };
       for (const item of page.Items ?? []) {
-        const q = normalizeRetailPriceItem(item);
+        const q = normalize(item);
         if (q) quotes.push(q);
       }
       next = page.NextPageLink ?? null;

@@ -3,10 +3,12 @@ import type { ResourceFacts } from "../recommendations/facts.ts";
 type Known = Omit<ResourceFacts, "key" | "cloud" | "kind" | "region" | "status" | "tags">;
 
 /**
- * The signals the recommendation rules read from an Azure `resources.list` item (plus the VM's
- * instance view the reader merges in as `vmStatus`). `managedBy` is ARM's pointer from a disk
- * to the VM that has it attached. The list carries no properties, so a public IP's association,
- * a disk's size and a VM's scale set are unknown here and their rules do not fire.
+ * The signals the recommendation rules read from an Azure `resources.list` item, plus what the
+ * reader merges in: the VM's instance view as `vmStatus`, and for disks, public IPs and load
+ * balancers the fields of their provider's own list (resource-properties.ts): a disk's
+ * `managedBy` (ARM's pointer to the VM that has it attached) and `diskState`, a public IP's
+ * `ipConfiguration`, a load balancer's backend pool members. A VM's scale set is not read, so
+ * spot advice does not fire for Azure VMs.
  */
 export function azureRecommendationFacts(kind: string, config: Record<string, unknown>, _tags: Record<string, string>): Known {
   switch (kind) {
@@ -34,11 +36,15 @@ export function azureRecommendationFacts(kind: string, config: Record<string, un
       return { role: "public_ip", associated: props ? Boolean(props.ipConfiguration) : undefined };
     }
     case "azure_load_balancer": {
-      const props = config.properties as { backendAddressPools?: { properties?: { loadBalancerBackendAddresses?: unknown[] } }[] } | undefined;
+      type Pool = { properties?: { loadBalancerBackendAddresses?: unknown[]; backendIPConfigurations?: unknown[] } };
+      const props = config.properties as { backendAddressPools?: Pool[] } | undefined;
       const pools = props?.backendAddressPools;
+      // NIC-based pools list members in backendIPConfigurations, IP-based ones in
+      // loadBalancerBackendAddresses (which may also mirror NIC members): a pool has the larger.
+      const members = (p: Pool) => Math.max(p.properties?.backendIPConfigurations?.length ?? 0, p.properties?.loadBalancerBackendAddresses?.length ?? 0);
       return {
         role: "load_balancer",
-        targetCount: pools ? pools.reduce((n, p) => n + (p.properties?.loadBalancerBackendAddresses?.length ?? 0), 0) : undefined,
+        targetCount: pools ? pools.reduce((n, p) => n + members(p), 0) : undefined,
       };
     }
     default:

@@ -86,6 +86,7 @@ export function* resourceReads(
         timeoutMs: settings.timeoutMs,
         serverFilter: plan.serverFilter,
         readVmStatuses: plan.readVmStatuses,
+        kind: plan.kind,
         state,
       }),
     );

@@ -1,7 +1,7 @@
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
 import { describeKind, type KindReadPlan, kindRead } from "../core/kind-reader.ts";
 import { createStreamStats, type RunSettings, runScopes, type ScopeRead, type StreamStats } from "../core/scope-runner.ts";
-import { CloudError } from "../errors.ts";
+import { CloudError, redactSecrets } from "../errors.ts";
 import {
   type AccountDiscovery,
   type AdapterOptions,
@@ -13,6 +13,9 @@ import {
   type MetricEvent,
   type MetricQuery,
   type NormalizedResource,
+  type PriceQuery,
+  type PriceQuote,
+  type PriceSource,
   type RegionInfo,
   type ResourceStatusChecks,
   type ScopeRef,
@@ -31,6 +34,7 @@ import { createMetricReader } from "./metrics.ts";
 import { instanceStatusRead } from "./status-checks.ts";
 import { instancesReader } from "./kinds/instances.ts";
 import type { TimeSeriesLister } from "./monitoring.ts";
+import type { CatalogApi } from "./prices.ts";
 import { toScopeError } from "./failures.ts";
 import { discoverGcpOrganization, type GcpOrganizationConfig } from "./organization.ts";
 import { gcpCatchAllReader, gcpKindReaders, gcpKinds } from "./kinds/index.ts";
@@ -80,6 +84,8 @@ export interface GcpAdapterConfig extends AdapterOptions {
   costPageSize?: number;
   /** Instance ids per Cloud Monitoring filter (default 100). */
   metricsBatchSize?: number;
+  /** SKUs per Cloud Billing Catalog page when reading prices (default and maximum 5,000). */
+  priceCatalogPageSize?: number;
   /** Points per listTimeSeries page (default 10,000; the API allows 100,000). `pageSize` bounds samples per event. */
   metricsPageSize?: number;
 }
@@ -87,7 +93,7 @@ export interface GcpAdapterConfig extends AdapterOptions {
 /** Counters of the adapter's own buffering since it was created, for tests and metrics. */
 export type GcpStreamStats = StreamStats;
 
-export interface GcpAdapter extends CloudAdapter {
+export interface GcpAdapter extends CloudAdapter, PriceSource {
   readonly stats: Readonly<GcpStreamStats>;
   /** Releases the SDK clients. */
   close(): Promise<void>;
@@ -142,6 +148,7 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     clients?: ComputeClients;
     monitoring?: Promise<TimeSeriesLister>;
     billing?: Promise<BillingQueryClient>;
+    catalog?: Promise<CatalogApi>;
   }
   let connection: Connection | undefined;
   // Built on first use, so a bad key fails the stream's scopes (with a clear error), not the constructor.
@@ -183,6 +190,41 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     );
     return c.billing;
   };
+
+  // The Cloud Billing SDK is imported with the first price read, like Monitoring and BigQuery.
+  const connectCatalog = (): { catalog: Promise<CatalogApi>; transport: GatedTransport } => {
+    const c = connect();
+    c.catalog ??= import("./prices.ts").then(({ createCatalogClient }) => createCatalogClient(c.transport.authClient, config.endpoint));
+    return { catalog: c.catalog, transport: c.transport };
+  };
+
+  /**
+   * List prices from the Cloud Billing Catalog (public prices, not the billing account's
+   * contract): Compute Engine's SKUs composed into machine, disk, static IP and forwarding-rule
+   * quotes, in the asked currency (the catalog converts).
+   */
+  async function listPrices(query: PriceQuery): Promise<PriceQuote[]> {
+    const { catalog, transport } = connectCatalog();
+    try {
+      const { readGcpPrices } = await import("./prices.ts");
+      // The catalog allows 5,000 SKUs a page; Compute Engine has a few thousand.
+      const pageSize = Math.min(5000, Math.max(1, Math.floor(config.priceCatalogPageSize ?? 5000)));
+      return await readGcpPrices(await catalog, query, { pageSize, callOptions });
+    } catch (err) {
+      if (err instanceof CloudError) throw err;
+      // INVALID_ARGUMENT: the one argument a caller chooses is the currency.
+      if ((err as { code?: unknown }).code === 3 && query.currency) {
+        throw new CloudError("gcp", `the Cloud Billing Catalog refused currency ${query.currency} (${redactSecrets(String((err as Error).message), secrets).slice(0, 200)}); ask in USD, the catalog's own currency`);
+      }
+      // Requests are billed to, and the API must be enabled in, the credentials' project.
+      throw toScopeError(err, {
+            ...failureContext(projects[0] ?? "of the credentials", "services.skus.list", transport, query.signal?.aborted ?? false),
+            outcome: undefined,
+            api: "Cloud Billing Catalog",
+            role: "no role (the catalog is public; enable the Cloud Billing API in the key's project)",
+          });
+    }
+  }
 
   const readContext = (project: string, signal: AbortSignal | undefined): GcpReadContext => {
     const { clients, transport } = connectCompute();
@@ -402,11 +444,12 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
       );
       yield* runScopes(reads, runSettings("status_checks", query.signal, (scope, statuses: ResourceStatusChecks[]): StatusCheckEvent => ({ type: "status_page", scope, statuses })));
     },
+    listPrices,
 
     async close() {
       const c = connection;
       connection = undefined;
-      await Promise.allSettled([c?.clients?.close(), c?.monitoring?.then((m) => m.close())]);
+      await Promise.allSettled([c?.clients?.close(), c?.monitoring?.then((m) => m.close()), c?.catalog?.then((m) => m.close())]);
     },
   };
 }

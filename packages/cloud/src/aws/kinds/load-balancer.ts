@@ -1,9 +1,11 @@
 import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import {
   DescribeTagsCommand,
+  DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   type LoadBalancer,
   paginateDescribeLoadBalancers,
+  paginateDescribeTargetGroups,
   type Tag,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { NormalizedResource } from "../../types.ts";
@@ -17,7 +19,19 @@ import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./
  * page, because ELBv2 does not return tags with the load balancer. The type (application,
  * network, gateway) stays in the configuration; the kind is always `elb_load_balancer`.
  */
-export type LoadBalancerWithTags = LoadBalancer & { Tags?: Tag[] };
+export type LoadBalancerWithTags = LoadBalancer & { Tags?: Tag[]; TargetHealthSummary?: TargetHealthSummary };
+
+/**
+ * What DescribeTargetGroups and DescribeTargetHealth say about one load balancer's targets,
+ * counted (a load balancer may have thousands): its target groups, the targets registered in
+ * them, and how many are in each TargetHealth state. The unused-resources rule reads it
+ * (recommendation-facts.ts).
+ */
+export interface TargetHealthSummary {
+  targetGroups: number;
+  registered: number;
+  byState: Record<string, number>;
+}
 
 /** DescribeTags accepts at most 20 ARNs per call. */
 const tagBatch = 20;
@@ -69,6 +83,47 @@ async function tagsFor(
   return out;
 }
 
+/** Every target group of the region (DescribeTargetGroups, by Marker), by the load balancers it serves. */
+async function targetGroupsByLoadBalancer(client: ElasticLoadBalancingV2Client, signal: AbortSignal | undefined): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for await (const page of paginateDescribeTargetGroups({ client }, { PageSize: 400 }, { abortSignal: signal })) {
+    for (const tg of page.TargetGroups ?? []) {
+      if (!tg.TargetGroupArn) continue;
+      for (const lb of tg.LoadBalancerArns ?? []) out.set(lb, [...(out.get(lb) ?? []), tg.TargetGroupArn]);
+    }
+  }
+  return out;
+}
+
+/** DescribeTargetHealth of each target group of the given load balancers, counted per load balancer. */
+async function targetHealthOf(
+  client: ElasticLoadBalancingV2Client,
+  lbArns: readonly string[],
+  groups: ReadonlyMap<string, string[]>,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, TargetHealthSummary>> {
+  const out = new Map<string, TargetHealthSummary>();
+  for (const lb of lbArns) {
+    const summary: TargetHealthSummary = { targetGroups: 0, registered: 0, byState: {} };
+    for (const tg of groups.get(lb) ?? []) {
+      try {
+        const res = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }), { abortSignal: signal });
+        summary.targetGroups++;
+        for (const d of res.TargetHealthDescriptions ?? []) {
+          const state = d.TargetHealth?.State ?? "unknown";
+          summary.registered++;
+          summary.byState[state] = (summary.byState[state] ?? 0) + 1;
+        }
+      } catch (error) {
+        // Deleted since the groups were listed: it holds no target any more.
+        if (errorCode(error) !== "TargetGroupNotFound") throw error;
+      }
+    }
+    out.set(lb, summary);
+  }
+  return out;
+}
+
 export const loadBalancerReader: AwsKindReader<LoadBalancerWithTags> = {
   kind: "elb_load_balancer",
   resourceType: "load_balancer",
@@ -88,11 +143,18 @@ export const loadBalancerReader: AwsKindReader<LoadBalancerWithTags> = {
       { PageSize: clampPageSize(ctx.pageSize, 1, 400) },
       { abortSignal: ctx.signal },
     );
+    let groups: Map<string, string[]> | undefined;
     for await (const page of pages) {
       const lbs = page.LoadBalancers ?? [];
       const arns = lbs.map((lb) => lb.LoadBalancerArn).filter((a): a is string => !!a);
       const tags = await tagsFor(client, arns, ctx.signal);
-      yield lbs.map((lb) => ({ ...lb, Tags: (lb.LoadBalancerArn && tags.get(lb.LoadBalancerArn)) || [] }));
+      // The region's target groups once, on the first page that has a load balancer.
+      if (arns.length > 0) groups ??= await targetGroupsByLoadBalancer(client, ctx.signal);
+      const health = groups ? await targetHealthOf(client, arns, groups, ctx.signal) : new Map<string, TargetHealthSummary>();
+      yield lbs.map((lb) => {
+        const summary = lb.LoadBalancerArn ? health.get(lb.LoadBalancerArn) : undefined;
+        return { ...lb, Tags: (lb.LoadBalancerArn && tags.get(lb.LoadBalancerArn)) || [], ...(summary ? { TargetHealthSummary: summary } : {}) };
+      });
     }
   },
   normalize: normalizeLoadBalancer,
