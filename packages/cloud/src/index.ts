@@ -29,4 +29,4 @@ export {
 export { isDecimal, normalizeDecimal, roundDecimal, sumDecimals } from "./common/decimal.ts";
 export * from "./recommendations/index.ts";
 export * from "./deployments/types.ts";
-export { armDeploymentStatuses, cloudFormationStatuses, deploymentStatusOf, infraManagerStatuses, templateHash } from "./deployments/rules.ts";
+export { armDeploymentStatuses, cloudFormationStatuses, deploymentStatusOf, infraManagerStatuses, templateHash, templateTypeOf } from "./deployments/rules.ts";

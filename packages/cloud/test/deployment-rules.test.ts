@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { armDeploymentStatuses, cloudFormationStatuses, deploymentStatusOf, infraManagerStatuses, templateHash } from "../src/deployments/rules.ts";
+import { armDeploymentStatuses, cloudFormationStatuses, deploymentStatusOf, infraManagerStatuses, templateHash, templateTypeOf } from "../src/deployments/rules.ts";
 import { deploymentStatuses } from "../src/deployments/types.ts";
 
 describe("deployment status tables", () => {
@@ -57,4 +57,20 @@ describe("templateHash", () => {
   it("hashes YAML as written", () => expect(templateHash("Resources: {}\n")).not.toBe(templateHash("Resources:  {}\n")));
   it("hashes text that only looks like JSON as written", () => expect(templateHash("{ not json")).toMatch(/^[0-9a-f]{64}$/));
   it("is sha256 of the canonical text", () => expect(templateHash("{}")).toBe("44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"));
+});
+
+describe("templateTypeOf", () => {
+  it.each([
+    ["only databases", ["AWS::RDS::DBInstance", "AWS::DynamoDB::Table"], "database"],
+    ["databases with their role and alarm topic", ["AWS::RDS::DBInstance", "AWS::IAM::Role", "AWS::SNS::Topic"], "database"],
+    ["a network", ["Microsoft.Network/virtualNetworks", "Microsoft.Network/networkSecurityGroups"], "network"],
+    ["instances", ["AWS::EC2::Instance", "AWS::EC2::Volume"], "application"],
+    ["instances behind a load balancer", ["AWS::EC2::Instance", "AWS::ElasticLoadBalancingV2::LoadBalancer"], "complete_stack"],
+    ["VMs and a SQL database", ["Microsoft.Compute/virtualMachines", "Microsoft.Sql/servers/databases"], "complete_stack"],
+    ["roles only", ["AWS::IAM::Role", "Microsoft.Authorization/roleAssignments"], "security"],
+    ["alarms only", ["AWS::CloudWatch::Alarm"], "monitoring"],
+    ["alarms and roles", ["AWS::CloudWatch::Alarm", "AWS::IAM::Role"], "security"],
+    ["Terraform resources", ["google_sql_database_instance", "google_compute_network"], "complete_stack"],
+    ["nothing", [], "application"],
+  ] as const)("%s → %s", (_name, types, expected) => expect(templateTypeOf(types)).toBe(expected));
 });

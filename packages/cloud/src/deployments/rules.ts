@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { DeploymentStatus } from "./types.ts";
+import type { DeploymentStatus, TemplateType } from "./types.ts";
 
 /**
  * The rules that turn what a deployment service says into our vocabulary, one table per cloud
@@ -108,4 +108,34 @@ export function secondsBetween(start: string | null | undefined, end: string | n
   if (!start || !end) return null;
   const ms = Date.parse(end) - Date.parse(start);
   return Number.isFinite(ms) && ms >= 0 ? Math.round(ms / 1000) : null;
+}
+
+/**
+ * What a resource type is, for the template type rule: matched on the deployment service's own
+ * type name (`AWS::RDS::DBInstance`, `Microsoft.Network/virtualNetworks`,
+ * `google_sql_database_instance`). Anything unmatched is an application resource.
+ */
+const resourceTypeCategories: ReadonlyArray<readonly [Exclude<TemplateType, "complete_stack" | "application">, RegExp]> = [
+  ["security", /IAM|KMS|SecretsManager|SecurityGroup|Authorization|KeyVault|ManagedIdentity|_iam_|_kms_|firewall/i],
+  ["monitoring", /CloudWatch|::SNS::|::Logs::|Microsoft\.Insights|OperationalInsights|_monitoring_|_logging_/i],
+  ["database", /::RDS::|DynamoDB|ElastiCache|Redshift|DocumentDB|Microsoft\.Sql|DBfor|DocumentDB|Microsoft\.Cache|_sql_|spanner|bigtable|redis/i],
+  ["network", /::EC2::(VPC|Subnet|RouteTable|InternetGateway|NatGateway|EIP|TransitGateway)|ElasticLoadBalancing|Route53|CloudFront|Microsoft\.Network|_network|_subnetwork|_router|forwarding_rule|_dns_/i],
+];
+
+/**
+ * The template type of a deployment from the types of the resources it created: the one
+ * category they share (database, network; security or monitoring only when nothing else is
+ * there, since nearly every template carries a role or an alarm beside its real content);
+ * `complete_stack` when they span several of application, database and network;
+ * `application` when nothing is known.
+ */
+export function templateTypeOf(resourceTypes: readonly string[]): TemplateType {
+  const found = new Set<TemplateType>();
+  for (const type of resourceTypes) found.add(resourceTypeCategories.find(([, pattern]) => pattern.test(type))?.[0] ?? "application");
+  const main = [...found].filter((c) => c !== "security" && c !== "monitoring");
+  if (main.length > 1) return "complete_stack";
+  if (main.length === 1) return main[0] as TemplateType;
+  if (found.has("security")) return "security";
+  if (found.has("monitoring")) return "monitoring";
+  return "application";
 }

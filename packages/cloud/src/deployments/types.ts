@@ -9,6 +9,9 @@ import type { CloudName, ScopeRef } from "../types.ts";
 export const deploymentStatuses = ["pending", "validating", "provisioning", "deployed", "updating", "destroying", "failed", "rolled_back"] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
 
+export const templateTypes = ["application", "database", "network", "monitoring", "security", "complete_stack"] as const;
+export type TemplateType = (typeof templateTypes)[number];
+
 export const templateFormats = ["terraform", "cloudformation", "arm", "gcp_deployment", "kubernetes"] as const;
 export type TemplateFormat = (typeof templateFormats)[number];
 
