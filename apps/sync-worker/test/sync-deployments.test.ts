@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type AwsEmulator, type AzureEmulator, startAwsEmulator, startAzureEmulator } from "@cloudsync/cloud-emulators";
+import { type AwsEmulator, type AzureEmulator, type GcpEmulator, startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { queryRows, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { awsEmulatorCredentials, azureEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
+import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
 import { syncDeployments } from "../src/jobs/sync-deployments.ts";
 import { syncResources } from "../src/jobs/sync-resources.ts";
 import type { SyncDeps } from "../src/jobs/sync-run.ts";
@@ -41,7 +41,8 @@ let orgId: string;
 let userId: string;
 let aws: AwsEmulator;
 let azure: AzureEmulator;
-const providers: Record<"aws" | "azure", string> = { aws: "", azure: "" };
+let gcp: GcpEmulator;
+const providers: Record<"aws" | "azure" | "gcp", string> = { aws: "", azure: "", gcp: "" };
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ prefix: "cloudsync_deployments" });
@@ -54,13 +55,14 @@ beforeAll(async () => {
     clock: () => new Date(),
     logger: silentLogger(),
   };
-  [aws, azure] = await Promise.all([startAwsEmulator({ seed: 18, size: 160 }), startAzureEmulator({ seed: 18, size: 90, subscriptions: 2 })]);
+  [aws, azure, gcp] = await Promise.all([startAwsEmulator({ seed: 18, size: 160 }), startAzureEmulator({ seed: 18, size: 90, subscriptions: 2 }), startGcpEmulator({ seed: 18, size: 200 })]);
   providers.aws = (await addProvider(tdb.db, keyring, { organizationId: orgId, createdBy: userId, credentials: awsEmulatorCredentials(aws) })).id;
   providers.azure = (await addProvider(tdb.db, keyring, { organizationId: orgId, createdBy: userId, credentials: azureEmulatorCredentials(azure) })).id;
+  providers.gcp = (await addProvider(tdb.db, keyring, { organizationId: orgId, createdBy: userId, credentials: gcpEmulatorCredentials(gcp) })).id;
   for (const id of Object.values(providers)) await syncResources(deps, { providerId: id });
 }, 120_000);
 afterAll(async () => {
-  await Promise.all([aws?.close(), azure?.close()]);
+  await Promise.all([aws?.close(), azure?.close(), gcp?.close()]);
   await tdb?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -88,6 +90,11 @@ describe.each([
     cloud: "azure" as const,
     expected: () => azure.expectedDeployments().map((d) => ({ id: d.deploymentId, resources: d.resourceIds, notInventoried: d.notInventoried, template: d.templateName, tags: d.tags })),
     format: "arm",
+  },
+  {
+    cloud: "gcp" as const,
+    expected: () => gcp.expectedDeployments().map((d) => ({ id: d.name, resources: d.resourceIds, notInventoried: d.notInventoried, template: d.blueprint, tags: d.labels })),
+    format: "terraform",
   },
 ])("$cloud deployments", ({ cloud, expected, format }) => {
   it("writes every deployment with its template and links exactly the resources it created", async () => {
@@ -139,7 +146,7 @@ describe("deployment list shows the synced rows", () => {
     const r = await runCli(["deployment", "list", "--org", "stacks-co", "--owner-email", "ops@stacks.example", "--json"], { DATABASE_URL: tdb.url }, dir);
     expect(r.stderr).toBe("");
     const rows = JSON.parse(r.stdout) as { name: string; liveResources: number; template: string }[];
-    expect(rows.length).toBe(aws.expectedStacks().length + azure.expectedDeployments().length);
+    expect(rows.length).toBe(aws.expectedStacks().length + azure.expectedDeployments().length + gcp.expectedDeployments().length);
     const [live] = await queryRows<{ n: number }>(
       tdb.db,
       sql`select count(*)::int as n from cloud_resources where organization_id = ${orgId}::uuid and deployment_id is not null and terminated_at is null`,

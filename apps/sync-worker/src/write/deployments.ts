@@ -138,34 +138,42 @@ async function ensureTemplate(tx: DbOrTx, ctx: DeploymentWriteContext, d: Normal
 }
 
 /**
- * Points the provider's resources a deployment lists at it (ids compared case-insensitively:
- * ARM ids are, and a deployment does not always keep the case `resources.list` reports), and
- * unlinks resources that point at it but that it no longer lists.
+ * Points the provider's resources a deployment lists at it, and unlinks resources that point at
+ * it but that it no longer lists. A resource is named by its provider id or, where the
+ * deployment service does not know that id (GCP Compute's numeric ids), by its self link in
+ * the configuration; both compared case-insensitively (ARM ids are, and a deployment does not
+ * always keep the case `resources.list` reports).
  */
 async function linkResources(tx: DbOrTx, ctx: DeploymentWriteContext, deploymentRowId: string, d: NormalizedDeployment, counts: DeploymentWriteCounts): Promise<void> {
   const org = ctx.organizationId;
-  const ids = [...new Set(d.resources.map((r) => r.resourceId.toLowerCase()))];
-  // As one JSON parameter: drizzle spreads an array into a parameter list.
-  const idList = sql`(select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`;
-  const matched = await queryRows<{ key: string }>(
+  const keyOf = (r: { resourceId: string; targetKey?: string }) => `${r.targetKey ?? ""}|${r.resourceId.toLowerCase()}`;
+  const wanted = [...new Set(d.resources.map(keyOf))];
+  const ids = wanted.filter((k) => k.startsWith("|")).map((k) => k.slice(1));
+  const selfLinks = wanted.filter((k) => k.startsWith("selfLink|")).map((k) => k.slice("selfLink|".length));
+  // As JSON parameters: drizzle spreads an array into a parameter list.
+  const list = (values: string[]) => sql`(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+  const matched = await queryRows<{ id: string; key: string }>(
     tx,
     sql`with matched as (
-          select id, lower(resource_id) as key, deployment_id from cloud_resources
-           where organization_id = ${org}::uuid and provider_id = ${ctx.providerId}::uuid
-             and lower(resource_id) in ${idList}
+          select id, '|' || lower(resource_id) as key, deployment_id from cloud_resources
+           where organization_id = ${org}::uuid and provider_id = ${ctx.providerId}::uuid and lower(resource_id) in ${list(ids)}
+          union all
+          select id, 'selfLink|' || lower(configuration ->> 'selfLink') as key, deployment_id from cloud_resources
+           where organization_id = ${org}::uuid and provider_id = ${ctx.providerId}::uuid and lower(configuration ->> 'selfLink') in ${list(selfLinks)}
         ), linked as (
           update cloud_resources r set deployment_id = ${deploymentRowId}::uuid
             from matched m where r.id = m.id and m.deployment_id is distinct from ${deploymentRowId}::uuid
         )
-        select distinct key from matched`,
+        select distinct id, key from matched`,
   );
-  counts.linked += matched.length;
-  counts.notInventoried += ids.length - matched.length;
+  const found = new Set(matched.map((m) => m.key));
+  counts.linked += found.size;
+  counts.notInventoried += wanted.length - found.size;
   const unlinked = await queryRows<{ id: string }>(
     tx,
     sql`update cloud_resources set deployment_id = null
          where organization_id = ${org}::uuid and deployment_id = ${deploymentRowId}::uuid
-           and lower(resource_id) not in ${idList}
+           and not (id::text in ${list(matched.map((m) => m.id))})
         returning id`,
   );
   counts.unlinked += unlinked.length;

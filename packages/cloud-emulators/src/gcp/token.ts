@@ -11,7 +11,7 @@ export interface GcpServiceAccountKey {
   token_uri: string;
 }
 
-export type GcpApi = "compute" | "bigquery" | "monitoring" | "sqladmin" | "storage" | "container" | "cloudfunctions" | "cloudasset" | "resourcemanager";
+export type GcpApi = "compute" | "bigquery" | "monitoring" | "sqladmin" | "storage" | "container" | "cloudfunctions" | "cloudasset" | "resourcemanager" | "config";
 
 const AUTH = "https://www.googleapis.com/auth/";
 const CLOUD_PLATFORM = [`${AUTH}cloud-platform`, `${AUTH}cloud-platform.read-only`];
@@ -29,6 +29,8 @@ export const apiScopes: Record<GcpApi, readonly string[]> = {
   cloudasset: CLOUD_PLATFORM,
   // projects.list and folders.list accept only the cloud-platform scopes.
   resourcemanager: [...CLOUD_PLATFORM],
+  // Infrastructure Manager accepts only the cloud-platform scope.
+  config: [`${AUTH}cloud-platform`],
 };
 
 const GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";

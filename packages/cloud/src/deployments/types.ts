@@ -4,7 +4,7 @@
  * vocabulary of `infrastructure_deployments` and `infrastructure_templates`. The allowed values
  * mirror the CHECK lists of @cloudsync/db (the worker's contracts.ts checks that they agree).
  */
-import type { CloudName, ScopeRef } from "../types.ts";
+import type { CloudName, DependencyTargetKey, ScopeRef } from "../types.ts";
 
 export const deploymentStatuses = ["pending", "validating", "provisioning", "deployed", "updating", "destroying", "failed", "rolled_back"] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
@@ -31,8 +31,10 @@ export interface DeploymentTemplate {
 
 /** One resource a deployment says it created, with the id our inventory knows it by. */
 export interface DeployedResource {
-  /** The provider id our inventory uses for it (an instance id, an ARN, an ARM id, a GCP self link). */
+  /** The provider id our inventory uses for it (an instance id, an ARN, an ARM id), or the value of `targetKey` in its configuration. */
   resourceId: string;
+  /** Set when `resourceId` is a configuration field's value (a GCP self link) rather than the provider id. */
+  targetKey?: DependencyTargetKey;
   /** The deployment service's type for it (`AWS::EC2::Instance`, `Microsoft.Compute/virtualMachines`, …). */
   type: string;
   /** Its name inside the template (CloudFormation's logical id), when there is one. */
