@@ -42,10 +42,12 @@ export async function showDeployments(ctx: DeploymentDemoContext): Promise<{ pro
          where d.organization_id = ${organizationId}::uuid
          order by p.provider_name, linked desc, d.deployment_name`,
   );
+  // The first three of each provider, so every cloud shows.
+  const shown = deployments.filter((d, i) => deployments.slice(0, i).filter((x) => x.provider === d.provider).length < 3);
   out(
-    `Deployments from the clouds (first 9)\n${renderTable(
+    `Deployments from the clouds (${deployments.length}; the first three of each provider, most resources linked first)\n${renderTable(
       ["provider", "deployment", "status", "cloud says", "type", "template", "linked", "listed"],
-      deployments.slice(0, 9).map((d) => [d.provider, d.name, d.status, d.cloud_status, d.type, d.template, d.linked, d.listed]),
+      shown.map((d) => [d.provider, d.name, d.status, d.cloud_status, d.type, d.template, d.linked, d.listed]),
     )}\n`,
   );
   // Per cloud, the deployment with most resources linked (rows are ordered so): a stack, a resource-group deployment, …
