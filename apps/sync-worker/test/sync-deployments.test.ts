@@ -14,7 +14,7 @@ import { silentLogger } from "../src/logger.ts";
 import { createAdapter } from "../src/providers/adapters.ts";
 import { addProvider, loadProviderForSync } from "../src/providers/registry.ts";
 import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
-import { deploymentTypeOf, templateVersionOf } from "../src/write/deployments.ts";
+import { deployedAtOf, deploymentTypeOf, templateVersionOf } from "../src/write/deployments.ts";
 import { runCli } from "./fixtures/cli.ts";
 import { addOrganization } from "./fixtures/org.ts";
 
@@ -30,6 +30,16 @@ describe("deploymentTypeOf", () => {
     [{ env: "blue" }, "development"],
     [{}, "development"],
   ] as const)("%j → %s", (tags, type) => expect(deploymentTypeOf(tags)).toBe(type));
+  it.each([
+    ["deployed", "2025-02-01T00:00:00Z"],
+    ["rolled_back", "2025-02-01T00:00:00Z"],
+    ["updating", "2025-01-01T00:00:00Z"],
+    ["failed", null],
+    ["provisioning", null],
+  ] as const)("a %s deployment was deployed at %s", (status, at) =>
+    expect(deployedAtOf({ status, createdAt: "2025-01-01T00:00:00Z", updatedAt: "2025-02-01T00:00:00Z" })).toBe(at));
+  it("a deployed deployment never updated was deployed when created", () =>
+    expect(deployedAtOf({ status: "deployed", createdAt: "2025-01-01T00:00:00Z", updatedAt: null })).toBe("2025-01-01T00:00:00Z"));
   it("versions a template by its hash", () => expect(templateVersionOf("44136fa355b3678a1146ad16f7e8649e")).toBe("sha256:44136fa355b3"));
 });
 

@@ -48,6 +48,17 @@ export function deploymentTypeOf(tags: Readonly<Record<string, string>>): Deploy
   return (environmentFromTags(tags) as DeploymentType | null) ?? "development";
 }
 
+/**
+ * When the version that stands was deployed: the last change of a deployed or rolled-back
+ * deployment, the first creation of one being updated (its previous version still stands), and
+ * nothing for one that is pending, provisioning, failed or being destroyed.
+ */
+export function deployedAtOf(d: Pick<NormalizedDeployment, "status" | "createdAt" | "updatedAt">): string | null {
+  if (d.status === "deployed" || d.status === "rolled_back") return d.updatedAt ?? d.createdAt;
+  if (d.status === "updating") return d.createdAt;
+  return null;
+}
+
 /** The template row's version: the content hash's first twelve hex digits, so a changed template is a new version. */
 export function templateVersionOf(contentHash: string): string {
   return `sha256:${contentHash.slice(0, 12)}`;
@@ -71,7 +82,7 @@ export async function writeDeployments(db: DbOrTx, ctx: DeploymentWriteContext, 
         const target = [{ provider_id: ctx.providerId, region_id: region?.id ?? null, configuration: { cloud: d.cloud, account: d.account, region: d.regionCode } }];
         const progress = { current_stage: d.cloudStatus, total_stages: 0, completed_stages: 0, estimated_completion: null, stage_details: [] };
         const logs = d.statusReason ? [{ at: d.updatedAt ?? d.createdAt, status: d.cloudStatus, message: d.statusReason }] : [];
-        const deployedAt = d.updatedAt ?? d.createdAt;
+        const deployedAt = deployedAtOf(d);
         const [row] = await queryRows<{ id: string; inserted: boolean }>(
           tx,
           sql`insert into infrastructure_deployments as x
