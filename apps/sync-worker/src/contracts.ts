@@ -18,4 +18,7 @@ export const contractsAgree: [
   Same<cloud.DependencyStrength, db.DependencyStrength>,
   Same<cloud.ScalingAction, db.ScalingAction>,
   Same<cloud.ScalingTrigger, db.ScalingTrigger>,
-] = [true, true, true, true, true, true, true, true, true, true];
+  Same<cloud.DeploymentStatus, db.DeploymentStatus>,
+  Same<cloud.TemplateFormat, db.TemplateFormat>,
+  Same<cloud.TemplateType, db.TemplateType>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];

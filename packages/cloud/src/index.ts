@@ -28,3 +28,5 @@ export {
 } from "./metrics/health.ts";
 export { isDecimal, normalizeDecimal, roundDecimal, sumDecimals } from "./common/decimal.ts";
 export * from "./recommendations/index.ts";
+export * from "./deployments/types.ts";
+export { armDeploymentStatuses, cloudFormationStatuses, deploymentStatusOf, infraManagerStatuses, templateHash, templateTypeOf } from "./deployments/rules.ts";

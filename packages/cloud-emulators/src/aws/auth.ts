@@ -27,6 +27,7 @@ const queryVersions: Record<string, AwsService> = {
   "2011-01-01": "autoscaling",
   "2015-02-02": "elasticache",
   "2012-12-01": "redshift",
+  "2010-05-15": "cloudformation",
 };
 
 /** For unsigned requests: which service's error shape to answer in. */

@@ -19,6 +19,7 @@ export type AwsService =
   | "autoscaling"
   | "elasticache"
   | "redshift"
+  | "cloudformation"
   | JsonService;
 
 export interface AwsErrorReply {

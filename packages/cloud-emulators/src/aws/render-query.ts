@@ -12,6 +12,7 @@ export const namespaces = {
   autoscaling: "http://autoscaling.amazonaws.com/doc/2011-01-01/",
   elasticache: "http://elasticache.amazonaws.com/doc/2015-02-02/",
   redshift: "http://redshift.amazonaws.com/doc/2012-12-01/",
+  cloudformation: "http://cloudformation.amazonaws.com/doc/2010-05-15/",
 } as const;
 
 export function queryResponse(

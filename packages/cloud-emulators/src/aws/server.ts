@@ -33,6 +33,7 @@ import { efsAction, isEfsPath } from "./render-efs.ts";
 import { eksAction, isEksPath } from "./render-eks.ts";
 import { createBreadthHandlers } from "./serve-breadth.ts";
 import { expectedServingTargets, renderTargetGroup, renderTargetHealth, targetGroupOf } from "./target-groups.ts";
+import { type AwsExpectedStack, cloudFormationAction, createStackBook } from "./cloudformation.ts";
 import { wrap } from "./xml.ts";
 import { type AwsEmulatorOrganization, createOrganizationState, type OrganizationState, organizationsAction } from "./organizations.ts";
 
@@ -129,6 +130,8 @@ export interface AwsEmulator {
   expectedMetrics(query: AwsExpectedMetricsQuery): Iterable<AwsExpectedMetricSample>;
   /** The EC2 status checks DescribeInstanceStatus reports, for every running instance. */
   expectedInstanceStatus(): Iterable<AwsExpectedInstanceStatus>;
+  /** The CloudFormation stacks of every account and region, with the inventory ids of their resources. */
+  expectedStacks(): AwsExpectedStack[];
   readonly mutate: {
     add(input: AwsAddResourceInput): AwsExpectedResource;
     remove(id: string): boolean;
@@ -193,6 +196,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     : undefined;
   const requests = new Map<string, number>();
   const breadth = createBreadthHandlers({ estate, malformedIds: () => malformedIds() });
+  const stackBook = createStackBook({ seedHash, estate, accounts: accounts.map((a) => a.accountId), regions });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -228,7 +232,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
     const served = ["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront", "pricing", "organizations"];
-    const servedForBreadth = ["eks", "ecs", "autoscaling", "elasticache", "elasticfilesystem", "redshift", "tagging"];
+    const servedForBreadth = ["eks", "ecs", "autoscaling", "elasticache", "elasticfilesystem", "redshift", "tagging", "cloudformation"];
     if (!served.includes(sig.service) && !servedForBreadth.includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
     }
@@ -356,6 +360,13 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
           pageLimit: options.metricDatapointsPerPage ?? 100_800,
           malformed: malformedIds(),
         });
+      case "cloudformation:DescribeStacks":
+      case "cloudformation:ListStackResources":
+      case "cloudformation:GetTemplate": {
+        const answer = cloudFormationAction(stackBook, call.action, call);
+        if (!answer) return errorReply(call.service, "unknown_action", call.requestId);
+        return answer.ok ? xml(answer.body) : errorReply(call.service, "invalid_parameter", call.requestId, answer.message);
+      }
       default:
         return (
           breadth(call) ??
@@ -705,6 +716,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         yield { account: item.account, region: item.region, instanceId: item.id, ...instanceStatusOf(seedHash, item) };
       }
     },
+    expectedStacks: () => stackBook.expected(),
     mutate: {
       add: (input) => expectedOf(estate.add(input)),
       remove: (id) => estate.remove(id),

@@ -17,6 +17,7 @@ import { type AzureEmulatorTenant, TenantApi } from "./tenant-api.ts";
 import { type ExpectedUsage, expectedUsage, providerListTypes, renderProviderResource } from "./provider-lists.ts";
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
 import { type ExpectedAvailability, availabilityOf, renderAvailabilityStatus } from "./resource-health.ts";
+import { type AzureExpectedDeployment, createDeploymentBook, exportTemplate, listDeployments, listResourceGroups } from "./deployments.ts";
 
 export interface AzureEmulatorOptions {
   /** Same seed, same estate. Default 1. */
@@ -95,6 +96,8 @@ export interface AzureEmulator {
   ): { resourceId: string; timestamp: string; raw: Record<string, number>; metrics: Record<string, number> }[] | null;
   /** Resource Health's current availability of every VM, as `availabilityStatuses` serves it. */
   expectedAvailability(): Iterable<ExpectedAvailability>;
+  /** The resource-group deployments of every subscription, with the ids of the resources they created. */
+  expectedDeployments(): AzureExpectedDeployment[];
   /** Requests served per operation (`token`, `openid`, `resources.list`, `virtualMachines.listAll`, `locations`, `costManagement.query`, `metrics.list`, `availabilityStatuses.listBySubscriptionId`). */
   requestCount(operation: string): number;
   close(): Promise<void>;
@@ -122,6 +125,9 @@ const apiOperations = {
   subscriptions: "subscriptions.list",
   descendants: "managementGroups.getDescendants",
   providerList: "providerResources.list",
+  resourceGroups: "resourceGroups.list",
+  deployments: "deployments.listByResourceGroup",
+  exportTemplate: "deployments.exportTemplate",
 } as const;
 
 /** Resource Health api-versions the emulator answers (the SDK's 2022-10-01 among them). */
@@ -140,6 +146,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const clientId = options.clientId ?? uuidFrom(ids);
   const clientSecret = options.clientSecret ?? `emu~${ids.hex(34)}`;
   const estate = new AzureEstate({ seed, size: options.size ?? 200, subscriptions });
+  const deploymentBook = createDeploymentBook(estate);
   const denied = new Set(options.deniedSubscriptions ?? []);
   const tenantApi = new TenantApi(tenantId, options.tenant ?? {}, subscriptions);
   const identity = new EmulatedIdentity({
@@ -292,6 +299,12 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         return send(res, listAvailabilityStatuses(route.subscriptionId, url));
       case apiOperations.providerList:
         return send(res, listProviderResources(route.subscriptionId, route.providerPath ?? "", url));
+      case apiOperations.resourceGroups:
+        return send(res, listResourceGroups(deploymentBook, route.subscriptionId, url, baseUrl));
+      case apiOperations.deployments:
+        return send(res, listDeployments(deploymentBook, route.subscriptionId, route.resourceGroup ?? "", url, baseUrl));
+      case apiOperations.exportTemplate:
+        return send(res, exportTemplate(deploymentBook, route.subscriptionId, route.resourceGroup ?? "", route.deploymentName ?? ""));
     }
   }
 
@@ -571,6 +584,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         }
       }
     },
+    expectedDeployments: () => deploymentBook.expected(),
     expectedCosts: (account, start, end) => expectedCosts(account, start, end),
     expectedCostTotal: (account, start, end) => exactSum((function* () {
       for (const line of expectedCosts(account, start, end)) yield line.amount;
@@ -625,6 +639,9 @@ interface ArmRoute {
   resourceUri?: string;
   /** For a provider's own list: the path after the subscription (`/providers/microsoft.compute/disks`). */
   providerPath?: string;
+  /** For deployments: the resource group and deployment named in the path. */
+  resourceGroup?: string;
+  deploymentName?: string;
 }
 
 const metricsSuffix = "/providers/microsoft.insights/metrics";
@@ -647,6 +664,17 @@ function armRoute(path: string): ArmRoute | null {
   if (rest === "/providers/microsoft.costmanagement/query") return { operation: apiOperations.costQuery, method: "POST", subscriptionId };
   if (rest === "/providers/microsoft.resourcehealth/availabilitystatuses") return { operation: apiOperations.availability, method: "GET", subscriptionId };
   if (providerListTypes[rest]) return { operation: apiOperations.providerList, method: "GET", subscriptionId, providerPath: rest };
+  if (rest === "/resourcegroups") return { operation: apiOperations.resourceGroups, method: "GET", subscriptionId };
+  const deployments = /^\/resourcegroups\/([^/]+)\/providers\/microsoft\.resources\/deployments(?:\/([^/]+)\/(exporttemplate))?$/.exec(rest);
+  if (deployments) {
+    // Names from the original path: `rest` is lower-cased for matching only.
+    const original = /\/resourcegroups\/([^/]+)\/providers\/microsoft\.resources\/deployments(?:\/([^/]+))?/i.exec(path);
+    const resourceGroup = decodeURIComponent(original?.[1] ?? "");
+    if (deployments[3]) {
+      return { operation: apiOperations.exportTemplate, method: "POST", subscriptionId, resourceGroup, deploymentName: decodeURIComponent(original?.[2] ?? "") };
+    }
+    return { operation: apiOperations.deployments, method: "GET", subscriptionId, resourceGroup };
+  }
   if (/^\/resourcegroups\/[^/]+\/providers\/[^/]+\/[^/]+\/.+/.test(rest) && rest.endsWith(metricsSuffix)) {
     const resourceUri = decodeURIComponent(path.replace(/\/$/, "").slice(0, -metricsSuffix.length));
     return { operation: apiOperations.metrics, method: "GET", subscriptionId, resourceUri };

@@ -7,3 +7,4 @@ export type { GcpExpectedMetricSample } from "./monitoring.ts";
 export type { GcpExpectedKindSample } from "./monitoring-kinds.ts";
 export type { GcpEmulatorFolder, GcpEmulatorOrganization, GcpEmulatorOrgProject, GcpLifecycleState } from "./resource-manager-api.ts";
 export { computeEngineServiceId as gcpComputeEngineServiceId, expectedDiskPrice as expectedGcpDiskPrice, expectedMachinePrice as expectedGcpMachinePrice } from "./billing-catalog-api.ts";
+export type { GcpExpectedDeployment } from "./infra-manager-api.ts";

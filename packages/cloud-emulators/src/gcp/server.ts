@@ -14,6 +14,7 @@ import { MonitoringApi } from "./monitoring-api.ts";
 import { type GcpEmulatorOrganization, ResourceManagerApi } from "./resource-manager-api.ts";
 import type { RoutedRequest } from "./routed.ts";
 import { ServiceApis, breakItem } from "./services-api.ts";
+import { type GcpExpectedDeployment, InfraManagerApi } from "./infra-manager-api.ts";
 import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
 import { decodePageToken, encodePageToken, errors } from "./wire.ts";
 
@@ -50,6 +51,8 @@ export interface GcpEmulator {
   readonly faults: FaultState;
   /** Lazily generated expected identities; `Array.from` it for small estates. */
   expected(): Iterable<GcpExpectedResource>;
+  /** The Infrastructure Manager deployments of every project, with the ids of the resources they created. */
+  expectedDeployments(): GcpExpectedDeployment[];
   readonly mutate: {
     add(input: GcpAddInput): GcpExpectedResource;
     remove(id: string): boolean;
@@ -110,6 +113,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   let authority: TokenAuthority | undefined;
   let unreachable = new Set<string>();
   const serviceApis = new ServiceApis(estate, faults, () => unreachable);
+  const infraManager = new InfraManagerApi(estate, projects, String(seed));
   const resourceManager = new ResourceManagerApi(options.organization ?? { projects: [], folders: [] }, projects);
   const denied = new Set(options.deniedProjects ?? []);
   const billingCatalog = new BillingCatalogApi();
@@ -128,6 +132,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     if (method === "POST" && url.pathname === "/token") return handleToken(res, body);
     const routed =
       serviceApis.route(method, url) ??
+      infraManager.route(method, url) ??
       bigquery.route(method, url.pathname, url, body) ??
       monitoringApi.route(method, url.pathname, url) ??
       resourceManager.route(method, url.pathname, url) ??
@@ -300,6 +305,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     projects,
     faults,
     expected: () => estate.expected(),
+    expectedDeployments: () => infraManager.expected(),
     mutate: {
       add: (input) => estate.add(input),
       remove: (id) => estate.remove(id),

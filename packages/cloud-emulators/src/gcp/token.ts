@@ -11,7 +11,7 @@ export interface GcpServiceAccountKey {
   token_uri: string;
 }
 
-export type GcpApi = "compute" | "bigquery" | "monitoring" | "sqladmin" | "storage" | "container" | "cloudfunctions" | "cloudasset" | "resourcemanager" | "cloudbilling";
+export type GcpApi = "compute" | "bigquery" | "monitoring" | "sqladmin" | "storage" | "container" | "cloudfunctions" | "cloudasset" | "resourcemanager" | "cloudbilling" | "config";
 
 const AUTH = "https://www.googleapis.com/auth/";
 const CLOUD_PLATFORM = [`${AUTH}cloud-platform`, `${AUTH}cloud-platform.read-only`];
@@ -31,6 +31,8 @@ export const apiScopes: Record<GcpApi, readonly string[]> = {
   resourcemanager: [...CLOUD_PLATFORM],
   // The Catalog API's list methods accept the Cloud Billing scopes or cloud-platform.
   cloudbilling: [`${AUTH}cloud-billing.readonly`, `${AUTH}cloud-billing`, ...CLOUD_PLATFORM],
+  // Infrastructure Manager accepts only the cloud-platform scope.
+  config: [`${AUTH}cloud-platform`],
 };
 
 const GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";

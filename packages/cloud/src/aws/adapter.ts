@@ -5,6 +5,7 @@ import { failingRead } from "../core/reads.ts";
 import { type ReadFailure, runScopes, type ScopeRead } from "../core/scope-runner.ts";
 import { CloudError, CredentialsRejectedError } from "../errors.ts";
 import type { PriceQuery, PriceQuote, PriceSource } from "../types.ts";
+import type { DeploymentEvent, DeploymentQuery, DeploymentSource, NormalizedDeployment } from "../deployments/types.ts";
 import type {
   AccountDiscovery,
   AdapterLogger,
@@ -93,7 +94,7 @@ export interface AwsAdapterConfig extends AdapterOptions {
 }
 
 /** What `createAwsAdapter` returns: the inventory, plus bills and CloudWatch metrics. */
-export type AwsAdapter = CloudAdapter & PriceSource;
+export type AwsAdapter = CloudAdapter & PriceSource & DeploymentSource;
 
 const defaults = {
   homeRegion: "us-east-1",
@@ -320,6 +321,31 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     }
   }
 
+  /** CloudFormation stacks, one read per account × enabled region (stacks are regional). */
+  async function* streamDeployments(query: DeploymentQuery = {}): AsyncGenerator<DeploymentEvent> {
+    const signal = query.signal;
+    // Loaded here, with CloudFormation's SDK, so that inventory-only processes never load either.
+    const { cloudFormationApi, stackRead } = await import("./deployments.ts");
+    const { CloudFormationClient } = await import("@aws-sdk/client-cloudformation");
+    await ensureDiscovered(signal);
+    const session = openSession(sessionSettings, signal);
+    try {
+      const plans = await planAccounts(session, accountsToRead(), signal);
+      const reads = plans.flatMap((plan): ScopeRead<NormalizedDeployment>[] => {
+        if ("failure" in plan) return [failingRead({ cloud: "aws", account: plan.account, region: "*", kind: "deployments" }, "DescribeRegions", plan.failure)];
+        return plan.regions.map((region) =>
+          stackRead({
+            scope: { cloud: "aws", account: plan.account, region, kind: "deployments" },
+            api: cloudFormationApi(() => session.clientsFor(plan.account, region).client("cloudformation", (c) => new CloudFormationClient(c))),
+          }),
+        );
+      });
+      yield* runScopes(reads, run("deployments", signal, (scope, deployments: NormalizedDeployment[]): DeploymentEvent => ({ type: "deployment_page", scope, deployments })));
+    } finally {
+      session.close();
+    }
+  }
+
   return {
     cloud: "aws",
     get accounts() {
@@ -343,6 +369,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     streamCosts,
     streamMetrics,
     streamStatusChecks,
+    streamDeployments,
     listPrices,
   };
 

@@ -1,3 +1,4 @@
+import type { DeploymentEvent, DeploymentQuery, DeploymentSource, NormalizedDeployment } from "../deployments/types.ts";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
 import { type RunSettings, runScopes } from "../core/scope-runner.ts";
 import type {
@@ -60,7 +61,7 @@ export interface AzureAdapterConfig extends AdapterOptions {
 }
 
 /** The Azure adapter reads inventory, daily costs (Cost Management) and VM metrics (Azure Monitor). */
-export type AzureAdapter = CloudAdapter & PriceSource;
+export type AzureAdapter = CloudAdapter & PriceSource & DeploymentSource;
 
 const defaults = {
   /** ARM's largest page for resources.list. */
@@ -224,6 +225,21 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
         }
       }
       return runScopes(reads(), run("metrics", signal, (scope, samples: MetricSample[]): MetricEvent => ({ type: "metric_page", scope, samples })));
+    },
+
+    /** Resource-group deployments, one read per subscription (every resource group of it). */
+    async *streamDeployments(query: DeploymentQuery = {}): AsyncGenerator<DeploymentEvent> {
+      const { signal } = query;
+      // Loaded here: inventory-only processes never load the deployment reader.
+      const { armDeploymentRead, armDeploymentsApi } = await import("./deployments.ts");
+      await ensureDiscovered();
+      function* reads() {
+        for (const account of subscriptions) {
+          if (signal?.aborted) return;
+          yield armDeploymentRead(account, armDeploymentsApi(clientSettings, account), { timeoutMs });
+        }
+      }
+      yield* runScopes(reads(), run("deployments", signal, (scope, deployments: NormalizedDeployment[]): DeploymentEvent => ({ type: "deployment_page", scope, deployments })));
     },
 
     streamStatusChecks(query: StatusCheckQuery): AsyncIterable<StatusCheckEvent> {

@@ -1,3 +1,4 @@
+import type { DeploymentEvent, DeploymentQuery, DeploymentSource, NormalizedDeployment } from "../deployments/types.ts";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
 import { describeKind, type KindReadPlan, kindRead } from "../core/kind-reader.ts";
 import { createStreamStats, type RunSettings, runScopes, type ScopeRead, type StreamStats } from "../core/scope-runner.ts";
@@ -93,7 +94,7 @@ export interface GcpAdapterConfig extends AdapterOptions {
 /** Counters of the adapter's own buffering since it was created, for tests and metrics. */
 export type GcpStreamStats = StreamStats;
 
-export interface GcpAdapter extends CloudAdapter, PriceSource {
+export interface GcpAdapter extends CloudAdapter, PriceSource, DeploymentSource {
   readonly stats: Readonly<GcpStreamStats>;
   /** Releases the SDK clients. */
   close(): Promise<void>;
@@ -445,6 +446,25 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
       yield* runScopes(reads, runSettings("status_checks", query.signal, (scope, statuses: ResourceStatusChecks[]): StatusCheckEvent => ({ type: "status_page", scope, statuses })));
     },
     listPrices,
+    /** Infrastructure Manager deployments, one read per project (every location). */
+    async *streamDeployments(query: DeploymentQuery = {}): AsyncGenerator<DeploymentEvent> {
+      const { signal } = query;
+      // Loaded here: inventory-only processes never load the deployment reader.
+      const { infraManagerApi, infraManagerRead } = await import("./deployments.ts");
+      await ensureDiscovered();
+      const api = () => infraManagerApi(connectCompute().transport.authClient, config.endpoint, callOptions, pageSize);
+      const settings: RunSettings<NormalizedDeployment, DeploymentEvent> = {
+        ...runSettings("deployments", signal, (scope, deployments: NormalizedDeployment[]): DeploymentEvent => ({ type: "deployment_page", scope, deployments })),
+        toError: (err, f) =>
+          err instanceof CloudError
+            ? err
+            : toScopeError(err, { ...failureContext(f.account, f.read.operation, connection?.transport, f.aborted), api: "Infrastructure Manager", role: "roles/config.viewer" }),
+      };
+      yield* runScopes(
+        projects.map((project) => infraManagerRead(project, api())),
+        settings,
+      );
+    },
 
     async close() {
       const c = connection;

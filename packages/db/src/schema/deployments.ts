@@ -1,6 +1,7 @@
 import { relations, sql } from "drizzle-orm";
-import { boolean, check, index, integer, jsonb, pgTable, text, unique, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, jsonb, pgTable, text, unique, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
+import { cloudProviders } from "./providers.ts";
 import { organizations, userProfiles } from "./tenancy.ts";
 
 export const templateTypes = ["application", "database", "network", "monitoring", "security", "complete_stack"] as const;
@@ -87,8 +88,18 @@ export const infrastructureTemplates = pgTable(
     createdBy: uuid().notNull(),
     createdAt: timestampNow(),
     updatedAt: timestampNow(),
+    // Added for syncs (not in the design document):
+    /**
+     * sha256 (hex) of the template as a cloud's deployment service returned it (JSON canonical);
+     * null for templates written by hand. Deployments of the same template share one row.
+     */
+    contentHash: varchar({ length: 64 }),
   },
   (t) => [
+    // A synced template is found again by its content, whatever deployment ran it.
+    uniqueIndex("infrastructure_templates_organization_id_content_hash_key")
+      .on(t.organizationId, t.contentHash)
+      .where(sql`${t.contentHash} is not null`),
     unique("infrastructure_templates_organization_id_template_name_template_version_key").on(
       t.organizationId,
       t.templateName,
@@ -143,8 +154,20 @@ export const infrastructureDeployments = pgTable(
     createdBy: uuid().notNull(),
     createdAt: timestampNow(),
     updatedAt: timestampNow(),
+    // Added for syncs (not in the design document):
+    /** The provider whose cloud reported the deployment; null for deployments recorded by hand. */
+    providerId: uuid(),
+    /** The cloud's id of the deployment (stack ARN, ARM deployment id, Infra Manager name), verbatim. */
+    cloudDeploymentId: varchar({ length: 1024 }),
+    /** The cloud's own status word (`UPDATE_ROLLBACK_COMPLETE`, `Succeeded`, `ACTIVE`), as last read. */
+    cloudStatus: varchar({ length: 60 }),
+    /** When a sync last read the deployment from its cloud. */
+    lastSyncedAt: timestampTz(),
   },
   (t) => [
+    // A sync upserts on the cloud's id; the organization leads so a sync only ever matches its own rows.
+    unique("infrastructure_deployments_organization_id_provider_id_cloud_deployment_id_key").on(t.organizationId, t.providerId, t.cloudDeploymentId),
+    sameOrganization("infrastructure_deployments", t.organizationId, t.providerId, cloudProviders),
     index("idx_deployments_org_status").on(t.organizationId, t.deploymentStatus),
     organizationKey("infrastructure_deployments", t.organizationId, t.id),
     sameOrganization("infrastructure_deployments", t.organizationId, t.templateId, infrastructureTemplates),
