@@ -11,3 +11,4 @@ export { type AwsExpectedCostLine, costServices as awsCostServices } from "./cos
 export type { AwsExpectedMetricSample } from "./metrics.ts";
 export type { AwsExpectedInstanceStatus, Ec2CheckStatus } from "./status-checks.ts";
 export type { AwsEmulatorMember, AwsEmulatorOrganization, AwsEmulatorOrganizationUnit, AwsMemberStatus } from "./organizations.ts";
+export type { AwsExpectedBackupJob, AwsExpectedBackupPlan } from "./backup.ts";

@@ -32,6 +32,7 @@ import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
 import { efsAction, isEfsPath } from "./render-efs.ts";
 import { eksAction, isEksPath } from "./render-eks.ts";
 import { createBreadthHandlers } from "./serve-breadth.ts";
+import { type AwsBackupBook, type AwsExpectedBackupJob, type AwsExpectedBackupPlan, backupAction, createAwsBackupBook, isBackupPath, serveBackup } from "./backup.ts";
 import { wrap } from "./xml.ts";
 import { type AwsEmulatorOrganization, createOrganizationState, type OrganizationState, organizationsAction } from "./organizations.ts";
 
@@ -66,6 +67,8 @@ export interface AwsEmulatorOptions {
   s3LegacyListBuckets?: boolean;
   /** Default 0: a free port. */
   port?: number;
+  /** The instant AWS Backup jobs are generated up to (default: when the emulator starts). */
+  backupNow?: Date;
   /**
    * Serve AWS Organizations (ListAccounts, ListParents) to the first account, the management
    * account. Default: no organization (AWSOrganizationsNotInUseException).
@@ -126,6 +129,8 @@ export interface AwsEmulator {
   expectedMetrics(query: AwsExpectedMetricsQuery): Iterable<AwsExpectedMetricSample>;
   /** The EC2 status checks DescribeInstanceStatus reports, for every running instance. */
   expectedInstanceStatus(): Iterable<AwsExpectedInstanceStatus>;
+  /** AWS Backup's plans (one rule each, with the resources its selection names) and jobs, per account and region. */
+  expectedBackups(): { plans: AwsExpectedBackupPlan[]; jobs: AwsExpectedBackupJob[] };
   readonly mutate: {
     add(input: AwsAddResourceInput): AwsExpectedResource;
     remove(id: string): boolean;
@@ -190,6 +195,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     : undefined;
   const requests = new Map<string, number>();
   const breadth = createBreadthHandlers({ estate, malformedIds: () => malformedIds() });
+  const backupBook: AwsBackupBook = createAwsBackupBook({ seedHash, estate, now: options.backupNow ?? new Date() });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -220,12 +226,14 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
             ? "eks"
             : isEfsPath(url.pathname)
               ? "elasticfilesystem"
-              : guessService(form))) as AwsService;
+              : isBackupPath(url.pathname)
+                ? "backup"
+                : guessService(form))) as AwsService;
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
     const served = ["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront", "pricing", "organizations"];
-    const servedForBreadth = ["eks", "ecs", "autoscaling", "elasticache", "elasticfilesystem", "redshift", "tagging"];
+    const servedForBreadth = ["eks", "ecs", "autoscaling", "elasticache", "elasticfilesystem", "redshift", "tagging", "backup"];
     if (!served.includes(sig.service) && !servedForBreadth.includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
     }
@@ -250,7 +258,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
               ? eksAction(req.method ?? "GET", url.pathname)
               : service === "elasticfilesystem"
                 ? efsAction(req.method ?? "GET", url.pathname)
-                : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
+                : service === "backup"
+                  ? backupAction(req.method ?? "GET", url.pathname)
+                  : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
     const target = action === "AssumeRole" ? (parseRoleArn(form.get("RoleArn"))?.account ?? "unknown") : (caller ?? "unknown");
     requests.set(`${service}:${action}`, (requests.get(`${service}:${action}`) ?? 0) + 1);
 
@@ -349,6 +359,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
           pageLimit: options.metricDatapointsPerPage ?? 100_800,
           malformed: malformedIds(),
         });
+      case "backup:ListBackupPlans":
+      case "backup:GetBackupPlan":
+      case "backup:ListBackupSelections":
+      case "backup:GetBackupSelection":
+      case "backup:ListBackupJobs":
+        return serveBackup(backupBook, call);
       default:
         return (
           breadth(call) ??
@@ -660,6 +676,17 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         yield { account: item.account, region: item.region, instanceId: item.id, ...instanceStatusOf(seedHash, item) };
       }
     },
+    expectedBackups() {
+      const plans: AwsExpectedBackupPlan[] = [];
+      const jobs: AwsExpectedBackupJob[] = [];
+      for (const { accountId } of accounts) {
+        for (const region of regions) {
+          plans.push(...backupBook.plans(accountId, region).map(({ rule: _rule, arns: _arns, createdAt: _at, ...plan }) => plan));
+          jobs.push(...backupBook.jobs(accountId, region));
+        }
+      }
+      return { plans, jobs };
+    },
     mutate: {
       add: (input) => expectedOf(estate.add(input)),
       remove: (id) => estate.remove(id),
@@ -684,7 +711,7 @@ function respond(res: ServerResponse, reply: Reply | AwsErrorReply, requestId: s
   const fallback =
     isJsonService(service)
       ? jsonTargets[service].contentType
-      : service === "lambda" || service === "eks" || service === "elasticfilesystem"
+      : service === "lambda" || service === "eks" || service === "elasticfilesystem" || service === "backup"
         ? lambdaContentType
         : service === "s3"
           ? "application/xml"
