@@ -18,4 +18,7 @@ export const contractsAgree: [
   Same<cloud.DependencyStrength, db.DependencyStrength>,
   Same<cloud.ScalingAction, db.ScalingAction>,
   Same<cloud.ScalingTrigger, db.ScalingTrigger>,
-] = [true, true, true, true, true, true, true, true, true, true];
+  Same<cloud.BackupKind, db.BackupType>,
+  Same<cloud.BackupFrequency, db.BackupFrequency>,
+  Same<cloud.BackupExecutionStatus, db.BackupExecutionStatus>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
