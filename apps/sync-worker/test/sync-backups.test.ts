@@ -10,6 +10,7 @@ import { createAdapter } from "../src/providers/adapters.ts";
 import { addProvider, loadProviderForSync } from "../src/providers/registry.ts";
 import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
 import { retentionPolicyOf } from "../src/write/backups.ts";
+import { showBackupsAndDrPlan } from "../src/cli/demo-backups.ts";
 
 const now = new Date("2026-12-06T10:30:00Z");
 let tdb: TestDatabase;
@@ -17,13 +18,14 @@ let deps: SyncDeps;
 let emu: AwsEmulator;
 let orgId: string;
 let providerId: string;
+let ownerRow: { id: string }[];
 const keyring = parseKeyring(`test:${generateKey()}`);
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ prefix: "cloudsync_backups" });
   emu = await startAwsEmulator({ seed: 11, size: 90, backupNow: now });
   const [org] = await tdb.db.insert(organizations).values({ name: "Backup Co", slug: "backup-co" }).returning();
-  const [user] = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@backup.example" }).returning();
+  const [user] = (ownerRow = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@backup.example" }).returning());
   orgId = org!.id;
   deps = {
     db: tdb.db,
@@ -110,5 +112,17 @@ describe("backups from AWS Backup into the tables, as a step of the resource syn
     const before = [(await configurations()).length, (await executions()).length];
     await syncResources(deps, { providerId });
     expect([(await configurations()).length, (await executions()).length]).toEqual(before);
+  });
+
+  it("the demo section shows the backups per cloud and a DR plan judged on them, with why", async () => {
+    const lines: string[] = [];
+    // The evaluation's clock is the real one, so judge the emulator's jobs against today.
+    await showBackupsAndDrPlan({ db: tdb.db, organizationId: orgId, ownerId: ownerRow[0]!.id, out: (l) => lines.push(l) });
+    const text = lines.join("\n");
+    const { plans, jobs } = emu.expectedBackups();
+    const configs = plans.reduce((n, p) => n + p.resourceIds.length, 0);
+    expect(text).toMatch(new RegExp(`aws\\s+${configs}\\s+${configs}\\s+${jobs.length}\\s+${jobs.filter((j) => j.state === "FAILED").length}\\s`));
+    expect(text).toMatch(/DR plan "Demo databases [a-z0-9-]+" \(RPO 26 h, recovery into [a-z0-9-]+\) evaluated on those backups: (fail|warn|ok); \d+ met, \d+ at risk, \d+ missed/);
+    expect(text).toMatch(/backups within RPO\s+(ok|fail)/);
   });
 });

@@ -14,6 +14,7 @@ import { printHealthAndCosts } from "./demo-health-costs.ts";
 import { printRecommendations } from "./demo-recommendations.ts";
 import { demoAlerts } from "./demo-alerts.ts";
 import { showDependenciesAndScaling } from "./demo-dependencies.ts";
+import { showBackupsAndDrPlan } from "./demo-backups.ts";
 import { ensureOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
@@ -83,6 +84,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     await demoAlerts({ db, organizationId: org.organizationId, ownerId: org.ownerId, deps, providers, progress, removeFromCloud: { aws: (id) => aws.mutate.remove(id), gcp: (id) => gcp.mutate.remove(id) } }, out);
     const failures = [...first.failures, ...second.failures];
     failures.push(...(await showDependenciesAndScaling({ db, deps, provider: providers.find((p) => p.providerName === "aws")!, emulator: aws, organizationId: org.organizationId, progress, out })));
+    await showBackupsAndDrPlan({ db, organizationId: org.organizationId, ownerId: org.ownerId, out });
     const orgErrors = await (await import("./demo-organizations.ts")).demoWholeOrganizations({ db, keyring, deps, emulators: { startAwsEmulator, startGcpEmulator, startAzureEmulator }, seed: options.seed, out });
     failures.push(...orgErrors.map((error) => ({ provider: "aws-organization", kind: "resources", error })));
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);
