@@ -25,7 +25,8 @@ beforeAll(async () => {
   tdb = await createTestDatabase({ prefix: "cloudsync_backups" });
   emu = await startAwsEmulator({ seed: 11, size: 90, backupNow: now });
   const [org] = await tdb.db.insert(organizations).values({ name: "Backup Co", slug: "backup-co" }).returning();
-  const [user] = (ownerRow = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@backup.example" }).returning());
+  ownerRow = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@backup.example" }).returning();
+  const [user] = ownerRow;
   orgId = org!.id;
   deps = {
     db: tdb.db,
