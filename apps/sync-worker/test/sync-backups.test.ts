@@ -1,9 +1,9 @@
-import { type AwsEmulator, startAwsEmulator } from "@cloudsync/cloud-emulators";
+import { type AwsEmulator, type GcpEmulator, startAwsEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { organizations, queryRows, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { awsEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
+import { awsEmulatorCredentials, gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
 import { type SyncDeps, syncResources } from "../src/jobs/sync-resources.ts";
 import { silentLogger } from "../src/logger.ts";
 import { createAdapter } from "../src/providers/adapters.ts";
@@ -125,5 +125,27 @@ describe("backups from AWS Backup into the tables, as a step of the resource syn
     expect(text).toMatch(new RegExp(`aws\\s+${configs}\\s+${configs}\\s+${jobs.length}\\s+${jobs.filter((j) => j.state === "FAILED").length}\\s`));
     expect(text).toMatch(/DR plan "Demo databases [a-z0-9-]+" \(RPO 26 h, recovery into [a-z0-9-]+\) evaluated on those backups: (fail|warn|ok); \d+ met, \d+ at risk, \d+ missed/);
     expect(text).toMatch(/backups within RPO\s+(ok|fail)/);
+  });
+});
+
+describe("backups from Cloud SQL into the tables", () => {
+  let gcp: GcpEmulator;
+  let gcpProvider: string;
+  beforeAll(async () => {
+    gcp = await startGcpEmulator({ seed: 5, size: 300, backupNow: now });
+    gcpProvider = (await addProvider(tdb.db, keyring, { organizationId: orgId, createdBy: ownerRow[0]!.id, credentials: gcpEmulatorCredentials(gcp) })).id;
+  });
+  afterAll(async () => gcp?.close());
+
+  it("each instance with automated backups gets one configuration, each of its runs one execution", async () => {
+    expect((await syncResources(deps, { providerId: gcpProvider })).status).toBe("succeeded");
+    const runs = gcp.expectedBackupRuns();
+    expect(runs.length).toBeGreaterThan(0);
+    const mine = (rows: { resource: string }[]) => rows.filter((r) => r.resource.startsWith("//sqladmin."));
+    expect(mine(await configurations()).map((c) => `${c.resource} ${c.backup_frequency}`).sort()).toEqual([...new Set(runs.map((r) => `${r.resourceId} daily`))].sort());
+    const status = { SUCCESSFUL: "completed", FAILED: "failed", RUNNING: "in_progress" } as const;
+    expect(mine(await executions()).map((e) => `${e.source_id} ${e.execution_status} ${iso(e.started_at)}`).sort()).toEqual(
+      runs.map((r) => `gcp:${r.instance}/${r.id} ${status[r.status]} ${r.startTime.toISOString()}`).sort(),
+    );
   });
 });

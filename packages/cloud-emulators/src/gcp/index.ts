@@ -5,3 +5,4 @@ export { emulatorKinds as gcpEmulatorKinds, type EmulatorKind as GcpEmulatorKind
 export type { GcpExpectedCost } from "./billing.ts";
 export type { GcpExpectedMetricSample } from "./monitoring.ts";
 export type { GcpEmulatorFolder, GcpEmulatorOrganization, GcpEmulatorOrgProject, GcpLifecycleState } from "./resource-manager-api.ts";
+export type { GcpExpectedBackupRun } from "./backup-runs.ts";

@@ -12,10 +12,13 @@ import { MonitoringApi } from "./monitoring-api.ts";
 import { type GcpEmulatorOrganization, ResourceManagerApi } from "./resource-manager-api.ts";
 import type { RoutedRequest } from "./routed.ts";
 import { ServiceApis, breakItem } from "./services-api.ts";
+import { BackupRunsApi, type GcpExpectedBackupRun } from "./backup-runs.ts";
 import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
 import { decodePageToken, encodePageToken, errors } from "./wire.ts";
 
 export interface GcpEmulatorOptions {
+  /** The instant Cloud SQL backup runs are generated up to (default: when the emulator starts). */
+  backupNow?: Date;
   /** Same seed, same estate (default 1). */
   seed?: number | string;
   /** Number of resources over every project and kind (default 200). */
@@ -48,6 +51,8 @@ export interface GcpEmulator {
   readonly faults: FaultState;
   /** Lazily generated expected identities; `Array.from` it for small estates. */
   expected(): Iterable<GcpExpectedResource>;
+  /** The Cloud SQL backup runs `backupRuns.list` serves, for every instance with backups enabled. */
+  expectedBackupRuns(): GcpExpectedBackupRun[];
   readonly mutate: {
     add(input: GcpAddInput): GcpExpectedResource;
     remove(id: string): boolean;
@@ -100,6 +105,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   let authority: TokenAuthority | undefined;
   let unreachable = new Set<string>();
   const serviceApis = new ServiceApis(estate, faults, () => unreachable);
+  const backupRuns = new BackupRunsApi(estate, options.backupNow ?? new Date());
   const resourceManager = new ResourceManagerApi(options.organization ?? { projects: [], folders: [] }, projects);
   const denied = new Set(options.deniedProjects ?? []);
 
@@ -117,6 +123,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     if (method === "POST" && url.pathname === "/token") return handleToken(res, body);
     const routed =
       serviceApis.route(method, url) ??
+      backupRuns.route(method, url) ??
       bigquery.route(method, url.pathname, url, body) ??
       monitoringApi.route(method, url.pathname, url) ??
       resourceManager.route(method, url.pathname, url) ??
@@ -288,6 +295,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     projects,
     faults,
     expected: () => estate.expected(),
+    expectedBackupRuns: () => backupRuns.expected(),
     mutate: {
       add: (input) => estate.add(input),
       remove: (id) => estate.remove(id),

@@ -5,6 +5,10 @@ import { CloudError } from "../errors.ts";
 import {
   type AccountDiscovery,
   type AdapterOptions,
+  type BackupEvent,
+  type BackupQuery,
+  type BackupRecord,
+  type BackupSource,
   type CloudAdapter,
   type CostEvent,
   type CostQuery,
@@ -82,7 +86,7 @@ export interface GcpAdapterConfig extends AdapterOptions {
 /** Counters of the adapter's own buffering since it was created, for tests and metrics. */
 export type GcpStreamStats = StreamStats;
 
-export interface GcpAdapter extends CloudAdapter {
+export interface GcpAdapter extends CloudAdapter, BackupSource {
   readonly stats: Readonly<GcpStreamStats>;
   /** Releases the SDK clients. */
   close(): Promise<void>;
@@ -374,6 +378,16 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
 
     streamMetrics(query: MetricQuery): AsyncIterable<MetricEvent> {
       return streamMetrics(query);
+    },
+
+    /** Cloud SQL automated backups and backup runs, one read per project (module loaded on first use). */
+    async *streamBackups(query: BackupQuery): AsyncGenerator<BackupEvent> {
+      await ensureDiscovered();
+      const { gcpBackupRead } = await import("./backups.ts");
+      yield* runScopes(
+        projects.map((project) => gcpBackupRead(project, query.since, (signal) => readContext(project, signal))),
+        runSettings("backups", query.signal, (scope, records: BackupRecord[]): BackupEvent => ({ type: "backup_page", scope, records })),
+      );
     },
 
     async close() {
