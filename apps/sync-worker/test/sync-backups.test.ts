@@ -141,7 +141,7 @@ describe("backups from Cloud SQL into the tables", () => {
     expect((await syncResources(deps, { providerId: gcpProvider })).status).toBe("succeeded");
     const runs = gcp.expectedBackupRuns();
     expect(runs.length).toBeGreaterThan(0);
-    const mine = (rows: { resource: string }[]) => rows.filter((r) => r.resource.startsWith("//sqladmin."));
+    const mine = <R extends { resource: string }>(rows: R[]) => rows.filter((r) => r.resource.startsWith("//sqladmin."));
     expect(mine(await configurations()).map((c) => `${c.resource} ${c.backup_frequency}`).sort()).toEqual([...new Set(runs.map((r) => `${r.resourceId} daily`))].sort());
     const status = { SUCCESSFUL: "completed", FAILED: "failed", RUNNING: "in_progress" } as const;
     expect(mine(await executions()).map((e) => `${e.source_id} ${e.execution_status} ${iso(e.started_at)}`).sort()).toEqual(
