@@ -1,9 +1,9 @@
-import { type AwsEmulator, type GcpEmulator, startAwsEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
+import { type AwsEmulator, type AzureEmulator, type GcpEmulator, startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { organizations, queryRows, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { awsEmulatorCredentials, gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
+import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
 import { type SyncDeps, syncResources } from "../src/jobs/sync-resources.ts";
 import { silentLogger } from "../src/logger.ts";
 import { createAdapter } from "../src/providers/adapters.ts";
@@ -146,6 +146,28 @@ describe("backups from Cloud SQL into the tables", () => {
     const status = { SUCCESSFUL: "completed", FAILED: "failed", RUNNING: "in_progress" } as const;
     expect(mine(await executions()).map((e) => `${e.source_id} ${e.execution_status} ${iso(e.started_at)}`).sort()).toEqual(
       runs.map((r) => `gcp:${r.instance}/${r.id} ${status[r.status]} ${r.startTime.toISOString()}`).sort(),
+    );
+  });
+});
+
+describe("backups from Azure Backup into the tables", () => {
+  let azure: AzureEmulator;
+  let azureProvider: string;
+  beforeAll(async () => {
+    azure = await startAzureEmulator({ seed: "backups", size: 200, subscriptions: 2, backupNow: now });
+    azureProvider = (await addProvider(tdb.db, keyring, { organizationId: orgId, createdBy: ownerRow[0]!.id, credentials: azureEmulatorCredentials(azure) })).id;
+  });
+  afterAll(async () => azure?.close());
+
+  it("each protected VM gets one configuration linked to its inventory row, each Backup job one execution", async () => {
+    expect((await syncResources(deps, { providerId: azureProvider })).status).toBe("succeeded");
+    const { items, jobs } = azure.expectedBackups();
+    expect(items.length).toBeGreaterThan(0);
+    const mine = <R extends { resource: string }>(rows: R[]) => rows.filter((r) => r.resource.startsWith("/subscriptions/"));
+    expect(mine(await configurations()).map((c) => `${c.resource} ${c.source_id}`).sort()).toEqual(items.map((i) => `${i.vmId} azure:${i.protectedItemId}`).sort());
+    const status = { Completed: "completed", Failed: "failed", InProgress: "in_progress" } as const;
+    expect(mine(await executions()).map((e) => `${e.source_id} ${e.resource} ${e.execution_status}`).sort()).toEqual(
+      jobs.map((j) => `azure:${j.jobId} ${j.vmId} ${status[j.status]}`).sort(),
     );
   });
 });

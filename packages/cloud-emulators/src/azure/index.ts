@@ -4,3 +4,4 @@ export type { VmMetricPoint as AzureVmMetricPoint } from "./monitor.ts";
 export type { AddResourceInput, ExpectedResource as AzureExpectedResource } from "./estate.ts";
 export type { AvailabilityState as AzureAvailabilityState, ExpectedAvailability as AzureExpectedAvailability } from "./resource-health.ts";
 export type { AzureEmulatorManagementGroup, AzureEmulatorTenant, AzureEmulatorTenantSubscription, AzureSubscriptionState } from "./tenant-api.ts";
+export type { AzureExpectedBackupJob, AzureExpectedProtectedItem } from "./recovery-services.ts";

@@ -16,8 +16,11 @@ import { grainStarts, isDocumentedSize, monitorGrains, renderMetricsResponse, ty
 import { type AzureEmulatorTenant, TenantApi } from "./tenant-api.ts";
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
 import { type ExpectedAvailability, availabilityOf, renderAvailabilityStatus } from "./resource-health.ts";
+import { type AzureExpectedBackupJob, type AzureExpectedProtectedItem, RecoveryServicesApi } from "./recovery-services.ts";
 
 export interface AzureEmulatorOptions {
+  /** The instant Azure Backup jobs are generated up to (default: when the emulator starts). */
+  backupNow?: Date;
   /** Same seed, same estate. Default 1. */
   seed?: number | string;
   /** Number of resources over all subscriptions. Default 200. */
@@ -62,6 +65,8 @@ export interface AzureEmulator {
   readonly faults: FaultState;
   /** What a complete, correct sync must produce (computed lazily; iterate it once per use). */
   expected(): Iterable<ExpectedResource>;
+  /** Azure Backup's protected VMs and their jobs, per subscription (see recovery-services.ts). */
+  expectedBackups(): { items: AzureExpectedProtectedItem[]; jobs: AzureExpectedBackupJob[] };
   readonly mutate: {
     /** Adds a resource and returns its ARM id. */
     add(input?: AddResourceInput): string;
@@ -136,6 +141,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const clientId = options.clientId ?? uuidFrom(ids);
   const clientSecret = options.clientSecret ?? `emu~${ids.hex(34)}`;
   const estate = new AzureEstate({ seed, size: options.size ?? 200, subscriptions });
+  const recoveryServices = new RecoveryServicesApi(estate, options.backupNow ?? new Date());
   const denied = new Set(options.deniedSubscriptions ?? []);
   const tenantApi = new TenantApi(tenantId, options.tenant ?? {}, subscriptions);
   const identity = new EmulatedIdentity({
@@ -286,6 +292,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         return send(res, listMetrics(route.resourceUri ?? "", url));
       case apiOperations.availability:
         return send(res, listAvailabilityStatuses(route.subscriptionId, url));
+      default:
+        if (RecoveryServicesApi.operationOf(path)) return send(res, recoveryServices.answer(route.subscriptionId, path, url, baseUrl));
     }
   }
 
@@ -529,6 +537,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     subscriptions,
     faults,
     expected: () => estate.expected(),
+    expectedBackups: () => recoveryServices.expected(subscriptions),
     *expectedAvailability() {
       for (const sub of subscriptions) {
         let position: number | null = 0;
@@ -612,6 +621,8 @@ function armRoute(path: string): ArmRoute | null {
   if (rest === "/providers/microsoft.compute/virtualmachines") return { operation: apiOperations.vms, method: "GET", subscriptionId };
   if (rest === "/providers/microsoft.costmanagement/query") return { operation: apiOperations.costQuery, method: "POST", subscriptionId };
   if (rest === "/providers/microsoft.resourcehealth/availabilitystatuses") return { operation: apiOperations.availability, method: "GET", subscriptionId };
+  const recoveryServices = RecoveryServicesApi.operationOf(path);
+  if (recoveryServices) return { operation: recoveryServices, method: "GET", subscriptionId };
   if (/^\/resourcegroups\/[^/]+\/providers\/[^/]+\/[^/]+\/.+/.test(rest) && rest.endsWith(metricsSuffix)) {
     const resourceUri = decodeURIComponent(path.replace(/\/$/, "").slice(0, -metricsSuffix.length));
     return { operation: apiOperations.metrics, method: "GET", subscriptionId, resourceUri };
