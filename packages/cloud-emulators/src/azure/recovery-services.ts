@@ -8,7 +8,7 @@ import type { AzureEstate, EstateItem } from "./estate.ts";
  * `properties.sourceResourceId`, `policyId`, `friendlyName`), `…/backupPolicies` (a
  * SimpleSchedulePolicy and a LongTermRetentionPolicy) and `…/backupJobs` (AzureIaaSVMJob with
  * `entityFriendlyName`, `operation`, `status`, `startTime`, `endTime`, `errorDetails`), each
- * `{ value, nextLink }` (protected items and jobs paged by `$skiptoken`, five to a page here).
+ * `{ value, nextLink }` (protected items and jobs paged by `$skipToken`, five to a page here).
  * Jobs are filtered by `$filter=startTime eq '…' and endTime eq '…'` in the `yyyy-MM-dd
  * hh:mm:ss AM` form the Azure CLI sends.
  *
@@ -143,13 +143,13 @@ export class RecoveryServicesApi {
       return { status: 404, body: { error: { code: "ResourceNotFound", message: `The Resource 'Microsoft.RecoveryServices/vaults/${vaultName}' under resource group was not found.` } } };
     }
     const policyId = `${vault.id}/backupPolicies/${policyName}`;
-    const skip = Number(url.searchParams.get("$skiptoken") ?? 0);
+    const skip = Number(url.searchParams.get("$skipToken") ?? 0);
     const page = <T>(all: T[]): { value: T[]; nextLink?: string } => {
       const value = all.slice(skip, skip + pageSize);
       if (skip + pageSize >= all.length) return { value };
       const link = new URL(path, baseUrl);
-      for (const [k, v] of url.searchParams) if (k !== "$skiptoken") link.searchParams.set(k, v);
-      link.searchParams.set("$skiptoken", String(skip + pageSize));
+      for (const [k, v] of url.searchParams) if (k !== "$skipToken") link.searchParams.set(k, v);
+      link.searchParams.set("$skipToken", String(skip + pageSize));
       return { value, nextLink: link.toString() };
     };
     switch (operation) {
