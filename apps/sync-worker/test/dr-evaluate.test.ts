@@ -20,6 +20,13 @@ describe("evaluateResource", () => {
     ["backed up 30 min ago, copied to the recovery region: met", {}, "met", 30, []],
     ["exactly at the RPO (60 min) still meets it", { lastCompletedAt: at("11:00") }, "met", 60, []],
     ["61 min and 59 s is 61 whole minutes: missed", { lastCompletedAt: new Date("2026-12-06T10:58:01Z") }, "missed", 61, ["newest completed backup is 61 min old, over the 60 min RPO"]],
+    [
+      "over the RPO because the latest run failed: both said",
+      { lastCompletedAt: at("10:00"), lastFinished: { status: "failed" as const, error: "volume busy" } },
+      "missed",
+      120,
+      ["newest completed backup is 120 min old, over the 60 min RPO", "the latest run failed: volume busy"],
+    ],
     ["no configuration: missed and not covered", { configurations: [], lastCompletedAt: null, lastFinished: null }, "missed", null, ["no backup configuration covers it"]],
     ["every configuration paused: missed", { configurations: [{ status: "paused" as const, regions: ["eu-central-1"] }] }, "missed", 30, ["every backup configuration of it is paused"]],
     ["configured, never completed, last run failed", { lastCompletedAt: null, lastFinished: { status: "failed" as const, error: "snapshot quota" } }, "missed", null, ["no completed backup; the latest run failed: snapshot quota"]],

@@ -110,7 +110,8 @@ export type { Finding } from "../recovery/evaluate-plan.ts";
 
 /**
  * The resources a plan covers, with what their backups say: the production and wedding-critical
- * resources of its primary region, and any resource a configuration names the plan for. Every
+ * resources of its primary region that hold data (compute, storage, databases: a security group
+ * or an address has nothing to restore), and any resource a configuration names the plan for. Every
  * configuration of a resource counts (a cloud's and a hand-written one alike), disabled ones not.
  */
 async function planResources(tx: DbOrTx, plan: Plan): Promise<PlanResourceFacts[]> {
@@ -139,7 +140,8 @@ async function planResources(tx: DbOrTx, plan: Plan): Promise<PlanResourceFacts[
              where b.resource_id = r.id and b.backup_status <> 'disabled' and e.execution_status in ('completed', 'failed')
              order by e.started_at desc limit 1) f on true
          where r.terminated_at is null
-           and ((r.region_id = ${plan.primaryRegionId} and (r.is_wedding_critical or r.environment = 'production'))
+           and ((r.region_id = ${plan.primaryRegionId} and (r.is_wedding_critical or r.environment = 'production')
+                 and r.resource_type in ('compute', 'storage', 'database'))
                 or exists (select 1 from backup_configurations b where b.resource_id = r.id and b.dr_plan_id = ${plan.id} and b.backup_status <> 'disabled'))
          order by r.resource_name`,
   );

@@ -63,7 +63,9 @@ export function evaluateResource(facts: PlanResourceFacts, plan: PlanObjectives,
     return { ...base, verdict: "missed", achievedRpoMinutes: null, covered: true, reasons: [`no completed backup${why}`] };
   }
   if (achieved > plan.rpoMinutes) {
-    return { ...base, verdict: "missed", achievedRpoMinutes: achieved, covered: true, reasons: [`newest completed backup is ${achieved} min old, over the ${plan.rpoMinutes} min RPO`] };
+    const reasons = [`newest completed backup is ${achieved} min old, over the ${plan.rpoMinutes} min RPO`];
+    if (facts.lastFinished?.status === "failed") reasons.push(`the latest run failed: ${facts.lastFinished.error ?? "no message"}`);
+    return { ...base, verdict: "missed", achievedRpoMinutes: achieved, covered: true, reasons };
   }
   const reasons: string[] = [];
   if (facts.lastFinished?.status === "failed") reasons.push(`the latest run failed (${facts.lastFinished.error ?? "no message"}); the backup from ${achieved} min ago still meets the RPO`);
