@@ -90,6 +90,12 @@ function upsertConfigurations(ctx: BackupWriteContext, rows: ReturnType<typeof c
             backup_status = case when backup_configurations.backup_status = 'failed' and excluded.backup_status = 'active'
                                  then backup_configurations.backup_status else excluded.backup_status end,
             updated_at = now()
+        -- A row the cloud describes as before is not rewritten (it still counts as written).
+        where (backup_configurations.backup_type, backup_configurations.backup_frequency, backup_configurations.backup_schedule,
+               backup_configurations.retention_policy, backup_configurations.backup_destination,
+               backup_configurations.backup_status = 'paused')
+              is distinct from (excluded.backup_type, excluded.backup_frequency, excluded.backup_schedule,
+               excluded.retention_policy, excluded.backup_destination, excluded.backup_status = 'paused')
       returning 1
     )
     select (select count(*) from written)::int as written,
@@ -124,6 +130,10 @@ function upsertExecutions(ctx: BackupWriteContext, rows: ReturnType<typeof execu
             duration_seconds = excluded.duration_seconds, backup_size_gb = excluded.backup_size_gb,
             data_transferred_gb = excluded.data_transferred_gb, backup_location = excluded.backup_location,
             error_message = excluded.error_message, performance_metrics = excluded.performance_metrics
+        where (backup_executions.execution_status, backup_executions.completed_at, backup_executions.backup_size_gb,
+               backup_executions.backup_location, backup_executions.error_message, backup_executions.performance_metrics)
+              is distinct from (excluded.execution_status, excluded.completed_at, excluded.backup_size_gb,
+               excluded.backup_location, excluded.error_message, excluded.performance_metrics)
       returning 1
     )
     select (select count(*) from written)::int as written,
@@ -171,13 +181,21 @@ function refreshStatement(ctx: BackupWriteContext): SQL {
                                   when f.last_finished = 'completed' and b.backup_status = 'failed' then 'active'
                                   else b.backup_status end
         from facts f where b.id = f.id
-      returning b.resource_id
+      returning b.id, b.resource_id, b.backup_status
+    ), wanted as (
+      -- Read from this statement's own result for the configurations it updated (a CTE's update
+      -- is not visible to its siblings), from the table for the others.
+      select r.id, exists (select 1 from backup_configurations b where b.resource_id = r.id and b.id not in (select id from updated)
+                             and b.backup_status in ('active', 'failed'))
+                   or exists (select 1 from updated u where u.resource_id = r.id and u.backup_status in ('active', 'failed')) as enabled,
+             r.backup_enabled
+        from cloud_resources r
+       where r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
+         and (r.id in (select resource_id from mine) or r.backup_enabled)
     )
-    update cloud_resources r
-       set backup_enabled = exists (select 1 from backup_configurations b where b.resource_id = r.id
-                                      and b.backup_status in ('active', 'failed'))
-     where r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
-       and (r.id in (select resource_id from updated) or r.backup_enabled)`;
+    -- Only rows whose flag changes are written: an unchanged resource keeps its row version.
+    update cloud_resources r set backup_enabled = w.enabled
+      from wanted w where r.id = w.id and r.backup_enabled is distinct from w.enabled`;
 }
 
 export class BackupWriter {
