@@ -21,4 +21,7 @@ export const contractsAgree: [
   Same<cloud.DeploymentStatus, db.DeploymentStatus>,
   Same<cloud.TemplateFormat, db.TemplateFormat>,
   Same<cloud.TemplateType, db.TemplateType>,
-] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+  Same<cloud.BackupKind, db.BackupType>,
+  Same<cloud.BackupFrequency, db.BackupFrequency>,
+  Same<cloud.BackupExecutionStatus, db.BackupExecutionStatus>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true, true, true, true];

@@ -70,6 +70,8 @@ describe("dr plan add, list, evaluate, test", () => {
     expect(Object.fromEntries(before.findings.map((f) => [f.check, f.result]))).toEqual({
       "backups within RPO": "fail",
       "critical resources covered": "warn",
+      "latest backup runs": "ok",
+      "cross-region copies": "ok",
       "tested on schedule": "fail",
       "test success rate": "ok",
       "recovery regions": "ok",
@@ -96,6 +98,8 @@ describe("dr plan add, list, evaluate, test", () => {
     expect(after.stdout).toMatch(/critical resources covered\s+ok/);
     expect(after.stdout).toMatch(/tested on schedule\s+ok\s+last tested 0 days ago/);
     expect(after.stdout).toMatch(/test success rate\s+warn\s+50 %/);
+    // Per resource: the database's backup is 120 min old against the 15 min RPO.
+    expect(after.stdout).toMatch(/orders-db\s+missed\s+120\s+newest completed backup is 120 min old, over the 15 min RPO/);
   });
 
   it("refuses a test in the future or at a malformed time (2), and an unknown plan (1)", async () => {

@@ -491,3 +491,83 @@ export interface PriceQuery {
 export interface PriceSource {
   listPrices(query: PriceQuery): Promise<PriceQuote[]>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Backups (mirroring `backup_type`, `backup_frequency` and `execution_status` of @cloudsync/db;
+// see docs/coverage.md, "Backups").
+
+export const backupKinds = ["full", "incremental", "differential", "snapshot", "continuous"] as const;
+export type BackupKind = (typeof backupKinds)[number];
+
+export const backupFrequencies = ["continuous", "hourly", "daily", "weekly", "monthly"] as const;
+export type BackupFrequency = (typeof backupFrequencies)[number];
+
+export const backupExecutionStatuses = ["in_progress", "completed", "failed", "cancelled"] as const;
+export type BackupExecutionStatus = (typeof backupExecutionStatuses)[number];
+
+/** How one resource is backed up by one of the cloud's backup settings (a plan rule, a policy). */
+export interface NormalizedBackupConfiguration {
+  record: "configuration";
+  cloud: CloudName;
+  account: string;
+  /** The cloud's id of the setting, unique per resource (`<planId>/<ruleId>`, a protected item id). */
+  sourceId: string;
+  /** The protected resource's provider id, in the form its NormalizedResource.resourceId has. */
+  resourceId: string;
+  backupType: BackupKind;
+  frequency: BackupFrequency;
+  /** The cloud's own schedule, verbatim (`cron(0 5 ? * * *)`, an ARM schedule policy), if it has one. */
+  schedule: string | null;
+  /** How long a recovery point is kept; null when the cloud keeps it until deleted. */
+  retentionDays: number | null;
+  /** Where recovery points go: vault, region, copy targets. */
+  destination: Record<string, unknown>;
+  /** False when the cloud says protection is stopped or suspended. */
+  enabled: boolean;
+  /** What else the cloud said (plan and rule names, windows…), JSON-safe. */
+  details: Record<string, unknown>;
+}
+
+/** One run of a backup of one resource (an AWS Backup job, an Azure backup job, a Cloud SQL backup run). */
+export interface NormalizedBackupExecution {
+  record: "execution";
+  cloud: CloudName;
+  account: string;
+  /** The cloud's job id. */
+  sourceId: string;
+  /** The configuration's `sourceId` that made the run; null for an on-demand run. */
+  configurationSourceId: string | null;
+  resourceId: string;
+  status: BackupExecutionStatus;
+  /** ISO 8601. */
+  startedAt: string;
+  completedAt: string | null;
+  sizeBytes: number | null;
+  /** The recovery point / backup the run produced, when it produced one. */
+  recoveryPoint: string | null;
+  /** The region the recovery point is stored in. */
+  location: string | null;
+  /** The cloud's message for a failed or cancelled run. */
+  error: string | null;
+  details: Record<string, unknown>;
+}
+
+export type BackupRecord = NormalizedBackupConfiguration | NormalizedBackupExecution;
+
+/** Scopes are `<cloud>:<account>:<region>:backups` (AWS, GCP) or `azure:<subscription>:*:backups`. */
+export type BackupEvent =
+  | { type: "backup_page"; scope: ScopeRef; records: BackupRecord[] }
+  | { type: "item_skipped"; scope: ScopeRef; itemId: string | null; reason: string }
+  | { type: "scope_completed"; scope: ScopeRef; resourceCount: number }
+  | { type: "scope_failed"; scope: ScopeRef; error: Error };
+
+export interface BackupQuery {
+  /** Runs started at or after this instant are read (clouds keep jobs for a limited time: AWS 30 days). */
+  since: Date;
+  signal?: AbortSignal;
+}
+
+/** The backup half of the contract: adapters that read a backup service implement it. */
+export interface BackupSource {
+  streamBackups(query: BackupQuery): AsyncIterable<BackupEvent>;
+}

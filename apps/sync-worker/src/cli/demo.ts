@@ -15,6 +15,7 @@ import { printRecommendations } from "./demo-recommendations.ts";
 import { demoAlerts } from "./demo-alerts.ts";
 import { showDependenciesAndScaling } from "./demo-dependencies.ts";
 import { showDeployments } from "./demo-deployments.ts";
+import { showBackupsAndDrPlan } from "./demo-backups.ts";
 import { ensureOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
@@ -85,6 +86,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     const failures = [...first.failures, ...second.failures];
     failures.push(...(await showDependenciesAndScaling({ db, deps, provider: providers.find((p) => p.providerName === "aws")!, emulator: aws, organizationId: org.organizationId, progress, out })));
     failures.push(...(await showDeployments({ db, deps, providers, organizationId: org.organizationId, out })));
+    await showBackupsAndDrPlan({ db, organizationId: org.organizationId, ownerId: org.ownerId, out });
     const orgErrors = await (await import("./demo-organizations.ts")).demoWholeOrganizations({ db, keyring, deps, emulators: { startAwsEmulator, startGcpEmulator, startAzureEmulator }, seed: options.seed, out });
     failures.push(...orgErrors.map((error) => ({ provider: "aws-organization", kind: "resources", error })));
     for (const f of failures) out(`! ${f.provider} ${f.kind}: ${f.error}`);

@@ -4,11 +4,10 @@ import type { Env } from "../env.ts";
 import { CommandFailedError, UsageError } from "./errors.ts";
 import { printResult, printRows, renderTable } from "./output.ts";
 import { type OrgOptions, inOrganization, isUuid } from "./tenant.ts";
+import { backupFindings, evaluateResource, type Finding, type PlanResourceFacts, type ResourceEvaluation, testFinding, testIntervalDays } from "../recovery/evaluate-plan.ts";
 
 type Plan = typeof disasterRecoveryPlans.$inferSelect;
 
-/** Days between tests for each `testing_schedule.frequency`; evaluate calls a later test overdue. */
-const testIntervalDays: Record<string, number> = { weekly: 7, monthly: 31, quarterly: 92, semiannually: 183, annually: 366 };
 
 /** A region of this organization by id or code; a code two providers share is refused with their ids. */
 async function findRegion(tx: DbOrTx, ref: string, option: string): Promise<{ id: string; code: string }> {
@@ -107,73 +106,95 @@ export async function drPlanList(env: Env, opts: OrgOptions & { json: boolean })
   return 0;
 }
 
-export interface Finding {
-  check: string;
-  result: "ok" | "warn" | "fail";
-  detail: string;
+export type { Finding } from "../recovery/evaluate-plan.ts";
+
+/**
+ * The resources a plan covers, with what their backups say: the production and wedding-critical
+ * resources of its primary region that hold data (compute, storage, databases: a security group
+ * or an address has nothing to restore), and any resource a configuration names the plan for. Every
+ * configuration of a resource counts (a cloud's and a hand-written one alike), disabled ones not.
+ */
+async function planResources(tx: DbOrTx, plan: Plan): Promise<PlanResourceFacts[]> {
+  const rows = await queryRows<{
+    id: string;
+    resource_name: string;
+    configurations: { status: "active" | "paused" | "failed"; regions: string[] }[] | null;
+    last_ok: string | null;
+    last_status: "completed" | "failed" | null;
+    last_error: string | null;
+  }>(
+    tx,
+    sql`select r.id, r.resource_name,
+               (select jsonb_agg(jsonb_build_object('status', b.backup_status, 'regions',
+                         (select coalesce(jsonb_agg(x), '[]'::jsonb) from (
+                            select b.backup_destination ->> 'region' as x
+                            union all select c ->> 'region' from jsonb_array_elements(coalesce(b.backup_destination -> 'copies', '[]'::jsonb)) c) y
+                           where x is not null)))
+                  from backup_configurations b where b.resource_id = r.id and b.backup_status <> 'disabled') as configurations,
+               (select max(e.completed_at) from backup_executions e join backup_configurations b on b.id = e.backup_config_id
+                 where b.resource_id = r.id and b.backup_status <> 'disabled' and e.execution_status = 'completed') as last_ok,
+               f.execution_status as last_status, f.error_message as last_error
+          from cloud_resources r
+          left join lateral (
+            select e.execution_status, e.error_message from backup_executions e join backup_configurations b on b.id = e.backup_config_id
+             where b.resource_id = r.id and b.backup_status <> 'disabled' and e.execution_status in ('completed', 'failed')
+             order by e.started_at desc limit 1) f on true
+         where r.terminated_at is null
+           and ((r.region_id = ${plan.primaryRegionId} and (r.is_wedding_critical or r.environment = 'production')
+                 and r.resource_type in ('compute', 'storage', 'database'))
+                or exists (select 1 from backup_configurations b where b.resource_id = r.id and b.dr_plan_id = ${plan.id} and b.backup_status <> 'disabled'))
+         order by r.resource_name`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.resource_name,
+    configurations: r.configurations ?? [],
+    lastCompletedAt: r.last_ok ? new Date(r.last_ok) : null,
+    lastFinished: r.last_status ? { status: r.last_status, error: r.last_error } : null,
+  }));
 }
 
 /**
- * What a plan promises against what the database shows: backups inside the RPO, the primary
- * region's critical resources covered, tests on schedule and passing, recovery regions apart
- * from the primary. Read-only.
+ * What a plan promises against what the database shows: each covered resource's newest good
+ * recovery point against the RPO, its coverage and latest run, copies in a recovery region when
+ * the plan asks for them (docs/disaster-recovery.md), tests on schedule and passing, recovery
+ * regions apart from the primary. Read-only.
  */
-export async function evaluatePlan(tx: DbOrTx, plan: Plan, now = new Date()): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  const rpo = plan.recoveryObjectives.rpo_minutes;
-  const backups = await queryRows<{ id: string; resource_name: string; last_ok: string | null }>(
-    tx,
-    sql`select b.id, r.resource_name,
-               (select max(e.completed_at) from backup_executions e where e.backup_config_id = b.id and e.execution_status = 'completed') as last_ok
-          from backup_configurations b join cloud_resources r on r.id = b.resource_id
-         where b.dr_plan_id = ${plan.id} and b.backup_status <> 'disabled' order by r.resource_name`,
-  );
-  if (backups.length === 0) findings.push({ check: "backups within RPO", result: "fail", detail: "no backup configuration belongs to this plan" });
-  else {
-    const late = backups.filter((b) => !b.last_ok || now.getTime() - new Date(b.last_ok).getTime() > rpo * 60_000);
-    findings.push({
-      check: "backups within RPO",
-      result: late.length ? "fail" : "ok",
-      detail: late.length
-        ? `${late.length} of ${backups.length} without a completed backup in the last ${rpo} min: ${late.slice(0, 5).map((b) => b.resource_name).join(", ")}${late.length > 5 ? ", …" : ""}`
-        : `all ${backups.length} completed a backup in the last ${rpo} min`,
-    });
-  }
-  const [uncovered] = await queryRows<{ n: number; names: string[] }>(
-    tx,
-    sql`select count(*)::int as n, (array_agg(r.resource_name order by r.resource_name))[1:5] as names
-          from cloud_resources r
-         where r.region_id = ${plan.primaryRegionId} and r.terminated_at is null and (r.is_wedding_critical or r.environment = 'production')
-           and not exists (select 1 from backup_configurations b where b.resource_id = r.id and b.dr_plan_id = ${plan.id} and b.backup_status <> 'disabled')`,
-  );
-  findings.push({
-    check: "critical resources covered",
-    result: uncovered && uncovered.n > 0 ? "warn" : "ok",
-    detail: uncovered && uncovered.n > 0 ? `${uncovered.n} production or wedding-critical resources in the primary region have no backup in this plan: ${uncovered.names.join(", ")}${uncovered.n > 5 ? ", …" : ""}` : "every production and wedding-critical resource of the primary region is backed up by this plan",
-  });
-  const frequency = plan.testingSchedule?.frequency ?? "quarterly";
-  const interval = testIntervalDays[frequency] ?? 92;
-  if (!plan.lastTestedAt) findings.push({ check: "tested on schedule", result: "fail", detail: `never tested (schedule: ${frequency}); record one with \`cloudsync dr plan test\`` });
-  else {
-    const days = Math.floor((now.getTime() - plan.lastTestedAt.getTime()) / 86_400_000);
-    findings.push({ check: "tested on schedule", result: days > interval ? "warn" : "ok", detail: `last tested ${days} days ago (schedule: ${frequency}, every ${interval} days)` });
-  }
+export async function evaluatePlan(tx: DbOrTx, plan: Plan, now = new Date()): Promise<{ findings: Finding[]; resources: ResourceEvaluation[] }> {
+  const regions = (plan.disasterRecoveryRegions as { region_id?: string; region_code?: string }[]) ?? [];
+  const objectives = {
+    rpoMinutes: plan.recoveryObjectives.rpo_minutes,
+    crossRegion: plan.backupStrategy?.cross_region ?? false,
+    recoveryRegionCodes: regions.map((r) => r.region_code).filter((c): c is string => !!c),
+  };
+  const resources = (await planResources(tx, plan)).map((f) => evaluateResource(f, objectives, now));
+  const findings = backupFindings(resources, objectives);
+  findings.push(testFinding(plan.testingSchedule?.frequency ?? "quarterly", plan.lastTestedAt, now));
   const rate = Number(plan.testSuccessRate ?? 100);
   findings.push({ check: "test success rate", result: plan.lastTestedAt && rate < 90 ? "warn" : "ok", detail: plan.lastTestedAt ? `${rate} % of recorded tests passed` : "no tests recorded" });
-  const regions = (plan.disasterRecoveryRegions as { region_id?: string }[]) ?? [];
   const apart = regions.filter((r) => r.region_id && r.region_id !== plan.primaryRegionId);
   findings.push({ check: "recovery regions", result: apart.length ? "ok" : "fail", detail: apart.length ? `${apart.length} region(s) apart from the primary` : "no recovery region apart from the primary" });
-  return findings;
+  return { findings, resources };
+}
+
+/** The worst finding's result. */
+export function planVerdict(findings: readonly Finding[]): Finding["result"] {
+  return findings.some((f) => f.result === "fail") ? "fail" : findings.some((f) => f.result === "warn") ? "warn" : "ok";
 }
 
 export async function drPlanEvaluate(env: Env, ref: string, opts: OrgOptions & { json: boolean }): Promise<number> {
-  const { plan, findings } = await inOrganization(env, opts, async (tx, org) => {
+  const { plan, findings, resources } = await inOrganization(env, opts, async (tx, org) => {
     const found = await findPlan(tx, ref, org.slug);
-    return { plan: found, findings: await evaluatePlan(tx, found) };
+    return { plan: found, ...(await evaluatePlan(tx, found)) };
   });
-  const verdict = findings.some((f) => f.result === "fail") ? "fail" : findings.some((f) => f.result === "warn") ? "warn" : "ok";
-  if (opts.json) console.log(JSON.stringify({ plan: { id: plan.id, name: plan.planName }, verdict, findings }, null, 2));
-  else console.log(`DR plan "${plan.planName}" (${plan.id}): ${verdict}\n${renderTable(["check", "result", "detail"], findings.map((f) => [f.check, f.result, f.detail]))}`);
+  const verdict = planVerdict(findings);
+  if (opts.json) console.log(JSON.stringify({ plan: { id: plan.id, name: plan.planName }, verdict, findings, resources }, null, 2));
+  else {
+    const perResource = resources.length
+      ? `\n${renderTable(["resource", "verdict", "achieved RPO min", "why"], resources.map((r) => [r.name, r.verdict, r.achievedRpoMinutes ?? "none", r.reasons.join("; ")]))}`
+      : "";
+    console.log(`DR plan "${plan.planName}" (${plan.id}): ${verdict}\n${renderTable(["check", "result", "detail"], findings.map((f) => [f.check, f.result, f.detail]))}${perResource}`);
+  }
   return 0;
 }
 

@@ -20,6 +20,7 @@ export type AwsService =
   | "elasticache"
   | "redshift"
   | "cloudformation"
+  | "backup"
   | JsonService;
 
 export interface AwsErrorReply {
@@ -44,7 +45,7 @@ export type ErrorReason =
 export function errorReply(service: AwsService, reason: ErrorReason, requestId: string, detail?: string): AwsErrorReply {
   if (isJsonService(service)) return jsonErrorReply(service, reason, detail);
   if (service === "lambda") return lambdaErrorReply(reason, detail);
-  if (service === "eks" || service === "elasticfilesystem") return restJsonErrorReply(service, reason, detail);
+  if (service === "eks" || service === "elasticfilesystem" || service === "backup") return restJsonErrorReply(service, reason, detail);
   const { status, code, message } = describe(service, reason, detail);
   if (service === "ec2") {
     return {

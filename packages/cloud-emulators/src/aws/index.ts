@@ -12,3 +12,4 @@ export type { AwsExpectedMetricSample } from "./metrics.ts";
 export type { AwsExpectedInstanceStatus, Ec2CheckStatus } from "./status-checks.ts";
 export type { AwsEmulatorMember, AwsEmulatorOrganization, AwsEmulatorOrganizationUnit, AwsMemberStatus } from "./organizations.ts";
 export type { AwsExpectedStack } from "./cloudformation.ts";
+export type { AwsExpectedBackupJob, AwsExpectedBackupPlan } from "./backup.ts";

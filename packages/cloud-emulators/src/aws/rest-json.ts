@@ -5,7 +5,7 @@ import type { AwsErrorReply, ErrorReason } from "./errors.ts";
  * `x-amzn-ErrorType` header, a JSON body with the message. EKS writes `message`; EFS writes
  * `ErrorCode` and `Message` as well.
  */
-export type RestJsonService = "eks" | "elasticfilesystem";
+export type RestJsonService = "eks" | "elasticfilesystem" | "backup";
 
 export const restJsonContentType = "application/json";
 
@@ -18,6 +18,7 @@ export function restJsonErrorReply(service: RestJsonService, reason: ErrorReason
 }
 
 function describeRestJsonError(service: RestJsonService, reason: ErrorReason, detail?: string): { status: number; code: string; message: string } {
+  if (service === "backup") return describeBackupError(reason, detail);
   switch (reason) {
     case "throttle":
       return { status: 429, code: "ThrottlingException", message: "Rate exceeded" };
@@ -44,5 +45,30 @@ function describeRestJsonError(service: RestJsonService, reason: ErrorReason, de
       return service === "eks"
         ? { status: 400, code: "InvalidParameterException", message: detail ?? "invalid parameter" }
         : { status: 400, code: "BadRequest", message: detail ?? "invalid parameter" };
+  }
+}
+
+/** AWS Backup's errors (its API reference): most are 400s naming the parameter or resource. */
+function describeBackupError(reason: ErrorReason, detail?: string): { status: number; code: string; message: string } {
+  switch (reason) {
+    case "throttle":
+      return { status: 429, code: "ThrottlingException", message: "Rate exceeded" };
+    case "server_error":
+      return { status: 500, code: "ServiceUnavailableException", message: "The request failed due to a temporary failure of the server." };
+    case "bad_credentials":
+      return { status: 403, code: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+    case "missing_auth":
+      return { status: 403, code: "MissingAuthenticationTokenException", message: "Missing Authentication Token" };
+    case "access_denied":
+      return { status: 403, code: "AccessDeniedException", message: detail ?? "User is not authorized to perform this action" };
+    case "not_found":
+    case "lb_not_found":
+      return { status: 400, code: "ResourceNotFoundException", message: detail ?? "A resource that is required for the action doesn't exist." };
+    case "unknown_action":
+      return { status: 404, code: "UnknownOperationException", message: detail ?? "Unknown operation" };
+    case "invalid_parameter":
+    case "invalid_token":
+    case "data_unavailable":
+      return { status: 400, code: "InvalidParameterValueException", message: detail ?? "invalid parameter" };
   }
 }

@@ -34,6 +34,7 @@ import { eksAction, isEksPath } from "./render-eks.ts";
 import { createBreadthHandlers } from "./serve-breadth.ts";
 import { expectedServingTargets, renderTargetGroup, renderTargetHealth, targetGroupOf } from "./target-groups.ts";
 import { type AwsExpectedStack, cloudFormationAction, createStackBook } from "./cloudformation.ts";
+import { type AwsBackupBook, type AwsExpectedBackupJob, type AwsExpectedBackupPlan, backupAction, createAwsBackupBook, isBackupPath, serveBackup } from "./backup.ts";
 import { wrap } from "./xml.ts";
 import { type AwsEmulatorOrganization, createOrganizationState, type OrganizationState, organizationsAction } from "./organizations.ts";
 
@@ -68,6 +69,8 @@ export interface AwsEmulatorOptions {
   s3LegacyListBuckets?: boolean;
   /** Default 0: a free port. */
   port?: number;
+  /** The instant AWS Backup jobs are generated up to (default: when the emulator starts). */
+  backupNow?: Date;
   /**
    * Serve AWS Organizations (ListAccounts, ListParents) to the first account, the management
    * account. Default: no organization (AWSOrganizationsNotInUseException).
@@ -132,6 +135,8 @@ export interface AwsEmulator {
   expectedInstanceStatus(): Iterable<AwsExpectedInstanceStatus>;
   /** The CloudFormation stacks of every account and region, with the inventory ids of their resources. */
   expectedStacks(): AwsExpectedStack[];
+  /** AWS Backup's plans (one rule each, with the resources its selection names) and jobs, per account and region. */
+  expectedBackups(): { plans: AwsExpectedBackupPlan[]; jobs: AwsExpectedBackupJob[] };
   readonly mutate: {
     add(input: AwsAddResourceInput): AwsExpectedResource;
     remove(id: string): boolean;
@@ -197,6 +202,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const requests = new Map<string, number>();
   const breadth = createBreadthHandlers({ estate, malformedIds: () => malformedIds() });
   const stackBook = createStackBook({ seedHash, estate, accounts: accounts.map((a) => a.accountId), regions });
+  const backupBook: AwsBackupBook = createAwsBackupBook({ seedHash, estate, now: options.backupNow ?? new Date() });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -227,12 +233,14 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
             ? "eks"
             : isEfsPath(url.pathname)
               ? "elasticfilesystem"
-              : guessService(form))) as AwsService;
+              : isBackupPath(url.pathname)
+                ? "backup"
+                : guessService(form))) as AwsService;
     const send = (reply: Reply | AwsErrorReply) => respond(res, reply, requestId, service);
 
     if (!sig) return send(errorReply(service, "missing_auth", requestId));
     const served = ["ec2", "elasticloadbalancing", "rds", "s3", "sts", "ce", "monitoring", "lambda", "dynamodb", "cloudfront", "pricing", "organizations"];
-    const servedForBreadth = ["eks", "ecs", "autoscaling", "elasticache", "elasticfilesystem", "redshift", "tagging", "cloudformation"];
+    const servedForBreadth = ["eks", "ecs", "autoscaling", "elasticache", "elasticfilesystem", "redshift", "tagging", "cloudformation", "backup"];
     if (!served.includes(sig.service) && !servedForBreadth.includes(sig.service)) {
       return send(errorReply("ec2", "unknown_action", requestId, `the emulator does not serve ${sig.service}`));
     }
@@ -257,7 +265,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
               ? eksAction(req.method ?? "GET", url.pathname)
               : service === "elasticfilesystem"
                 ? efsAction(req.method ?? "GET", url.pathname)
-                : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
+                : service === "backup"
+                  ? backupAction(req.method ?? "GET", url.pathname)
+                  : isJson ? jsonAction(service as JsonService, req.headers["x-amz-target"]) : (form.get("Action") ?? "");
     const target = action === "AssumeRole" ? (parseRoleArn(form.get("RoleArn"))?.account ?? "unknown") : (caller ?? "unknown");
     requests.set(`${service}:${action}`, (requests.get(`${service}:${action}`) ?? 0) + 1);
 
@@ -367,6 +377,12 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         if (!answer) return errorReply(call.service, "unknown_action", call.requestId);
         return answer.ok ? xml(answer.body) : errorReply(call.service, "invalid_parameter", call.requestId, answer.message);
       }
+      case "backup:ListBackupPlans":
+      case "backup:GetBackupPlan":
+      case "backup:ListBackupSelections":
+      case "backup:GetBackupSelection":
+      case "backup:ListBackupJobs":
+        return serveBackup(backupBook, call);
       default:
         return (
           breadth(call) ??
@@ -717,6 +733,17 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       }
     },
     expectedStacks: () => stackBook.expected(),
+    expectedBackups() {
+      const plans: AwsExpectedBackupPlan[] = [];
+      const jobs: AwsExpectedBackupJob[] = [];
+      for (const { accountId } of accounts) {
+        for (const region of regions) {
+          plans.push(...backupBook.plans(accountId, region).map(({ rule: _rule, arns: _arns, createdAt: _at, ...plan }) => plan));
+          jobs.push(...backupBook.jobs(accountId, region));
+        }
+      }
+      return { plans, jobs };
+    },
     mutate: {
       add: (input) => expectedOf(estate.add(input)),
       remove: (id) => estate.remove(id),
@@ -741,7 +768,7 @@ function respond(res: ServerResponse, reply: Reply | AwsErrorReply, requestId: s
   const fallback =
     isJsonService(service)
       ? jsonTargets[service].contentType
-      : service === "lambda" || service === "eks" || service === "elasticfilesystem"
+      : service === "lambda" || service === "eks" || service === "elasticfilesystem" || service === "backup"
         ? lambdaContentType
         : service === "s3"
           ? "application/xml"

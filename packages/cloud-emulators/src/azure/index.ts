@@ -5,3 +5,4 @@ export type { AddResourceInput, ExpectedResource as AzureExpectedResource } from
 export type { AvailabilityState as AzureAvailabilityState, ExpectedAvailability as AzureExpectedAvailability } from "./resource-health.ts";
 export type { AzureEmulatorManagementGroup, AzureEmulatorTenant, AzureEmulatorTenantSubscription, AzureSubscriptionState } from "./tenant-api.ts";
 export type { AzureExpectedDeployment } from "./deployments.ts";
+export type { AzureExpectedBackupJob, AzureExpectedProtectedItem } from "./recovery-services.ts";

@@ -18,8 +18,11 @@ import { type ExpectedUsage, expectedUsage, providerListTypes, renderProviderRes
 import { armError, decodeSkipToken, encodeSkipToken, renderGenericResource, renderLocation, renderVmStatus } from "./wire.ts";
 import { type ExpectedAvailability, availabilityOf, renderAvailabilityStatus } from "./resource-health.ts";
 import { type AzureExpectedDeployment, createDeploymentBook, exportTemplate, listDeployments, listResourceGroups } from "./deployments.ts";
+import { type AzureExpectedBackupJob, type AzureExpectedProtectedItem, RecoveryServicesApi } from "./recovery-services.ts";
 
 export interface AzureEmulatorOptions {
+  /** The instant Azure Backup jobs are generated up to (default: when the emulator starts). */
+  backupNow?: Date;
   /** Same seed, same estate. Default 1. */
   seed?: number | string;
   /** Number of resources over all subscriptions. Default 200. */
@@ -66,6 +69,8 @@ export interface AzureEmulator {
   expected(): Iterable<ExpectedResource>;
   /** The attachment, association or backend count the emulator gave a disk, public IP or load balancer. */
   expectedUsage(resource: { id: string; type: string }): ExpectedUsage;
+  /** Azure Backup's protected VMs and their jobs, per subscription (see recovery-services.ts). */
+  expectedBackups(): { items: AzureExpectedProtectedItem[]; jobs: AzureExpectedBackupJob[] };
   readonly mutate: {
     /** Adds a resource and returns its ARM id. */
     add(input?: AddResourceInput): string;
@@ -147,6 +152,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
   const clientSecret = options.clientSecret ?? `emu~${ids.hex(34)}`;
   const estate = new AzureEstate({ seed, size: options.size ?? 200, subscriptions });
   const deploymentBook = createDeploymentBook(estate);
+  const recoveryServices = new RecoveryServicesApi(estate, options.backupNow ?? new Date());
   const denied = new Set(options.deniedSubscriptions ?? []);
   const tenantApi = new TenantApi(tenantId, options.tenant ?? {}, subscriptions);
   const identity = new EmulatedIdentity({
@@ -305,6 +311,8 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
         return send(res, listDeployments(deploymentBook, route.subscriptionId, route.resourceGroup ?? "", url, baseUrl));
       case apiOperations.exportTemplate:
         return send(res, exportTemplate(deploymentBook, route.subscriptionId, route.resourceGroup ?? "", route.deploymentName ?? ""));
+      default:
+        if (RecoveryServicesApi.operationOf(path)) return send(res, recoveryServices.answer(route.subscriptionId, path, url, baseUrl));
     }
   }
 
@@ -574,6 +582,7 @@ export async function startAzureEmulator(options: AzureEmulatorOptions = {}): Pr
     faults,
     expected: () => estate.expected(),
     expectedUsage,
+    expectedBackups: () => recoveryServices.expected(subscriptions),
     *expectedAvailability() {
       for (const sub of subscriptions) {
         let position: number | null = 0;
@@ -675,6 +684,8 @@ function armRoute(path: string): ArmRoute | null {
     }
     return { operation: apiOperations.deployments, method: "GET", subscriptionId, resourceGroup };
   }
+  const recoveryServices = RecoveryServicesApi.operationOf(path);
+  if (recoveryServices) return { operation: recoveryServices, method: "GET", subscriptionId };
   if (/^\/resourcegroups\/[^/]+\/providers\/[^/]+\/[^/]+\/.+/.test(rest) && rest.endsWith(metricsSuffix)) {
     const resourceUri = decodeURIComponent(path.replace(/\/$/, "").slice(0, -metricsSuffix.length));
     return { operation: apiOperations.metrics, method: "GET", subscriptionId, resourceUri };

@@ -8,3 +8,4 @@ export type { GcpExpectedKindSample } from "./monitoring-kinds.ts";
 export type { GcpEmulatorFolder, GcpEmulatorOrganization, GcpEmulatorOrgProject, GcpLifecycleState } from "./resource-manager-api.ts";
 export { computeEngineServiceId as gcpComputeEngineServiceId, expectedDiskPrice as expectedGcpDiskPrice, expectedMachinePrice as expectedGcpMachinePrice } from "./billing-catalog-api.ts";
 export type { GcpExpectedDeployment } from "./infra-manager-api.ts";
+export type { GcpExpectedBackupRun } from "./backup-runs.ts";

@@ -190,7 +190,15 @@ export function generateServiceItem(kind: ServiceKind, ctx: ItemContext, b: Item
             dataDiskType: "PD_SSD",
             dataDiskSizeGb: String(rng.pick([10, 50, 100, 250, 500])),
             storageAutoResize: true,
-            backupConfiguration: { kind: "sql#backupConfiguration", enabled: env === "prod", startTime: "03:00" },
+            backupConfiguration: {
+              kind: "sql#backupConfiguration",
+              enabled: env === "prod",
+              startTime: "03:00",
+              // The API's defaults, as instances.get shows them: seven automated backups kept.
+              backupRetentionSettings: { retentionUnit: "COUNT", retainedBackups: 7 },
+              transactionLogRetentionDays: 7,
+              pointInTimeRecoveryEnabled: false,
+            },
             deletionProtectionEnabled: env === "prod",
             edition: rng.next() < 0.2 ? "ENTERPRISE_PLUS" : "ENTERPRISE",
           },

@@ -15,10 +15,13 @@ import { type GcpEmulatorOrganization, ResourceManagerApi } from "./resource-man
 import type { RoutedRequest } from "./routed.ts";
 import { ServiceApis, breakItem } from "./services-api.ts";
 import { type GcpExpectedDeployment, InfraManagerApi } from "./infra-manager-api.ts";
+import { BackupRunsApi, type GcpExpectedBackupRun } from "./backup-runs.ts";
 import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
 import { decodePageToken, encodePageToken, errors } from "./wire.ts";
 
 export interface GcpEmulatorOptions {
+  /** The instant Cloud SQL backup runs are generated up to (default: when the emulator starts). */
+  backupNow?: Date;
   /** Same seed, same estate (default 1). */
   seed?: number | string;
   /** Number of resources over every project and kind (default 200). */
@@ -53,6 +56,8 @@ export interface GcpEmulator {
   expected(): Iterable<GcpExpectedResource>;
   /** The Infrastructure Manager deployments of every project, with the ids of the resources they created. */
   expectedDeployments(): GcpExpectedDeployment[];
+  /** The Cloud SQL backup runs `backupRuns.list` serves, for every instance with backups enabled. */
+  expectedBackupRuns(): GcpExpectedBackupRun[];
   readonly mutate: {
     add(input: GcpAddInput): GcpExpectedResource;
     remove(id: string): boolean;
@@ -114,6 +119,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   let unreachable = new Set<string>();
   const serviceApis = new ServiceApis(estate, faults, () => unreachable);
   const infraManager = new InfraManagerApi(estate, projects, String(seed));
+  const backupRuns = new BackupRunsApi(estate, options.backupNow ?? new Date());
   const resourceManager = new ResourceManagerApi(options.organization ?? { projects: [], folders: [] }, projects);
   const denied = new Set(options.deniedProjects ?? []);
   const billingCatalog = new BillingCatalogApi();
@@ -133,6 +139,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     const routed =
       serviceApis.route(method, url) ??
       infraManager.route(method, url) ??
+      backupRuns.route(method, url) ??
       bigquery.route(method, url.pathname, url, body) ??
       monitoringApi.route(method, url.pathname, url) ??
       resourceManager.route(method, url.pathname, url) ??
@@ -306,6 +313,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     faults,
     expected: () => estate.expected(),
     expectedDeployments: () => infraManager.expected(),
+    expectedBackupRuns: () => backupRuns.expected(),
     mutate: {
       add: (input) => estate.add(input),
       remove: (id) => estate.remove(id),

@@ -4,8 +4,8 @@ import { describeKind, selectReaders } from "../core/kind-reader.ts";
 import { failingRead } from "../core/reads.ts";
 import { type ReadFailure, runScopes, type ScopeRead } from "../core/scope-runner.ts";
 import { CloudError, CredentialsRejectedError } from "../errors.ts";
-import type { PriceQuery, PriceQuote, PriceSource } from "../types.ts";
 import type { DeploymentEvent, DeploymentQuery, DeploymentSource, NormalizedDeployment } from "../deployments/types.ts";
+import type { BackupEvent, BackupQuery, BackupRecord, BackupSource, PriceQuery, PriceQuote, PriceSource } from "../types.ts";
 import type {
   AccountDiscovery,
   AdapterLogger,
@@ -94,7 +94,7 @@ export interface AwsAdapterConfig extends AdapterOptions {
 }
 
 /** What `createAwsAdapter` returns: the inventory, plus bills and CloudWatch metrics. */
-export type AwsAdapter = CloudAdapter & PriceSource & DeploymentSource;
+export type AwsAdapter = CloudAdapter & PriceSource & DeploymentSource & BackupSource;
 
 const defaults = {
   homeRegion: "us-east-1",
@@ -346,6 +346,36 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     }
   }
 
+  /**
+   * AWS Backup plans, selections and jobs, one read per account and enabled region (the service
+   * is regional). Its SDK loads here, on the first backup read.
+   */
+  async function* streamBackups(query: BackupQuery): AsyncGenerator<BackupEvent> {
+    const signal = query.signal;
+    const [{ backupRead }, { BackupClient }] = await Promise.all([import("./backups.ts"), import("@aws-sdk/client-backup")]);
+    await ensureDiscovered(signal);
+    const session = openSession(sessionSettings, signal);
+    try {
+      const plans = await planAccounts(session, accountsToRead(), signal);
+      const reads = plans.flatMap((plan): ScopeRead<BackupRecord>[] => {
+        if ("failure" in plan) {
+          return [failingRead({ cloud: "aws", account: plan.account, region: "*", kind: "backups" }, "DescribeRegions", plan.failure)];
+        }
+        return plan.regions.map((region) =>
+          backupRead({
+            scope: { cloud: "aws", account: plan.account, region, kind: "backups" },
+            client: () => session.clientsFor(plan.account, region).client("backup", (c) => new BackupClient(c)),
+            since: query.since,
+            pageSize: config.pageSize,
+          }),
+        );
+      });
+      yield* runScopes(reads, run("backups", signal, (scope, records: BackupRecord[]): BackupEvent => ({ type: "backup_page", scope, records })));
+    } finally {
+      session.close();
+    }
+  }
+
   return {
     cloud: "aws",
     get accounts() {
@@ -370,6 +400,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     streamMetrics,
     streamStatusChecks,
     streamDeployments,
+    streamBackups,
     listPrices,
   };
 

@@ -22,6 +22,10 @@ import type {
   PriceQuery,
   PriceQuote,
   PriceSource,
+  BackupEvent,
+  BackupQuery,
+  BackupRecord,
+  BackupSource,
 } from "../types.ts";
 import { createAzureClients, createTrustingAgent, type SubscriptionClients } from "./clients.ts";
 import { costRead, parseCostRange } from "./costs.ts";
@@ -61,7 +65,7 @@ export interface AzureAdapterConfig extends AdapterOptions {
 }
 
 /** The Azure adapter reads inventory, daily costs (Cost Management) and VM metrics (Azure Monitor). */
-export type AzureAdapter = CloudAdapter & PriceSource & DeploymentSource;
+export type AzureAdapter = CloudAdapter & PriceSource & DeploymentSource & BackupSource;
 
 const defaults = {
   /** ARM's largest page for resources.list. */
@@ -240,6 +244,14 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
         }
       }
       yield* runScopes(reads(), run("deployments", signal, (scope, deployments: NormalizedDeployment[]): DeploymentEvent => ({ type: "deployment_page", scope, deployments })));
+    },
+
+    /** Azure Backup's vaults, protected items and jobs, one read per subscription (SDK loaded on first use). */
+    async *streamBackups(query: BackupQuery): AsyncGenerator<BackupEvent> {
+      await ensureDiscovered();
+      const [{ azureBackupRead }, { createBackupApi }] = await Promise.all([import("./backups.ts"), import("./backup-client.ts")]);
+      const reads = subscriptions.map((account) => azureBackupRead(account, query.since, () => new Date(), () => createBackupApi(clientSettings, account), timeoutMs));
+      yield* runScopes(reads, run("backups", query.signal, (scope, records: BackupRecord[]): BackupEvent => ({ type: "backup_page", scope, records })));
     },
 
     streamStatusChecks(query: StatusCheckQuery): AsyncIterable<StatusCheckEvent> {

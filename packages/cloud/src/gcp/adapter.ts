@@ -6,6 +6,10 @@ import { CloudError, redactSecrets } from "../errors.ts";
 import {
   type AccountDiscovery,
   type AdapterOptions,
+  type BackupEvent,
+  type BackupQuery,
+  type BackupRecord,
+  type BackupSource,
   type CloudAdapter,
   type CostEvent,
   type CostQuery,
@@ -94,7 +98,7 @@ export interface GcpAdapterConfig extends AdapterOptions {
 /** Counters of the adapter's own buffering since it was created, for tests and metrics. */
 export type GcpStreamStats = StreamStats;
 
-export interface GcpAdapter extends CloudAdapter, PriceSource, DeploymentSource {
+export interface GcpAdapter extends CloudAdapter, PriceSource, DeploymentSource, BackupSource {
   readonly stats: Readonly<GcpStreamStats>;
   /** Releases the SDK clients. */
   close(): Promise<void>;
@@ -463,6 +467,16 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
       yield* runScopes(
         projects.map((project) => infraManagerRead(project, api())),
         settings,
+      );
+    },
+
+    /** Cloud SQL automated backups and backup runs, one read per project (module loaded on first use). */
+    async *streamBackups(query: BackupQuery): AsyncGenerator<BackupEvent> {
+      await ensureDiscovered();
+      const { gcpBackupRead } = await import("./backups.ts");
+      yield* runScopes(
+        projects.map((project) => gcpBackupRead(project, query.since, (signal) => readContext(project, signal))),
+        runSettings("backups", query.signal, (scope, records: BackupRecord[]): BackupEvent => ({ type: "backup_page", scope, records })),
       );
     },
 

@@ -1,5 +1,5 @@
 import { relations, sql } from "drizzle-orm";
-import { boolean, check, decimal, index, integer, jsonb, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
+import { boolean, check, decimal, index, integer, jsonb, pgTable, text, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
 import { oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, timestampNow, timestampTz } from "./columns.ts";
 import { cloudRegions } from "./providers.ts";
 import { cloudResources } from "./resources.ts";
@@ -137,11 +137,18 @@ export const backupConfigurations = pgTable(
     nextBackupAt: timestampTz(),
     backupSizeGb: decimal({ precision: 12, scale: 3 }),
     successRate: decimal({ precision: 5, scale: 2 }).default("100.00"),
+    // Added (migration 0032): the cloud's own name for what backs the resource up (an AWS Backup
+    // plan rule, an Azure protected item, a Cloud SQL instance's backup setting), so a sync
+    // updates the row it wrote before; null for a configuration written by hand.
+    sourceId: text(),
     createdAt: timestampNow(),
     updatedAt: timestampNow(),
   },
   (t) => [
     index("idx_backup_config_resource").on(t.resourceId, t.backupStatus),
+    // One row per resource and cloud configuration: the key a backup sync upserts on (NULLs,
+    // the hand-written rows, never collide).
+    uniqueIndex("uq_backup_config_source").on(t.organizationId, t.resourceId, t.sourceId),
     index("idx_backup_config_schedule").on(t.nextBackupAt, t.backupStatus),
     index("idx_backup_config_dr_plan").on(t.drPlanId),
     check("backup_configurations_backup_type_check", oneOf(t.backupType, backupTypes)),
@@ -179,9 +186,14 @@ export const backupExecutions = pgTable(
     backupLocation: text(),
     errorMessage: text(),
     performanceMetrics: jsonb().$type<Record<string, unknown>>().default({}),
+    // Added (migration 0032): the cloud's job id (AWS Backup job, Azure backup job, Cloud SQL
+    // backup run), so re-reading a job updates its row instead of adding another.
+    sourceId: text(),
   },
   (t) => [
     index("idx_backup_executions_config_time").on(t.backupConfigId, t.startedAt.desc()),
+    // The key a backup sync upserts a job on; NULLs (hand-recorded runs) never collide.
+    uniqueIndex("uq_backup_executions_source").on(t.organizationId, t.sourceId),
     organizationKey("backup_executions", t.organizationId, t.id),
     check("backup_executions_execution_status_check", oneOf(t.executionStatus, backupExecutionStatuses)),
     check("backup_executions_duration_check", sql`${t.durationSeconds} >= 0`),

@@ -1,0 +1,237 @@
+import type { BackupRecord, NormalizedBackupConfiguration, NormalizedBackupExecution } from "@cloudsync/cloud";
+import { type DbOrTx, queryRows, withOrganization } from "@cloudsync/db";
+import { type SQL, sql } from "drizzle-orm";
+
+/**
+ * The clouds' backup settings and runs into `backup_configurations` and `backup_executions`
+ * (docs/coverage.md, "Backups"). Idempotent and never deleting: a configuration is keyed by
+ * (organization, resource, the cloud's `source_id`), a run by (organization, the cloud's job
+ * id); reading the same job twice updates its row. A record whose resource is not in the
+ * provider's inventory (not synced yet, or another provider's) is counted and left out, so no
+ * row points at a guess.
+ */
+
+export interface BackupWriteContext {
+  organizationId: string;
+  providerId: string;
+}
+
+export interface BackupWriteCounts {
+  configurations: number;
+  executions: number;
+  /** Records naming a resource the provider's inventory does not hold. */
+  unknownResource: number;
+  /** Runs whose configuration was not read (an on-demand job, or a plan since deleted). */
+  withoutConfiguration: number;
+}
+
+const gib = 1024 ** 3;
+
+/** `retention_policy` from a retention in days: every recovery point is kept that long. */
+export function retentionPolicyOf(days: number | null): Record<string, unknown> {
+  return {
+    daily_retention_days: days ?? 0,
+    weekly_retention_weeks: 0,
+    monthly_retention_months: 0,
+    yearly_retention_years: 0,
+    ...(days === null ? { kept_until_deleted: true } : {}),
+  };
+}
+
+function configurationRow(c: NormalizedBackupConfiguration) {
+  return {
+    resource: c.resourceId,
+    source_id: `${c.cloud}:${c.sourceId}`,
+    backup_type: c.backupType,
+    backup_frequency: c.frequency,
+    backup_schedule: { expression: c.schedule, ...c.details },
+    retention_policy: retentionPolicyOf(c.retentionDays),
+    backup_destination: c.destination,
+    backup_status: c.enabled ? "active" : "paused",
+  };
+}
+
+function executionRow(e: NormalizedBackupExecution) {
+  const duration = e.completedAt ? Math.max(0, Math.round((Date.parse(e.completedAt) - Date.parse(e.startedAt)) / 1000)) : null;
+  return {
+    resource: e.resourceId,
+    source_id: `${e.cloud}:${e.sourceId}`,
+    config_source_id: e.configurationSourceId === null ? null : `${e.cloud}:${e.configurationSourceId}`,
+    execution_status: e.status,
+    started_at: e.startedAt,
+    completed_at: e.completedAt,
+    duration_seconds: duration,
+    backup_size_gb: e.sizeBytes === null ? null : (e.sizeBytes / gib).toFixed(3),
+    backup_location: e.recoveryPoint ?? e.location,
+    error_message: e.error,
+    performance_metrics: { ...e.details, location: e.location, recovery_point: e.recoveryPoint },
+  };
+}
+
+function upsertConfigurations(ctx: BackupWriteContext, rows: ReturnType<typeof configurationRow>[]): SQL {
+  return sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(
+        resource text, source_id text, backup_type text, backup_frequency text, backup_schedule jsonb,
+        retention_policy jsonb, backup_destination jsonb, backup_status text)
+    ), written as (
+      insert into backup_configurations (organization_id, resource_id, source_id, backup_type, backup_frequency,
+                                         backup_schedule, retention_policy, backup_destination, backup_status)
+      select distinct on (r.id, i.source_id) ${ctx.organizationId}::uuid, r.id, i.source_id, i.backup_type, i.backup_frequency,
+             i.backup_schedule, i.retention_policy, i.backup_destination, i.backup_status
+        from input i
+        join cloud_resources r on r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
+                              and r.resource_id = i.resource
+      on conflict (organization_id, resource_id, source_id) do update
+        set backup_type = excluded.backup_type, backup_frequency = excluded.backup_frequency,
+            backup_schedule = excluded.backup_schedule, retention_policy = excluded.retention_policy,
+            backup_destination = excluded.backup_destination,
+            -- A configuration the clouds says runs again is active again; 'failed' is set by the refresh.
+            backup_status = case when backup_configurations.backup_status = 'failed' and excluded.backup_status = 'active'
+                                 then backup_configurations.backup_status else excluded.backup_status end,
+            updated_at = now()
+        -- A row the cloud describes as before is not rewritten (it still counts as written).
+        where (backup_configurations.backup_type, backup_configurations.backup_frequency, backup_configurations.backup_schedule,
+               backup_configurations.retention_policy, backup_configurations.backup_destination,
+               backup_configurations.backup_status = 'paused')
+              is distinct from (excluded.backup_type, excluded.backup_frequency, excluded.backup_schedule,
+               excluded.retention_policy, excluded.backup_destination, excluded.backup_status = 'paused')
+      returning 1
+    )
+    select (select count(*) from written)::int as written,
+           (select count(*) from input i where not exists (
+              select 1 from cloud_resources r where r.organization_id = ${ctx.organizationId}::uuid
+                 and r.provider_id = ${ctx.providerId}::uuid and r.resource_id = i.resource))::int as unknown`;
+}
+
+function upsertExecutions(ctx: BackupWriteContext, rows: ReturnType<typeof executionRow>[]): SQL {
+  return sql`
+    with input as (
+      select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(
+        resource text, source_id text, config_source_id text, execution_status text, started_at timestamptz,
+        completed_at timestamptz, duration_seconds integer, backup_size_gb numeric, backup_location text,
+        error_message text, performance_metrics jsonb)
+    ), resolved as (
+      select i.*, r.id as resource_row,
+             (select b.id from backup_configurations b
+               where b.organization_id = ${ctx.organizationId}::uuid and b.resource_id = r.id and b.source_id = i.config_source_id) as config_id
+        from input i
+        left join cloud_resources r on r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
+                                   and r.resource_id = i.resource
+    ), written as (
+      insert into backup_executions (organization_id, backup_config_id, source_id, execution_status, started_at, completed_at,
+                                     duration_seconds, backup_size_gb, data_transferred_gb, backup_location, error_message,
+                                     performance_metrics)
+      select distinct on (source_id) ${ctx.organizationId}::uuid, config_id, source_id, execution_status, started_at, completed_at,
+             duration_seconds, backup_size_gb, backup_size_gb, backup_location, error_message, performance_metrics
+        from resolved where config_id is not null
+      on conflict (organization_id, source_id) do update
+        set execution_status = excluded.execution_status, completed_at = excluded.completed_at,
+            duration_seconds = excluded.duration_seconds, backup_size_gb = excluded.backup_size_gb,
+            data_transferred_gb = excluded.data_transferred_gb, backup_location = excluded.backup_location,
+            error_message = excluded.error_message, performance_metrics = excluded.performance_metrics
+        where (backup_executions.execution_status, backup_executions.completed_at, backup_executions.backup_size_gb,
+               backup_executions.backup_location, backup_executions.error_message, backup_executions.performance_metrics)
+              is distinct from (excluded.execution_status, excluded.completed_at, excluded.backup_size_gb,
+               excluded.backup_location, excluded.error_message, excluded.performance_metrics)
+      returning 1
+    )
+    select (select count(*) from written)::int as written,
+           (select count(*) from resolved where resource_row is null)::int as unknown,
+           (select count(*) from resolved where resource_row is not null and config_id is null)::int as orphan`;
+}
+
+/**
+ * What the runs say about each of the provider's configurations, and `backup_enabled` of their
+ * resources (docs/disaster-recovery.md, "Evaluating a DR plan from the clouds' backups"):
+ * - `last_backup_at`: the newest completed run's end; `backup_size_gb`: that run's size;
+ * - `success_rate`: completed runs among finished ones (completed, failed), in percent;
+ * - `next_backup_at`: the newest run's start plus the frequency's period (hourly 1 h, daily 1 d,
+ *   weekly 7 d, monthly 1 month; continuous: none);
+ * - `backup_status`: `failed` when the newest finished run failed, else as the cloud said;
+ * - a resource is `backup_enabled` when one of its configurations is active or failed.
+ */
+function refreshStatement(ctx: BackupWriteContext): SQL {
+  return sql`
+    with mine as (
+      select b.id, b.resource_id, b.backup_frequency from backup_configurations b
+        join cloud_resources r on r.id = b.resource_id
+       where b.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid and b.source_id is not null
+    ), facts as (
+      select m.id,
+             (select e.completed_at from backup_executions e where e.backup_config_id = m.id and e.execution_status = 'completed'
+               order by e.completed_at desc nulls last limit 1) as last_ok,
+             (select e.backup_size_gb from backup_executions e where e.backup_config_id = m.id and e.execution_status = 'completed'
+               order by e.completed_at desc nulls last limit 1) as last_size,
+             (select e.execution_status from backup_executions e where e.backup_config_id = m.id and e.execution_status in ('completed', 'failed')
+               order by e.started_at desc limit 1) as last_finished,
+             (select max(e.started_at) from backup_executions e where e.backup_config_id = m.id) as last_start,
+             (select count(*) filter (where e.execution_status = 'completed')::numeric * 100 / nullif(count(*), 0)
+                from backup_executions e where e.backup_config_id = m.id and e.execution_status in ('completed', 'failed')) as rate,
+             m.backup_frequency
+        from mine m
+    ), updated as (
+      update backup_configurations b
+         set last_backup_at = f.last_ok,
+             backup_size_gb = f.last_size,
+             success_rate = coalesce(round(f.rate, 2), b.success_rate),
+             next_backup_at = f.last_start + case f.backup_frequency when 'hourly' then interval '1 hour' when 'daily' then interval '1 day'
+                                                 when 'weekly' then interval '7 days' when 'monthly' then interval '1 month' end,
+             backup_status = case when f.last_finished = 'failed' and b.backup_status = 'active' then 'failed'
+                                  when f.last_finished = 'completed' and b.backup_status = 'failed' then 'active'
+                                  else b.backup_status end
+        from facts f where b.id = f.id
+      returning b.id, b.resource_id, b.backup_status
+    ), wanted as (
+      -- Read from this statement's own result for the configurations it updated (a CTE's update
+      -- is not visible to its siblings), from the table for the others.
+      select r.id, exists (select 1 from backup_configurations b where b.resource_id = r.id and b.id not in (select id from updated)
+                             and b.backup_status in ('active', 'failed'))
+                   or exists (select 1 from updated u where u.resource_id = r.id and u.backup_status in ('active', 'failed')) as enabled,
+             r.backup_enabled
+        from cloud_resources r
+       where r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
+         and (r.id in (select resource_id from mine) or r.backup_enabled)
+    )
+    -- Only rows whose flag changes are written: an unchanged resource keeps its row version.
+    update cloud_resources r set backup_enabled = w.enabled
+      from wanted w where r.id = w.id and r.backup_enabled is distinct from w.enabled`;
+}
+
+export class BackupWriter {
+  readonly counts: BackupWriteCounts = { configurations: 0, executions: 0, unknownResource: 0, withoutConfiguration: 0 };
+
+  constructor(
+    private readonly db: DbOrTx,
+    private readonly ctx: BackupWriteContext,
+  ) {}
+
+  /** One page: its configurations first, so the runs of the same page find them. */
+  async writePage(records: readonly BackupRecord[]): Promise<void> {
+    const configurations = records.filter((r): r is NormalizedBackupConfiguration => r.record === "configuration").map(configurationRow);
+    const executions = records.filter((r): r is NormalizedBackupExecution => r.record === "execution").map(executionRow);
+    await withOrganization(
+      this.db,
+      this.ctx.organizationId,
+      async (tx) => {
+        if (configurations.length > 0) {
+          const [c] = await queryRows<{ written: number; unknown: number }>(tx, upsertConfigurations(this.ctx, configurations));
+          this.counts.configurations += c?.written ?? 0;
+          this.counts.unknownResource += c?.unknown ?? 0;
+        }
+        if (executions.length > 0) {
+          const [e] = await queryRows<{ written: number; unknown: number; orphan: number }>(tx, upsertExecutions(this.ctx, executions));
+          this.counts.executions += e?.written ?? 0;
+          this.counts.unknownResource += e?.unknown ?? 0;
+          this.counts.withoutConfiguration += e?.orphan ?? 0;
+        }
+      },
+      { role: null },
+    );
+  }
+
+  /** Once, after every page: the configurations' summary columns and `backup_enabled`. */
+  async finish(): Promise<void> {
+    await withOrganization(this.db, this.ctx.organizationId, (tx) => tx.execute(refreshStatement(this.ctx)), { role: null });
+  }
+}

@@ -1,0 +1,173 @@
+import { type AwsEmulator, type AzureEmulator, type GcpEmulator, startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
+import { organizations, queryRows, userProfiles } from "@cloudsync/db";
+import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
+import { type SyncDeps, syncResources } from "../src/jobs/sync-resources.ts";
+import { silentLogger } from "../src/logger.ts";
+import { createAdapter } from "../src/providers/adapters.ts";
+import { addProvider, loadProviderForSync } from "../src/providers/registry.ts";
+import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
+import { retentionPolicyOf } from "../src/write/backups.ts";
+import { showBackupsAndDrPlan } from "../src/cli/demo-backups.ts";
+
+const now = new Date("2026-12-06T10:30:00Z");
+let tdb: TestDatabase;
+let deps: SyncDeps;
+let emu: AwsEmulator;
+let orgId: string;
+let providerId: string;
+let ownerRow: { id: string }[];
+const keyring = parseKeyring(`test:${generateKey()}`);
+
+beforeAll(async () => {
+  tdb = await createTestDatabase({ prefix: "cloudsync_backups" });
+  emu = await startAwsEmulator({ seed: 11, size: 90, backupNow: now });
+  const [org] = await tdb.db.insert(organizations).values({ name: "Backup Co", slug: "backup-co" }).returning();
+  ownerRow = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@backup.example" }).returning();
+  const [user] = ownerRow;
+  orgId = org!.id;
+  deps = {
+    db: tdb.db,
+    loadProvider: (id) => loadProviderForSync(tdb.db, keyring, id),
+    adapterFor: (provider, settings) => createAdapter(provider.credentials, { ...settings, pageSize: 25, maxAttempts: 2, timeoutMs: 5_000 }),
+    clock: () => now,
+    logger: silentLogger(),
+  };
+  providerId = (await addProvider(tdb.db, keyring, { organizationId: orgId, createdBy: user!.id, credentials: awsEmulatorCredentials(emu) })).id;
+});
+afterAll(async () => {
+  await emu?.close();
+  await tdb?.drop();
+});
+
+/** Timestamps come back as text from raw queries. */
+const iso = (v: Date | string | null) => (v === null ? null : new Date(v).toISOString());
+
+const configurations = () =>
+  queryRows<{ resource: string; source_id: string; backup_frequency: string; retention_policy: unknown; backup_status: string; last_backup_at: Date | null; success_rate: string; next_backup_at: Date | null }>(
+    tdb.db,
+    sql`select r.resource_id as resource, b.source_id, b.backup_frequency, b.retention_policy, b.backup_status, b.last_backup_at,
+               b.success_rate::text, b.next_backup_at
+          from backup_configurations b join cloud_resources r on r.id = b.resource_id where b.organization_id = ${orgId}::uuid`,
+  );
+const executions = () =>
+  queryRows<{ source_id: string; execution_status: string; started_at: Date; completed_at: Date | null; resource: string }>(
+    tdb.db,
+    sql`select e.source_id, e.execution_status, e.started_at, e.completed_at, r.resource_id as resource
+          from backup_executions e join backup_configurations b on b.id = e.backup_config_id join cloud_resources r on r.id = b.resource_id
+         where e.organization_id = ${orgId}::uuid`,
+  );
+
+describe("backups from AWS Backup into the tables, as a step of the resource sync", () => {
+  it("a first sync writes one configuration per plan rule and resource, and every job of the last 30 days", async () => {
+    const summary = await syncResources(deps, { providerId });
+    expect(summary.status).toBe("succeeded");
+    const expected = emu.expectedBackups();
+    const configs = await configurations();
+    expect(configs.map((c) => `${c.resource} ${c.source_id} ${c.backup_frequency}`).sort()).toEqual(
+      expected.plans.flatMap((p) => p.resourceIds.map((id) => `${id} aws:${p.planId}/${p.ruleId} ${p.frequency}`)).sort(),
+    );
+    const byPlan = new Map(expected.plans.map((p) => [`aws:${p.planId}/${p.ruleId}`, p]));
+    for (const c of configs) expect(c.retention_policy).toEqual(retentionPolicyOf(byPlan.get(c.source_id)!.deleteAfterDays));
+    const status = { COMPLETED: "completed", FAILED: "failed", RUNNING: "in_progress" } as const;
+    expect((await executions()).map((e) => `${e.source_id} ${e.resource} ${e.execution_status} ${iso(e.started_at)} ${iso(e.completed_at)}`).sort()).toEqual(
+      expected.jobs.map((j) => `aws:${j.jobId} ${j.resourceId} ${status[j.state]} ${j.createdAt.toISOString()} ${j.completedAt?.toISOString() ?? null}`).sort(),
+    );
+  });
+
+  it("each configuration's last backup, success rate, status and next run follow from its jobs", async () => {
+    const { jobs } = emu.expectedBackups();
+    const byKey = new Map<string, typeof jobs>();
+    for (const j of jobs) byKey.set(`${j.resourceId} aws:${j.planId}/${j.ruleId}`, [...(byKey.get(`${j.resourceId} aws:${j.planId}/${j.ruleId}`) ?? []), j]);
+    let failedSeen = 0;
+    let neverSeen = 0;
+    for (const c of await configurations()) {
+      const mine = (byKey.get(`${c.resource} ${c.source_id}`) ?? []).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+      const completed = mine.filter((j) => j.state === "COMPLETED");
+      const finished = mine.filter((j) => j.state !== "RUNNING");
+      expect(iso(c.last_backup_at), c.resource).toBe(completed[0]?.completedAt?.toISOString() ?? null);
+      if (finished.length > 0) expect(Number(c.success_rate)).toBeCloseTo((completed.length / finished.length) * 100, 2);
+      const period = c.backup_frequency === "hourly" ? 3_600_000 : 86_400_000;
+      expect(iso(c.next_backup_at)).toBe(mine[0] ? new Date(mine[0].createdAt.getTime() + period).toISOString() : null);
+      expect(c.backup_status).toBe(finished[0]?.state === "FAILED" ? "failed" : "active");
+      if (finished[0]?.state === "FAILED") failedSeen++;
+      if (mine.length === 0) neverSeen++;
+    }
+    // The estate holds both cases, so both rules above were exercised.
+    expect(failedSeen).toBeGreaterThan(0);
+    expect(neverSeen).toBeGreaterThan(0);
+  });
+
+  it("backup_enabled is set on exactly the resources a plan selects", async () => {
+    const selected = new Set(emu.expectedBackups().plans.flatMap((p) => p.resourceIds));
+    const rows = await queryRows<{ resource_id: string; backup_enabled: boolean }>(
+      tdb.db,
+      sql`select resource_id, backup_enabled from cloud_resources where provider_id = ${providerId}::uuid and resource_status <> 'terminated'`,
+    );
+    expect(rows.filter((r) => r.backup_enabled).map((r) => r.resource_id).sort()).toEqual([...selected].sort());
+  });
+
+  it("a second sync adds no row: configurations and jobs are upserted on the cloud's ids", async () => {
+    const before = [(await configurations()).length, (await executions()).length];
+    await syncResources(deps, { providerId });
+    expect([(await configurations()).length, (await executions()).length]).toEqual(before);
+  });
+
+  it("the demo section shows the backups per cloud and a DR plan judged on them, with why", async () => {
+    const lines: string[] = [];
+    // The evaluation's clock is the real one, so judge the emulator's jobs against today.
+    await showBackupsAndDrPlan({ db: tdb.db, organizationId: orgId, ownerId: ownerRow[0]!.id, out: (l) => lines.push(l) });
+    const text = lines.join("\n");
+    const { plans, jobs } = emu.expectedBackups();
+    const configs = plans.reduce((n, p) => n + p.resourceIds.length, 0);
+    expect(text).toMatch(new RegExp(`aws\\s+${configs}\\s+${configs}\\s+${jobs.length}\\s+${jobs.filter((j) => j.state === "FAILED").length}\\s`));
+    expect(text).toMatch(/DR plan "Demo databases [a-z0-9-]+" \(RPO 26 h, recovery into [a-z0-9-]+\) evaluated on those backups: (fail|warn|ok); \d+ met, \d+ at risk, \d+ missed/);
+    expect(text).toMatch(/backups within RPO\s+(ok|fail)/);
+  });
+});
+
+describe("backups from Cloud SQL into the tables", () => {
+  let gcp: GcpEmulator;
+  let gcpProvider: string;
+  beforeAll(async () => {
+    gcp = await startGcpEmulator({ seed: 5, size: 300, backupNow: now });
+    gcpProvider = (await addProvider(tdb.db, keyring, { organizationId: orgId, createdBy: ownerRow[0]!.id, credentials: gcpEmulatorCredentials(gcp) })).id;
+  });
+  afterAll(async () => gcp?.close());
+
+  it("each instance with automated backups gets one configuration, each of its runs one execution", async () => {
+    expect((await syncResources(deps, { providerId: gcpProvider })).status).toBe("succeeded");
+    const runs = gcp.expectedBackupRuns();
+    expect(runs.length).toBeGreaterThan(0);
+    const mine = <R extends { resource: string }>(rows: R[]) => rows.filter((r) => r.resource.startsWith("//sqladmin."));
+    expect(mine(await configurations()).map((c) => `${c.resource} ${c.backup_frequency}`).sort()).toEqual([...new Set(runs.map((r) => `${r.resourceId} daily`))].sort());
+    const status = { SUCCESSFUL: "completed", FAILED: "failed", RUNNING: "in_progress" } as const;
+    expect(mine(await executions()).map((e) => `${e.source_id} ${e.execution_status} ${iso(e.started_at)}`).sort()).toEqual(
+      runs.map((r) => `gcp:${r.instance}/${r.id} ${status[r.status]} ${r.startTime.toISOString()}`).sort(),
+    );
+  });
+});
+
+describe("backups from Azure Backup into the tables", () => {
+  let azure: AzureEmulator;
+  let azureProvider: string;
+  beforeAll(async () => {
+    azure = await startAzureEmulator({ seed: "backups", size: 200, subscriptions: 2, backupNow: now });
+    azureProvider = (await addProvider(tdb.db, keyring, { organizationId: orgId, createdBy: ownerRow[0]!.id, credentials: azureEmulatorCredentials(azure) })).id;
+  });
+  afterAll(async () => azure?.close());
+
+  it("each protected VM gets one configuration linked to its inventory row, each Backup job one execution", async () => {
+    expect((await syncResources(deps, { providerId: azureProvider })).status).toBe("succeeded");
+    const { items, jobs } = azure.expectedBackups();
+    expect(items.length).toBeGreaterThan(0);
+    const mine = <R extends { resource: string }>(rows: R[]) => rows.filter((r) => r.resource.startsWith("/subscriptions/"));
+    expect(mine(await configurations()).map((c) => `${c.resource} ${c.source_id}`).sort()).toEqual(items.map((i) => `${i.vmId} azure:${i.protectedItemId}`).sort());
+    const status = { Completed: "completed", Failed: "failed", InProgress: "in_progress" } as const;
+    expect(mine(await executions()).map((e) => `${e.source_id} ${e.resource} ${e.execution_status}`).sort()).toEqual(
+      jobs.map((j) => `azure:${j.jobId} ${j.vmId} ${status[j.status]}`).sort(),
+    );
+  });
+});
