@@ -62,9 +62,9 @@ describe("kind normalizers: raw item in, resource or MalformedItemError out", ()
       expected: { regionCode: "global", status: "error", dependencies: [expect.objectContaining({ relation: "security_group", target: "1", reverse: true }), expect.objectContaining({ target: "2" })] },
     },
     {
-      title: "reserved IP assigned → running, address_of its droplet",
-      run: () => normalizeReservedIp({ ip: "45.55.1.1", region: { slug: "nyc3" }, droplet: { id: 7 } }, where),
-      expected: { resourceId: "45.55.1.1", status: "running", dependencies: [expect.objectContaining({ relation: "address_of", target: "7" })] },
+      title: "reserved IP assigned → running, address_of its droplet, which it keeps only the identity of",
+      run: () => normalizeReservedIp({ ip: "45.55.1.1", region: { slug: "nyc3" }, droplet: { id: 7, status: "active", tags: ["env:prod"] } }, where),
+      expected: { resourceId: "45.55.1.1", status: "running", configuration: expect.objectContaining({ droplet: { id: 7, name: null } }), dependencies: [expect.objectContaining({ relation: "address_of", target: "7" })] },
     },
     { title: "reserved IP unassigned → stopped", run: () => normalizeReservedIp({ ip: "45.55.1.2", region: { slug: "nyc3" }, droplet: null }, where), expected: { status: "stopped" } },
     { title: "reserved IP without ip", run: () => normalizeReservedIp({ region: { slug: "nyc3" } }, where), expected: "malformed" },

@@ -386,8 +386,9 @@ export class DoEstate {
     return (this.items.get(teamId) ?? []).filter((i) => i.kind === kind);
   }
 
+  /** Team by team, kind by kind in `doEmulatorKinds` order (droplets first). */
   *expected(): Generator<DoExpectedResource> {
-    for (const team of this.teams) for (const item of this.items.get(team.teamId) ?? []) yield item.expected;
+    for (const team of this.teams) for (const kind of doEmulatorKinds) for (const item of this.list(team.teamId, kind)) yield item.expected;
   }
 
   find(id: string): DoItem | undefined {

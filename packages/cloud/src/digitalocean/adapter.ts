@@ -37,8 +37,10 @@ export interface DigitalOceanAdapterConfig extends AdapterOptions {
   teams: readonly DoTeamCredentials[];
   /** Kinds to read when a stream does not name any (default: all). */
   kinds?: readonly string[];
-  /** First backoff delay of a retried request, in ms (default 500; jittered, doubling, at most 30 s). */
+  /** First backoff delay of a retried request, in ms (default 500; jittered, doubling, at most `maxRetryDelayMs`). */
   retryDelayMs?: number;
+  /** Longest backoff between two attempts, in ms (default 30,000). */
+  maxRetryDelayMs?: number;
   /**
    * Shared limiter (default: per team, DigitalOcean's documented 5,000 per hour with a burst of
    * 250, or `requestsPerSecond` when given, e.g. for an emulator or a raised limit).
@@ -77,6 +79,7 @@ export function createDigitalOceanAdapter(config: DigitalOceanAdapterConfig): Di
     limiter,
     maxAttempts: Math.max(1, Math.floor(config.maxAttempts ?? defaults.maxAttempts)),
     retryDelayMs: config.retryDelayMs ?? defaults.retryDelayMs,
+    maxRetryDelayMs: config.maxRetryDelayMs ?? 30_000,
     timeoutMs: config.timeoutMs ?? defaults.timeoutMs,
     onThrottle: config.onThrottle,
     onAnswer: (team: string, rateLimit: DoAnswer["rateLimit"]) => {

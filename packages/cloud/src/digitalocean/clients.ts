@@ -139,6 +139,7 @@ export interface DoSendSettings {
   limiter: RateLimiter;
   maxAttempts: number;
   retryDelayMs: number;
+  maxRetryDelayMs: number;
   timeoutMs: number;
   onThrottle: (() => void) | undefined;
   /** Told the rate-limit headers of every answer (for logs and the adapter's view of the budget). */
@@ -203,7 +204,7 @@ export async function doGet(
     } catch (error) {
       if (isDoApiError(error) && error.responseStatusCode === 429) settings.onThrottle?.();
       if (signal?.aborted || !isRetryable(error) || attempt >= settings.maxAttempts) throw new DoRequestFailure(error, attempt, operation);
-      const backoff = Math.min(30_000, settings.retryDelayMs * 2 ** (attempt - 1));
+      const backoff = Math.min(settings.maxRetryDelayMs, settings.retryDelayMs * 2 ** (attempt - 1));
       await sleep(backoff / 2 + Math.random() * (backoff / 2), signal);
     }
   }

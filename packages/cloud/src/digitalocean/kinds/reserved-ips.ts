@@ -27,7 +27,9 @@ export function normalizeReservedIp(raw: DoRaw, where: ItemWhere): NormalizedRes
     status: dropletId !== undefined ? "running" : "stopped",
     sizeCategory: "custom",
     tags: {},
-    configuration: configurationOf(raw),
+    // The API embeds the whole droplet; only its identity is kept, so the address's row (and its
+    // change history) does not change each time its droplet does.
+    configuration: configurationOf({ ...raw, droplet: droplet ? { id: dropletId ?? null, name: droplet.name ?? null } : null }),
     providerCreatedAt: null,
     // The address is only as reachable as the droplet it points at.
     ...withDependencies([dropletId !== undefined ? dependencyOf("address_of", String(dropletId)) : null]),
