@@ -43,7 +43,8 @@ export interface DigitalOceanAdapterConfig extends AdapterOptions {
   maxRetryDelayMs?: number;
   /**
    * Shared limiter (default: per team, DigitalOcean's documented 5,000 per hour with a burst of
-   * 250, or `requestsPerSecond` when given, e.g. for an emulator or a raised limit).
+   * 250; `requestsPerSecond` applies only when it is slower). Pass one to share a team's budget
+   * between adapters of one process, or to use a limit DigitalOcean raised for the account.
    */
   rateLimiter?: RateLimiter;
 }
@@ -70,10 +71,13 @@ export function createDigitalOceanAdapter(config: DigitalOceanAdapterConfig): Di
   const concurrency = Math.max(1, Math.floor(config.concurrency ?? defaults.concurrency));
   const readers = selectReaders(doKindReaders, config.kinds, "DigitalOcean");
   const stats = createStreamStats();
+  // DigitalOcean's limits hold per token whatever the caller asks: `requestsPerSecond` may only
+  // slow a team down below them (a shared limiter is the way to use a raised limit).
+  const slower = config.requestsPerSecond !== undefined && config.requestsPerSecond < doApiLimit.requestsPerSecond;
   const limiter =
     config.rateLimiter ??
-    (config.requestsPerSecond
-      ? createRateLimiter({ requestsPerSecond: config.requestsPerSecond })
+    (slower
+      ? createRateLimiter({ requestsPerSecond: config.requestsPerSecond as number })
       : createRateLimiter({ requestsPerSecond: doApiLimit.requestsPerSecond, limitOf: doApiLimitOf }));
   const send = {
     limiter,
