@@ -138,6 +138,12 @@ describe("DigitalOcean errors and limits", () => {
       );
       expect(tight.limitRejections).toBeGreaterThan(0);
       expect(events.some((e) => e.type === "scope_failed" && e.error instanceof ThrottledError)).toBe(true);
+      // The wire answer itself: a burst 429 with its body, the ratelimit headers and Retry-After.
+      const raw = await fetch(`${tight.endpoint}/v2/droplets`, { headers: { authorization: `Bearer ${tight.teams[0]!.token}` } });
+      expect(raw.status).toBe(429);
+      expect(await raw.json()).toMatchObject({ id: "too_many_requests", message: "API Rate limit exceeded." });
+      expect(raw.headers.get("ratelimit-limit")).toBe("5000");
+      expect(Number(raw.headers.get("retry-after"))).toBeGreaterThan(0);
     } finally {
       await tight.close();
     }

@@ -10,6 +10,7 @@ import { normalizeReservedIp } from "../src/digitalocean/kinds/reserved-ips.ts";
 import { normalizeVolume } from "../src/digitalocean/kinds/volumes.ts";
 import { normalizeVpc } from "../src/digitalocean/kinds/vpcs.ts";
 import { nextPage } from "../src/digitalocean/kinds/kind.ts";
+import { retryAfterMs } from "../src/digitalocean/clients.ts";
 import { doCostCategory, normalizeInvoiceItem, unitemizedUsage } from "../src/digitalocean/normalize-costs.ts";
 import { cpuUtilization, joinSamples, memoryUtilization } from "../src/digitalocean/normalize-metrics.ts";
 import { memoryOfSlug, memorySizeCategory, tagsFromDo } from "../src/digitalocean/normalize.ts";
@@ -97,6 +98,17 @@ describe("paging", () => {
     expect(nextPage({ links: {} })).toBeNull();
     expect(() => nextPage({ links: { pages: { next: "https://api.digitalocean.com/v2/droplets" } } })).toThrow(/no page number/);
   });
+});
+
+describe("Retry-After of a 429", () => {
+  const cases: [string, unknown, number][] = [
+    ["seconds of a burst 429", { responseStatusCode: 429, responseHeaders: { "retry-after": ["7"] } }, 7000],
+    ["at most a minute", { responseStatusCode: 429, responseHeaders: { "retry-after": ["3600"] } }, 60_000],
+    ["an hourly 429 has none", { responseStatusCode: 429, responseHeaders: {} }, 0],
+    ["not a 429", { responseStatusCode: 503, responseHeaders: { "retry-after": ["7"] } }, 0],
+    ["an HTTP date is not waited for", { responseStatusCode: 429, responseHeaders: { "retry-after": ["Wed, 21 Oct 2026 07:28:00 GMT"] } }, 0],
+  ];
+  for (const [title, error, ms] of cases) it(title, () => expect(retryAfterMs(error)).toBe(ms));
 });
 
 describe("costs", () => {

@@ -13,7 +13,8 @@ import { bandwidthMbps, cpuSeries, instants, memoryUsedPercent } from "./monitor
  *   URLs) and `meta.total`;
  * - every answer carries `ratelimit-limit`, `ratelimit-remaining` and `ratelimit-reset` (Unix
  *   seconds at which the oldest request of the hour leaves the window); past 250 requests in a
- *   minute or 5,000 in an hour the API answers 429 with those headers;
+ *   minute or 5,000 in an hour the API answers 429 with those headers, the per-minute (burst)
+ *   one also with `Retry-After` in seconds (DigitalOcean release note, 2023-08-24);
  * - errors are `{"id": "...", "message": "...", "request_id": "..."}` with the HTTP status
  *   (401 `unauthorized`, 404 `not_found`, 429 `too_many_requests`, 500 `server_error`).
  * Fault knobs (`faults.ts`) match `<team id>/<path>` (e.g. `/droplets`, `/customers/my/invoices`).
@@ -121,7 +122,13 @@ export async function startDigitalOceanEmulator(options: DoEmulatorOptions = {})
     }
     if (decision.kind === "throttle" || seen.length >= perHour || lastMinute >= perMinute) {
       if (decision.kind !== "throttle") limitRejections += 1;
-      send(res, 429, errorBody("too_many_requests", "API Rate limit exceeded.", requestId), limitHeaders(decision.kind === "throttle" ? 0 : perHour - seen.length));
+      const headers = limitHeaders(decision.kind === "throttle" ? 0 : perHour - seen.length);
+      // The burst (per-minute) 429 says when to retry (Retry-After, seconds, since 2023); the
+      // hourly one, and the fault knob's storm, only carry the ratelimit headers.
+      const burst = decision.kind !== "throttle" && seen.length < perHour;
+      const oldestInMinute = seen.find((x) => x > t - 60_000) ?? t;
+      const retryAfter: Record<string, string> = burst ? { "retry-after": String(Math.max(1, Math.ceil((oldestInMinute + 60_000 - t) / 1000))) } : {};
+      send(res, 429, errorBody("too_many_requests", "API Rate limit exceeded.", requestId), { ...headers, ...retryAfter });
       return;
     }
     seen.push(t);

@@ -178,8 +178,9 @@ export function isRetryable(error: unknown): boolean {
 
 /**
  * One GET: waits for the team's rate-limit token, sends through the SDK, retries throttles and
- * server errors with jittered exponential backoff (DigitalOcean sends no Retry-After; its
- * `ratelimit-reset` names the end of the hourly window, too far to wait for), and parses the body.
+ * server errors with jittered exponential backoff, waiting at least the `Retry-After` a burst
+ * (per-minute) 429 carries (an hourly 429 has none; its `ratelimit-reset` names when the oldest
+ * request of the hour expires, too far to wait for in a sync), and parses the body.
  */
 export async function doGet(
   connection: DoTeamConnection,
@@ -205,9 +206,19 @@ export async function doGet(
       if (isDoApiError(error) && error.responseStatusCode === 429) settings.onThrottle?.();
       if (signal?.aborted || !isRetryable(error) || attempt >= settings.maxAttempts) throw new DoRequestFailure(error, attempt, operation);
       const backoff = Math.min(settings.maxRetryDelayMs, settings.retryDelayMs * 2 ** (attempt - 1));
-      await sleep(backoff / 2 + Math.random() * (backoff / 2), signal);
+      const jittered = backoff / 2 + Math.random() * (backoff / 2);
+      // A burst-limit 429 names its wait; no sooner, or the retry is refused again.
+      await sleep(Math.max(jittered, retryAfterMs(error)), signal);
     }
   }
+}
+
+/** `Retry-After` of a 429 in ms (seconds form, at most a minute, as DigitalOcean's burst limit), else 0. */
+export function retryAfterMs(error: unknown): number {
+  if (!isDoApiError(error) || error.responseStatusCode !== 429) return 0;
+  const value = error.responseHeaders?.["retry-after"]?.[0];
+  const seconds = value === undefined ? Number.NaN : Number(value.trim());
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(60, seconds) * 1000 : 0;
 }
 
 class DoTimeoutError extends Error {
