@@ -153,7 +153,9 @@ describe("DigitalOcean errors and limits", () => {
 describe("DigitalOcean bill", () => {
   it("reads the running month's preview items and the unitemized rest of the balance, exactly", async () => {
     const team = em.teams[0]!.teamId;
+    const before = em.requestCount(`${team}/customers/my/invoices/preview`);
     const events = await collect(adapter().streamCosts({ start: "2026-11-01", end: "2026-11-18" }));
+    expect(em.requestCount(`${team}/customers/my/invoices/preview`) - before, "the preview's items are read by its keyword").toBeGreaterThan(0);
     const lines = events.flatMap((e) => (e.type === "cost_page" && e.scope.account === team ? e.lines : []));
     const expected = em.expectedCosts(team, "2026-11-01", "2026-11-18");
     expect(lines.map((l) => ({ account: l.account, periodStart: l.periodStart, periodEnd: l.periodEnd, amount: l.amount, resourceId: l.resourceId, service: l.service }))).toEqual(expected);

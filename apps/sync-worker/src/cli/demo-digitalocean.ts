@@ -1,4 +1,5 @@
-import type { Database } from "@cloudsync/db";
+import { cloudProviders, type Database } from "@cloudsync/db";
+import { eq } from "drizzle-orm";
 import { digitaloceanEmulatorCredentials } from "../demo/emulated-credentials.ts";
 import type { Emulators } from "../demo/load-emulators.ts";
 import type { SyncDeps } from "../jobs/sync-resources.ts";
@@ -37,6 +38,10 @@ export async function demoDigitalOcean(ctx: DigitalOceanDemoContext): Promise<{ 
     const added = await addProvider(ctx.db, ctx.keyring, { organizationId: ctx.organizationId, createdBy: ctx.ownerId, credentials });
     const provider = (await listProviders(ctx.db, { activeOnly: true })).filter((p) => p.id === added.id);
     const run = await runSyncs(ctx.deps, provider, ["resources", "costs", "metrics"], ctx.progress, "demo");
+    // Every demo run seals credentials with a key of its own and lists the organization's active
+    // providers before this section re-registers DigitalOcean: left active, this run's sealed
+    // token would be handed to the next run's syncs, which cannot open it. Its rows stay.
+    await ctx.db.update(cloudProviders).set({ isActive: false }).where(eq(cloudProviders.id, added.id));
     ctx.out(`DigitalOcean: ${em.teams.length} teams, ${[...em.expected()].length} resources (droplets, volumes, databases, VPCs, firewalls, reserved IPs, load balancers, CDN endpoints, Kubernetes)\n${summaryTable(run.summaries)}\n`);
     return run.failures;
   } finally {

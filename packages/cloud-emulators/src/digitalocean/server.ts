@@ -208,7 +208,9 @@ export async function startDigitalOceanEmulator(options: DoEmulatorOptions = {})
     }
     const invoice = /^\/customers\/my\/invoices\/([^/]+)$/.exec(path);
     if (invoice) {
-      const period = [billing.currentPeriod(), ...billing.closedPeriods()].find((p) => billing.invoiceUuid(team.teamId, p) === invoice[1]);
+      // `preview` names the running month's invoice, as its own uuid does.
+      const period =
+        invoice[1] === "preview" ? billing.currentPeriod() : [billing.currentPeriod(), ...billing.closedPeriods()].find((p) => billing.invoiceUuid(team.teamId, p) === invoice[1]);
       if (!period) return null;
       return paged(url, "invoice_items", billing.items(team.teamId, period));
     }

@@ -13,7 +13,8 @@ type TeamGet = (team: string, operation: string, build: (v2: DotsV2, options: re
  * 1. `GET /v2/customers/my/invoices` (paged): the closed months' invoices and, beside them,
  *    `invoice_preview`, the running month;
  * 2. for each invoice whose month overlaps the window, its items
- *    (`GET /v2/customers/my/invoices/{invoice_uuid}`, paged), each a line;
+ *    (`GET /v2/customers/my/invoices/{invoice_uuid}`, paged; the preview's as `.../invoices/preview`,
+ *    as the API reference says it is read), each a line;
  * 3. when the running month is read, `GET /v2/customers/my/balance`: the usage its items do
  *    not cover yet becomes one more line (`unitemizedUsage`).
  * A line is reported only when its first day lies in the window: the worker replaces lines by
@@ -71,7 +72,8 @@ async function* readTeam(
       const current = itemPage;
       state.operation = "customers/my/invoices/{invoice_uuid}";
       const { body } = await get(team, state.operation, (v2, options) =>
-        v2.customers.my.invoices.byInvoice_uuid(invoice.uuid).toGetRequestInformation({ queryParameters: { page: current, perPage: pageSize }, options }),
+        // The running month's items are asked for by the documented `preview` keyword in place of the uuid.
+        v2.customers.my.invoices.byInvoice_uuid(invoice.preview ? "preview" : invoice.uuid).toGetRequestInformation({ queryParameters: { page: current, perPage: pageSize }, options }),
       state.signal);
       const lines: NormalizedCostLine[] = [];
       for (const item of itemsOf(body, "invoice_items", state.operation)) {
