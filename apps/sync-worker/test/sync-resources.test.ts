@@ -1,9 +1,9 @@
-import { type AwsEmulator, type AzureEmulator, type GcpEmulator, startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
+import { type AwsEmulator, type AzureEmulator, type DoEmulator, type GcpEmulator, startAwsEmulator, startAzureEmulator, startDigitalOceanEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { cloudRegions, cloudResources, cloudServices, organizations, queryRows, resourceChanges, syncRuns, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
+import { awsEmulatorCredentials, azureEmulatorCredentials, digitaloceanEmulatorCredentials, gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
 import { type SyncDeps, syncResources } from "../src/jobs/sync-resources.ts";
 import { silentLogger } from "../src/logger.ts";
 import { createAdapter } from "../src/providers/adapters.ts";
@@ -188,4 +188,18 @@ describe("a provider whose adapter cannot be built", () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ status: "failed", error: "the AWS SDK could not be loaded" });
   });
+});
+
+scenario("DigitalOcean", async () => {
+  const em: DoEmulator = await startDigitalOceanEmulator({ seed: 7, size: 120, teams: 2 });
+  return {
+    credentials: digitaloceanEmulatorCredentials(em),
+    expected: () => em.expected(),
+    remove: (id) => em.mutate.remove(id),
+    // The API's tags are flat strings: a key → value map goes back as `key:value`.
+    retag: (id, tags) => em.mutate.retag(id, Object.entries(tags).map(([k, v]) => `${k}:${v}`)),
+    failAll: () => em.faults.set({ serverErrors: 10_000, match: "/droplets" }),
+    heal: () => em.faults.clear(),
+    close: () => em.close(),
+  };
 });

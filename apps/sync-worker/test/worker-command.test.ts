@@ -72,7 +72,22 @@ it("`cloudsync worker`, as the worker role and for one cloud, serves /healthz, r
   expect(board.status).toBe(200);
   const names = ((await board.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
   // The alert notifications queue is on the board too: its jobs are what a stuck delivery looks like.
-  expect(names).toEqual(["costs-aws", "costs-azure", "costs-gcp", "maintenance", "metrics-aws", "metrics-azure", "metrics-gcp", "notifications", "resources-aws", "resources-azure", "resources-gcp"]);
+  expect(names).toEqual([
+    "costs-aws",
+    "costs-azure",
+    "costs-digitalocean",
+    "costs-gcp",
+    "maintenance",
+    "metrics-aws",
+    "metrics-azure",
+    "metrics-digitalocean",
+    "metrics-gcp",
+    "notifications",
+    "resources-aws",
+    "resources-azure",
+    "resources-digitalocean",
+    "resources-gcp",
+  ]);
   expect((await fetch(`http://127.0.0.1:${port + 1}/queues`)).status).toBe(200);
   expect(metrics).toMatch(/cloudsync_jobs_total\{[^}]*status="completed"/);
   expect(stderr).not.toContain(em.serviceAccountKey.private_key.slice(40, 90));

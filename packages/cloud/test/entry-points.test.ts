@@ -65,4 +65,8 @@ describe("entry points", () => {
       expect(loaded).not.toContain(sdk);
     }
   });
+  it("digitalocean loads no SDK at start: @digitalocean/dots comes with the first read", () => {
+    const digitalocean = packagesLoadedBy("digitalocean/index.ts");
+    expect([...digitalocean].filter((p) => sdkOf(p) || p.startsWith("@digitalocean/"))).toEqual([]);
+  });
 });

@@ -77,6 +77,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     azure.mutate.retag(retag.resourceId, { ...retag.tags, env: "production", "wedding-critical": "true" });
     const second = await runSyncs(deps, providers, ["resources"], progress, "demo");
     out(`Second sync, after 2 resources vanished and 1 was retagged (unchanged rows are not rewritten)\n${summaryTable(second.summaries)}\n`);
+    second.failures.push(...(await (await import("./demo-digitalocean.ts")).demoDigitalOcean({ db, keyring, deps, organizationId: org.organizationId, ownerId: org.ownerId, progress, emulators: await loadEmulators(), seed: options.seed, size: options.size, out })));
 
     await printEstate(db, org.organizationId, out);
     await printMetricsByCategory(db, org.organizationId, out);

@@ -1,5 +1,5 @@
-import type { AwsEmulator, AzureEmulator, GcpEmulator } from "@cloudsync/cloud-emulators";
-import type { AwsProviderCredentials, AzureProviderCredentials, GcpProviderCredentials } from "../providers/credentials.ts";
+import type { AwsEmulator, AzureEmulator, DoEmulator, GcpEmulator } from "@cloudsync/cloud-emulators";
+import type { AwsProviderCredentials, AzureProviderCredentials, DigitalOceanProviderCredentials, GcpProviderCredentials } from "../providers/credentials.ts";
 
 /** Credentials documents that point each adapter at its loopback emulator (demo and tests). */
 export function awsEmulatorCredentials(em: AwsEmulator): AwsProviderCredentials {
@@ -38,4 +38,8 @@ export function gcpEmulatorCredentials(em: GcpEmulator): GcpProviderCredentials 
     endpoint: em.endpoint,
     billingExportTable: em.billingExportTable,
   };
+}
+
+export function digitaloceanEmulatorCredentials(em: DoEmulator): DigitalOceanProviderCredentials {
+  return { cloud: "digitalocean", teams: em.teams.map((t) => ({ teamId: t.teamId, token: t.token })), endpoint: em.endpoint };
 }

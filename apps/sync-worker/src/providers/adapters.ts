@@ -19,7 +19,7 @@ export type ClosableAdapter = CloudAdapter & { close?: () => Promise<void> };
 
 /**
  * Builds the adapter for one provider's decrypted credentials. The only place that knows all
- * three clouds. A cloud's adapter (and its SDKs, 25 to 120 MB of RSS each) is imported when a
+ * clouds. A cloud's adapter (and its SDKs, 25 to 120 MB of RSS each) is imported when a
  * provider of that cloud is first synced, so a process that syncs one cloud never loads the others.
  */
 export async function createAdapter(credentials: ProviderCredentials, settings: AdapterSettings = {}): Promise<ClosableAdapter> {
@@ -78,6 +78,10 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
         ...(credentials.tokenUri ? { tokenUri: credentials.tokenUri } : {}),
         ...(credentials.billingExportTable ? { billingExportTable: credentials.billingExportTable } : {}),
       });
+    }
+    case "digitalocean": {
+      const { createDigitalOceanAdapter } = await import("@cloudsync/cloud/digitalocean");
+      return createDigitalOceanAdapter({ ...options, teams: credentials.teams.map((t) => ({ teamId: t.teamId, token: t.token })) });
     }
   }
 }

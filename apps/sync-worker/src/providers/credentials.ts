@@ -104,8 +104,27 @@ const gcpCredentials = z.object({
     .optional(),
 });
 
+/**
+ * DigitalOcean: a personal access token is scoped to exactly one team, so each team is listed
+ * with its own read token; the team id (`GET /v2/account` → `account.team.uuid`) is the
+ * scopes' account, and the adapter checks each token belongs to the team it is listed under.
+ */
+const digitaloceanCredentials = z.object({
+  cloud: z.literal("digitalocean"),
+  teams: z
+    .array(
+      z.strictObject({
+        teamId: z.uuid("a team id is the team's UUID (GET /v2/account → account.team.uuid)"),
+        token: z.string().regex(/^[A-Za-z0-9_]{20,128}$/, "a DigitalOcean API token (dop_v1_ and 64 hex digits), with read access"),
+      }),
+    )
+    .min(1, "list at least one team with its token")
+    .refine((teams) => new Set(teams.map((t) => t.teamId)).size === teams.length, "each team once"),
+  endpoint,
+});
+
 export const providerCredentialsSchema = z
-  .discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials])
+  .discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials, digitaloceanCredentials])
   .superRefine((c, ctx) => {
     if (c.cloud === "aws" && c.accounts.length === 0 && !c.organization) {
       ctx.addIssue({ code: "custom", path: ["accounts"], message: "list at least one account, or name an organization to discover them" });
@@ -121,6 +140,7 @@ export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;
 export type AwsProviderCredentials = z.infer<typeof awsCredentials>;
 export type AzureProviderCredentials = z.infer<typeof azureCredentials>;
 export type GcpProviderCredentials = z.infer<typeof gcpCredentials>;
+export type DigitalOceanProviderCredentials = z.infer<typeof digitaloceanCredentials>;
 
 export class CredentialsFileError extends Error {
   override name = "CredentialsFileError";
@@ -148,6 +168,8 @@ export function secretsOf(credentials: ProviderCredentials): string[] {
       return [credentials.clientSecret];
     case "gcp":
       return [credentials.serviceAccountKey.private_key, credentials.serviceAccountKey.private_key_id].filter((s): s is string => !!s);
+    case "digitalocean":
+      return credentials.teams.map((t) => t.token);
   }
 }
 
@@ -160,5 +182,7 @@ export function configuredAccounts(credentials: ProviderCredentials): string[] {
       return [...credentials.subscriptions];
     case "gcp":
       return [...credentials.projects];
+    case "digitalocean":
+      return credentials.teams.map((t) => t.teamId);
   }
 }

@@ -168,5 +168,7 @@ function defaultDisplayName(c: ProviderCredentials): string {
     case "gcp":
       if (c.organization) return `Google Cloud (${c.organization.parent})`;
       return `Google Cloud (${c.projects.length} project${c.projects.length === 1 ? "" : "s"})`;
+    case "digitalocean":
+      return `DigitalOcean (${c.teams.length} team${c.teams.length === 1 ? "" : "s"})`;
   }
 }
