@@ -46,7 +46,8 @@ export class MalformedItemError extends CloudError {
 }
 
 function describeAccount(cloud: CloudName): string {
-  return cloud === "aws" ? "account" : cloud === "azure" ? "subscription" : "project";
+  if (cloud === "gcp") return "project";
+  return cloud === "azure" ? "subscription" : "account";
 }
 
 /**

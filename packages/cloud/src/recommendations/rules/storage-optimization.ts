@@ -12,6 +12,8 @@ export const volumeSuccessors: Readonly<Record<CloudName, Readonly<Record<string
   azure: {},
   // pd-balanced is the SSD-backed default that replaced pd-ssd for general workloads.
   gcp: { "pd-ssd": "pd-balanced" },
+  // Linode Block Storage has one volume type.
+  linode: {},
 };
 
 /**
