@@ -79,5 +79,9 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
         ...(credentials.billingExportTable ? { billingExportTable: credentials.billingExportTable } : {}),
       });
     }
+    case "linode": {
+      const { createLinodeAdapter } = await import("@cloudsync/cloud/linode");
+      return createLinodeAdapter({ ...options, accounts: credentials.accounts.map((a) => ({ account: a.account, token: a.token })) });
+    }
   }
 }

@@ -116,7 +116,8 @@ export class LinodeEstate {
     this.epochMs = nowMs;
     const rng = this.#rng;
     this.accounts = Array.from({ length: accountCount }, (_, i) => ({
-      euuid: `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`.toUpperCase(),
+      // The form Linode documents: 8-4-4-16 hex digits.
+      euuid: `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-A${rng.hex(15)}`.toUpperCase(),
       token: rng.hex(64),
       company: `Wedding Supplier ${i + 1}`,
     }));
