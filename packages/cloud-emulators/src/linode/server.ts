@@ -43,6 +43,8 @@ export interface LinodeEmulator {
     remove(resourceId: string): boolean;
     retag(resourceId: string, tags: Record<string, string>): boolean;
   };
+  /** Starts (limits, or `true` for the documented ones) or stops (`false`) refusing requests over the per-token limits. */
+  enforceRateLimits(limits: boolean | { collection?: number; stats?: number; single?: number }): void;
   /** Requests seen whose operation (`GET /linode/instances/{id}/stats`) contains the text, or in total. */
   requestCount(operationContains?: string): number;
   /** Cost lines a correct reader yields for days start..end (period start in the window), as of the emulator's clock. */
@@ -84,8 +86,8 @@ export async function startLinodeEmulator(options: LinodeEmulatorOptions = {}): 
   const estate = new LinodeEstate(seed, options.size ?? 60, Math.max(1, options.accounts ?? 2), regions, now().getTime());
   const billing = new LinodeBilling(estate, seed, options.invoiceMonths ?? 3);
   const faults = createFaultState();
-  const enforce = options.enforceRateLimits;
-  const limits: Record<Group, number> = { ...documentedLimits, ...(typeof enforce === "object" ? enforce : {}) };
+  let enforce = options.enforceRateLimits ?? false;
+  let limits: Record<Group, number> = { ...documentedLimits, ...(typeof enforce === "object" ? enforce : {}) };
   const windows = new Map<string, { start: number; used: number }>();
   const retryAfter = options.throttleRetryAfterSeconds ?? 1;
   const windowMs = (options.rateWindowSeconds ?? 60) * 1000;
@@ -218,14 +220,21 @@ export async function startLinodeEmulator(options: LinodeEmulatorOptions = {}): 
     return item && item.account === account.euuid ? item : undefined;
   }
 
-  /** The wire object; malformed on demand (the field that identifies it removed). */
+  /**
+   * The wire object; malformed on demand: its id kept (so a reader can say which item it skipped)
+   * and a field it cannot do without broken — the region, or a firewall's status. A bucket is
+   * named by its region, so a broken bucket loses its label too and cannot be identified.
+   */
   function render(item: EstateItem): Record<string, unknown> {
     const { _configs, ...wire } = item.wire;
     if (!(faults.plan.malformedItemIds ?? []).includes(item.resourceId)) return wire;
     const broken = { ...wire };
-    if (item.kind === "linode_bucket") delete broken.label;
-    else if (item.kind === "linode_ip") delete broken.address;
-    else delete broken.id;
+    if (item.kind === "linode_firewall") broken.status = "on_fire";
+    else delete broken.region;
+    if (item.kind === "linode_bucket") {
+      delete broken.label;
+      delete broken.cluster;
+    }
     return broken;
   }
 
@@ -250,6 +259,11 @@ export async function startLinodeEmulator(options: LinodeEmulatorOptions = {}): 
     faults,
     expected: () => estate.expected(),
     mutate: { remove: (id) => estate.remove(id), retag: (id, tags) => estate.retag(id, tags) },
+    enforceRateLimits(next) {
+      enforce = next;
+      limits = { ...documentedLimits, ...(typeof next === "object" ? next : {}) };
+      windows.clear();
+    },
     requestCount(contains) {
       let n = 0;
       for (const [op, count] of faults.requests) if (!contains || op.includes(contains)) n += count;

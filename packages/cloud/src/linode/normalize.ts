@@ -150,10 +150,14 @@ export function malformed(account: string, itemId: string | null, reason: string
   return new MalformedItemError("linode", account, itemId, reason);
 }
 
-/** The numeric id every Linode object carries, or a MalformedItemError naming the product. */
+/**
+ * The numeric id every Linode object carries, or a MalformedItemError naming the product. Its
+ * item id is null (unidentified): a label is not an id, and only a null tells the writer that
+ * it cannot know which resource was skipped, so the scope then terminates nothing.
+ */
 export function requireId(raw: { id?: unknown; label?: unknown }, account: string, product: string): number {
   if (typeof raw.id !== "number" || !Number.isInteger(raw.id)) {
-    throw malformed(account, typeof raw.label === "string" ? raw.label : null, `${product} without a numeric id`);
+    throw malformed(account, null, `${product}${typeof raw.label === "string" ? ` ${JSON.stringify(raw.label)}` : ""} without a numeric id`);
   }
   return raw.id;
 }

@@ -12,7 +12,7 @@ import { type LinodeKindReader, linodePages } from "./kind.ts";
 export function normalizeBucket(raw: BucketRaw, where: { account: string }): NormalizedResource {
   if (typeof raw.label !== "string" || !raw.label) throw malformed(where.account, null, "bucket without a label");
   const region = typeof raw.region === "string" && raw.region ? raw.region : typeof raw.cluster === "string" ? raw.cluster.replace(/-\d+$/, "") : "";
-  if (!region) throw malformed(where.account, raw.label, "bucket without a region or cluster");
+  if (!region) throw malformed(where.account, null, "bucket without a region or cluster");
   return {
     cloud: "linode",
     account: where.account,

@@ -12,8 +12,8 @@ import { type LinodeKindReader, linodePages } from "./kind.ts";
 export function normalizeDatabase(raw: DatabaseRaw, where: { account: string }): NormalizedResource {
   const id = requireId(raw, where.account, "database");
   const status = linodeStatus("database", raw.status);
-  if (!status) throw malformed(where.account, String(id), `unknown database status ${JSON.stringify(raw.status)}`);
-  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, String(id), "database without a region");
+  if (!status) throw malformed(where.account, linodeResourceId("database", id), `unknown database status ${JSON.stringify(raw.status)}`);
+  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, linodeResourceId("database", id), "database without a region");
   const vpcId = raw.private_network?.vpc_id;
   return {
     cloud: "linode",

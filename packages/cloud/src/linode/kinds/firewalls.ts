@@ -13,7 +13,7 @@ import { type LinodeKindReader, linodePages } from "./kind.ts";
 export function normalizeFirewall(raw: FirewallRaw, where: { account: string }): NormalizedResource {
   const id = requireId(raw, where.account, "firewall");
   const status = linodeStatus("firewall", raw.status);
-  if (!status) throw malformed(where.account, String(id), `unknown firewall status ${JSON.stringify(raw.status)}`);
+  if (!status) throw malformed(where.account, linodeResourceId("firewall", id), `unknown firewall status ${JSON.stringify(raw.status)}`);
   const protectedIds = (raw.entities ?? []).map((e) =>
     typeof e?.id === "number" && (e.type === "linode" || e.type === "nodebalancer") ? dependencyOf("security_group", linodeResourceId(e.type, e.id), { reverse: true }) : null,
   );

@@ -12,8 +12,8 @@ import { linodeMetricKeys } from "../metrics.ts";
 export function normalizeInstance(raw: LinodeRaw, where: { account: string }): NormalizedResource {
   const id = requireId(raw, where.account, "Linode");
   const status = linodeStatus("instance", raw.status);
-  if (!status) throw malformed(where.account, String(id), `unknown Linode status ${JSON.stringify(raw.status)}`);
-  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, String(id), "Linode without a region");
+  if (!status) throw malformed(where.account, linodeResourceId("linode", id), `unknown Linode status ${JSON.stringify(raw.status)}`);
+  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, linodeResourceId("linode", id), "Linode without a region");
   return {
     cloud: "linode",
     account: where.account,

@@ -14,7 +14,7 @@ import { type LinodeKindReader, linodePages } from "./kind.ts";
  */
 export function normalizeIp(raw: IpRaw, where: { account: string }): NormalizedResource {
   if (typeof raw.address !== "string" || !raw.address) throw malformed(where.account, null, "IP address without an address");
-  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, raw.address, "IP address without a region");
+  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, linodeResourceId("ip", raw.address), "IP address without a region");
   const linodeId = typeof raw.linode_id === "number" ? raw.linode_id : null;
   return {
     cloud: "linode",

@@ -11,8 +11,8 @@ import { type LinodeKindReader, linodePages } from "./kind.ts";
 export function normalizeLkeCluster(raw: LkeClusterRaw, where: { account: string }): NormalizedResource {
   const id = requireId(raw, where.account, "LKE cluster");
   const status = linodeStatus("cluster", raw.status);
-  if (!status) throw malformed(where.account, String(id), `unknown LKE cluster status ${JSON.stringify(raw.status)}`);
-  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, String(id), "LKE cluster without a region");
+  if (!status) throw malformed(where.account, linodeResourceId("lkecluster", id), `unknown LKE cluster status ${JSON.stringify(raw.status)}`);
+  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, linodeResourceId("lkecluster", id), "LKE cluster without a region");
   return {
     cloud: "linode",
     account: where.account,

@@ -21,8 +21,8 @@ export type NodeBalancerWithBackends = NodeBalancerRaw & {
  */
 export function normalizeNodeBalancer(raw: NodeBalancerWithBackends, where: { account: string }): NormalizedResource {
   const id = requireId(raw, where.account, "NodeBalancer");
-  if (raw.vanished) throw malformed(where.account, String(id), "the NodeBalancer was deleted while its configs were read");
-  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, String(id), "NodeBalancer without a region");
+  if (raw.vanished) throw malformed(where.account, linodeResourceId("nodebalancer", id), "the NodeBalancer was deleted while its configs were read");
+  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, linodeResourceId("nodebalancer", id), "NodeBalancer without a region");
   const targets = (raw.configs ?? []).flatMap((c) => c.nodes ?? []).map((n) => {
     const address = typeof n?.address === "string" ? n.address.replace(/:\d+$/, "") : "";
     return address ? dependencyOf("lb_target", linodeResourceId("ip", address)) : null;

@@ -9,8 +9,8 @@ import { type LinodeKindReader, linodePages } from "./kind.ts";
 export function normalizeVolume(raw: VolumeRaw, where: { account: string }): NormalizedResource {
   const id = requireId(raw, where.account, "volume");
   const status = linodeStatus("volume", raw.status);
-  if (!status) throw malformed(where.account, String(id), `unknown volume status ${JSON.stringify(raw.status)}`);
-  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, String(id), "volume without a region");
+  if (!status) throw malformed(where.account, linodeResourceId("volume", id), `unknown volume status ${JSON.stringify(raw.status)}`);
+  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, linodeResourceId("volume", id), "volume without a region");
   return {
     cloud: "linode",
     account: where.account,

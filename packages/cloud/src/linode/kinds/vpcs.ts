@@ -9,7 +9,7 @@ import { type LinodeKindReader, linodePages } from "./kind.ts";
  */
 export function normalizeVpc(raw: VpcRaw, where: { account: string }): NormalizedResource {
   const id = requireId(raw, where.account, "VPC");
-  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, String(id), "VPC without a region");
+  if (typeof raw.region !== "string" || !raw.region) throw malformed(where.account, linodeResourceId("vpc", id), "VPC without a region");
   return {
     cloud: "linode",
     account: where.account,
