@@ -5,3 +5,4 @@ export * from "./aws/index.ts";
 export * from "./azure/index.ts";
 export * from "./gcp/index.ts";
 export * from "./digitalocean/index.ts";
+export * from "./linode/index.ts";

@@ -47,7 +47,8 @@ export class MalformedItemError extends CloudError {
 
 function describeAccount(cloud: CloudName): string {
   if (cloud === "digitalocean") return "team";
-  return cloud === "aws" ? "account" : cloud === "azure" ? "subscription" : "project";
+  if (cloud === "gcp") return "project";
+  return cloud === "azure" ? "subscription" : "account";
 }
 
 /**

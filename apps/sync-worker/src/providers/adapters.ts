@@ -83,5 +83,9 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
       const { createDigitalOceanAdapter } = await import("@cloudsync/cloud/digitalocean");
       return createDigitalOceanAdapter({ ...options, teams: credentials.teams.map((t) => ({ teamId: t.teamId, token: t.token })) });
     }
+    case "linode": {
+      const { createLinodeAdapter } = await import("@cloudsync/cloud/linode");
+      return createLinodeAdapter({ ...options, accounts: credentials.accounts.map((a) => ({ account: a.account, token: a.token })) });
+    }
   }
 }

@@ -123,8 +123,26 @@ const digitaloceanCredentials = z.object({
   endpoint,
 });
 
+/**
+ * Linode: one personal access token (read-only scopes) per account, paired with the account's
+ * `euuid` (GET /account), which the adapter checks the token against. Linode has no organization
+ * root: each child account of a parent/child setup is listed with a token of its own.
+ */
+const linodeCredentials = z.object({
+  cloud: z.literal("linode"),
+  accounts: z
+    .array(
+      z.strictObject({
+        account: z.string().regex(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-?[0-9A-Fa-f]{12}$/, "the account's euuid (GET /account), e.g. E1AF5EEC-526F-487D-B317EBEB34C87D71"),
+        token: z.string().min(16, "a Linode personal access token"),
+      }),
+    )
+    .min(1, "list at least one account with its token"),
+  endpoint,
+});
+
 export const providerCredentialsSchema = z
-  .discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials, digitaloceanCredentials])
+  .discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials, digitaloceanCredentials, linodeCredentials])
   .superRefine((c, ctx) => {
     if (c.cloud === "aws" && c.accounts.length === 0 && !c.organization) {
       ctx.addIssue({ code: "custom", path: ["accounts"], message: "list at least one account, or name an organization to discover them" });
@@ -141,6 +159,7 @@ export type AwsProviderCredentials = z.infer<typeof awsCredentials>;
 export type AzureProviderCredentials = z.infer<typeof azureCredentials>;
 export type GcpProviderCredentials = z.infer<typeof gcpCredentials>;
 export type DigitalOceanProviderCredentials = z.infer<typeof digitaloceanCredentials>;
+export type LinodeProviderCredentials = z.infer<typeof linodeCredentials>;
 
 export class CredentialsFileError extends Error {
   override name = "CredentialsFileError";
@@ -170,6 +189,8 @@ export function secretsOf(credentials: ProviderCredentials): string[] {
       return [credentials.serviceAccountKey.private_key, credentials.serviceAccountKey.private_key_id].filter((s): s is string => !!s);
     case "digitalocean":
       return credentials.teams.map((t) => t.token);
+    case "linode":
+      return credentials.accounts.map((a) => a.token);
   }
 }
 
@@ -184,5 +205,7 @@ export function configuredAccounts(credentials: ProviderCredentials): string[] {
       return [...credentials.projects];
     case "digitalocean":
       return credentials.teams.map((t) => t.teamId);
+    case "linode":
+      return credentials.accounts.map((a) => a.account);
   }
 }

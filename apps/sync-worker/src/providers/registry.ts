@@ -170,5 +170,7 @@ function defaultDisplayName(c: ProviderCredentials): string {
       return `Google Cloud (${c.projects.length} project${c.projects.length === 1 ? "" : "s"})`;
     case "digitalocean":
       return `DigitalOcean (${c.teams.length} team${c.teams.length === 1 ? "" : "s"})`;
+    case "linode":
+      return `Linode (${c.accounts.length} account${c.accounts.length === 1 ? "" : "s"})`;
   }
 }

@@ -17,6 +17,8 @@ export interface StoredResource {
 
 /** The rules' facts of one resource, read by its cloud's own extractor (no SDK is loaded). */
 export function recommendationFacts(r: StoredResource): ResourceFacts {
+  // Linode has no price list the rules read yet: its resources carry no facts and get no findings.
+  if (r.cloud === "linode") return { key: r.key, cloud: r.cloud, kind: r.kind, region: r.region, status: r.status, tags: r.tags, role: "other" };
   const extract = r.cloud === "aws" ? awsRecommendationFacts : r.cloud === "azure" ? azureRecommendationFacts : gcpRecommendationFacts;
   return { key: r.key, cloud: r.cloud, kind: r.kind, region: r.region, status: r.status, tags: r.tags, ...extract(r.kind, r.configuration, r.tags) };
 }

@@ -14,6 +14,8 @@ export const volumeSuccessors: Readonly<Record<CloudName, Readonly<Record<string
   gcp: { "pd-ssd": "pd-balanced" },
   // DigitalOcean volumes have one type (SSD block storage): nothing to move to.
   digitalocean: {},
+  // Linode Block Storage has one volume type.
+  linode: {},
 };
 
 /**
