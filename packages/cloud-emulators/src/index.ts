@@ -4,3 +4,4 @@ export { createLoopbackTls, type TlsMaterial } from "./tls.ts";
 export * from "./aws/index.ts";
 export * from "./azure/index.ts";
 export * from "./gcp/index.ts";
+export * from "./vultr/index.ts";

@@ -46,6 +46,7 @@ export class MalformedItemError extends CloudError {
 }
 
 function describeAccount(cloud: CloudName): string {
+  if (cloud === "vultr") return "account";
   return cloud === "aws" ? "account" : cloud === "azure" ? "subscription" : "project";
 }
 

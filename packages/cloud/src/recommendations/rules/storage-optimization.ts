@@ -12,6 +12,8 @@ export const volumeSuccessors: Readonly<Record<CloudName, Readonly<Record<string
   azure: {},
   // pd-balanced is the SSD-backed default that replaced pd-ssd for general workloads.
   gcp: { "pd-ssd": "pd-balanced" },
+  // Vultr block storage has two classes (HDD, NVMe) of different performance; neither replaces the other.
+  vultr: {},
 };
 
 /**
