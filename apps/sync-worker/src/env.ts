@@ -56,7 +56,7 @@ const schema = z.object({
    */
   CLOUDSYNC_WORKER_CLOUDS: z
     .string()
-    .regex(/^\s*(aws|azure|gcp)\s*(,\s*(aws|azure|gcp)\s*)*$/, "a comma-separated list of aws, azure and gcp, e.g. aws or azure,gcp")
+    .regex(/^\s*(aws|azure|gcp|vultr)\s*(,\s*(aws|azure|gcp|vultr)\s*)*$/, "a comma-separated list of aws, azure, gcp and vultr, e.g. aws or azure,gcp")
     .optional(),
   /**
    * The SMTP server alert mail goes out through (`smtp://user:pass@host:587`, `smtps://…`).

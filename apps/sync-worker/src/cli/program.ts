@@ -466,7 +466,7 @@ and an open one whose finding no longer holds expires.`,
   program
     .command("worker")
     .description("the BullMQ worker and schedulers, with /healthz and /metrics; runs until SIGTERM")
-    .option("--clouds <list>", "only these clouds' jobs, comma-separated aws,azure,gcp (default: CLOUDSYNC_WORKER_CLOUDS, else all)")
+    .option("--clouds <list>", "only these clouds' jobs, comma-separated aws,azure,gcp,vultr (default: CLOUDSYNC_WORKER_CLOUDS, else all)")
     .addHelpText("after", example("cloudsync worker --clouds aws"))
     .action(
       run(

@@ -1,5 +1,5 @@
-import type { AwsEmulator, AzureEmulator, GcpEmulator } from "@cloudsync/cloud-emulators";
-import type { AwsProviderCredentials, AzureProviderCredentials, GcpProviderCredentials } from "../providers/credentials.ts";
+import type { AwsEmulator, AzureEmulator, GcpEmulator, VultrEmulator } from "@cloudsync/cloud-emulators";
+import type { AwsProviderCredentials, AzureProviderCredentials, GcpProviderCredentials, VultrProviderCredentials } from "../providers/credentials.ts";
 
 /** Credentials documents that point each adapter at its loopback emulator (demo and tests). */
 export function awsEmulatorCredentials(em: AwsEmulator): AwsProviderCredentials {
@@ -38,4 +38,8 @@ export function gcpEmulatorCredentials(em: GcpEmulator): GcpProviderCredentials 
     endpoint: em.endpoint,
     billingExportTable: em.billingExportTable,
   };
+}
+
+export function vultrEmulatorCredentials(em: VultrEmulator): VultrProviderCredentials {
+  return { cloud: "vultr", accounts: em.accounts.map((a) => ({ account: a.account, apiKey: a.apiKey })), endpoint: em.endpoint };
 }

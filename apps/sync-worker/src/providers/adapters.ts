@@ -79,5 +79,9 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
         ...(credentials.billingExportTable ? { billingExportTable: credentials.billingExportTable } : {}),
       });
     }
+    case "vultr": {
+      const { createVultrAdapter } = await import("@cloudsync/cloud/vultr");
+      return createVultrAdapter({ ...options, accounts: credentials.accounts });
+    }
   }
 }

@@ -104,8 +104,23 @@ const gcpCredentials = z.object({
     .optional(),
 });
 
+/**
+ * Vultr: one personal access token per account (Account → API); a sub-account is an account of
+ * its own with its own token. `account` is the name cloudsync gives it (the API returns no
+ * stable account id), so it must stay the same for the account's rows to stay the same.
+ */
+const vultrAccountName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "an account name: lower-case letters, digits and hyphens, e.g. main or events-team");
+const vultrCredentials = z.object({
+  cloud: z.literal("vultr"),
+  accounts: z
+    .array(z.object({ account: vultrAccountName, apiKey: z.string().regex(/^[A-Z0-9]{36}$/, "a Vultr API key is 36 upper-case letters and digits") }))
+    .min(1, "list at least one account with its API key")
+    .refine((list) => new Set(list.map((a) => a.account)).size === list.length, "each account name once"),
+  endpoint,
+});
+
 export const providerCredentialsSchema = z
-  .discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials])
+  .discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials, vultrCredentials])
   .superRefine((c, ctx) => {
     if (c.cloud === "aws" && c.accounts.length === 0 && !c.organization) {
       ctx.addIssue({ code: "custom", path: ["accounts"], message: "list at least one account, or name an organization to discover them" });
@@ -121,6 +136,7 @@ export type ProviderCredentials = z.infer<typeof providerCredentialsSchema>;
 export type AwsProviderCredentials = z.infer<typeof awsCredentials>;
 export type AzureProviderCredentials = z.infer<typeof azureCredentials>;
 export type GcpProviderCredentials = z.infer<typeof gcpCredentials>;
+export type VultrProviderCredentials = z.infer<typeof vultrCredentials>;
 
 export class CredentialsFileError extends Error {
   override name = "CredentialsFileError";
@@ -148,6 +164,8 @@ export function secretsOf(credentials: ProviderCredentials): string[] {
       return [credentials.clientSecret];
     case "gcp":
       return [credentials.serviceAccountKey.private_key, credentials.serviceAccountKey.private_key_id].filter((s): s is string => !!s);
+    case "vultr":
+      return credentials.accounts.map((a) => a.apiKey);
   }
 }
 
@@ -160,5 +178,7 @@ export function configuredAccounts(credentials: ProviderCredentials): string[] {
       return [...credentials.subscriptions];
     case "gcp":
       return [...credentials.projects];
+    case "vultr":
+      return credentials.accounts.map((a) => a.account);
   }
 }

@@ -168,5 +168,7 @@ function defaultDisplayName(c: ProviderCredentials): string {
     case "gcp":
       if (c.organization) return `Google Cloud (${c.organization.parent})`;
       return `Google Cloud (${c.projects.length} project${c.projects.length === 1 ? "" : "s"})`;
+    case "vultr":
+      return `Vultr (${c.accounts.length} account${c.accounts.length === 1 ? "" : "s"})`;
   }
 }
