@@ -52,6 +52,17 @@ describe("Vultr adapter over the emulator, through @vultr/vultr-node", () => {
     expect(inFirewall?.dependencies?.[0]).toMatchObject({ relation: "security_group", dependencyStrength: "hard" });
   });
 
+  it("limited to regions, a list vouches for those regions only; an empty list means every region", async () => {
+    const limited = await collect<InventoryEvent>(adapter({ regions: ["ams", "fra"] }).streamResources({ kinds: ["vultr_instance", "vultr_firewall_group"] }));
+    const done = limited.filter((e) => e.type === "scope_completed").map((e) => `${e.scope.account}:${e.scope.region}:${e.scope.kind}`).sort();
+    expect(done).toEqual(em.accounts.flatMap((a) => [`${a.account}:ams:vultr_instance`, `${a.account}:fra:vultr_instance`, `${a.account}:global:vultr_firewall_group`]).sort());
+    const read = limited.flatMap((e) => (e.type === "page" ? e.resources : [])).filter((r) => r.kind === "vultr_instance");
+    const wanted = [...em.expected()].filter((e) => e.kind === "vultr_instance" && (e.region === "ams" || e.region === "fra"));
+    expect(read.map((r) => r.resourceId).sort()).toEqual(wanted.map((e) => e.resourceId).sort());
+    const all = await collect<InventoryEvent>(adapter({ regions: [] }).streamResources({ kinds: ["vultr_instance"] }));
+    expect(all.filter((e) => e.type === "scope_completed").map((e) => e.scope.region)).toEqual(em.accounts.map(() => "*"));
+  });
+
   it("lists regions with names and locations", async () => {
     const regions = await adapter().listRegions();
     expect(regions.find((r) => r.code === "ams")).toEqual({

@@ -14,6 +14,7 @@ import { printHealthAndCosts } from "./demo-health-costs.ts";
 import { printRecommendations } from "./demo-recommendations.ts";
 import { demoAlerts } from "./demo-alerts.ts";
 import { showDependenciesAndScaling } from "./demo-dependencies.ts";
+import { demoVultr } from "./demo-vultr.ts";
 import { ensureOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
@@ -76,12 +77,14 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     const second = await runSyncs(deps, providers, ["resources"], progress, "demo");
     out(`Second sync, after 2 resources vanished and 1 was retagged (unchanged rows are not rewritten)\n${summaryTable(second.summaries)}\n`);
 
+    const vultrFailures = await demoVultr({ db, keyring, organizationId: org.organizationId, ownerId: org.ownerId, deps, progress, seed: options.seed, size: options.size }, out);
     await printEstate(db, org.organizationId, out);
     await printMetricsByCategory(db, org.organizationId, out);
     await printHealthAndCosts(db, org.organizationId, deps.clock().toISOString().slice(0, 10), out);
     await printRecommendations(db, org.organizationId, out);
     await demoAlerts({ db, organizationId: org.organizationId, ownerId: org.ownerId, deps, providers, progress, removeFromCloud: { aws: (id) => aws.mutate.remove(id), gcp: (id) => gcp.mutate.remove(id) } }, out);
     const failures = [...first.failures, ...second.failures];
+    failures.push(...vultrFailures);
     failures.push(...(await showDependenciesAndScaling({ db, deps, provider: providers.find((p) => p.providerName === "aws")!, emulator: aws, organizationId: org.organizationId, progress, out })));
     const orgErrors = await (await import("./demo-organizations.ts")).demoWholeOrganizations({ db, keyring, deps, emulators: { startAwsEmulator, startGcpEmulator, startAzureEmulator }, seed: options.seed, out });
     failures.push(...orgErrors.map((error) => ({ provider: "aws-organization", kind: "resources", error })));

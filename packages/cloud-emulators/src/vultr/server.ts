@@ -98,15 +98,16 @@ export async function startVultrEmulator(options: VultrEmulatorOptions = {}): Pr
     const decision = faults.decide(operation);
     const answer = () => {
       // Regions are public: the only list that needs no key.
-      if (operation === "regions") return send(res, 200, page(vultrEmulatorRegions as unknown as Record<string, unknown>[], "regions", url));
+      const open = operation === "regions";
       const account = decision.kind === "reject_credentials" ? undefined : accountOf(req);
-      if (!account) return send(res, 401, { error: "Invalid API token.", status: 401 });
-      if (decision.kind === "throttle" || overRate(account.apiKey)) {
+      if (!account && !open) return send(res, 401, { error: "Invalid API token.", status: 401 });
+      if (decision.kind === "throttle" || (account && overRate(account.apiKey))) {
         if (decision.kind !== "throttle") rateLimited++;
         return send(res, 429, { error: "Rate limit reached - please try your request again later.", status: 429 }, { "retry-after": "1" });
       }
       if (decision.kind === "server_error") return send(res, 503, { error: "Service temporarily unavailable.", status: 503 });
-      return answerFor(account.account, operation, url, res);
+      if (open) return send(res, 200, page(vultrEmulatorRegions as unknown as Record<string, unknown>[], "regions", url));
+      return answerFor((account as VultrAccountConfig).account, operation, url, res);
     };
     if (decision.delayMs > 0) setTimeout(() => !res.destroyed && answer(), decision.delayMs);
     else answer();

@@ -73,6 +73,8 @@ export function createVultrAdapter(config: VultrAdapterConfig): VultrAdapter {
   const readers = selectReaders(vultrKindReaders, undefined, "Vultr");
   const stats = createStreamStats();
   const now = config.now ?? (() => new Date());
+  // An empty list asks for no region in particular: every region is read.
+  const regions = config.regions && config.regions.length > 0 ? [...new Set(config.regions)] : null;
 
   const settings = (signal: AbortSignal | undefined): VultrCallSettings => ({
     limiter,
@@ -119,7 +121,7 @@ export function createVultrAdapter(config: VultrAdapterConfig): VultrAdapter {
       for (const reader of selected) {
         const scope = (region: string): ScopeRef => ({ cloud: "vultr", account, region, kind: reader.kind });
         const global = reader.kind === "vultr_firewall_group";
-        const scopes = global ? [scope("global")] : config.regions ? [...new Set(config.regions)].map(scope) : [scope("*")];
+        const scopes = global ? [scope("global")] : regions ? regions.map(scope) : [scope("*")];
         const plan: KindReadPlan<VultrRaw> = {
           scopes,
           where: { account, region: (scopes[0] as ScopeRef).region },
@@ -208,7 +210,7 @@ export function createVultrAdapter(config: VultrAdapterConfig): VultrAdapter {
 
     async listRegions(): Promise<RegionInfo[]> {
       const account = accounts[0] as string;
-      const wanted = config.regions ? new Set(config.regions) : null;
+      const wanted = regions ? new Set(regions) : null;
       try {
         const api = await caller(account, undefined);
         const out: RegionInfo[] = [];
