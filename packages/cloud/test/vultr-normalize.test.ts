@@ -110,9 +110,13 @@ describe("kind normalizers", () => {
     ]);
   });
   it("a database: upper-case region, one tag, its VPC, no password kept", () => {
-    const r = normalizeDatabase({ id: "d", region: "EWR", status: "Running", plan_vcpus: 1, plan_ram: 2048, tag: "env:staging", vpc_id: "v-1", password: "hunter22" }, where);
-    expect(r).toMatchObject({ regionCode: "ewr", status: "running", sizeCategory: "small", tags: { env: "staging" }, resourceType: "database" });
-    expect(r.configuration).not.toHaveProperty("password");
+    const r = normalizeDatabase(
+      { id: "d", region: "EWR", status: "Running", plan_vcpus: 1, plan_ram: 2048, tag: "env:staging", vpc_id: "v-1", password: "hunter22", date_created: "2022-05-09 10:13:31", read_replicas: [{ id: "r", password: "hunter23" }] },
+      where,
+    );
+    expect(r).toMatchObject({ regionCode: "ewr", status: "running", sizeCategory: "small", tags: { env: "staging" }, resourceType: "database", providerCreatedAt: "2022-05-09T10:13:31.000Z" });
+    expect(JSON.stringify(r.configuration)).not.toMatch(/hunter2/);
+    expect(r.configuration.read_replicas).toEqual([{ id: "r" }]);
     expect(r.dependencies?.[0]).toMatchObject({ relation: "in_network", target: "v-1", dependencyStrength: "critical" });
   });
   it("a VKE cluster is sized by the nodes of all its pools", () => {

@@ -258,7 +258,8 @@ export function renderItem(item: VultrItem): Record<string, unknown> {
       return { ...base, status: item.status, label: item.label, region: item.region, cluster_id: 2, s3_hostname: `${item.region}1.vultrobjects.com`, s3_access_key: "", s3_secret_key: "" };
     case "vultr_database":
       return {
-        ...base, plan: "vultr-dbaas-startup-cc-1-55-2", plan_disk: 55, plan_ram: 2048, plan_vcpus: 1, plan_replicas: 0, region: item.region.toUpperCase(),
+        // Managed databases write their dates without a zone (`2022-05-09 10:13:31`, UTC).
+        ...base, date_created: item.created.replace("T", " ").replace("+00:00", ""), user: "vultradmin", password: `AVNS_${item.id.slice(0, 12)}`, read_replicas: [], plan: "vultr-dbaas-startup-cc-1-55-2", plan_disk: 55, plan_ram: 2048, plan_vcpus: 1, plan_replicas: 0, region: item.region.toUpperCase(),
         database_engine: f.r < 0.5 ? "pg" : "mysql", database_engine_version: f.r < 0.5 ? "16" : "8", vpc_id: "", status: item.status,
         label: item.label, tag: tags[0] ?? "", dbname: "defaultdb", host: `vultr-prod-${item.id.slice(0, 8)}.vultrdb.com`, port: "16751",
         maintenance_dow: "sunday", maintenance_time: "06:00", latest_backup: "2026-12-01 06:10:00", trusted_ips: [],

@@ -41,7 +41,7 @@ export interface VultrAdapterConfig extends AdapterOptions {
   accounts: readonly VultrAccountCredentials[];
   /** First backoff delay after a 429, 5xx or network failure, in ms (default 500). */
   retryDelayMs?: number;
-  /** Shared limiter (default: one bucket of `requestsPerSecond`, default 25, for every call). */
+  /** Shared limiter (default: one bucket of `requestsPerSecond`, default 25, for every call of the process). */
   rateLimiter?: RateLimiter;
   /** The clock that decides which bandwidth day is still in progress (tests). */
   now?: () => Date;
@@ -69,7 +69,7 @@ export function createVultrAdapter(config: VultrAdapterConfig): VultrAdapter {
   const baseUrl = `${(config.endpoint ?? "https://api.vultr.com").replace(/\/+$/, "")}/v2`;
   const perPage = Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(config.pageSize ?? defaults.pageSize)));
   const concurrency = Math.max(1, Math.floor(config.concurrency ?? defaults.concurrency));
-  const limiter = config.rateLimiter ?? createRateLimiter({ requestsPerSecond: config.requestsPerSecond ?? vultrDefaultRequestsPerSecond });
+  const limiter = config.rateLimiter ?? processLimiter(config.requestsPerSecond ?? vultrDefaultRequestsPerSecond);
   const readers = selectReaders(vultrKindReaders, undefined, "Vultr");
   const stats = createStreamStats();
   const now = config.now ?? (() => new Date());
@@ -258,6 +258,22 @@ export function createVultrAdapter(config: VultrAdapterConfig): VultrAdapter {
       return runScopes(reads, runSettings("metrics", query.signal, (scope, samples: MetricSample[]): MetricEvent => ({ type: "metric_page", scope, samples })));
     },
   };
+}
+
+const processLimiters = new Map<number, RateLimiter>();
+
+/**
+ * Vultr counts requests per originating IP, not per key or per adapter: every adapter of the
+ * process (a resource sync, then a cost sync, each building its own) draws from one bucket per
+ * rate, or two syncs back to back would together exceed the limit each keeps alone.
+ */
+function processLimiter(requestsPerSecond: number): RateLimiter {
+  let limiter = processLimiters.get(requestsPerSecond);
+  if (!limiter) {
+    limiter = createRateLimiter({ requestsPerSecond });
+    processLimiters.set(requestsPerSecond, limiter);
+  }
+  return limiter;
 }
 
 /** A list whose SDK and key are resolved when the first page is asked for. */

@@ -95,10 +95,15 @@ export function nodeCountSize(nodes: number | null | undefined): SizeCategory {
   return "xlarge";
 }
 
-/** `2024-01-31T14:00:00+00:00` → ISO 8601 in UTC; null when absent or unparseable. */
+/**
+ * `2024-01-31T14:00:00+00:00` → ISO 8601 in UTC; null when absent or unparseable. Managed
+ * databases write `2022-05-09 10:13:31`, without a zone: that is UTC too (Date.parse would
+ * read it as the worker's local time).
+ */
 export function createdAt(value: unknown): string | null {
   if (typeof value !== "string" || !value) return null;
-  const t = Date.parse(value);
+  const zoneless = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})$/.exec(value);
+  const t = Date.parse(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : value);
   return Number.isNaN(t) ? null : new Date(t).toISOString();
 }
 

@@ -6,11 +6,11 @@ import { vultrKind, type VultrRaw } from "./kind.ts";
 
 /**
  * Managed databases (`GET /v2/databases`): one `tag` string, not a list; the VPC it is placed in
- * contains it. Credentials the API returns (`password`) are never kept.
+ * contains it. Credentials the API returns (`password`, its read replicas' too) are never kept.
  */
 export function normalizeDatabase(raw: VultrRaw, where: ItemWhere): NormalizedResource {
   const id = requireId(raw, where.account, raw.label);
-  const { password: _p, ...configuration } = raw;
+  const configuration = withoutPasswords(raw);
   const vpc = typeof raw.vpc_id === "string" ? raw.vpc_id : "";
   return {
     cloud: "vultr",
@@ -39,3 +39,10 @@ export const databaseReader = vultrKind({
   relations: [{ name: "in_network", targetKind: "vultr_vpc" }],
   normalize: normalizeDatabase,
 });
+
+/** The item without the admin `password` the API returns, here and in each read replica. */
+function withoutPasswords(raw: VultrRaw): VultrRaw {
+  const { password: _p, read_replicas: replicas, ...rest } = raw;
+  if (!Array.isArray(replicas)) return rest;
+  return { ...rest, read_replicas: replicas.map((r) => (r && typeof r === "object" ? withoutPasswords(r as VultrRaw) : r)) };
+}
