@@ -189,6 +189,8 @@ export function buildProgram(): BuiltProgram {
       example(
         "cloudsync provider add --org 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f --credentials aws.json",
         "cloudsync provider add --org acme --owner-email ops@acme.example --credentials env:GCP_CREDENTIALS",
+        // Vultr: {"cloud":"vultr","accounts":[{"account":"main","apiKey":"…"}]}, one key per (sub-)account.
+        "cloudsync provider add --org acme --owner-email ops@acme.example --credentials vultr.json",
       ),
     )
     .action(

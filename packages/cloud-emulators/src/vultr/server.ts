@@ -26,6 +26,8 @@ export interface VultrEmulatorOptions {
   requestsPerSecond?: number;
   /** The emulator's clock (billing months, bandwidth days). */
   now?: () => Date;
+  /** The rate limiter's clock in ms (default Date.now); a fixed one makes the limit a plain count. */
+  rateClock?: () => number;
 }
 
 export interface VultrEmulator {
@@ -62,6 +64,7 @@ export async function startVultrEmulator(options: VultrEmulatorOptions = {}): Pr
   const billing = new VultrBilling(estate, now);
   const faults = createFaultState();
   const rate = options.requestsPerSecond ?? 30;
+  const rateClock = options.rateClock ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();
   let rateLimited = 0;
 
@@ -81,7 +84,7 @@ export async function startVultrEmulator(options: VultrEmulatorOptions = {}): Pr
   /** A token bucket per key at the documented rate, so a client that ignores it sees 429s. */
   function overRate(key: string): boolean {
     if (rate <= 0) return false;
-    const t = Date.now();
+    const t = rateClock();
     const b = buckets.get(key) ?? { tokens: rate, at: t };
     b.tokens = Math.min(rate, b.tokens + ((t - b.at) / 1000) * rate);
     b.at = t;
