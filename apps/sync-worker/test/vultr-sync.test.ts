@@ -127,3 +127,23 @@ describe("Vultr: costs and metrics", () => {
     expect(kinds.map((k) => k.kind)).toEqual(["vultr_bare_metal", "vultr_instance"]);
   });
 });
+
+describe("Vultr: a refused key", () => {
+  it("fails every scope, says what to do, and no API key is stored in plain text anywhere", async () => {
+    em.faults.set({ rejectCredentials: true });
+    try {
+      const summary = await syncResources(deps, { providerId });
+      expect(summary.status).toBe("failed");
+      expect(summary.terminated).toBe(0);
+    } finally {
+      em.faults.clear();
+    }
+    const [run] = await queryRows<{ scopes: { error?: string }[] }>(tdb.db, sql`select scopes from sync_runs where provider_id = ${providerId}::uuid order by started_at desc limit 1`);
+    expect(run!.scopes.map((s) => s.error).join("\n")).toMatch(/vultr rejected the credentials for account (main|events).*Check the key/);
+    for (const table of ["cloud_providers", "cloud_resources", "sync_runs", "cloud_costs", "infrastructure_monitoring"]) {
+      const rows = await queryRows<{ text: string }>(tdb.db, sql`select row_to_json(t)::text as text from ${sql.identifier(table)} t`);
+      const text = rows.map((r) => r.text).join("\n");
+      for (const { apiKey } of em.accounts) expect(text.includes(apiKey), `${table} holds an API key`).toBe(false);
+    }
+  });
+});
