@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { cloudNames } from "@cloudsync/cloud";
 import { type GcpEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
 import { organizations, syncRuns, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
@@ -72,7 +73,10 @@ it("`cloudsync worker`, as the worker role and for one cloud, serves /healthz, r
   expect(board.status).toBe(200);
   const names = ((await board.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
   // The alert notifications queue is on the board too: its jobs are what a stuck delivery looks like.
-  expect(names).toEqual(["costs-aws", "costs-azure", "costs-gcp", "maintenance", "metrics-aws", "metrics-azure", "metrics-gcp", "notifications", "resources-aws", "resources-azure", "resources-gcp"]);
+  // One queue per kind and cloud the worker reads (every name of `cloudNames`), plus the two shared ones.
+  const perCloud = cloudNames.flatMap((cloud) => ["costs", "metrics", "resources"].map((kind) => `${kind}-${cloud}`));
+  expect(names).toEqual([...perCloud, "maintenance", "notifications"].sort());
+  expect(names).toContain("resources-vultr");
   expect((await fetch(`http://127.0.0.1:${port + 1}/queues`)).status).toBe(200);
   expect(metrics).toMatch(/cloudsync_jobs_total\{[^}]*status="completed"/);
   expect(stderr).not.toContain(em.serviceAccountKey.private_key.slice(40, 90));
