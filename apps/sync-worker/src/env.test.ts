@@ -16,7 +16,7 @@ describe("loadEnv", () => {
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
     [{ CLOUDSYNC_RUN_MIGRATIONS: "yes" }, /CLOUDSYNC_RUN_MIGRATIONS: must be true or false/],
     [{ CLOUDSYNC_QUEUE_PREFIX: "a b" }, /CLOUDSYNC_QUEUE_PREFIX/],
-    [{ CLOUDSYNC_WORKER_CLOUDS: "aws,mars" }, /CLOUDSYNC_WORKER_CLOUDS: a comma-separated list of aws, azure, gcp and linode/],
+    [{ CLOUDSYNC_WORKER_CLOUDS: "aws,mars" }, /CLOUDSYNC_WORKER_CLOUDS: a comma-separated list of aws, azure, gcp, digitalocean, linode and vultr/],
     [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "soon" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be a whole number of seconds/],
     [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "1.5" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be a whole number of seconds/],
     [{ REDIS_URL: "redis://a:7000,redis://b:7001" }, /REDIS_URL: names several servers: set CLOUDSYNC_REDIS_CLUSTER=true/],

@@ -56,7 +56,10 @@ const schema = z.object({
    */
   CLOUDSYNC_WORKER_CLOUDS: z
     .string()
-    .regex(/^\s*(aws|azure|gcp|linode)\s*(,\s*(aws|azure|gcp|linode)\s*)*$/, "a comma-separated list of aws, azure, gcp and linode, e.g. aws or azure,gcp")
+    .regex(
+      /^\s*(aws|azure|gcp|digitalocean|linode|vultr)\s*(,\s*(aws|azure|gcp|digitalocean|linode|vultr)\s*)*$/,
+      "a comma-separated list of aws, azure, gcp, digitalocean, linode and vultr, e.g. aws or azure,gcp",
+    )
     .optional(),
   /**
    * The SMTP server alert mail goes out through (`smtp://user:pass@host:587`, `smtps://…`).

@@ -73,9 +73,10 @@ it("`cloudsync worker`, as the worker role and for one cloud, serves /healthz, r
   expect(board.status).toBe(200);
   const names = ((await board.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
   // The alert notifications queue is on the board too: its jobs are what a stuck delivery looks like.
-  // One queue per kind and cloud the adapters read (every name of cloudNames), plus the shared two.
-  const perCloud = ["costs", "metrics", "resources"].flatMap((kind) => cloudNames.map((cloud) => `${kind}-${cloud}`));
+  // One queue per kind and cloud the worker reads (every name of `cloudNames`), plus the two shared ones.
+  const perCloud = cloudNames.flatMap((cloud) => ["costs", "metrics", "resources"].map((kind) => `${kind}-${cloud}`));
   expect(names).toEqual([...perCloud, "maintenance", "notifications"].sort());
+  expect(names).toContain("resources-vultr");
   expect((await fetch(`http://127.0.0.1:${port + 1}/queues`)).status).toBe(200);
   expect(metrics).toMatch(/cloudsync_jobs_total\{[^}]*status="completed"/);
   expect(stderr).not.toContain(em.serviceAccountKey.private_key.slice(40, 90));

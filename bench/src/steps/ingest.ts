@@ -35,7 +35,7 @@ export async function measureIngest(ctx: BenchContext, stored: StoredEstate): Pr
   await sql`select ensure_monitoring_partitions(${start.toISOString().slice(0, 10)}::date, 0)`;
 
   // The samples, as adapters hand them over, grouped by provider into pages.
-  const byCloud: Record<CloudName, MetricSample[]> = { aws: [], azure: [], gcp: [] };
+  const byCloud: Record<CloudName, MetricSample[]> = { aws: [], azure: [], gcp: [], digitalocean: [], linode: [], vultr: [] };
   const cloudOf = (i: number) => estate.scopeAt(i).cloud;
   const uuidOf = new Map<string, string>();
   for (let s = 0; s < m; s++) {
@@ -64,7 +64,7 @@ export async function measureIngest(ctx: BenchContext, stored: StoredEstate): Pr
   }
   const rendered = await writeCopyFile(file, lines());
 
-  const targets: Record<CloudName, { id: string; resourceId: string; isWeddingCritical: boolean; name: string }[]> = { aws: [], azure: [], gcp: [] };
+  const targets: Record<CloudName, { id: string; resourceId: string; isWeddingCritical: boolean; name: string }[]> = { aws: [], azure: [], gcp: [], digitalocean: [], linode: [], vultr: [] };
   for (let i = 0; i < estate.size; i++) {
     targets[cloudOf(i)].push({ id: stored.ids[i]!, resourceId: stored.resourceIds[i]!, isWeddingCritical: estate.isWeddingCritical(i), name: `r${i}` });
   }

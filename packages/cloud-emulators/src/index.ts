@@ -6,3 +6,4 @@ export * from "./azure/index.ts";
 export * from "./gcp/index.ts";
 export * from "./digitalocean/index.ts";
 export * from "./linode/index.ts";
+export * from "./vultr/index.ts";

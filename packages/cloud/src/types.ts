@@ -9,7 +9,7 @@
 
 import type { StatusCheckSignal } from "./metrics/health.ts";
 
-export const cloudNames = ["aws", "azure", "gcp", "digitalocean", "linode"] as const;
+export const cloudNames = ["aws", "azure", "gcp", "digitalocean", "linode", "vultr"] as const;
 export type CloudName = (typeof cloudNames)[number];
 
 export const resourceTypes = [

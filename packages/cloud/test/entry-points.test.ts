@@ -69,4 +69,12 @@ describe("entry points", () => {
     const digitalocean = packagesLoadedBy("digitalocean/index.ts");
     expect([...digitalocean].filter((p) => sdkOf(p) || p.startsWith("@digitalocean/"))).toEqual([]);
   });
+
+  it("the Vultr entry point loads no SDK at all: @vultr/vultr-node is imported on the first read", () => {
+    const vultr = [...packagesLoadedBy("vultr/index.ts")];
+    expect(vultr.filter((p) => sdkOf(p) || p.startsWith("@vultr/"))).toEqual([]);
+    for (const other of ["aws/index.ts", "azure/index.ts", "gcp/index.ts", "index.ts"]) {
+      expect([...packagesLoadedBy(other)].some((p) => p.startsWith("@vultr/"))).toBe(false);
+    }
+  });
 });

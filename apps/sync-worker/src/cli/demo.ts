@@ -16,6 +16,7 @@ import { demoAlerts } from "./demo-alerts.ts";
 import { showDependenciesAndScaling } from "./demo-dependencies.ts";
 import { showDeployments } from "./demo-deployments.ts";
 import { showBackupsAndDrPlan } from "./demo-backups.ts";
+import { demoVultr } from "./demo-vultr.ts";
 import { ensureOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
@@ -80,12 +81,13 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     second.failures.push(...(await (await import("./demo-digitalocean.ts")).demoDigitalOcean({ db, keyring, deps, organizationId: org.organizationId, ownerId: org.ownerId, progress, emulators: await loadEmulators(), seed: options.seed, size: options.size, out })));
 
     const linodeFailures = await (await import("./demo-linode.ts")).demoLinode({ db, keyring, deps, emulators: await loadEmulators(), organizationId: org.organizationId, ownerId: org.ownerId, progress, seed: options.seed, size: options.size, out });
+    const vultrFailures = await demoVultr({ db, keyring, organizationId: org.organizationId, ownerId: org.ownerId, deps, progress, seed: options.seed, size: options.size }, out);
     await printEstate(db, org.organizationId, out);
     await printMetricsByCategory(db, org.organizationId, out);
     await printHealthAndCosts(db, org.organizationId, deps.clock().toISOString().slice(0, 10), out);
     await printRecommendations(db, org.organizationId, out);
     await demoAlerts({ db, organizationId: org.organizationId, ownerId: org.ownerId, deps, providers, progress, removeFromCloud: { aws: (id) => aws.mutate.remove(id), gcp: (id) => gcp.mutate.remove(id) } }, out);
-    const failures = [...first.failures, ...second.failures, ...linodeFailures];
+    const failures = [...first.failures, ...second.failures, ...linodeFailures, ...vultrFailures];
     failures.push(...(await showDependenciesAndScaling({ db, deps, provider: providers.find((p) => p.providerName === "aws")!, emulator: aws, organizationId: org.organizationId, progress, out })));
     failures.push(...(await showDeployments({ db, deps, providers, organizationId: org.organizationId, out })));
     await showBackupsAndDrPlan({ db, organizationId: org.organizationId, ownerId: org.ownerId, out });

@@ -190,6 +190,8 @@ export function buildProgram(): BuiltProgram {
         "cloudsync provider add --org 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f --credentials aws.json",
         "cloudsync provider add --org acme --owner-email ops@acme.example --credentials env:GCP_CREDENTIALS",
         'cloudsync provider add --org acme --owner-email ops@acme.example --credentials linode.json   # {"cloud":"linode","accounts":[{"account":"<euuid>","token":"<PAT>"}]}',
+        // Vultr: {"cloud":"vultr","accounts":[{"account":"main","apiKey":"…"}]}, one key per (sub-)account.
+        "cloudsync provider add --org acme --owner-email ops@acme.example --credentials vultr.json",
       ),
     )
     .action(
@@ -467,7 +469,7 @@ and an open one whose finding no longer holds expires.`,
   program
     .command("worker")
     .description("the BullMQ worker and schedulers, with /healthz and /metrics; runs until SIGTERM")
-    .option("--clouds <list>", "only these clouds' jobs, comma-separated aws,azure,gcp,linode (default: CLOUDSYNC_WORKER_CLOUDS, else all)")
+    .option("--clouds <list>", "only these clouds' jobs, comma-separated aws,azure,gcp,digitalocean,linode,vultr (default: CLOUDSYNC_WORKER_CLOUDS, else all)")
     .addHelpText("after", example("cloudsync worker --clouds aws"))
     .action(
       run(

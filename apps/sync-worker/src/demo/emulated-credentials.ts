@@ -1,5 +1,5 @@
-import type { AwsEmulator, AzureEmulator, DoEmulator, GcpEmulator } from "@cloudsync/cloud-emulators";
-import type { AwsProviderCredentials, AzureProviderCredentials, DigitalOceanProviderCredentials, GcpProviderCredentials } from "../providers/credentials.ts";
+import type { AwsEmulator, AzureEmulator, DoEmulator, GcpEmulator, VultrEmulator } from "@cloudsync/cloud-emulators";
+import type { AwsProviderCredentials, AzureProviderCredentials, DigitalOceanProviderCredentials, GcpProviderCredentials, VultrProviderCredentials } from "../providers/credentials.ts";
 
 /** Credentials documents that point each adapter at its loopback emulator (demo and tests). */
 export function awsEmulatorCredentials(em: AwsEmulator): AwsProviderCredentials {
@@ -42,4 +42,8 @@ export function gcpEmulatorCredentials(em: GcpEmulator): GcpProviderCredentials 
 
 export function digitaloceanEmulatorCredentials(em: DoEmulator): DigitalOceanProviderCredentials {
   return { cloud: "digitalocean", teams: em.teams.map((t) => ({ teamId: t.teamId, token: t.token })), endpoint: em.endpoint };
+}
+
+export function vultrEmulatorCredentials(em: VultrEmulator): VultrProviderCredentials {
+  return { cloud: "vultr", accounts: em.accounts.map((a) => ({ account: a.account, apiKey: a.apiKey })), endpoint: em.endpoint };
 }

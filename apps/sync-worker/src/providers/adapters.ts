@@ -87,5 +87,9 @@ export async function createAdapter(credentials: ProviderCredentials, settings: 
       const { createLinodeAdapter } = await import("@cloudsync/cloud/linode");
       return createLinodeAdapter({ ...options, accounts: credentials.accounts.map((a) => ({ account: a.account, token: a.token })) });
     }
+    case "vultr": {
+      const { createVultrAdapter } = await import("@cloudsync/cloud/vultr");
+      return createVultrAdapter({ ...options, accounts: credentials.accounts });
+    }
   }
 }

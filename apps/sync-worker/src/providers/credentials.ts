@@ -141,8 +141,23 @@ const linodeCredentials = z.object({
   endpoint,
 });
 
+/**
+ * Vultr: one personal access token per account (Account → API); a sub-account is an account of
+ * its own with its own token. `account` is the name cloudsync gives it (the API returns no
+ * stable account id), so it must stay the same for the account's rows to stay the same.
+ */
+const vultrAccountName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "an account name: lower-case letters, digits and hyphens, e.g. main or events-team");
+const vultrCredentials = z.object({
+  cloud: z.literal("vultr"),
+  accounts: z
+    .array(z.object({ account: vultrAccountName, apiKey: z.string().regex(/^[A-Z0-9]{36}$/, "a Vultr API key is 36 upper-case letters and digits") }))
+    .min(1, "list at least one account with its API key")
+    .refine((list) => new Set(list.map((a) => a.account)).size === list.length, "each account name once"),
+  endpoint,
+});
+
 export const providerCredentialsSchema = z
-  .discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials, digitaloceanCredentials, linodeCredentials])
+  .discriminatedUnion("cloud", [awsCredentials, azureCredentials, gcpCredentials, digitaloceanCredentials, linodeCredentials, vultrCredentials])
   .superRefine((c, ctx) => {
     if (c.cloud === "aws" && c.accounts.length === 0 && !c.organization) {
       ctx.addIssue({ code: "custom", path: ["accounts"], message: "list at least one account, or name an organization to discover them" });
@@ -160,6 +175,7 @@ export type AzureProviderCredentials = z.infer<typeof azureCredentials>;
 export type GcpProviderCredentials = z.infer<typeof gcpCredentials>;
 export type DigitalOceanProviderCredentials = z.infer<typeof digitaloceanCredentials>;
 export type LinodeProviderCredentials = z.infer<typeof linodeCredentials>;
+export type VultrProviderCredentials = z.infer<typeof vultrCredentials>;
 
 export class CredentialsFileError extends Error {
   override name = "CredentialsFileError";
@@ -191,6 +207,8 @@ export function secretsOf(credentials: ProviderCredentials): string[] {
       return credentials.teams.map((t) => t.token);
     case "linode":
       return credentials.accounts.map((a) => a.token);
+    case "vultr":
+      return credentials.accounts.map((a) => a.apiKey);
   }
 }
 
@@ -206,6 +224,7 @@ export function configuredAccounts(credentials: ProviderCredentials): string[] {
     case "digitalocean":
       return credentials.teams.map((t) => t.teamId);
     case "linode":
+    case "vultr":
       return credentials.accounts.map((a) => a.account);
   }
 }

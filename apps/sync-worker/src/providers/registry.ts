@@ -172,5 +172,7 @@ function defaultDisplayName(c: ProviderCredentials): string {
       return `DigitalOcean (${c.teams.length} team${c.teams.length === 1 ? "" : "s"})`;
     case "linode":
       return `Linode (${c.accounts.length} account${c.accounts.length === 1 ? "" : "s"})`;
+    case "vultr":
+      return `Vultr (${c.accounts.length} account${c.accounts.length === 1 ? "" : "s"})`;
   }
 }

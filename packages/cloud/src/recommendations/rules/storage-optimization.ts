@@ -16,6 +16,8 @@ export const volumeSuccessors: Readonly<Record<CloudName, Readonly<Record<string
   digitalocean: {},
   // Linode Block Storage has one volume type.
   linode: {},
+  // Vultr block storage has two classes (HDD, NVMe) of different performance; neither replaces the other.
+  vultr: {},
 };
 
 /**
