@@ -88,6 +88,12 @@ export class AzureEstate {
   private readonly retagged = new Map<string, Record<string, string>>();
   private readonly added = new Map<string, EstateItem[]>();
   private addedCount = 0;
+  /** Counts mutations, so a reader that derives something from the whole estate can keep it until the next one. */
+  private mutations = 0;
+
+  get version(): number {
+    return this.mutations;
+  }
 
   constructor(options: EstateOptions) {
     if (options.subscriptions.length === 0) throw new RangeError("the estate needs at least one subscription");
@@ -179,14 +185,17 @@ export class AzureEstate {
   }
 
   remove(id: string): void {
+    this.mutations++;
     this.removed.add(id.toLowerCase());
   }
 
   retag(id: string, tags: Record<string, string>): void {
+    this.mutations++;
     this.retagged.set(id.toLowerCase(), { ...tags });
   }
 
   add(input: AddResourceInput = {}): EstateItem {
+    this.mutations++;
     const sub = this.canonicalSubscription(input.subscriptionId ?? (this.subscriptions[0] as string));
     const type = input.type ?? "Microsoft.Storage/storageAccounts";
     const template = resourceTemplates.find((t) => t.type.toLowerCase() === type.toLowerCase());

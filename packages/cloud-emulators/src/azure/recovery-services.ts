@@ -52,7 +52,18 @@ export class RecoveryServicesApi {
     private readonly now: Date,
   ) {}
 
+  /** Each subscription's vault as of an estate version: finding its VMs scans the whole subscription. */
+  private readonly vaults = new Map<string, { version: number; vault: Vault | null }>();
+
   private vaultOf(subscriptionId: string): Vault | null {
+    const kept = this.vaults.get(subscriptionId);
+    if (kept && kept.version === this.estate.version) return kept.vault;
+    const vault = this.makeVault(subscriptionId);
+    this.vaults.set(subscriptionId, { version: this.estate.version, vault });
+    return vault;
+  }
+
+  private makeVault(subscriptionId: string): Vault | null {
     const vms = this.estate.scan(subscriptionId, 0, Number.POSITIVE_INFINITY, (i) => i.type === "Microsoft.Compute/virtualMachines").items;
     const first = vms[0];
     if (!first) return null;
@@ -75,7 +86,24 @@ export class RecoveryServicesApi {
     return `${vault.id}/backupFabrics/Azure/protectionContainers/IaasVMContainer;${container}/protectedItems/VM;${container}`;
   }
 
+  /**
+   * A vault's jobs, kept between the pages of one listing: the API pages by five, so a 4,000-VM
+   * vault is hundreds of requests, and making and sorting every job again for each of them cost
+   * minutes. The key holds what the list depends on (the vault and the estate's version).
+   */
+  private readonly jobsMemo = new Map<string, AzureExpectedBackupJob[]>();
+
   private jobsOf(subscriptionId: string, vault: Vault): AzureExpectedBackupJob[] {
+    const key = `${subscriptionId}|${vault.id}|${this.estate.version}`;
+    const kept = this.jobsMemo.get(key);
+    if (kept) return kept;
+    const made = this.makeJobs(subscriptionId, vault);
+    if (this.jobsMemo.size >= 16) this.jobsMemo.clear();
+    this.jobsMemo.set(key, made);
+    return made;
+  }
+
+  private makeJobs(subscriptionId: string, vault: Vault): AzureExpectedBackupJob[] {
     const out: AzureExpectedBackupJob[] = [];
     const first = new Date(Date.UTC(this.now.getUTCFullYear(), this.now.getUTCMonth(), this.now.getUTCDate(), 2));
     if (first > this.now) first.setUTCDate(first.getUTCDate() - 1);
@@ -178,12 +206,17 @@ export class RecoveryServicesApi {
           },
         };
       case "backupprotecteditems.list": {
-        const jobs = this.jobsOf(subscriptionId, vault);
+        // Each VM's newest finished job (jobsOf lists a VM's jobs newest first), looked up once:
+        // a search per VM made a page of a 4,000-VM vault cost seconds.
+        const latestOf = new Map<string, AzureExpectedBackupJob>();
+        for (const j of this.jobsOf(subscriptionId, vault)) {
+          if (j.status !== "InProgress" && !latestOf.has(j.vmId)) latestOf.set(j.vmId, j);
+        }
         return {
           status: 200,
           body: page(
             vault.vms.map((vm) => {
-              const latest = jobs.find((j) => j.vmId === vm.id && j.status !== "InProgress");
+              const latest = latestOf.get(vm.id);
               return {
                 id: this.itemIdOf(vault, vm),
                 name: `VM;${this.containerOf(vm)}`,
