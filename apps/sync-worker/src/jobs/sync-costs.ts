@@ -38,15 +38,29 @@ export function costWindow(today: string, payload: Pick<CostSyncPayload, "window
 }
 
 /**
+ * Clouds whose bill is invoices of monthly lines (each dated its month's first day, the running
+ * month's preview restated every day): a trailing window of a few days would stop re-reading the
+ * month's lines after its third day, so their default window is the month to date.
+ */
+export const monthlyBilledClouds: ReadonlySet<string> = new Set(["digitalocean", "linode", "vultr"]);
+
+/** The window of a cost sync of this cloud: the payload's, else the cloud's default. */
+export function costWindowFor(cloud: string, today: string, payload: Pick<CostSyncPayload, "window" | "trailingDays" | "monthToDate">): CostWindow {
+  const chosen = payload.window !== undefined || payload.trailingDays !== undefined || payload.monthToDate !== undefined;
+  return costWindow(today, chosen || !monthlyBilledClouds.has(cloud) ? payload : { ...payload, monthToDate: true });
+}
+
+/**
  * One provider's bill into `cloud_costs`, replacing each account's lines of the window in one
  * transaction; then resources' `cost_tracking`, the organization's budgets (alerts once per
  * threshold and period), the per-resource daily cost anomaly rule and the monthly summary view.
  */
 export function syncCosts(deps: SyncDeps, payload: CostSyncPayload, onProgress?: (p: SyncProgress) => void): Promise<CostSyncSummary> {
   const today = deps.clock().toISOString().slice(0, 10);
-  const window = costWindow(today, payload);
+  let window = costWindow(today, payload);
   let alertsRaised = 0;
   return withSyncRun(deps, "costs", payload, async ({ provider, runId, adapter, log, ledger }) => {
+    window = costWindowFor(provider.providerName, today, payload);
     const writer = new CostWriter(deps.db, window, { organizationId: provider.organizationId, providerId: provider.id, syncRunId: runId });
     try {
       for await (const event of adapter.streamCosts({ start: window.start, end: window.end })) {
