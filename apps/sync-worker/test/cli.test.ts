@@ -119,6 +119,14 @@ describe("cloudsync CLI", () => {
     const total = /^gcp resources: (\d+) scopes, /m.exec(synced.stderr.split("\n").filter((l) => l.includes(" scopes, ")).at(-1)!)![1];
     expect(again.stderr).toMatch(new RegExp(`^gcp resources: ${total}/${total} scopes, \\d+ resources, \\d+ resources/s$`, "m"));
     expect(again.stdout).toMatch(/gcp\s+resources\s+succeeded\s+0 inserted, 0 updated, 40 unchanged/);
+
+    // Deployments on demand: every Infrastructure Manager deployment the emulator serves is stored.
+    const deployed = await cli(["sync", "--kind", "deployments"], env);
+    expect(deployed.code).toBe(0);
+    const expectedDeployments = em.expectedDeployments().length;
+    expect(deployed.stdout).toMatch(new RegExp(`gcp\\s+deployments\\s+succeeded\\s+${expectedDeployments} inserted, 0 updated`));
+    const [stored] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from infrastructure_deployments`);
+    expect(stored!.n).toBe(expectedDeployments);
   });
 
   it("rejects a malformed credentials file, naming fields without echoing secrets, and writes nothing", async () => {

@@ -8,7 +8,7 @@ import { CredentialsFileError } from "../providers/credentials.ts";
 import { addProvider, listProviders, loadProviderForSync } from "../providers/registry.ts";
 import { CommandFailedError, openDatabase, requireKeyring } from "./context.ts";
 import { ensureOrganization, resolveOrganization } from "./org.ts";
-import { createProgress } from "./output.ts";
+import { createProgress, renderTable } from "./output.ts";
 import { runSyncs, summaryTable } from "./run-syncs.ts";
 
 /** `org add`: prints the id, which is how `provider add --org` names the organization best. */
@@ -80,8 +80,7 @@ export async function providerList(env: Env, opts: { json?: boolean } = {}): Pro
   }
 }
 
-export async function sync(env: Env, logger: Logger, opts: { provider?: string | undefined; kind: "resources" | "costs" | "metrics" }): Promise<number> {
-  const kind: SyncKind = opts.kind;
+export async function sync(env: Env, logger: Logger, opts: { provider?: string | undefined; kind: "resources" | "costs" | "metrics" | "deployments" }): Promise<number> {
   const keyring = requireKeyring(env);
   const handle = await openDatabase(env);
   try {
@@ -97,6 +96,8 @@ export async function sync(env: Env, logger: Logger, opts: { provider?: string |
       clock: () => new Date(),
       logger,
     };
+    if (opts.kind === "deployments") return await syncDeploymentsOf(deps, providers);
+    const kind: SyncKind = opts.kind;
     const { summaries, failures } = await runSyncs(deps, providers, [kind], createProgress());
     if (summaries.length > 0) console.log(summaryTable(summaries));
     for (const f of failures) console.error(`${f.provider} ${f.kind}: ${f.error}`);
@@ -104,4 +105,25 @@ export async function sync(env: Env, logger: Logger, opts: { provider?: string |
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * `sync --kind deployments`: each provider's stacks and resource-group deployments into
+ * `infrastructure_deployments` and `infrastructure_templates`, linked to the resources they
+ * created (docs/coverage.md, "Deployments"). Not a `sync_runs` kind: a table of what each read.
+ */
+async function syncDeploymentsOf(deps: SyncDeps, providers: readonly { id: string }[]): Promise<number> {
+  const { syncDeployments } = await import("../jobs/sync-deployments.ts");
+  const rows: string[][] = [];
+  let failed = false;
+  for (const p of providers) {
+    const s = await syncDeployments(deps, { providerId: p.id });
+    const ok = s.errors.length === 0 && s.scopesFailed === 0;
+    failed ||= !ok;
+    const c = s.counts;
+    rows.push([s.providerName, "deployments", ok ? "succeeded" : "partial", `${c.inserted} inserted, ${c.updated} updated, ${c.linked} resources linked, ${c.notInventoried} not inventoried`, String(s.scopesCompleted), String(s.scopesFailed)]);
+    for (const e of s.errors) console.error(`${s.providerName} deployments: ${e}`);
+  }
+  console.log(renderTable(["provider", "kind", "status", "counts", "scopes ok", "scopes failed"], rows));
+  return failed ? 1 : 0;
 }

@@ -457,10 +457,10 @@ and an open one whose finding no longer holds expires.`,
     .command("sync")
     .description("one-shot sync of every active provider (or one), without Redis")
     .option("--provider <id>", "only this provider (see `cloudsync provider list`)")
-    .addOption(new Option("--kind <kind>", "what to sync").choices(["resources", "costs", "metrics"]).default("resources"))
-    .addHelpText("after", example("cloudsync sync --kind costs", "cloudsync sync --provider 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f"))
+    .addOption(new Option("--kind <kind>", "what to sync").choices(["resources", "costs", "metrics", "deployments"]).default("resources"))
+    .addHelpText("after", example("cloudsync sync --kind costs", "cloudsync sync --kind deployments", "cloudsync sync --provider 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f"))
     .action(
-      run(async ({ env, logger }, opts: { provider?: string; kind: "resources" | "costs" | "metrics" }) => {
+      run(async ({ env, logger }, opts: { provider?: string; kind: "resources" | "costs" | "metrics" | "deployments" }) => {
         const { sync } = await import("./admin.ts");
         return sync(env, logger, opts);
       }),
