@@ -70,6 +70,11 @@ describe("entry points", () => {
     expect([...digitalocean].filter((p) => sdkOf(p) || p.startsWith("@digitalocean/"))).toEqual([]);
   });
 
+  it("linode loads no SDK at import: @linode/api-v4 is imported with the first call, and the core does not load it either", () => {
+    expect([...packagesLoadedBy("linode/index.ts")]).toEqual([]);
+    expect([...packagesLoadedBy("index.ts")]).not.toContain("@linode/api-v4");
+  });
+
   it("the Vultr entry point loads no SDK at all: @vultr/vultr-node is imported on the first read", () => {
     const vultr = [...packagesLoadedBy("vultr/index.ts")];
     expect(vultr.filter((p) => sdkOf(p) || p.startsWith("@vultr/"))).toEqual([]);
