@@ -63,10 +63,16 @@ it("`cloudsync worker`, as the worker role and for one cloud, serves /healthz, r
     return res?.status === 200;
   }, 60_000);
   // The first run of each scheduler starts at once: resources, costs and metrics for the provider.
+  // On a loaded CI machine (two cores, every test file at once) this has taken over a minute; when it
+  // gives up, the error carries the runs and the worker's own log so the cause is on the page.
   await waitFor("the scheduled syncs to succeed", async () => {
     const runs = await tdb.db.select().from(syncRuns).where(eq(syncRuns.providerId, providerId));
     return ["resources", "costs", "metrics"].every((k) => runs.some((r) => r.kind === k && r.status === "succeeded"));
-  }, 90_000);
+  }, 150_000).catch(async (error: Error) => {
+    const runs = await tdb.db.select().from(syncRuns).where(eq(syncRuns.providerId, providerId));
+    const summary = runs.map((r) => `${r.kind}:${r.status}${r.error ? ` (${r.error})` : ""}`).join(", ");
+    throw new Error(`${error.message}; runs so far: [${summary}]; worker log tail:\n${stderr.slice(-4000)}`);
+  });
   const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   // The queue dashboard, asked for with CLOUDSYNC_BOARD_PORT, lists the worker's queues.
   const board = await fetch(`http://127.0.0.1:${port + 1}/queues/api/queues`);
@@ -84,4 +90,4 @@ it("`cloudsync worker`, as the worker role and for one cloud, serves /healthz, r
   const [code] = await once(child, "exit");
   expect(code).toBe(0);
   child = undefined;
-});
+}, 240_000);
