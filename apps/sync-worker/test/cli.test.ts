@@ -124,10 +124,21 @@ describe("cloudsync CLI", () => {
     const deployed = await cli(["sync", "--kind", "deployments"], env);
     expect(deployed.code).toBe(0);
     const expectedDeployments = em.expectedDeployments().length;
-    expect(deployed.stdout).toMatch(new RegExp(`gcp\\s+deployments\\s+succeeded\\s+${expectedDeployments} inserted, 0 updated`));
+    expect(deployed.stdout).toMatch(new RegExp(`gcp\\s+deployments\\s+succeeded\\s+${expectedDeployments} deployments inserted, 0 updated, \\d+ resources linked`));
     const [stored] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from infrastructure_deployments`);
     expect(stored!.n).toBe(expectedDeployments);
-  });
+
+    // Backups on demand too, recorded as a run of their own kind.
+    const backedUp = await cli(["sync", "--kind", "backups"], env);
+    expect(backedUp.code).toBe(0);
+    expect(backedUp.stdout).toMatch(/gcp\s+backups\s+succeeded\s+\d+ backup configurations, \d+ runs written/);
+    const [run] = await queryRows<{ kind: string; configurations: number }>(
+      tdb.db,
+      sql`select kind, backup_configurations_written as configurations from sync_runs where kind = 'backups' order by started_at desc limit 1`,
+    );
+    const [configured] = await queryRows<{ n: number }>(tdb.db, sql`select count(*)::int as n from backup_configurations where source_id is not null`);
+    expect(run).toEqual({ kind: "backups", configurations: configured!.n });
+  }, 180_000);
 
   it("rejects a malformed credentials file, naming fields without echoing secrets, and writes nothing", async () => {
     const env = { DATABASE_URL: tdb.url, CLOUDSYNC_ENCRYPTION_KEYS: keys };

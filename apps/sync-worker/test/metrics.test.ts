@@ -10,7 +10,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
 import { addProvider } from "../src/providers/registry.ts";
-import { queueConfigs } from "../src/queues/index.ts";
+import { providerQueueKinds, queueConfigs } from "../src/queues/index.ts";
 import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
 import { type Sample, parseSamples, samplesOf, sampleValue } from "./fixtures/prometheus-text.ts";
 import { deletePrefix, redisUrl, testPrefix, waitFor } from "./fixtures/redis.ts";
@@ -21,7 +21,8 @@ import { deletePrefix, redisUrl, testPrefix, waitFor } from "./fixtures/redis.ts
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const keys = `k1:${generateKey()}`;
 const prefix = testPrefix();
-const kinds = ["resources", "costs", "metrics"] as const;
+/** Every kind the worker schedules for a GCP provider (its adapter reads backups and deployments too). */
+const kinds = providerQueueKinds;
 const throttles = 3;
 let tdb: TestDatabase;
 let em: GcpEmulator;
@@ -137,9 +138,13 @@ describe("the worker's /metrics", () => {
           ? run.insertedCount! + run.updatedCount! + run.unchangedCount!
           : kind === "costs"
             ? run.costLinesInserted!
-            : run.samplesStored! + run.samplesAlreadyPresent!;
-      // The first metric sync may start before the inventory it samples is written.
-      if (kind !== "metrics") expect(items).toBeGreaterThan(0);
+            : kind === "metrics"
+              ? run.samplesStored! + run.samplesAlreadyPresent!
+              : kind === "backups"
+                ? run.backupConfigurationsWritten! + run.backupExecutionsWritten!
+                : run.deploymentsInserted! + run.deploymentsUpdated!;
+      // The first metric, backup or deployment sync may start before the inventory it links to is written.
+      if (kind === "resources" || kind === "costs") expect(items).toBeGreaterThan(0);
       expect(sampleValue(samples, "cloudsync_sync_last_run_resources", labels)).toBe(items);
       expect(sampleValue(samples, "cloudsync_sync_last_run_failed_scopes", labels)).toBe(0);
 
@@ -172,7 +177,7 @@ describe("the worker's /metrics", () => {
     expect(sampleValue(samples, "cloudsync_queue_jobs", { queue: "resources", cloud: "aws", state: "active" })).toBe(0);
     // Freshness, by contrast, only for its own cloud's providers (the AWS worker reports those).
     expect(samplesOf(samples, "cloudsync_sync_interval_seconds", { cloud: "aws" })).toEqual([]);
-    expect(samplesOf(samples, "cloudsync_sync_interval_seconds", { cloud: "gcp" })).toHaveLength(3);
+    expect(samplesOf(samples, "cloudsync_sync_interval_seconds", { cloud: "gcp" })).toHaveLength(kinds.length);
     expect(sampleValue(samples, "cloudsync_metrics_source_up", { source: "postgres" })).toBe(1);
     expect(sampleValue(samples, "cloudsync_metrics_source_up", { source: "redis" })).toBe(1);
   });

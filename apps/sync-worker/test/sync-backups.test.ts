@@ -4,6 +4,7 @@ import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
+import { syncBackups } from "../src/jobs/sync-backups.ts";
 import { type SyncDeps, syncResources } from "../src/jobs/sync-resources.ts";
 import { silentLogger } from "../src/logger.ts";
 import { createAdapter } from "../src/providers/adapters.ts";
@@ -60,9 +61,18 @@ const executions = () =>
          where e.organization_id = ${orgId}::uuid`,
   );
 
-describe("backups from AWS Backup into the tables, as a step of the resource sync", () => {
-  it("a first sync writes one configuration per plan rule and resource, and every job of the last 30 days", async () => {
-    const summary = await syncResources(deps, { providerId });
+describe("backups from AWS Backup into the tables, as a sync of their own", () => {
+  it("before the first inventory, every record is skipped and counted, none written; the inventory reads no backups", async () => {
+    const early = await syncBackups(deps, { providerId });
+    expect(early.status).toBe("succeeded");
+    expect(early.counts).toEqual({ kind: "backups", configurationsWritten: 0, executionsWritten: 0 });
+    expect(early.skipped).toBeGreaterThan(0);
+    expect((await syncResources(deps, { providerId })).status).toBe("succeeded");
+    expect(await configurations()).toEqual([]);
+  });
+
+  it("a first backup sync writes one configuration per plan rule and resource, and every job of the last 30 days", async () => {
+    const summary = await syncBackups(deps, { providerId });
     expect(summary.status).toBe("succeeded");
     const expected = emu.expectedBackups();
     const configs = await configurations();
@@ -75,6 +85,12 @@ describe("backups from AWS Backup into the tables, as a step of the resource syn
     expect((await executions()).map((e) => `${e.source_id} ${e.resource} ${e.execution_status} ${iso(e.started_at)} ${iso(e.completed_at)}`).sort()).toEqual(
       expected.jobs.map((j) => `aws:${j.jobId} ${j.resourceId} ${status[j.state]} ${j.createdAt.toISOString()} ${j.completedAt?.toISOString() ?? null}`).sort(),
     );
+    // sync_runs records the run with the backups' own counts and no other kind's.
+    const [run] = await queryRows<{ kind: string; backup_configurations_written: number; backup_executions_written: number; samples_stored: number | null }>(
+      tdb.db,
+      sql`select kind, backup_configurations_written, backup_executions_written, samples_stored from sync_runs where id = ${summary.runId}::uuid`,
+    );
+    expect(run).toEqual({ kind: "backups", backup_configurations_written: configs.length, backup_executions_written: expected.jobs.length, samples_stored: null });
   });
 
   it("each configuration's last backup, success rate, status and next run follow from its jobs", async () => {
@@ -111,7 +127,7 @@ describe("backups from AWS Backup into the tables, as a step of the resource syn
 
   it("a second sync adds no row: configurations and jobs are upserted on the cloud's ids", async () => {
     const before = [(await configurations()).length, (await executions()).length];
-    await syncResources(deps, { providerId });
+    expect((await syncBackups(deps, { providerId })).status).toBe("succeeded");
     expect([(await configurations()).length, (await executions()).length]).toEqual(before);
   });
 
@@ -139,6 +155,7 @@ describe("backups from Cloud SQL into the tables", () => {
 
   it("each instance with automated backups gets one configuration, each of its runs one execution", async () => {
     expect((await syncResources(deps, { providerId: gcpProvider })).status).toBe("succeeded");
+    expect((await syncBackups(deps, { providerId: gcpProvider })).status).toBe("succeeded");
     const runs = gcp.expectedBackupRuns();
     expect(runs.length).toBeGreaterThan(0);
     const mine = <R extends { resource: string }>(rows: R[]) => rows.filter((r) => r.resource.startsWith("//sqladmin."));
@@ -161,6 +178,7 @@ describe("backups from Azure Backup into the tables", () => {
 
   it("each protected VM gets one configuration linked to its inventory row, each Backup job one execution", async () => {
     expect((await syncResources(deps, { providerId: azureProvider })).status).toBe("succeeded");
+    expect((await syncBackups(deps, { providerId: azureProvider })).status).toBe("succeeded");
     const { items, jobs } = azure.expectedBackups();
     expect(items.length).toBeGreaterThan(0);
     const mine = <R extends { resource: string }>(rows: R[]) => rows.filter((r) => r.resource.startsWith("/subscriptions/"));

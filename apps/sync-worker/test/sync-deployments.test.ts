@@ -112,9 +112,22 @@ describe.each([
     expect(summary.errors).toEqual([]);
     const want = expected();
     expect(want.length).toBeGreaterThan(2);
-    expect(summary.counts).toMatchObject({ inserted: want.length, updated: 0, unlinked: 0 });
-    expect(summary.counts.notInventoried).toBe(want.reduce((n, d) => n + d.notInventoried, 0));
-    expect(summary.counts.templatesCreated).toBe(new Set(want.map((d) => d.template)).size);
+    expect(summary.written).toMatchObject({ inserted: want.length, updated: 0, unlinked: 0 });
+    expect(summary.written.notInventoried).toBe(want.reduce((n, d) => n + d.notInventoried, 0));
+    expect(summary.written.templatesCreated).toBe(new Set(want.map((d) => d.template)).size);
+    // The run is recorded in sync_runs with the deployments' own counts, and no other kind's.
+    const [run] = await queryRows<{ kind: string; status: string; deployments_inserted: number; deployments_updated: number; deployment_resources_linked: number; inserted_count: number | null }>(
+      tdb.db,
+      sql`select kind, status, deployments_inserted, deployments_updated, deployment_resources_linked, inserted_count from sync_runs where id = ${summary.runId}::uuid`,
+    );
+    expect(run).toEqual({
+      kind: "deployments",
+      status: "succeeded",
+      deployments_inserted: want.length,
+      deployments_updated: 0,
+      deployment_resources_linked: summary.written.linked,
+      inserted_count: null,
+    });
     const links = await linksOf(providers[cloud]);
     for (const d of want) expect(links.get(d.id), d.id).toEqual(d.resources.map((id) => id.toLowerCase()).sort());
     const rows = await queryRows<{ cloud_deployment_id: string; deployment_type: string; template_format: string; template_version: string }>(
@@ -131,7 +144,9 @@ describe.each([
   it("is idempotent: a second sync updates the same rows, creates no template and links the same resources", async () => {
     const before = await linksOf(providers[cloud]);
     const again = await syncDeployments(deps, { providerId: providers[cloud] });
-    expect(again.counts).toMatchObject({ inserted: 0, updated: expected().length, templatesCreated: 0, unlinked: 0 });
+    expect(again.written).toMatchObject({ inserted: 0, updated: expected().length, templatesCreated: 0, unlinked: 0 });
+    expect(again.counts).toEqual({ kind: "deployments", deploymentsInserted: 0, deploymentsUpdated: expected().length, resourcesLinked: again.written.linked });
+    expect(again.written.linked).toBe([...before.values()].reduce((n, ids) => n + ids.length, 0));
     expect(await linksOf(providers[cloud])).toEqual(before);
   });
 });
@@ -145,7 +160,7 @@ describe("links that stop being true", () => {
     const [deployment] = await queryRows<{ id: string }>(tdb.db, sql`select id from infrastructure_deployments where provider_id = ${providers.aws}::uuid limit 1`);
     await tdb.db.execute(sql`update cloud_resources set deployment_id = ${deployment!.id}::uuid where id = ${stray!.id}::uuid`);
     const summary = await syncDeployments(deps, { providerId: providers.aws });
-    expect(summary.counts.unlinked).toBe(1);
+    expect(summary.written.unlinked).toBe(1);
     const [after] = await queryRows<{ deployment_id: string | null }>(tdb.db, sql`select deployment_id from cloud_resources where id = ${stray!.id}::uuid`);
     expect(after!.deployment_id).toBeNull();
   });

@@ -10,6 +10,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
 import { addProvider } from "../src/providers/registry.ts";
+import { providerQueueKinds } from "../src/queues/index.ts";
 import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
 import { deletePrefix, redisUrl, testPrefix, waitFor } from "./fixtures/redis.ts";
 
@@ -80,7 +81,7 @@ it("`cloudsync worker`, as the worker role and for one cloud, serves /healthz, r
   const names = ((await board.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
   // The alert notifications queue is on the board too: its jobs are what a stuck delivery looks like.
   // One queue per kind and cloud the worker reads (every name of `cloudNames`), plus the two shared ones.
-  const perCloud = cloudNames.flatMap((cloud) => ["costs", "metrics", "resources"].map((kind) => `${kind}-${cloud}`));
+  const perCloud = cloudNames.flatMap((cloud) => providerQueueKinds.map((kind) => `${kind}-${cloud}`));
   expect(names).toEqual([...perCloud, "maintenance", "notifications"].sort());
   expect(names).toContain("resources-vultr");
   expect((await fetch(`http://127.0.0.1:${port + 1}/queues`)).status).toBe(200);

@@ -18,6 +18,7 @@ let queues: Queues;
 let gcp: string;
 let aws: string;
 let azure: string;
+let digitalocean: string;
 
 // Credentials are only validated and sealed here; nothing talks to a cloud.
 const credentials = {
@@ -26,6 +27,7 @@ const credentials = {
     serviceAccountKey: { client_email: "reader@acme-prod-123.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----\nnot-a-key\n-----END PRIVATE KEY-----\n" },
     projects: ["acme-prod-123"],
   },
+  digitalocean: { cloud: "digitalocean", teams: [{ teamId: randomUUID(), token: `dop_v1_${"a".repeat(64)}` }] },
   aws: { cloud: "aws", accessKeyId: "AKIAEXAMPLEEXAMPLE12", secretAccessKey: "example-secret-access-key", accounts: [{ accountId: "111111111111" }] },
   azure: { cloud: "azure", tenantId: "tenant", clientId: "client", clientSecret: "secret", subscriptions: [randomUUID()] },
 };
@@ -39,6 +41,7 @@ beforeAll(async () => {
   gcp = await add("gcp", { intervals: { resources: 30, metrics: 10 } });
   aws = await add("aws");
   azure = await add("azure");
+  digitalocean = await add("digitalocean");
   await tdb.db.update(cloudProviders).set({ isActive: false }).where(eq(cloudProviders.id, azure));
   queues = await createQueues({ connection: redisUrl, prefix, logger });
 });
@@ -73,14 +76,22 @@ describe("syncSchedules", () => {
     const afterFirst = await schedulers();
     const jobsAfterFirst = await Promise.all(queues.all().map((q) => queuedJobs(q.name)));
 
-    // Each provider's schedulers are in its cloud's queues.
+    // Each provider's schedulers are in its cloud's queues; backups and deployments only for
+    // the clouds whose adapters read them (DigitalOcean's reads neither).
     expect(afterFirst).toEqual({
       "resources-gcp": { [`resources-${gcp}`]: minutes(30) },
       "resources-aws": { [`resources-${aws}`]: minutes(15) },
+      "resources-digitalocean": { [`resources-${digitalocean}`]: minutes(15) },
       "costs-gcp": { [`costs-${gcp}`]: minutes(1440) },
       "costs-aws": { [`costs-${aws}`]: minutes(1440) },
+      "costs-digitalocean": { [`costs-${digitalocean}`]: minutes(1440) },
       "metrics-gcp": { [`metrics-${gcp}`]: minutes(10) },
       "metrics-aws": { [`metrics-${aws}`]: minutes(5) },
+      "metrics-digitalocean": { [`metrics-${digitalocean}`]: minutes(5) },
+      "backups-gcp": { [`backups-${gcp}`]: minutes(360) },
+      "backups-aws": { [`backups-${aws}`]: minutes(360) },
+      "deployments-gcp": { [`deployments-${gcp}`]: minutes(60) },
+      "deployments-aws": { [`deployments-${aws}`]: minutes(60) },
       maintenance: { maintenance: minutes(60) },
     });
     expect(first.removed).toEqual([]);
@@ -114,9 +125,19 @@ describe("syncSchedules", () => {
   it("removes the schedulers, and their queued jobs, of a provider that became inactive or was deleted", async () => {
     await tdb.db.update(cloudProviders).set({ isActive: false }).where(eq(cloudProviders.id, aws));
     const summary = await syncSchedules({ db: tdb.db, queues, logger });
-    expect(summary.removed.sort()).toEqual([`costs-${aws}`, `metrics-${aws}`, `resources-${aws}`]);
-    expect(Object.keys(await schedulers()).sort()).toEqual(["costs-gcp", "maintenance", "metrics-gcp", "resources-gcp"]);
-    for (const kind of ["resources", "costs", "metrics"] as const) {
+    expect(summary.removed.sort()).toEqual([`backups-${aws}`, `costs-${aws}`, `deployments-${aws}`, `metrics-${aws}`, `resources-${aws}`]);
+    expect(Object.keys(await schedulers()).sort()).toEqual([
+      "backups-gcp",
+      "costs-digitalocean",
+      "costs-gcp",
+      "deployments-gcp",
+      "maintenance",
+      "metrics-digitalocean",
+      "metrics-gcp",
+      "resources-digitalocean",
+      "resources-gcp",
+    ]);
+    for (const kind of ["resources", "costs", "metrics", "backups", "deployments"] as const) {
       expect(await queuedJobs(`${kind}-aws`)).toEqual([]);
       expect((await queuedJobs(`${kind}-gcp`)).map((j) => j.providerId)).toEqual([gcp]);
     }
@@ -130,8 +151,12 @@ describe("syncSchedules", () => {
 
   it("removes the schedulers of kinds the deployment does not run", async () => {
     const summary = await syncSchedules({ db: tdb.db, queues, logger, kinds: ["resources", "maintenance"] });
-    expect(summary.removed.sort()).toEqual([`costs-${gcp}`, `metrics-${gcp}`]);
-    expect(await schedulers()).toEqual({ "resources-gcp": { [`resources-${gcp}`]: minutes(60) }, maintenance: { maintenance: minutes(60) } });
+    expect(summary.removed.sort()).toEqual([`backups-${gcp}`, `costs-${digitalocean}`, `costs-${gcp}`, `deployments-${gcp}`, `metrics-${digitalocean}`, `metrics-${gcp}`]);
+    expect(await schedulers()).toEqual({
+      "resources-gcp": { [`resources-${gcp}`]: minutes(60) },
+      "resources-digitalocean": { [`resources-${digitalocean}`]: minutes(15) },
+      maintenance: { maintenance: minutes(60) },
+    });
     expect(await queuedJobs("costs-gcp")).toEqual([]);
   });
 

@@ -567,6 +567,22 @@ export interface BackupQuery {
   signal?: AbortSignal;
 }
 
+/**
+ * The clouds whose adapters read backups (`BackupSource`) and deployments (`DeploymentSource`).
+ * The worker schedules those syncs only for these clouds, without loading any SDK to find out;
+ * each adapter's test checks that it implements what is declared here.
+ */
+export const cloudsWithSource = {
+  backups: ["aws", "azure", "gcp"],
+  deployments: ["aws", "azure", "gcp"],
+} as const satisfies Record<string, readonly CloudName[]>;
+export type SourceKind = keyof typeof cloudsWithSource;
+
+/** Whether `cloud`'s adapter reads `source`. */
+export function cloudReads(cloud: string, source: SourceKind): boolean {
+  return (cloudsWithSource[source] as readonly string[]).includes(cloud);
+}
+
 /** The backup half of the contract: adapters that read a backup service implement it. */
 export interface BackupSource {
   streamBackups(query: BackupQuery): AsyncIterable<BackupEvent>;

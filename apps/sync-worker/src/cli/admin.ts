@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { type SourceKind, cloudsWithSource } from "@cloudsync/cloud";
 import type { ProviderType, SyncKind } from "@cloudsync/db";
 import type { Env } from "../env.ts";
 import type { SyncDeps } from "../jobs/sync-resources.ts";
@@ -6,6 +7,7 @@ import type { Logger } from "../logger.ts";
 import { createAdapter } from "../providers/adapters.ts";
 import { CredentialsFileError } from "../providers/credentials.ts";
 import { addProvider, listProviders, loadProviderForSync } from "../providers/registry.ts";
+import { kindRunsFor } from "../queues/configs.ts";
 import { CommandFailedError, openDatabase, requireKeyring } from "./context.ts";
 import { ensureOrganization, resolveOrganization } from "./org.ts";
 import { createProgress, renderTable } from "./output.ts";
@@ -80,14 +82,19 @@ export async function providerList(env: Env, opts: { json?: boolean } = {}): Pro
   }
 }
 
-export async function sync(env: Env, logger: Logger, opts: { provider?: string | undefined; kind: "resources" | "costs" | "metrics" | "deployments" }): Promise<number> {
+export async function sync(env: Env, logger: Logger, opts: { provider?: string | undefined; kind: SyncKind }): Promise<number> {
   const keyring = requireKeyring(env);
   const handle = await openDatabase(env);
   try {
     const all = await listProviders(handle.db, { activeOnly: true });
-    const providers = opts.provider ? all.filter((p) => p.id === opts.provider) : all;
-    if (providers.length === 0) {
+    const chosen = opts.provider ? all.filter((p) => p.id === opts.provider) : all;
+    if (chosen.length === 0) {
       throw new CommandFailedError(opts.provider ? `no active provider ${opts.provider}; see \`cloudsync provider list\`` : "no active providers: add one with `cloudsync provider add`");
+    }
+    const providers = chosen.filter((p) => kindRunsFor(p.providerName, opts.kind));
+    if (providers.length === 0) {
+      const clouds = [...new Set(chosen.map((p) => p.providerName))].join(", ");
+      throw new CommandFailedError(`no ${opts.kind} to sync: the ${clouds} adapter${chosen.length > 1 ? "s read" : " reads"} no ${opts.kind} (they are read for ${cloudsWithSource[opts.kind as SourceKind].join(", ")})`);
     }
     const deps: SyncDeps = {
       db: handle.db,
@@ -96,34 +103,11 @@ export async function sync(env: Env, logger: Logger, opts: { provider?: string |
       clock: () => new Date(),
       logger,
     };
-    if (opts.kind === "deployments") return await syncDeploymentsOf(deps, providers);
-    const kind: SyncKind = opts.kind;
-    const { summaries, failures } = await runSyncs(deps, providers, [kind], createProgress());
+    const { summaries, failures } = await runSyncs(deps, providers, [opts.kind], createProgress());
     if (summaries.length > 0) console.log(summaryTable(summaries));
     for (const f of failures) console.error(`${f.provider} ${f.kind}: ${f.error}`);
     return failures.length > 0 || summaries.some((s) => s.status !== "succeeded") ? 1 : 0;
   } finally {
     await handle.close();
   }
-}
-
-/**
- * `sync --kind deployments`: each provider's stacks and resource-group deployments into
- * `infrastructure_deployments` and `infrastructure_templates`, linked to the resources they
- * created (docs/coverage.md, "Deployments"). Not a `sync_runs` kind: a table of what each read.
- */
-async function syncDeploymentsOf(deps: SyncDeps, providers: readonly { id: string }[]): Promise<number> {
-  const { syncDeployments } = await import("../jobs/sync-deployments.ts");
-  const rows: string[][] = [];
-  let failed = false;
-  for (const p of providers) {
-    const s = await syncDeployments(deps, { providerId: p.id });
-    const ok = s.errors.length === 0 && s.scopesFailed === 0;
-    failed ||= !ok;
-    const c = s.counts;
-    rows.push([s.providerName, "deployments", ok ? "succeeded" : "partial", `${c.inserted} inserted, ${c.updated} updated, ${c.linked} resources linked, ${c.notInventoried} not inventoried`, String(s.scopesCompleted), String(s.scopesFailed)]);
-    for (const e of s.errors) console.error(`${s.providerName} deployments: ${e}`);
-  }
-  console.log(renderTable(["provider", "kind", "status", "counts", "scopes ok", "scopes failed"], rows));
-  return failed ? 1 : 0;
 }

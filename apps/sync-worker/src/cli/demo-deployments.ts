@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { syncDeployments } from "../jobs/sync-deployments.ts";
 import type { SyncDeps } from "../jobs/sync-run.ts";
 import type { ProviderSummary } from "../providers/registry.ts";
+import { kindRunsFor } from "../queues/configs.ts";
 import { renderTable } from "./output.ts";
 
 export interface DeploymentDemoContext {
@@ -23,10 +24,10 @@ export async function showDeployments(ctx: DeploymentDemoContext): Promise<{ pro
   const { db, organizationId, out } = ctx;
   const failures: { provider: string; kind: string; error: string }[] = [];
   const lines: (string | number)[][] = [];
-  for (const provider of ctx.providers) {
-    const s = await syncDeployments(ctx.deps, { providerId: provider.id });
+  for (const provider of ctx.providers.filter((p) => kindRunsFor(p.providerName, "deployments"))) {
+    const s = await syncDeployments(ctx.deps, { providerId: provider.id, trigger: "demo" });
     for (const error of s.errors) failures.push({ provider: provider.providerName, kind: "deployments", error });
-    lines.push([provider.providerName, s.counts.inserted + s.counts.updated, s.counts.templatesCreated, s.counts.linked, s.counts.notInventoried, s.scopesFailed]);
+    lines.push([provider.providerName, s.written.inserted + s.written.updated, s.written.templatesCreated, s.written.linked, s.written.notInventoried, s.scopesFailed]);
   }
   out(`Deployments sync (infrastructure_deployments, infrastructure_templates)\n${renderTable(["provider", "deployments", "new templates", "linked resources", "not inventoried", "scopes failed"], lines)}\n`);
 

@@ -67,8 +67,8 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
       serialScopes: handle.driver === "pglite",
     };
 
-    const first = await runSyncs(deps, providers, ["resources", "costs", "metrics"], progress, "demo");
-    out(`\nFirst sync: inventory, this month's bill, the last hour of metrics\n${summaryTable(first.summaries)}\n`);
+    const first = await runSyncs(deps, providers, ["resources", "costs", "metrics", "backups"], progress, "demo");
+    out(`\nFirst sync: inventory, this month's bill, the last hour of metrics, the backups\n${summaryTable(first.summaries)}\n`);
 
     // Change the estate the way clouds do between two syncs, then sync again.
     const removed = [[...aws.expected()][0]!.resourceId, [...gcp.expected()][0]!.resourceId];

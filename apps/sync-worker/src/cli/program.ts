@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { alertStatuses, budgetPeriods, budgetScopes, deploymentStatuses, deploymentTypes, drPlanTypes, providerTypes, recommendationStatuses, severityLevels } from "@cloudsync/db";
+import { type SyncKind, alertStatuses, budgetPeriods, budgetScopes, deploymentStatuses, deploymentTypes, drPlanTypes, providerTypes, recommendationStatuses, severityLevels, syncKinds } from "@cloudsync/db";
 import { type Env, loadEnv } from "../env.ts";
 import { type Logger, createLogger } from "../logger.ts";
 
@@ -457,10 +457,10 @@ and an open one whose finding no longer holds expires.`,
     .command("sync")
     .description("one-shot sync of every active provider (or one), without Redis")
     .option("--provider <id>", "only this provider (see `cloudsync provider list`)")
-    .addOption(new Option("--kind <kind>", "what to sync").choices(["resources", "costs", "metrics", "deployments"]).default("resources"))
-    .addHelpText("after", example("cloudsync sync --kind costs", "cloudsync sync --kind deployments", "cloudsync sync --provider 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f"))
+    .addOption(new Option("--kind <kind>", "what to sync").choices([...syncKinds]).default("resources"))
+    .addHelpText("after", example("cloudsync sync --kind costs", "cloudsync sync --kind backups", "cloudsync sync --kind deployments", "cloudsync sync --provider 0b1f6f6e-6c1e-4d2b-9a51-7b8a1c2d3e4f"))
     .action(
-      run(async ({ env, logger }, opts: { provider?: string; kind: "resources" | "costs" | "metrics" | "deployments" }) => {
+      run(async ({ env, logger }, opts: { provider?: string; kind: SyncKind }) => {
         const { sync } = await import("./admin.ts");
         return sync(env, logger, opts);
       }),

@@ -1,10 +1,13 @@
 import { type Database, type SyncKind, queryRows } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
+import { syncBackups } from "../jobs/sync-backups.ts";
 import { syncCosts } from "../jobs/sync-costs.ts";
+import { syncDeployments } from "../jobs/sync-deployments.ts";
 import { syncMetrics } from "../jobs/sync-metrics.ts";
 import { syncResources } from "../jobs/sync-resources.ts";
 import type { SyncDeps, SyncProgress, SyncSummaryBase } from "../jobs/sync-run.ts";
 import type { ProviderSummary } from "../providers/registry.ts";
+import { kindRunsFor } from "../queues/configs.ts";
 import type { SyncRunCounts } from "../write/sync-runs.ts";
 import { type Progress, formatDuration, renderTable } from "./output.ts";
 
@@ -14,10 +17,12 @@ const processors: Record<SyncKind, (deps: SyncDeps, payload: { providerId: strin
   resources: syncResources,
   costs: (deps, payload, onProgress) => syncCosts(deps, { ...payload, monthToDate: true }, onProgress),
   metrics: (deps, payload, onProgress) => syncMetrics(deps, { ...payload, lookbackMinutes: 60 }, onProgress),
+  backups: syncBackups,
+  deployments: syncDeployments,
 };
 
 /** What a sync of each kind counts as it goes. */
-const itemUnits: Record<SyncKind, string> = { resources: "resources", costs: "cost lines", metrics: "samples" };
+const itemUnits: Record<SyncKind, string> = { resources: "resources", costs: "cost lines", metrics: "samples", backups: "backup records", deployments: "deployments" };
 
 /**
  * How many scopes this sync will read: as many as the last finished run of the same provider
@@ -57,7 +62,8 @@ export async function runSyncs(
   const summaries: SyncSummary[] = [];
   const failures: { provider: string; kind: string; error: string }[] = [];
   for (const provider of providers) {
-    for (const kind of kinds) {
+    // Backups and deployments only where the provider's cloud reads them (the worker schedules them so too).
+    for (const kind of kinds.filter((k) => kindRunsFor(provider.providerName, k))) {
       const label = `${provider.providerName} ${kind}`;
       try {
         const expected = await expectedScopes(deps.db, provider.id, kind);
@@ -97,5 +103,9 @@ export function describeCounts(counts: SyncRunCounts): string {
       return `${counts.costLinesInserted} cost lines inserted, ${counts.costLinesReplaced} replaced`;
     case "metrics":
       return `${counts.samplesStored} samples stored, ${counts.samplesAlreadyPresent} already present`;
+    case "backups":
+      return `${counts.configurationsWritten} backup configurations, ${counts.executionsWritten} runs written`;
+    case "deployments":
+      return `${counts.deploymentsInserted} deployments inserted, ${counts.deploymentsUpdated} updated, ${counts.resourcesLinked} resources linked`;
   }
 }

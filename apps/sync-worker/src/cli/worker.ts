@@ -16,7 +16,15 @@ import { createAdapter } from "../providers/adapters.ts";
 import { loadProviderForSync } from "../providers/registry.ts";
 import { parseRedisConnection, waitForRedis } from "../queues/connection.ts";
 import { type Queues, createQueues, syncSchedules } from "../queues/index.ts";
-import { costSyncProcessor, installShutdown, metricSyncProcessor, resourceSyncProcessor, startWorker } from "../worker/index.ts";
+import {
+  backupSyncProcessor,
+  costSyncProcessor,
+  deploymentSyncProcessor,
+  installShutdown,
+  metricSyncProcessor,
+  resourceSyncProcessor,
+  startWorker,
+} from "../worker/index.ts";
 import { UsageError, openDatabase, requireKeyring } from "./context.ts";
 
 /** New providers get their schedulers within this long, without a restart. */
@@ -108,6 +116,8 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
       resources: resourceSyncProcessor(deps, metrics),
       costs: costSyncProcessor(deps, metrics),
       metrics: metricSyncProcessor(deps, metrics),
+      backups: backupSyncProcessor(deps, metrics),
+      deployments: deploymentSyncProcessor(deps, metrics),
       maintenance: async (payload, job) => runMaintenance({ db: handle.db, logger, notify }, { trigger: payload.trigger, jobId: job.id }),
     },
   });

@@ -2,7 +2,7 @@ import type { CloudName } from "@cloudsync/cloud";
 import { type Database, queryRows } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
 import { Gauge, type Registry } from "prom-client";
-import { type ProviderQueueKind, providerQueueKinds, syncIntervalMinutes } from "../queues/index.ts";
+import { type ProviderQueueKind, kindRunsFor, providerQueueKinds, syncIntervalMinutes } from "../queues/index.ts";
 import type { ScrapeSource } from "./scrape-source.ts";
 
 /** One active provider and sync kind, as the database says at scrape time. */
@@ -66,7 +66,9 @@ export async function readSyncFreshness(db: Database, clouds: readonly CloudName
                 select r.status,
                        coalesce(r.inserted_count + r.updated_count + r.unchanged_count,
                                 r.cost_lines_inserted,
-                                r.samples_stored + r.samples_already_present)::float8 as items,
+                                r.samples_stored + r.samples_already_present,
+                                r.backup_configurations_written + r.backup_executions_written,
+                                r.deployments_inserted + r.deployments_updated)::float8 as items,
                        (select count(*) from jsonb_array_elements(r.scopes) e where e->>'status' = 'failed')::float8 as failed_scopes
                   from sync_runs r
                  where r.provider_id = p.id and r.kind = k.kind and r.status <> 'running'
@@ -74,7 +76,9 @@ export async function readSyncFreshness(db: Database, clouds: readonly CloudName
          where p.is_active and p.provider_name in (${cloudList})
          order by p.id, k.kind`,
   );
-  return rows.map((r) => ({
+  // Only the kinds scheduled for the provider's cloud: the others would read as forever stale.
+  const scheduled = rows.filter((r) => kindRunsFor(r.cloud, r.kind));
+  return scheduled.map((r) => ({
     providerId: r.provider_id,
     cloud: r.cloud,
     kind: r.kind,

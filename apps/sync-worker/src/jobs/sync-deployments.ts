@@ -1,74 +1,59 @@
-import { type DeploymentSource, scopeKey } from "@cloudsync/cloud";
-import type { ClosableAdapter } from "../providers/adapters.ts";
+import { type DeploymentSource, cloudsWithSource, scopeKey } from "@cloudsync/cloud";
 import { type DeploymentWriteCounts, emptyDeploymentCounts, writeDeployments } from "../write/deployments.ts";
-import type { SyncDeps } from "./sync-run.ts";
+import type { DeploymentRunCounts } from "../write/sync-runs.ts";
+import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
 
-export interface DeploymentSyncSummary {
-  providerId: string;
-  providerName: string;
-  counts: DeploymentWriteCounts;
-  scopesCompleted: number;
-  scopesFailed: number;
-  /** Deployments the cloud listed that could not be used (an unknown status, gone while read). */
-  skipped: number;
-  /** One line per failed scope, saying what to do. */
-  errors: string[];
+export interface DeploymentSyncSummary extends SyncSummaryBase<DeploymentRunCounts> {
+  /** Everything the writer counted, beyond what `sync_runs` records (templates, unlinked, not inventoried). */
+  written: DeploymentWriteCounts;
 }
 
 /**
- * Reads one provider's deployments from its cloud's deployment service and writes them
- * (write/deployments.ts). Every page is written as it arrives; nothing is ever deleted, so a
- * failed scope only means its deployments keep the state the last sync saw. Not a `sync_runs`
- * kind yet: its result is returned (and logged), not recorded there.
+ * Reads one provider's deployments from its cloud's deployment service (CloudFormation, ARM
+ * resource-group deployments, Infrastructure Manager) and writes them (write/deployments.ts), as a
+ * run of its own kind on its own schedule. Every page is written as it arrives; nothing is ever
+ * deleted, so a failed scope only means its deployments keep the state the last sync saw. Links
+ * go to the inventory already written: a deployment's resources the inventory lacks are counted
+ * as not inventoried and linked by a later run.
  */
-export async function syncDeployments(deps: SyncDeps, payload: { providerId: string }): Promise<DeploymentSyncSummary> {
-  const provider = await deps.loadProvider(payload.providerId);
-  if (!provider.isActive) throw new Error(`provider ${provider.id} is inactive; activate it to sync its deployments`);
-  const log = deps.logger.child({ providerId: provider.id, provider: provider.providerName, kind: "deployments" });
-  const summary: DeploymentSyncSummary = {
-    providerId: provider.id,
-    providerName: provider.providerName,
-    counts: emptyDeploymentCounts(),
-    scopesCompleted: 0,
-    scopesFailed: 0,
-    skipped: 0,
-    errors: [],
-  };
-  let adapter: (ClosableAdapter & Partial<DeploymentSource>) | undefined;
-  try {
-    adapter = await deps.adapterFor(provider, {
-      regions: provider.regions,
-      requestsPerSecond: provider.settings.requestsPerSecond,
-      concurrency: deps.serialScopes ? 1 : provider.settings.concurrency,
-      logger: log,
-    });
-    if (!adapter.streamDeployments) {
-      summary.errors.push(`the ${provider.providerName} adapter reads no deployments yet`);
-      return summary;
+export async function syncDeployments(deps: SyncDeps, payload: SyncPayloadBase, onProgress?: (p: SyncProgress) => void): Promise<DeploymentSyncSummary> {
+  const written = emptyDeploymentCounts();
+  const summary = await withSyncRun(deps, "deployments", payload, async ({ provider, adapter, log, ledger }) => {
+    const source = adapter as typeof adapter & Partial<DeploymentSource>;
+    if (!source.streamDeployments) {
+      throw new Error(
+        `the ${provider.providerName} adapter reads no deployment service (deployments are read for ${cloudsWithSource.deployments.join(", ")}); nothing to sync`,
+      );
     }
     const context = { organizationId: provider.organizationId, providerId: provider.id, createdBy: provider.createdBy, now: deps.clock() };
-    for await (const event of adapter.streamDeployments()) {
+    for await (const event of source.streamDeployments()) {
       switch (event.type) {
         case "deployment_page": {
-          const written = await writeDeployments(deps.db, context, event.deployments);
-          for (const key of Object.keys(written) as (keyof DeploymentWriteCounts)[]) summary.counts[key] += written[key];
+          ledger.itemsSeen += event.deployments.length;
+          const counts = await writeDeployments(deps.db, context, event.deployments);
+          for (const key of Object.keys(counts) as (keyof DeploymentWriteCounts)[]) written[key] += counts[key];
           break;
         }
         case "item_skipped":
-          summary.skipped += 1;
+          ledger.skipped++;
+          log.warn({ scope: scopeKey(event.scope), itemId: event.itemId, reason: event.reason }, "deployment skipped");
           break;
         case "scope_completed":
-          summary.scopesCompleted += 1;
+          ledger.completed(event.scope, event.resourceCount);
           break;
         case "scope_failed":
-          summary.scopesFailed += 1;
-          summary.errors.push(`${scopeKey(event.scope)}: ${event.error.message}`);
+          ledger.failed(event.scope, event.error);
+          log.warn({ scope: scopeKey(event.scope), err: event.error.message }, "deployment scope failed; its deployments keep the state last seen");
           break;
       }
+      onProgress?.(ledger.progress());
     }
-    log.info({ ...summary, errors: undefined }, "deployments sync finished");
-    return summary;
-  } finally {
-    await adapter?.close?.().catch(() => undefined);
-  }
+    log.info({ ...written }, "deployments written");
+    // A deployment service that refuses says nothing about the provider's inventory: health stays as it was.
+    return {
+      counts: { kind: "deployments", deploymentsInserted: written.inserted, deploymentsUpdated: written.updated, resourcesLinked: written.linked },
+      providerHealth: "unknown",
+    };
+  });
+  return { ...summary, written };
 }

@@ -5,7 +5,6 @@ import { recordDiscovery } from "../write/discovered-accounts.ts";
 import { RegionRegistry } from "../write/regions.ts";
 import { reconcileDependencies } from "../write/dependencies.ts";
 import { ResourceWriter } from "../write/resources.ts";
-import { syncBackupsStep } from "./sync-backups.ts";
 import { recordServices } from "../write/services.ts";
 import { type SyncDeps, type SyncPayloadBase, type SyncProgress, type SyncRunContext, type SyncSummaryBase, withSyncRun } from "./sync-run.ts";
 import type { ResourceRunCounts } from "../write/sync-runs.ts";
@@ -77,8 +76,6 @@ export function syncResources(deps: SyncDeps, payload: ResourceSyncPayload, onPr
       const edges = await reconcileDependencies(deps.db, context);
       log.info({ ...edges }, "resource dependencies brought in step");
     }
-    // A full inventory is followed by the clouds' backups, which link to the rows just written.
-    if (!payload.kinds) await syncBackupsStep(deps, { organizationId: provider.organizationId, providerId: provider.id }, adapter, log);
     return { counts: { kind: "resources", inserted, updated, unchanged, terminated: terminated + departed } };
   });
 }

@@ -178,7 +178,8 @@ export async function withSyncRun<C extends SyncRunCounts>(
 /**
  * A run's counts as rows of its kind's table: cost lines written are inserted rows and the lines
  * they replaced terminated ones; samples stored are inserted rows and those already present
- * unchanged ones. Only for the CLI's table and the rows-written metric, never for `sync_runs`.
+ * unchanged ones; backup rows written and new deployments are inserted rows, deployments brought up
+ * to date updated ones. Only for the CLI's table and the rows-written metric, never for `sync_runs`.
  */
 function tableRows(counts: SyncRunCounts): { inserted: number; updated: number; unchanged: number; terminated: number } {
   switch (counts.kind) {
@@ -188,5 +189,9 @@ function tableRows(counts: SyncRunCounts): { inserted: number; updated: number; 
       return { inserted: counts.costLinesInserted, updated: 0, unchanged: 0, terminated: counts.costLinesReplaced };
     case "metrics":
       return { inserted: counts.samplesStored, updated: 0, unchanged: counts.samplesAlreadyPresent, terminated: 0 };
+    case "backups":
+      return { inserted: counts.configurationsWritten + counts.executionsWritten, updated: 0, unchanged: 0, terminated: 0 };
+    case "deployments":
+      return { inserted: counts.deploymentsInserted, updated: counts.deploymentsUpdated, unchanged: 0, terminated: 0 };
   }
 }

@@ -1,5 +1,7 @@
-import { type CloudName, cloudNames } from "@cloudsync/cloud";
+import { type CloudName, cloudNames, cloudReads } from "@cloudsync/cloud";
+import { backupsQueue } from "./backups.config.ts";
 import { costsQueue } from "./costs.config.ts";
+import { deploymentsQueue } from "./deployments.config.ts";
 import { maintenanceQueue } from "./maintenance.config.ts";
 import { metricsQueue } from "./metrics.config.ts";
 import { resourcesQueue } from "./resources.config.ts";
@@ -9,17 +11,27 @@ export const queueConfigs: Readonly<Record<QueueKind, QueueConfig>> = {
   resources: resourcesQueue,
   costs: costsQueue,
   metrics: metricsQueue,
+  backups: backupsQueue,
+  deployments: deploymentsQueue,
   maintenance: maintenanceQueue,
 };
 
 export const queueKinds = Object.keys(queueConfigs) as QueueKind[];
 
 /** The kinds whose jobs belong to a provider, and so to its cloud. */
-export const providerQueueKinds = ["resources", "costs", "metrics"] as const satisfies readonly QueueKind[];
+export const providerQueueKinds = ["resources", "costs", "metrics", "backups", "deployments"] as const satisfies readonly QueueKind[];
 export type ProviderQueueKind = (typeof providerQueueKinds)[number];
 
 export function isProviderQueueKind(kind: QueueKind): kind is ProviderQueueKind {
   return (providerQueueKinds as readonly QueueKind[]).includes(kind);
+}
+
+/**
+ * Whether providers of `cloud` get jobs of `kind`: backups and deployments only where the cloud's
+ * adapter reads them (elsewhere a job could only fail, and its freshness would read as stale).
+ */
+export function kindRunsFor(cloud: string, kind: ProviderQueueKind): boolean {
+  return kind === "backups" || kind === "deployments" ? cloudReads(cloud, kind) : true;
 }
 
 /**

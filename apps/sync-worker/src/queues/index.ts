@@ -12,7 +12,7 @@ export type { ClusterConnection, RedisConnection } from "./connection.ts";
 export { describeRedis, isClusterConnection, parseRedisConnection, queuePrefix, RedisUnavailableError } from "./connection.ts";
 export { InvalidPayloadError, type Payload, type PayloadInput, parsePayload, payloadSchemas } from "./payloads.ts";
 export type { ProviderRateLimit, QueueConfig, QueueKind } from "./types.ts";
-export { type ProviderQueueKind, allQueues, isProviderQueueKind, providerQueueKinds, queueConfigs, queueKinds, queueName } from "./configs.ts";
+export { type ProviderQueueKind, allQueues, isProviderQueueKind, kindRunsFor, providerQueueKinds, queueConfigs, queueKinds, queueName } from "./configs.ts";
 export { type ScheduleSummary, type SyncSchedulesOptions, schedulerId, syncIntervalMinutes, syncSchedules } from "./schedules.ts";
 
 /** The Redis key prefix when none is given (the CLI passes CLOUDSYNC_QUEUE_PREFIX). */
@@ -102,7 +102,8 @@ export async function createQueues(options: CreateQueuesOptions): Promise<Queues
     return queue;
   };
   const queues = new Map<string, Queue>(allQueues().map(([kind, cloud]) => [queueName(kind, cloud), open(queueName(kind, cloud), kind)]));
-  const retired = providerQueueKinds.map((kind) => open(queueConfigs[kind].name, kind));
+  // The kinds that had a queue of their own before the split; backups and deployments came after it.
+  const retired = (["resources", "costs", "metrics"] as const).map((kind) => open(queueConfigs[kind].name, kind));
   const queueOf = (kind: QueueKind, cloud?: CloudName): Queue => queues.get(queueName(kind, cloud)) as Queue;
 
   return {

@@ -28,6 +28,8 @@ export const payloadSchemas = {
     lookbackMinutes: z.number().int().min(1).max(7 * 24 * 60).optional(),
     periodSeconds: z.number().int().min(60).max(86_400).optional(),
   }),
+  backups: providerJob,
+  deployments: providerJob,
   maintenance: z.object({ trigger }),
 } satisfies Record<QueueKind, z.ZodType>;
 

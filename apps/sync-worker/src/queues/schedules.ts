@@ -3,7 +3,7 @@ import { type Database, cloudProviders } from "@cloudsync/db";
 import type { Queue } from "bullmq";
 import { z } from "zod";
 import type { Logger } from "../logger.ts";
-import { allQueues, isProviderQueueKind, providerQueueKinds, queueConfigs, queueKinds, queueName } from "./configs.ts";
+import { allQueues, isProviderQueueKind, kindRunsFor, providerQueueKinds, queueConfigs, queueKinds, queueName } from "./configs.ts";
 import type { Queues } from "./index.ts";
 import type { QueueKind } from "./types.ts";
 
@@ -67,7 +67,7 @@ export async function syncSchedules(options: SyncSchedulesOptions): Promise<Sche
       log?.warn({ providerId: provider.id, cloud: provider.cloud }, "no adapter reads this provider's cloud; it is not scheduled");
       continue;
     }
-    for (const kind of providerKinds.filter((k) => enabled.has(k))) {
+    for (const kind of providerKinds.filter((k) => enabled.has(k) && kindRunsFor(provider.cloud, k))) {
       const minutes = syncIntervalMinutes(provider.settings, kind, log, provider.id);
       wanted
         .get(queueName(kind, provider.cloud as CloudName))!

@@ -1,7 +1,9 @@
 export {
   type SyncObserver,
   type SyncOutcome,
+  backupSyncProcessor,
   costSyncProcessor,
+  deploymentSyncProcessor,
   metricSyncProcessor,
   resourceSyncProcessor,
   syncProcessor,

@@ -1,5 +1,7 @@
 import type { Job } from "bullmq";
+import { syncBackups } from "../jobs/sync-backups.ts";
 import { syncCosts } from "../jobs/sync-costs.ts";
+import { syncDeployments } from "../jobs/sync-deployments.ts";
 import { syncMetrics } from "../jobs/sync-metrics.ts";
 import { type SyncDeps, type SyncProgress, syncResources } from "../jobs/sync-resources.ts";
 import type { Payload } from "../queues/index.ts";
@@ -58,4 +60,14 @@ export function costSyncProcessor(deps: SyncDeps, observer?: SyncObserver): (pay
 /** `syncMetrics` as the metrics queue's processor. */
 export function metricSyncProcessor(deps: SyncDeps, observer?: SyncObserver): (payload: Payload<"metrics">, job: Job) => Promise<unknown> {
   return syncProcessor(syncMetrics, deps, "infrastructure_monitoring", observer);
+}
+
+/** `syncBackups` as the backups queue's processor. */
+export function backupSyncProcessor(deps: SyncDeps, observer?: SyncObserver): (payload: Payload<"backups">, job: Job) => Promise<unknown> {
+  return syncProcessor(syncBackups, deps, "backup_executions", observer);
+}
+
+/** `syncDeployments` as the deployments queue's processor. */
+export function deploymentSyncProcessor(deps: SyncDeps, observer?: SyncObserver): (payload: Payload<"deployments">, job: Job) => Promise<unknown> {
+  return syncProcessor(syncDeployments, deps, "infrastructure_deployments", observer);
 }

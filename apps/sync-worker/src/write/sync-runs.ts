@@ -29,8 +29,23 @@ export interface MetricRunCounts {
   samplesAlreadyPresent: number;
 }
 
+/** A backups sync: rows of `backup_configurations` and `backup_executions`. */
+export interface BackupRunCounts {
+  kind: "backups";
+  configurationsWritten: number;
+  executionsWritten: number;
+}
+
+/** A deployments sync: rows of `infrastructure_deployments`, and the inventory rows linked to the deployments read. */
+export interface DeploymentRunCounts {
+  kind: "deployments";
+  deploymentsInserted: number;
+  deploymentsUpdated: number;
+  resourcesLinked: number;
+}
+
 /** What a sync counted, in its kind's own words. */
-export type SyncRunCounts = ResourceRunCounts | CostRunCounts | MetricRunCounts;
+export type SyncRunCounts = ResourceRunCounts | CostRunCounts | MetricRunCounts | BackupRunCounts | DeploymentRunCounts;
 
 /** The columns a kind's counts go to; the other kinds' columns stay null (a CHECK insists). */
 function countColumns(counts: SyncRunCounts): Partial<NewSyncRun> {
@@ -46,6 +61,14 @@ function countColumns(counts: SyncRunCounts): Partial<NewSyncRun> {
       return { costLinesInserted: counts.costLinesInserted, costLinesReplaced: counts.costLinesReplaced };
     case "metrics":
       return { samplesStored: counts.samplesStored, samplesAlreadyPresent: counts.samplesAlreadyPresent };
+    case "backups":
+      return { backupConfigurationsWritten: counts.configurationsWritten, backupExecutionsWritten: counts.executionsWritten };
+    case "deployments":
+      return {
+        deploymentsInserted: counts.deploymentsInserted,
+        deploymentsUpdated: counts.deploymentsUpdated,
+        deploymentResourcesLinked: counts.resourcesLinked,
+      };
   }
 }
 

@@ -4,8 +4,11 @@ import { oneOf, organizationKey, primaryId, sameOrganization, tenantPolicy, time
 import { cloudProviders } from "./providers.ts";
 import { organizations } from "./tenancy.ts";
 
-/** What a sync reads from a provider's cloud. Maintenance is no sync: it has `maintenance_runs`. */
-export const syncKinds = ["resources", "costs", "metrics"] as const;
+/**
+ * What a sync reads from a provider's cloud. Backups and deployments have runs of their own (they
+ * change daily or on a deploy, not every 15 minutes). Maintenance is no sync: it has `maintenance_runs`.
+ */
+export const syncKinds = ["resources", "costs", "metrics", "backups", "deployments"] as const;
 export type SyncKind = (typeof syncKinds)[number];
 
 /** `partial`: some scopes failed; their resources were left as they were, none terminated. */
@@ -25,7 +28,8 @@ export interface ScopeOutcome {
 /**
  * Every sync the worker or the CLI ran: what it read, what it wrote, how it ended. Each kind
  * counts in its own columns (the others' are null): resources inserted, updated, unchanged and
- * terminated; cost lines inserted and replaced; metric samples stored and already present.
+ * terminated; cost lines inserted and replaced; metric samples stored and already present;
+ * backup configurations and runs written; deployments inserted and updated and resources linked.
  * A kind's counts are null while it runs and when it ended before it could count them.
  */
 export const syncRuns = pgTable(
@@ -57,6 +61,16 @@ export const syncRuns = pgTable(
     samplesStored: integer(),
     /** Metrics: samples read that were stored already (same resource, type and time). */
     samplesAlreadyPresent: integer(),
+    /** Backups: `backup_configurations` rows written (inserted or brought up to date). */
+    backupConfigurationsWritten: integer(),
+    /** Backups: `backup_executions` rows written (new runs, and runs whose state moved on). */
+    backupExecutionsWritten: integer(),
+    /** Deployments: `infrastructure_deployments` rows new to the table. */
+    deploymentsInserted: integer(),
+    /** Deployments: rows of deployments seen before, brought up to date. */
+    deploymentsUpdated: integer(),
+    /** Deployments: inventory rows pointing (through `deployment_id`) at a deployment read by this run that lists them, linked before or not. */
+    deploymentResourcesLinked: integer(),
     /** Every kind: items the cloud listed but the reader could not use (resources, lines or samples). */
     skippedCount: integer().notNull().default(0),
     scopes: jsonb().$type<ScopeOutcome[]>().notNull().default([]),
@@ -75,14 +89,18 @@ export const syncRuns = pgTable(
     check(
       "sync_runs_counts_check",
       sql`${t.insertedCount} >= 0 and ${t.updatedCount} >= 0 and ${t.unchangedCount} >= 0 and ${t.terminatedCount} >= 0 and ${t.skippedCount} >= 0
-          and ${t.costLinesInserted} >= 0 and ${t.costLinesReplaced} >= 0 and ${t.samplesStored} >= 0 and ${t.samplesAlreadyPresent} >= 0`,
+          and ${t.costLinesInserted} >= 0 and ${t.costLinesReplaced} >= 0 and ${t.samplesStored} >= 0 and ${t.samplesAlreadyPresent} >= 0
+          and ${t.backupConfigurationsWritten} >= 0 and ${t.backupExecutionsWritten} >= 0
+          and ${t.deploymentsInserted} >= 0 and ${t.deploymentsUpdated} >= 0 and ${t.deploymentResourcesLinked} >= 0`,
     ),
     // A reader can trust that a count it finds belongs to the run's kind.
     check(
       "sync_runs_counts_of_kind_check",
       sql`(${t.kind} = 'resources' or num_nonnulls(${t.insertedCount}, ${t.updatedCount}, ${t.unchangedCount}, ${t.terminatedCount}) = 0)
           and (${t.kind} = 'costs' or num_nonnulls(${t.costLinesInserted}, ${t.costLinesReplaced}) = 0)
-          and (${t.kind} = 'metrics' or num_nonnulls(${t.samplesStored}, ${t.samplesAlreadyPresent}) = 0)`,
+          and (${t.kind} = 'metrics' or num_nonnulls(${t.samplesStored}, ${t.samplesAlreadyPresent}) = 0)
+          and (${t.kind} = 'backups' or num_nonnulls(${t.backupConfigurationsWritten}, ${t.backupExecutionsWritten}) = 0)
+          and (${t.kind} = 'deployments' or num_nonnulls(${t.deploymentsInserted}, ${t.deploymentsUpdated}, ${t.deploymentResourcesLinked}) = 0)`,
     ),
     check("sync_runs_finished_check", sql`${t.finishedAt} is null or ${t.finishedAt} >= ${t.startedAt}`),
     tenantPolicy("sync_runs_tenant_isolation", t.organizationId),
