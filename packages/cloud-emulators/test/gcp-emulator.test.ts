@@ -323,6 +323,7 @@ describe("GCP emulator estate", () => {
         gcp_sql_instance: /^\/\/sqladmin\.googleapis\.com\/projects\/[^/]+\/instances\/[^/]+$/,
         gke_cluster: /^[0-9a-f]{64}$/,
         cloud_function: /^projects\/[^/]+\/locations\/[a-z0-9-]+\/functions\/[^/]+$/,
+        cloud_run_service: /^projects\/[^/]+\/locations\/[a-z0-9-]+\/services\/[^/]+$/,
         bigquery_dataset: /^[^:]+:[a-z0-9_]+$/,
       };
       for (const e of first) expect(e.resourceId).toMatch(idShapes[e.kind] ?? (e.resourceId.startsWith("//") ? /^\/\/[a-z]+\.googleapis\.com\/projects\// : /^\d{19}$/));
@@ -344,6 +345,7 @@ describe("GCP emulator estate", () => {
           "gke_cluster",
           "cloud_function",
           "bigquery_dataset",
+          "cloud_run_service",
           // Cloud Asset Inventory results, one kind per asset type.
           "gcp_pubsub_topic",
           "gcp_pubsub_subscription",

@@ -119,7 +119,8 @@ describe("GCP costs from the BigQuery billing export", () => {
     const rateLimiter = { acquire: async (k: string) => void keys.push(k) };
     const project = emu.projects[1] as string;
     const before = emu.requestCount(`@${project}`);
-    const events = await collect(make({ rateLimiter, projects: [project] }), { start: "2026-10-01", end: "2026-10-05" });
+    // Small pages, so the query is followed over several of them whatever the estate's mix of kinds.
+    const events = await collect(make({ rateLimiter, projects: [project], costPageSize: 20 }), { start: "2026-10-01", end: "2026-10-05" });
     expect(failures(events)).toEqual([]);
     const requests = emu.requestCount(`@${project}`) - before;
     expect(requests).toBeGreaterThan(1);

@@ -159,12 +159,14 @@ describe("Cloud Asset Inventory types → kinds", () => {
     ["container.googleapis.com/Cluster", null],
     ["cloudfunctions.googleapis.com/Function", null],
     ["bigquery.googleapis.com/Dataset", null],
+    ["run.googleapis.com/Service", null],
     // Named in the table.
     ["pubsub.googleapis.com/Topic", { kind: "gcp_pubsub_topic", resourceType: "analytics" }],
     ["spanner.googleapis.com/Instance", { kind: "gcp_spanner_instance", resourceType: "database" }],
     ["compute.googleapis.com/Snapshot", { kind: "gce_snapshot", resourceType: "storage" }],
     ["compute.googleapis.com/UrlMap", { kind: "gcp_url_map", resourceType: "load_balancer" }],
-    ["run.googleapis.com/Service", { kind: "cloud_run_service", resourceType: "compute" }],
+    // Cloud Run's other types stay with the catch-all, derived from the service.
+    ["run.googleapis.com/Job", { kind: "gcp_run_job", resourceType: "compute" }],
     // Derived from a mapped service.
     ["alloydb.googleapis.com/Cluster", { kind: "gcp_alloydb_cluster", resourceType: "database" }],
     ["compute.googleapis.com/TargetGrpcProxy", { kind: "gcp_compute_target_grpc_proxy", resourceType: "compute" }],

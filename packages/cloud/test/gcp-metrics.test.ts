@@ -219,6 +219,7 @@ describe("GCP metrics of the kinds beyond VMs (Cloud SQL, buckets, backend servi
     ["gke_cluster", ["cpu_utilization", "memory_utilization"]],
     ["cloud_function", ["invocations_per_second", "duration_ms", "error_rate"]],
     ["bigquery_dataset", ["storage_bytes"]],
+    ["cloud_run_service", ["requests_per_second", "response_time_ms", "cpu_utilization", "memory_utilization", "error_rate"]],
   ])("%s: the emulator's series, converted independently, for every resource that publishes", async (kind, keys) => {
     const targets = targetsOf(kind);
     expect(targets.length).toBeGreaterThan(0);

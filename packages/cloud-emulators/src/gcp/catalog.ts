@@ -118,6 +118,29 @@ export const functionStates: readonly StateRow[] = [
   ["FAILED", "error", 6],
 ];
 
+/**
+ * Cloud Run v2 `terminalCondition.state`: a rollout in progress (RECONCILING) still serves its
+ * last ready revision; PENDING is a first deployment that has none yet.
+ */
+export const cloudRunStates: readonly StateRow[] = [
+  ["CONDITION_SUCCEEDED", "running", 84],
+  ["CONDITION_RECONCILING", "running", 5],
+  ["CONDITION_PENDING", "provisioning", 4],
+  ["CONDITION_FAILED", "error", 7],
+];
+
+/** Cloud Run instance sizes: CPU and memory limits as deployers write them (null: Cloud Run's defaults). */
+export const cloudRunLimits: readonly ({ cpu: string; memory: string } | null)[] = [
+  { cpu: "1", memory: "512Mi" },
+  { cpu: "1000m", memory: "512Mi" },
+  { cpu: "2", memory: "1Gi" },
+  { cpu: "1", memory: "2Gi" },
+  { cpu: "4", memory: "8Gi" },
+  { cpu: "8", memory: "32Gi" },
+  { cpu: "0.5", memory: "256Mi" },
+  null,
+];
+
 /** Cloud Storage locations: multi-regions, dual-regions and regions, as the API spells them. */
 export const bucketLocations: readonly { location: string; locationType: string }[] = [
   { location: "US", locationType: "multi-region" },

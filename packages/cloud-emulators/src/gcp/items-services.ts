@@ -6,6 +6,8 @@
 import {
   bucketLocations,
   catchAllAssetTypes,
+  cloudRunLimits,
+  cloudRunStates,
   datasetLocations,
   functionStates,
   gkeClusterStates,
@@ -23,7 +25,8 @@ type ServiceKind =
   | "gkeCluster"
   | "cloudFunction"
   | "bigqueryDataset"
-  | "asset";
+  | "asset"
+  | "cloudRunService";
 
 /** RFC 3339 in UTC, as the newer APIs write times (Compute writes Pacific time). */
 function utc(created: string): string {
@@ -345,6 +348,70 @@ export function generateServiceItem(kind: ServiceKind, ctx: ItemContext, b: Item
         scopeKey: null,
         status: "running",
         providerStatus: null,
+      };
+    }
+    case "cloudRunService": {
+      // Cloud Run Admin API v2 `Service` JSON: int64 fields (`generation`) as strings.
+      const short = ctx.name ?? nameFor(rng, `${role}-${env}-run`, ctx.position);
+      const fullName = `projects/${ctx.project}/locations/${region.code}/services/${short}`;
+      const [providerStatus, status] = pickState(rng, cloudRunStates);
+      const limits = rng.pick(cloudRunLimits);
+      const generation = rng.int(1, 40);
+      const revision = (n: number) => `${short}-${String(n).padStart(5, "0")}-${rng.hex(3)}`;
+      const ready = providerStatus !== "CONDITION_PENDING";
+      const failed = providerStatus === "CONDITION_FAILED";
+      const uri = `https://${short}-${rng.hex(10)}-${region.code.slice(0, 2)}.a.run.app`;
+      const image = `${region.code}-docker.pkg.dev/${ctx.project}/apps/${role}:v${generation}`;
+      const deployer = `deployer@${ctx.project}.iam.gserviceaccount.com`;
+      const condition = {
+        type: "Ready",
+        state: providerStatus,
+        lastTransitionTime: utc(created),
+        ...(failed ? { message: `Revision '${revision(generation)}' is not ready and cannot serve traffic.`, reason: "CONTAINER_MISSING" } : {}),
+      };
+      return {
+        raw: {
+          name: fullName,
+          uid: `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-a${rng.hex(3)}-${rng.hex(12)}`,
+          generation: String(generation),
+          labels: weddingCritical(labelsFor(rng, env, role), env, role === "web" || role === "api"),
+          createTime: utc(created),
+          updateTime: utc(created),
+          creator: deployer,
+          lastModifier: deployer,
+          ingress: rng.pick(["INGRESS_TRAFFIC_ALL", "INGRESS_TRAFFIC_ALL", "INGRESS_TRAFFIC_INTERNAL_ONLY", "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"]),
+          launchStage: "GA",
+          template: {
+            scaling: { minInstanceCount: rng.pick([0, 0, 0, 1, 2]), maxInstanceCount: rng.pick([3, 10, 20, 100]) },
+            timeout: "300s",
+            serviceAccount: `${projectNumber(ctx.project)}-compute@developer.gserviceaccount.com`,
+            containers: [
+              {
+                image,
+                ...(limits ? { resources: { limits: { cpu: limits.cpu, memory: limits.memory }, cpuIdle: true } } : {}),
+                ports: [{ name: "http1", containerPort: 8080 }],
+              },
+            ],
+            executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
+            maxInstanceRequestConcurrency: 80,
+          },
+          traffic: [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }],
+          observedGeneration: String(generation),
+          terminalCondition: condition,
+          conditions: [{ type: "RoutesReady", state: providerStatus, lastTransitionTime: utc(created) }],
+          latestCreatedRevision: `${fullName}/revisions/${revision(generation)}`,
+          ...(ready ? { latestReadyRevision: `${fullName}/revisions/${revision(failed ? generation - 1 || 1 : generation)}` } : {}),
+          trafficStatuses: ready ? [{ type: "TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST", percent: 100 }] : [],
+          uri,
+          urls: [uri],
+          ...(providerStatus === "CONDITION_RECONCILING" || providerStatus === "CONDITION_PENDING" ? { reconciling: true } : {}),
+          etag: `"${rng.hex(16)}"`,
+        },
+        resourceId: fullName,
+        region: region.code,
+        scopeKey: null,
+        status,
+        providerStatus,
       };
     }
     case "asset": {

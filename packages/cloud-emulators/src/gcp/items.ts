@@ -33,6 +33,7 @@ export const emulatorKinds = [
   "cloudFunction",
   "bigqueryDataset",
   "asset",
+  "cloudRunService",
 ] as const;
 export type EmulatorKind = (typeof emulatorKinds)[number];
 
@@ -242,6 +243,18 @@ export const kindInfo: Record<EmulatorKind, KindInfo> = {
     path: "v1:searchAllResources",
     listKind: "",
   },
+  cloudRunService: {
+    adapterKind: "cloud_run_service",
+    weight: 3,
+    idCode: "97",
+    api: "run",
+    labelsAt: ["labels"],
+    breaks: ["terminalCondition"],
+    placement: "region",
+    scopedField: "",
+    path: "v2/locations/{region}/services",
+    listKind: "",
+  },
 };
 
 export type RawItem = Record<string, unknown>;
@@ -372,6 +385,7 @@ function generateWireItem(kind: EmulatorKind, ctx: ItemContext, id: string): Wir
     case "cloudFunction":
     case "bigqueryDataset":
     case "asset":
+    case "cloudRunService":
       return generateServiceItem(kind, ctx, basics);
     case "instance": {
       const [providerStatus, status] = pickState(rng, instanceStates);

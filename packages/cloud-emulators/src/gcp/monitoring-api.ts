@@ -13,7 +13,7 @@ import type { FaultState } from "../faults.ts";
 import type { GcpEstate } from "./estate.ts";
 import type { GeneratedItem } from "./items.ts";
 import { agentInstalled, CPU, type GcpMonitoring, type MetricDefinition, metricDefinitions, periodEnds } from "./monitoring.ts";
-import { itemsByLabel, type KindMetricDefinition, type KindSeriesLabels, kindMetricDefinition } from "./monitoring-kinds.ts";
+import { itemsByLabel, type KindMetricDefinition, type KindSeriesLabels, kindMetricDefinition, kindMetricDefinitionsOf } from "./monitoring-kinds.ts";
 import type { RoutedRequest } from "./routed.ts";
 import { errors, googleError } from "./wire.ts";
 
@@ -41,6 +41,8 @@ interface Descriptor {
 /** A series of another kind: its item, metric labels and the resource labels it adds. */
 interface KindDescriptor extends Descriptor {
   kindLabels: KindSeriesLabels;
+  /** The kind whose series this is. */
+  definition: KindMetricDefinition;
 }
 
 export class MonitoringApi {
@@ -108,7 +110,7 @@ export class MonitoringApi {
       const broken = type === CPU && malformed.has(id);
       if (take.length > 0) {
         const series = kindDefinition
-          ? this.kindSeries(project, kindDefinition, descriptor as KindDescriptor, take, period, aligner, enumsAsNumbers)
+          ? this.kindSeries(project, (descriptor as KindDescriptor).definition, descriptor as KindDescriptor, take, period, aligner, enumsAsNumbers)
           : this.series(project, definition as MetricDefinition, descriptor, take, period, aligner, enumsAsNumbers, broken);
         // A series without a point in the interval is not listed.
         if ((series.points as unknown[]).length > 0) timeSeries.push(series);
@@ -155,10 +157,13 @@ export class MonitoringApi {
     if (resourceType !== undefined && resourceType !== definition.monitoredResource) return [];
     const wantedLabels = [...filter.matchAll(/metric\.labels\.(\w+)\s*=\s*"?([^"\s)]+)"?/g)].map((m) => [m[1] as string, m[2] as string] as const);
     const out: KindDescriptor[] = [];
-    for (const item of itemsByLabel(this.estate, project, definition, values)) {
-      for (const labels of definition.series(item, this.seed)) {
-        if (wantedLabels.some(([name, value]) => labels.metric[name] !== value)) continue;
-        out.push({ instance: item, labels: labels.metric, kindLabels: labels });
+    // Every kind writing this type on this resource type (functions and services share Cloud Run's).
+    for (const each of kindMetricDefinitionsOf(definition.type).filter((d) => d.monitoredResource === definition.monitoredResource)) {
+      for (const item of itemsByLabel(this.estate, project, each, values)) {
+        for (const labels of each.series(item, this.seed)) {
+          if (wantedLabels.some(([name, value]) => labels.metric[name] !== value)) continue;
+          out.push({ instance: item, labels: labels.metric, kindLabels: labels, definition: each });
+        }
       }
     }
     return out;

@@ -16,6 +16,8 @@
  *   status, `function/execution_times` (distribution, ns). 2nd gen functions are Cloud Run
  *   services (`cloud_run_revision`, `service_name`): `request_count` per response code class,
  *   `request_latencies` (distribution, ms).
+ * - Cloud Run services (`cloud_run_revision`, `service_name`): the same two, plus
+ *   `container/cpu/utilizations` and `container/memory/utilizations` (distributions of fractions).
  * - BigQuery (`bigquery_dataset`, `dataset_id`): `storage/stored_bytes` per table, sampled every
  *   1800 s (a shorter period holds a point only when it holds a sampling instant).
  *
@@ -284,6 +286,52 @@ export const kindMetricDefinitions: readonly KindMetricDefinition[] = [
       return count === 0 ? undefined : { count, mean: Math.round(within(5, 3_000, roll(seed, item, `run-lat-${status}`, end, period)) * 10) / 10 };
     },
   },
+  // Cloud Run services: the same request series as 2nd gen functions, plus the containers'
+  // CPU and memory utilization (DELTA distributions of fractions, one series per revision).
+  {
+    type: "run.googleapis.com/request_count",
+    metricKind: "DELTA",
+    valueType: "INT64",
+    kind: "cloudRunService",
+    monitoredResource: "cloud_run_revision",
+    idLabel: "service_name",
+    labelOf: (item) => functionName(item),
+    series: runSeries,
+    value: (seed, item, labels, end, period) => executions(seed, item, labels.metric.response_code_class === "2xx" ? "ok" : "error", end, period),
+  },
+  {
+    type: "run.googleapis.com/request_latencies",
+    metricKind: "DELTA",
+    valueType: "DISTRIBUTION",
+    kind: "cloudRunService",
+    monitoredResource: "cloud_run_revision",
+    idLabel: "service_name",
+    labelOf: (item) => functionName(item),
+    series: runSeries,
+    value: (seed, item, labels, end, period) => {
+      const status = labels.metric.response_code_class === "2xx" ? "ok" : "error";
+      const count = executions(seed, item, status, end, period);
+      return count === 0 ? undefined : { count, mean: Math.round(within(5, 1_500, roll(seed, item, `run-lat-${status}`, end, period)) * 10) / 10 };
+    },
+  },
+  ...(["cpu", "memory"] as const).map(
+    (resource): KindMetricDefinition => ({
+      type: `run.googleapis.com/container/${resource}/utilizations`,
+      metricKind: "DELTA",
+      valueType: "DISTRIBUTION",
+      kind: "cloudRunService",
+      monitoredResource: "cloud_run_revision",
+      idLabel: "service_name",
+      labelOf: (item) => functionName(item),
+      series: revisionSeries,
+      value: (seed, item, _labels, end, period) => {
+        // One value per running instance and sampling instant; a scaled-to-zero service has none.
+        const count = Math.round(within(0, 6, roll(seed, item, `run-${resource}-count`, end, period)));
+        const hot = levelOf(seed, item) > 0.9;
+        return count === 0 ? undefined : { count, mean: frac(within(hot ? 0.75 : 0.05, hot ? 0.98 : 0.6, roll(seed, item, `run-${resource}`, end, period))) };
+      },
+    }),
+  ),
   {
     type: "bigquery.googleapis.com/storage/stored_bytes",
     metricKind: "GAUGE",
@@ -331,6 +379,12 @@ function nodeSeries(item: GeneratedItem, metrics: Record<string, string>[]): Kin
   return out;
 }
 
+/** A Cloud Run service's container series: one per revision (its only one here), no metric labels. */
+function revisionSeries(item: GeneratedItem): KindSeriesLabels[] {
+  const name = functionName(item);
+  return [{ metric: {}, resource: { location: item.region, revision_name: `${name}-00001-abc`, configuration_name: name } }];
+}
+
 function runSeries(item: GeneratedItem): KindSeriesLabels[] {
   const name = functionName(item);
   return ["2xx", "5xx"].map((cls) => ({
@@ -341,6 +395,11 @@ function runSeries(item: GeneratedItem): KindSeriesLabels[] {
 
 export function kindMetricDefinition(type: string): KindMetricDefinition | undefined {
   return kindMetricDefinitions.find((d) => d.type === type);
+}
+
+/** Every kind that writes series of this type (2nd gen functions and Cloud Run services share Cloud Run's). */
+export function kindMetricDefinitionsOf(type: string): KindMetricDefinition[] {
+  return kindMetricDefinitions.filter((d) => d.type === type);
 }
 
 /** The running items of a kind in a project whose label value is among `values` (all when null). */
@@ -433,6 +492,15 @@ export function expectedKindSamples(seed: string, project: string, item: Generat
         set("error_rate", share(failed, executions) ?? share(sum(nums("run.googleapis.com/request_count", (l) => l.metric.response_code_class === "5xx")), requests));
         const ns = weighted("cloudfunctions.googleapis.com/function/execution_times");
         set("duration_ms", ns === undefined ? weighted("run.googleapis.com/request_latencies") : ns / 1_000_000);
+        break;
+      }
+      case "cloudRunService": {
+        const requests = sum(nums("run.googleapis.com/request_count"));
+        set("requests_per_second", perSecond(requests));
+        set("error_rate", share(sum(nums("run.googleapis.com/request_count", (l) => l.metric.response_code_class === "5xx")), requests));
+        set("response_time_ms", weighted("run.googleapis.com/request_latencies"));
+        set("cpu_utilization", pct(weighted("run.googleapis.com/container/cpu/utilizations")));
+        set("memory_utilization", pct(weighted("run.googleapis.com/container/memory/utilizations")));
         break;
       }
       case "bigqueryDataset":

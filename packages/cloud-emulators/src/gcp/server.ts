@@ -14,6 +14,7 @@ import { MonitoringApi } from "./monitoring-api.ts";
 import { type GcpEmulatorOrganization, ResourceManagerApi } from "./resource-manager-api.ts";
 import type { RoutedRequest } from "./routed.ts";
 import { ServiceApis, breakItem } from "./services-api.ts";
+import { RunApi } from "./run-api.ts";
 import { type GcpExpectedDeployment, InfraManagerApi } from "./infra-manager-api.ts";
 import { BackupRunsApi, type GcpExpectedBackupRun } from "./backup-runs.ts";
 import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
@@ -118,6 +119,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   let authority: TokenAuthority | undefined;
   let unreachable = new Set<string>();
   const serviceApis = new ServiceApis(estate, faults, () => unreachable);
+  const runApi = new RunApi(estate, faults);
   const infraManager = new InfraManagerApi(estate, projects, String(seed));
   const backupRuns = new BackupRunsApi(estate, options.backupNow ?? new Date());
   const resourceManager = new ResourceManagerApi(options.organization ?? { projects: [], folders: [] }, projects);
@@ -138,6 +140,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     if (method === "POST" && url.pathname === "/token") return handleToken(res, body);
     const routed =
       serviceApis.route(method, url) ??
+      runApi.route(method, url) ??
       infraManager.route(method, url) ??
       backupRuns.route(method, url) ??
       bigquery.route(method, url.pathname, url, body) ??

@@ -11,7 +11,7 @@ export interface GcpServiceAccountKey {
   token_uri: string;
 }
 
-export type GcpApi = "compute" | "bigquery" | "monitoring" | "sqladmin" | "storage" | "container" | "cloudfunctions" | "cloudasset" | "resourcemanager" | "cloudbilling" | "config";
+export type GcpApi = "compute" | "bigquery" | "monitoring" | "sqladmin" | "storage" | "container" | "cloudfunctions" | "cloudasset" | "run" | "resourcemanager" | "cloudbilling" | "config";
 
 const AUTH = "https://www.googleapis.com/auth/";
 const CLOUD_PLATFORM = [`${AUTH}cloud-platform`, `${AUTH}cloud-platform.read-only`];
@@ -27,6 +27,8 @@ export const apiScopes: Record<GcpApi, readonly string[]> = {
   container: CLOUD_PLATFORM,
   cloudfunctions: CLOUD_PLATFORM,
   cloudasset: CLOUD_PLATFORM,
+  // Cloud Run Admin accepts only the cloud-platform scope.
+  run: [`${AUTH}cloud-platform`],
   // projects.list and folders.list accept only the cloud-platform scopes.
   resourcemanager: [...CLOUD_PLATFORM],
   // The Catalog API's list methods accept the Cloud Billing scopes or cloud-platform.

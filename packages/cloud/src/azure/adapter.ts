@@ -1,5 +1,6 @@
 import type { DeploymentEvent, DeploymentQuery, DeploymentSource, NormalizedDeployment } from "../deployments/types.ts";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
+import { createAzureRateLimiter } from "./api-limits.ts";
 import { type RunSettings, runScopes } from "../core/scope-runner.ts";
 import type {
   AccountDiscovery,
@@ -59,7 +60,8 @@ export interface AzureAdapterConfig extends AdapterOptions {
   maxRetryDelayInMs?: number;
   /**
    * A limiter shared with other adapters (keys are `<subscription>:arm`, `<subscription>:costmanagement`
-   * and `<subscription>:metrics`); default: one made from requestsPerSecond.
+   * and `<subscription>:metrics`); default: ARM's documented read bucket per subscription
+   * (./api-limits.ts), or one rate for everything when `requestsPerSecond` is set.
    */
   rateLimiter?: RateLimiter;
 }
@@ -274,8 +276,13 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
   };
 }
 
-function limiterOf(config: AzureAdapterConfig): { limiter?: RateLimiter } {
+/**
+ * A shared limiter is used as given; `requestsPerSecond` sets one rate for every subscription and
+ * API (an operator whose quota differs, or a test with no time to wait); otherwise each
+ * subscription follows ARM's documented read bucket (./api-limits.ts).
+ */
+function limiterOf(config: AzureAdapterConfig): { limiter: RateLimiter } {
   if (config.rateLimiter) return { limiter: config.rateLimiter };
   if (config.requestsPerSecond) return { limiter: createRateLimiter({ requestsPerSecond: config.requestsPerSecond }) };
-  return {};
+  return { limiter: createAzureRateLimiter() };
 }

@@ -18,15 +18,52 @@ type PipelinePolicy = NonNullable<ResourceManagementClientOptionalParams["additi
  */
 export type ApiFamily = "arm" | "costmanagement" | "metrics";
 
-/** Takes a token from the limiter before each attempt; added per retry, as ARM counts every attempt. */
+/**
+ * Takes a token from the limiter before each attempt; added per retry, as ARM counts every
+ * attempt. A 429 pauses the key for the wait the answer names, so the subscription's other
+ * requests hold off too (the SDK's throttling retry only delays the request that was refused).
+ */
 export function rateLimitPolicy(limiter: RateLimiter, key: string): PipelinePolicy {
   return {
     name: "cloudsyncRateLimit",
     async sendRequest(request, next) {
       await limiter.acquire(key, request.abortSignal as AbortSignal | undefined);
-      return next(request);
+      const response = await next(request);
+      if (response.status === 429 && limiter.pause) {
+        const waitMs = retryAfterMs((name) => response.headers.get(name));
+        if (waitMs !== null) limiter.pause(key, waitMs);
+      }
+      return response;
     },
   };
+}
+
+/**
+ * The wait a 429 names, in milliseconds, or null when it names none: `retry-after-ms` and
+ * `x-ms-retry-after-ms` (milliseconds), `Retry-After` (seconds or an HTTP date), and Cost
+ * Management's `x-ms-ratelimit-microsoft.costmanagement-{qpu,entity,tenant}-retry-after`
+ * (seconds); the longest wins, since every one of them must have passed.
+ */
+export function retryAfterMs(header: (name: string) => string | undefined, nowMs: number = Date.now()): number | null {
+  const waits: number[] = [];
+  const number = (value: string | undefined) => (value !== undefined && value.trim() !== "" && Number.isFinite(Number(value)) ? Number(value) : null);
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const ms = number(header(name));
+    if (ms !== null) waits.push(ms);
+  }
+  for (const scope of ["qpu", "entity", "tenant"]) {
+    const seconds = number(header(`x-ms-ratelimit-microsoft.costmanagement-${scope}-retry-after`));
+    if (seconds !== null) waits.push(seconds * 1000);
+  }
+  const retryAfter = header("retry-after");
+  const seconds = number(retryAfter);
+  if (seconds !== null) waits.push(seconds * 1000);
+  else if (retryAfter) {
+    const at = Date.parse(retryAfter);
+    if (Number.isFinite(at)) waits.push(at - nowMs);
+  }
+  const positive = waits.filter((w) => w > 0);
+  return positive.length > 0 ? Math.max(...positive) : waits.length > 0 ? 0 : null;
 }
 
 /** Counts each 429 answer; per retry, so that one a retry got past counts too. */

@@ -5,6 +5,12 @@
  */
 export interface RateLimiter {
   acquire(key: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * The API answered 429 with a wait (`Retry-After`): nobody of this key is served before `ms`
+   * have passed, and the bucket starts refilling from empty then (the API says it is spent).
+   * Optional, so a limiter shared by a caller need not implement it.
+   */
+  pause?(key: string, ms: number): void;
 }
 
 export interface RateLimiterOptions {
@@ -35,6 +41,8 @@ interface Bucket {
   updatedAt: number;
   /** Serializes waiters so they are served in arrival order. */
   queue: Promise<void>;
+  /** Set by `pause`: no token before this instant. */
+  pausedUntil: number;
 }
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
@@ -50,6 +58,10 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   async function take(bucket: Bucket, signal?: AbortSignal): Promise<void> {
     for (;;) {
       const t = now();
+      if (t < bucket.pausedUntil) {
+        await sleep(bucket.pausedUntil - t, signal);
+        continue;
+      }
       bucket.tokens = Math.min(bucket.burst, bucket.tokens + ((t - bucket.updatedAt) / 1000) * bucket.rate);
       bucket.updatedAt = t;
       if (bucket.tokens >= 1) {
@@ -62,21 +74,35 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
 
   function newBucket(key: string): Bucket {
     const api = options.limitOf?.(key);
-    if (!api) return { rate, burst, tokens: burst, updatedAt: now(), queue: Promise.resolve() };
+    if (!api) return { rate, burst, tokens: burst, updatedAt: now(), queue: Promise.resolve(), pausedUntil: 0 };
     const keyRate = api.requestsPerSecond;
     if (!(keyRate > 0) || !Number.isFinite(keyRate)) throw new RangeError(`the limit of ${key} must be a positive rate, got ${keyRate}`);
     const keyBurst = Math.max(1, api.burst ?? Math.ceil(keyRate));
-    return { rate: keyRate, burst: keyBurst, tokens: keyBurst, updatedAt: now(), queue: Promise.resolve() };
+    return { rate: keyRate, burst: keyBurst, tokens: keyBurst, updatedAt: now(), queue: Promise.resolve(), pausedUntil: 0 };
+  }
+
+  function bucketOf(key: string): Bucket {
+    let bucket = buckets.get(key);
+    if (!bucket) {
+      bucket = newBucket(key);
+      buckets.set(key, bucket);
+    }
+    return bucket;
   }
 
   return {
+    pause(key, ms) {
+      if (!(ms > 0) || !Number.isFinite(ms)) return;
+      const b = bucketOf(key);
+      const until = now() + ms;
+      if (until <= b.pausedUntil) return;
+      b.pausedUntil = until;
+      // Refill from empty once the wait is over: the API just said the allowance is spent.
+      b.tokens = 0;
+      b.updatedAt = until;
+    },
     acquire(key, signal) {
-      let bucket = buckets.get(key);
-      if (!bucket) {
-        bucket = newBucket(key);
-        buckets.set(key, bucket);
-      }
-      const b = bucket;
+      const b = bucketOf(key);
       const turn = b.queue.then(() => take(b, signal));
       // A failed (aborted) waiter must not block the ones behind it.
       b.queue = turn.catch(() => undefined);

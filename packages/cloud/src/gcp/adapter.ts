@@ -265,7 +265,9 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   /**
    * The reads of an inventory: each kind once per project. An aggregated list feeds one scope
    * `*`, or, when the caller limits regions, one scope per asked region (items of other regions
-   * are dropped); a global collection is one scope `global`.
+   * are dropped); a global collection is one scope `global`. A `project_region` kind (no
+   * wildcard location) is one read of scope `*` that walks the regions its API lists, or one
+   * read per asked region.
    */
   function* resourceReads(
     selected: readonly GcpKindReader[],
@@ -274,6 +276,14 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     for (const project of projects) {
       if (catchAll) yield catchAllRead(project, catchAll);
       for (const reader of selected) {
+        if (reader.fanout === "project_region" && config.regions) {
+          // An API without a wildcard location, limited to some regions: one read per region.
+          for (const region of new Set(config.regions)) {
+            const plan: KindReadPlan<RawEntry> = { scopes: [{ cloud: "gcp", account: project, region, kind: reader.kind }], where: { account: project, region } };
+            yield kindRead(reader, plan, (state) => ({ ...readContext(project, state.signal), region }));
+          }
+          continue;
+        }
         const scopes = scopesFor(reader, project, config.regions);
         const plan: KindReadPlan<RawEntry> = {
           scopes,

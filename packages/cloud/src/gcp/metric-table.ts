@@ -70,6 +70,11 @@ export function sqlDatabaseId(resourceId: string): string | null {
   return m ? `${m[1]}:${m[2]}` : null;
 }
 
+/** `projects/P/locations/L/services/S` → `S`, the service's name in Cloud Monitoring. */
+export function cloudRunServiceName(resourceId: string): string | null {
+  return /^projects\/[^/]+\/locations\/[^/]+\/services\/([^/]+)$/.exec(resourceId)?.[1] ?? null;
+}
+
 /** `projects/P/locations/L/functions/F` → `F`, the function's name in Cloud Monitoring. */
 export function functionShortName(resourceId: string): string | null {
   return /^projects\/[^/]+\/locations\/[^/]+\/functions\/([^/]+)$/.exec(resourceId)?.[1] ?? null;
@@ -210,6 +215,33 @@ export const gcpKindMetrics: readonly GcpKindMetrics[] = [
       { key: "error_rate", numerators: ["ok"], denominator: "executions", complement: true },
       { key: "error_rate", numerators: ["5xx"], denominator: "requests" },
     ],
+  },
+  {
+    // The series Cloud Run writes per revision, labelled with its service's name (the same
+    // monitored resource as 2nd gen functions): requests, their latency, 5xx answers, and the
+    // containers' CPU and memory utilization (distributions of fractions, mean per period).
+    kind: "cloud_run_service",
+    sources: [
+      {
+        monitoredResource: "cloud_run_revision",
+        idLabel: "service_name",
+        validId: SAFE_NAME,
+        idRule: "a Cloud Run service (projects/P/locations/L/services/S)",
+        labelOf: (t) => cloudRunServiceName(t.resourceId),
+        specs: [
+          delta("run.googleapis.com/request_count", "requests_per_second", { part: "requests" }),
+          delta("run.googleapis.com/request_count", undefined, {
+            part: "5xx",
+            extraFilter: 'metric.labels.response_code_class = "5xx"',
+            requiredLabel: { name: "response_code_class", value: "5xx" },
+          }),
+          distribution("run.googleapis.com/request_latencies", "response_time_ms", asIs),
+          distribution("run.googleapis.com/container/cpu/utilizations", "cpu_utilization", percent),
+          distribution("run.googleapis.com/container/memory/utilizations", "memory_utilization", percent),
+        ],
+      },
+    ],
+    ratios: [{ key: "error_rate", numerators: ["5xx"], denominator: "requests" }],
   },
   {
     kind: "bigquery_dataset",

@@ -86,3 +86,45 @@ export function sqlTierSize(tier: string | null | undefined): SizeCategory {
   if (vcpus < 8) return "large";
   return "xlarge";
 }
+
+/** vCPUs of a Kubernetes-style CPU quantity (`1`, `2`, `0.5`, `1000m`), or null when unreadable. */
+export function cpuCount(cpu: string | null | undefined): number | null {
+  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(cpu ?? "");
+  if (!match) return null;
+  return Number(match[1]) / (match[2] === "m" ? 1000 : 1);
+}
+
+const sizeOrder = ["nano", "micro", "small", "medium", "large", "xlarge"] as const;
+
+/**
+ * A Cloud Run instance's size, from what its containers may use together (their
+ * `resources.limits`, summed over the main container and its sidecars; a container without a
+ * limit gets Cloud Run's default, 1 vCPU and 512 MiB), as the larger of two readings:
+ *
+ * | vCPU per instance | size   |   | memory per instance | size   |
+ * | ----------------- | ------ | - | ------------------- | ------ |
+ * | < 1               | micro  |   | ≤ 256 MiB           | micro  |
+ * | 1                 | small  |   | ≤ 512 MiB           | small  |
+ * | 2                 | medium |   | ≤ 2 GiB             | medium |
+ * | 3–4               | large  |   | ≤ 8 GiB             | large  |
+ * | more than 4       | xlarge |   | more                | xlarge |
+ *
+ * (the memory column is `memorySize`). A limit that cannot be read makes it `custom`, as does
+ * a service without containers.
+ */
+export function cloudRunSize(containers: readonly { cpu?: string | null; memory?: string | null }[]): SizeCategory {
+  if (containers.length === 0) return "custom";
+  let cpu = 0;
+  let mib = 0;
+  for (const c of containers) {
+    const vcpu = c.cpu ? cpuCount(c.cpu) : 1;
+    const memory = c.memory ? memoryMiB(c.memory) : 512;
+    if (vcpu === null || memory === null) return "custom";
+    cpu += vcpu;
+    mib += memory;
+  }
+  const byCpu: SizeCategory = cpu < 1 ? "micro" : cpu <= 1 ? "small" : cpu <= 2 ? "medium" : cpu <= 4 ? "large" : "xlarge";
+  const byMemory = memorySize(`${mib}Mi`);
+  const rank = (s: SizeCategory) => sizeOrder.indexOf(s as (typeof sizeOrder)[number]);
+  return rank(byMemory) > rank(byCpu) ? byMemory : byCpu;
+}

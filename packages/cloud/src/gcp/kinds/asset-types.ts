@@ -28,6 +28,7 @@ export const coveredAssetTypes: ReadonlySet<string> = new Set([
   "container.googleapis.com/Cluster",
   "cloudfunctions.googleapis.com/CloudFunction",
   "cloudfunctions.googleapis.com/Function",
+  "run.googleapis.com/Service",
   "bigquery.googleapis.com/Dataset",
 ]);
 
@@ -56,7 +57,6 @@ export const assetKindTable: readonly AssetKindInfo[] = [
   { assetType: "compute.googleapis.com/VpnTunnel", kind: "gcp_vpn_tunnel", resourceType: "network" },
   { assetType: "compute.googleapis.com/UrlMap", kind: "gcp_url_map", resourceType: "load_balancer" },
   { assetType: "compute.googleapis.com/TargetHttpsProxy", kind: "gcp_target_https_proxy", resourceType: "load_balancer" },
-  { assetType: "run.googleapis.com/Service", kind: "cloud_run_service", resourceType: "compute" },
   { assetType: "appengine.googleapis.com/Application", kind: "gcp_app_engine_application", resourceType: "compute" },
 ];
 

@@ -4,6 +4,7 @@ import { bigQueryDatasetsReader } from "./bigquery-datasets.ts";
 import { bucketsReader } from "./buckets.ts";
 import { cloudAssetReader } from "./cloud-asset.ts";
 import { cloudFunctionsReader } from "./cloud-functions.ts";
+import { cloudRunServicesReader } from "./cloud-run-services.ts";
 import { disksReader } from "./disks.ts";
 import { firewallsReader } from "./firewalls.ts";
 import { forwardingRulesReader, globalForwardingRulesReader } from "./forwarding-rules.ts";
@@ -30,6 +31,7 @@ export const gcpKindReaders: readonly GcpKindReader[] = [
   sqlInstancesReader,
   gkeClustersReader,
   cloudFunctionsReader,
+  cloudRunServicesReader,
   bigQueryDatasetsReader,
 ];
 

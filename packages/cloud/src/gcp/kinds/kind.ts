@@ -37,6 +37,11 @@ export interface GcpReadContext {
   limiter: RateLimiter;
   retry: RetrySettings;
   signal: AbortSignal | undefined;
+  /**
+   * For a `project_region` kind: the one region this read lists, or undefined to list every
+   * region the kind's API serves in the project (the kind finds them itself).
+   */
+  region?: string;
 }
 
 /** An API other than Compute, named in failures with the role that lets the service account read it. */
@@ -52,7 +57,8 @@ export interface GcpApiInfo {
  * A raw item is an entry: the item and the aggregated-list key it came under.
  */
 export interface GcpKindReader extends KindReader<RawEntry, GcpReadContext> {
-  readonly fanout: "project" | "project_global";
+  /** `project_region`: an API without a wildcard location, listed region by region (Cloud Run). */
+  readonly fanout: "project" | "project_global" | "project_region";
   /** For a kind read outside Compute: its API and viewer role, for error messages. */
   readonly api?: GcpApiInfo;
 }
