@@ -2,6 +2,7 @@ import type { PriceQuote } from "@cloudsync/cloud";
 import { cloudProviders, cloudRegions, cloudResources, infrastructureMonitoring, organizations, userProfiles, withOrganization } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { showLifecycleAndDiskTiers } from "../src/cli/demo-lifecycle.ts";
 import { priceQueriesFor } from "../src/jobs/sync-prices.ts";
 import { loadPrices, storePrices } from "../src/write/prices.ts";
 import { refreshRecommendations } from "../src/write/recommendations.ts";
@@ -110,5 +111,17 @@ describe("refreshRecommendations: buckets without lifecycle rules", () => {
   it("keeps a monthly Azure disk tier price as it was stored", async () => {
     const [p10] = (await loadPrices(tdb.db, ["azure"])).filter((q) => q.sku === "P10_LRS");
     expect(p10).toMatchObject({ unit: "month", unitPrice: "19.71", product: "volume" });
+  });
+
+  it("the demo's section lists every bucket with its lifecycle as read and the advice with its savings", async () => {
+    const lines: string[] = [];
+    await showLifecycleAndDiskTiers(tdb.db, org, (line) => lines.push(line));
+    const text = lines.join("\n");
+    expect(text).toMatch(/no-rules .*none that moves .*2048\.0 .*STANDARD_IA .*10\.75/);
+    expect(text).toMatch(/ruled .*moves or expires .*2048\.0 .*—/);
+    expect(text).toMatch(/unknown .*not read/);
+    expect(text).toMatch(/unsized .*no size sample/);
+    // 10.75 + 2.63
+    expect(text).toContain("6 buckets, 2 advised, 13.38 a month in all.");
   });
 });
