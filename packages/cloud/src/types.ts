@@ -445,15 +445,16 @@ export type CostAndMetricSource = Pick<CloudAdapter, "streamCosts" | "streamMetr
 // Prices (the recommendation rules' yardstick; see docs/recommendations.md).
 
 /** What a price is for, across clouds. */
-export const pricedProducts = ["compute", "volume", "public_ip", "load_balancer"] as const;
+/** `object_storage`: a bucket's storage class (`STANDARD`, `STANDARD_IA`, `NEARLINE`), per GB-month. */
+export const pricedProducts = ["compute", "volume", "public_ip", "load_balancer", "object_storage"] as const;
 export type PricedProduct = (typeof pricedProducts)[number];
 
 /** How the capacity is bought: pay as you go, a one-year commitment without upfront payment, or spare capacity. */
 export const priceTerms = ["on_demand", "reserved_1y", "spot"] as const;
 export type PriceTerm = (typeof priceTerms)[number];
 
-/** Per hour of running, or per GB stored for a month. */
-export const priceUnits = ["hour", "gb_month"] as const;
+/** Per hour of running, per GB stored for a month, or a fixed amount per month (an Azure managed disk's tier). */
+export const priceUnits = ["hour", "gb_month", "month"] as const;
 export type PriceUnit = (typeof priceUnits)[number];
 
 /** One list price from a cloud's pricing API, normalized. */
@@ -482,6 +483,8 @@ export interface PriceQuery {
   volumeTypes: readonly string[];
   /** Also read the public IP and load balancer hourly prices. */
   network?: boolean;
+  /** Bucket storage classes, by the cloud's own names (`STANDARD`, `STANDARD_IA`, `NEARLINE`). */
+  storageClasses?: readonly string[];
   /** Wanted currency; clouds whose price list has only USD answer in USD (the rules then skip other billing currencies). */
   currency?: string;
   signal?: AbortSignal;

@@ -1,4 +1,4 @@
-import { type CloudAdapter, type CloudName, type PriceQuery, type PriceSource, recommendationFacts, sizesToPrice } from "@cloudsync/cloud";
+import { bucketCoolClasses, type CloudAdapter, type CloudName, type PriceQuery, type PriceSource, recommendationFacts, sizesToPrice } from "@cloudsync/cloud";
 import { type Database, queryRows, withOrganization } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
 import type { Logger } from "../logger.ts";
@@ -15,7 +15,8 @@ export interface PriceSyncResult {
 /**
  * What to ask each cloud's pricing API for one organization: the compute sizes and volume
  * types its live resources use, each size with its smaller siblings (rightsizing compares
- * them), and the network prices when it has public IPs or load balancers.
+ * them), the network prices when it has public IPs or load balancers, and the hot and cool
+ * storage classes when it has buckets (lifecycle advice compares them).
  */
 export async function priceQueriesFor(db: Database, org: string): Promise<Map<CloudName, PriceQuery>> {
   const { rows, currency } = await withOrganization(
@@ -35,15 +36,16 @@ export async function priceQueriesFor(db: Database, org: string): Promise<Map<Cl
     }),
     { role: null },
   );
-  const wanted = new Map<CloudName, { sizes: Set<string>; volumes: Set<string>; network: boolean }>();
+  const wanted = new Map<CloudName, { sizes: Set<string>; volumes: Set<string>; network: boolean; buckets: boolean }>();
   for (const r of rows) {
     const facts = recommendationFacts({ key: r.id, cloud: r.cloud, kind: r.kind ?? "", region: r.region, status: r.status as never, tags: r.tags ?? {}, configuration: r.configuration });
-    const w = wanted.get(r.cloud) ?? { sizes: new Set<string>(), volumes: new Set<string>(), network: false };
+    const w = wanted.get(r.cloud) ?? { sizes: new Set<string>(), volumes: new Set<string>(), network: false, buckets: false };
     if (facts.role === "compute" && facts.size) for (const s of sizesToPrice(r.cloud, facts.size)) w.sizes.add(s);
     if (facts.role === "volume" && facts.size) w.volumes.add(facts.size);
     // Snapshots are priced per GB-month like a volume type (storage optimization's retention rule).
     if (facts.role === "snapshot") w.volumes.add("snapshot");
     if (facts.role === "public_ip" || facts.role === "load_balancer") w.network = true;
+    if (facts.role === "bucket") w.buckets = true;
     wanted.set(r.cloud, w);
   }
   const queries = new Map<CloudName, PriceQuery>();
@@ -53,7 +55,14 @@ export async function priceQueriesFor(db: Database, org: string): Promise<Map<Cl
     if (volumes.has("gp2")) volumes.add("gp3");
     if (volumes.has("pd-ssd")) volumes.add("pd-balanced");
     // In the billing currency where the API offers it (Azure); AWS's price list is USD only.
-    queries.set(cloud, { computeSizes: [...w.sizes].sort(), volumeTypes: [...volumes].sort(), network: w.network, currency });
+    const classes = bucketCoolClasses[cloud];
+    queries.set(cloud, {
+      computeSizes: [...w.sizes].sort(),
+      volumeTypes: [...volumes].sort(),
+      network: w.network,
+      ...(w.buckets && classes ? { storageClasses: [classes.hot, classes.cool] } : {}),
+      currency,
+    });
   }
   return queries;
 }

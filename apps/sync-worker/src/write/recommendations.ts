@@ -90,6 +90,7 @@ async function readEvidence(tx: DbOrTx, org: string, now: Date, windowHours: num
     memory_max: number | null;
     network_mean: number | null;
     rps_mean: number | null;
+    storage_bytes: number | null;
   }>(
     tx,
     sql`with usage as (
@@ -100,7 +101,10 @@ async function readEvidence(tx: DbOrTx, org: string, now: Date, windowHours: num
                  avg((im.metrics ->> 'memory_utilization')::float8) as memory_mean,
                  max((im.metrics ->> 'memory_utilization')::float8) as memory_max,
                  avg((im.metrics ->> 'network_in_mbps')::float8 + (im.metrics ->> 'network_out_mbps')::float8) as network_mean,
-                 avg((im.metrics ->> 'requests_per_second')::float8) as rps_mean
+                 avg((im.metrics ->> 'requests_per_second')::float8) as rps_mean,
+                 -- A bucket's size is what it holds now: the window's latest sample, not its mean.
+                 (array_agg((im.metrics ->> 'storage_bytes')::float8 order by im.monitoring_timestamp desc)
+                    filter (where im.metrics ? 'storage_bytes'))[1] as storage_bytes
             from infrastructure_monitoring im
            -- A sample is stamped with the start of its period: the window [since, now) holds
            -- exactly window / period of them for a resource that reported all along.
@@ -109,7 +113,7 @@ async function readEvidence(tx: DbOrTx, org: string, now: Date, windowHours: num
            group by im.resource_id)
         select cr.id, p.provider_name as cloud, cr.resource_subtype as kind, rg.region_code as region,
                cr.resource_status as status, cr.tags, cr.configuration,
-               u.samples, u.cpu_mean, u.cpu_max, u.memory_mean, u.memory_max, u.network_mean, u.rps_mean
+               u.samples, u.cpu_mean, u.cpu_max, u.memory_mean, u.memory_max, u.network_mean, u.rps_mean, u.storage_bytes
           from cloud_resources cr
           join cloud_providers p on p.organization_id = cr.organization_id and p.id = cr.provider_id
           join cloud_regions rg on rg.organization_id = cr.organization_id and rg.id = cr.region_id
@@ -132,6 +136,7 @@ async function readEvidence(tx: DbOrTx, org: string, now: Date, windowHours: num
             ...(r.memory_max !== null ? { memoryMax: r.memory_max } : {}),
             ...(r.network_mean !== null ? { networkMbpsMean: r.network_mean } : {}),
             ...(r.rps_mean !== null ? { requestsPerSecondMean: r.rps_mean } : {}),
+            ...(r.storage_bytes !== null ? { storageBytesLatest: r.storage_bytes } : {}),
           };
     const facts = recommendationFacts({
       key: r.id,

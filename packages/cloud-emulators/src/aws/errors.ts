@@ -39,6 +39,7 @@ export type ErrorReason =
   | "unknown_action"
   | "not_found"
   | "lb_not_found"
+  | "no_lifecycle"
   | "data_unavailable"
   | "invalid_token";
 
@@ -91,6 +92,9 @@ function describe(service: AwsService, reason: ErrorReason, detail?: string): { 
       return { status: 400, code: service === "ec2" ? "InvalidParameterValue" : "ValidationError", message: detail ?? "invalid parameter" };
     case "unknown_action":
       return { status: 400, code: "InvalidAction", message: detail ?? "The action is not valid for this web service." };
+    case "no_lifecycle":
+      // GetBucketLifecycleConfiguration of a bucket without one (the S3 API reference's special error).
+      return { status: 404, code: "NoSuchLifecycleConfiguration", message: detail ?? "The lifecycle configuration does not exist" };
     case "lb_not_found":
       return { status: 400, code: "LoadBalancerNotFound", message: detail ?? "One or more load balancers not found" };
     case "not_found":

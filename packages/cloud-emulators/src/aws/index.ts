@@ -7,6 +7,7 @@ export {
 } from "./server.ts";
 export type { AwsAddResourceInput, AwsResizeInput } from "./estate.ts";
 export { awsEmulatorKinds, awsGlobalEmulatorKinds, type AwsEmulatorKind, type AwsExpectedResource } from "./model.ts";
+export { type BucketLifecycle, bucketLifecycleOf } from "./render-s3.ts";
 export { type AwsExpectedCostLine, costServices as awsCostServices } from "./costs.ts";
 export type { AwsExpectedMetricSample } from "./metrics.ts";
 export type { AwsExpectedInstanceStatus, Ec2CheckStatus } from "./status-checks.ts";

@@ -101,6 +101,7 @@ function ceError(reason: ErrorReason, detail?: string): JsonErrorShape {
     case "invalid_parameter":
     case "not_found":
     case "lb_not_found":
+    case "no_lifecycle":
       return { status: 400, type: "ValidationException", message: detail ?? "invalid request" };
   }
 }
@@ -126,6 +127,7 @@ function pricingError(reason: ErrorReason, detail?: string): JsonErrorShape {
     case "invalid_parameter":
     case "not_found":
     case "lb_not_found":
+    case "no_lifecycle":
       return { status: 400, type: "InvalidParameterException", message: detail ?? "invalid parameter" };
   }
 }
@@ -148,6 +150,7 @@ function organizationsError(reason: ErrorReason, detail?: string): JsonErrorShap
     case "invalid_parameter":
     case "not_found":
     case "lb_not_found":
+    case "no_lifecycle":
     case "data_unavailable":
       return { status: 400, type: "InvalidInputException", message: detail ?? "You provided invalid values for one or more of the request parameters." };
   }
@@ -168,6 +171,7 @@ function dynamoDbError(reason: ErrorReason, detail?: string): JsonErrorShape {
       return { status: 400, type: "com.amazon.coral.service#AccessDeniedException", message: detail ?? "User is not authorized to perform: dynamodb:ListTables" };
     case "not_found":
     case "lb_not_found":
+    case "no_lifecycle":
       return { status: 400, type: `${ns}#ResourceNotFoundException`, message: detail ?? "Requested resource not found" };
     case "unknown_action":
       return { status: 400, type: "com.amazon.coral.service#UnknownOperationException", message: detail ?? "Unknown operation" };
@@ -193,6 +197,7 @@ function json11Error(service: "ecs" | "tagging", reason: ErrorReason, detail?: s
       return { status: 400, type: "AccessDeniedException", message: detail ?? "User is not authorized to perform this action" };
     case "not_found":
     case "lb_not_found":
+    case "no_lifecycle":
       return { status: 400, type: service === "ecs" ? "ClusterNotFoundException" : "InvalidParameterException", message: detail ?? "Cluster not found." };
     case "invalid_token":
       return { status: 400, type: service === "ecs" ? "InvalidParameterException" : "PaginationTokenExpiredException", message: detail ?? "The pagination token is invalid." };
@@ -234,6 +239,7 @@ function cloudWatchError(reason: ErrorReason, detail?: string): JsonErrorShape {
     case "invalid_parameter":
     case "not_found":
     case "lb_not_found":
+    case "no_lifecycle":
       return {
         status: 400,
         type: "com.amazonaws.cloudwatch#InvalidParameterValueException",

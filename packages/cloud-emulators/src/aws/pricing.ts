@@ -43,6 +43,17 @@ export const pricedRegions: Readonly<Record<string, { location: string; ratio: n
   "ap-southeast-2": { location: "Asia Pacific (Sydney)", ratio: 1.25, usagePrefix: "APS2-" },
 };
 
+/**
+ * S3 storage classes' GB-month prices in us-east-1 (the published figures): Standard is tiered
+ * (first 50 TB, next 450 TB, over 500 TB), Standard-IA is one rate.
+ */
+export const s3StandardTiersUsEast1: readonly { begin: number; end: number | "Inf"; price: number }[] = [
+  { begin: 0, end: 51200, price: 0.023 },
+  { begin: 51200, end: 512000, price: 0.022 },
+  { begin: 512000, end: "Inf", price: 0.021 },
+];
+export const s3StandardIaUsEast1 = 0.0125;
+
 export const reservedRatio = 0.625;
 const publicIpHourly = 0.005;
 const albHourly = 0.0225;
@@ -62,7 +73,7 @@ interface Product {
   serviceCode: string;
   productFamily: string;
   attributes: Record<string, string>;
-  onDemand: { unit: string; price: number; description: string };
+  onDemand: { unit: string; price: number; description: string; tiers?: readonly { begin: number; end: number | "Inf"; price: number }[] };
   /** Hourly one-year standard no-upfront rate, for instances. */
   reserved?: number;
 }
@@ -103,6 +114,22 @@ function products(): Product[] {
         onDemand: { unit: "GB-Mo", price, description: `$${price} per GB-month of ${volumeApiName} provisioned storage` },
       });
     }
+    // S3 storage: the Price List's AmazonS3 "Storage" products, told apart by volumeType and
+    // usagetype (TimedStorage-ByteHrs = Standard, TimedStorage-SIA-ByteHrs = Standard-IA).
+    const standardTiers = s3StandardTiersUsEast1.map((t) => ({ ...t, price: Number((t.price * r.ratio).toFixed(4)) }));
+    out.push({
+      serviceCode: "AmazonS3",
+      productFamily: "Storage",
+      attributes: { servicecode: "AmazonS3", regionCode, location: r.location, locationType: "AWS Region", storageClass: "General Purpose", volumeType: "Standard", usagetype: `${r.usagePrefix}TimedStorage-ByteHrs` },
+      onDemand: { unit: "GB-Mo", price: standardTiers[0]?.price ?? 0, description: "per GB-Mo for Standard storage", tiers: standardTiers },
+    });
+    const ia = Number((s3StandardIaUsEast1 * r.ratio).toFixed(4));
+    out.push({
+      serviceCode: "AmazonS3",
+      productFamily: "Storage",
+      attributes: { servicecode: "AmazonS3", regionCode, location: r.location, locationType: "AWS Region", storageClass: "Infrequent Access", volumeType: "Standard - Infrequent Access", usagetype: `${r.usagePrefix}TimedStorage-SIA-ByteHrs` },
+      onDemand: { unit: "GB-Mo", price: ia, description: `$${ia} per GB-Month of storage used in Standard-Infrequent Access` },
+    });
     out.push({
       serviceCode: "AmazonVPC",
       productFamily: "VpcPublicIPv4Address",
@@ -126,21 +153,30 @@ const publication = "2026-11-01T00:00:00Z";
 /** The `aws_v1` document of one product, with its OnDemand and Reserved terms. */
 export function renderPriceListItem(p: Product): string {
   const productSku = sku(p.serviceCode, p.productFamily, JSON.stringify(p.attributes));
-  const dimension = (code: string, unit: string, price: number, description: string, beginRange = "0") => ({
-    [`${productSku}.${code}.6YS6EN2CT7`]: {
+  const dimension = (code: string, unit: string, price: number, description: string, beginRange = "0", endRange = "Inf", rate = "6YS6EN2CT7") => ({
+    [`${productSku}.${code}.${rate}`]: {
       unit,
-      endRange: "Inf",
+      endRange,
       description,
       appliesTo: [],
-      rateCode: `${productSku}.${code}.6YS6EN2CT7`,
+      rateCode: `${productSku}.${code}.${rate}`,
       beginRange,
       pricePerUnit: { USD: usd(price) },
     },
   });
+  // A tiered product has one dimension per tier, each with its own rate code and range.
+  const onDemandDimensions = p.onDemand.tiers
+    ? Object.assign(
+        {},
+        ...p.onDemand.tiers.map((t, i) =>
+          dimension("JRTCKXETXF", p.onDemand.unit, t.price, `$${t.price} ${p.onDemand.description} (${t.begin}-${t.end} GB)`, String(t.begin), String(t.end), ["PGHJ3S3EYE", "D42MF2PVJS", "WVV8R9FH29"][i] ?? `TIER${i}`),
+        ),
+      )
+    : dimension("JRTCKXETXF", p.onDemand.unit, p.onDemand.price, p.onDemand.description);
   const terms: Record<string, unknown> = {
     OnDemand: {
       [`${productSku}.JRTCKXETXF`]: {
-        priceDimensions: dimension("JRTCKXETXF", p.onDemand.unit, p.onDemand.price, p.onDemand.description),
+        priceDimensions: onDemandDimensions,
         sku: productSku,
         effectiveDate: "2026-11-01T00:00:00Z",
         offerTermCode: "JRTCKXETXF",

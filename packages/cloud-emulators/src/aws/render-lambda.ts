@@ -108,6 +108,7 @@ function describeLambdaError(reason: ErrorReason, detail?: string): { status: nu
       return { status: 403, code: "AccessDeniedException", body: { Message: detail ?? "User is not authorized to perform: lambda:ListFunctions" } };
     case "not_found":
     case "lb_not_found":
+    case "no_lifecycle":
       return { status: 404, code: "ResourceNotFoundException", body: { Type: "User", Message: detail ?? "Function not found" } };
     case "unknown_action":
       return { status: 404, code: "UnknownOperationException", body: { message: detail ?? "Unknown operation" } };

@@ -34,6 +34,7 @@ function describeRestJsonError(service: RestJsonService, reason: ErrorReason, de
       return { status: 403, code: "AccessDeniedException", message: detail ?? "User is not authorized to perform this action" };
     case "not_found":
     case "lb_not_found":
+    case "no_lifecycle":
       return service === "eks"
         ? { status: 404, code: "ResourceNotFoundException", message: detail ?? "No cluster found" }
         : { status: 404, code: "FileSystemNotFound", message: detail ?? "File system not found" };
@@ -63,6 +64,7 @@ function describeBackupError(reason: ErrorReason, detail?: string): { status: nu
       return { status: 403, code: "AccessDeniedException", message: detail ?? "User is not authorized to perform this action" };
     case "not_found":
     case "lb_not_found":
+    case "no_lifecycle":
       return { status: 400, code: "ResourceNotFoundException", message: detail ?? "A resource that is required for the action doesn't exist." };
     case "unknown_action":
       return { status: 404, code: "UnknownOperationException", message: detail ?? "Unknown operation" };

@@ -28,7 +28,7 @@ import { getMetricData } from "./render-cloudwatch.ts";
 import { cloudFrontAction, isCloudFrontPath, renderCloudFrontTags, renderDistributionList } from "./render-cloudfront.ts";
 import { renderTableDescription, renderTags } from "./render-dynamodb.ts";
 import { functionNameOf, isLambdaPath, lambdaAction, lambdaContentType, renderGetFunction, renderListFunctions } from "./render-lambda.ts";
-import { renderBucketLocation, renderListBuckets } from "./render-s3.ts";
+import { renderBucketLifecycle, renderBucketLocation, renderListBuckets } from "./render-s3.ts";
 import { efsAction, isEfsPath } from "./render-efs.ts";
 import { eksAction, isEksPath } from "./render-eks.ts";
 import { createBreadthHandlers } from "./serve-breadth.ts";
@@ -349,6 +349,8 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return listBuckets(call);
       case "s3:GetBucketLocation":
         return getBucketLocation(call);
+      case "s3:GetBucketLifecycleConfiguration":
+        return getBucketLifecycle(call);
       case "ce:GetCostAndUsage":
       case "ce:GetCostAndUsageWithResources":
         return costAndUsage(call, call.action === "GetCostAndUsageWithResources");
@@ -689,6 +691,17 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     return { status: 200, body: renderBucketLocation(item.region), contentType: "application/xml" };
   }
 
+  function getBucketLifecycle(call: Call): Reply | AwsErrorReply {
+    const bucket = decodeURIComponent(call.url.pathname.slice(1).split("/")[0] ?? "");
+    const item = estate.find(bucket);
+    if (item?.kind !== "s3_bucket") return errorReply("s3", "not_found", call.requestId);
+    if (item.account !== call.account) return errorReply("s3", "access_denied", call.requestId);
+    const body = renderBucketLifecycle(bucket);
+    if (body === undefined) return errorReply("s3", "no_lifecycle", call.requestId);
+    // S3 also says which minimum object size its transitions apply to (the default since 2024).
+    return { status: 200, body, contentType: "application/xml", headers: { "x-amz-transition-default-minimum-object-size": "all_storage_classes_128K" } };
+  }
+
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
@@ -788,6 +801,7 @@ function s3Action(method: string, url: URL): string {
   if (method !== "GET") return `${method} ${url.pathname}`;
   if (url.pathname === "/" || url.pathname === "") return "ListBuckets";
   if (url.searchParams.has("location")) return "GetBucketLocation";
+  if (url.searchParams.has("lifecycle")) return "GetBucketLifecycleConfiguration";
   return `GET ${url.pathname}`;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The Azure Retail Prices API (`GET /api/retail/prices`, unauthenticated): Virtual Machines
- * meters of the emulator's sizes in every placement region, as Linux pay-as-you-go, Spot and
+ * meters of the emulator's sizes in every placement region (and networking and managed disk meters), as Linux pay-as-you-go, Spot and
  * one- and three-year reservations. Pay-as-you-go prices are the published East US Linux rates
  * of these sizes, scaled by what each region charges relative to East US. The answer has the
  * documented shape: `BillingCurrency`, `CustomerEntityId`, `CustomerEntityType`, `Items`,
@@ -38,6 +38,21 @@ const regions: Readonly<Record<string, { location: string; ratio: number }>> = {
   japaneast: { location: "JA East", ratio: 1.3 },
   australiaeast: { location: "AU East", ratio: 1.25 },
   canadacentral: { location: "CA Central", ratio: 1.1 },
+};
+
+/**
+ * Managed disk tiers' monthly LRS prices in East US, about the published figures (USD). ZRS
+ * costs about 1.5 × LRS (Premium) and 1.25 × (Standard SSD); Standard HDD has no ZRS.
+ */
+export const eastUsDiskMonthly: Readonly<Record<string, number>> = {
+  P4: 5.28, P6: 10.21, P10: 19.71, P15: 38.02, P20: 73.22, P30: 135.17, P40: 259.05, P50: 495.57,
+  E4: 2.4, E6: 4.8, E10: 9.6, E15: 19.2, E20: 38.4, E30: 76.8, E40: 153.6, E50: 307.2,
+  S4: 1.54, S6: 3.01, S10: 5.89, S15: 11.33, S20: 21.76, S30: 40.96, S40: 77.83, S50: 143.36,
+};
+const diskProducts: Readonly<Record<string, { productName: string; zrs?: number }>> = {
+  P: { productName: "Premium SSD Managed Disks", zrs: 1.5 },
+  E: { productName: "Standard SSD Managed Disks", zrs: 1.25 },
+  S: { productName: "Standard HDD Managed Disks" },
 };
 
 /** Reference rates of the API's other currencies (the docs: non-USD prices are for reference). */
@@ -128,6 +143,42 @@ function items(currency: string): RetailPriceItem[] {
       { ...network, retailPrice: round(0.025 * rate), unitPrice: round(0.025 * rate), meterId: `${armRegionName}-lb-rules`, meterName: "Standard Included LB Rules and Outbound Rules", productId: "DZH318Z0BP04", skuId: "DZH318Z0BP04/0003", productName: "Load Balancer", skuName: "Standard", serviceName: "Load Balancer", serviceId: "DZH317F1HKN0" },
       { ...network, retailPrice: round(0.005 * rate), unitPrice: round(0.005 * rate), meterId: `${armRegionName}-lb-overage`, meterName: "Standard Overage LB Rules and Outbound Rules", productId: "DZH318Z0BP04", skuId: "DZH318Z0BP04/0004", productName: "Load Balancer", skuName: "Standard", serviceName: "Load Balancer", serviceId: "DZH317F1HKN0" },
     );
+  }
+  // Managed disks: each tier and redundancy is a sku (`P10 LRS`) with its monthly "Disk" meter,
+  // plus meters that are not the disk's own price: a Premium shared disk's "Disk Mount" and a
+  // Standard disk's "Disk Operations" per 10K transactions.
+  for (const [armRegionName, r] of Object.entries(regions)) {
+    for (const [tier, base] of Object.entries(eastUsDiskMonthly)) {
+      const product = diskProducts[tier[0] as string] as { productName: string; zrs?: number };
+      for (const [redundancy, factor] of [["LRS", 1], ...(product.zrs ? [["ZRS", product.zrs]] : [])] as [string, number][]) {
+        const skuName = `${tier} ${redundancy}`;
+        const disk = {
+          currencyCode: currency,
+          tierMinimumUnits: 0,
+          armRegionName,
+          location: r.location,
+          effectiveStartDate: "2024-04-01T00:00:00Z",
+          productId: `DZH318Z0BP${tier[0]}${redundancy[0]}`,
+          productName: product.productName,
+          skuName,
+          serviceName: "Storage",
+          serviceId: "DZH317F1HKN0",
+          serviceFamily: "Storage",
+          isPrimaryMeterRegion: true,
+          armSkuName: "",
+          type: "Consumption",
+        };
+        const monthly = round(base * factor * r.ratio * rate, 4);
+        out.push({ ...disk, retailPrice: monthly, unitPrice: monthly, meterId: `${armRegionName}-${tier}-${redundancy}-disk`, meterName: `${skuName} Disk`, skuId: `${disk.productId}/${tier}${redundancy}`, unitOfMeasure: "1/Month" });
+        if (tier.startsWith("P")) {
+          const mount = round(base * 0.06 * r.ratio * rate, 4);
+          out.push({ ...disk, retailPrice: mount, unitPrice: mount, meterId: `${armRegionName}-${tier}-${redundancy}-mount`, meterName: `${skuName} Disk Mount`, skuId: `${disk.productId}/${tier}${redundancy}M`, unitOfMeasure: "1/Month" });
+        } else {
+          const ops = round(0.002 * r.ratio * rate, 6);
+          out.push({ ...disk, retailPrice: ops, unitPrice: ops, meterId: `${armRegionName}-${tier}-${redundancy}-ops`, meterName: `${skuName} Disk Operations`, skuId: `${disk.productId}/${tier}${redundancy}O`, unitOfMeasure: "10K" });
+        }
+      }
+    }
   }
   return out;
 }

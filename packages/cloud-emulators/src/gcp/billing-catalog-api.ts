@@ -72,6 +72,24 @@ const disks: readonly { type: string; description: string; nanos: number; group:
   { type: "snapshot", description: "Storage PD Snapshot", nanos: 50_000_000, group: "PDSnapshot" },
 ];
 
+/**
+ * Cloud Storage classes' GiB-month nanos in us-central1 (regional) and in the US and EU
+ * multi-regions, as the catalog prices them: regional SKUs "Standard Storage Iowa" (resource
+ * group RegionalStorage) and "Nearline Storage Iowa" (NearlineStorage) per place, multi-region
+ * ones "… Storage US Multi-region" (MultiRegionalStorage / NearlineStorage).
+ */
+export const cloudStorageServiceId = "95FF-2EF5-5EA1";
+const storageClasses: readonly { name: string; group: string; regional: number; multi: number }[] = [
+  { name: "Standard", group: "RegionalStorage", regional: 20_000_000, multi: 26_000_000 },
+  { name: "Nearline", group: "NearlineStorage", regional: 10_000_000, multi: 10_000_000 },
+];
+const multiRegions: readonly { name: string; region: string }[] = [
+  { name: "US Multi-region", region: "us" },
+  { name: "EU Multi-region", region: "eu" },
+];
+/** The catalog's place names of regions whose price geography spans several (others: the geography's name). */
+const storagePlaces: Readonly<Record<string, string>> = { "us-central1": "Iowa", "us-east1": "South Carolina", "us-west1": "Oregon" };
+
 const staticIpNanos = 10_000_000;
 const forwardingRuleNanos = 25_000_000;
 
@@ -152,6 +170,21 @@ function buildSkus(): CatalogSku[] {
     push({ description: `Network Internet Egress from ${geo.name} to Americas`, resourceFamily: "Network", resourceGroup: "InterregionEgress", usageType: "OnDemand", regions: geo.regions, usageUnit: "GiBy", nanos: scaled(120_000_000, geo.ratio), serviceId: computeEngineServiceId });
     push({ description: `Cloud SQL for PostgreSQL: Zonal - vCPU in ${geo.name}`, resourceFamily: "ApplicationServices", resourceGroup: "SQLGen2InstancesCPU", usageType: "OnDemand", regions: geo.regions, usageUnit: "h", nanos: scaled(41_300_000, geo.ratio), serviceId: cloudSqlServiceId });
     push({ description: `Cloud SQL for PostgreSQL: Zonal - RAM in ${geo.name}`, resourceFamily: "ApplicationServices", resourceGroup: "SQLGen2InstancesRAM", usageType: "OnDemand", regions: geo.regions, usageUnit: "GiBy.h", nanos: scaled(7_000_000, geo.ratio), serviceId: cloudSqlServiceId });
+  }
+  // Cloud Storage, after every other SKU so their ids stay as they were: one SKU per class and
+  // region (the catalog names the place: Iowa for us-central1), then the multi-regions.
+  for (const geo of geographies) {
+    for (const region of geo.regions) {
+      const place = storagePlaces[region] ?? geo.name;
+      for (const c of storageClasses) {
+        push({ description: `${c.name} Storage ${place}`, resourceFamily: "Storage", resourceGroup: c.group, usageType: "OnDemand", regions: [region], usageUnit: "GiBy.mo", nanos: scaled(c.regional, geo.ratio), serviceId: cloudStorageServiceId });
+      }
+    }
+  }
+  for (const m of multiRegions) {
+    for (const c of storageClasses) {
+      push({ description: `${c.name} Storage ${m.name}`, resourceFamily: "Storage", resourceGroup: c.name === "Standard" ? "MultiRegionalStorage" : c.group, usageType: "OnDemand", regions: [m.region], usageUnit: "GiBy.mo", nanos: c.multi, serviceId: cloudStorageServiceId });
+    }
   }
   return out;
 }
@@ -292,6 +325,15 @@ export function expectedMachinePrice(machineType: string, region: string, usage:
 }
 
 /** A disk type's (or `snapshot`'s) GB-month price in a region, USD. */
+/** A Cloud Storage class's GiB-month price in a region or multi-region (`us`), as the adapter should read it. */
+export function expectedStoragePrice(storageClass: "STANDARD" | "NEARLINE", region: string): string | undefined {
+  const c = storageClasses.find((x) => x.name.toUpperCase() === storageClass);
+  if (!c) return undefined;
+  if (multiRegions.some((m) => m.region === region)) return (c.multi / 1e9).toString();
+  const geo = geographies.find((g) => g.regions.includes(region));
+  return geo ? (scaled(c.regional, geo.ratio) / 1e9).toString() : undefined;
+}
+
 export function expectedDiskPrice(type: string, region: string): string | undefined {
   const geo = geographies.find((g) => g.regions.includes(region));
   const d = disks.find((x) => x.type === type);

@@ -6,6 +6,7 @@ export type { GcpExpectedCost } from "./billing.ts";
 export type { GcpExpectedMetricSample } from "./monitoring.ts";
 export type { GcpExpectedKindSample } from "./monitoring-kinds.ts";
 export type { GcpEmulatorFolder, GcpEmulatorOrganization, GcpEmulatorOrgProject, GcpLifecycleState } from "./resource-manager-api.ts";
-export { computeEngineServiceId as gcpComputeEngineServiceId, expectedDiskPrice as expectedGcpDiskPrice, expectedMachinePrice as expectedGcpMachinePrice } from "./billing-catalog-api.ts";
+export { computeEngineServiceId as gcpComputeEngineServiceId, expectedDiskPrice as expectedGcpDiskPrice, expectedMachinePrice as expectedGcpMachinePrice, expectedStoragePrice as expectedGcsStoragePrice } from "./billing-catalog-api.ts";
+export { gcsBucketLifecycle } from "./items-services.ts";
 export type { GcpExpectedDeployment } from "./infra-manager-api.ts";
 export type { GcpExpectedBackupRun } from "./backup-runs.ts";

@@ -15,7 +15,23 @@ import {
   sqlInstanceStates,
   sqlTiers,
 } from "./catalog.ts";
+import { hashString } from "../rng.ts";
 import { type ItemBasics, type ItemContext, labelsFor, nameFor, pickState, type WireItem } from "./items.ts";
+
+/**
+ * A bucket's `lifecycle` (Cloud Storage JSON API, "Buckets" resource: `lifecycle.rule[]` of
+ * `action { type, storageClass }` and `condition`), from its name rather than the estate's random
+ * stream (adding it moved no other value): a third have none (the field is absent), a third only
+ * abort incomplete multipart uploads, a third move objects to NEARLINE at 30 days and delete them
+ * at 365.
+ */
+export function gcsBucketLifecycle(name: string): { rule: Record<string, unknown>[] } | undefined {
+  const n = hashString(`lifecycle:${name}`) % 3;
+  const abort = { action: { type: "AbortIncompleteMultipartUpload" }, condition: { age: 7 } };
+  if (n === 0) return undefined;
+  if (n === 1) return { rule: [abort] };
+  return { rule: [{ action: { type: "SetStorageClass", storageClass: "NEARLINE" }, condition: { age: 30, matchesStorageClass: ["STANDARD"] } }, { action: { type: "Delete" }, condition: { age: 365 } }, abort] };
+}
 
 type ServiceKind =
   | "backendService"
@@ -162,6 +178,7 @@ export function generateServiceItem(kind: ServiceKind, ctx: ItemContext, b: Item
           iamConfiguration: { bucketPolicyOnly: { enabled: true }, uniformBucketLevelAccess: { enabled: true }, publicAccessPrevention: "enforced" },
           rpo: where.locationType === "multi-region" ? "DEFAULT" : undefined,
           versioning: { enabled: env === "prod" },
+          lifecycle: gcsBucketLifecycle(name),
           labels,
         },
         resourceId: name,

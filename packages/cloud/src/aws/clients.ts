@@ -175,7 +175,9 @@ export function createServiceClients(
     s3: () =>
       (s3 ??= instrument(
         // Path-style keeps bucket names out of the host name, which emulators and private endpoints need.
-        new S3Client({ ...baseConfig(region, credentials, settings), forcePathStyle: true }),
+        // Per-bucket calls (GetBucketLifecycleConfiguration) go to buckets of every region: follow
+        // S3's redirect to the bucket's own region instead of failing on it.
+        new S3Client({ ...baseConfig(region, credentials, settings), forcePathStyle: true, followRegionRedirects: true }),
         key("s3"),
         settings,
       )),

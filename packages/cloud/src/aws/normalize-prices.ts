@@ -9,7 +9,9 @@ import type { PriceQuote } from "../types.ts";
  * What the product is comes from `product.attributes`: `instanceType` (compute), `volumeApiName`
  * (volumes), `group` VPCPublicIPv4Address with an `IdleAddress` usage type (public IPs, the
  * rate AWS bills an address that is attached to nothing), `productFamily` Load Balancer-* with a
- * `LoadBalancerUsage` usage type (the hourly part of an LB). Other entries give no quote.
+ * `LoadBalancerUsage` usage type (the hourly part of an LB), AmazonS3 `Storage` with a
+ * `TimedStorage-ByteHrs` usage type (S3 Standard, sku `STANDARD`) or `TimedStorage-SIA-ByteHrs`
+ * (Standard-IA, sku `STANDARD_IA`) per GB-month. Other entries give no quote.
  */
 export function normalizePriceListItem(document: string): PriceQuote[] {
   const item = JSON.parse(document) as PriceListItem;
@@ -48,6 +50,12 @@ function productOf(family: string | undefined, a: Record<string, string>): Pick<
   if (family === "Storage" && a.volumeApiName) return { product: "volume", sku: a.volumeApiName };
   if (a.group === "VPCPublicIPv4Address" && a.usagetype?.endsWith("PublicIPv4:IdleAddress")) return { product: "public_ip", sku: "standard" };
   if (family?.startsWith("Load Balancer-") && a.usagetype?.endsWith("LoadBalancerUsage")) return { product: "load_balancer", sku: "standard" };
+  // S3 storage: the usage type names the class exactly (volumeType "Standard" is shared with other products).
+  if (a.servicecode === "AmazonS3" && family === "Storage") {
+    const usage = a.usagetype?.replace(/^[A-Z0-9]+-/, "");
+    if (usage === "TimedStorage-ByteHrs") return { product: "object_storage", sku: "STANDARD" };
+    if (usage === "TimedStorage-SIA-ByteHrs") return { product: "object_storage", sku: "STANDARD_IA" };
+  }
   return undefined;
 }
 

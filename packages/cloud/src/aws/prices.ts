@@ -43,8 +43,21 @@ export function priceListRequests(query: PriceQuery): PriceListRequest[] {
         { serviceCode: "AWSELB", filters: { productFamily: "Load Balancer-Application" } },
       ]
     : [];
-  return [...compute, ...volumes, ...network];
+  const storage: PriceListRequest[] = (query.storageClasses ?? []).flatMap((storageClass) => {
+    const volumeType = s3VolumeTypes[storageClass];
+    return volumeType ? [{ serviceCode: "AmazonS3", filters: { productFamily: "Storage", volumeType } }] : [];
+  });
+  return [...compute, ...volumes, ...network, ...storage];
 }
+
+/**
+ * S3 storage classes (`StorageClass` of the S3 API) → the Price List's `volumeType` attribute of
+ * AmazonS3 "Storage" products. Only the classes the lifecycle advice compares.
+ */
+export const s3VolumeTypes: Readonly<Record<string, string>> = {
+  STANDARD: "Standard",
+  STANDARD_IA: "Standard - Infrequent Access",
+};
 
 type PriceListRequest = { serviceCode: string; filters: Record<string, string> };
 

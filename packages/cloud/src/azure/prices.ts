@@ -1,6 +1,7 @@
 import type { Agent } from "node:https";
 import { createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest } from "@azure/core-rest-pipeline";
 import type { PriceQuery, PriceQuote } from "../types.ts";
+import { isAzureDiskTier, retailSkuNameOfTier } from "./disk-tiers.ts";
 
 /** The public Retail Prices API; an emulator or private endpoint replaces the origin. */
 export const retailPricesOrigin = "https://prices.azure.com";
@@ -64,6 +65,31 @@ export function normalizeNetworkPriceItem(item: RetailPriceItem): PriceQuote | u
   return { cloud: "azure", region: item.armRegionName, product, sku: "standard", term: "on_demand", unitPrice: String(item.unitPrice), unit: "hour", currency: item.currencyCode, sourceId: item.skuId ?? item.meterId ?? "" };
 }
 
+/**
+ * Retail Prices items of managed disks → quotes per tier and month: `Storage` meters of a
+ * "… Managed Disks" product named "<tier> <redundancy> Disk" (`P10 LRS Disk`, `E30 ZRS Disk`,
+ * `S4 LRS Disk`), `1/Month`, pay-as-you-go → `volume`, sku `P10_LRS`, unit `month`. The other
+ * meters of the same sku (`… Disk Mount` of shared disks, `… Disk Operations` per 10K
+ * transactions) are not the disk's own price and give none.
+ */
+export function normalizeDiskPriceItem(item: RetailPriceItem): PriceQuote | undefined {
+  if (item.serviceName !== "Storage" || !item.productName?.endsWith("Managed Disks") || item.type !== "Consumption" || item.unitOfMeasure !== "1/Month") return undefined;
+  if (!item.armRegionName || item.unitPrice === undefined || !item.currencyCode || (item.tierMinimumUnits ?? 0) > 0) return undefined;
+  const m = /^([PES]\d+) (LRS|ZRS) Disk$/.exec(item.meterName ?? "");
+  if (!m) return undefined;
+  return {
+    cloud: "azure",
+    region: item.armRegionName,
+    product: "volume",
+    sku: `${m[1]}_${m[2]}`,
+    term: "on_demand",
+    unitPrice: String(item.unitPrice),
+    unit: "month",
+    currency: item.currencyCode,
+    sourceId: item.skuId ?? item.meterId ?? "",
+  };
+}
+
 export interface RetailPricesSettings {
   endpoint?: string | undefined;
   agent?: Agent | undefined;
@@ -72,8 +98,8 @@ export interface RetailPricesSettings {
 }
 
 /**
- * Reads the VM sizes' prices of every region, one `$filter` per size (and, when asked, the public
- * IP and load balancer meters, one `$filter` each) (the API's filter values
+ * Reads the VM sizes' prices of every region, one `$filter` per size (and, when asked, the disk
+ * tiers' and the public IP and load balancer meters, one `$filter` each) (the API's filter values
  * are case-sensitive since 2023-01-01-preview), following `NextPageLink` to the end.
  * Unauthenticated: no credential is sent.
  */
@@ -87,6 +113,10 @@ export async function readAzurePrices(settings: RetailPricesSettings, query: Pri
   const quotes: PriceQuote[] = [];
   const requests = [
     ...query.computeSizes.map((size) => ({ what: size, filter: `serviceName eq 'Virtual Machines' and armSkuName eq '${size.replace(/'/g, "''")}'`, normalize: normalizeRetailPriceItem })),
+    // One filter per disk tier (`skuName eq 'P10 LRS'`): a product-wide filter would page through every tier of every region.
+    ...query.volumeTypes
+      .filter(isAzureDiskTier)
+      .map((tier) => ({ what: tier, filter: `serviceName eq 'Storage' and skuName eq '${retailSkuNameOfTier(tier)}'`, normalize: normalizeDiskPriceItem })),
     ...(query.network
       ? [
           { what: "public IPs", filter: "serviceName eq 'Virtual Network' and productName eq 'IP Addresses'", normalize: normalizeNetworkPriceItem },

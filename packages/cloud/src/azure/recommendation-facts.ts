@@ -1,4 +1,5 @@
 import type { ResourceFacts } from "../recommendations/facts.ts";
+import { azureDiskTier } from "./disk-tiers.ts";
 
 type Known = Omit<ResourceFacts, "key" | "cloud" | "kind" | "region" | "status" | "tags">;
 
@@ -23,10 +24,11 @@ export function azureRecommendationFacts(kind: string, config: Record<string, un
     }
     case "azure_disk": {
       const sku = config.sku as { name?: string } | undefined;
-      const props = config.properties as { diskSizeGB?: number; diskState?: string } | undefined;
+      const props = config.properties as { diskSizeGB?: number; diskState?: string; tier?: string } | undefined;
       return {
         role: "volume",
-        size: sku?.name,
+        // Priced by the tier it is billed at (P10_LRS…); a disk not billed by tier keeps its sku name and finds no price.
+        size: azureDiskTier(sku?.name, props?.diskSizeGB, props?.tier) ?? sku?.name,
         sizeGb: props?.diskSizeGB,
         attached: props?.diskState ? props.diskState !== "Unattached" : "managedBy" in config ? Boolean(config.managedBy) : undefined,
       };

@@ -6,8 +6,8 @@ import type { PriceQuote, PriceTerm } from "../types.ts";
  *
  * Compute Engine does not price a machine type: it prices a series' vCPU-hour and GiB-hour of
  * memory ("N2 Instance Core running in Americas", "… Ram …"), so a machine's hourly price is
- * vCPUs × core + GiB × ram, per region and term. Disks, the unused static IP and the
- * forwarding rule are priced directly.
+ * vCPUs × core + GiB × ram, per region and term. Disks, the unused static IP, the
+ * forwarding rule and Cloud Storage's Standard and Nearline classes are priced directly.
  */
 
 /** The fields of a catalog Sku read here (protobuf-style: anything may be null or missing). */
@@ -28,8 +28,8 @@ export interface CatalogSku {
 
 /** One rate a SKU gives: what it prices, in which regions, on which term, exactly. */
 export interface CatalogRate {
-  component: "core" | "ram" | "disk" | "public_ip" | "load_balancer";
-  /** Compute: the series prefix of machine type names (`n2`, `e2`, `c2`); disks: the type (`pd-ssd`, `snapshot`). */
+  component: "core" | "ram" | "disk" | "public_ip" | "load_balancer" | "object_storage";
+  /** Compute: the series prefix of machine type names (`n2`, `e2`, `c2`); disks: the type (`pd-ssd`, `snapshot`); Cloud Storage: the class (`STANDARD`, `NEARLINE`). */
   key: string;
   term: PriceTerm;
   regions: string[];
@@ -138,6 +138,12 @@ export function normalizeCatalogSku(sku: CatalogSku): CatalogRate | undefined {
     return { ...base, component: commitment[2] === "Cpu" ? "core" : "ram", key: prefix };
   }
   if (term !== "on_demand") return undefined;
+  // Cloud Storage classes: "Standard Storage Iowa", "Nearline Storage US Multi-region". Dual-region
+  // SKUs price a pair of regions, not a bucket location cloudsync reads as one region: left out.
+  const storage = /^(Standard|Nearline) Storage (.+)$/.exec(description);
+  if (storage && rate.usageUnit === "GiBy.mo" && !/Dual-region/i.test(description)) {
+    return { ...base, component: "object_storage", key: (storage[1] as string).toUpperCase() };
+  }
   const disk = diskNames[description.replace(/ in [A-Za-z ]+$/, "")];
   if (disk && rate.usageUnit === "GiBy.mo") return { ...base, component: "disk", key: disk };
   // An address reserved and used by nothing is what "Static Ip Charge" bills by the hour.
@@ -188,7 +194,7 @@ export function machineShape(machineType: string): MachineShape | undefined {
  * each machine type's vCPUs × core rate + GiB × ram rate, computed exactly (prices have at most
  * 9 decimals, shapes at most 2), in the rates' currency.
  */
-export function gcpQuotes(rates: readonly CatalogRate[], machineTypes: readonly string[], volumeTypes: readonly string[], network: boolean): PriceQuote[] {
+export function gcpQuotes(rates: readonly CatalogRate[], machineTypes: readonly string[], volumeTypes: readonly string[], network: boolean, storageClasses: readonly string[] = []): PriceQuote[] {
   const quotes: PriceQuote[] = [];
   const byKey = new Map<string, CatalogRate>();
   for (const r of rates) for (const region of r.regions) byKey.set(`${r.component}|${r.key}|${r.term}|${region}|${r.currency}`, r);
@@ -209,11 +215,20 @@ export function gcpQuotes(rates: readonly CatalogRate[], machineTypes: readonly 
     }
   }
   const wantedDisks = new Set(volumeTypes);
+  const wantedClasses = new Set(storageClasses);
   for (const r of rates) {
-    const product = r.component === "disk" && wantedDisks.has(r.key) ? "volume" : network && (r.component === "public_ip" || r.component === "load_balancer") ? r.component : null;
+    const product =
+      r.component === "disk" && wantedDisks.has(r.key)
+        ? "volume"
+        : r.component === "object_storage" && wantedClasses.has(r.key)
+          ? "object_storage"
+          : network && (r.component === "public_ip" || r.component === "load_balancer")
+            ? r.component
+            : null;
     if (!product) continue;
     for (const region of r.regions) {
-      quotes.push({ cloud: "gcp", region, product, sku: r.key, term: "on_demand", unitPrice: r.unitPrice, unit: product === "volume" ? "gb_month" : "hour", currency: r.currency, sourceId: r.skuId });
+      const unit = product === "volume" || product === "object_storage" ? "gb_month" : "hour";
+      quotes.push({ cloud: "gcp", region, product, sku: r.key, term: "on_demand", unitPrice: r.unitPrice, unit, currency: r.currency, sourceId: r.skuId });
     }
   }
   return quotes;

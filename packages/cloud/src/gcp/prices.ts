@@ -27,6 +27,8 @@ export async function createCatalogClient(authClient: AuthClient, endpoint: stri
 
 /** Compute Engine prices machines, persistent disks, static IPs and forwarding rules. */
 export const computeEngineDisplayName = "Compute Engine";
+/** Cloud Storage prices bucket storage classes per GiB-month. */
+export const cloudStorageDisplayName = "Cloud Storage";
 
 /**
  * Every quote the query asks for: finds Compute Engine's service id (services.list), reads all
@@ -35,8 +37,17 @@ export const computeEngineDisplayName = "Compute Engine";
  * rates are small and held, the SKUs are not.
  */
 export async function readGcpPrices(api: CatalogApi, query: PriceQuery, options: { pageSize: number; callOptions: GcpCallOptions }): Promise<PriceQuote[]> {
-  if (query.computeSizes.length === 0 && query.volumeTypes.length === 0 && !query.network) return [];
-  const serviceId = await findService(api, computeEngineDisplayName, options);
+  const storageClasses = query.storageClasses ?? [];
+  const rates: CatalogRate[] = [];
+  if (query.computeSizes.length > 0 || query.volumeTypes.length > 0 || query.network) {
+    rates.push(...(await readRates(api, await findService(api, computeEngineDisplayName, options), query, options)));
+  }
+  // Bucket storage classes are Cloud Storage's SKUs, read only when the organization has buckets.
+  if (storageClasses.length > 0) rates.push(...(await readRates(api, await findService(api, cloudStorageDisplayName, options), query, options)));
+  return gcpQuotes(rates, query.computeSizes, query.volumeTypes, query.network ?? false, storageClasses);
+}
+
+async function readRates(api: CatalogApi, serviceId: string, query: PriceQuery, options: { pageSize: number; callOptions: GcpCallOptions }): Promise<CatalogRate[]> {
   const rates: CatalogRate[] = [];
   let pageToken: string | undefined;
   do {
@@ -51,7 +62,7 @@ export async function readGcpPrices(api: CatalogApi, query: PriceQuery, options:
     }
     pageToken = next?.pageToken || undefined;
   } while (pageToken);
-  return gcpQuotes(rates, query.computeSizes, query.volumeTypes, query.network ?? false);
+  return rates;
 }
 
 async function findService(api: CatalogApi, displayName: string, options: { callOptions: GcpCallOptions }): Promise<string> {

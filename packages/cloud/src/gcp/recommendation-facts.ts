@@ -6,7 +6,7 @@ type Known = Omit<ResourceFacts, "key" | "cloud" | "kind" | "region" | "status" 
  * The signals the recommendation rules read from a Compute Engine item: an instance's machine
  * type and its managed instance group (the `created-by` metadata entry the group manager sets),
  * a disk's type, size and `users` (the instances it is attached to), an address's status
- * (`RESERVED` = held but used by nothing).
+ * (`RESERVED` = held but used by nothing), a bucket's default storage class and lifecycle rules.
  */
 export function gcpRecommendationFacts(kind: string, config: Record<string, unknown>, _tags: Record<string, string>): Known {
   switch (kind) {
@@ -28,6 +28,17 @@ export function gcpRecommendationFacts(kind: string, config: Record<string, unkn
       };
     case "gcp_address":
       return config.addressType === "INTERNAL" ? { role: "other" } : { role: "public_ip", associated: config.status === "IN_USE" };
+    case "gcs_bucket": {
+      // buckets.list answers `lifecycle` only when the bucket has a configuration.
+      const lifecycle = config.lifecycle as { rule?: { action?: { type?: string } }[] } | undefined;
+      const rules = lifecycle?.rule ?? [];
+      return {
+        role: "bucket",
+        ...(typeof config.storageClass === "string" ? { storageClass: config.storageClass } : {}),
+        // Delete and SetStorageClass move or remove objects; AbortIncompleteMultipartUpload does not.
+        hasLifecycleRules: rules.some((r) => r.action?.type === "Delete" || r.action?.type === "SetStorageClass"),
+      };
+    }
     default:
       return { role: "other" };
   }

@@ -26,8 +26,10 @@ export interface ResourceFacts {
   targetCount?: number;
   /** Compute: the auto scaling group, scale set or managed instance group it belongs to, or null when it belongs to none. */
   scalingGroup?: string | null;
-  /** Buckets: whether a lifecycle policy moves or expires objects. */
+  /** Buckets: whether a lifecycle policy moves or expires objects (an enabled rule that transitions or expires). */
   hasLifecycleRules?: boolean;
+  /** Buckets: the class new objects are stored in (S3: `STANDARD`, objects default to it; GCS: the bucket's `storageClass`). */
+  storageClass?: string;
   /** Snapshots: age in days. */
   ageDays?: number;
 }
@@ -51,6 +53,8 @@ export interface UsageFacts {
   networkMbpsMean?: number;
   /** Mean requests per second (load balancers). */
   requestsPerSecondMean?: number;
+  /** Buckets: the latest `storage_bytes` sample of the window (S3 BucketSizeBytes of StandardStorage, GCS storage/total_bytes). */
+  storageBytesLatest?: number;
 }
 
 /** The prices, looked up by cloud, region, product, sku and term. */
@@ -103,6 +107,10 @@ export interface RuleThresholds {
   regionMinSaving: number;
   /** Snapshots older than this are past retention. */
   snapshotRetentionDays: number;
+  /** Buckets smaller than this (GiB) are not worth a lifecycle rule. */
+  lifecycleMinGb: number;
+  /** Share of a bucket's bytes assumed cold enough to move to the infrequent-access class. */
+  lifecycleColdShare: number;
 }
 
 export const defaultRuleThresholds: RuleThresholds = {
@@ -115,6 +123,11 @@ export const defaultRuleThresholds: RuleThresholds = {
   reservedMinRunning: 0.95,
   regionMinSaving: 0.1,
   snapshotRetentionDays: 90,
+  // Below 100 GiB a rule saves well under a dollar a month (100 × (0.023 − 0.0125) × 0.5 = $0.53 on S3).
+  lifecycleMinGb: 100,
+  // No signal says how old a bucket's objects are; half is the documented assumption
+  // (docs/recommendations.md, "Buckets without lifecycle rules"): the evidence records it.
+  lifecycleColdShare: 0.5,
 };
 
 /** Hours in a month as the clouds price them (AWS, Azure and GCP all use 730). */
@@ -152,11 +165,12 @@ export function roundCents(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** Monthly cost of a quote for a resource: hours × rate, or GiB × GB-month rate. */
+/** Monthly cost of a quote for a resource: hours × rate, GiB × GB-month rate, or the monthly amount itself. */
 export function monthlyOf(quote: PriceQuote, sizeGb?: number): number | undefined {
   const price = Number(quote.unitPrice);
   if (!Number.isFinite(price)) return undefined;
   if (quote.unit === "hour") return price * hoursPerMonth;
+  if (quote.unit === "month") return price;
   return sizeGb === undefined ? undefined : price * sizeGb;
 }
 

@@ -9,7 +9,7 @@ import { unusedResource } from "./rules/unused-resources.ts";
 export * from "./facts.ts";
 export { nextSmallerSize, sizePosition } from "./sizes.ts";
 export { regionPinTags } from "./rules/region-optimization.ts";
-export { volumeSuccessors } from "./rules/storage-optimization.ts";
+export { bucketCoolClasses, volumeSuccessors } from "./rules/storage-optimization.ts";
 export { isIdle } from "./rules/unused-resources.ts";
 
 export interface ResourceEvidence {
@@ -30,7 +30,7 @@ export function evaluateRecommendations(resources: readonly ResourceEvidence[], 
     const one =
       unusedResource(e.facts, e.usage, ctx) ??
       rightsizing(e.facts, e.usage, ctx) ??
-      storageOptimization(e.facts, ctx) ??
+      storageOptimization(e.facts, ctx, e.usage) ??
       regionOptimization(e.facts, ctx) ??
       spotInstance(e.facts, ctx);
     if (one) findings.push(one);

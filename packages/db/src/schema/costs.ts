@@ -163,9 +163,11 @@ export const costOptimizationRecommendations = pgTable(
   ],
 ).enableRLS();
 
-export const pricedProducts = ["compute", "volume", "public_ip", "load_balancer"] as const;
+/** `object_storage`: a bucket storage class (sku `STANDARD`, `STANDARD_IA`, `NEARLINE`), per GB-month (migration 0035). */
+export const pricedProducts = ["compute", "volume", "public_ip", "load_balancer", "object_storage"] as const;
 export const priceTerms = ["on_demand", "reserved_1y", "spot"] as const;
-export const priceUnits = ["hour", "gb_month"] as const;
+/** `month`: a fixed amount per resource and month, as Azure bills a managed disk's tier (migration 0035). */
+export const priceUnits = ["hour", "gb_month", "month"] as const;
 
 /**
  * List prices read from each cloud's pricing API (AWS Price List, Azure Retail Prices, GCP

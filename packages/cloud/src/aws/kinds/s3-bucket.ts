@@ -1,4 +1,4 @@
-import { type Bucket, GetBucketLocationCommand, paginateListBuckets, type S3Client } from "@aws-sdk/client-s3";
+import { type Bucket, GetBucketLifecycleConfigurationCommand, GetBucketLocationCommand, type LifecycleRule, paginateListBuckets, type S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedResource } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { bucketRegionFromLocation, configurationOf, isoDate } from "../normalize.ts";
@@ -7,16 +7,23 @@ import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./
 
 /**
  * S3 buckets: one global ListBuckets per account (scope region `global`), then the bucket's own
- * region from BucketRegion when S3 sends it, else from GetBucketLocation. Bucket tags need a
- * call per bucket (GetBucketTagging) and are not read.
+ * region from BucketRegion when S3 sends it, else from GetBucketLocation. Then each bucket's
+ * lifecycle rules (GetBucketLifecycleConfiguration; the client follows S3's redirect to the
+ * bucket's region) as
+ * `LifecycleRules`: `[]` when S3 answers NoSuchLifecycleConfiguration (the bucket has none),
+ * absent when the call is refused (unknown, so no rule judges it). Bucket tags need a call per
+ * bucket (GetBucketTagging) and are not read.
  */
-export type LocatedBucket = Bucket & { LocationError?: string };
+export type LocatedBucket = Bucket & { LocationError?: string; LifecycleRules?: LifecycleRule[]; LifecycleError?: string };
 
 /** GetBucketLocation calls in flight per page. */
 const locateConcurrency = 8;
 
 /** Buckets that cannot be located are reported, not fatal: they may be gone or locked down. */
 const skippableLocationErrors = new Set(["NoSuchBucket", "AccessDenied", "AllAccessDisabled"]);
+
+/** S3's answer for a bucket that has no lifecycle configuration (HTTP 404). */
+const noLifecycle = "NoSuchLifecycleConfiguration";
 
 export function normalizeBucket(raw: LocatedBucket, where: ItemWhere): NormalizedResource {
   const name = raw.Name;
@@ -51,13 +58,27 @@ async function locate(client: S3Client, bucket: Bucket, signal: AbortSignal | un
   }
 }
 
+/** The bucket's lifecycle rules. A bucket that could not be located is not asked. */
+async function withLifecycle(client: S3Client, bucket: LocatedBucket, signal: AbortSignal | undefined): Promise<LocatedBucket> {
+  if (!bucket.Name || !bucket.BucketRegion) return bucket;
+  try {
+    const out = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket.Name }), { abortSignal: signal });
+    return { ...bucket, LifecycleRules: out.Rules ?? [] };
+  } catch (error) {
+    const code = errorCode(error);
+    if (code === noLifecycle) return { ...bucket, LifecycleRules: [] };
+    if (code && skippableLocationErrors.has(code)) return { ...bucket, LifecycleError: code };
+    throw error;
+  }
+}
+
 async function locateAll(client: S3Client, buckets: readonly Bucket[], signal: AbortSignal | undefined): Promise<LocatedBucket[]> {
   const out: LocatedBucket[] = new Array(buckets.length);
   let next = 0;
   const worker = async () => {
     while (next < buckets.length) {
       const i = next++;
-      out[i] = await locate(client, buckets[i] as Bucket, signal);
+      out[i] = await withLifecycle(client, await locate(client, buckets[i] as Bucket, signal), signal);
     }
   };
   await Promise.all(Array.from({ length: Math.min(locateConcurrency, buckets.length) }, worker));

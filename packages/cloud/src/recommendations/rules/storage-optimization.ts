@@ -1,5 +1,5 @@
 import type { CloudName } from "../../types.ts";
-import { type Finding, finding, monthlyOf, onDemandQuote, type ResourceFacts, type RuleContext } from "../facts.ts";
+import { type Finding, finding, monthlyOf, onDemandQuote, type ResourceFacts, type RuleContext, type UsageFacts } from "../facts.ts";
 
 /**
  * Volume types with a cheaper successor of the same class (docs/recommendations.md): a change
@@ -21,12 +21,29 @@ export const volumeSuccessors: Readonly<Record<CloudName, Readonly<Record<string
 };
 
 /**
+ * Bucket storage classes a lifecycle rule moves data between (docs/recommendations.md, "Buckets
+ * without lifecycle rules"): the class objects are written to by default → the infrequent-access
+ * class that keeps millisecond reads (so nothing breaks for a reader of an old object). The
+ * names are the clouds' own (S3 `StorageClass`, GCS `storageClass`).
+ */
+export const bucketCoolClasses: Readonly<Partial<Record<CloudName, { hot: string; cool: string }>>> = {
+  aws: { hot: "STANDARD", cool: "STANDARD_IA" },
+  gcp: { hot: "STANDARD", cool: "NEARLINE" },
+};
+
+/** Bytes in the GB that S3 and Cloud Storage bill by the month (both use 2^30). */
+const bytesPerGb = 1024 ** 3;
+
+/**
  * `storage_optimization`: an attached volume of an older type moves to its cheaper successor
  * (savings: GiB × the GB-month difference); a snapshot past retention is deleted (savings: its
- * GiB × the snapshot GB-month price). Unattached volumes are `unused_resources`, counted once.
+ * GiB × the snapshot GB-month price); a bucket without lifecycle rules, of a known size above
+ * the minimum, gets one moving cold data to the infrequent-access class (savings: GiB × cold
+ * share × the GB-month difference). Unattached volumes are `unused_resources`, counted once.
  */
-export function storageOptimization(r: ResourceFacts, ctx: RuleContext): Finding | undefined {
+export function storageOptimization(r: ResourceFacts, ctx: RuleContext, usage?: UsageFacts): Finding | undefined {
   if (r.status === "terminated") return undefined;
+  if (r.role === "bucket") return bucketLifecycle(r, usage, ctx);
   if (r.role === "volume" && r.attached === true && r.size && r.sizeGb !== undefined) {
     const successor = volumeSuccessors[r.cloud][r.size];
     if (!successor) return undefined;
@@ -66,4 +83,53 @@ export function storageOptimization(r: ResourceFacts, ctx: RuleContext): Finding
     );
   }
   return undefined;
+}
+
+/**
+ * A bucket with no lifecycle rule, whose default class is the hot one and whose size the window
+ * measured (no size, no advice), at least `lifecycleMinGb` GiB. Nothing says how old its objects
+ * are, so `lifecycleColdShare` of the bytes are assumed cold:
+ *   current  = GiB × hot
+ *   proposed = GiB × (1 − share) × hot + GiB × share × cool
+ *   savings  = GiB × share × (hot − cool)
+ * Lifecycle rules act on an object's age, not on its reads (S3 and GCS alike), so the advice is a
+ * 30-day transition (S3's minimum for STANDARD_IA) and the share stands for "older than 30 days
+ * and rarely read". Retrieval and transition request fees are left out: they depend on reads
+ * the window does not show.
+ */
+function bucketLifecycle(r: ResourceFacts, usage: UsageFacts | undefined, ctx: RuleContext): Finding | undefined {
+  const classes = bucketCoolClasses[r.cloud];
+  const bytes = usage?.storageBytesLatest;
+  if (!classes || r.hasLifecycleRules !== false || r.storageClass !== classes.hot || bytes === undefined) return undefined;
+  const sizeGb = bytes / bytesPerGb;
+  const t = ctx.thresholds;
+  if (sizeGb < t.lifecycleMinGb) return undefined;
+  const hot = onDemandQuote(ctx, r, "object_storage", classes.hot);
+  const cool = onDemandQuote(ctx, r, "object_storage", classes.cool);
+  const hotMonthly = hot && monthlyOf(hot, sizeGb);
+  const coolMonthly = cool && monthlyOf(cool, sizeGb);
+  if (hotMonthly === undefined || coolMonthly === undefined) return undefined;
+  const share = t.lifecycleColdShare;
+  return finding(
+    {
+      type: "storage_optimization",
+      resourceKeys: [r.key],
+      findingKey: `storage_optimization:${r.key}:lifecycle-${classes.cool}`,
+      action: `Add a lifecycle rule moving objects older than 30 days from ${classes.hot} to ${classes.cool}`,
+      currency: ctx.currency,
+      evidence: {
+        reason: "no_lifecycle_rule",
+        from: classes.hot,
+        to: classes.cool,
+        size_gb: Math.round(sizeGb * 100) / 100,
+        cold_share: share,
+        min_size_gb: t.lifecycleMinGb,
+        price_from: hot?.unitPrice,
+        price_to: cool?.unitPrice,
+        price_ids: [hot?.sourceId, cool?.sourceId],
+      },
+    },
+    hotMonthly,
+    (1 - share) * hotMonthly + share * coolMonthly,
+  );
 }
