@@ -42,13 +42,14 @@ export async function syncBackupsStep(
   for await (const event of adapter.streamBackups({ since })) {
     switch (event.type) {
       case "backup_page":
-        await writer.writePage(event.records);
+        await writer.writePage(event.records, event.scope);
         break;
       case "item_skipped":
         log.warn({ scope: scopeKey(event.scope), itemId: event.itemId, reason: event.reason }, "backup item skipped");
         break;
       case "scope_completed":
         summary.scopesCompleted++;
+        writer.scopeCompleted(event.scope);
         break;
       case "scope_failed":
         summary.scopesFailed++;

@@ -148,6 +148,8 @@ export interface AwsEmulator {
     leaveOrganization(accountId: string): boolean;
     /** A resize or scaling activity: a new size and/or extra fields (see AwsEstate.resize). */
     resize(id: string, change: AwsResizeInput): boolean;
+    /** The owner deletes an EBS snapshot: DescribeSnapshots no longer lists it. */
+    deleteSnapshot(snapshotId: string): boolean;
   };
   close(): Promise<void>;
 }
@@ -759,6 +761,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       retag: (id, tags) => estate.retag(id, tags),
       leaveOrganization: (accountId) => organization?.members.delete(accountId) ?? false,
       resize: (id, change) => estate.resize(id, change),
+      deleteSnapshot: (snapshotId) => snapshotBook.delete(snapshotId),
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

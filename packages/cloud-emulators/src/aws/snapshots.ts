@@ -38,6 +38,8 @@ export interface AwsExpectedSnapshot {
 
 export interface SnapshotBook {
   snapshots(account: string, region: string): AwsExpectedSnapshot[];
+  /** Deletes a snapshot (it is no longer listed); false when none has that id. */
+  delete(snapshotId: string): boolean;
 }
 
 const day = 86_400_000;
@@ -53,7 +55,11 @@ export function createSnapshotBook(options: { seedHash: number; estate: AwsEstat
     const scope = estate.scope(account, region, "ebs_volume");
     return scope ? estate.page(scope, 0, Number.POSITIVE_INFINITY).items : [];
   };
+  const deleted = new Set<string>();
   function snapshots(account: string, region: string): AwsExpectedSnapshot[] {
+    return generated(account, region).filter((s) => !deleted.has(s.snapshotId));
+  }
+  function generated(account: string, region: string): AwsExpectedSnapshot[] {
     const out: AwsExpectedSnapshot[] = [];
     let extrasDone = false;
     for (const v of volumes(account, region)) {
@@ -90,7 +96,19 @@ export function createSnapshotBook(options: { seedHash: number; estate: AwsEstat
     }
     return out;
   }
-  return { snapshots };
+  return {
+    snapshots,
+    delete(snapshotId) {
+      if (deleted.has(snapshotId)) return false;
+      for (const scope of estate.scopes) {
+        if (scope.kind === "ebs_volume" && generated(scope.account, scope.region).some((s) => s.snapshotId === snapshotId)) {
+          deleted.add(snapshotId);
+          return true;
+        }
+      }
+      return false;
+    },
+  };
 }
 
 function renderSnapshot(s: AwsExpectedSnapshot): string {
