@@ -14,6 +14,7 @@ import { priceQueriesFor, syncPrices } from "../src/jobs/sync-prices.ts";
 import { refreshRecommendations } from "../src/write/recommendations.ts";
 import { loadPrices } from "../src/write/prices.ts";
 import { showBackupsAndDrPlan } from "../src/cli/demo-backups.ts";
+import { showSnapshots } from "../src/cli/demo-snapshots.ts";
 
 const now = new Date("2026-12-06T10:30:00Z");
 let tdb: TestDatabase;
@@ -183,6 +184,18 @@ describe("backups from AWS Backup into the tables, as a step of the resource syn
     const volumes = await queryRows<{ id: string; resource_id: string }>(tdb.db, sql`select id, resource_id from cloud_resources where provider_id = ${providerId}::uuid`);
     const volumeOf = new Map(volumes.map((v) => [v.id, v.resource_id]));
     expect(findings.map((f) => volumeOf.get(f.resourceKeys[0]!)).sort()).toEqual(old.map((x) => x.volumeId).sort());
+  });
+
+  it("the demo's snapshot section shows the listed snapshots and the advice on the old ones", async () => {
+    const lines: string[] = [];
+    await showSnapshots({ db: tdb.db, organizationId: orgId, out: (l) => lines.push(l), top: 100 });
+    const text = lines.join("\n");
+    const listed = emu.expectedSnapshots().filter((x) => !x.skip);
+    // Every listed snapshot, over its volumes, and the one deleted two tests ago.
+    expect(text).toMatch(new RegExp(`aws\\s+${listed.length}\\s+${new Set(listed.map((x) => x.volumeId)).size}\\s+[0-9.]+\\s+1\\s+0\\.\\d+`));
+    const old = listed.filter((x) => x.state === "completed" && Math.floor((now.getTime() - x.startTime.getTime()) / 86_400_000) > 90);
+    expect(text).toMatch(new RegExp(`Snapshots past their retention \\(storage_optimization\\): ${old.length}, saving \\d+\\.\\d\\d USD a month`));
+    for (const x of old) expect(text).toMatch(new RegExp(`${x.volumeId}\\s+\\d+\\s+90\\s+default`));
   });
 
   it("the demo section shows the backups per cloud and a DR plan judged on them, with why", async () => {
