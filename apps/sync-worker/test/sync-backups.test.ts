@@ -1,5 +1,5 @@
 import { type AwsEmulator, type AzureEmulator, type GcpEmulator, startAwsEmulator, startAzureEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
-import { organizations, queryRows, userProfiles } from "@cloudsync/db";
+import { organizations, queryRows, userProfiles, withOrganization } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,11 @@ import { createAdapter } from "../src/providers/adapters.ts";
 import { addProvider, loadProviderForSync } from "../src/providers/registry.ts";
 import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
 import { retentionPolicyOf } from "../src/write/backups.ts";
+import { priceQueriesFor, syncPrices } from "../src/jobs/sync-prices.ts";
+import { refreshRecommendations } from "../src/write/recommendations.ts";
+import { loadPrices } from "../src/write/prices.ts";
 import { showBackupsAndDrPlan } from "../src/cli/demo-backups.ts";
+import { showSnapshots } from "../src/cli/demo-snapshots.ts";
 
 const now = new Date("2026-12-06T10:30:00Z");
 let tdb: TestDatabase;
@@ -54,12 +58,16 @@ const configurations = () =>
           from backup_configurations b join cloud_resources r on r.id = b.resource_id where b.organization_id = ${orgId}::uuid`,
   );
 const executions = () =>
-  queryRows<{ source_id: string; execution_status: string; started_at: Date; completed_at: Date | null; resource: string }>(
+  queryRows<{ source_id: string; execution_status: string; started_at: Date; completed_at: Date | null; resource: string; size_gb: string | null; deleted: boolean }>(
     tdb.db,
-    sql`select e.source_id, e.execution_status, e.started_at, e.completed_at, r.resource_id as resource
+    sql`select e.source_id, e.execution_status, e.started_at, e.completed_at, r.resource_id as resource, e.backup_size_gb::text as size_gb,
+               e.performance_metrics ? 'deleted_at' as deleted
           from backup_executions e join backup_configurations b on b.id = e.backup_config_id join cloud_resources r on r.id = b.resource_id
          where e.organization_id = ${orgId}::uuid`,
   );
+/** EBS snapshot rows (a configuration per snapshotted volume, an execution per snapshot) and the rest. */
+const isSnapshotConfig = (c: { source_id: string }) => c.source_id.startsWith("aws:ebs-snapshots/");
+const isSnapshotRun = (e: { source_id: string }) => e.source_id.startsWith("aws:snap-");
 
 describe("backups from AWS Backup into the tables, as a sync of their own", () => {
   it("before the first inventory, every record is skipped and counted, none written; the inventory reads no backups", async () => {
@@ -75,14 +83,14 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     const summary = await syncBackups(deps, { providerId });
     expect(summary.status).toBe("succeeded");
     const expected = emu.expectedBackups();
-    const configs = await configurations();
+    const configs = (await configurations()).filter((c) => !isSnapshotConfig(c));
     expect(configs.map((c) => `${c.resource} ${c.source_id} ${c.backup_frequency}`).sort()).toEqual(
       expected.plans.flatMap((p) => p.resourceIds.map((id) => `${id} aws:${p.planId}/${p.ruleId} ${p.frequency}`)).sort(),
     );
     const byPlan = new Map(expected.plans.map((p) => [`aws:${p.planId}/${p.ruleId}`, p]));
     for (const c of configs) expect(c.retention_policy).toEqual(retentionPolicyOf(byPlan.get(c.source_id)!.deleteAfterDays));
     const status = { COMPLETED: "completed", FAILED: "failed", RUNNING: "in_progress" } as const;
-    expect((await executions()).map((e) => `${e.source_id} ${e.resource} ${e.execution_status} ${iso(e.started_at)} ${iso(e.completed_at)}`).sort()).toEqual(
+    expect((await executions()).filter((e) => !isSnapshotRun(e)).map((e) => `${e.source_id} ${e.resource} ${e.execution_status} ${iso(e.started_at)} ${iso(e.completed_at)}`).sort()).toEqual(
       expected.jobs.map((j) => `aws:${j.jobId} ${j.resourceId} ${status[j.state]} ${j.createdAt.toISOString()} ${j.completedAt?.toISOString() ?? null}`).sort(),
     );
     // sync_runs records the run with the backups' own counts and no other kind's.
@@ -99,7 +107,7 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     for (const j of jobs) byKey.set(`${j.resourceId} aws:${j.planId}/${j.ruleId}`, [...(byKey.get(`${j.resourceId} aws:${j.planId}/${j.ruleId}`) ?? []), j]);
     let failedSeen = 0;
     let neverSeen = 0;
-    for (const c of await configurations()) {
+    for (const c of (await configurations()).filter((c) => !isSnapshotConfig(c))) {
       const mine = (byKey.get(`${c.resource} ${c.source_id}`) ?? []).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
       const completed = mine.filter((j) => j.state === "COMPLETED");
       const finished = mine.filter((j) => j.state !== "RUNNING");
@@ -114,6 +122,30 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     // The estate holds both cases, so both rules above were exercised.
     expect(failedSeen).toBeGreaterThan(0);
     expect(neverSeen).toBeGreaterThan(0);
+  });
+
+  it("EBS snapshots: each snapshotted volume gets one paused configuration kept until deleted, each listed snapshot one execution", async () => {
+    const listed = emu.expectedSnapshots().filter((x) => !x.skip);
+    expect(listed.length).toBeGreaterThan(0);
+    const configs = (await configurations()).filter(isSnapshotConfig);
+    expect(configs.map((c) => c.resource).sort()).toEqual([...new Set(listed.map((x) => x.volumeId))].sort());
+    // Nothing in the cloud schedules on-demand snapshots, and nothing declares how long they are kept.
+    for (const c of configs) {
+      expect(c.backup_status).toBe("paused");
+      expect(c.retention_policy).toEqual(retentionPolicyOf(null));
+    }
+    const status = { completed: "completed", pending: "in_progress", error: "failed", recoverable: "never" } as const;
+    const runs = (await executions()).filter(isSnapshotRun);
+    expect(runs.map((e) => `${e.source_id} ${e.resource} ${e.execution_status} ${iso(e.started_at)}`).sort()).toEqual(
+      listed.map((x) => `aws:${x.snapshotId} ${x.volumeId} ${status[x.state]} ${x.startTime.toISOString()}`).sort(),
+    );
+    // A completed snapshot is sized by its full size (the emulator reports 60 % of the volume),
+    // the others by the volume: 100 GiB → 60.000 GiB completed, 100.000 GiB pending.
+    const bySource = new Map(runs.map((e) => [e.source_id, e]));
+    for (const x of listed) {
+      const expectedGb = x.state === "completed" ? Math.round(x.volumeSizeGib * 0.6 * 1024 ** 3) / 1024 ** 3 : x.volumeSizeGib;
+      expect(Number(bySource.get(`aws:${x.snapshotId}`)?.size_gb)).toBeCloseTo(expectedGb, 3);
+    }
   });
 
   it("backup_enabled is set on exactly the resources a plan selects", async () => {
@@ -131,14 +163,73 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     expect([(await configurations()).length, (await executions()).length]).toEqual(before);
   });
 
+  it("a snapshot deleted in the cloud is marked deleted on the next sync; its row stays as history", async () => {
+    const victim = emu.expectedSnapshots().find((x) => !x.skip && x.state === "completed");
+    expect(emu.mutate.deleteSnapshot(victim!.snapshotId)).toBe(true);
+    await syncResources(deps, { providerId });
+    const runs = (await executions()).filter(isSnapshotRun);
+    expect(runs.filter((e) => e.deleted).map((e) => e.source_id)).toEqual([`aws:${victim!.snapshotId}`]);
+  });
+
+  it("snapshots past the 90-day default retention are advised for deletion, priced by the EBS snapshot storage price", async () => {
+    const provider = await deps.loadProvider(providerId);
+    const adapter = await deps.adapterFor(provider, {});
+    const query = (await priceQueriesFor(tdb.db, orgId)).get("aws");
+    expect(query?.volumeTypes).toContain("snapshot");
+    const [priced] = await syncPrices({ db: tdb.db, logger: silentLogger() }, new Map([["aws", adapter]]), new Map([["aws", query!]]));
+    expect(priced?.error).toBeUndefined();
+    const findings = (await withOrganization(tdb.db, orgId, (tx) => refreshRecommendations(tx, orgId, { now }), { role: null })).findings.filter(
+      (f) => f.evidence.reason === "past_retention",
+    );
+    const prices = await loadPrices(tdb.db, ["aws"]);
+    const priceIn = (region: string) => Number(prices.find((q) => q.region === region && q.product === "volume" && q.sku === "snapshot")?.unitPrice);
+    // Old = completed, still listed (the deleted one is not), older than 90 days at the test's
+    // clock (the emulator gives one volume in four a snapshot of 100–159 days).
+    const old = emu
+      .expectedSnapshots()
+      .filter((x) => !x.skip && x.state === "completed" && Math.floor((now.getTime() - x.startTime.getTime()) / 86_400_000) > 90);
+    expect(old.length).toBeGreaterThan(0);
+    // Savings: the snapshot's GiB as stored (60 % of its volume, 3 decimals) × its region's
+    // snapshot price per GB-month, to the cent; e.g. 100 GiB volume → 60.000 × 0.05 = 3.00.
+    const storedGb = (x: { volumeSizeGib: number }) => Number((Math.round(x.volumeSizeGib * 0.6 * 1024 ** 3) / 1024 ** 3).toFixed(3));
+    expect(findings.map((f) => f.monthlySavings).sort((a, b) => a - b)).toEqual(
+      old.map((x) => Math.round(storedGb(x) * priceIn(x.region) * 100) / 100).sort((a, b) => a - b),
+    );
+    expect(findings.every((f) => f.evidence.retention_source === "default" && f.evidence.retention_days === 90)).toBe(true);
+    // The advice targets the volume the snapshot was taken of.
+    const volumes = await queryRows<{ id: string; resource_id: string }>(tdb.db, sql`select id, resource_id from cloud_resources where provider_id = ${providerId}::uuid`);
+    const volumeOf = new Map(volumes.map((v) => [v.id, v.resource_id]));
+    expect(findings.map((f) => volumeOf.get(f.resourceKeys[0]!)).sort()).toEqual(old.map((x) => x.volumeId).sort());
+  });
+
+  it("the demo's snapshot section shows the listed snapshots and the advice on the old ones", async () => {
+    const lines: string[] = [];
+    await showSnapshots({ db: tdb.db, organizationId: orgId, out: (l) => lines.push(l), top: 100 });
+    const text = lines.join("\n");
+    const listed = emu.expectedSnapshots().filter((x) => !x.skip);
+    // Every listed snapshot, over its volumes, and the one deleted two tests ago.
+    expect(text).toMatch(new RegExp(`aws\\s+${listed.length}\\s+${new Set(listed.map((x) => x.volumeId)).size}\\s+[0-9.]+\\s+1\\s+0\\.\\d+`));
+    const old = listed.filter((x) => x.state === "completed" && Math.floor((now.getTime() - x.startTime.getTime()) / 86_400_000) > 90);
+    expect(text).toMatch(new RegExp(`Snapshots past their retention \\(storage_optimization\\): ${old.length}, saving \\d+\\.\\d\\d USD a month`));
+    for (const x of old) expect(text).toMatch(new RegExp(`${x.volumeId}\\s+\\d+\\s+90\\s+default`));
+  });
+
   it("the demo section shows the backups per cloud and a DR plan judged on them, with why", async () => {
     const lines: string[] = [];
     // The evaluation's clock is the real one, so judge the emulator's jobs against today.
     await showBackupsAndDrPlan({ db: tdb.db, organizationId: orgId, ownerId: ownerRow[0]!.id, out: (l) => lines.push(l) });
     const text = lines.join("\n");
     const { plans, jobs } = emu.expectedBackups();
-    const configs = plans.reduce((n, p) => n + p.resourceIds.length, 0);
-    expect(text).toMatch(new RegExp(`aws\\s+${configs}\\s+${configs}\\s+${jobs.length}\\s+${jobs.filter((j) => j.state === "FAILED").length}\\s`));
+    // AWS Backup's configurations and jobs, then the on-demand EBS snapshots (one configuration per
+    // snapshotted volume, one run per snapshot, the deleted one included: its row is history).
+    const snapshots = emu.expectedSnapshots().filter((x) => !x.skip);
+    const snapshotRuns = (await executions()).filter(isSnapshotRun);
+    const snapshotVolumes = new Set(snapshots.map((x) => x.volumeId));
+    const configs = plans.reduce((n, p) => n + p.resourceIds.length, 0) + snapshotVolumes.size;
+    const resources = new Set([...plans.flatMap((p) => p.resourceIds), ...snapshotVolumes]).size;
+    const runs = jobs.length + snapshotRuns.length;
+    const failed = jobs.filter((j) => j.state === "FAILED").length + snapshotRuns.filter((e) => e.execution_status === "failed").length;
+    expect(text).toMatch(new RegExp(`aws\\s+${configs}\\s+${resources}\\s+${runs}\\s+${failed}\\s`));
     expect(text).toMatch(/DR plan "Demo databases [a-z0-9-]+" \(RPO 26 h, recovery into [a-z0-9-]+\) evaluated on those backups: (fail|warn|ok); \d+ met, \d+ at risk, \d+ missed/);
     expect(text).toMatch(/backups within RPO\s+(ok|fail)/);
   });

@@ -119,7 +119,8 @@ describe("AWS Backup through the SDK", () => {
 
   it("reads every plan rule × selected resource and every job since the start, paging through NextToken", async () => {
     const events = await read(new Date(now.getTime() - 30 * 86_400_000));
-    const records = events.flatMap((e) => (e.type === "backup_page" ? e.records : []));
+    // The EBS snapshot scopes of the same stream are checked in aws-snapshots.test.ts.
+    const records = events.flatMap((e) => (e.type === "backup_page" && e.scope.kind === "backups" ? e.records : []));
     const configs = records.filter((r): r is NormalizedBackupConfiguration => r.record === "configuration");
     const runs = records.filter((r): r is NormalizedBackupExecution => r.record === "execution");
     const expected = emu.expectedBackups();
@@ -139,13 +140,15 @@ describe("AWS Backup through the SDK", () => {
     // The estate has each outcome, so the mapping above is exercised on all three.
     expect(new Set(runs.map((r) => r.status))).toEqual(new Set(["completed", "failed", "in_progress"]));
     const completed = events.filter((e) => e.type === "scope_completed").map((e) => `${e.scope.account}:${e.scope.region}:${e.scope.kind}`);
-    expect(completed.sort()).toEqual(["111111111111:eu-west-1:backups", "111111111111:us-east-1:backups", "222222222222:eu-west-1:backups", "222222222222:us-east-1:backups"]);
+    expect(completed.sort()).toEqual(
+      ["111111111111", "222222222222"].flatMap((a) => ["eu-west-1", "us-east-1"].flatMap((r) => [`${a}:${r}:backups`, `${a}:${r}:ebs_snapshots`])),
+    );
     expect(emu.requests.get("backup:ListBackupJobs")).toBeGreaterThan(4);
   });
 
   it("asks only for jobs created after the start", async () => {
     const since = new Date(now.getTime() - 2 * 3_600_000);
-    const runs = (await read(since)).flatMap((e) => (e.type === "backup_page" ? e.records : [])).filter((r) => r.record === "execution");
+    const runs = (await read(since)).flatMap((e) => (e.type === "backup_page" && e.scope.kind === "backups" ? e.records : [])).filter((r) => r.record === "execution");
     expect(runs.length).toBeGreaterThan(0);
     expect(runs.every((r) => new Date(r.startedAt) > since)).toBe(true);
   });
@@ -153,14 +156,15 @@ describe("AWS Backup through the SDK", () => {
   it("a throttled Backup API is retried; a server that keeps failing fails only its scope, saying which call", async () => {
     emu.faults.set({ throttle: 2, match: "backup:ListBackupPlans" });
     const retried = await read(new Date(now.getTime() - 86_400_000));
-    expect(retried.filter((e) => e.type === "scope_completed")).toHaveLength(4);
+    expect(retried.filter((e) => e.type === "scope_completed" && e.scope.kind === "backups")).toHaveLength(4);
     emu.faults.set({ serverErrors: 1000, match: "backup:ListBackupJobs 222222222222/eu-west-1" });
     try {
       const events = await read(new Date(now.getTime() - 86_400_000));
       const failed = events.filter((e) => e.type === "scope_failed");
-      expect(failed.map((e) => `${e.scope.account}:${e.scope.region}`)).toEqual(["222222222222:eu-west-1"]);
+      expect(failed.map((e) => `${e.scope.account}:${e.scope.region}:${e.scope.kind}`)).toEqual(["222222222222:eu-west-1:backups"]);
       expect(failed[0]?.type === "scope_failed" && failed[0].error.message).toMatch(/ListBackupJobs/);
-      expect(events.filter((e) => e.type === "scope_completed")).toHaveLength(3);
+      // The region's snapshot listing is another scope: it completes.
+      expect(events.filter((e) => e.type === "scope_completed")).toHaveLength(7);
     } finally {
       emu.faults.clear();
     }

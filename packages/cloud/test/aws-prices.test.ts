@@ -26,6 +26,8 @@ describe("normalizePriceListItem", () => {
       ],
     ],
     ["gp3 volume per GB-month", item("Storage", { volumeApiName: "gp3", regionCode: "eu-west-1" }, { OnDemand: { x: { priceDimensions: dim("GB-Mo", "0.0880000000") } } }), [{ product: "volume", sku: "gp3", unit: "gb_month", region: "eu-west-1" }]],
+    ["EBS snapshot storage per GB-month", item("Storage Snapshot", { usagetype: "EUW1-EBS:SnapshotUsage", storageMedia: "Amazon S3", regionCode: "eu-west-1" }, { OnDemand: { x: { priceDimensions: dim("GB-Mo", "0.0530000000") } } }), [{ product: "volume", sku: "snapshot", unit: "gb_month", region: "eu-west-1", unitPrice: "0.0530000000" }]],
+    ["EBS snapshot archive tier (another product, not read)", item("Storage Snapshot", { usagetype: "EBS:SnapshotArchiveStorage", regionCode: "us-east-1" }, { OnDemand: { x: { priceDimensions: dim("GB-Mo", "0.0125") } } }), []],
     ["idle public IPv4 address", item("VpcPublicIPv4Address", { group: "VPCPublicIPv4Address", usagetype: "USE2-PublicIPv4:IdleAddress", regionCode: "us-east-2" }, { OnDemand: { x: { priceDimensions: dim("Hrs", "0.005") } } }), [{ product: "public_ip", sku: "standard" }]],
     ["in-use public IPv4 address (not what an idle one costs)", item("VpcPublicIPv4Address", { group: "VPCPublicIPv4Address", usagetype: "PublicIPv4:InUseAddress", regionCode: "us-east-1" }, { OnDemand: { x: { priceDimensions: dim("Hrs", "0.005") } } }), []],
     ["a tier that starts above zero", item("Storage", { volumeApiName: "gp2", regionCode: "us-east-1" }, { OnDemand: { x: { priceDimensions: dim("GB-Mo", "0.09", "1000") } } }), []],
@@ -71,5 +73,12 @@ describe("AWS listPrices over the emulator", () => {
     expect(quotes).toHaveLength(7 * 2 * 2 + 7 * 2 + 7 + 7 + 2 * 2);
     // Pages of four: each of the six queries matches 7 products (one per region) → 2 pages.
     expect(emu.requests.get("pricing:GetProducts")).toBe(6 * 2);
+  });
+
+  it("reads the EBS snapshot storage price from its own product family when asked for the `snapshot` volume type", async () => {
+    const quotes = await kindTestAdapter(emu).listPrices({ computeSizes: [], volumeTypes: ["snapshot"], network: false });
+    // The emulator's us-east-1 snapshot storage is $0.05 per GB-month, as the EBS pricing page lists it.
+    expect(quotes.find((q) => q.region === "us-east-1" && q.product === "volume" && q.sku === "snapshot")).toMatchObject({ unitPrice: "0.0500000000", unit: "gb_month", term: "on_demand" });
+    expect(quotes.filter((q) => q.sku === "snapshot")).toHaveLength(7);
   });
 });

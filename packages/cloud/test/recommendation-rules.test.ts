@@ -118,6 +118,33 @@ describe("storage_optimization", () => {
     expect(f).toMatchObject({ monthlySavings: 2, evidence: { reason: "past_retention" } });
   });
 
+  // Snapshots judged against the retention their configuration declares (us-east-1 snapshot
+  // storage: 0.05 per GB-month in the fixture prices).
+  it("a 100 GiB snapshot 40 days old whose plan keeps 35 days: past it by 5 days; 100 × 0.05 = 5.00, targeting its volume", () => {
+    const f = storageOptimization(volume({ key: "snap-row", role: "snapshot", size: undefined, sizeGb: 100, ageDays: 40, retentionDays: 35, snapshotOf: "vol-row" }), ctx);
+    expect(f).toMatchObject({
+      resourceKeys: ["vol-row"],
+      findingKey: "storage_optimization:snap-row:expired-snapshot",
+      currentMonthly: 5,
+      proposedMonthly: 0,
+      monthlySavings: 5,
+      evidence: { retention_days: 35, retention_source: "configuration", age_days: 40 },
+    });
+  });
+
+  it("a 12.5 GiB snapshot 91 days old with no declared retention: past the 90-day default; 12.5 × 0.05 = 0.625 → 0.63", () => {
+    const f = storageOptimization(volume({ role: "snapshot", size: undefined, sizeGb: 12.5, ageDays: 91 }), ctx);
+    expect(f).toMatchObject({ monthlySavings: 0.63, evidence: { retention_days: 90, retention_source: "default" } });
+  });
+
+  it("a declared retention longer than the default is respected: 120 days old, kept 365 → no advice", () => {
+    expect(storageOptimization(volume({ role: "snapshot", size: undefined, sizeGb: 40, ageDays: 120, retentionDays: 365 }), ctx)).toBeUndefined();
+  });
+
+  it("exactly at its retention (35 days, kept 35) is not past it", () => {
+    expect(storageOptimization(volume({ role: "snapshot", size: undefined, sizeGb: 40, ageDays: 35, retentionDays: 35 }), ctx)).toBeUndefined();
+  });
+
   it.each([
     ["gp3 already", volume({ size: "gp3" })],
     ["unattached (that is unused_resources)", volume({ attached: false })],

@@ -132,7 +132,9 @@ async function planResources(tx: DbOrTx, plan: Plan): Promise<PlanResourceFacts[
                            where x is not null)))
                   from backup_configurations b where b.resource_id = r.id and b.backup_status <> 'disabled') as configurations,
                (select max(e.completed_at) from backup_executions e join backup_configurations b on b.id = e.backup_config_id
-                 where b.resource_id = r.id and b.backup_status <> 'disabled' and e.execution_status = 'completed') as last_ok,
+                 where b.resource_id = r.id and b.backup_status <> 'disabled' and e.execution_status = 'completed'
+                   -- A snapshot its cloud no longer lists was deleted: no recovery point any more.
+                   and not (e.performance_metrics ? 'deleted_at')) as last_ok,
                f.execution_status as last_status, f.error_message as last_error
           from cloud_resources r
           left join lateral (

@@ -43,7 +43,7 @@ export function syncBackups(deps: SyncDeps, payload: SyncPayloadBase, onProgress
       switch (event.type) {
         case "backup_page":
           ledger.itemsSeen += event.records.length;
-          await writer.writePage(event.records);
+          await writer.writePage(event.records, event.scope);
           break;
         case "item_skipped":
           ledger.skipped++;
@@ -51,6 +51,8 @@ export function syncBackups(deps: SyncDeps, payload: SyncPayloadBase, onProgress
           break;
         case "scope_completed":
           ledger.completed(event.scope, event.resourceCount);
+          // A completely read scope tells which of its stored snapshots are gone.
+          writer.scopeCompleted(event.scope);
           break;
         case "scope_failed":
           ledger.failed(event.scope, event.error);

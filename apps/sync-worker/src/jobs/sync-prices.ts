@@ -15,15 +15,27 @@ export interface PriceSyncResult {
 /**
  * What to ask each cloud's pricing API for one organization: the compute sizes and volume
  * types its live resources use, each size with its smaller siblings (rightsizing compares
- * them), the network prices when it has public IPs or load balancers, and the hot and cool
- * storage classes when it has buckets (lifecycle advice compares them).
+ * them), the network prices when it has public IPs or load balancers, the hot and cool storage
+ * classes when it has buckets (lifecycle advice compares them), and the snapshot storage price
+ * when backups hold snapshots it lists.
  */
 export async function priceQueriesFor(db: Database, org: string): Promise<Map<CloudName, PriceQuery>> {
-  const { rows, currency } = await withOrganization(
+  const { rows, currency, snapshotClouds } = await withOrganization(
     db,
     org,
     async (tx) => ({
       currency: await billingCurrency(tx, org),
+      // Clouds with listed snapshots still in place: the snapshot-retention rule prices them.
+      snapshotClouds: await queryRows<{ cloud: CloudName }>(
+        tx,
+        sql`select distinct p.provider_name as cloud
+              from backup_executions e
+              join backup_configurations b on b.id = e.backup_config_id
+              join cloud_resources cr on cr.id = b.resource_id
+              join cloud_providers p on p.organization_id = cr.organization_id and p.id = cr.provider_id
+             where e.organization_id = ${org}::uuid and e.performance_metrics ? 'snapshot' and not (e.performance_metrics ? 'deleted_at')
+               and p.provider_name in ('aws', 'azure', 'gcp')`,
+      ),
       rows: await queryRows<{ id: string; cloud: CloudName; kind: string | null; region: string; status: string; tags: Record<string, string> | null; configuration: Record<string, unknown> }>(
         tx,
         sql`select cr.id, p.provider_name as cloud, cr.resource_subtype as kind, rg.region_code as region, cr.resource_status as status,
@@ -47,6 +59,11 @@ export async function priceQueriesFor(db: Database, org: string): Promise<Map<Cl
     if (facts.role === "public_ip" || facts.role === "load_balancer") w.network = true;
     if (facts.role === "bucket") w.buckets = true;
     wanted.set(r.cloud, w);
+  }
+  for (const { cloud } of snapshotClouds) {
+    const w = wanted.get(cloud) ?? { sizes: new Set<string>(), volumes: new Set<string>(), network: false, buckets: false };
+    w.volumes.add("snapshot");
+    wanted.set(cloud, w);
   }
   const queries = new Map<CloudName, PriceQuery>();
   for (const [cloud, w] of wanted) {

@@ -1,4 +1,4 @@
-import type { BackupRecord, NormalizedBackupConfiguration, NormalizedBackupExecution } from "@cloudsync/cloud";
+import type { BackupRecord, NormalizedBackupConfiguration, NormalizedBackupExecution, ScopeRef } from "@cloudsync/cloud";
 import { type DbOrTx, queryRows, withOrganization } from "@cloudsync/db";
 import { type SQL, sql } from "drizzle-orm";
 
@@ -23,6 +23,39 @@ export interface BackupWriteCounts {
   unknownResource: number;
   /** Runs whose configuration was not read (an on-demand job, or a plan since deleted). */
   withoutConfiguration: number;
+  /** Snapshots stored before that a complete listing of their scope no longer has (deleted in the cloud). */
+  snapshotsGone: number;
+}
+
+/**
+ * Snapshot listings (EBS DescribeSnapshots, GCP snapshots.list) say what exists now, unlike job
+ * histories: a snapshot a complete listing of its scope no longer returns was deleted. Its
+ * execution row stays (it is history) and gets `performance_metrics.deleted_at`, so the
+ * snapshot-retention rule never advises deleting it again. A scope `<cloud>:<account>:<region>:
+ * <listing>_snapshots` covers the executions whose details say `snapshot: <listing>` with that
+ * account and region (`*`: every region).
+ */
+export function snapshotListingOf(scope: ScopeRef): string | null {
+  const m = /^(.+)_snapshots$/.exec(scope.kind);
+  return m ? (m[1] as string) : null;
+}
+
+function markGoneStatement(ctx: BackupWriteContext, scope: ScopeRef, listing: string, seen: readonly string[]): SQL {
+  return sql`
+    with gone as (
+      update backup_executions e
+         set performance_metrics = e.performance_metrics || jsonb_build_object('deleted_at', now())
+       where e.organization_id = ${ctx.organizationId}::uuid
+         and e.performance_metrics ->> 'snapshot' = ${listing}
+         and e.performance_metrics ->> 'account' = ${scope.account}
+         and (${scope.region} = '*' or e.performance_metrics ->> 'region' = ${scope.region})
+         and not (e.performance_metrics ? 'deleted_at')
+         and e.source_id not in (select jsonb_array_elements_text(${JSON.stringify(seen)}::jsonb))
+         and exists (select 1 from backup_configurations b join cloud_resources r on r.id = b.resource_id
+                      where b.id = e.backup_config_id and r.provider_id = ${ctx.providerId}::uuid)
+      returning 1
+    )
+    select count(*)::int as gone from gone`;
 }
 
 const gib = 1024 ** 3;
@@ -199,15 +232,24 @@ function refreshStatement(ctx: BackupWriteContext): SQL {
 }
 
 export class BackupWriter {
-  readonly counts: BackupWriteCounts = { configurations: 0, executions: 0, unknownResource: 0, withoutConfiguration: 0 };
+  readonly counts: BackupWriteCounts = { configurations: 0, executions: 0, unknownResource: 0, withoutConfiguration: 0, snapshotsGone: 0 };
+  /** Snapshot source ids listed per snapshot scope (its key), and the scopes listed whole. */
+  private readonly listed = new Map<string, { scope: ScopeRef; ids: Set<string> }>();
+  private readonly listedWhole = new Set<string>();
 
   constructor(
     private readonly db: DbOrTx,
     private readonly ctx: BackupWriteContext,
   ) {}
 
-  /** One page: its configurations first, so the runs of the same page find them. */
-  async writePage(records: readonly BackupRecord[]): Promise<void> {
+  /** One page (of `scope`, when the caller knows it): its configurations first, so the runs of the same page find them. */
+  async writePage(records: readonly BackupRecord[], scope?: ScopeRef): Promise<void> {
+    if (scope && snapshotListingOf(scope)) {
+      const key = scopeKeyOf(scope);
+      const entry = this.listed.get(key) ?? { scope, ids: new Set<string>() };
+      for (const r of records) if (r.record === "execution") entry.ids.add(`${r.cloud}:${r.sourceId}`);
+      this.listed.set(key, entry);
+    }
     const configurations = records.filter((r): r is NormalizedBackupConfiguration => r.record === "configuration").map(configurationRow);
     const executions = records.filter((r): r is NormalizedBackupExecution => r.record === "execution").map(executionRow);
     await withOrganization(
@@ -230,8 +272,34 @@ export class BackupWriter {
     );
   }
 
-  /** Once, after every page: the configurations' summary columns and `backup_enabled`. */
-  async finish(): Promise<void> {
-    await withOrganization(this.db, this.ctx.organizationId, (tx) => tx.execute(refreshStatement(this.ctx)), { role: null });
+  /** A scope the adapter read whole: a snapshot listing's absent snapshots are then known gone. */
+  scopeCompleted(scope: ScopeRef): void {
+    if (!snapshotListingOf(scope)) return;
+    const key = scopeKeyOf(scope);
+    this.listedWhole.add(key);
+    if (!this.listed.has(key)) this.listed.set(key, { scope, ids: new Set() });
   }
+
+  /** Once, after every page: snapshots gone from complete listings, the configurations' summary columns and `backup_enabled`. */
+  async finish(): Promise<void> {
+    await withOrganization(
+      this.db,
+      this.ctx.organizationId,
+      async (tx) => {
+        for (const key of this.listedWhole) {
+          const entry = this.listed.get(key);
+          const listing = entry && snapshotListingOf(entry.scope);
+          if (!entry || !listing) continue;
+          const [g] = await queryRows<{ gone: number }>(tx, markGoneStatement(this.ctx, entry.scope, listing, [...entry.ids]));
+          this.counts.snapshotsGone += g?.gone ?? 0;
+        }
+        await tx.execute(refreshStatement(this.ctx));
+      },
+      { role: null },
+    );
+  }
+}
+
+function scopeKeyOf(scope: ScopeRef): string {
+  return `${scope.cloud}:${scope.account}:${scope.region}:${scope.kind}`;
 }

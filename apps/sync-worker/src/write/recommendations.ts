@@ -56,7 +56,7 @@ export async function refreshRecommendations(tx: DbOrTx, org: string, options: R
   const now = options.now ?? new Date();
   const windowHours = options.windowHours ?? 30 * 24;
   const period = options.samplePeriodSeconds ?? 300;
-  const evidence = await readEvidence(tx, org, now, windowHours, period);
+  const evidence = [...(await readEvidence(tx, org, now, windowHours, period)), ...(await readSnapshotEvidence(tx, org, now))];
   const currency = await billingCurrency(tx, org);
   const clouds = [...new Set(evidence.map((e) => e.facts.cloud))];
   const prices = createPriceBook(await loadPrices(tx, clouds));
@@ -148,6 +148,60 @@ async function readEvidence(tx: DbOrTx, org: string, now: Date, windowHours: num
       configuration: r.configuration,
     });
     return { facts, usage };
+  });
+}
+
+/**
+ * The snapshots the clouds list (backup executions a snapshot listing wrote, `performance_metrics
+ * .snapshot` set) that still exist (no `deleted_at`) and completed, as facts for the snapshot-
+ * retention rule (docs/recommendations.md): age from the start, size from the row, retention
+ * from the configuration's `retention_policy` (none when it keeps recovery points until
+ * deleted), priced in the region of the resource it was taken of. Jobs of backup services (AWS
+ * Backup, Azure Backup, Cloud SQL) are left out: those services delete their own recovery points.
+ */
+export async function readSnapshotEvidence(tx: DbOrTx, org: string, now: Date): Promise<ResourceEvidence[]> {
+  const rows = await queryRows<{
+    id: string;
+    cloud: string;
+    region: string;
+    resource: string;
+    status: ResourceStatus;
+    listing: string;
+    started_at: string;
+    size_gb: string | null;
+    retention_policy: Record<string, unknown> | null;
+  }>(
+    tx,
+    sql`select e.id, p.provider_name as cloud, rg.region_code as region, cr.id as resource, cr.resource_status as status,
+               e.performance_metrics ->> 'snapshot' as listing, e.started_at, e.backup_size_gb as size_gb, b.retention_policy
+          from backup_executions e
+          join backup_configurations b on b.id = e.backup_config_id
+          join cloud_resources cr on cr.id = b.resource_id
+          join cloud_providers p on p.organization_id = cr.organization_id and p.id = cr.provider_id
+          join cloud_regions rg on rg.organization_id = cr.organization_id and rg.id = cr.region_id
+         where e.organization_id = ${org}::uuid and e.execution_status = 'completed'
+           and e.performance_metrics ? 'snapshot' and not (e.performance_metrics ? 'deleted_at')
+           and p.provider_name in ('aws', 'azure', 'gcp')
+         order by e.id`,
+  );
+  return rows.map((r) => {
+    const policy = r.retention_policy ?? {};
+    const days = Number(policy.daily_retention_days);
+    const declared = policy.kept_until_deleted !== true && Number.isFinite(days) && days > 0;
+    const facts: ResourceEvidence["facts"] = {
+      key: r.id,
+      cloud: r.cloud as CloudName,
+      kind: `${r.listing}_snapshot`,
+      region: r.region,
+      status: r.status,
+      tags: {},
+      role: "snapshot",
+      ageDays: Math.floor((now.getTime() - Date.parse(r.started_at)) / 86_400_000),
+      snapshotOf: r.resource,
+      ...(r.size_gb !== null ? { sizeGb: Number(r.size_gb) } : {}),
+      ...(declared ? { retentionDays: days } : {}),
+    };
+    return { facts, usage: undefined };
   });
 }
 

@@ -14,3 +14,4 @@ export type { AwsExpectedInstanceStatus, Ec2CheckStatus } from "./status-checks.
 export type { AwsEmulatorMember, AwsEmulatorOrganization, AwsEmulatorOrganizationUnit, AwsMemberStatus } from "./organizations.ts";
 export type { AwsExpectedStack } from "./cloudformation.ts";
 export type { AwsExpectedBackupJob, AwsExpectedBackupPlan } from "./backup.ts";
+export type { AwsExpectedSnapshot } from "./snapshots.ts";

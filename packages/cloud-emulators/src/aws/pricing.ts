@@ -31,6 +31,8 @@ export const onDemandUsEast1: Readonly<Record<string, number>> = {
 };
 
 export const volumeUsEast1: Readonly<Record<string, number>> = { gp2: 0.1, gp3: 0.08, io2: 0.125, st1: 0.045, sc1: 0.015, standard: 0.05 };
+/** EBS snapshot storage (standard tier), USD per GB-month in us-east-1. */
+export const snapshotUsEast1 = 0.05;
 
 /** Region name (the `location` attribute) and price ratio to us-east-1. */
 export const pricedRegions: Readonly<Record<string, { location: string; ratio: number; usagePrefix: string }>> = {
@@ -129,6 +131,16 @@ function products(): Product[] {
       productFamily: "Storage",
       attributes: { servicecode: "AmazonS3", regionCode, location: r.location, locationType: "AWS Region", storageClass: "Infrequent Access", volumeType: "Standard - Infrequent Access", usagetype: `${r.usagePrefix}TimedStorage-SIA-ByteHrs` },
       onDemand: { unit: "GB-Mo", price: ia, description: `$${ia} per GB-Month of storage used in Standard-Infrequent Access` },
+    });
+    // EBS snapshots in the standard tier: $0.05 per GB-month in us-east-1, as the EBS pricing
+    // page lists it; the Price List files them under productFamily "Storage Snapshot" with a
+    // `<prefix>EBS:SnapshotUsage` usage type (the archive tier is another usage type, not served).
+    const snapshot = Number((snapshotUsEast1 * r.ratio).toFixed(4));
+    out.push({
+      serviceCode: "AmazonEC2",
+      productFamily: "Storage Snapshot",
+      attributes: { servicecode: "AmazonEC2", regionCode, location: r.location, locationType: "AWS Region", storageMedia: "Amazon S3", usagetype: `${r.usagePrefix}EBS:SnapshotUsage` },
+      onDemand: { unit: "GB-Mo", price: snapshot, description: `$${snapshot} per GB-Month of snapshot data stored - ${r.location}` },
     });
     out.push({
       serviceCode: "AmazonVPC",

@@ -14,7 +14,7 @@ const instanceStateCodes: Record<string, number> = {
   stopped: 80,
 };
 
-function tagSet(tags: Record<string, string>): string {
+export function tagSet(tags: Record<string, string>): string {
   const items = Object.entries(tags)
     .map(([k, v]) => wrap("item", el("key", k) + el("value", v)))
     .join("");

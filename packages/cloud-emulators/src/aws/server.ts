@@ -33,6 +33,7 @@ import { efsAction, isEfsPath } from "./render-efs.ts";
 import { eksAction, isEksPath } from "./render-eks.ts";
 import { createBreadthHandlers } from "./serve-breadth.ts";
 import { expectedServingTargets, renderTargetGroup, renderTargetHealth, targetGroupOf } from "./target-groups.ts";
+import { type AwsExpectedSnapshot, createSnapshotBook, describeSnapshots, type SnapshotBook } from "./snapshots.ts";
 import { type AwsExpectedStack, cloudFormationAction, createStackBook } from "./cloudformation.ts";
 import { type AwsBackupBook, type AwsExpectedBackupJob, type AwsExpectedBackupPlan, backupAction, createAwsBackupBook, isBackupPath, serveBackup } from "./backup.ts";
 import { wrap } from "./xml.ts";
@@ -69,7 +70,7 @@ export interface AwsEmulatorOptions {
   s3LegacyListBuckets?: boolean;
   /** Default 0: a free port. */
   port?: number;
-  /** The instant AWS Backup jobs are generated up to (default: when the emulator starts). */
+  /** The instant AWS Backup jobs and EBS snapshots are generated up to (default: when the emulator starts). */
   backupNow?: Date;
   /**
    * Serve AWS Organizations (ListAccounts, ListParents) to the first account, the management
@@ -137,6 +138,8 @@ export interface AwsEmulator {
   expectedStacks(): AwsExpectedStack[];
   /** AWS Backup's plans (one rule each, with the resources its selection names) and jobs, per account and region. */
   expectedBackups(): { plans: AwsExpectedBackupPlan[]; jobs: AwsExpectedBackupJob[] };
+  /** The EBS snapshots DescribeSnapshots lists, per account and region, each with why a reader skips it (if it should). */
+  expectedSnapshots(): AwsExpectedSnapshot[];
   readonly mutate: {
     add(input: AwsAddResourceInput): AwsExpectedResource;
     remove(id: string): boolean;
@@ -145,6 +148,8 @@ export interface AwsEmulator {
     leaveOrganization(accountId: string): boolean;
     /** A resize or scaling activity: a new size and/or extra fields (see AwsEstate.resize). */
     resize(id: string, change: AwsResizeInput): boolean;
+    /** The owner deletes an EBS snapshot: DescribeSnapshots no longer lists it. */
+    deleteSnapshot(snapshotId: string): boolean;
   };
   close(): Promise<void>;
 }
@@ -203,6 +208,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const breadth = createBreadthHandlers({ estate, malformedIds: () => malformedIds() });
   const stackBook = createStackBook({ seedHash, estate, accounts: accounts.map((a) => a.accountId), regions });
   const backupBook: AwsBackupBook = createAwsBackupBook({ seedHash, estate, now: options.backupNow ?? new Date() });
+  const snapshotBook: SnapshotBook = createSnapshotBook({ seedHash, estate, now: options.backupNow ?? new Date() });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -305,6 +311,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return describeInstanceStatus(call);
       case "ec2:DescribeVolumes":
         return ec2List(call, "ebs_volume", "volumeSet", renderVolume, 5, 500);
+      case "ec2:DescribeSnapshots": {
+        const answer = describeSnapshots(snapshotBook, call);
+        return answer.ok ? xml(answer.body) : errorReply(call.service, "invalid_parameter", call.requestId, answer.message);
+      }
       case "ec2:DescribeVpcs":
         return ec2List(call, "vpc", "vpcSet", renderVpc, 5, 1000);
       case "ec2:DescribeSubnets":
@@ -757,12 +767,14 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       }
       return { plans, jobs };
     },
+    expectedSnapshots: () => accounts.flatMap(({ accountId }) => regions.flatMap((region) => snapshotBook.snapshots(accountId, region))),
     mutate: {
       add: (input) => expectedOf(estate.add(input)),
       remove: (id) => estate.remove(id),
       retag: (id, tags) => estate.retag(id, tags),
       leaveOrganization: (accountId) => organization?.members.delete(accountId) ?? false,
       resize: (id, change) => estate.resize(id, change),
+      deleteSnapshot: (snapshotId) => snapshotBook.delete(snapshotId),
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -348,11 +348,16 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
 
   /**
    * AWS Backup plans, selections and jobs, one read per account and enabled region (the service
-   * is regional). Its SDK loads here, on the first backup read.
+   * is regional), and the EBS snapshots each account owns there (scope kind `ebs_snapshots`).
+   * The Backup SDK and the snapshot reader load here, on the first backup read.
    */
   async function* streamBackups(query: BackupQuery): AsyncGenerator<BackupEvent> {
     const signal = query.signal;
-    const [{ backupRead }, { BackupClient }] = await Promise.all([import("./backups.ts"), import("@aws-sdk/client-backup")]);
+    const [{ backupRead }, { ebsSnapshotRead }, { BackupClient }] = await Promise.all([
+      import("./backups.ts"),
+      import("./snapshots.ts"),
+      import("@aws-sdk/client-backup"),
+    ]);
     await ensureDiscovered(signal);
     const session = openSession(sessionSettings, signal);
     try {
@@ -361,14 +366,19 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
         if ("failure" in plan) {
           return [failingRead({ cloud: "aws", account: plan.account, region: "*", kind: "backups" }, "DescribeRegions", plan.failure)];
         }
-        return plan.regions.map((region) =>
+        return plan.regions.flatMap((region) => [
           backupRead({
             scope: { cloud: "aws", account: plan.account, region, kind: "backups" },
             client: () => session.clientsFor(plan.account, region).client("backup", (c) => new BackupClient(c)),
             since: query.since,
             pageSize: config.pageSize,
           }),
-        );
+          ebsSnapshotRead({
+            scope: { cloud: "aws", account: plan.account, region, kind: "ebs_snapshots" },
+            client: () => session.clientsFor(plan.account, region).ec2(),
+            pageSize: config.pageSize,
+          }),
+        ]);
       });
       yield* runScopes(reads, run("backups", signal, (scope, records: BackupRecord[]): BackupEvent => ({ type: "backup_page", scope, records })));
     } finally {

@@ -48,6 +48,8 @@ interface Term {
 function productOf(family: string | undefined, a: Record<string, string>): Pick<PriceQuote, "product" | "sku"> | undefined {
   if (family === "Compute Instance" && a.instanceType) return { product: "compute", sku: a.instanceType };
   if (family === "Storage" && a.volumeApiName) return { product: "volume", sku: a.volumeApiName };
+  // The standard-tier snapshot storage; archive-tier and other snapshot usage types are left out.
+  if (family === "Storage Snapshot" && a.usagetype?.endsWith("EBS:SnapshotUsage")) return { product: "volume", sku: "snapshot" };
   if (a.group === "VPCPublicIPv4Address" && a.usagetype?.endsWith("PublicIPv4:IdleAddress")) return { product: "public_ip", sku: "standard" };
   if (family?.startsWith("Load Balancer-") && a.usagetype?.endsWith("LoadBalancerUsage")) return { product: "load_balancer", sku: "standard" };
   // S3 storage: the usage type names the class exactly (volumeType "Standard" is shared with other products).

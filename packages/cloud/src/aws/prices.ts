@@ -36,7 +36,12 @@ export function priceListRequests(query: PriceQuery): PriceListRequest[] {
     serviceCode: "AmazonEC2",
     filters: { instanceType, operatingSystem: "Linux", tenancy: "Shared", preInstalledSw: "NA", capacitystatus: "Used" },
   }));
-  const volumes: PriceListRequest[] = query.volumeTypes.map((volumeApiName) => ({ serviceCode: "AmazonEC2", filters: { productFamily: "Storage", volumeApiName } }));
+  // `snapshot` is not a volume type: EBS snapshot storage is its own product family.
+  const volumes: PriceListRequest[] = query.volumeTypes.map((volumeApiName): PriceListRequest =>
+    volumeApiName === "snapshot"
+      ? { serviceCode: "AmazonEC2", filters: { productFamily: "Storage Snapshot" } }
+      : { serviceCode: "AmazonEC2", filters: { productFamily: "Storage", volumeApiName } },
+  );
   const network: PriceListRequest[] = query.network
     ? [
         { serviceCode: "AmazonVPC", filters: { group: "VPCPublicIPv4Address" } },

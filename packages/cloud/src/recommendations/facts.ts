@@ -32,6 +32,14 @@ export interface ResourceFacts {
   storageClass?: string;
   /** Snapshots: age in days. */
   ageDays?: number;
+  /**
+   * Snapshots: how long the configuration or policy that made it says to keep it, in days;
+   * undefined when nothing declares a retention (kept until deleted), and the rule then uses
+   * `thresholds.snapshotRetentionDays`.
+   */
+  retentionDays?: number;
+  /** Snapshots: the key of the resource it was taken of, the advice's target; the snapshot's own key otherwise. */
+  snapshotOf?: string;
 }
 
 export type ResourceRole = "compute" | "volume" | "public_ip" | "load_balancer" | "snapshot" | "bucket" | "other";
@@ -105,7 +113,7 @@ export interface RuleThresholds {
   reservedMinRunning: number;
   /** How much cheaper another region must be to move (fraction of the current price). */
   regionMinSaving: number;
-  /** Snapshots older than this are past retention. */
+  /** Snapshots whose configuration declares no retention are past it at this age (days). */
   snapshotRetentionDays: number;
   /** Buckets smaller than this (GiB) are not worth a lifecycle rule. */
   lifecycleMinGb: number;

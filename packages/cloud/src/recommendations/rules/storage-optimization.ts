@@ -65,18 +65,30 @@ export function storageOptimization(r: ResourceFacts, ctx: RuleContext, usage?: 
       then,
     );
   }
-  if (r.role === "snapshot" && r.ageDays !== undefined && r.ageDays > ctx.thresholds.snapshotRetentionDays && r.sizeGb !== undefined) {
+  if (r.role === "snapshot" && r.ageDays !== undefined && r.sizeGb !== undefined) {
+    // The retention the snapshot's own configuration declares wins; the default covers the
+    // snapshots nobody declared one for (on-demand snapshots, policies kept "until deleted").
+    const declared = r.retentionDays !== undefined && r.retentionDays > 0;
+    const retention = declared ? (r.retentionDays as number) : ctx.thresholds.snapshotRetentionDays;
+    if (r.ageDays <= retention) return undefined;
     const q = onDemandQuote(ctx, r, "volume", "snapshot");
     const now = q && monthlyOf(q, r.sizeGb);
     if (now === undefined) return undefined;
     return finding(
       {
         type: "storage_optimization",
-        resourceKeys: [r.key],
+        resourceKeys: [r.snapshotOf ?? r.key],
         findingKey: `storage_optimization:${r.key}:expired-snapshot`,
-        action: `Delete the snapshot, ${r.ageDays} days old`,
+        action: `Delete the snapshot, ${r.ageDays} days old, past its ${retention}-day ${declared ? "retention" : "default retention"}`,
         currency: ctx.currency,
-        evidence: { reason: "past_retention", age_days: r.ageDays, retention_days: ctx.thresholds.snapshotRetentionDays, size_gb: r.sizeGb, price: q?.unitPrice },
+        evidence: {
+          reason: "past_retention",
+          age_days: r.ageDays,
+          retention_days: retention,
+          retention_source: declared ? "configuration" : "default",
+          size_gb: r.sizeGb,
+          price: q?.unitPrice,
+        },
       },
       now,
       0,
