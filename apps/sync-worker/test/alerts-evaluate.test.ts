@@ -1,4 +1,5 @@
 import {
+  backupConfigurations,
   cloudCosts,
   costBudgets,
   cloudProviders,
@@ -153,6 +154,55 @@ describe("evaluateAlerts", () => {
     expect(pass.raised).toHaveLength(1);
     const all = await tdb.db.select().from(infrastructureAlerts).where(eq(infrastructureAlerts.resourceId, ids.hot!));
     expect(all.map((a) => a.alertStatus).sort()).toEqual(["active", "resolved"]);
+  });
+});
+
+describe("a wedding-critical resource without any backup", () => {
+  const weddingAlerts = (resourceId: string) =>
+    tdb.db.select().from(infrastructureAlerts).where(and(eq(infrastructureAlerts.resourceId, resourceId), eq(infrastructureAlerts.alertType, "wedding_day_critical")));
+  const pass = () => evaluateAlerts(tdb.db, { organizationId: orgId, rules: ["wedding_day_critical"], now });
+
+  it("raises one warning alert, keeps it, and resolves it when a backup configuration appears", async () => {
+    const [region] = await tdb.db.select().from(cloudRegions).where(eq(cloudRegions.organizationId, orgId));
+    const [owner] = await tdb.db.select().from(userProfiles).where(eq(userProfiles.organizationId, orgId));
+    const [vault] = await tdb.db
+      .insert(cloudResources)
+      .values({ organizationId: orgId, providerId, regionId: region!.id, resourceId: "db-vault", resourceName: "vault", resourceType: "database", configuration: {}, resourceStatus: "running", healthStatus: "healthy", isWeddingCritical: true, createdBy: owner!.id })
+      .returning();
+    // Healthy, wedding-critical, a database, no configuration: raised as a warning, escalated.
+    const first = await pass();
+    expect(first.raised).toHaveLength(1);
+    const [alert] = await weddingAlerts(vault!.id);
+    expect(alert).toMatchObject({ alertStatus: "active", severityLevel: "warning", alertName: "Wedding-critical vault has no backup", weddingDayEscalation: true });
+    expect((await pass()).kept).toBeGreaterThanOrEqual(1);
+    expect(await weddingAlerts(vault!.id)).toHaveLength(1);
+
+    // A disabled configuration is no backup: still open.
+    const config = { organizationId: orgId, resourceId: vault!.id, backupType: "snapshot" as const, backupFrequency: "daily" as const, backupDestination: { region: "us-east-1" } };
+    await tdb.db.insert(backupConfigurations).values({ ...config, backupStatus: "disabled", sourceId: "disabled-one" });
+    await pass();
+    expect((await weddingAlerts(vault!.id)).map((a) => a.alertStatus)).toEqual(["active"]);
+
+    // An active one (hand-written, as a user adds it): resolved on the next pass, saying why.
+    await tdb.db.insert(backupConfigurations).values({ ...config, backupStatus: "active" });
+    const cleared = await pass();
+    expect(cleared.resolved).toEqual([alert!.id]);
+    const [resolved] = await weddingAlerts(vault!.id);
+    expect(resolved).toMatchObject({ alertStatus: "resolved", resolvedBy: null, resolutionNotes: expect.stringMatching(/holds data without a backup configuration\.$/) });
+  });
+
+  it("resolves when the resource stops being wedding-critical", async () => {
+    const [region] = await tdb.db.select().from(cloudRegions).where(eq(cloudRegions.organizationId, orgId));
+    const [owner] = await tdb.db.select().from(userProfiles).where(eq(userProfiles.organizationId, orgId));
+    const [album] = await tdb.db
+      .insert(cloudResources)
+      .values({ organizationId: orgId, providerId, regionId: region!.id, resourceId: "bucket-album", resourceName: "album", resourceType: "storage", configuration: {}, resourceStatus: "running", healthStatus: "healthy", isWeddingCritical: true, createdBy: owner!.id })
+      .returning();
+    expect((await pass()).raised).toHaveLength(1);
+    await tdb.db.update(cloudResources).set({ isWeddingCritical: false }).where(eq(cloudResources.id, album!.id));
+    const cleared = await pass();
+    expect(cleared.resolved).toHaveLength(1);
+    expect((await weddingAlerts(album!.id)).map((a) => a.alertStatus)).toEqual(["resolved"]);
   });
 });
 

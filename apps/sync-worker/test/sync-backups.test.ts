@@ -16,6 +16,7 @@ import { refreshRecommendations } from "../src/write/recommendations.ts";
 import { loadPrices } from "../src/write/prices.ts";
 import { showBackupsAndDrPlan } from "../src/cli/demo-backups.ts";
 import { showSnapshots } from "../src/cli/demo-snapshots.ts";
+import { showWeddingBackupAlerts } from "../src/cli/demo-wedding-backups.ts";
 
 const now = new Date("2026-12-06T10:30:00Z");
 let tdb: TestDatabase;
@@ -232,6 +233,28 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     expect(text).toMatch(new RegExp(`aws\\s+${configs}\\s+${resources}\\s+${runs}\\s+${failed}\\s`));
     expect(text).toMatch(/DR plan "Demo databases [a-z0-9-]+" \(RPO 26 h, recovery into [a-z0-9-]+\) evaluated on those backups: (fail|warn|ok); \d+ met, \d+ at risk, \d+ missed/);
     expect(text).toMatch(/backups within RPO\s+(ok|fail)/);
+  });
+
+  it("the demo's wedding section: one alert for the wedding-critical resource without a backup, resolved once a configuration is written", async () => {
+    const pick = (backedUp: boolean) =>
+      queryRows<{ id: string; resource_name: string; resource_type: string }>(
+        tdb.db,
+        sql`select r.id, r.resource_name, r.resource_type from cloud_resources r
+             where r.provider_id = ${providerId}::uuid and r.resource_status = 'running' and r.resource_type in ('compute', 'storage', 'database')
+               and ${backedUp ? sql`` : sql`not`} exists (select 1 from backup_configurations b where b.resource_id = r.id and b.backup_status <> 'disabled')
+             order by r.resource_name limit 1`,
+      );
+    const [bare] = await pick(false);
+    const [covered] = await pick(true);
+    // Exactly these two are wedding-critical, as tagging them in the cloud would make them.
+    await tdb.db.execute(sql`update cloud_resources set is_wedding_critical = (id in (${bare!.id}::uuid, ${covered!.id}::uuid)) where organization_id = ${orgId}::uuid`);
+    const lines: string[] = [];
+    await showWeddingBackupAlerts({ db: tdb.db, organizationId: orgId, clock: () => now, out: (l) => lines.push(l) });
+    const text = lines.join("\n");
+    expect(text).toMatch(/Wedding-critical resources holding data: 2, 1 without any backup configuration, each with one alert/);
+    expect(text).toMatch(new RegExp(`aws\\s+${bare!.resource_name}\\s+${bare!.resource_type}\\s+0\\s+Wedding-critical ${bare!.resource_name} has no backup\\s+warning\\s+active`));
+    expect(text).toMatch(new RegExp(`aws\\s+${covered!.resource_name}\\s+${covered!.resource_type}\\s+[1-9]\\d*\\s+none`));
+    expect(text).toContain(`A daily snapshot configuration added for aws's ${bare!.resource_name}: the next pass resolved 1 alert(s); its alert is now resolved (Resolved automatically at ${now.toISOString()}:`);
   });
 });
 

@@ -54,6 +54,16 @@ export {
   type WeddingCriticalParams,
 } from "./queries/dependencies.ts";
 export { dropMonitoringPartitions, ensureMonitoringPartitions, listMonitoringPartitions } from "./queries/partitions.ts";
+export {
+  type DrFindingResult,
+  type DrPlanEvaluation,
+  type DrPlanFinding,
+  DrPlanNotFoundError,
+  type DrResourceEvaluation,
+  type DrResourceVerdict,
+  drResourceVerdicts,
+  evaluateDrPlan,
+} from "./queries/recovery.ts";
 export { type QueryRowsOptions, queryRows } from "./queries/rows.ts";
 export * from "./schema/index.ts";
 export type * from "./types.ts";

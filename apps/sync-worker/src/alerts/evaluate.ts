@@ -3,7 +3,7 @@ import { type AlertType, type Database, organizations, withOrganization } from "
 import { eq } from "drizzle-orm";
 import { channelsForAlert, parseOrganizationChannels } from "../notifications/channels.ts";
 import { type AlertWriteCounts, reconcileAlerts } from "../write/alerts.ts";
-import { type FactScope, loadDailyCosts, loadLatestSamples, loadMetricTrends, loadResourceFacts } from "./facts.ts";
+import { type FactScope, loadBackupCoverage, loadDailyCosts, loadLatestSamples, loadMetricTrends, loadResourceFacts } from "./facts.ts";
 import { type RuleResult, capacityRule, costAnomalyRule, performanceRule, resourceHealthRule, weddingDayRule } from "./rules/index.ts";
 
 /** The rules, by the alert type each raises; `cost_anomaly` is the per-resource part of `cost_threshold` (budgets raise the rest). */
@@ -37,7 +37,7 @@ export function evaluateAlerts(db: Database, options: EvaluateAlertsOptions): Pr
       const resources = await loadResourceFacts(tx, scope);
       const results: RuleResult[] = [];
       if (wants("resource_health")) results.push(resourceHealthRule(resources));
-      if (wants("wedding_day_critical")) results.push(weddingDayRule(resources));
+      if (wants("wedding_day_critical")) results.push(weddingDayRule(resources, await loadBackupCoverage(tx, scope)));
       if (wants("performance_degradation")) {
         const n = options.consecutiveSamples ?? 3;
         const samples = await loadLatestSamples(tx, scope, new Date(options.now.getTime() - day), n);

@@ -1,6 +1,6 @@
 import { type DbOrTx, queryRows } from "@cloudsync/db";
 import { type SQL, sql } from "drizzle-orm";
-import type { DailyCostFacts, ResourceFacts, SampleFacts, TrendFacts } from "./rules/index.ts";
+import type { BackupCoverageFacts, DailyCostFacts, ResourceFacts, SampleFacts, TrendFacts } from "./rules/index.ts";
 
 export interface FactScope {
   organizationId: string;
@@ -25,6 +25,23 @@ export function loadResourceFacts(tx: DbOrTx, scope: FactScope): Promise<Resourc
                 or exists (select 1 from infrastructure_alerts a
                             where a.organization_id = r.organization_id and a.resource_id = r.id
                               and a.alert_status in ('active', 'acknowledged')))`,
+  );
+}
+
+/**
+ * Each running wedding-critical resource's type and number of backup configurations that are not
+ * disabled (the same ones a DR plan evaluation counts): what `wedding_day_critical` needs to tell
+ * an unprotected resource. One probe of `idx_backup_config_resource` per such resource.
+ */
+export function loadBackupCoverage(tx: DbOrTx, scope: FactScope): Promise<BackupCoverageFacts[]> {
+  return queryRows<BackupCoverageFacts>(
+    tx,
+    sql`select r.id as "resourceId", r.resource_type as "resourceType",
+               (select count(*)::int from backup_configurations b
+                 where b.organization_id = r.organization_id and b.resource_id = r.id and b.backup_status <> 'disabled') as configurations
+          from cloud_resources r
+         where r.organization_id = ${scope.organizationId}::uuid and r.is_wedding_critical and r.resource_status = 'running'
+           ${providerFilter(scope, sql`r.provider_id`)}`,
   );
 }
 

@@ -1,6 +1,5 @@
-import { type Database, disasterRecoveryPlans, queryRows, withOrganization } from "@cloudsync/db";
+import { type Database, disasterRecoveryPlans, evaluateDrPlan, queryRows, withOrganization } from "@cloudsync/db";
 import { sql } from "drizzle-orm";
-import { evaluatePlan, planVerdict } from "./dr.ts";
 import { renderTable } from "./output.ts";
 
 export interface BackupDemoContext {
@@ -14,7 +13,7 @@ export interface BackupDemoContext {
  * The demo's backup section: what the resource syncs read from the clouds' backup services (per
  * cloud: configurations, protected resources, the newest run, failures), then one DR plan written
  * the way a user would (`dr plan add`: the AWS region with the most protected databases, a
- * 26-hour RPO for daily backups) and evaluated on those rows as `dr plan evaluate` does.
+ * 26-hour RPO for daily backups) and evaluated on those rows by `evaluate_dr_plan`, as `dr plan evaluate` does.
  */
 export async function showBackupsAndDrPlan(ctx: BackupDemoContext): Promise<void> {
   const { db, organizationId, out } = ctx;
@@ -75,14 +74,14 @@ export async function showBackupsAndDrPlan(ctx: BackupDemoContext): Promise<void
       await tx.execute(sql`update backup_configurations b set dr_plan_id = ${plan!.id}
                              from cloud_resources r where r.id = b.resource_id and r.region_id = ${region.region_id}
                               and r.resource_type = 'database' and b.organization_id = ${organizationId}::uuid`);
-      return { plan: plan!, ...(await evaluatePlan(tx, plan!)) };
+      return evaluateDrPlan(tx, plan!.id);
     },
     { role: null },
   );
   const counts = { met: 0, at_risk: 0, missed: 0 };
   for (const r of evaluation.resources) counts[r.verdict]++;
   out(
-    `DR plan "${evaluation.plan.planName}" (RPO 26 h, recovery into ${region.other_code}) evaluated on those backups: ${planVerdict(evaluation.findings)}; ` +
+    `DR plan "${evaluation.plan.name}" (RPO 26 h, recovery into ${region.other_code}) evaluated on those backups: ${evaluation.verdict}; ` +
       `${counts.met} met, ${counts.at_risk} at risk, ${counts.missed} missed\n${renderTable(["check", "result", "detail"], evaluation.findings.map((f) => [f.check, f.result, f.detail]))}`,
   );
   // The resources that are not fine first: they are why the plan is missed.

@@ -1,10 +1,9 @@
-import { type DbOrTx, type Database, type DrPlanType, cloudProviders, cloudRegions, disasterRecoveryPlans, drPlanTypes, queryRows } from "@cloudsync/db";
-import { asc, eq, sql } from "drizzle-orm";
+import { type DbOrTx, type DrPlanFinding, type DrPlanType, cloudProviders, cloudRegions, disasterRecoveryPlans, drPlanTypes, evaluateDrPlan } from "@cloudsync/db";
+import { asc, eq } from "drizzle-orm";
 import type { Env } from "../env.ts";
 import { CommandFailedError, UsageError } from "./errors.ts";
 import { printResult, printRows, renderTable } from "./output.ts";
 import { type OrgOptions, inOrganization, isUuid } from "./tenant.ts";
-import { backupFindings, evaluateResource, type Finding, type PlanResourceFacts, type ResourceEvaluation, testFinding, testIntervalDays } from "../recovery/evaluate-plan.ts";
 
 type Plan = typeof disasterRecoveryPlans.$inferSelect;
 
@@ -106,91 +105,20 @@ export async function drPlanList(env: Env, opts: OrgOptions & { json: boolean })
   return 0;
 }
 
-export type { Finding } from "../recovery/evaluate-plan.ts";
+/** One row of `dr plan evaluate`: a check of the plan, its result and why. */
+export type Finding = DrPlanFinding;
 
 /**
- * The resources a plan covers, with what their backups say: the production and wedding-critical
- * resources of its primary region that hold data (compute, storage, databases: a security group
- * or an address has nothing to restore), and any resource a configuration names the plan for. Every
- * configuration of a resource counts (a cloud's and a hand-written one alike), disabled ones not.
+ * `dr plan evaluate`: the database judges the plan (`evaluate_dr_plan`, rules in
+ * docs/disaster-recovery.md) under the organization's row-level security; this prints it.
  */
-async function planResources(tx: DbOrTx, plan: Plan): Promise<PlanResourceFacts[]> {
-  const rows = await queryRows<{
-    id: string;
-    resource_name: string;
-    configurations: { status: "active" | "paused" | "failed"; regions: string[] }[] | null;
-    last_ok: string | null;
-    last_status: "completed" | "failed" | null;
-    last_error: string | null;
-  }>(
-    tx,
-    sql`select r.id, r.resource_name,
-               (select jsonb_agg(jsonb_build_object('status', b.backup_status, 'regions',
-                         (select coalesce(jsonb_agg(x), '[]'::jsonb) from (
-                            select b.backup_destination ->> 'region' as x
-                            union all select c ->> 'region' from jsonb_array_elements(coalesce(b.backup_destination -> 'copies', '[]'::jsonb)) c) y
-                           where x is not null)))
-                  from backup_configurations b where b.resource_id = r.id and b.backup_status <> 'disabled') as configurations,
-               (select max(e.completed_at) from backup_executions e join backup_configurations b on b.id = e.backup_config_id
-                 where b.resource_id = r.id and b.backup_status <> 'disabled' and e.execution_status = 'completed'
-                   -- A snapshot its cloud no longer lists was deleted: no recovery point any more.
-                   and not (e.performance_metrics ? 'deleted_at')) as last_ok,
-               f.execution_status as last_status, f.error_message as last_error
-          from cloud_resources r
-          left join lateral (
-            select e.execution_status, e.error_message from backup_executions e join backup_configurations b on b.id = e.backup_config_id
-             where b.resource_id = r.id and b.backup_status <> 'disabled' and e.execution_status in ('completed', 'failed')
-             order by e.started_at desc limit 1) f on true
-         where r.terminated_at is null
-           and ((r.region_id = ${plan.primaryRegionId} and (r.is_wedding_critical or r.environment = 'production')
-                 and r.resource_type in ('compute', 'storage', 'database'))
-                or exists (select 1 from backup_configurations b where b.resource_id = r.id and b.dr_plan_id = ${plan.id} and b.backup_status <> 'disabled'))
-         order by r.resource_name`,
-  );
-  return rows.map((r) => ({
-    id: r.id,
-    name: r.resource_name,
-    configurations: r.configurations ?? [],
-    lastCompletedAt: r.last_ok ? new Date(r.last_ok) : null,
-    lastFinished: r.last_status ? { status: r.last_status, error: r.last_error } : null,
-  }));
-}
-
-/**
- * What a plan promises against what the database shows: each covered resource's newest good
- * recovery point against the RPO, its coverage and latest run, copies in a recovery region when
- * the plan asks for them (docs/disaster-recovery.md), tests on schedule and passing, recovery
- * regions apart from the primary. Read-only.
- */
-export async function evaluatePlan(tx: DbOrTx, plan: Plan, now = new Date()): Promise<{ findings: Finding[]; resources: ResourceEvaluation[] }> {
-  const regions = (plan.disasterRecoveryRegions as { region_id?: string; region_code?: string }[]) ?? [];
-  const objectives = {
-    rpoMinutes: plan.recoveryObjectives.rpo_minutes,
-    crossRegion: plan.backupStrategy?.cross_region ?? false,
-    recoveryRegionCodes: regions.map((r) => r.region_code).filter((c): c is string => !!c),
-  };
-  const resources = (await planResources(tx, plan)).map((f) => evaluateResource(f, objectives, now));
-  const findings = backupFindings(resources, objectives);
-  findings.push(testFinding(plan.testingSchedule?.frequency ?? "quarterly", plan.lastTestedAt, now));
-  const rate = Number(plan.testSuccessRate ?? 100);
-  findings.push({ check: "test success rate", result: plan.lastTestedAt && rate < 90 ? "warn" : "ok", detail: plan.lastTestedAt ? `${rate} % of recorded tests passed` : "no tests recorded" });
-  const apart = regions.filter((r) => r.region_id && r.region_id !== plan.primaryRegionId);
-  findings.push({ check: "recovery regions", result: apart.length ? "ok" : "fail", detail: apart.length ? `${apart.length} region(s) apart from the primary` : "no recovery region apart from the primary" });
-  return { findings, resources };
-}
-
-/** The worst finding's result. */
-export function planVerdict(findings: readonly Finding[]): Finding["result"] {
-  return findings.some((f) => f.result === "fail") ? "fail" : findings.some((f) => f.result === "warn") ? "warn" : "ok";
-}
-
 export async function drPlanEvaluate(env: Env, ref: string, opts: OrgOptions & { json: boolean }): Promise<number> {
-  const { plan, findings, resources } = await inOrganization(env, opts, async (tx, org) => {
+  const { plan, evaluation } = await inOrganization(env, opts, async (tx, org) => {
     const found = await findPlan(tx, ref, org.slug);
-    return { plan: found, ...(await evaluatePlan(tx, found)) };
+    return { plan: found, evaluation: await evaluateDrPlan(tx, found.id) };
   });
-  const verdict = planVerdict(findings);
-  if (opts.json) console.log(JSON.stringify({ plan: { id: plan.id, name: plan.planName }, verdict, findings, resources }, null, 2));
+  const { verdict, findings, resources } = evaluation;
+  if (opts.json) console.log(JSON.stringify({ plan: evaluation.plan, verdict, findings, test: evaluation.test, resources }, null, 2));
   else {
     const perResource = resources.length
       ? `\n${renderTable(["resource", "verdict", "achieved RPO min", "why"], resources.map((r) => [r.name, r.verdict, r.achievedRpoMinutes ?? "none", r.reasons.join("; ")]))}`
@@ -215,6 +143,8 @@ export async function drPlanTest(env: Env, ref: string, opts: OrgOptions & { jso
     const run = Number(schedule.tests_run ?? 0) + 1;
     const passed = Number(schedule.tests_passed ?? 0) + (opts.result === "passed" ? 1 : 0);
     const frequency = String(schedule.frequency ?? "quarterly");
+    // The interval between tests is the evaluation's (one table of intervals, in evaluate_dr_plan).
+    const { intervalDays } = (await evaluateDrPlan(tx, found.id)).test;
     const latest = !found.lastTestedAt || at >= found.lastTestedAt;
     const [row] = await tx
       .update(disasterRecoveryPlans)
@@ -224,7 +154,7 @@ export async function drPlanTest(env: Env, ref: string, opts: OrgOptions & { jso
           frequency,
           test_type: String(schedule.test_type ?? "partial"),
           last_test: latest ? at.toISOString() : (schedule.last_test as string | null),
-          next_test: latest ? new Date(at.getTime() + (testIntervalDays[frequency] ?? 92) * 86_400_000).toISOString() : (schedule.next_test as string | null),
+          next_test: latest ? new Date(at.getTime() + intervalDays * 86_400_000).toISOString() : (schedule.next_test as string | null),
           tests_run: run,
           tests_passed: passed,
           ...(latest ? { last_result: opts.result, last_notes: opts.notes ?? null } : {}),

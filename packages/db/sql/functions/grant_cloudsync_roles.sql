@@ -44,7 +44,8 @@ BEGIN
                               analyze_cost_optimization(uuid, integer),
                               cost_optimization_from_snapshot(uuid, integer, timestamptz),
                               refresh_resource_utilization(uuid, integer),
-                              get_monthly_cost_summary(uuid, date, date) TO cloudsync_app;
+                              get_monthly_cost_summary(uuid, date, date),
+                              evaluate_dr_plan(uuid, timestamptz) TO cloudsync_app;
   END IF;
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cloudsync_worker') THEN
     GRANT USAGE ON SCHEMA public, auth TO cloudsync_worker;
@@ -66,6 +67,7 @@ BEGIN
                               analyze_cost_optimization(uuid, integer),
                               cost_optimization_from_snapshot(uuid, integer, timestamptz),
                               refresh_resource_utilization(uuid, integer),
+                              evaluate_dr_plan(uuid, timestamptz),
                               size_category_rank(text) TO cloudsync_worker;
   END IF;
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'cloudsync_realtime') THEN

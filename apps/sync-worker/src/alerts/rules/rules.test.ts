@@ -37,9 +37,40 @@ describe("wedding_day_critical", () => {
     ["stopped wedding resource: none", { isWeddingCritical: true, healthStatus: "critical", status: "stopped" }, null],
   ];
   it.each(cases)("%s", (_, facts, severity) => {
-    const result = weddingDayRule([resource("w", facts)]);
+    // Backed up (one configuration): only the health decides.
+    const result = weddingDayRule([resource("w", facts)], [{ resourceId: "w", resourceType: "database", configurations: 1 }]);
     expect(result.candidates.map((c) => [c.severity, c.weddingDayEscalation])).toEqual(severity ? [[severity, true]] : []);
     expect(result.judged.has("w")).toBe(true);
+  });
+});
+
+describe("wedding_day_critical: a running wedding-critical resource holding data without a backup configuration", () => {
+  const wedding = { isWeddingCritical: true };
+  // [case, resource facts, its type, non-disabled configurations (null: no coverage facts), severity, name]
+  const cases: [string, Partial<ResourceFacts>, string, number | null, string | null, string | null][] = [
+    ["healthy database, 0 configurations: warning", wedding, "database", 0, "warning", "Wedding-critical w has no backup"],
+    ["healthy instance, 0 configurations: warning", wedding, "compute", 0, "warning", "Wedding-critical w has no backup"],
+    ["healthy bucket, 0 configurations: warning", wedding, "storage", 0, "warning", "Wedding-critical w has no backup"],
+    ["healthy database, 1 configuration: none", wedding, "database", 1, null, null],
+    ["a security group holds nothing to restore: none", wedding, "security", 0, null, null],
+    ["not wedding-critical: none", {}, "database", 0, null, null],
+    ["stopped: none", { ...wedding, status: "stopped" }, "database", 0, null, null],
+    ["no coverage facts: not judged unprotected", wedding, "database", null, null, null],
+    // Both conditions: one alert, the health's severity (warning → critical), both said.
+    ["warning health and no backup: one alert, critical", { ...wedding, healthStatus: "warning" }, "database", 0, "critical", "Wedding-critical w is warning and has no backup"],
+    ["critical health and no backup: emergency", { ...wedding, healthStatus: "critical" }, "database", 0, "emergency", "Wedding-critical w is critical and has no backup"],
+  ];
+  it.each(cases)("%s", (_, facts, resourceType, configurations, severity, name) => {
+    const backups = configurations === null ? [] : [{ resourceId: "w", resourceType, configurations }];
+    const result = weddingDayRule([resource("w", facts)], backups);
+    expect(result.candidates.map((c) => [c.resourceId, c.severity, c.name, c.weddingDayEscalation])).toEqual(severity ? [["w", severity, name, true]] : []);
+    // Judged either way: a resource that got a backup, was untagged or stopped clears its alert.
+    expect(result.judged.has("w")).toBe(true);
+  });
+
+  it("records what it found and what to do next", () => {
+    const [candidate] = weddingDayRule([resource("w", { isWeddingCritical: true })], [{ resourceId: "w", resourceType: "database", configurations: 0 }]).candidates;
+    expect(candidate!.currentValues).toMatchObject({ resource_status: "running", health_status: "healthy", resource_type: "database", backup_configurations_not_disabled: 0, next_step: expect.stringMatching(/^add a backup configuration/) });
   });
 });
 

@@ -12,6 +12,15 @@ export interface ResourceFacts {
   isWeddingCritical: boolean;
 }
 
+/** What the backup tables say of a running wedding-critical resource (for `wedding_day_critical`). */
+export interface BackupCoverageFacts {
+  resourceId: string;
+  /** `resource_type`: only `compute`, `storage` and `database` resources hold data to restore. */
+  resourceType: string;
+  /** Its backup configurations that are not disabled, of any origin (a cloud's or hand-written). */
+  configurations: number;
+}
+
 /** One stored metric sample of a resource. */
 export interface SampleFacts {
   resourceId: string;
