@@ -1,4 +1,4 @@
-export { startGcpEmulator, type GcpEmulator, type GcpEmulatorOptions } from "./server.ts";
+export { startGcpEmulator, type GcpEmulator, type GcpEmulatorOptions, type GcpExpectedInstanceGroup } from "./server.ts";
 export type { GcpExpectedResource, GcpAddInput } from "./estate.ts";
 export type { GcpServiceAccountKey } from "./token.ts";
 export { emulatorKinds as gcpEmulatorKinds, type EmulatorKind as GcpEmulatorKind } from "./items.ts";
@@ -9,3 +9,4 @@ export type { GcpEmulatorFolder, GcpEmulatorOrganization, GcpEmulatorOrgProject,
 export { computeEngineServiceId as gcpComputeEngineServiceId, expectedDiskPrice as expectedGcpDiskPrice, expectedMachinePrice as expectedGcpMachinePrice } from "./billing-catalog-api.ts";
 export type { GcpExpectedDeployment } from "./infra-manager-api.ts";
 export type { GcpExpectedBackupRun } from "./backup-runs.ts";
+export type { BackendHealthState as GcpBackendHealthState, GcpEndpointHealth, GcpExpectedBackendHealth } from "./backend-health.ts";
