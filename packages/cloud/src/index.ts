@@ -25,6 +25,7 @@ export {
   type StatusCheckState,
   type SustainedRule,
   type Thresholds,
+  type HealthThresholds,
 } from "./metrics/health.ts";
 export { isDecimal, normalizeDecimal, roundDecimal, sumDecimals } from "./common/decimal.ts";
 export * from "./recommendations/index.ts";

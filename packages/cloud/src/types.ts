@@ -256,6 +256,12 @@ export interface KindDescription {
    * `rds_instance` reader reports `rds_postgres`, `rds_mysql`, …); absent when they are `kind`.
    */
   readonly resourceKinds?: readonly string[];
+  /**
+   * The cloud's own status checks `streamStatusChecks` reports for this kind (`ec2_system_status`,
+   * `mig_status`, …); absent when it reports none. A kind with checks but no metric keys (a
+   * managed instance group) is still a health target.
+   */
+  readonly statusChecks?: readonly string[];
 }
 
 /**
@@ -297,6 +303,11 @@ export interface CloudAdapter {
 /** The resource kinds (`resource_subtype`s) of an adapter that report metrics, by name. */
 export function kindsWithMetrics(kinds: readonly KindDescription[]): string[] {
   return kinds.filter((k) => k.metricKeys.length > 0).flatMap((k) => [k.kind, ...(k.resourceKinds ?? [])]);
+}
+
+/** The resource kinds with any health signal: metrics, or the cloud's own status checks. */
+export function kindsWithHealthSignals(kinds: readonly KindDescription[]): string[] {
+  return kinds.filter((k) => k.metricKeys.length > 0 || (k.statusChecks?.length ?? 0) > 0).flatMap((k) => [k.kind, ...(k.resourceKinds ?? [])]);
 }
 
 // ---------------------------------------------------------------------------------------------

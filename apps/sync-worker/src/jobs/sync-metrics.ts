@@ -1,4 +1,4 @@
-import { kindsWithMetrics, scopeKey } from "@cloudsync/cloud";
+import { kindsWithHealthSignals, scopeKey } from "@cloudsync/cloud";
 import { cloudRegions, cloudResources, refreshPerformanceMetrics, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
 import { and, eq, inArray, ne } from "drizzle-orm";
 import { notifyAfterSync } from "../alerts/notify-after-sync.ts";
@@ -36,8 +36,8 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
   let alertsRaised = 0;
   let alertsResolved = 0;
   return withSyncRun(deps, "metrics", payload, async ({ provider, adapter, log, ledger }) => {
-    // The adapter says which of its kinds have metrics; the worker knows no cloud's kinds.
-    const metricKinds = kindsWithMetrics(adapter.kinds);
+    // The adapter says which of its kinds have metrics or status checks; the worker knows no cloud's kinds.
+    const metricKinds = kindsWithHealthSignals(adapter.kinds);
     const targets = await deps.db
       .select({
         id: cloudResources.id,

@@ -4,7 +4,7 @@ import {
   type ScopeRef,
   type StatusCheckSignal,
   type SustainedRule,
-  type Thresholds,
+  type HealthThresholds,
   defaultSustained,
   defaultThresholds,
   evaluateHealth,
@@ -65,7 +65,7 @@ export class MetricWriter {
     private readonly db: Database,
     private readonly ctx: MetricWriteContext,
     targets: readonly MetricTargetRow[],
-    private readonly thresholds: { warning: Thresholds; critical: Thresholds } = defaultThresholds,
+    private readonly thresholds: HealthThresholds = defaultThresholds,
     options: { pagesInFlight?: number; sustained?: SustainedRule } = {},
   ) {
     for (const t of targets) this.#byProviderId.set(t.resourceId.toLowerCase(), t);

@@ -10,7 +10,7 @@ export { awsEmulatorKinds, awsGlobalEmulatorKinds, type AwsEmulatorKind, type Aw
 export { type BucketLifecycle, bucketLifecycleOf } from "./render-s3.ts";
 export { type AwsExpectedCostLine, costServices as awsCostServices } from "./costs.ts";
 export type { AwsExpectedMetricSample } from "./metrics.ts";
-export type { AwsExpectedInstanceStatus, Ec2CheckStatus } from "./status-checks.ts";
+export type { AwsExpectedGroupCapacity, AwsExpectedInstanceStatus, AwsGroupInstance, Ec2CheckStatus } from "./status-checks.ts";
 export type { AwsEmulatorMember, AwsEmulatorOrganization, AwsEmulatorOrganizationUnit, AwsMemberStatus } from "./organizations.ts";
 export type { AwsExpectedStack } from "./cloudformation.ts";
 export type { AwsExpectedBackupJob, AwsExpectedBackupPlan } from "./backup.ts";

@@ -1,4 +1,5 @@
 import type { EmulatedResource } from "./model.ts";
+import type { AwsGroupInstance } from "./status-checks.ts";
 import { el, wrap } from "./xml.ts";
 
 /**
@@ -6,19 +7,18 @@ import { el, wrap } from "./xml.ts";
  * named after their element: `<CacheCluster>`, `<Cluster>`, `<Tag>`).
  */
 
-export function renderAutoScalingGroup(item: EmulatedResource, malformed: boolean): string {
+export function renderAutoScalingGroup(item: EmulatedResource, malformed: boolean, members: readonly AwsGroupInstance[]): string {
   const name = item.naturalName ?? "";
-  const ids = item.extra.instanceIds ? (item.extra.instanceIds as string).split(",") : [];
   const template = wrap("LaunchTemplate", el("LaunchTemplateId", `lt-0${item.id.slice(-16)}`) + el("LaunchTemplateName", item.extra.launchTemplate) + el("Version", "$Default"));
-  const instances = ids
-    .map((id, n) =>
+  const instances = members
+    .map((m, n) =>
       wrap(
         "member",
-        el("InstanceId", id) +
+        el("InstanceId", m.instanceId) +
           el("InstanceType", item.size) +
           el("AvailabilityZone", `${item.region}${"abc"[n % 3]}`) +
-          el("LifecycleState", "InService") +
-          el("HealthStatus", "Healthy") +
+          el("LifecycleState", m.lifecycleState) +
+          el("HealthStatus", m.healthStatus) +
           template +
           el("ProtectedFromScaleIn", false),
       ),

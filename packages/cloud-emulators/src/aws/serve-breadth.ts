@@ -9,6 +9,7 @@ import { renderEcsCluster, renderEcsService } from "./render-ecs.ts";
 import { queryResponse } from "./render-query.ts";
 import { renderAutoScalingGroup, renderCacheCluster, renderRedshiftCluster, renderTagList } from "./render-query-kinds.ts";
 import { arnOf, renderResourceTagMapping } from "./render-tagging.ts";
+import type { AwsGroupInstance } from "./status-checks.ts";
 import { restJsonContentType } from "./rest-json.ts";
 import { wrap } from "./xml.ts";
 
@@ -38,6 +39,8 @@ export interface BreadthReply {
 export interface BreadthDeps {
   estate: AwsEstate;
   malformedIds(): ReadonlySet<string>;
+  /** A group's instances with their lifecycle and health (status-checks.ts). */
+  groupInstances(item: EmulatedResource): AwsGroupInstance[];
 }
 
 export function createBreadthHandlers(deps: BreadthDeps) {
@@ -192,7 +195,7 @@ export function createBreadthHandlers(deps: BreadthDeps) {
     const p = queryList(call, "autoscaling_group", "MaxRecords", 1, 100, 50, "NextToken");
     if ("status" in p) return p;
     const bad = deps.malformedIds();
-    const result = wrap("AutoScalingGroups", p.items.map((i) => renderAutoScalingGroup(i, bad.has(i.id))).join("")) + (p.nextToken ? `<NextToken>${p.nextToken}</NextToken>` : "");
+    const result = wrap("AutoScalingGroups", p.items.map((i) => renderAutoScalingGroup(i, bad.has(i.id), deps.groupInstances(i))).join("")) + (p.nextToken ? `<NextToken>${p.nextToken}</NextToken>` : "");
     return xml(queryResponse("autoscaling", "DescribeAutoScalingGroups", call.requestId, result));
   }
 

@@ -17,7 +17,7 @@ import { type AwsAddResourceInput, type AwsResizeInput, createAwsEstate } from "
 import { expectedOf } from "./expected.ts";
 import { isJsonService, type JsonReply, jsonOk, type JsonService, jsonAction, jsonServiceOfTarget, jsonTargets } from "./json.ts";
 import { type AwsExpectedMetricSample, expectedSample, periodStarts } from "./metrics.ts";
-import { type AwsExpectedInstanceStatus, instanceStatusOf, renderInstanceStatus } from "./status-checks.ts";
+import { type AwsExpectedGroupCapacity, type AwsExpectedInstanceStatus, autoScalingInstancesOf, instanceStatusOf, renderInstanceStatus } from "./status-checks.ts";
 import type { AwsEmulatorKind, AwsExpectedResource, EmulatedResource } from "./model.ts";
 import { type GetProductsRequest, getProducts, spotPriceHistory } from "./pricing.ts";
 import { decodeToken, encodeToken, pageSizeParam } from "./paging.ts";
@@ -134,6 +134,8 @@ export interface AwsEmulator {
   expectedMetrics(query: AwsExpectedMetricsQuery): Iterable<AwsExpectedMetricSample>;
   /** The EC2 status checks DescribeInstanceStatus reports, for every running instance. */
   expectedInstanceStatus(): Iterable<AwsExpectedInstanceStatus>;
+  /** Every Auto Scaling group's desired capacity and how many of its instances are InService and Healthy. */
+  expectedGroupCapacity(): Iterable<AwsExpectedGroupCapacity>;
   /** The CloudFormation stacks of every account and region, with the inventory ids of their resources. */
   expectedStacks(): AwsExpectedStack[];
   /** AWS Backup's plans (one rule each, with the resources its selection names) and jobs, per account and region. */
@@ -205,7 +207,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     ? createOrganizationState(options.organization, firstAccount.accountId, accounts.map((a) => a.accountId))
     : undefined;
   const requests = new Map<string, number>();
-  const breadth = createBreadthHandlers({ estate, malformedIds: () => malformedIds() });
+  const breadth = createBreadthHandlers({ estate, malformedIds: () => malformedIds(), groupInstances: (item) => autoScalingInstancesOf(seedHash, item) });
   const stackBook = createStackBook({ seedHash, estate, accounts: accounts.map((a) => a.accountId), regions });
   const backupBook: AwsBackupBook = createAwsBackupBook({ seedHash, estate, now: options.backupNow ?? new Date() });
   const snapshotBook: SnapshotBook = createSnapshotBook({ seedHash, estate, now: options.backupNow ?? new Date() });
@@ -753,6 +755,13 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       for (const item of estate.all()) {
         if (item.kind !== "ec2_instance" || item.state !== "running") continue;
         yield { account: item.account, region: item.region, instanceId: item.id, ...instanceStatusOf(seedHash, item) };
+      }
+    },
+    *expectedGroupCapacity() {
+      for (const item of estate.all()) {
+        if (item.kind !== "autoscaling_group") continue;
+        const serving = autoScalingInstancesOf(seedHash, item).filter((i) => i.lifecycleState === "InService" && i.healthStatus === "Healthy").length;
+        yield { account: item.account, region: item.region, groupArn: item.id, desired: Number(item.extra.desired), serving };
       }
     },
     expectedStacks: () => stackBook.expected(),

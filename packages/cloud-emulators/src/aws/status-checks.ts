@@ -60,3 +60,40 @@ export function renderInstanceStatus(item: EmulatedResource, status: { system: E
       summary("instanceStatus", status.instance, since),
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Auto Scaling groups' instances (DescribeAutoScalingGroups `Instances[]`).
+
+/** One instance of a group as DescribeAutoScalingGroups lists it (LifecycleState, HealthStatus). */
+export interface AwsGroupInstance {
+  instanceId: string;
+  lifecycleState: "InService" | "Pending";
+  healthStatus: "Healthy" | "Unhealthy";
+}
+
+export interface AwsExpectedGroupCapacity {
+  account: string;
+  region: string;
+  groupArn: string;
+  desired: number;
+  /** Instances InService and Healthy. */
+  serving: number;
+}
+
+/**
+ * The instances of an emulated group, derived from (seed, group index) so they are the same on
+ * every call: most groups have every listed instance InService and Healthy; a few are launching
+ * one (its last instance Pending), a few have one marked Unhealthy (Auto Scaling is about to
+ * replace it), a few are failing to launch (every instance Pending). A group lists at most six
+ * instances (the generator's cap), so one asked for seven is short of one, as while scaling out.
+ */
+export function autoScalingInstancesOf(seedHash: number, item: EmulatedResource): AwsGroupInstance[] {
+  const ids = item.extra.instanceIds ? (item.extra.instanceIds as string).split(",") : [];
+  const roll = createRng((seedHash ^ Math.imul(item.index + 31, 0x165667b1)) >>> 0).next();
+  return ids.map((instanceId, n) => {
+    const last = n === ids.length - 1;
+    if (roll < 0.06 || (roll < 0.14 && last)) return { instanceId, lifecycleState: "Pending", healthStatus: "Healthy" };
+    if (roll < 0.22 && last) return { instanceId, lifecycleState: "InService", healthStatus: "Unhealthy" };
+    return { instanceId, lifecycleState: "InService", healthStatus: "Healthy" };
+  });
+}

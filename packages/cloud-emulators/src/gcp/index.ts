@@ -1,4 +1,4 @@
-export { startGcpEmulator, type GcpEmulator, type GcpEmulatorOptions } from "./server.ts";
+export { startGcpEmulator, type GcpEmulator, type GcpEmulatorOptions, type GcpExpectedInstanceGroup } from "./server.ts";
 export type { GcpExpectedResource, GcpAddInput } from "./estate.ts";
 export type { GcpServiceAccountKey } from "./token.ts";
 export { emulatorKinds as gcpEmulatorKinds, type EmulatorKind as GcpEmulatorKind } from "./items.ts";
@@ -10,3 +10,4 @@ export { computeEngineServiceId as gcpComputeEngineServiceId, expectedDiskPrice 
 export { gcsBucketLifecycle } from "./items-services.ts";
 export type { GcpExpectedDeployment } from "./infra-manager-api.ts";
 export type { GcpExpectedBackupRun } from "./backup-runs.ts";
+export type { BackendHealthState as GcpBackendHealthState, GcpEndpointHealth, GcpExpectedBackendHealth } from "./backend-health.ts";

@@ -17,6 +17,7 @@ import { ServiceApis, breakItem } from "./services-api.ts";
 import { RunApi } from "./run-api.ts";
 import { type GcpExpectedDeployment, InfraManagerApi } from "./infra-manager-api.ts";
 import { BackupRunsApi, type GcpExpectedBackupRun } from "./backup-runs.ts";
+import { backendHealthRoute, expectedBackendHealth, type GcpExpectedBackendHealth } from "./backend-health.ts";
 import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
 import { decodePageToken, encodePageToken, errors } from "./wire.ts";
 
@@ -42,6 +43,15 @@ export interface GcpEmulatorOptions {
   deniedProjects?: readonly string[];
 }
 
+/** A managed instance group as its status check reads it. */
+export interface GcpExpectedInstanceGroup {
+  project: string;
+  resourceId: string;
+  targetSize: number;
+  /** `currentActions.none`. */
+  running: number;
+}
+
 export interface GcpEmulator {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
@@ -59,6 +69,10 @@ export interface GcpEmulator {
   expectedDeployments(): GcpExpectedDeployment[];
   /** The Cloud SQL backup runs `backupRuns.list` serves, for every instance with backups enabled. */
   expectedBackupRuns(): GcpExpectedBackupRun[];
+  /** Each backend service's endpoints per health state, summed over its backend groups (getHealth). */
+  expectedBackendHealth(): Iterable<GcpExpectedBackendHealth>;
+  /** Each managed instance group's target size and instances running with no action scheduled (`currentActions.none`). */
+  expectedInstanceGroups(): Iterable<GcpExpectedInstanceGroup>;
   readonly mutate: {
     add(input: GcpAddInput): GcpExpectedResource;
     remove(id: string): boolean;
@@ -147,6 +161,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       monitoringApi.route(method, url.pathname, url) ??
       resourceManager.route(method, url.pathname, url) ??
       billingCatalog.route(method, url.pathname, url) ??
+      backendHealthRoute(estate, seed, method, url, body) ??
       computeRoute(method, url);
     if (!routed) return send(res, 404, errors.notFound(url.pathname));
     gate(req, res, routed);
@@ -317,6 +332,18 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     expected: () => estate.expected(),
     expectedDeployments: () => infraManager.expected(),
     expectedBackupRuns: () => backupRuns.expected(),
+    expectedBackendHealth: () => expectedBackendHealth(estate, seed, projects),
+    *expectedInstanceGroups() {
+      for (const project of projects) {
+        const end = estate.positions(project, "instanceGroupManager");
+        for (let position = 0; position < end; position++) {
+          const item = estate.itemAt(project, "instanceGroupManager", position);
+          if (!item) continue;
+          const actions = item.raw.currentActions as { none?: number } | undefined;
+          yield { project, resourceId: item.resourceId, targetSize: Number(item.raw.targetSize), running: actions?.none ?? 0 };
+        }
+      }
+    },
     mutate: {
       add: (input) => estate.add(input),
       remove: (id) => estate.remove(id),

@@ -27,7 +27,8 @@ import type {
   StreamOptions,
 } from "../types.ts";
 import { toAwsError } from "./aws-errors.ts";
-import { type AwsCredentialProvider, type ClientSettings, createRequestHandler, createStsClient } from "./clients.ts";
+import { type AwsCredentialProvider, type AwsServiceClients, type ClientSettings, createRequestHandler, createStsClient } from "./clients.ts";
+import type { AutoScalingGroupsApi } from "./status-checks.ts";
 import { assumeRoleCredentials, staticCredentials, stsAssumeRole } from "./credentials.ts";
 import { awsKindReaders } from "./kinds/index.ts";
 import { isIsoDate, utcDate } from "./normalize-costs.ts";
@@ -301,14 +302,19 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
   async function* streamStatusChecks(query: StatusCheckQuery): AsyncGenerator<StatusCheckEvent> {
     const signal = query.signal;
     const scopes = planStatusCheckScopes(query.targets, statusCheckKinds, logger);
-    const { instanceStatusApi, statusCheckRead } = await import("./status-checks.ts");
+    const { autoScalingGroupCheckRead, instanceStatusApi, statusCheckRead } = await import("./status-checks.ts");
     const session = openSession(sessionSettings, signal);
     try {
-      const reads = scopes.map(({ account, region, ids }): ScopeRead<ResourceStatusChecks> => {
-        const scope: ScopeRef = { cloud: "aws", account, region, kind: "status_checks" };
+      const reads = scopes.map(({ account, region, kind, ids }): ScopeRead<ResourceStatusChecks> => {
+        // EC2's checks keep their scope kind (`status_checks`); each other kind's check is its own scope.
+        const scope: ScopeRef = { cloud: "aws", account, region, kind: kind === "ec2_instance" ? "status_checks" : `${kind}_status_checks` };
+        const operation = kind === "ec2_instance" ? "DescribeInstanceStatus" : "DescribeAutoScalingGroups";
         if (!providers.knows(account)) {
           const error = new CloudError("aws", `aws status checks for account ${account}: the adapter is not configured for this account.`, { account });
-          return failingRead(scope, "DescribeInstanceStatus", error);
+          return failingRead(scope, operation, error);
+        }
+        if (kind === "autoscaling_group") {
+          return autoScalingGroupCheckRead({ scope, api: autoScalingGroupsApi(() => session.clientsFor(account, region)), groupArns: [...ids] });
         }
         return statusCheckRead({ scope, api: instanceStatusApi(() => session.clientsFor(account, region).ec2()), instanceIds: [...ids] });
       });
@@ -477,8 +483,23 @@ const organizationsRegion = "us-east-1";
 
 /** What consumers may know of AWS's kinds. */
 const awsKinds = awsKindReaders.map(describeKind);
-/** The kinds EC2's status checks cover. */
-const statusCheckKinds: ReadonlySet<string> = new Set(["ec2_instance"]);
+/** The kinds with a status check: EC2's instance and system checks, Auto Scaling groups' capacity in service. */
+const statusCheckKinds: ReadonlySet<string> = new Set(["ec2_instance", "autoscaling_group"]);
+
+/**
+ * DescribeAutoScalingGroups pages of one account and region, through the SDK the Auto Scaling
+ * kind loads (imported here on first use, as the kind does: a process that never reads Auto
+ * Scaling never loads it).
+ */
+function autoScalingGroupsApi(clients: () => AwsServiceClients): AutoScalingGroupsApi {
+  return {
+    async page(nextToken, signal) {
+      const sdk = await import("@aws-sdk/client-auto-scaling");
+      const client = clients().client("autoscaling", (config) => new sdk.AutoScalingClient(config));
+      return client.send(new sdk.DescribeAutoScalingGroupsCommand({ MaxRecords: 100, ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal: signal });
+    },
+  };
+}
 
 /** Credentials per account, made on first use for discovered members. */
 interface CredentialProviders {
@@ -585,20 +606,20 @@ function planStatusCheckScopes(
   targets: StatusCheckQuery["targets"],
   kinds: ReadonlySet<string>,
   logger: AdapterLogger | undefined,
-): { account: string; region: string; ids: Set<string> }[] {
-  const scopes = new Map<string, { account: string; region: string; ids: Set<string> }>();
+): { account: string; region: string; kind: string; ids: Set<string> }[] {
+  const scopes = new Map<string, { account: string; region: string; kind: string; ids: Set<string> }>();
   let ignored = 0;
   for (const t of targets) {
     if (!kinds.has(t.kind)) {
       ignored += 1;
       continue;
     }
-    const key = `${t.account}|${t.regionCode}`;
-    const entry = scopes.get(key) ?? { account: t.account, region: t.regionCode, ids: new Set<string>() };
+    const key = `${t.account}|${t.regionCode}|${t.kind}`;
+    const entry = scopes.get(key) ?? { account: t.account, region: t.regionCode, kind: t.kind, ids: new Set<string>() };
     entry.ids.add(t.resourceId);
     scopes.set(key, entry);
   }
-  if (ignored > 0) logger?.debug({ ignored }, "aws status checks: targets of kinds without EC2 status checks ignored");
+  if (ignored > 0) logger?.debug({ ignored }, "aws status checks: targets of kinds without status checks ignored");
   return [...scopes.values()];
 }
 

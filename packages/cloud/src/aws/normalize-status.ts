@@ -33,3 +33,40 @@ export function normalizeInstanceStatus(item: InstanceStatus, account: string): 
     checks: [signal("ec2_system_status", item.SystemStatus), signal("ec2_instance_status", item.InstanceStatus)],
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Auto Scaling groups: capacity in service against the capacity asked for.
+
+export const asgStatusSource = "asg_in_service";
+
+/** The part of a DescribeAutoScalingGroups group the check reads. */
+export interface AutoScalingGroupCapacity {
+  AutoScalingGroupARN?: string | undefined;
+  DesiredCapacity?: number | undefined;
+  Status?: string | undefined;
+  Instances?: readonly { LifecycleState?: string | undefined; HealthStatus?: string | undefined }[] | undefined;
+}
+
+/**
+ * An Auto Scaling group's own word on itself (docs/health-and-costs.md): of its `Instances`, those
+ * serving are `LifecycleState` `InService` with `HealthStatus` `Healthy` (an `Unhealthy` one is
+ * about to be terminated and replaced). Against `DesiredCapacity`:
+ *
+ * - desired 0, or a group being deleted (`Status` set) → `no_data`: it is asked to serve nothing;
+ * - serving ≥ desired → `ok`;
+ * - none serving → `impaired`: the group serves nothing it was asked to;
+ * - otherwise → `degraded`: it serves, short of what it was asked for (launching, replacing or
+ *   failing to launch: the detail counts the pending and unhealthy ones).
+ */
+export function normalizeAutoScalingGroupCheck(group: AutoScalingGroupCapacity): StatusCheckSignal {
+  const desired = group.DesiredCapacity;
+  if (group.Status) return { source: asgStatusSource, state: "no_data", detail: group.Status };
+  if (desired === undefined || desired <= 0) return { source: asgStatusSource, state: "no_data", detail: "desired capacity 0" };
+  const instances = group.Instances ?? [];
+  const serving = instances.filter((i) => i.LifecycleState === "InService" && i.HealthStatus === "Healthy").length;
+  const pending = instances.filter((i) => i.LifecycleState?.startsWith("Pending")).length;
+  const unhealthy = instances.filter((i) => i.HealthStatus === "Unhealthy").length;
+  const detail = `${serving} of ${desired} desired in service${pending > 0 ? `, ${pending} pending` : ""}${unhealthy > 0 ? `, ${unhealthy} unhealthy` : ""}`;
+  if (serving >= desired) return { source: asgStatusSource, state: "ok", detail };
+  return { source: asgStatusSource, state: serving === 0 ? "impaired" : "degraded", detail };
+}

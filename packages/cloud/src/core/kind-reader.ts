@@ -54,6 +54,7 @@ export function describeKind(kind: KindDescription): KindDescription {
     metricKeys: [...kind.metricKeys],
     relations: kind.relations.map((r) => ({ ...r })),
     ...(kind.resourceKinds ? { resourceKinds: [...kind.resourceKinds] } : {}),
+    ...(kind.statusChecks ? { statusChecks: [...kind.statusChecks] } : {}),
   };
 }
 

@@ -36,7 +36,10 @@ import { listCallOptions } from "./call-options.ts";
 import { type ComputeClients, createComputeClients } from "./clients.ts";
 import { createCostReader } from "./costs.ts";
 import { createMetricReader } from "./metrics.ts";
-import { instanceStatusRead } from "./status-checks.ts";
+import { backendHealthRead, listedStatusRead, normalizeInstanceGroupCheck, instanceStatusRead } from "./status-checks.ts";
+import { backendGroupHealth, gcpStatusCheckKinds } from "./backend-health.ts";
+import { backendServicesReader } from "./kinds/backend-services.ts";
+import { instanceGroupManagersReader } from "./kinds/instance-group-managers.ts";
 import { instancesReader } from "./kinds/instances.ts";
 import type { TimeSeriesLister } from "./monitoring.ts";
 import type { CatalogApi } from "./prices.ts";
@@ -439,24 +442,46 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
     },
 
     /**
-     * Compute Engine's instance status (status-checks.ts) for the VM targets: one read of the
-     * instances' aggregated list per project with VM targets, scope `gcp:<project>:*:status_checks`.
+     * The cloud's own status checks (status-checks.ts), per project, each its own scope (region
+     * `*`): Compute Engine's instance status for VM targets (the instances' aggregated list,
+     * scope kind `status_checks`), managed instance groups' own status (their aggregated list,
+     * `gce_instance_group_manager_status_checks`), and backend services' backend health
+     * (their aggregated list, then getHealth per backend group, `gcp_backend_service_status_checks`).
      */
     async *streamStatusChecks(query: StatusCheckQuery): AsyncGenerator<StatusCheckEvent> {
-      const byProject = new Map<string, Set<string>>();
+      const byProjectKind = new Map<string, { project: string; kind: string; ids: Set<string> }>();
       for (const t of query.targets) {
-        if (t.kind !== "gce_instance") continue;
-        const ids = byProject.get(t.account) ?? new Set<string>();
-        ids.add(t.resourceId);
-        byProject.set(t.account, ids);
+        if (!gcpStatusCheckKinds.has(t.kind)) continue;
+        const key = `${t.account}|${t.kind}`;
+        const entry = byProjectKind.get(key) ?? { project: t.account, kind: t.kind, ids: new Set<string>() };
+        entry.ids.add(t.resourceId);
+        byProjectKind.set(key, entry);
       }
-      const reads = [...byProject].map(([project, ids]) =>
-        instanceStatusRead({
-          scope: { cloud: "gcp", account: project, region: "*", kind: "status_checks" },
-          instanceIds: [...ids],
-          pages: (signal) => instancesReader.pages(readContext(project, signal)),
-        }),
-      );
+      const reads = [...byProjectKind.values()].map(({ project, kind, ids }): ScopeRead<ResourceStatusChecks> => {
+        if (kind === "gce_instance") {
+          return instanceStatusRead({
+            scope: { cloud: "gcp", account: project, region: "*", kind: "status_checks" },
+            instanceIds: [...ids],
+            pages: (signal) => instancesReader.pages(readContext(project, signal)),
+          });
+        }
+        const scope: ScopeRef = { cloud: "gcp", account: project, region: "*", kind: `${kind}_status_checks` };
+        if (kind === "gce_instance_group_manager") {
+          return listedStatusRead({
+            scope,
+            operation: instanceGroupManagersReader.operation,
+            ids: [...ids],
+            pages: (signal) => instanceGroupManagersReader.pages(readContext(project, signal)),
+            check: normalizeInstanceGroupCheck,
+          });
+        }
+        return backendHealthRead({
+          scope,
+          ids: [...ids],
+          pages: (signal) => backendServicesReader.pages(readContext(project, signal)),
+          getHealth: (service, group, signal) => backendGroupHealth(readContext(project, signal), service, group),
+        });
+      });
       yield* runScopes(reads, runSettings("status_checks", query.signal, (scope, statuses: ResourceStatusChecks[]): StatusCheckEvent => ({ type: "status_page", scope, statuses })));
     },
     listPrices,

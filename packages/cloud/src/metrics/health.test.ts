@@ -13,6 +13,13 @@ describe("evaluateHealth", () => {
     [{ cpu_utilization: 10, response_time_ms: 6000 }, 0, "critical"],
     [{ network_in_mbps: 5000 }, 100, "healthy"], // no threshold: not judged
     [{ memory_utilization: Number.NaN }, 100, "healthy"],
+    // EFS burst credits fall to worse; warning line 100 GiB (107,374,182,400 B), critical 1 GiB (1,073,741,824 B).
+    [{ burst_credit_bytes: 2.25e12 }, 100, "healthy"], // 2.25e12 ≥ 2 × 107,374,182,400 = 214,748,364,800
+    [{ burst_credit_bytes: 161_061_273_600 }, 80, "healthy"], // 150 GiB: 60 + 40 × (150 − 100) / 100 = 80
+    [{ burst_credit_bytes: 107_374_182_400 }, 60, "warning"], // at the warning line (at or below breaches)
+    [{ burst_credit_bytes: 54_223_962_112 }, 30, "warning"], // 50.5 GiB: 60 × (50.5 − 1) / (100 − 1) = 30
+    [{ burst_credit_bytes: 1_073_741_824 }, 0, "critical"], // at the critical line
+    [{ burst_credit_bytes: 0 }, 0, "critical"], // spent: the file system runs at its baseline
   ] as const)("%j → %i (%s)", (metrics, score, status) => {
     const result = evaluateHealth(metrics);
     expect(result.healthScore).toBe(score);
@@ -65,7 +72,12 @@ describe("judgeResource: sustained breaches (2 of the last 3 samples) and status
   it.each([
     ["EFS: I/O limit 96, 97, 40 % → 2 of 3 ≥ 95", series({ io_limit_utilization: 96 }, { io_limit_utilization: 97 }, { io_limit_utilization: 40 }), "critical"],
     ["EFS: I/O limit 81, 30, 90 % → 2 of 3 ≥ 80", series({ io_limit_utilization: 81 }, { io_limit_utilization: 30 }, { io_limit_utilization: 90 }), "warning"],
-    ["EFS in bursting mode, Elastic throughput: only credits and bytes → no signal", series({ burst_credit_bytes: 0, storage_bytes: 5e9 }, { burst_credit_bytes: 0 }), "unknown"],
+    ["EFS with only stored bytes (Elastic throughput: no credits, no I/O limit) → no signal", series({ storage_bytes: 5e9 }, { storage_bytes: 5e9 }), "unknown"],
+    // Burst credits are lower-is-worse: warning at or below 100 GiB, critical at or below 1 GiB, 2 of the last 3.
+    ["EFS bursting: credits 0, 0 B → 2 of 2 ≤ 1 GiB", series({ burst_credit_bytes: 0, storage_bytes: 5e9 }, { burst_credit_bytes: 0 }), "critical"],
+    ["EFS bursting: credits 2 TiB, 80 GiB, 50 GiB → 2 of 3 ≤ 100 GiB, none ≤ 1 GiB", series({ burst_credit_bytes: 2 * 1024 ** 4 }, { burst_credit_bytes: 80 * 1024 ** 3 }, { burst_credit_bytes: 50 * 1024 ** 3 }), "warning"],
+    ["EFS bursting: credits 0.5 GiB once, then 200 GiB twice → one dip is not sustained", series({ burst_credit_bytes: 0.5 * 1024 ** 3 }, { burst_credit_bytes: 200 * 1024 ** 3 }, { burst_credit_bytes: 200 * 1024 ** 3 }), "healthy"],
+    ["EFS bursting: full credits (2.1 TiB) and I/O limit 96, 97 % → the worst key wins", series({ burst_credit_bytes: 2.1 * 1024 ** 4, io_limit_utilization: 96 }, { burst_credit_bytes: 2.1 * 1024 ** 4, io_limit_utilization: 97 }), "critical"],
     ["ElastiCache: evictions and connections alone are volumes", series({ evictions_per_second: 400, connections: 9000 }, { evictions_per_second: 300 }), "unknown"],
     ["ElastiCache: memory 97, 98 % of maxmemory", series({ cpu_utilization: 10, memory_utilization: 97 }, { cpu_utilization: 12, memory_utilization: 98 }), "critical"],
     ["Redshift: disk 88, 90, 70 % → 2 of 3 ≥ 85", series({ disk_utilization: 88 }, { disk_utilization: 90 }, { disk_utilization: 70 }), "warning"],
@@ -90,6 +102,16 @@ describe("judgeResource: sustained breaches (2 of the last 3 samples) and status
     expect(j.signals).toEqual(["cpu_utilization", "ec2_system_status"]);
   });
 
+  it("says a falling key fell below its line", () => {
+    const j = judgeResource(series({ burst_credit_bytes: 0 }, { burst_credit_bytes: 0 }));
+    expect(j.reasons).toEqual(["burst_credit_bytes ≤ 1073741824 in 2 of the last 2 samples"]);
+  });
+
+  it("keeps falling keys out of the rising lines, which the performance alert rule reads", () => {
+    expect(defaultThresholds.warning.burst_credit_bytes).toBeUndefined();
+    expect(defaultThresholds.critical.burst_credit_bytes).toBeUndefined();
+  });
+
   it("takes its own window", () => {
     const s = series({ cpu_utilization: 99 }, { cpu_utilization: 10 }, { cpu_utilization: 10 });
     expect(judgeResource(s, [], defaultThresholds, { window: 3, breaches: 1 }).status).toBe("critical");
@@ -98,7 +120,7 @@ describe("judgeResource: sustained breaches (2 of the last 3 samples) and status
 
   it("judges exactly the keys with a threshold", () => {
     expect(judgedKeys().sort()).toEqual(
-      ["cpu_utilization", "disk_utilization", "error_rate", "io_limit_utilization", "memory_utilization", "read_latency_ms", "response_time_ms", "write_latency_ms"],
+      ["burst_credit_bytes", "cpu_utilization", "disk_utilization", "error_rate", "io_limit_utilization", "memory_utilization", "read_latency_ms", "response_time_ms", "write_latency_ms"],
     );
   });
 });

@@ -70,6 +70,8 @@ export const autoScalingGroupReader: AwsKindReader<AutoScalingGroup> = {
   service: "autoscaling",
   operation: "DescribeAutoScalingGroups",
   metricKeys: cloudWatchKeysOf("autoscaling_group"),
+  // Instances in service against desired capacity (normalize-status.ts, normalizeAutoScalingGroupCheck).
+  statusChecks: ["asg_in_service"],
   relations: [{ name: "group_member", targetKind: "ec2_instance" }],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads Auto Scaling never loads its SDK.

@@ -64,6 +64,7 @@ export const ec2InstanceReader: AwsKindReader<Instance> = {
   service: "ec2",
   operation: "DescribeInstances",
   metricKeys: cloudWatchKeysOf("ec2_instance"),
+  statusChecks: ["ec2_system_status", "ec2_instance_status"],
   relations: [
     { name: "boot_volume", targetKind: "ebs_volume" },
     { name: "data_volume", targetKind: "ebs_volume" },

@@ -41,6 +41,8 @@ export const backendServicesReader: GcpKindReader = {
   fanout: "project",
   operation: "aggregated/backendServices",
   metricKeys: gcpKeysOf("gcp_backend_service"),
+  // getHealth per backend group (status-checks.ts, normalizeBackendHealth).
+  statusChecks: ["backend_health"],
   relations: [],
   pages: (ctx) => completeAggregatedPages(ctx.clients.get(BackendServicesClient), "backendServices", ctx),
   normalize: (raw, where) => normalizeBackendService(raw.item as Record<string, unknown>, where.account, raw.scopeKey),

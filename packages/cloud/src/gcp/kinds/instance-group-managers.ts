@@ -51,6 +51,8 @@ export const instanceGroupManagersReader: GcpKindReader = {
   fanout: "project",
   operation: "aggregated/instanceGroupManagers",
   metricKeys: [],
+  // Health from the group's own status (status-checks.ts, normalizeInstanceGroupCheck).
+  statusChecks: ["mig_status"],
   relations: [],
   pages: (ctx) => completeAggregatedPages(ctx.clients.get(InstanceGroupManagersClient), "instanceGroupManagers", ctx),
   normalize: (raw, where) => normalizeInstanceGroupManager(raw.item as Record<string, unknown>, where.account, raw.scopeKey),

@@ -34,6 +34,7 @@ export const instancesReader: GcpKindReader = {
   fanout: "project",
   operation: "aggregated/instances",
   metricKeys: gcpKeysOf("gce_instance"),
+  statusChecks: ["gce_instance_status"],
   relations: [
     { name: "boot_volume", targetKind: "gce_disk" },
     { name: "data_volume", targetKind: "gce_disk" },
