@@ -105,7 +105,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
     logger,
     metrics,
     processors: {
-      resources: resourceSyncProcessor(deps, metrics),
+      resources: resourceSyncProcessor(deps, metrics, { accountsPerShard: env.CLOUDSYNC_ACCOUNTS_PER_SHARD }),
       costs: costSyncProcessor(deps, metrics),
       metrics: metricSyncProcessor(deps, metrics),
       maintenance: async (payload, job) => runMaintenance({ db: handle.db, logger, notify }, { trigger: payload.trigger, jobId: job.id }),

@@ -1,4 +1,5 @@
 export {
+  type ResourceFanOut,
   type SyncObserver,
   type SyncOutcome,
   costSyncProcessor,
@@ -8,6 +9,7 @@ export {
 } from "./processors.ts";
 export { type InstallShutdownOptions, type ShutdownHandle, type Closable, installShutdown } from "./shutdown.ts";
 export {
+  type JobContext,
   type JobObserver,
   type JobOutcome,
   type JobProcessor,
