@@ -29,7 +29,7 @@ let tdb: TestDatabase;
 let em: AwsEmulator;
 let queues: Queues;
 let providerId: string;
-let workers: WorkerHandle[] = [];
+const workers: WorkerHandle[] = [];
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ prefix: "cloudsync_shards" });
