@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2), {
     defaultOut: path.join(benchDir, "results", "latest.json"),
     defaultE2eOut: path.join(benchDir, "results", "e2e-latest.json"),
+    defaultScaleOut: path.join(benchDir, "results", "scale-latest.json"),
     defaultDoc: path.join(benchDir, "..", "docs", "performance.md"),
   });
   if (options.renderOnly) {

@@ -16,6 +16,8 @@ export interface BenchOptions {
   /** Resources the end-to-end sync reads through the SDKs, split over the three emulators. */
   e2eResources: number;
   e2eRuns: number;
+  /** Member accounts of the organization the scale step syncs. */
+  scaleAccounts: number;
   /** Resources per page handed to ResourceWriter, and samples per page to MetricWriter. */
   pageSize: number;
   /** Only these steps (the others are skipped and absent from the results). */
@@ -31,7 +33,7 @@ export interface BenchOptions {
   renderOnly: boolean;
 }
 
-export const steps = ["baseline", "writer", "ingest", "queries", "e2e"] as const;
+export const steps = ["baseline", "writer", "ingest", "queries", "e2e", "scale"] as const;
 export type Step = (typeof steps)[number];
 
 export class UsageError extends Error {
@@ -49,11 +51,17 @@ export const usage = `pnpm bench [flags]
   --query-runs N       timed executions per query (default 50)
   --e2e-resources N    resources of the end-to-end sync over the emulators (default min(N, 90000); N when N >= 1000000)
   --e2e-runs N         repetitions of the end-to-end sync (default --runs; 1 above 30000 resources)
+  --scale-accounts N   accounts of the organization the scale step syncs (default 200; --quick 20)
   --only a,b           only these steps: ${steps.join(", ")}
   --keep               keep the benchmark database (its name is printed) for EXPLAIN by hand
-  --out FILE           results JSON (default bench/results/latest.json; e2e-only runs: bench/results/e2e-latest.json)
+  --out FILE           results JSON (default bench/results/latest.json; e2e-only runs: bench/results/e2e-latest.json;
+                       scale-only runs: bench/results/scale-latest.json)
   --no-doc             do not regenerate docs/performance.md
   --render             measure nothing: regenerate docs/performance.md from the results file (--out)
+
+The scale step syncs one emulated AWS organization (200 accounts by default) (50–150 ms per API call, one
+call in 25 throttled) by 1, 2 and 4 worker processes sharing one Redis (REDIS_URL, default
+redis://127.0.0.1:6379), its inventory fanned out in shards of 5 accounts.
 
 The end-to-end step runs one process per cloud, at once, as deployed, with the worker image's
 NODE_OPTIONS (apps/sync-worker/Dockerfile); CLOUDSYNC_BENCH_E2E_NODE_OPTIONS replaces them
@@ -70,6 +78,8 @@ function int(flag: string, value: string | undefined, min: number, max: number):
 export interface Paths {
   defaultOut: string;
   defaultE2eOut: string;
+  /** Where scale-only runs go (default: defaultOut). */
+  defaultScaleOut?: string;
   defaultDoc: string;
 }
 
@@ -85,7 +95,7 @@ export function parseOptions(argv: readonly string[], paths: Paths): BenchOption
     if (flags.has(name)) given.set(name, "true");
     else given.set(name, inline ?? argv[++i]);
   }
-  const known = new Set([...flags, "--resources", "--samples", "--runs", "--seed", "--ingest-samples", "--query-runs", "--e2e-resources", "--e2e-runs", "--only", "--out"]);
+  const known = new Set([...flags, "--resources", "--samples", "--runs", "--seed", "--ingest-samples", "--query-runs", "--e2e-resources", "--e2e-runs", "--scale-accounts", "--only", "--out"]);
   for (const name of given.keys()) if (!known.has(name)) throw new UsageError(`unknown flag ${name}\n\n${usage}`);
 
   const quick = given.has("--quick");
@@ -101,6 +111,7 @@ export function parseOptions(argv: readonly string[], paths: Paths): BenchOption
         : Math.min(resources, 90_000);
   const only = given.has("--only") ? parseSteps(given.get("--only")) : null;
   const e2eOnly = only !== null && only.length === 1 && only[0] === "e2e";
+  const scaleOnly = only !== null && only.length === 1 && only[0] === "scale";
   return {
     seed: given.has("--seed") ? int("--seed", given.get("--seed"), 0, 2 ** 31 - 1) : 1,
     resources,
@@ -114,10 +125,11 @@ export function parseOptions(argv: readonly string[], paths: Paths): BenchOption
     e2eResources,
     // A 90k-resource end-to-end sync takes one to three minutes here: once is enough by default.
     e2eRuns: given.has("--e2e-runs") ? int("--e2e-runs", given.get("--e2e-runs"), 1, 20) : e2eResources > 30_000 ? 1 : runs,
+    scaleAccounts: given.has("--scale-accounts") ? int("--scale-accounts", given.get("--scale-accounts"), 10, 5_000) : quick ? 20 : 200,
     pageSize: 1_000,
     only,
     keep: given.has("--keep"),
-    out: given.get("--out") ?? (e2eOnly ? paths.defaultE2eOut : paths.defaultOut),
+    out: given.get("--out") ?? (e2eOnly ? paths.defaultE2eOut : scaleOnly ? (paths.defaultScaleOut ?? paths.defaultOut) : paths.defaultOut),
     doc: given.has("--no-doc") ? null : paths.defaultDoc,
     quick,
     renderOnly: given.has("--render"),

@@ -10,6 +10,7 @@ import { type Figure, type QueryResult, type Target, target } from "./report.ts"
 import { round } from "./stats.ts";
 import { measureBaseline } from "./steps/baseline.ts";
 import { measureE2e, rssBudgetMb } from "./steps/e2e.ts";
+import { measureScale } from "./steps/scale.ts";
 import { costDays, loadCosts, loadSamples, loadStoredEstate, planSamples, sampleWindowDays } from "./steps/history.ts";
 import { measureIngest } from "./steps/ingest.ts";
 import { loadDependencies } from "./steps/dependencies.ts";
@@ -29,6 +30,7 @@ export interface BenchResults {
     queryRuns: number;
     e2eResources: number;
     e2eRuns: number;
+    scaleAccounts: number;
     pageSize: number;
     costDaysPerResource: number;
     sampleWindowDays: number;
@@ -47,7 +49,7 @@ export interface BenchResults {
 export async function runBenchmark(options: BenchOptions, log: (message: string) => void = () => {}): Promise<BenchResults> {
   const started = performance.now();
   const enabled = (step: Step) => options.only === null || options.only.includes(step);
-  const ran = (["baseline", "writer", "ingest", "queries", "e2e"] as const).filter(enabled);
+  const ran = (["baseline", "writer", "ingest", "queries", "e2e", "scale"] as const).filter(enabled);
   const db: BenchDatabase = await openBenchDatabase();
   log(`database ${db.name}${options.keep ? " (kept at the end)" : ""}`);
   const scratch = await mkdtemp(path.join(os.tmpdir(), "cloudsync-bench-"));
@@ -116,6 +118,7 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
       const e2e = await measureE2e(ctx, writer?.firstSync ?? null);
       figures.push(e2e.throughput, e2e.rss, e2e.cpu);
     }
+    if (enabled("scale")) figures.push(...(await measureScale(ctx)));
     machine.loadAverageEnd = os.loadavg().map((v) => Math.round(v * 100) / 100);
   } finally {
     await db.close({ keep: options.keep });
@@ -134,6 +137,7 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
       queryRuns: options.queryRuns,
       e2eResources: options.e2eResources,
       e2eRuns: options.e2eRuns,
+      scaleAccounts: options.scaleAccounts,
       pageSize: options.pageSize,
       costDaysPerResource: costDays,
       sampleWindowDays,
@@ -209,5 +213,25 @@ export function evaluateTargets(options: BenchOptions, figures: readonly Figure[
       }),
     );
   }
+  // Work bound by API latency must scale with the processes that share it (issue #20).
+  const scaleTarget = (processes: number, threshold: number) => {
+    const f = fig(`scale.processes_${processes}`);
+    if (f?.ratio === null || f?.ratio === undefined) return;
+    targets.push(
+      target({
+        id: `scale_${processes}_processes`,
+        description: `sync of a 200-account organization (API-latency bound) by ${processes} worker processes ≥ ${threshold} × one process`,
+        figure: f.id,
+        measured: f.ratio,
+        comparator: ">=",
+        threshold,
+        unit: "×",
+        definedAt: "200 accounts",
+        atDefinedScale: options.scaleAccounts >= 200,
+      }),
+    );
+  };
+  scaleTarget(2, 1.7);
+  scaleTarget(4, 3);
   return targets;
 }

@@ -16,7 +16,7 @@ let results: BenchResults;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "cloudsync-bench-smoke-"));
   const options = parseOptions(
-    ["--resources", "300", "--samples", "3000", "--runs", "1", "--e2e-resources", "100", "--query-runs", "5", "--ingest-samples", "600"],
+    ["--resources", "300", "--samples", "3000", "--runs", "1", "--e2e-resources", "100", "--query-runs", "5", "--ingest-samples", "600", "--scale-accounts", "10"],
     { defaultOut: path.join(dir, "latest.json"), defaultE2eOut: path.join(dir, "e2e.json"), defaultDoc: path.join(dir, "performance.md") },
   );
   results = await runBenchmark(options);
@@ -49,6 +49,9 @@ const expectedFigures = [
   "e2e.sync",
   "e2e.peak_rss",
   "e2e.cpu_per_1000",
+  "scale.processes_1",
+  "scale.processes_2",
+  "scale.processes_4",
 ];
 
 /**
@@ -93,6 +96,17 @@ describe("pnpm bench at a tiny scale", () => {
     expect(cpuRun.postgresBackends).toBeGreaterThan(0);
     expect(cpuRun.resources).toBe(100);
     expect(cpu.value).toBeCloseTo(((cpuRun.workerCpuSeconds + cpuRun.postgresCpuSeconds) / 100) * 1000, 0);
+    // The scale step: the same organization synced exactly by 1, 2 and 4 processes, each reporting its own work.
+    for (const processes of [1, 2, 4]) {
+      const f = results.figures.find((x) => x.id === `scale.processes_${processes}`)!;
+      const detail = f.detail as { perProcess: { apiCalls: number; shards: number }[]; checks: Record<string, number>; resources: number; runStatus: string };
+      expect(detail.perProcess, f.id).toHaveLength(processes);
+      expect(detail.runStatus, f.id).toBe("succeeded");
+      expect(detail.checks, f.id).toMatchObject({ scopesReadTwice: 0, rowsWrittenTwice: 0, rowsMissing: 0, rowsExtra: 0, wronglyTerminated: 0, changeRowsWritten: 0 });
+      // 10 accounts in shards of 5: two shards, whoever took them.
+      expect(detail.perProcess.reduce((n, p) => n + p.shards, 0), f.id).toBe(2);
+      expect(detail.perProcess.reduce((n, p) => n + p.apiCalls, 0), f.id).toBeGreaterThan(0);
+    }
     const churned = results.figures.find((f) => f.id === "writer.resync_churned")!;
     expect((churned.detail!.counts as { updated: number }).updated).toBeGreaterThan(0);
   });

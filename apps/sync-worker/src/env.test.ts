@@ -5,7 +5,7 @@ import { parseRedisConnection } from "./queues/connection.ts";
 describe("loadEnv", () => {
   it("has defaults that work on a developer machine", () => {
     const env = loadEnv({});
-    expect(env).toMatchObject({ REDIS_URL: "redis://127.0.0.1:6379", CLOUDSYNC_QUEUE_PREFIX: "cloudsync", LOG_LEVEL: "info", CLOUDSYNC_HTTP_PORT: 9464, CLOUDSYNC_RUN_MIGRATIONS: false, CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: 30 });
+    expect(env).toMatchObject({ REDIS_URL: "redis://127.0.0.1:6379", CLOUDSYNC_QUEUE_PREFIX: "cloudsync", LOG_LEVEL: "info", CLOUDSYNC_HTTP_PORT: 9464, CLOUDSYNC_RUN_MIGRATIONS: false, CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: 30, CLOUDSYNC_ACCOUNTS_PER_SHARD: 10 });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -23,6 +23,8 @@ describe("loadEnv", () => {
     [{ REDIS_URL: "redis://a:7000,b:7001", CLOUDSYNC_REDIS_CLUSTER: "true" }, /REDIS_URL: must be a Redis URL/],
     [{ CLOUDSYNC_REDIS_CLUSTER: "cluster" }, /CLOUDSYNC_REDIS_CLUSTER: must be true or false/],
     [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "7200" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be 0 \(one try\) to 3600/],
+    [{ CLOUDSYNC_ACCOUNTS_PER_SHARD: "many" }, /CLOUDSYNC_ACCOUNTS_PER_SHARD: must be a whole number of accounts/],
+    [{ CLOUDSYNC_ACCOUNTS_PER_SHARD: "-1" }, /CLOUDSYNC_ACCOUNTS_PER_SHARD: must be 0 \(never split\) to 10000/],
   ])("names the wrong variable in %j", (source, message) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
     expect(() => loadEnv(source)).toThrow(message);

@@ -62,6 +62,17 @@ const schema = z.object({
     )
     .optional(),
   /**
+   * A provider with more accounts than this (configured and discovered) has its inventory split
+   * into shard jobs of this many accounts, so several worker processes read it at once; 0 reads
+   * every provider in one job. See docs/scaling.md.
+   */
+  CLOUDSYNC_ACCOUNTS_PER_SHARD: z.coerce
+    .number({ message: "must be a whole number of accounts, e.g. 10 (0: never split)" })
+    .int("must be a whole number of accounts, e.g. 10 (0: never split)")
+    .min(0, "must be 0 (never split) to 10000")
+    .max(10_000, "must be 0 (never split) to 10000")
+    .default(10),
+  /**
    * The SMTP server alert mail goes out through (`smtp://user:pass@host:587`, `smtps://…`).
    * Unset: email channels' deliveries are recorded as undeliverable, saying to set it.
    */

@@ -10,6 +10,16 @@ export interface FaultPlan {
   serverErrors?: number;
   /** Every matching request waits this long before answering. */
   delayMs?: number;
+  /**
+   * With `delayMs`, each matching request waits a uniformly random time from `delayMs` to this
+   * instead (a cloud's latency varies from call to call; the scale benchmark uses 50–150 ms).
+   */
+  delayMaxMs?: number;
+  /**
+   * Every Nth matching request is throttled, for as long as the plan stands (a steady trickle of
+   * throttles, as a busy account sees, rather than the `throttle` burst).
+   */
+  throttleEvery?: number;
   /** Every request is refused as unauthenticated. */
   rejectCredentials?: boolean;
   /** Items with these ids are served malformed (missing required fields). */
@@ -26,6 +36,8 @@ export interface FaultState {
   decide(operation: string): FaultDecision;
   /** Counts of requests seen, by operation, for assertions on retries. */
   readonly requests: Map<string, number>;
+  /** Requests the plan throttled so far (burst and `throttleEvery`). */
+  throttled: number;
 }
 
 export type FaultDecision =
@@ -35,11 +47,14 @@ export type FaultDecision =
   | { kind: "reject_credentials"; delayMs: number };
 
 export function createFaultState(): FaultState {
+  let matched = 0;
   const state: FaultState = {
     plan: {},
     requests: new Map(),
+    throttled: 0,
     set(plan) {
       state.plan = { ...plan };
+      matched = 0;
     },
     clear() {
       state.plan = {};
@@ -48,11 +63,18 @@ export function createFaultState(): FaultState {
       state.requests.set(operation, (state.requests.get(operation) ?? 0) + 1);
       const p = state.plan;
       const applies = !p.match || operation.includes(p.match);
-      const delayMs = applies ? (p.delayMs ?? 0) : 0;
-      if (!applies) return { kind: "ok", delayMs };
+      if (!applies) return { kind: "ok", delayMs: 0 };
+      const least = p.delayMs ?? 0;
+      const delayMs = p.delayMaxMs !== undefined && p.delayMaxMs > least ? least + Math.random() * (p.delayMaxMs - least) : least;
+      matched += 1;
       if (p.rejectCredentials) return { kind: "reject_credentials", delayMs };
       if (p.throttle && p.throttle > 0) {
         p.throttle -= 1;
+        state.throttled += 1;
+        return { kind: "throttle", delayMs };
+      }
+      if (p.throttleEvery && p.throttleEvery > 0 && matched % p.throttleEvery === 0) {
+        state.throttled += 1;
         return { kind: "throttle", delayMs };
       }
       if (p.serverErrors && p.serverErrors > 0) {

@@ -174,6 +174,14 @@ export type InventoryEvent =
 export interface StreamOptions {
   /** Only these kinds (default: every kind the adapter knows). */
   kinds?: readonly string[];
+  /**
+   * Only these accounts (subscriptions, projects), and no discovery at the stream's start: the
+   * caller discovered already (or named configured accounts) and hands each subset to another
+   * process, which reads just its share. Name accounts of `accounts` only: where an adapter has a
+   * credential per account (DigitalOcean, Linode, Vultr) any other is not read at all.
+   * Default: every account of `accounts`, discovering first when never asked.
+   */
+  accounts?: readonly string[];
   /** Stop early; the stream ends with the scopes in flight reported as failed. */
   signal?: AbortSignal;
 }

@@ -173,4 +173,14 @@ describe("AWS organization discovery against the emulator", () => {
     expect(() => adapterFor({ accounts: [], organization: { roleName: "" } })).toThrow(/roleName/);
     expect(() => createAwsAdapter({ credentials: emu.baseCredentials, accounts: [] })).toThrow(/name an organization/);
   });
+  it("reads only the accounts it is handed, without discovering again (one shard of a fanned-out sync)", async () => {
+    const adapter = adapterFor();
+    const before = emu.requests.get("organizations:ListAccounts") ?? 0;
+    const events = await collect(adapter.streamResources({ kinds: ["vpc", "s3_bucket"], accounts: ["222222222222", sandboxed] }));
+    const read = new Set(events.filter((e) => e.type === "scope_completed" || e.type === "scope_failed").map((e) => e.scope.account));
+    expect(read).toEqual(new Set(["222222222222", sandboxed]));
+    // vpc in two regions + s3_bucket once (global), for each of the two accounts, all completed.
+    expect(events.filter((e) => e.type === "scope_completed")).toHaveLength(2 * (2 + 1));
+    expect(emu.requests.get("organizations:ListAccounts") ?? 0, "the caller discovered; the shard does not").toBe(before);
+  });
 });

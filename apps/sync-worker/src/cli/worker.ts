@@ -113,7 +113,7 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
     logger,
     metrics,
     processors: {
-      resources: resourceSyncProcessor(deps, metrics),
+      resources: resourceSyncProcessor(deps, metrics, { accountsPerShard: env.CLOUDSYNC_ACCOUNTS_PER_SHARD }),
       costs: costSyncProcessor(deps, metrics),
       metrics: metricSyncProcessor(deps, metrics),
       backups: backupSyncProcessor(deps, metrics),

@@ -65,9 +65,26 @@ export class ScopeLedger {
   }
 }
 
+/**
+ * Thrown by a run's body that handed the rest of its work to other jobs (the shards of a
+ * fanned-out inventory): the run stays `running`, neither finished nor failed, and is finished
+ * later by the same job resumed with `resume` (see sync-resources-fanout.ts).
+ */
+export class RunHandedOff extends Error {
+  override name = "RunHandedOff";
+}
+
+/** A run started by an earlier step of the same job, to be finished now. */
+export interface ResumedRun {
+  runId: string;
+  startedAt: Date;
+}
+
 export interface SyncRunContext {
   provider: ProviderForSync;
   runId: string;
+  /** When the run started (an earlier step's start, for a resumed run). */
+  startedAt?: Date;
   adapter: ClosableAdapter;
   log: Logger;
   ledger: ScopeLedger;
@@ -104,20 +121,24 @@ export async function withSyncRun<C extends SyncRunCounts>(
   kind: C["kind"],
   payload: SyncPayloadBase,
   body: (ctx: SyncRunContext) => Promise<{ counts: C; providerHealth?: "healthy" | "degraded" | "critical" | "unknown" }>,
+  resume?: ResumedRun,
 ): Promise<SyncSummaryBase<C>> {
-  const started = deps.clock();
+  const started = resume?.startedAt ?? deps.clock();
   const provider = await deps.loadProvider(payload.providerId);
   if (!provider.isActive) throw new ProviderInactiveError(`provider ${provider.id} is inactive; activate it to sync it again`);
   const log = deps.logger.child({ providerId: provider.id, provider: provider.providerName, kind });
-  if (payload.jobId) await failRunsOfRetriedJob(deps.db, payload.jobId);
-  const runId = await startSyncRun(deps.db, {
-    organizationId: provider.organizationId,
-    providerId: provider.id,
-    kind,
-    trigger: payload.trigger ?? "manual",
-    jobId: payload.jobId,
-    startedAt: started,
-  });
+  // A resumed job's run is its own, still running: not one a crashed attempt left behind.
+  if (payload.jobId && !resume) await failRunsOfRetriedJob(deps.db, payload.jobId);
+  const runId =
+    resume?.runId ??
+    (await startSyncRun(deps.db, {
+      organizationId: provider.organizationId,
+      providerId: provider.id,
+      kind,
+      trigger: payload.trigger ?? "manual",
+      jobId: payload.jobId,
+      startedAt: started,
+    }));
   const ledger = new ScopeLedger();
   let adapter: ClosableAdapter | undefined;
   try {
@@ -129,7 +150,7 @@ export async function withSyncRun<C extends SyncRunCounts>(
       concurrency: deps.serialScopes ? 1 : provider.settings.concurrency,
       logger: log,
     });
-    const { counts, providerHealth } = await body({ provider, runId, adapter, log, ledger });
+    const { counts, providerHealth } = await body({ provider, runId, startedAt: started, adapter, log, ledger });
     const status = runStatus(ledger.scopes);
     const finishedAt = deps.clock();
     await finishSyncRun(deps.db, runId, {
@@ -162,6 +183,7 @@ export async function withSyncRun<C extends SyncRunCounts>(
     log.info({ ...summary, errors: undefined }, `${kind} sync finished`);
     return summary;
   } catch (error) {
+    if (error instanceof RunHandedOff) throw error;
     await finishSyncRun(deps.db, runId, {
       status: "failed",
       skipped: ledger.skipped,

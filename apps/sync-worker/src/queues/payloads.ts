@@ -12,10 +12,22 @@ const trigger = z.enum(syncTriggers).optional();
 const providerJob = z.object({ providerId: z.uuid("providerId must be a provider's id (a UUID)"), trigger });
 
 export const payloadSchemas = {
-  resources: providerJob.extend({
-    /** Only these resource kinds (default: all). */
-    kinds: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
-  }),
+  resources: providerJob
+    .extend({
+      /** Only these resource kinds (default: all). */
+      kinds: z.array(z.string().min(1).max(100)).min(1).max(50).optional(),
+      /**
+       * A shard of a fanned-out inventory (added by the provider's own resource job, never by a
+       * producer): its number, the accounts it reads, and the run it writes under.
+       */
+      shard: z
+        .object({
+          index: z.number().int().min(0).max(100_000),
+          accounts: z.array(z.string().min(1).max(200)).min(1).max(10_000),
+          parentRunId: z.uuid("shard.parentRunId must be a sync run's id (a UUID)"),
+        })
+        .optional(),
+    }),
   costs: providerJob
     .extend({
       /** First and last day, inclusive (default: the trailing `trailingDays`). */
@@ -49,6 +61,17 @@ export function parsePayload<K extends QueueKind>(kind: K, data: unknown): Paylo
   if (result.success) return result.data as Payload<K>;
   const problems = result.error.issues.map((i) => `${i.path.join(".") || "(payload)"}: ${i.message}`).join("; ");
   throw new InvalidPayloadError(`a ${kind} job payload is not valid: ${problems}`);
+}
+
+/**
+ * Where a job keeps the state of its earlier step when it waits for child jobs and is then run
+ * again (a fanned-out inventory): not part of the payload a producer writes.
+ */
+export const continuationField = "continuation";
+
+/** Whether a job is being run again after its children, rather than started. */
+export function isContinuation(data: unknown): boolean {
+  return typeof data === "object" && data !== null && continuationField in data;
 }
 
 /** The provider a payload belongs to, if any (maintenance belongs to none). */

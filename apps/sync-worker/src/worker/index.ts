@@ -1,4 +1,5 @@
 export {
+  type ResourceFanOut,
   type SyncObserver,
   type SyncOutcome,
   backupSyncProcessor,
@@ -10,6 +11,7 @@ export {
 } from "./processors.ts";
 export { type InstallShutdownOptions, type ShutdownHandle, type Closable, installShutdown } from "./shutdown.ts";
 export {
+  type JobContext,
   type JobObserver,
   type JobOutcome,
   type JobProcessor,

@@ -1,10 +1,21 @@
-import type { Job } from "bullmq";
+import { type Job, WaitingChildrenError } from "bullmq";
 import { syncBackups } from "../jobs/sync-backups.ts";
 import { syncCosts } from "../jobs/sync-costs.ts";
 import { syncDeployments } from "../jobs/sync-deployments.ts";
 import { syncMetrics } from "../jobs/sync-metrics.ts";
-import { type SyncDeps, type SyncProgress, syncResources } from "../jobs/sync-resources.ts";
+import {
+  type HandOff,
+  type ResourceSyncSummary,
+  type ShardOutcome,
+  type SyncDeps,
+  type SyncProgress,
+  syncResourceShard,
+  syncResources,
+} from "../jobs/sync-resources.ts";
+import { RunHandedOff } from "../jobs/sync-run.ts";
 import type { Payload } from "../queues/index.ts";
+import { continuationField } from "../queues/payloads.ts";
+import type { JobContext } from "./start-worker.ts";
 
 /** The part of a sync's summary that metrics read. */
 export interface SyncOutcome {
@@ -47,9 +58,107 @@ export function syncProcessor<P extends object, S extends SyncOutcome>(sync: Syn
   };
 }
 
-/** `syncResources` as the resources queue's processor. */
-export function resourceSyncProcessor(deps: SyncDeps, observer?: SyncObserver): (payload: Payload<"resources">, job: Job) => Promise<unknown> {
-  return syncProcessor(syncResources, deps, "cloud_resources", observer);
+export interface ResourceFanOut {
+  /**
+   * A provider with more accounts (configured and discovered) than this has its inventory split
+   * into shard jobs of this many accounts, which any worker process takes; 0 never splits.
+   */
+  accountsPerShard: number;
+}
+
+/**
+ * `syncResources` as the resources queue's processor. With `fanOut`, a provider of many accounts
+ * is read by many jobs (and so processes) at once, in three steps of BullMQ's parent/children:
+ *
+ * 1. the provider's job starts the run and discovers, then adds one child job per shard of
+ *    accounts (ids `<job>-shard-<n>`, so a retried step adds none twice), keeps the hand-off in
+ *    its data, and waits for its children (the run stays `running`);
+ * 2. each shard job reads its accounts under the parent's run (own lease: provider + shard) and
+ *    returns its scopes and counts; one that fails for good is set aside, not failing the parent
+ *    (`ignoreDependencyOnFailure`);
+ * 3. once every shard ended, the provider's job runs again: the shards' outcomes become the
+ *    run's (a failed shard's accounts are failed scopes: the run is partial), the dependency
+ *    reconcile runs once, and the run is finished.
+ */
+export function resourceSyncProcessor(
+  deps: SyncDeps,
+  observer?: SyncObserver,
+  fanOut?: ResourceFanOut,
+): (payload: Payload<"resources">, job: Job, context?: JobContext) => Promise<unknown> {
+  const whole = syncProcessor(syncResources, deps, "cloud_resources", observer);
+  return async (payload, job, context) => {
+    if (payload.shard) {
+      const { index: _index, ...shard } = payload.shard;
+      return syncResourceShard(deps, { providerId: payload.providerId, kinds: payload.kinds, ...shard }, progressOf(job));
+    }
+    if (!fanOut || fanOut.accountsPerShard <= 0 || !context) return whole(payload, job);
+    const run = { ...payload, ...(job.id ? { jobId: job.id } : {}) };
+    const gather = async (handedOff: HandOff): Promise<ResourceSyncSummary> => {
+      // Children still pending (a crash came between adding them and waiting): wait again.
+      if (context.token && (await job.moveToWaitingChildren(context.token))) throw new WaitingChildrenError();
+      const outcomes = await shardOutcomes(job);
+      return syncResources(deps, run, progressOf(job), {
+        step: "gather",
+        resume: { runId: handedOff.runId, startedAt: new Date(handedOff.startedAt) },
+        handedOff,
+        outcomes,
+      });
+    };
+    const earlier = (job.data as Record<string, unknown>)[continuationField] as HandOff | undefined;
+    let summary: ResourceSyncSummary;
+    if (earlier) summary = await gather(earlier);
+    else {
+      let handedOff: HandOff | undefined;
+      try {
+        summary = await syncResources(deps, run, progressOf(job), {
+          step: "fan_out",
+          accountsPerShard: fanOut.accountsPerShard,
+          handOff: async (h) => {
+            handedOff = h;
+            // Kept before the children exist, so a retried step knows its run and shards.
+            await job.updateData({ ...job.data, [continuationField]: h });
+            const base = (job.id ?? "job").replaceAll(":", "_");
+            await context.addChildren(
+              h.shards.map((accounts, index) => ({
+                name: "resources",
+                jobId: `${base}-shard-${index}`,
+                data: { providerId: payload.providerId, trigger: payload.trigger, kinds: payload.kinds, shard: { index, accounts, parentRunId: h.runId } },
+              })),
+            );
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof RunHandedOff) || !handedOff) throw error;
+        summary = await gather(handedOff);
+      }
+    }
+    observer?.recordSync(summary, "cloud_resources");
+    return { ...summary, errors: summary.errors.slice(0, 20) };
+  };
+}
+
+/** Each shard's outcome by shard number: what it returned, or why it failed for good. */
+async function shardOutcomes(job: Job): Promise<Map<number, ShardOutcome | { failed: string }>> {
+  const outcomes = new Map<number, ShardOutcome | { failed: string }>();
+  const indexOf = (key: string) => Number(/-shard-(\d+)$/.exec(key)?.[1] ?? Number.NaN);
+  for (const [key, value] of Object.entries(await job.getChildrenValues<ShardOutcome>())) {
+    if (Number.isInteger(indexOf(key))) outcomes.set(indexOf(key), value);
+  }
+  for (const [key, reason] of Object.entries(await job.getIgnoredChildrenFailures())) {
+    if (Number.isInteger(indexOf(key))) outcomes.set(indexOf(key), { failed: reason || "the shard job failed" });
+  }
+  return outcomes;
+}
+
+/** Progress to the job once per finished scope, not per page, to spare Redis. */
+function progressOf(job: Job): (progress: SyncProgress) => void {
+  let reported = -1;
+  return (progress) => {
+    const scopes = progress.scopesDone + progress.scopesFailed;
+    if (scopes === reported) return;
+    reported = scopes;
+    job.updateProgress({ ...progress }).catch(() => undefined);
+  };
 }
 
 /** `syncCosts` as the costs queue's processor. */

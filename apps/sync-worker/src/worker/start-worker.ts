@@ -1,5 +1,5 @@
 import { type CloudName, cloudNames } from "@cloudsync/cloud";
-import { DelayedError, type Job, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Cluster, Redis, RedisOptions } from "ioredis";
 import type { Logger } from "../logger.ts";
 import {
@@ -15,11 +15,23 @@ import {
   queueName,
 } from "../queues/index.ts";
 import { isClusterConnection, newRedisClient, queuePrefix, workerConnectionOptions } from "../queues/connection.ts";
-import { providerOf } from "../queues/payloads.ts";
+import { isContinuation, providerOf } from "../queues/payloads.ts";
 import { type ProviderGate, createProviderGate } from "./provider-gate.ts";
 
 /** A job's work: a plain function of its payload (and the job, for its id and progress). */
-export type JobProcessor<K extends QueueKind> = (payload: Payload<K>, job: Job) => Promise<unknown>;
+export type JobProcessor<K extends QueueKind> = (payload: Payload<K>, job: Job, context?: JobContext) => Promise<unknown>;
+
+/** What a processor may do beyond its own job: split its work into child jobs and wait for them. */
+export interface JobContext {
+  /** The job's lock token (for `job.moveToWaitingChildren`). */
+  token: string | undefined;
+  /**
+   * Adds jobs to this job's queue as its children (a job id already present adds nothing). A
+   * child that fails for good is set aside rather than failing this job, which then sees it in
+   * `job.getIgnoredChildrenFailures()`.
+   */
+  addChildren(children: readonly { name: string; jobId: string; data: object }[]): Promise<void>;
+}
 
 /** Resources are required; a queue without a processor gets no worker (its jobs wait). */
 export type Processors = { resources: JobProcessor<"resources"> } & { [K in Exclude<QueueKind, "resources">]?: JobProcessor<K> };
@@ -90,13 +102,40 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
   const clouds = options.clouds ?? cloudNames;
   if (clouds.length === 0) throw new TypeError("startWorker: name at least one cloud whose jobs to take");
   const workers: Record<string, Worker> = {};
+  // Producers for child jobs, opened on first use (only a fanned-out inventory adds any).
+  const producers = new Map<string, Queue>();
+  const producerOf = (name: string, kind: QueueKind): Queue => {
+    let queue = producers.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: shared ?? workerConnectionOptions(options.connection as string | RedisOptions),
+        prefix: queuePrefix(prefix, name, options.connection),
+        defaultJobOptions: queueConfigs[kind].jobOptions,
+      });
+      queue.on("error", (err) => log.warn({ queue: name, err: err.message }, "queue error (child jobs)"));
+      producers.set(name, queue);
+    }
+    return queue;
+  };
   for (const [kind, cloud] of allQueues(clouds)) {
     const processor = options.processors[kind] as JobProcessor<typeof kind> | undefined;
     if (!processor) continue;
     const config = queueConfigs[kind];
     const name = queueName(kind, cloud);
     const limit = options.rateLimit && kind in options.rateLimit ? (options.rateLimit[kind] ?? null) : config.providerRateLimit;
-    const worker = new Worker(name, (job, token) => runJob({ kind, job, token, processor, limit, gate, metrics: options.metrics, log }), {
+    const context = (job: Job, token: string | undefined): JobContext => ({
+      token,
+      async addChildren(children) {
+        await producerOf(name, kind).addBulk(
+          children.map((c) => ({
+            name: c.name,
+            data: c.data,
+            opts: { jobId: c.jobId, parent: { id: job.id ?? "", queue: job.queueQualifiedName }, ignoreDependencyOnFailure: true },
+          })),
+        );
+      },
+    });
+    const worker = new Worker(name, (job, token) => runJob({ kind, job, token, processor, context: context(job, token), limit, gate, metrics: options.metrics, log }), {
       connection: shared ?? workerConnectionOptions(options.connection as string | RedisOptions),
       prefix: queuePrefix(prefix, name, options.connection),
       concurrency: options.concurrency?.[kind] ?? config.concurrency,
@@ -115,6 +154,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<WorkerHa
       closing ??= (async () => {
         // Worker.close() stops fetching, then waits for the jobs in hand to finish.
         await Promise.all(Object.values(workers).map((w) => w.close()));
+        await Promise.all([...producers.values()].map((q) => q.close()));
         await gateClient.quit().catch(() => gateClient.disconnect());
         if (shared) await shared.quit().catch(() => shared.disconnect());
         log.info({}, "worker stopped");
@@ -129,13 +169,14 @@ interface RunJob<K extends QueueKind> {
   job: Job;
   token: string | undefined;
   processor: JobProcessor<K>;
+  context: JobContext;
   limit: ProviderRateLimit | null;
   gate: ProviderGate;
   metrics: JobObserver | undefined;
   log: Logger;
 }
 
-async function runJob<K extends QueueKind>({ kind, job, token, processor, limit, gate, metrics, log }: RunJob<K>): Promise<unknown> {
+async function runJob<K extends QueueKind>({ kind, job, token, processor, context, limit, gate, metrics, log }: RunJob<K>): Promise<unknown> {
   let payload: Payload<K>;
   try {
     payload = parsePayload(kind, job.data);
@@ -149,8 +190,16 @@ async function runJob<K extends QueueKind>({ kind, job, token, processor, limit,
   }
   const providerId = providerOf(payload);
   const jobId = job.id ?? "";
-  if (providerId) {
-    const decision = await gate.acquire(queueConfigs[kind].name, providerId, jobId, limit);
+  // A shard of a provider's fanned-out inventory has a lease of its own (provider + shard), so
+  // shards run at once while two shards of one number never do; it keeps its parent's lease
+  // alive while it runs. Neither a shard nor a parent resumed after its shards is a new start
+  // of the provider: the rate window counted the parent once.
+  const shard = "shard" in payload && payload.shard ? (payload.shard as { index: number }).index : undefined;
+  const leaseName = providerId && shard !== undefined ? `${providerId}:shard:${shard}` : providerId;
+  const parentId = shard !== undefined ? job.parent?.id : undefined;
+  const windowLimit = shard !== undefined || isContinuation(job.data) ? null : limit;
+  if (providerId && leaseName) {
+    const decision = await gate.acquire(queueConfigs[kind].name, leaseName, jobId, windowLimit);
     if (!decision.granted) {
       metrics?.observeJob(kind, decision.reason);
       log.info({ queue: kind, jobId, providerId, reason: decision.reason, retryInMs: decision.retryInMs }, "job put back until the provider is free");
@@ -159,28 +208,37 @@ async function runJob<K extends QueueKind>({ kind, job, token, processor, limit,
       throw new DelayedError();
     }
   }
-  const renewal = providerId
+  const renewal = leaseName
     ? setInterval(() => {
-        gate.renew(queueConfigs[kind].name, providerId, jobId).then(
+        gate.renew(queueConfigs[kind].name, leaseName, jobId).then(
           (held) => held || log.warn({ queue: kind, jobId, providerId }, "provider lease was lost; another job of this provider may start"),
           (err: unknown) => log.warn({ queue: kind, jobId, err: message(err) }, "could not renew the provider lease"),
         );
+        if (providerId && parentId) gate.renew(queueConfigs[kind].name, providerId, parentId).catch(() => undefined);
       }, Math.max(1_000, Math.floor(gate.leaseMs / 3)))
     : undefined;
   renewal?.unref();
   const started = performance.now();
+  let waitingForChildren = false;
   try {
-    const result = await processor(payload, job);
+    const result = await processor(payload, job, context);
     metrics?.observeJob(kind, "completed", (performance.now() - started) / 1000);
     return result;
   } catch (error) {
+    if (error instanceof Error && error.name === "WaitingChildrenError") {
+      // Not an attempt that ended: the job runs again once its children have.
+      waitingForChildren = true;
+      throw error;
+    }
     const final = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     metrics?.observeJob(kind, final ? "failed" : "retried", (performance.now() - started) / 1000);
     throw error;
   } finally {
     clearInterval(renewal);
-    if (providerId) {
-      await gate.release(queueConfigs[kind].name, providerId, jobId).catch((err: unknown) => log.warn({ queue: kind, jobId, err: message(err) }, "could not release the provider lease; it expires by itself"));
+    // A parent waiting for its shards keeps the provider's lease: the shards renew it, so no
+    // other inventory of the provider starts in between; it expires if they all stop.
+    if (leaseName && !waitingForChildren) {
+      await gate.release(queueConfigs[kind].name, leaseName, jobId).catch((err: unknown) => log.warn({ queue: kind, jobId, err: message(err) }, "could not release the provider lease; it expires by itself"));
     }
   }
 }

@@ -218,10 +218,10 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     // every engine: RDS cannot filter a page by engine cheaply.
     const readers = selectReaders(awsKindReaders, options.kinds, "AWS", (k) => (k.startsWith("rds_") ? "rds_instance" : k));
     const signal = options.signal;
-    await ensureDiscovered(signal);
+    if (!options.accounts) await ensureDiscovered(signal);
     const session = openSession(sessionSettings, signal);
     try {
-      const plans = await planAccounts(session, accountsToRead(), signal);
+      const plans = await planAccounts(session, options.accounts ? [...new Set(options.accounts)] : accountsToRead(), signal);
       const reads = resourceReads(plans, readers, session, { homeRegion, pageSize: config.pageSize });
       yield* runScopes(reads, run("resources", signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })));
     } finally {

@@ -173,8 +173,8 @@ export function createAzureAdapter(config: AzureAdapterConfig): AzureAdapter {
 
     async *streamResources(options: StreamOptions = {}): AsyncGenerator<InventoryEvent> {
       const { signal } = options;
-      await ensureDiscovered();
-      const plans = planScopes(subscriptions, { regions: config.regions, kinds: options.kinds });
+      if (!options.accounts) await ensureDiscovered();
+      const plans = planScopes(options.accounts ? [...new Set(options.accounts)] : subscriptions, { regions: config.regions, kinds: options.kinds });
       if (options.kinds && plans.length === 0) {
         config.logger?.warn({ kinds: options.kinds }, "none of the requested kinds is an Azure kind; nothing to read");
       }

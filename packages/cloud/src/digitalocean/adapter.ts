@@ -144,9 +144,9 @@ export function createDigitalOceanAdapter(config: DigitalOceanAdapterConfig): Di
   });
 
   /** Every list covers the team's regions: scope `*`, or one scope per asked region (items elsewhere dropped). */
-  function* resourceReads(selected: readonly DoKindReader[]): Generator<ScopeRead<NormalizedResource>> {
+  function* resourceReads(selected: readonly DoKindReader[], only: readonly string[] | undefined): Generator<ScopeRead<NormalizedResource>> {
     const regions = config.regions ? [...new Set(config.regions)] : null;
-    for (const team of teams) {
+    for (const team of only ? teams.filter((t) => only.includes(t)) : teams) {
       for (const reader of selected) {
         const scopes: ScopeRef[] = (regions ?? ["*"]).map((region) => ({ cloud: "digitalocean", account: team, region, kind: reader.kind }));
         const plan: KindReadPlan<DoRaw> = {
@@ -192,7 +192,7 @@ export function createDigitalOceanAdapter(config: DigitalOceanAdapterConfig): Di
     streamResources(options: StreamOptions = {}): AsyncIterable<InventoryEvent> {
       const selected = options.kinds ? selectReaders(readers, options.kinds, "DigitalOcean") : readers;
       return runScopes(
-        resourceReads(selected),
+        resourceReads(selected, options.accounts),
         runSettings("resources", options.signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })),
       );
     },

@@ -275,8 +275,9 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
   function* resourceReads(
     selected: readonly GcpKindReader[],
     catchAll: readonly string[] | null,
+    only: readonly string[] | undefined,
   ): Generator<ScopeRead<NormalizedResource>> {
-    for (const project of projects) {
+    for (const project of only ? new Set(only) : projects) {
       if (catchAll) yield catchAllRead(project, catchAll);
       for (const reader of selected) {
         if (reader.fanout === "project_region" && config.regions) {
@@ -425,9 +426,9 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
       const catchAll = !wanted
         ? configuredCatchAll
         : (catchAllKinds([...wanted].filter((k) => configuredCatchAll?.includes("*") || configuredCatchAll?.includes(k))) ?? null);
-      await ensureDiscovered();
+      if (!options.accounts) await ensureDiscovered();
       yield* runScopes(
-        resourceReads(selected, catchAll),
+        resourceReads(selected, catchAll, options.accounts),
         runSettings("resources", options.signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })),
       );
     },

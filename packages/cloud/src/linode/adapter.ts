@@ -143,8 +143,8 @@ export function createLinodeAdapter(config: LinodeAdapterConfig): LinodeAdapter 
    * `global`), or, when the adapter is limited to regions, one scope per asked region, items of
    * other regions dropped, so completing vouches only for what was asked.
    */
-  function* resourceReads(readers: readonly LinodeKindReader<never>[]): Generator<ScopeRead<NormalizedResource>> {
-    for (const account of accounts) {
+  function* resourceReads(readers: readonly LinodeKindReader<never>[], only: readonly string[] | undefined): Generator<ScopeRead<NormalizedResource>> {
+    for (const account of only ? accounts.filter((a) => only.includes(a)) : accounts) {
       for (const reader of readers) {
         const regions = reader.global || !config.regions ? [reader.global ? "global" : "*"] : [...new Set(config.regions)];
         const scopes: ScopeRef[] = regions.map((region) => ({ cloud: "linode", account, region, kind: reader.kind }));
@@ -186,7 +186,7 @@ export function createLinodeAdapter(config: LinodeAdapterConfig): LinodeAdapter 
 
     async *streamResources(options: StreamOptions = {}): AsyncGenerator<InventoryEvent> {
       const readers = selectReaders(linodeKindReaders, options.kinds, "Linode");
-      yield* runScopes(resourceReads(readers), {
+      yield* runScopes(resourceReads(readers, options.accounts), {
         cloud: "linode",
         stream: "resources",
         concurrency,

@@ -116,8 +116,8 @@ export function createVultrAdapter(config: VultrAdapterConfig): VultrAdapter {
    * (firewall groups: `global`), or, when the adapter is limited to regions, one scope per asked
    * region, items elsewhere dropped, so completing vouches only for what was read.
    */
-  function* resourceReads(selected: readonly VultrKindReader[]): Generator<ScopeRead<NormalizedResource>> {
-    for (const account of accounts) {
+  function* resourceReads(selected: readonly VultrKindReader[], only: readonly string[] | undefined): Generator<ScopeRead<NormalizedResource>> {
+    for (const account of only ? accounts.filter((a) => only.includes(a)) : accounts) {
       for (const reader of selected) {
         const scope = (region: string): ScopeRef => ({ cloud: "vultr", account, region, kind: reader.kind });
         const global = reader.kind === "vultr_firewall_group";
@@ -228,7 +228,7 @@ export function createVultrAdapter(config: VultrAdapterConfig): VultrAdapter {
 
     streamResources(options: StreamOptions = {}): AsyncIterable<InventoryEvent> {
       const selected = selectReaders(readers, options.kinds, "Vultr");
-      return runScopes(resourceReads(selected), runSettings("resources", options.signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })));
+      return runScopes(resourceReads(selected, options.accounts), runSettings("resources", options.signal, (scope, resources: NormalizedResource[]): InventoryEvent => ({ type: "page", scope, resources })));
     },
 
     streamCosts(query: CostQuery): AsyncIterable<CostEvent> {
