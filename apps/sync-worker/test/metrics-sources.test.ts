@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { registerStateMetrics } from "../src/http/state-metrics.ts";
-import { type Queues, createQueues } from "../src/queues/index.ts";
+import { type Queues, createQueues, providerQueueKinds } from "../src/queues/index.ts";
 import { type Sample, parseSamples, sampleValue, samplesOf } from "./fixtures/prometheus-text.ts";
 import { deferred, deletePrefix, redisUrl, testPrefix } from "./fixtures/redis.ts";
 
@@ -85,7 +85,8 @@ it("leaves out the freshness gauges while PostgreSQL hangs, with one query in fl
   }
   const samples = await scrape(registry);
   expect(sampleValue(samples, "cloudsync_metrics_source_up", { source: "postgres" })).toBe(1);
-  expect(samplesOf(samples, "cloudsync_sync_last_success_age_seconds", { provider_id: providerId })).toHaveLength(3);
+  // One per kind scheduled for a GCP provider (its adapter reads backups and deployments too).
+  expect(samplesOf(samples, "cloudsync_sync_last_success_age_seconds", { provider_id: providerId })).toHaveLength(providerQueueKinds.length);
 });
 
 it("leaves out the queue gauges when Redis cannot be read, and still answers", async () => {
@@ -96,5 +97,5 @@ it("leaves out the queue gauges when Redis cannot be read, and still answers", a
   expect(sampleValue(samples, "cloudsync_metrics_source_up", { source: "redis" })).toBe(0);
   expect(sampleValue(samples, "cloudsync_metrics_source_up", { source: "postgres" })).toBe(1);
   expect(samplesOf(samples, "cloudsync_queue_jobs")).toEqual([]);
-  expect(samplesOf(samples, "cloudsync_sync_interval_seconds", { provider_id: providerId })).toHaveLength(3);
+  expect(samplesOf(samples, "cloudsync_sync_interval_seconds", { provider_id: providerId })).toHaveLength(providerQueueKinds.length);
 });

@@ -151,7 +151,7 @@ describe("syncSchedules", () => {
 
   it("removes the schedulers of kinds the deployment does not run", async () => {
     const summary = await syncSchedules({ db: tdb.db, queues, logger, kinds: ["resources", "maintenance"] });
-    expect(summary.removed.sort()).toEqual([`backups-${gcp}`, `costs-${digitalocean}`, `costs-${gcp}`, `deployments-${gcp}`, `metrics-${digitalocean}`, `metrics-${gcp}`]);
+    expect(summary.removed.sort()).toEqual([`backups-${gcp}`, `costs-${digitalocean}`, `costs-${gcp}`, `deployments-${gcp}`, `metrics-${digitalocean}`, `metrics-${gcp}`].sort());
     expect(await schedulers()).toEqual({
       "resources-gcp": { [`resources-${gcp}`]: minutes(60) },
       "resources-digitalocean": { [`resources-${digitalocean}`]: minutes(15) },
