@@ -11,7 +11,8 @@
  */
 import diagnostics from "node:diagnostics_channel";
 import { createDb } from "@cloudsync/db";
-import { createAdapter, loadProviderForSync, parseKeyring, resourceSyncProcessor, silentLogger, startWorker } from "@cloudsync/sync-worker";
+import { createAdapter, loadProviderForSync, parseKeyring, silentLogger } from "@cloudsync/sync-worker";
+import { resourceSyncProcessor, startWorker } from "@cloudsync/sync-worker/queues";
 import { childInput, sendResult } from "./child-io.mjs";
 
 /** @typedef {import("./scale-types.ts").ScaleChildInput} ScaleChildInput */

@@ -15,5 +15,3 @@ export { parseProviderCredentials, type ProviderCredentials } from "./providers/
 export { parseKeyring, generateKey, type Keyring } from "./secrets/keyring.ts";
 export { awsEmulatorCredentials, azureEmulatorCredentials, gcpEmulatorCredentials } from "./demo/emulated-credentials.ts";
 export { silentLogger, createLogger, type Logger } from "./logger.ts";
-export { startWorker, resourceSyncProcessor, type ResourceFanOut, type WorkerHandle } from "./worker/index.ts";
-export { createQueues, type Queues } from "./queues/index.ts";
