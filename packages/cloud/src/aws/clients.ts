@@ -9,6 +9,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { RateLimiter } from "../common/rate-limiter.ts";
+import { awsLimiterKey } from "./api-limits.ts";
 import { isThrottle } from "./aws-errors.ts";
 
 /** Credentials as the SDK's identity providers return them (kept local: no @smithy/types import). */
@@ -102,9 +103,13 @@ function instrument<C extends { middlewareStack: object }>(client: C, limiterKey
   const stack = client.middlewareStack as unknown as LooseStack;
   if (limiter) {
     stack.addRelativeTo(
-      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-        await limiter.acquire(limiterKey, signal);
-        return next(args);
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => {
+        // Resolved once per call: most services are metered as a whole, a few per action.
+        const key = awsLimiterKey(limiterKey, context.commandName);
+        return async (args: unknown) => {
+          await limiter.acquire(key, signal);
+          return next(args);
+        };
       },
       { name: "cloudsyncRateLimit", relation: "after", toMiddleware: "retryMiddleware" },
     );

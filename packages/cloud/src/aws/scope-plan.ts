@@ -19,6 +19,13 @@ export interface ResourcePlanSettings {
  * The reads of an inventory: each kind once per account × enabled region, global kinds once per
  * account (scope region `global`). An account whose regions could not be listed is one read
  * that fails at once: scope `{account, *, *}` vouches for none of it.
+ *
+ * The order is what the scope runner starts first. Global kinds come first: each is one long
+ * scope per account (S3's per-bucket reads, CloudFront's per-distribution tags) that would
+ * otherwise start last and set the run's tail. Then each regional kind across every account and
+ * region at once: its calls go to as many rate-limit buckets (`account:region:service`) as there
+ * are accounts × regions, where account by account they queued on one account's buckets while
+ * the others' stood idle.
  */
 export function* resourceReads(
   plans: readonly AccountPlan[],
@@ -26,12 +33,14 @@ export function* resourceReads(
   session: AwsSession,
   settings: ResourcePlanSettings,
 ): Generator<ScopeRead<NormalizedResource>> {
+  const readable: { account: string; regions: readonly string[] }[] = [];
   for (const plan of plans) {
-    if ("failure" in plan) {
-      yield failingRead({ cloud: "aws", account: plan.account, region: "*", kind: "*" }, "DescribeRegions", plan.failure);
-      continue;
-    }
-    for (const reader of readers) {
+    if ("failure" in plan) yield failingRead({ cloud: "aws", account: plan.account, region: "*", kind: "*" }, "DescribeRegions", plan.failure);
+    else readable.push(plan);
+  }
+  const ordered = [...readers.filter((r) => r.fanout === "account_global"), ...readers.filter((r) => r.fanout !== "account_global")];
+  for (const reader of ordered) {
+    for (const plan of readable) {
       const regions = reader.fanout === "account_global" ? ["global"] : plan.regions;
       for (const region of regions) {
         const scope: ScopeRef = { cloud: "aws", account: plan.account, region, kind: reader.kind };
