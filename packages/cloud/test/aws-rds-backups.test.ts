@@ -150,8 +150,10 @@ describe("RDS backup normalizers", () => {
       where,
     );
     const run = records.find((r): r is NormalizedBackupExecution => r.record === "execution");
-    expect([run?.resourceId, run?.location, run?.details.copied_from_region, run?.details.original_create_time]).toEqual([
+    expect([run?.resourceId, run?.configurationSourceId, run?.location, run?.details.copied_from_region, run?.details.original_create_time]).toEqual([
       "arn:aws:rds:us-east-1:111111111111:db:orders-db",
+      // Its own configuration, of the region it is kept in: the source region's listing says alone what it holds.
+      "rds-snapshot-copies/eu-west-1/arn:aws:rds:us-east-1:111111111111:db:orders-db",
       "eu-west-1",
       "us-east-1",
       "2026-12-01T00:00:00.000Z",
@@ -225,7 +227,7 @@ describe("RDS backups through the SDK", () => {
     const status = { available: "completed", creating: "in_progress", failed: "failed" } as const;
     expect(runs.map((r) => `${r.location} ${r.sourceId} ${r.resourceId} ${r.configurationSourceId?.split("/")[0]} ${r.status} ${r.startedAt}`).sort()).toEqual(
       snapshots
-        .map((s) => `${s.region} ${s.arn} ${s.instanceArn} ${s.type === "automated" ? "rds-automated" : "rds-snapshots"} ${status[s.status]} ${s.createTime.toISOString()}`)
+        .map((s) => `${s.region} ${s.arn} ${s.instanceArn} ${s.type === "automated" ? "rds-automated" : s.sourceRegion ? "rds-snapshot-copies" : "rds-snapshots"} ${status[s.status]} ${s.createTime.toISOString()}`)
         .sort(),
     );
     expect(new Set(runs.map((r) => r.status))).toEqual(new Set(["completed", "in_progress", "failed"]));

@@ -32,8 +32,8 @@ import { el, wrap } from "./xml.ts";
  *   `creating` for one instance in seven;
  * - one instance in three: a manual snapshot 40 days old; one in nine besides a manual one 200
  *   days old; one in thirteen a manual one that `failed` a day ago;
- * - the first instance of the region with a manual snapshot also has a copy of it in another
- *   region (listed there, with SourceRegion naming this one).
+ * - the first instance of the region with an available manual snapshot also has a copy of it
+ *   in another region (listed there, with SourceRegion naming this one).
  */
 
 export interface AwsExpectedRdsBackup {
@@ -143,7 +143,7 @@ export function createRdsBackupBook(options: { seedHash: number; estate: AwsEsta
       if (h % 9 === 4) manual.push({ ...base, arn: arnOf(region, `${s.identifier}-archive`), identifier: `${s.identifier}-archive`, type: "manual", status: "available", createTime: new Date(now.getTime() - 200 * day) });
       if (h % 13 === 6) manual.push({ ...base, arn: arnOf(region, `${s.identifier}-adhoc`), identifier: `${s.identifier}-adhoc`, type: "manual", status: "failed", createTime: new Date(now.getTime() - day) });
       out.push(...manual);
-      const original = manual[0];
+      const original = manual.find((m) => m.status === "available");
       const target = regions.find((r) => r !== region);
       if (!copyDone && original && target) {
         copyDone = true;

@@ -13,9 +13,14 @@ import { frequencyOfStarts } from "./normalize-snapshots.ts";
 const gib = 1024 ** 3;
 const day = 86_400_000;
 
-/** Configuration ids: one for RDS's own daily backups of an instance, one for its manual snapshots. */
+/**
+ * Configuration ids: one for RDS's own daily backups of an instance, one for its manual
+ * snapshots in its region, and one per other region holding copies of them (each region's
+ * listing is its own scope, so each says alone what it holds).
+ */
 export const automatedSourceId = (instanceArn: string) => `rds-automated/${instanceArn}`;
 export const manualSourceId = (instanceArn: string) => `rds-snapshots/${instanceArn}`;
+export const copySourceId = (instanceArn: string, region: string) => `rds-snapshot-copies/${region}/${instanceArn}`;
 
 /**
  * When RDS next starts an instance's automated backup, from its PreferredBackupWindow
@@ -114,10 +119,11 @@ export function automatedBackupConfiguration(db: DBInstance, where: RdsWhere, no
  * One region's DB snapshots as records:
  * - an `automated` snapshot is an execution of its instance's automated-backup configuration
  *   (read from DescribeDBInstances in the same scope);
- * - a `manual` one (a copy from another region included) is an execution of the instance's
- *   on-demand configuration `rds-snapshots/<instance ARN>`: type `snapshot`, frequency from the
- *   spacing of its snapshots (as for EBS), no declared retention (kept until deleted), not
- *   enabled since nothing in the cloud schedules them.
+ * - a `manual` one is an execution of the instance's on-demand configuration
+ *   `rds-snapshots/<instance ARN>`, a copy from another region one of
+ *   `rds-snapshot-copies/<region>/<instance ARN>` (the region it is kept in): type `snapshot`,
+ *   frequency from the spacing of its snapshots (as for EBS), no declared retention (kept until
+ *   deleted), not enabled since nothing in the cloud schedules them.
  * Each run starts at SnapshotCreateTime; RDS reports no end, and the snapshot holds the data as
  * of its creation time, so a completed run ends when it started (duration unknown, 0). Its
  * size is AllocatedStorage (the instance's provisioned GiB: an upper bound, RDS bills snapshot
@@ -128,7 +134,7 @@ export function automatedBackupConfiguration(db: DBInstance, where: RdsWhere, no
  */
 export function rdsSnapshotRecords(snapshots: readonly DBSnapshot[], where: RdsWhere): { records: BackupRecord[]; skipped: RdsSkip[] } {
   const skipped: RdsSkip[] = [];
-  const manual = new Map<string, { snapshot: DBSnapshot; status: BackupExecutionStatus }[]>();
+  const manual = new Map<string, { instanceArn: string; copy: boolean; list: { snapshot: DBSnapshot; status: BackupExecutionStatus }[] }>();
   const automated: { snapshot: DBSnapshot; status: BackupExecutionStatus; instanceArn: string }[] = [];
   for (const s of snapshots) {
     const id = s.DBSnapshotArn ?? null;
@@ -159,15 +165,21 @@ export function rdsSnapshotRecords(snapshots: readonly DBSnapshot[], where: RdsW
       continue;
     }
     if (s.SnapshotType === "automated") automated.push({ snapshot: s, status, instanceArn });
-    else manual.set(instanceArn, [...(manual.get(instanceArn) ?? []), { snapshot: s, status }]);
+    else {
+      const copy = s.SourceRegion !== undefined && s.SourceRegion !== where.region;
+      const key = copy ? copySourceId(instanceArn, where.region) : manualSourceId(instanceArn);
+      const group = manual.get(key) ?? { instanceArn, copy, list: [] };
+      group.list.push({ snapshot: s, status });
+      manual.set(key, group);
+    }
   }
   const records: BackupRecord[] = [];
-  for (const [instanceArn, list] of manual) {
+  for (const [sourceId, { instanceArn, copy, list }] of manual) {
     records.push({
       record: "configuration",
       cloud: "aws",
       account: where.account,
-      sourceId: manualSourceId(instanceArn),
+      sourceId,
       resourceId: instanceArn,
       backupType: "snapshot",
       frequency: frequencyOfStarts(list.map((x) => x.snapshot.SnapshotCreateTime as Date)),
@@ -175,9 +187,9 @@ export function rdsSnapshotRecords(snapshots: readonly DBSnapshot[], where: RdsW
       retentionDays: null,
       destination: { region: where.region, service: "rds" },
       enabled: false,
-      details: { on_demand: true, snapshot_count: list.length },
+      details: { on_demand: true, snapshot_count: list.length, ...(copy ? { copies_from_another_region: true } : {}) },
     });
-    for (const x of list) records.push(executionOf(x.snapshot, x.status, instanceArn, manualSourceId(instanceArn), where));
+    for (const x of list) records.push(executionOf(x.snapshot, x.status, instanceArn, sourceId, where));
   }
   for (const x of automated) records.push(executionOf(x.snapshot, x.status, x.instanceArn, automatedSourceId(x.instanceArn), where));
   return { records, skipped };
