@@ -16,6 +16,7 @@ import { refreshRecommendations } from "../src/write/recommendations.ts";
 import { loadPrices } from "../src/write/prices.ts";
 import { showBackupsAndDrPlan } from "../src/cli/demo-backups.ts";
 import { showSnapshots } from "../src/cli/demo-snapshots.ts";
+import { showRdsBackups } from "../src/cli/demo-rds-backups.ts";
 import { showWeddingBackupAlerts } from "../src/cli/demo-wedding-backups.ts";
 
 const now = new Date("2026-12-06T10:30:00Z");
@@ -288,6 +289,19 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     const old = listed.filter((x) => x.state === "completed" && Math.floor((now.getTime() - x.startTime.getTime()) / 86_400_000) > 90);
     expect(text).toMatch(new RegExp(`Snapshots past their retention \\(storage_optimization\\): ${old.length}, saving \\d+\\.\\d\\d USD a month`));
     for (const x of old) expect(text).toMatch(new RegExp(`${x.volumeId}\\s+\\d+\\s+90\\s+default`));
+  });
+
+  it("the demo's RDS lines count the instances with backups on and off and the DB snapshots by kind, the deleted one apart", async () => {
+    const lines: string[] = [];
+    await showRdsBackups({ db: tdb.db, organizationId: orgId, out: (l) => lines.push(l) });
+    const text = lines.join("\n");
+    const { instances, snapshots } = emu.expectedRdsBackups();
+    const on = instances.filter((i) => i.retentionDays > 0).length;
+    expect(text).toContain(`RDS's own backups: ${on} DB instance(s) with automated backups, ${instances.length - on} with them disabled (retention 0)`);
+    // The manual snapshot deleted two tests ago is no longer listed; its row is counted apart.
+    const count = (type: string) => snapshots.filter((s) => s.type === type).length;
+    expect(text).toMatch(new RegExp(`automated\\s+${count("automated")}\\s+0\\s+0`));
+    expect(text).toMatch(new RegExp(`manual\\s+${count("manual")}\\s+\\d+\\s+1`));
   });
 
   it("the demo section shows the backups per cloud and a DR plan judged on them, with why", async () => {
