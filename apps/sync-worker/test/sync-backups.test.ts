@@ -10,7 +10,7 @@ import { silentLogger } from "../src/logger.ts";
 import { createAdapter } from "../src/providers/adapters.ts";
 import { addProvider, loadProviderForSync } from "../src/providers/registry.ts";
 import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
-import { retentionPolicyOf } from "../src/write/backups.ts";
+import { retentionPolicyOf, statusOf } from "../src/write/backups.ts";
 import { priceQueriesFor, syncPrices } from "../src/jobs/sync-prices.ts";
 import { refreshRecommendations } from "../src/write/recommendations.ts";
 import { loadPrices } from "../src/write/prices.ts";
@@ -76,6 +76,18 @@ const isRdsRun = (e: { source_id: string }) => e.source_id.startsWith("aws:arn:a
 /** AWS Backup's own rows. */
 const isPlanConfig = (c: { source_id: string }) => !isSnapshotConfig(c) && !isRdsConfig(c);
 const isJobRun = (e: { source_id: string }) => !isSnapshotRun(e) && !isRdsRun(e);
+
+describe("a configuration's backup_status as the cloud states it", () => {
+  it.each([
+    ["runs (a plan rule, RDS retention 7)", { enabled: true, retentionDays: 7 }, "active"],
+    ["runs, kept until deleted", { enabled: true, retentionDays: null }, "active"],
+    ["does not run but keeps its points (on-demand snapshots)", { enabled: false, retentionDays: null }, "paused"],
+    ["does not run, points kept 30 days (stopped protection)", { enabled: false, retentionDays: 30 }, "paused"],
+    ["does not run and keeps nothing (RDS retention 0)", { enabled: false, retentionDays: 0 }, "disabled"],
+  ])("%s", (_name, c, status) => {
+    expect(statusOf(c)).toBe(status);
+  });
+});
 
 describe("backups from AWS Backup into the tables, as a sync of their own", () => {
   it("before the first inventory, every record is skipped and counted, none written; the inventory reads no backups", async () => {
