@@ -219,7 +219,7 @@ describe("RDS backups through the SDK", () => {
     expect(replicated.length).toBeGreaterThan(0);
     for (const i of replicated) {
       const c = configs.find((x) => x.resourceId === i.instanceArn);
-      expect((c?.destination.copies as { region: string }[]).map((x) => x.region)).toEqual(i.replicatedTo);
+      expect(((c?.destination.copies ?? []) as { region: string }[]).map((x) => x.region)).toEqual(i.replicatedTo);
     }
 
     const snapshots = expected.snapshots.filter((s) => accounts.has(s.account));
