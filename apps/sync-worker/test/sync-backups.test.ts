@@ -10,12 +10,13 @@ import { silentLogger } from "../src/logger.ts";
 import { createAdapter } from "../src/providers/adapters.ts";
 import { addProvider, loadProviderForSync } from "../src/providers/registry.ts";
 import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
-import { retentionPolicyOf } from "../src/write/backups.ts";
+import { retentionPolicyOf, statusOf } from "../src/write/backups.ts";
 import { priceQueriesFor, syncPrices } from "../src/jobs/sync-prices.ts";
 import { refreshRecommendations } from "../src/write/recommendations.ts";
 import { loadPrices } from "../src/write/prices.ts";
 import { showBackupsAndDrPlan } from "../src/cli/demo-backups.ts";
 import { showSnapshots } from "../src/cli/demo-snapshots.ts";
+import { showRdsBackups } from "../src/cli/demo-rds-backups.ts";
 import { showWeddingBackupAlerts } from "../src/cli/demo-wedding-backups.ts";
 
 const now = new Date("2026-12-06T10:30:00Z");
@@ -29,7 +30,7 @@ const keyring = parseKeyring(`test:${generateKey()}`);
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ prefix: "cloudsync_backups" });
-  emu = await startAwsEmulator({ seed: 11, size: 90, backupNow: now });
+  emu = await startAwsEmulator({ seed: 11, size: 130, backupNow: now });
   const [org] = await tdb.db.insert(organizations).values({ name: "Backup Co", slug: "backup-co" }).returning();
   ownerRow = await tdb.db.insert(userProfiles).values({ organizationId: org!.id, email: "ops@backup.example" }).returning();
   const [user] = ownerRow;
@@ -69,6 +70,24 @@ const executions = () =>
 /** EBS snapshot rows (a configuration per snapshotted volume, an execution per snapshot) and the rest. */
 const isSnapshotConfig = (c: { source_id: string }) => c.source_id.startsWith("aws:ebs-snapshots/");
 const isSnapshotRun = (e: { source_id: string }) => e.source_id.startsWith("aws:snap-");
+/** RDS rows: an automated-backup configuration per DB instance, a manual-snapshot one per instance with some, a run per DB snapshot. */
+const isRdsConfig = (c: { source_id: string }) => c.source_id.startsWith("aws:rds-");
+const isRdsRun = (e: { source_id: string }) => e.source_id.startsWith("aws:arn:aws:rds:");
+/** AWS Backup's own rows. */
+const isPlanConfig = (c: { source_id: string }) => !isSnapshotConfig(c) && !isRdsConfig(c);
+const isJobRun = (e: { source_id: string }) => !isSnapshotRun(e) && !isRdsRun(e);
+
+describe("a configuration's backup_status as the cloud states it", () => {
+  it.each([
+    ["runs (a plan rule, RDS retention 7)", { enabled: true, retentionDays: 7 }, "active"],
+    ["runs, kept until deleted", { enabled: true, retentionDays: null }, "active"],
+    ["does not run but keeps its points (on-demand snapshots)", { enabled: false, retentionDays: null }, "paused"],
+    ["does not run, points kept 30 days (stopped protection)", { enabled: false, retentionDays: 30 }, "paused"],
+    ["does not run and keeps nothing (RDS retention 0)", { enabled: false, retentionDays: 0 }, "disabled"],
+  ])("%s", (_name, c, status) => {
+    expect(statusOf(c)).toBe(status);
+  });
+});
 
 describe("backups from AWS Backup into the tables, as a sync of their own", () => {
   it("before the first inventory, every record is skipped and counted, none written; the inventory reads no backups", async () => {
@@ -84,14 +103,14 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     const summary = await syncBackups(deps, { providerId });
     expect(summary.status).toBe("succeeded");
     const expected = emu.expectedBackups();
-    const configs = (await configurations()).filter((c) => !isSnapshotConfig(c));
+    const configs = (await configurations()).filter(isPlanConfig);
     expect(configs.map((c) => `${c.resource} ${c.source_id} ${c.backup_frequency}`).sort()).toEqual(
       expected.plans.flatMap((p) => p.resourceIds.map((id) => `${id} aws:${p.planId}/${p.ruleId} ${p.frequency}`)).sort(),
     );
     const byPlan = new Map(expected.plans.map((p) => [`aws:${p.planId}/${p.ruleId}`, p]));
     for (const c of configs) expect(c.retention_policy).toEqual(retentionPolicyOf(byPlan.get(c.source_id)!.deleteAfterDays));
     const status = { COMPLETED: "completed", FAILED: "failed", RUNNING: "in_progress" } as const;
-    expect((await executions()).filter((e) => !isSnapshotRun(e)).map((e) => `${e.source_id} ${e.resource} ${e.execution_status} ${iso(e.started_at)} ${iso(e.completed_at)}`).sort()).toEqual(
+    expect((await executions()).filter(isJobRun).map((e) => `${e.source_id} ${e.resource} ${e.execution_status} ${iso(e.started_at)} ${iso(e.completed_at)}`).sort()).toEqual(
       expected.jobs.map((j) => `aws:${j.jobId} ${j.resourceId} ${status[j.state]} ${j.createdAt.toISOString()} ${j.completedAt?.toISOString() ?? null}`).sort(),
     );
     // sync_runs records the run with the backups' own counts and no other kind's.
@@ -114,7 +133,7 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     for (const j of jobs) byKey.set(`${j.resourceId} aws:${j.planId}/${j.ruleId}`, [...(byKey.get(`${j.resourceId} aws:${j.planId}/${j.ruleId}`) ?? []), j]);
     let failedSeen = 0;
     let neverSeen = 0;
-    for (const c of (await configurations()).filter((c) => !isSnapshotConfig(c))) {
+    for (const c of (await configurations()).filter(isPlanConfig)) {
       const mine = (byKey.get(`${c.resource} ${c.source_id}`) ?? []).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
       const completed = mine.filter((j) => j.state === "COMPLETED");
       const finished = mine.filter((j) => j.state !== "RUNNING");
@@ -155,8 +174,66 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     }
   });
 
-  it("backup_enabled is set on exactly the resources a plan selects", async () => {
-    const selected = new Set(emu.expectedBackups().plans.flatMap((p) => p.resourceIds));
+  it("RDS: each DB instance gets its automated-backup configuration, disabled at retention 0, next due at its window; each DB snapshot one execution", async () => {
+    const { instances, snapshots } = emu.expectedRdsBackups();
+    expect(instances.length).toBeGreaterThan(0);
+    const automated = (await configurations()).filter((c) => c.source_id.startsWith("aws:rds-automated/"));
+    // The window is UTC and daily; the sync's clock is 10:30 on 2026-12-06, so a window that
+    // started at or before 10:30 is next due tomorrow (03:00-03:30 → 2026-12-07T03:00Z).
+    const nextOf = (window: string) => {
+      const [h, m] = window.slice(0, 5).split(":").map(Number) as [number, number];
+      const today = Date.UTC(2026, 11, 6, h, m);
+      return new Date(today > now.getTime() ? today : today + 86_400_000).toISOString();
+    };
+    // The newest available automated snapshot is the last backup (RDS reports no end: its creation time).
+    const lastOf = (arn: string) =>
+      snapshots
+        .filter((s) => s.instanceArn === arn && s.type === "automated" && s.status === "available")
+        .map((s) => s.createTime.toISOString())
+        .sort()
+        .at(-1) ?? null;
+    const byResource = (a: { resource: string }, b: { resource: string }) => a.resource.localeCompare(b.resource);
+    expect(
+      automated.map((c) => ({ resource: c.resource, status: c.backup_status, retention: c.retention_policy, next: iso(c.next_backup_at), last: iso(c.last_backup_at) })).sort(byResource),
+    ).toEqual(
+      instances
+        .map((i) => ({
+          resource: i.instanceArn,
+          status: i.retentionDays > 0 ? "active" : "disabled",
+          retention: retentionPolicyOf(i.retentionDays),
+          next: i.retentionDays > 0 ? nextOf(i.window) : null,
+          last: lastOf(i.instanceArn),
+        }))
+        .sort(byResource),
+    );
+    // Both sides of the retention rule are in the estate.
+    expect(new Set(automated.map((c) => c.backup_status))).toEqual(new Set(["active", "disabled"]));
+    const status = { available: "completed", creating: "in_progress", failed: "failed" } as const;
+    expect((await executions()).filter(isRdsRun).map((e) => `${e.source_id} ${e.resource} ${e.execution_status} ${iso(e.started_at)}`).sort()).toEqual(
+      snapshots.map((s) => `aws:${s.arn} ${s.instanceArn} ${status[s.status]} ${s.createTime.toISOString()}`).sort(),
+    );
+    // Manual snapshots: one paused configuration per instance that has some, and one per other
+    // region holding copies of them, kept until deleted.
+    const manual = (await configurations()).filter((c) => c.source_id.startsWith("aws:rds-snapshots/") || c.source_id.startsWith("aws:rds-snapshot-copies/"));
+    expect(manual.map((c) => `${c.source_id} ${c.backup_status}`).sort()).toEqual(
+      [
+        ...new Set(
+          snapshots
+            .filter((s) => s.type === "manual")
+            .map((s) => (s.sourceRegion ? `aws:rds-snapshot-copies/${s.region}/${s.instanceArn}` : `aws:rds-snapshots/${s.instanceArn}`)),
+        ),
+      ]
+        .map((id) => `${id} paused`)
+        .sort(),
+    );
+    expect(snapshots.some((s) => s.sourceRegion !== null)).toBe(true);
+  });
+
+  it("backup_enabled is set on exactly the resources a plan selects or RDS backs up itself (retention above 0)", async () => {
+    const selected = new Set([
+      ...emu.expectedBackups().plans.flatMap((p) => p.resourceIds),
+      ...emu.expectedRdsBackups().instances.filter((i) => i.retentionDays > 0).map((i) => i.instanceArn),
+    ]);
     const rows = await queryRows<{ resource_id: string; backup_enabled: boolean }>(
       tdb.db,
       sql`select resource_id, backup_enabled from cloud_resources where provider_id = ${providerId}::uuid and resource_status <> 'terminated'`,
@@ -173,9 +250,14 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
   it("a snapshot deleted in the cloud is marked deleted on the next sync; its row stays as history", async () => {
     const victim = emu.expectedSnapshots().find((x) => !x.skip && x.state === "completed");
     expect(emu.mutate.deleteSnapshot(victim!.snapshotId)).toBe(true);
+    const dbVictim = emu.expectedRdsBackups().snapshots.find((x) => x.type === "manual" && x.status === "available");
+    expect(emu.mutate.deleteRdsSnapshot(dbVictim!.arn)).toBe(true);
     await syncBackups(deps, { providerId });
     const runs = (await executions()).filter(isSnapshotRun);
     expect(runs.filter((e) => e.deleted).map((e) => e.source_id)).toEqual([`aws:${victim!.snapshotId}`]);
+    // The DB snapshot's listing (scope rds_snapshots) marks its own, and only it.
+    const dbRuns = (await executions()).filter(isRdsRun);
+    expect(dbRuns.filter((e) => e.deleted).map((e) => e.source_id)).toEqual([`aws:${dbVictim!.arn}`]);
   });
 
   it("snapshots past the 90-day default retention are advised for deletion, priced by the EBS snapshot storage price", async () => {
@@ -221,6 +303,19 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     for (const x of old) expect(text).toMatch(new RegExp(`${x.volumeId}\\s+\\d+\\s+90\\s+default`));
   });
 
+  it("the demo's RDS lines count the instances with backups on and off and the DB snapshots by kind, the deleted one apart", async () => {
+    const lines: string[] = [];
+    await showRdsBackups({ db: tdb.db, organizationId: orgId, out: (l) => lines.push(l) });
+    const text = lines.join("\n");
+    const { instances, snapshots } = emu.expectedRdsBackups();
+    const on = instances.filter((i) => i.retentionDays > 0).length;
+    expect(text).toContain(`RDS's own backups: ${on} DB instance(s) with automated backups, ${instances.length - on} with them disabled (retention 0)`);
+    // The manual snapshot deleted two tests ago is no longer listed; its row is counted apart.
+    const count = (type: string) => snapshots.filter((s) => s.type === type).length;
+    expect(text).toMatch(new RegExp(`automated\\s+${count("automated")}\\s+0\\s+0`));
+    expect(text).toMatch(new RegExp(`manual\\s+${count("manual")}\\s+\\d+\\s+1`));
+  });
+
   it("the demo section shows the backups per cloud and a DR plan judged on them, with why", async () => {
     const lines: string[] = [];
     // The evaluation's clock is the real one, so judge the emulator's jobs against today.
@@ -229,11 +324,14 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
     const { plans, jobs } = emu.expectedBackups();
     // AWS Backup's configurations and jobs, then the on-demand EBS snapshots (one configuration per
     // snapshotted volume, one run per snapshot, the deleted one included: its row is history).
+    // Then RDS: an automated-backup configuration per DB instance, a manual one per instance with
+    // manual snapshots, a run per DB snapshot (the deleted one included).
     const snapshots = emu.expectedSnapshots().filter((x) => !x.skip);
-    const snapshotRuns = (await executions()).filter(isSnapshotRun);
+    const snapshotRuns = (await executions()).filter((e) => isSnapshotRun(e) || isRdsRun(e));
     const snapshotVolumes = new Set(snapshots.map((x) => x.volumeId));
-    const configs = plans.reduce((n, p) => n + p.resourceIds.length, 0) + snapshotVolumes.size;
-    const resources = new Set([...plans.flatMap((p) => p.resourceIds), ...snapshotVolumes]).size;
+    const rdsConfigs = (await configurations()).filter(isRdsConfig);
+    const configs = plans.reduce((n, p) => n + p.resourceIds.length, 0) + snapshotVolumes.size + rdsConfigs.length;
+    const resources = new Set([...plans.flatMap((p) => p.resourceIds), ...snapshotVolumes, ...rdsConfigs.map((c) => c.resource)]).size;
     const runs = jobs.length + snapshotRuns.length;
     const failed = jobs.filter((j) => j.state === "FAILED").length + snapshotRuns.filter((e) => e.execution_status === "failed").length;
     expect(text).toMatch(new RegExp(`aws\\s+${configs}\\s+${resources}\\s+${runs}\\s+${failed}\\s`));

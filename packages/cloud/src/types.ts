@@ -546,6 +546,12 @@ export interface NormalizedBackupConfiguration {
   destination: Record<string, unknown>;
   /** False when the cloud says protection is stopped or suspended. */
   enabled: boolean;
+  /**
+   * When the cloud will next run it (ISO 8601), when the cloud's own schedule says so (RDS's
+   * preferred backup window); null when it will not run. Undefined: the writer estimates it
+   * from the newest run and the frequency.
+   */
+  nextBackupAt?: string | null;
   /** What else the cloud said (plan and rule names, windows…), JSON-safe. */
   details: Record<string, unknown>;
 }
@@ -586,6 +592,8 @@ export type BackupEvent =
 export interface BackupQuery {
   /** Runs started at or after this instant are read (clouds keep jobs for a limited time: AWS 30 days). */
   since: Date;
+  /** The read's clock, for schedules the cloud states as a time of day (RDS's backup window). Default: the system clock. */
+  now?: Date;
   signal?: AbortSignal;
 }
 

@@ -119,7 +119,7 @@ describe("AWS Backup through the SDK", () => {
 
   it("reads every plan rule × selected resource and every job since the start, paging through NextToken", async () => {
     const events = await read(new Date(now.getTime() - 30 * 86_400_000));
-    // The EBS snapshot scopes of the same stream are checked in aws-snapshots.test.ts.
+    // The EBS snapshot and RDS scopes of the same stream are checked in aws-snapshots.test.ts and aws-rds-backups.test.ts.
     const records = events.flatMap((e) => (e.type === "backup_page" && e.scope.kind === "backups" ? e.records : []));
     const configs = records.filter((r): r is NormalizedBackupConfiguration => r.record === "configuration");
     const runs = records.filter((r): r is NormalizedBackupExecution => r.record === "execution");
@@ -141,7 +141,7 @@ describe("AWS Backup through the SDK", () => {
     expect(new Set(runs.map((r) => r.status))).toEqual(new Set(["completed", "failed", "in_progress"]));
     const completed = events.filter((e) => e.type === "scope_completed").map((e) => `${e.scope.account}:${e.scope.region}:${e.scope.kind}`);
     expect(completed.sort()).toEqual(
-      ["111111111111", "222222222222"].flatMap((a) => ["eu-west-1", "us-east-1"].flatMap((r) => [`${a}:${r}:backups`, `${a}:${r}:ebs_snapshots`])),
+      ["111111111111", "222222222222"].flatMap((a) => ["eu-west-1", "us-east-1"].flatMap((r) => [`${a}:${r}:backups`, `${a}:${r}:ebs_snapshots`, `${a}:${r}:rds_snapshots`])),
     );
     expect(emu.requests.get("backup:ListBackupJobs")).toBeGreaterThan(4);
   });
@@ -163,8 +163,8 @@ describe("AWS Backup through the SDK", () => {
       const failed = events.filter((e) => e.type === "scope_failed");
       expect(failed.map((e) => `${e.scope.account}:${e.scope.region}:${e.scope.kind}`)).toEqual(["222222222222:eu-west-1:backups"]);
       expect(failed[0]?.type === "scope_failed" && failed[0].error.message).toMatch(/ListBackupJobs/);
-      // The region's snapshot listing is another scope: it completes.
-      expect(events.filter((e) => e.type === "scope_completed")).toHaveLength(7);
+      // The region's EBS and RDS snapshot listings are other scopes: they complete.
+      expect(events.filter((e) => e.type === "scope_completed")).toHaveLength(11);
     } finally {
       emu.faults.clear();
     }

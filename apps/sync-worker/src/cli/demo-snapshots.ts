@@ -31,6 +31,8 @@ export async function showSnapshots(ctx: SnapshotDemoContext): Promise<void> {
           join cloud_resources r on r.id = b.resource_id
           join cloud_providers p on p.id = r.provider_id
          where e.organization_id = ${organizationId}::uuid and e.performance_metrics ? 'snapshot'
+           -- Volume and disk snapshots; RDS's DB snapshots count in the backups section (demo-backups.ts).
+           and e.performance_metrics ->> 'snapshot' <> 'rds'
          group by p.provider_name order by 1`,
   );
   out(

@@ -94,6 +94,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     failures.push(...(await showDeployments({ db, deps, providers, organizationId: org.organizationId, out })));
     await showBackupsAndDrPlan({ db, organizationId: org.organizationId, ownerId: org.ownerId, out });
     await (await import("./demo-snapshots.ts")).showSnapshots({ db, organizationId: org.organizationId, out });
+    await (await import("./demo-rds-backups.ts")).showRdsBackups({ db, organizationId: org.organizationId, out });
     await (await import("./demo-wedding-backups.ts")).showWeddingBackupAlerts({ db, organizationId: org.organizationId, clock: deps.clock, out });
     const orgErrors = await (await import("./demo-organizations.ts")).demoWholeOrganizations({ db, keyring, deps, emulators: { startAwsEmulator, startGcpEmulator, startAzureEmulator }, seed: options.seed, out });
     failures.push(...orgErrors.map((error) => ({ provider: "aws-organization", kind: "resources", error })));

@@ -37,9 +37,10 @@ export function syncBackups(deps: SyncDeps, payload: SyncPayloadBase, onProgress
                           where r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid) as any`,
     );
     const days = seen?.any ? backupLookbackDays : firstBackupLookbackDays;
-    const since = new Date(deps.clock().getTime() - days * 86_400_000);
+    const now = deps.clock();
+    const since = new Date(now.getTime() - days * 86_400_000);
     const writer = new BackupWriter(deps.db, ctx);
-    for await (const event of source.streamBackups({ since })) {
+    for await (const event of source.streamBackups({ since, now })) {
       switch (event.type) {
         case "backup_page":
           ledger.itemsSeen += event.records.length;

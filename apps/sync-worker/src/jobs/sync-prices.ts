@@ -34,6 +34,8 @@ export async function priceQueriesFor(db: Database, org: string): Promise<Map<Cl
               join cloud_resources cr on cr.id = b.resource_id
               join cloud_providers p on p.organization_id = cr.organization_id and p.id = cr.provider_id
              where e.organization_id = ${org}::uuid and e.performance_metrics ? 'snapshot' and not (e.performance_metrics ? 'deleted_at')
+               -- RDS snapshots are not judged by the rule (write/recommendations.ts, readSnapshotEvidence).
+               and e.performance_metrics ->> 'snapshot' <> 'rds'
                and p.provider_name in ('aws', 'azure', 'gcp')`,
       ),
       rows: await queryRows<{ id: string; cloud: CloudName; kind: string | null; region: string; status: string; tags: Record<string, string> | null; configuration: Record<string, unknown> }>(

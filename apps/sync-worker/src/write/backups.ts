@@ -71,16 +71,27 @@ export function retentionPolicyOf(days: number | null): Record<string, unknown> 
   };
 }
 
+/**
+ * `backup_status` as the cloud states it: active when it runs; disabled when it neither runs nor
+ * keeps anything (retention 0 days: RDS with BackupRetentionPeriod 0); paused otherwise (stopped
+ * protection, on-demand snapshots nothing schedules). `failed` is the refresh's to set.
+ */
+export function statusOf(c: Pick<NormalizedBackupConfiguration, "enabled" | "retentionDays">): "active" | "paused" | "disabled" {
+  if (c.enabled) return "active";
+  return c.retentionDays === 0 ? "disabled" : "paused";
+}
+
 function configurationRow(c: NormalizedBackupConfiguration) {
   return {
     resource: c.resourceId,
     source_id: `${c.cloud}:${c.sourceId}`,
     backup_type: c.backupType,
     backup_frequency: c.frequency,
-    backup_schedule: { expression: c.schedule, ...c.details },
+    // A next run the cloud's schedule states (RDS's window) travels in the schedule; the refresh reads it.
+    backup_schedule: { expression: c.schedule, ...c.details, ...(c.nextBackupAt !== undefined ? { next_backup_at: c.nextBackupAt } : {}) },
     retention_policy: retentionPolicyOf(c.retentionDays),
     backup_destination: c.destination,
-    backup_status: c.enabled ? "active" : "paused",
+    backup_status: statusOf(c),
   };
 }
 
@@ -126,9 +137,9 @@ function upsertConfigurations(ctx: BackupWriteContext, rows: ReturnType<typeof c
         -- A row the cloud describes as before is not rewritten (it still counts as written).
         where (backup_configurations.backup_type, backup_configurations.backup_frequency, backup_configurations.backup_schedule,
                backup_configurations.retention_policy, backup_configurations.backup_destination,
-               backup_configurations.backup_status = 'paused')
+               case when backup_configurations.backup_status = 'failed' then 'active' else backup_configurations.backup_status end)
               is distinct from (excluded.backup_type, excluded.backup_frequency, excluded.backup_schedule,
-               excluded.retention_policy, excluded.backup_destination, excluded.backup_status = 'paused')
+               excluded.retention_policy, excluded.backup_destination, excluded.backup_status)
       returning 1
     )
     select (select count(*) from written)::int as written,
@@ -179,7 +190,9 @@ function upsertExecutions(ctx: BackupWriteContext, rows: ReturnType<typeof execu
  * resources (docs/disaster-recovery.md, "Evaluating a DR plan from the clouds' backups"):
  * - `last_backup_at`: the newest completed run's end; `backup_size_gb`: that run's size;
  * - `success_rate`: completed runs among finished ones (completed, failed), in percent;
- * - `next_backup_at`: the newest run's start plus the frequency's period (hourly 1 h, daily 1 d,
+ * - `next_backup_at`: the next run the cloud's own schedule states, when the reader found one
+ *   (`backup_schedule.next_backup_at`, null when it will not run: RDS's window, RDS backups
+ *   disabled); else the newest run's start plus the frequency's period (hourly 1 h, daily 1 d,
  *   weekly 7 d, monthly 1 month; continuous: none);
  * - `backup_status`: `failed` when the newest finished run failed, else as the cloud said;
  * - a resource is `backup_enabled` when one of its configurations is active or failed.
@@ -187,7 +200,7 @@ function upsertExecutions(ctx: BackupWriteContext, rows: ReturnType<typeof execu
 function refreshStatement(ctx: BackupWriteContext): SQL {
   return sql`
     with mine as (
-      select b.id, b.resource_id, b.backup_frequency from backup_configurations b
+      select b.id, b.resource_id, b.backup_frequency, b.backup_schedule from backup_configurations b
         join cloud_resources r on r.id = b.resource_id
        where b.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid and b.source_id is not null
     ), facts as (
@@ -201,15 +214,16 @@ function refreshStatement(ctx: BackupWriteContext): SQL {
              (select max(e.started_at) from backup_executions e where e.backup_config_id = m.id) as last_start,
              (select count(*) filter (where e.execution_status = 'completed')::numeric * 100 / nullif(count(*), 0)
                 from backup_executions e where e.backup_config_id = m.id and e.execution_status in ('completed', 'failed')) as rate,
-             m.backup_frequency
+             m.backup_frequency, m.backup_schedule
         from mine m
     ), updated as (
       update backup_configurations b
          set last_backup_at = f.last_ok,
              backup_size_gb = f.last_size,
              success_rate = coalesce(round(f.rate, 2), b.success_rate),
-             next_backup_at = f.last_start + case f.backup_frequency when 'hourly' then interval '1 hour' when 'daily' then interval '1 day'
-                                                 when 'weekly' then interval '7 days' when 'monthly' then interval '1 month' end,
+             next_backup_at = case when f.backup_schedule ? 'next_backup_at' then (f.backup_schedule ->> 'next_backup_at')::timestamptz
+                                   else f.last_start + case f.backup_frequency when 'hourly' then interval '1 hour' when 'daily' then interval '1 day'
+                                                 when 'weekly' then interval '7 days' when 'monthly' then interval '1 month' end end,
              backup_status = case when f.last_finished = 'failed' and b.backup_status = 'active' then 'failed'
                                   when f.last_finished = 'completed' and b.backup_status = 'failed' then 'active'
                                   else b.backup_status end

@@ -158,6 +158,9 @@ async function readEvidence(tx: DbOrTx, org: string, now: Date, windowHours: num
  * from the configuration's `retention_policy` (none when it keeps recovery points until
  * deleted), priced in the region of the resource it was taken of. Jobs of backup services (AWS
  * Backup, Azure Backup, Cloud SQL) are left out: those services delete their own recovery points.
+ * RDS DB snapshots are left out too: RDS deletes its automated ones itself, and manual ones are
+ * billed at RDS's backup-storage price, which is not read yet (the EBS snapshot price would
+ * misstate the savings).
  */
 export async function readSnapshotEvidence(tx: DbOrTx, org: string, now: Date): Promise<ResourceEvidence[]> {
   const rows = await queryRows<{
@@ -181,6 +184,7 @@ export async function readSnapshotEvidence(tx: DbOrTx, org: string, now: Date): 
           join cloud_regions rg on rg.organization_id = cr.organization_id and rg.id = cr.region_id
          where e.organization_id = ${org}::uuid and e.execution_status = 'completed'
            and e.performance_metrics ? 'snapshot' and not (e.performance_metrics ? 'deleted_at')
+           and e.performance_metrics ->> 'snapshot' <> 'rds'
            and p.provider_name in ('aws', 'azure', 'gcp')
          order by e.id`,
   );

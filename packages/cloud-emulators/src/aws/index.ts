@@ -15,3 +15,4 @@ export type { AwsEmulatorMember, AwsEmulatorOrganization, AwsEmulatorOrganizatio
 export type { AwsExpectedStack } from "./cloudformation.ts";
 export type { AwsExpectedBackupJob, AwsExpectedBackupPlan } from "./backup.ts";
 export type { AwsExpectedSnapshot } from "./snapshots.ts";
+export type { AwsExpectedRdsBackup, AwsExpectedRdsSnapshot } from "./rds-backups.ts";

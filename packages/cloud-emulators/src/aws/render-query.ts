@@ -1,4 +1,5 @@
 import type { EmulatedResource } from "./model.ts";
+import { type AwsExpectedRdsBackup, rdsBackupFields } from "./rds-backups.ts";
 import { el, wrap } from "./xml.ts";
 
 /** AWS Query-protocol XML (ELBv2, RDS, STS): `<XResponse><XResult>…</XResult><ResponseMetadata>`. */
@@ -58,7 +59,9 @@ export function renderTagDescription(arn: string, tags: Record<string, string>):
   return wrap("member", el("ResourceArn", arn) + wrap("Tags", members));
 }
 
-export function renderDbInstance(item: EmulatedResource, malformed: boolean): string {
+/** `backup`: the instance's automated-backup settings (rds-backups.ts); absent, none are rendered. */
+export function renderDbInstance(item: EmulatedResource, malformed: boolean, backup?: AwsExpectedRdsBackup): string {
+  const b = rdsBackupFields(backup);
   const identifier = item.extra.identifier ?? "";
   const engine = item.extra.engine ?? "postgres";
   const tags = Object.entries(item.tags)
@@ -77,6 +80,8 @@ export function renderDbInstance(item: EmulatedResource, malformed: boolean): st
         : wrap("Endpoint", el("Address", `${identifier}.c0abcdef.${item.region}.rds.amazonaws.com`) + el("Port", port))) +
       el("AllocatedStorage", item.extra.storageGb) +
       el("InstanceCreateTime", item.state === "creating" ? undefined : item.createdAt) +
+      b.window +
+      b.retention +
       el("AvailabilityZone", item.zone) +
       el("MultiAZ", false) +
       el("EngineVersion", engine.includes("postgres") ? "16.3" : "8.0.36") +
@@ -84,7 +89,9 @@ export function renderDbInstance(item: EmulatedResource, malformed: boolean): st
       el("StorageType", "gp3") +
       el("DbiResourceId", `db-${item.id.slice(-16).toUpperCase()}`) +
       el("DBInstanceArn", item.id) +
-      wrap("TagList", tags),
+      b.restorable +
+      wrap("TagList", tags) +
+      b.replications,
   );
 }
 

@@ -33,6 +33,7 @@ import { efsAction, isEfsPath } from "./render-efs.ts";
 import { eksAction, isEksPath } from "./render-eks.ts";
 import { createBreadthHandlers } from "./serve-breadth.ts";
 import { expectedServingTargets, renderTargetGroup, renderTargetHealth, targetGroupOf } from "./target-groups.ts";
+import { type AwsExpectedRdsBackup, type AwsExpectedRdsSnapshot, createRdsBackupBook, describeDbSnapshots, type RdsBackupBook } from "./rds-backups.ts";
 import { type AwsExpectedSnapshot, createSnapshotBook, describeSnapshots, type SnapshotBook } from "./snapshots.ts";
 import { type AwsExpectedStack, cloudFormationAction, createStackBook } from "./cloudformation.ts";
 import { type AwsBackupBook, type AwsExpectedBackupJob, type AwsExpectedBackupPlan, backupAction, createAwsBackupBook, isBackupPath, serveBackup } from "./backup.ts";
@@ -70,7 +71,7 @@ export interface AwsEmulatorOptions {
   s3LegacyListBuckets?: boolean;
   /** Default 0: a free port. */
   port?: number;
-  /** The instant AWS Backup jobs and EBS snapshots are generated up to (default: when the emulator starts). */
+  /** The instant AWS Backup jobs, EBS and RDS snapshots are generated up to (default: when the emulator starts). */
   backupNow?: Date;
   /**
    * Serve AWS Organizations (ListAccounts, ListParents) to the first account, the management
@@ -142,6 +143,8 @@ export interface AwsEmulator {
   expectedBackups(): { plans: AwsExpectedBackupPlan[]; jobs: AwsExpectedBackupJob[] };
   /** The EBS snapshots DescribeSnapshots lists, per account and region, each with why a reader skips it (if it should). */
   expectedSnapshots(): AwsExpectedSnapshot[];
+  /** Every DB instance's automated-backup settings, and the DB snapshots DescribeDBSnapshots lists per account and region. */
+  expectedRdsBackups(): { instances: AwsExpectedRdsBackup[]; snapshots: AwsExpectedRdsSnapshot[] };
   readonly mutate: {
     add(input: AwsAddResourceInput): AwsExpectedResource;
     remove(id: string): boolean;
@@ -152,6 +155,8 @@ export interface AwsEmulator {
     resize(id: string, change: AwsResizeInput): boolean;
     /** The owner deletes an EBS snapshot: DescribeSnapshots no longer lists it. */
     deleteSnapshot(snapshotId: string): boolean;
+    /** The owner deletes a DB snapshot (by its ARN): DescribeDBSnapshots no longer lists it. */
+    deleteRdsSnapshot(arn: string): boolean;
   };
   close(): Promise<void>;
 }
@@ -211,6 +216,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const stackBook = createStackBook({ seedHash, estate, accounts: accounts.map((a) => a.accountId), regions });
   const backupBook: AwsBackupBook = createAwsBackupBook({ seedHash, estate, now: options.backupNow ?? new Date() });
   const snapshotBook: SnapshotBook = createSnapshotBook({ seedHash, estate, now: options.backupNow ?? new Date() });
+  const rdsBook: RdsBackupBook = createRdsBackupBook({ seedHash, estate, regions, now: options.backupNow ?? new Date() });
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -337,6 +343,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
         return describeTargetHealth(call);
       case "rds:DescribeDBInstances":
         return describeDbInstances(call);
+      case "rds:DescribeDBSnapshots": {
+        const answer = describeDbSnapshots(rdsBook, call);
+        return "status" in answer ? answer : xml(answer.body);
+      }
       case "sts:AssumeRole":
         return assumeRole(call);
       case "sts:GetCallerIdentity":
@@ -563,11 +573,15 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
 
   function describeDbInstances(call: Call): Reply | AwsErrorReply {
     const size = pageSizeParam(call.form.get("MaxRecords"), 20, 100, 100);
-    const page = pageOf(call, call.region, "rds_instance", size, call.form.get("Marker"));
+    const wanted = call.form.get("DBInstanceIdentifier");
+    const page = wanted
+      ? { items: rdsBook.instances(call.account, call.region).filter((i) => i.identifier === wanted.toLowerCase()).flatMap((i) => estate.find(i.instanceArn) ?? []) }
+      : pageOf(call, call.region, "rds_instance", size, call.form.get("Marker"));
     if ("status" in page) return page;
+    if (wanted && page.items.length === 0) return queryErrorReply("rds", 404, "DBInstanceNotFound", `DBInstance ${wanted} not found.`, call.requestId);
     const bad = malformedIds();
     const result =
-      wrap("DBInstances", page.items.map((i) => renderDbInstance(i, bad.has(i.id))).join("")) +
+      wrap("DBInstances", page.items.map((i) => renderDbInstance(i, bad.has(i.id), rdsBook.settingsOf(i.id))).join("")) +
       (page.nextToken ? `<Marker>${page.nextToken}</Marker>` : "");
     return xml(queryResponse("rds", "DescribeDBInstances", call.requestId, result));
   }
@@ -777,6 +791,10 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       return { plans, jobs };
     },
     expectedSnapshots: () => accounts.flatMap(({ accountId }) => regions.flatMap((region) => snapshotBook.snapshots(accountId, region))),
+    expectedRdsBackups: () => ({
+      instances: accounts.flatMap(({ accountId }) => regions.flatMap((region) => rdsBook.instances(accountId, region))),
+      snapshots: accounts.flatMap(({ accountId }) => regions.flatMap((region) => rdsBook.snapshots(accountId, region))),
+    }),
     mutate: {
       add: (input) => expectedOf(estate.add(input)),
       remove: (id) => estate.remove(id),
@@ -784,6 +802,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
       leaveOrganization: (accountId) => organization?.members.delete(accountId) ?? false,
       resize: (id, change) => estate.resize(id, change),
       deleteSnapshot: (snapshotId) => snapshotBook.delete(snapshotId),
+      deleteRdsSnapshot: (arn) => rdsBook.delete(arn),
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -354,14 +354,16 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
 
   /**
    * AWS Backup plans, selections and jobs, one read per account and enabled region (the service
-   * is regional), and the EBS snapshots each account owns there (scope kind `ebs_snapshots`).
-   * The Backup SDK and the snapshot reader load here, on the first backup read.
+   * is regional), the EBS snapshots each account owns there (scope kind `ebs_snapshots`), and
+   * RDS's automated backups and DB snapshots (scope kind `rds_snapshots`). The Backup SDK and
+   * the snapshot readers load here, on the first backup read; RDS's SDK is the inventory's.
    */
   async function* streamBackups(query: BackupQuery): AsyncGenerator<BackupEvent> {
     const signal = query.signal;
-    const [{ backupRead }, { ebsSnapshotRead }, { BackupClient }] = await Promise.all([
+    const [{ backupRead }, { ebsSnapshotRead }, { rdsBackupRead }, { BackupClient }] = await Promise.all([
       import("./backups.ts"),
       import("./snapshots.ts"),
+      import("./rds-backups.ts"),
       import("@aws-sdk/client-backup"),
     ]);
     await ensureDiscovered(signal);
@@ -382,6 +384,12 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
           ebsSnapshotRead({
             scope: { cloud: "aws", account: plan.account, region, kind: "ebs_snapshots" },
             client: () => session.clientsFor(plan.account, region).ec2(),
+            pageSize: config.pageSize,
+          }),
+          rdsBackupRead({
+            scope: { cloud: "aws", account: plan.account, region, kind: "rds_snapshots" },
+            client: () => session.clientsFor(plan.account, region).rds(),
+            now: () => query.now ?? new Date(),
             pageSize: config.pageSize,
           }),
         ]);
