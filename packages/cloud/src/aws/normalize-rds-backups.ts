@@ -108,7 +108,8 @@ export function automatedBackupConfiguration(db: DBInstance, where: RdsWhere, no
       automated: true,
       preferred_window_utc: db.PreferredBackupWindow ?? null,
       point_in_time_recovery: enabled,
-      latest_restorable_time: db.LatestRestorableTime?.toISOString() ?? null,
+      // LatestRestorableTime is left out: it moves every few minutes, so keeping it would rewrite
+      // every instance's configuration on every sync for a figure that is stale once written.
       ...(db.DBClusterIdentifier ? { db_cluster: db.DBClusterIdentifier } : {}),
       ...(enabled ? {} : { disabled_reason: "BackupRetentionPeriod is 0: RDS takes no automated backups of this instance and it cannot be restored to a point in time" }),
     },
