@@ -546,6 +546,11 @@ export interface NormalizedBackupConfiguration {
   destination: Record<string, unknown>;
   /** False when the cloud says protection is stopped or suspended. */
   enabled: boolean;
+  /**
+   * The next run the cloud's schedule sets, when the schedule says it (a Compute Engine snapshot
+   * schedule); omitted when only the runs tell, and the writer then derives it from the newest run.
+   */
+  nextBackupAt?: string | null;
   /** What else the cloud said (plan and rule names, windows…), JSON-safe. */
   details: Record<string, unknown>;
 }
@@ -586,6 +591,8 @@ export type BackupEvent =
 export interface BackupQuery {
   /** Runs started at or after this instant are read (clouds keep jobs for a limited time: AWS 30 days). */
   since: Date;
+  /** The instant schedules' next runs are computed from (default: the adapter's clock). */
+  now?: Date;
   signal?: AbortSignal;
 }
 
