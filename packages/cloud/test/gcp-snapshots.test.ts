@@ -1,4 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { type GcpEmulator, startGcpEmulator } from "@cloudsync/cloud-emulators";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGcpAdapter, type GcpAdapter } from "../src/gcp/index.ts";
 import {
   describeSchedule,
   destinationOf,
@@ -9,7 +11,7 @@ import {
   readSchedule,
   type SnapshotSchedule,
 } from "../src/gcp/normalize-snapshots.ts";
-import type { NormalizedBackupConfiguration, NormalizedBackupExecution } from "../src/types.ts";
+import type { BackupEvent, NormalizedBackupConfiguration, NormalizedBackupExecution } from "../src/types.ts";
 
 const schedule = (raw: unknown): SnapshotSchedule => {
   const s = readSchedule(raw);
@@ -184,5 +186,83 @@ describe("Compute Engine snapshots as backup records", () => {
     const expired = policies.map((p) => (p.name === "daily-eu" ? { ...p, status: "EXPIRED" } : p));
     const c = gceSnapshotRecords({ project: "p1", now, policies: expired, disks, snapshots }).records.find((r) => r.sourceId === "snapshot-schedules/europe-west1/daily-eu") as NormalizedBackupConfiguration;
     expect([c.enabled, c.nextBackupAt]).toEqual([false, null]);
+  });
+});
+
+describe("Compute Engine snapshots through the SDK", () => {
+  let emu: GcpEmulator;
+  let adapter: GcpAdapter;
+  const clock = new Date("2026-12-06T10:30:00Z");
+  beforeAll(async () => {
+    emu = await startGcpEmulator({ seed: 7, size: 300, backupNow: clock });
+    adapter = createGcpAdapter({
+      credentials: { serviceAccountKey: emu.serviceAccountKey },
+      projects: emu.projects,
+      endpoint: emu.url,
+      // Small pages, so policies, disks and snapshots are all followed through their page tokens.
+      pageSize: 5,
+      maxAttempts: 3,
+      retryDelayMs: 5,
+      timeoutMs: 5_000,
+      requestsPerSecond: 10_000,
+    });
+  });
+  afterAll(async () => {
+    await adapter?.close();
+    await emu?.close();
+  });
+  const read = async () => {
+    const events: BackupEvent[] = [];
+    for await (const e of adapter.streamBackups({ since: new Date(clock.getTime() - 30 * 86_400_000), now: clock })) events.push(e);
+    const mine = events.filter((e) => e.scope.kind === "gce_snapshots");
+    const records = mine.flatMap((e) => (e.type === "backup_page" ? e.records : []));
+    return {
+      events: mine,
+      configs: records.filter((r): r is NormalizedBackupConfiguration => r.record === "configuration"),
+      runs: records.filter((r): r is NormalizedBackupExecution => r.record === "execution"),
+    };
+  };
+
+  it("configures every disk a schedule protects, with its next run and retention, one scope per project", async () => {
+    const { events, configs } = await read();
+    const schedules = emu.expectedSnapshotSchedules();
+    expect(schedules.length).toBeGreaterThan(3);
+    // Next runs by hand for the clock, a Sunday 10:30 UTC: daily 04:00 → Monday 04:00; Sundays 02:00 → next Sunday; every 6 h → 12:00.
+    const next = { "snap-daily": "2026-12-07T04:00:00.000Z", "snap-weekly": "2026-12-13T02:00:00.000Z", "snap-hourly": "2026-12-06T12:00:00.000Z" };
+    const frequency = { "snap-daily": "daily", "snap-weekly": "weekly", "snap-hourly": "hourly" };
+    const scheduled = configs.filter((c) => c.sourceId.startsWith("snapshot-schedules/"));
+    expect(scheduled.map((c) => `${c.account} ${c.resourceId} ${c.sourceId} ${c.frequency} ${c.retentionDays} ${c.nextBackupAt} ${c.destination.cross_region}`).sort()).toEqual(
+      schedules
+        .map((s) => `${s.project} ${s.diskId} snapshot-schedules/${s.diskRegion}/${s.policy} ${frequency[s.policy]} ${s.retentionDays} ${next[s.policy]} ${s.storageLocations.some((l) => l !== s.diskRegion)}`)
+        .sort(),
+    );
+    expect(events.filter((e) => e.type === "scope_completed").map((e) => e.scope.account).sort()).toEqual([...emu.projects].sort());
+  });
+
+  it("reads every snapshot of a disk as an execution of its schedule, or of the disk's own configuration", async () => {
+    const { runs, events } = await read();
+    const expected = emu.expectedSnapshots().filter((s) => s.diskId !== null);
+    expect(expected.some((s) => s.policy === null)).toBe(true);
+    expect(expected.some((s) => s.status === "FAILED")).toBe(true);
+    const status = { READY: "completed", CREATING: "in_progress", FAILED: "failed" } as const;
+    expect(runs.map((e) => `${e.resourceId} ${e.sourceId} ${e.configurationSourceId} ${e.status} ${e.startedAt}`).sort()).toEqual(
+      expected
+        .map((s) => `${s.diskId} snapshots/${s.id} ${s.policy ? `snapshot-schedules/${s.diskRegion}/${s.policy}` : `gce-snapshots/${s.diskId}`} ${status[s.status]} ${s.createdAt.toISOString()}`)
+        .sort(),
+    );
+    // The snapshot made from an image names no disk: skipped, with the reason.
+    const skipped = events.filter((e) => e.type === "item_skipped").map((e) => (e.type === "item_skipped" ? e.reason : ""));
+    expect(skipped.filter((r) => r.includes("golden-image-snapshot"))).toHaveLength(emu.projects.length);
+  });
+
+  it("a region that does not answer the aggregated list fails the project's snapshot scope", async () => {
+    emu.setUnreachable(["us-central1"]);
+    try {
+      const { events } = await read();
+      expect(events.filter((e) => e.type === "scope_failed").map((e) => e.scope.account).sort()).toEqual([...emu.projects].sort());
+      expect(events.some((e) => e.type === "scope_completed")).toBe(false);
+    } finally {
+      emu.setUnreachable([]);
+    }
   });
 });
