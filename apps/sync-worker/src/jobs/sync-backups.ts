@@ -39,7 +39,8 @@ export function syncBackups(deps: SyncDeps, payload: SyncPayloadBase, onProgress
     const days = seen?.any ? backupLookbackDays : firstBackupLookbackDays;
     const since = new Date(deps.clock().getTime() - days * 86_400_000);
     const writer = new BackupWriter(deps.db, ctx);
-    for await (const event of source.streamBackups({ since })) {
+    // The run's clock also dates the schedules' next runs (Compute Engine snapshot schedules).
+    for await (const event of source.streamBackups({ since, now: deps.clock() })) {
       switch (event.type) {
         case "backup_page":
           ledger.itemsSeen += event.records.length;

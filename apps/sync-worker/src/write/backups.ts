@@ -71,13 +71,19 @@ export function retentionPolicyOf(days: number | null): Record<string, unknown> 
   };
 }
 
+/**
+ * `backup_schedule.next_backup_from`: `schedule` when the cloud's schedule set `next_backup_at`
+ * (the refresh then leaves it), absent when the refresh derives it from the newest run.
+ */
 function configurationRow(c: NormalizedBackupConfiguration) {
+  const fromSchedule = c.nextBackupAt !== undefined;
   return {
     resource: c.resourceId,
     source_id: `${c.cloud}:${c.sourceId}`,
     backup_type: c.backupType,
     backup_frequency: c.frequency,
-    backup_schedule: { expression: c.schedule, ...c.details },
+    backup_schedule: { expression: c.schedule, ...c.details, ...(fromSchedule ? { next_backup_from: "schedule" } : {}) },
+    next_backup_at: c.nextBackupAt ?? null,
     retention_policy: retentionPolicyOf(c.retentionDays),
     backup_destination: c.destination,
     backup_status: c.enabled ? "active" : "paused",
@@ -106,12 +112,12 @@ function upsertConfigurations(ctx: BackupWriteContext, rows: ReturnType<typeof c
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(
         resource text, source_id text, backup_type text, backup_frequency text, backup_schedule jsonb,
-        retention_policy jsonb, backup_destination jsonb, backup_status text)
+        retention_policy jsonb, backup_destination jsonb, backup_status text, next_backup_at timestamptz)
     ), written as (
       insert into backup_configurations (organization_id, resource_id, source_id, backup_type, backup_frequency,
-                                         backup_schedule, retention_policy, backup_destination, backup_status)
+                                         backup_schedule, retention_policy, backup_destination, backup_status, next_backup_at)
       select distinct on (r.id, i.source_id) ${ctx.organizationId}::uuid, r.id, i.source_id, i.backup_type, i.backup_frequency,
-             i.backup_schedule, i.retention_policy, i.backup_destination, i.backup_status
+             i.backup_schedule, i.retention_policy, i.backup_destination, i.backup_status, i.next_backup_at
         from input i
         join cloud_resources r on r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
                               and r.resource_id = i.resource
@@ -119,6 +125,8 @@ function upsertConfigurations(ctx: BackupWriteContext, rows: ReturnType<typeof c
         set backup_type = excluded.backup_type, backup_frequency = excluded.backup_frequency,
             backup_schedule = excluded.backup_schedule, retention_policy = excluded.retention_policy,
             backup_destination = excluded.backup_destination,
+            -- A next run the schedule set replaces the stored one; without one the refresh derives it.
+            next_backup_at = coalesce(excluded.next_backup_at, backup_configurations.next_backup_at),
             -- A configuration the clouds says runs again is active again; 'failed' is set by the refresh.
             backup_status = case when backup_configurations.backup_status = 'failed' and excluded.backup_status = 'active'
                                  then backup_configurations.backup_status else excluded.backup_status end,
@@ -126,9 +134,10 @@ function upsertConfigurations(ctx: BackupWriteContext, rows: ReturnType<typeof c
         -- A row the cloud describes as before is not rewritten (it still counts as written).
         where (backup_configurations.backup_type, backup_configurations.backup_frequency, backup_configurations.backup_schedule,
                backup_configurations.retention_policy, backup_configurations.backup_destination,
-               backup_configurations.backup_status = 'paused')
+               backup_configurations.backup_status = 'paused', backup_configurations.next_backup_at)
               is distinct from (excluded.backup_type, excluded.backup_frequency, excluded.backup_schedule,
-               excluded.retention_policy, excluded.backup_destination, excluded.backup_status = 'paused')
+               excluded.retention_policy, excluded.backup_destination, excluded.backup_status = 'paused',
+               coalesce(excluded.next_backup_at, backup_configurations.next_backup_at))
       returning 1
     )
     select (select count(*) from written)::int as written,
@@ -180,7 +189,8 @@ function upsertExecutions(ctx: BackupWriteContext, rows: ReturnType<typeof execu
  * - `last_backup_at`: the newest completed run's end; `backup_size_gb`: that run's size;
  * - `success_rate`: completed runs among finished ones (completed, failed), in percent;
  * - `next_backup_at`: the newest run's start plus the frequency's period (hourly 1 h, daily 1 d,
- *   weekly 7 d, monthly 1 month; continuous: none);
+ *   weekly 7 d, monthly 1 month; continuous: none), unless the cloud's schedule set it
+ *   (`backup_schedule.next_backup_from = 'schedule'`, a Compute Engine snapshot schedule): that one stays;
  * - `backup_status`: `failed` when the newest finished run failed, else as the cloud said;
  * - a resource is `backup_enabled` when one of its configurations is active or failed.
  */
@@ -208,8 +218,9 @@ function refreshStatement(ctx: BackupWriteContext): SQL {
          set last_backup_at = f.last_ok,
              backup_size_gb = f.last_size,
              success_rate = coalesce(round(f.rate, 2), b.success_rate),
-             next_backup_at = f.last_start + case f.backup_frequency when 'hourly' then interval '1 hour' when 'daily' then interval '1 day'
-                                                 when 'weekly' then interval '7 days' when 'monthly' then interval '1 month' end,
+             next_backup_at = case when b.backup_schedule ->> 'next_backup_from' = 'schedule' then b.next_backup_at
+                                   else f.last_start + case f.backup_frequency when 'hourly' then interval '1 hour' when 'daily' then interval '1 day'
+                                                          when 'weekly' then interval '7 days' when 'monthly' then interval '1 month' end end,
              backup_status = case when f.last_finished = 'failed' and b.backup_status = 'active' then 'failed'
                                   when f.last_finished = 'completed' and b.backup_status = 'failed' then 'active'
                                   else b.backup_status end
