@@ -292,6 +292,7 @@ describe("backups from Cloud SQL and Compute Engine snapshots into the tables", 
   const isGceRun = (e: { source_id: string }) => e.source_id.startsWith("gcp:snapshots/");
   const frequency = { "snap-daily": "daily", "snap-weekly": "weekly", "snap-hourly": "hourly" } as const;
   // By hand for the clock, Sunday 2026-12-06 10:30 UTC: daily 04:00 → Monday 04:00; Sundays 02:00 → next Sunday; every 6 h from 00:00 → 12:00.
+  let victim: ReturnType<GcpEmulator["expectedSnapshots"]>[number] | undefined;
   const nextRun = { "snap-daily": "2026-12-07T04:00:00.000Z", "snap-weekly": "2026-12-13T02:00:00.000Z", "snap-hourly": "2026-12-06T12:00:00.000Z" } as const;
 
   it("each disk a snapshot schedule protects gets one configuration per schedule: its frequency, retention and next run from the schedule", async () => {
@@ -351,11 +352,30 @@ describe("backups from Cloud SQL and Compute Engine snapshots into the tables", 
     const before = await count();
     expect((await syncBackups(deps, { providerId: gcpProvider })).status).toBe("succeeded");
     expect(await count()).toEqual(before);
-    const victim = gcp.expectedSnapshots().find((x) => x.diskId !== null && x.status === "READY")!;
+    victim = gcp.expectedSnapshots().find((x) => x.diskId !== null && x.status === "READY")!;
     gcp.mutate.deleteSnapshot(victim.name);
     expect((await syncBackups(deps, { providerId: gcpProvider })).status).toBe("succeeded");
     expect(await count()).toEqual(before);
-    expect((await executions()).filter((e) => isGceRun(e) && e.deleted).map((e) => e.source_id)).toEqual([`gcp:snapshots/${victim.id}`]);
+    expect((await executions()).filter((e) => isGceRun(e) && e.deleted).map((e) => e.source_id)).toEqual([`gcp:snapshots/${victim!.id}`]);
+  });
+
+  it("the demo's backups-per-cloud and snapshot sections count the GCP disk snapshots", async () => {
+    const lines: string[] = [];
+    await showBackupsAndDrPlan({ db: tdb.db, organizationId: orgId, ownerId: ownerRow[0]!.id, out: (l) => lines.push(l) });
+    await showSnapshots({ db: tdb.db, organizationId: orgId, out: (l) => lines.push(l), top: 0 });
+    const text = lines.join("\n");
+    const sqlRuns = gcp.expectedBackupRuns();
+    // The deleted snapshot's row is history: still counted as a run, no longer as listed.
+    const listed = gcp.expectedSnapshots().filter((x) => x.diskId !== null);
+    const all = [...listed, victim!];
+    const schedules = gcp.expectedSnapshotSchedules();
+    const onDemandDisks = new Set(all.filter((x) => x.policy === null).map((x) => x.diskId));
+    const configs = new Set(sqlRuns.map((r) => r.resourceId)).size + schedules.length + onDemandDisks.size;
+    const resources = new Set([...sqlRuns.map((r) => r.resourceId), ...schedules.map((x) => x.diskId), ...onDemandDisks]).size;
+    const runs = sqlRuns.length + all.length;
+    const failed = sqlRuns.filter((r) => r.status === "FAILED").length + all.filter((x) => x.status === "FAILED").length;
+    expect(text).toMatch(new RegExp(`gcp\\s+${configs}\\s+${resources}\\s+${runs}\\s+${failed}\\s`));
+    expect(text).toMatch(new RegExp(`gcp\\s+${listed.length}\\s+${new Set(listed.map((x) => x.diskId)).size}\\s+[0-9.]+\\s+1\\s`));
   });
 });
 
