@@ -581,7 +581,10 @@ export interface NormalizedBackupExecution {
 
 export type BackupRecord = NormalizedBackupConfiguration | NormalizedBackupExecution;
 
-/** Scopes are `<cloud>:<account>:<region>:backups` (AWS, GCP) or `azure:<subscription>:*:backups`. */
+/**
+ * Scopes are `<cloud>:<account>:<region>:backups` (AWS, GCP) or `azure:<subscription>:*:backups`,
+ * and snapshot listings `aws:<account>:<region>:ebs_snapshots`, `gcp:<project>:*:gce_snapshots`.
+ */
 export type BackupEvent =
   | { type: "backup_page"; scope: ScopeRef; records: BackupRecord[] }
   | { type: "item_skipped"; scope: ScopeRef; itemId: string | null; reason: string }
