@@ -362,7 +362,7 @@ describe("backups from AWS Backup into the tables, as a sync of their own", () =
   });
 });
 
-describe("backups from Cloud SQL into the tables", () => {
+describe("backups from Cloud SQL and Compute Engine snapshots into the tables", () => {
   let gcp: GcpEmulator;
   let gcpProvider: string;
   beforeAll(async () => {
@@ -382,6 +382,98 @@ describe("backups from Cloud SQL into the tables", () => {
     expect(mine(await executions()).map((e) => `${e.source_id} ${e.execution_status} ${iso(e.started_at)}`).sort()).toEqual(
       runs.map((r) => `gcp:${r.instance}/${r.id} ${status[r.status]} ${r.startTime.toISOString()}`).sort(),
     );
+  });
+
+  // Compute Engine snapshot schedules and disk snapshots, read in the same sync (scope gce_snapshots).
+  // Rows written by hand (the wedding demo's) have no source id.
+  const isGceConfig = (c: { source_id: string | null }) => /^gcp:(snapshot-schedules|gce-snapshots)\//.test(c.source_id ?? "");
+  const isGceRun = (e: { source_id: string }) => e.source_id.startsWith("gcp:snapshots/");
+  const frequency = { "snap-daily": "daily", "snap-weekly": "weekly", "snap-hourly": "hourly" } as const;
+  // By hand for the clock, Sunday 2026-12-06 10:30 UTC: daily 04:00 → Monday 04:00; Sundays 02:00 → next Sunday; every 6 h from 00:00 → 12:00.
+  let victim: ReturnType<GcpEmulator["expectedSnapshots"]>[number] | undefined;
+  const nextRun = { "snap-daily": "2026-12-07T04:00:00.000Z", "snap-weekly": "2026-12-13T02:00:00.000Z", "snap-hourly": "2026-12-06T12:00:00.000Z" } as const;
+
+  it("each disk a snapshot schedule protects gets one configuration per schedule: its frequency, retention and next run from the schedule", async () => {
+    const schedules = gcp.expectedSnapshotSchedules();
+    const snapshots = gcp.expectedSnapshots().filter((x) => x.diskId !== null);
+    expect(schedules.length).toBeGreaterThan(0);
+    const scheduled = (await configurations()).filter((c) => (c.source_id ?? "").startsWith("gcp:snapshot-schedules/"));
+    expect(scheduled.map((c) => `${c.resource} ${c.source_id} ${c.backup_frequency} ${iso(c.next_backup_at)}`).sort()).toEqual(
+      schedules.map((x) => `${x.diskId} gcp:snapshot-schedules/${x.diskRegion}/${x.policy} ${frequency[x.policy]} ${nextRun[x.policy]}`).sort(),
+    );
+    const byKey = new Map(schedules.map((x) => [`${x.diskId} gcp:snapshot-schedules/${x.diskRegion}/${x.policy}`, x]));
+    let failedSeen = 0;
+    for (const c of scheduled) {
+      const x = byKey.get(`${c.resource} ${c.source_id}`)!;
+      expect(c.retention_policy).toEqual(retentionPolicyOf(x.retentionDays));
+      // `failed` while the schedule's newest finished snapshot failed, else active.
+      const newest = snapshots
+        .filter((s) => s.diskId === x.diskId && s.policy === x.policy && s.status !== "CREATING")
+        .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+      expect(c.backup_status).toBe(newest?.status === "FAILED" ? "failed" : "active");
+      if (newest?.status === "FAILED") failedSeen++;
+      // The last backup is the newest READY snapshot: its creation is its recovery point.
+      const ready = snapshots.filter((s) => s.diskId === x.diskId && s.policy === x.policy && s.status === "READY").sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+      expect(iso(c.last_backup_at)).toBe(ready?.createdAt.toISOString() ?? null);
+    }
+    expect(failedSeen).toBeGreaterThan(0);
+    // Snapshots no schedule of the disk took: one paused configuration per disk, kept until deleted.
+    const onDemand = (await configurations()).filter((c) => (c.source_id ?? "").startsWith("gcp:gce-snapshots/"));
+    expect(onDemand.map((c) => c.resource).sort()).toEqual([...new Set(snapshots.filter((x) => x.policy === null).map((x) => x.diskId))].sort());
+    for (const c of onDemand) expect([c.backup_status, c.retention_policy]).toEqual(["paused", retentionPolicyOf(null)]);
+  });
+
+  it("each disk snapshot is one execution of the disk it was taken of; the one made from an image is skipped", async () => {
+    const snapshots = gcp.expectedSnapshots().filter((x) => x.diskId !== null);
+    const status = { READY: "completed", CREATING: "in_progress", FAILED: "failed" } as const;
+    const runs = (await executions()).filter(isGceRun);
+    expect(runs.map((e) => `${e.source_id} ${e.resource} ${e.execution_status} ${iso(e.started_at)}`).sort()).toEqual(
+      snapshots.map((x) => `gcp:snapshots/${x.id} ${x.diskId} ${status[x.status]} ${x.createdAt.toISOString()}`).sort(),
+    );
+    // Sized by storageBytes, what the snapshot bills: the emulator stores 35 % of the disk in a chain's first snapshot.
+    const first = snapshots.find((x) => x.status === "READY" && Number(x.raw.storageBytes) > 0)!;
+    expect(runs.find((e) => e.source_id === `gcp:snapshots/${first.id}`)?.size_gb).toBe((Number(first.raw.storageBytes) / 1024 ** 3).toFixed(3));
+  });
+
+  it("backup_enabled follows: a disk with a snapshot schedule is backed up, one with snapshots taken by hand is not", async () => {
+    const rows = await queryRows<{ resource_id: string; backup_enabled: boolean }>(
+      tdb.db,
+      sql`select resource_id, backup_enabled from cloud_resources where provider_id = ${gcpProvider}::uuid and resource_type = 'storage' and resource_id ~ '^[0-9]+$'`,
+    );
+    const scheduled = new Set(gcp.expectedSnapshotSchedules().map((x) => x.diskId));
+    expect(rows.filter((r) => r.backup_enabled).map((r) => r.resource_id).sort()).toEqual(rows.filter((r) => scheduled.has(r.resource_id)).map((r) => r.resource_id).sort());
+    expect(scheduled.size).toBeGreaterThan(0);
+  });
+
+  it("a second sync adds no GCP row; a snapshot deleted in the cloud is then marked deleted and its row stays", async () => {
+    const count = async () => [(await configurations()).filter(isGceConfig).length, (await executions()).filter(isGceRun).length];
+    const before = await count();
+    expect((await syncBackups(deps, { providerId: gcpProvider })).status).toBe("succeeded");
+    expect(await count()).toEqual(before);
+    victim = gcp.expectedSnapshots().find((x) => x.diskId !== null && x.status === "READY")!;
+    gcp.mutate.deleteSnapshot(victim.name);
+    expect((await syncBackups(deps, { providerId: gcpProvider })).status).toBe("succeeded");
+    expect(await count()).toEqual(before);
+    expect((await executions()).filter((e) => isGceRun(e) && e.deleted).map((e) => e.source_id)).toEqual([`gcp:snapshots/${victim!.id}`]);
+  });
+
+  it("the demo's backups-per-cloud and snapshot sections count the GCP disk snapshots", async () => {
+    const lines: string[] = [];
+    await showBackupsAndDrPlan({ db: tdb.db, organizationId: orgId, ownerId: ownerRow[0]!.id, out: (l) => lines.push(l) });
+    await showSnapshots({ db: tdb.db, organizationId: orgId, out: (l) => lines.push(l), top: 0 });
+    const text = lines.join("\n");
+    const sqlRuns = gcp.expectedBackupRuns();
+    // The deleted snapshot's row is history: still counted as a run, no longer as listed.
+    const listed = gcp.expectedSnapshots().filter((x) => x.diskId !== null);
+    const all = [...listed, victim!];
+    const schedules = gcp.expectedSnapshotSchedules();
+    const onDemandDisks = new Set(all.filter((x) => x.policy === null).map((x) => x.diskId));
+    const configs = new Set(sqlRuns.map((r) => r.resourceId)).size + schedules.length + onDemandDisks.size;
+    const resources = new Set([...sqlRuns.map((r) => r.resourceId), ...schedules.map((x) => x.diskId), ...onDemandDisks]).size;
+    const runs = sqlRuns.length + all.length;
+    const failed = sqlRuns.filter((r) => r.status === "FAILED").length + all.filter((x) => x.status === "FAILED").length;
+    expect(text).toMatch(new RegExp(`gcp\\s+${configs}\\s+${resources}\\s+${runs}\\s+${failed}\\s`));
+    expect(text).toMatch(new RegExp(`gcp\\s+${listed.length}\\s+${new Set(listed.map((x) => x.diskId)).size}\\s+[0-9.]+\\s+1\\s`));
   });
 });
 

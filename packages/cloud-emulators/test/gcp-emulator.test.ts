@@ -259,6 +259,34 @@ describe("GCP emulator", () => {
     expect(answer.json.error.errors[0]?.reason).toBeTruthy();
   });
 
+  it("serves resourcePolicies.aggregatedList keyed by region and snapshots.list, both paged, as the Compute reference documents them", async () => {
+    const project = emu.projects[0] as string;
+    const policies = await get(`${project}/aggregated/resourcePolicies?maxResults=2`);
+    expect(policies.status).toBe(200);
+    expect(policies.json.kind).toBe("compute#resourcePolicyAggregatedList");
+    const first = scopedItems(policies.json);
+    expect(first.every(([key]) => key.startsWith("regions/"))).toBe(true);
+    const onPage = first.flatMap(([, v]) => ((v as { resourcePolicies?: Record<string, unknown>[] }).resourcePolicies ?? []));
+    expect(onPage).toHaveLength(2);
+    expect(onPage[0]).toMatchObject({ kind: "compute#resourcePolicy", name: "snap-daily", status: "READY", snapshotSchedulePolicy: { retentionPolicy: { maxRetentionDays: 14 } } });
+    expect(first.find(([key]) => key === "regions/europe-west1")?.[1].warning?.code).toBe("NO_RESULTS_ON_PAGE");
+    expect(policies.json.nextPageToken).toBeTruthy();
+
+    let token: string | undefined;
+    const names: string[] = [];
+    do {
+      const page = await get(`${project}/global/snapshots?maxResults=7${token ? `&pageToken=${token}` : ""}`);
+      expect(page.json.kind).toBe("compute#snapshotList");
+      names.push(...listItems(page.json).map((i) => i.name as string));
+      token = page.json.nextPageToken;
+    } while (token);
+    expect(names.sort()).toEqual(emu.expectedSnapshots().filter((s) => s.project === project).map((s) => s.name).sort());
+    expect((await get(`${project}/global/snapshots?pageToken=Zm9v`)).json.error).toMatchObject({ code: 400, status: "INVALID_ARGUMENT" });
+    // A deleted snapshot is no longer listed.
+    emu.mutate.deleteSnapshot(names[0] as string);
+    expect(emu.expectedSnapshots().some((s) => s.name === names[0])).toBe(false);
+  });
+
   it("renders throttles, 5xx, delays and rejected credentials as GCP does, only where matched", async () => {
     const project = emu.projects[0] as string;
     emu.faults.set({ throttle: 1, serverErrors: 1, match: "aggregated/disks" });

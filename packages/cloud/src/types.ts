@@ -548,8 +548,8 @@ export interface NormalizedBackupConfiguration {
   enabled: boolean;
   /**
    * When the cloud will next run it (ISO 8601), when the cloud's own schedule says so (RDS's
-   * preferred backup window); null when it will not run. Undefined: the writer estimates it
-   * from the newest run and the frequency.
+   * preferred backup window, a Compute Engine snapshot schedule); null when it will not run.
+   * Undefined: the writer estimates it from the newest run and the frequency.
    */
   nextBackupAt?: string | null;
   /** What else the cloud said (plan and rule names, windows…), JSON-safe. */
@@ -582,7 +582,10 @@ export interface NormalizedBackupExecution {
 
 export type BackupRecord = NormalizedBackupConfiguration | NormalizedBackupExecution;
 
-/** Scopes are `<cloud>:<account>:<region>:backups` (AWS, GCP) or `azure:<subscription>:*:backups`. */
+/**
+ * Scopes are `<cloud>:<account>:<region>:backups` (AWS, GCP) or `azure:<subscription>:*:backups`,
+ * and snapshot listings `aws:<account>:<region>:ebs_snapshots`, `gcp:<project>:*:gce_snapshots`.
+ */
 export type BackupEvent =
   | { type: "backup_page"; scope: ScopeRef; records: BackupRecord[] }
   | { type: "item_skipped"; scope: ScopeRef; itemId: string | null; reason: string }
@@ -592,7 +595,7 @@ export type BackupEvent =
 export interface BackupQuery {
   /** Runs started at or after this instant are read (clouds keep jobs for a limited time: AWS 30 days). */
   since: Date;
-  /** The read's clock, for schedules the cloud states as a time of day (RDS's backup window). Default: the system clock. */
+  /** The read's clock, for schedules' next runs (RDS's backup window, Compute Engine snapshot schedules). Default: the system clock. */
   now?: Date;
   signal?: AbortSignal;
 }

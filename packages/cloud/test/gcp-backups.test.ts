@@ -84,7 +84,8 @@ describe("Cloud SQL backups through the SDK", () => {
   });
   const read = async (since: Date) => {
     const events: BackupEvent[] = [];
-    for await (const e of adapter.streamBackups({ since })) events.push(e);
+    // Only the Cloud SQL scope: Compute Engine snapshots (scope kind gce_snapshots) are tested in gcp-snapshots.test.ts.
+    for await (const e of adapter.streamBackups({ since })) if (e.scope.kind === "backups") events.push(e);
     return events;
   };
 

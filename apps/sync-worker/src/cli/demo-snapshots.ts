@@ -11,8 +11,8 @@ export interface SnapshotDemoContext {
 }
 
 /**
- * The demo's snapshot section: the snapshots the clouds list, read by the resource syncs into
- * backup executions (docs/coverage.md, "Backups" → EBS snapshots), and the storage advice on
+ * The demo's snapshot section: the snapshots the clouds list, read by the backup syncs into
+ * backup executions (docs/coverage.md, "Backups" → EBS snapshots, Compute Engine snapshots), and the storage advice on
  * those past their retention that the recommendation refresh opened (docs/recommendations.md,
  * "Snapshots past their retention"). Reads only; run it after the refresh.
  */
@@ -36,7 +36,7 @@ export async function showSnapshots(ctx: SnapshotDemoContext): Promise<void> {
          group by p.provider_name order by 1`,
   );
   out(
-    `Snapshots the clouds list (backup_executions of each volume's on-demand configuration)\n${renderTable(
+    `Snapshots the clouds list (backup_executions of the volume or disk each was taken of)\n${renderTable(
       ["provider", "snapshots", "volumes", "GiB", "deleted since", "cheapest GB-month"],
       perCloud.map((r) => [r.provider, r.listed, r.volumes, r.gib ?? "0", r.gone, r.price ?? "not priced yet: no advice"]),
     )}\n`,

@@ -40,6 +40,7 @@ export function syncBackups(deps: SyncDeps, payload: SyncPayloadBase, onProgress
     const now = deps.clock();
     const since = new Date(now.getTime() - days * 86_400_000);
     const writer = new BackupWriter(deps.db, ctx);
+    // The run's clock also dates the schedules' next runs (RDS's window, Compute Engine snapshot schedules).
     for await (const event of source.streamBackups({ since, now })) {
       switch (event.type) {
         case "backup_page":

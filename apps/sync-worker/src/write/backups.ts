@@ -87,7 +87,7 @@ function configurationRow(c: NormalizedBackupConfiguration) {
     source_id: `${c.cloud}:${c.sourceId}`,
     backup_type: c.backupType,
     backup_frequency: c.frequency,
-    // A next run the cloud's schedule states (RDS's window) travels in the schedule; the refresh reads it.
+    // A next run the cloud's schedule states (RDS's window, a Compute Engine snapshot schedule) travels in the schedule; the refresh reads it.
     backup_schedule: { expression: c.schedule, ...c.details, ...(c.nextBackupAt !== undefined ? { next_backup_at: c.nextBackupAt } : {}) },
     retention_policy: retentionPolicyOf(c.retentionDays),
     backup_destination: c.destination,
@@ -117,12 +117,12 @@ function upsertConfigurations(ctx: BackupWriteContext, rows: ReturnType<typeof c
     with input as (
       select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as i(
         resource text, source_id text, backup_type text, backup_frequency text, backup_schedule jsonb,
-        retention_policy jsonb, backup_destination jsonb, backup_status text)
+        retention_policy jsonb, backup_destination jsonb, backup_status text, next_backup_at timestamptz)
     ), written as (
       insert into backup_configurations (organization_id, resource_id, source_id, backup_type, backup_frequency,
-                                         backup_schedule, retention_policy, backup_destination, backup_status)
+                                         backup_schedule, retention_policy, backup_destination, backup_status, next_backup_at)
       select distinct on (r.id, i.source_id) ${ctx.organizationId}::uuid, r.id, i.source_id, i.backup_type, i.backup_frequency,
-             i.backup_schedule, i.retention_policy, i.backup_destination, i.backup_status
+             i.backup_schedule, i.retention_policy, i.backup_destination, i.backup_status, i.next_backup_at
         from input i
         join cloud_resources r on r.organization_id = ${ctx.organizationId}::uuid and r.provider_id = ${ctx.providerId}::uuid
                               and r.resource_id = i.resource
@@ -130,6 +130,8 @@ function upsertConfigurations(ctx: BackupWriteContext, rows: ReturnType<typeof c
         set backup_type = excluded.backup_type, backup_frequency = excluded.backup_frequency,
             backup_schedule = excluded.backup_schedule, retention_policy = excluded.retention_policy,
             backup_destination = excluded.backup_destination,
+            -- A next run the schedule set replaces the stored one; without one the refresh derives it.
+            next_backup_at = coalesce(excluded.next_backup_at, backup_configurations.next_backup_at),
             -- A configuration the clouds says runs again is active again; 'failed' is set by the refresh.
             backup_status = case when backup_configurations.backup_status = 'failed' and excluded.backup_status = 'active'
                                  then backup_configurations.backup_status else excluded.backup_status end,
@@ -192,7 +194,7 @@ function upsertExecutions(ctx: BackupWriteContext, rows: ReturnType<typeof execu
  * - `success_rate`: completed runs among finished ones (completed, failed), in percent;
  * - `next_backup_at`: the next run the cloud's own schedule states, when the reader found one
  *   (`backup_schedule.next_backup_at`, null when it will not run: RDS's window, RDS backups
- *   disabled); else the newest run's start plus the frequency's period (hourly 1 h, daily 1 d,
+ *   disabled, a Compute Engine snapshot schedule); else the newest run's start plus the frequency's period (hourly 1 h, daily 1 d,
  *   weekly 7 d, monthly 1 month; continuous: none);
  * - `backup_status`: `failed` when the newest finished run failed, else as the cloud said;
  * - a resource is `backup_enabled` when one of its configurations is active or failed.

@@ -10,4 +10,5 @@ export { computeEngineServiceId as gcpComputeEngineServiceId, expectedDiskPrice 
 export { gcsBucketLifecycle } from "./items-services.ts";
 export type { GcpExpectedDeployment } from "./infra-manager-api.ts";
 export type { GcpExpectedBackupRun } from "./backup-runs.ts";
+export type { GcpExpectedSnapshot, GcpExpectedSnapshotSchedule } from "./snapshots-api.ts";
 export type { BackendHealthState as GcpBackendHealthState, GcpEndpointHealth, GcpExpectedBackendHealth } from "./backend-health.ts";

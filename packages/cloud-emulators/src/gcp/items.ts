@@ -1,4 +1,5 @@
 import { createRng, hashString, type Rng } from "../rng.ts";
+import { diskSchedules } from "./disk-schedules.ts";
 import { generateServiceItem } from "./items-services.ts";
 import type { GcpApi } from "./token.ts";
 import {
@@ -461,6 +462,8 @@ function generateWireItem(kind: EmulatorKind, ctx: ItemContext, id: string): Wir
           labelFingerprint: rng.hex(11),
           physicalBlockSizeBytes: "4096",
           users: rng.next() < 0.7 ? [`${projectUrl}/zones/${zone}/instances/${role}-${env}`] : [],
+          // Snapshot schedules attached to the disk (snapshots-api.ts), by id, so no draw of the generator changes.
+          ...(diskSchedules(id).length > 0 ? { resourcePolicies: diskSchedules(id).map((p) => `${projectUrl}/regions/${region.code}/resourcePolicies/${p}`) } : {}),
         },
         region: region.code,
         scopeKey: `zones/${zone}`,

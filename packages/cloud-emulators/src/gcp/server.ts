@@ -17,12 +17,13 @@ import { ServiceApis, breakItem } from "./services-api.ts";
 import { RunApi } from "./run-api.ts";
 import { type GcpExpectedDeployment, InfraManagerApi } from "./infra-manager-api.ts";
 import { BackupRunsApi, type GcpExpectedBackupRun } from "./backup-runs.ts";
+import { type GcpExpectedSnapshot, type GcpExpectedSnapshotSchedule, SnapshotsApi } from "./snapshots-api.ts";
 import { backendHealthRoute, expectedBackendHealth, type GcpExpectedBackendHealth } from "./backend-health.ts";
 import { type GcpApi, type GcpServiceAccountKey, TokenAuthority } from "./token.ts";
 import { decodePageToken, encodePageToken, errors } from "./wire.ts";
 
 export interface GcpEmulatorOptions {
-  /** The instant Cloud SQL backup runs are generated up to (default: when the emulator starts). */
+  /** The instant Cloud SQL backup runs and disk snapshots are generated up to (default: when the emulator starts). */
   backupNow?: Date;
   /** Same seed, same estate (default 1). */
   seed?: number | string;
@@ -69,6 +70,10 @@ export interface GcpEmulator {
   expectedDeployments(): GcpExpectedDeployment[];
   /** The Cloud SQL backup runs `backupRuns.list` serves, for every instance with backups enabled. */
   expectedBackupRuns(): GcpExpectedBackupRun[];
+  /** The snapshot schedules attached to each disk (`disk.resourcePolicies`), one per disk and schedule. */
+  expectedSnapshotSchedules(): GcpExpectedSnapshotSchedule[];
+  /** The snapshots `snapshots.list` serves (those a test deleted left out), with their wire form. */
+  expectedSnapshots(): GcpExpectedSnapshot[];
   /** Each backend service's endpoints per health state, summed over its backend groups (getHealth). */
   expectedBackendHealth(): Iterable<GcpExpectedBackendHealth>;
   /** Each managed instance group's target size and instances running with no action scheduled (`currentActions.none`). */
@@ -79,6 +84,8 @@ export interface GcpEmulator {
     retag(id: string, labels: Record<string, string>): boolean;
     /** The project moves out of the organization: projects.list no longer lists it. */
     leaveOrganization(projectId: string): boolean;
+    /** The snapshot of this name is deleted: `snapshots.list` no longer returns it. */
+    deleteSnapshot(name: string): void;
   };
   /** Zones (`us-east1-b`) or regions whose scoped lists answer UNREACHABLE, their items missing. */
   setUnreachable(locations: readonly string[]): void;
@@ -138,6 +145,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
   const backupRuns = new BackupRunsApi(estate, options.backupNow ?? new Date());
   const resourceManager = new ResourceManagerApi(options.organization ?? { projects: [], folders: [] }, projects);
   const denied = new Set(options.deniedProjects ?? []);
+  const snapshots = new SnapshotsApi(estate, options.backupNow ?? new Date(), denied, () => unreachable);
   const billingCatalog = new BillingCatalogApi();
 
   const server: Server = createServer((req, res) => {
@@ -153,6 +161,7 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     const method = req.method ?? "GET";
     if (method === "POST" && url.pathname === "/token") return handleToken(res, body);
     const routed =
+      snapshots.route(method, url) ??
       serviceApis.route(method, url) ??
       runApi.route(method, url) ??
       infraManager.route(method, url) ??
@@ -332,6 +341,8 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
     expected: () => estate.expected(),
     expectedDeployments: () => infraManager.expected(),
     expectedBackupRuns: () => backupRuns.expected(),
+    expectedSnapshotSchedules: () => snapshots.expectedSchedules(),
+    expectedSnapshots: () => snapshots.expectedSnapshots(),
     expectedBackendHealth: () => expectedBackendHealth(estate, seed, projects),
     *expectedInstanceGroups() {
       for (const project of projects) {
@@ -349,6 +360,9 @@ export async function startGcpEmulator(options: GcpEmulatorOptions = {}): Promis
       remove: (id) => estate.remove(id),
       retag: (id, labels) => estate.retag(id, labels),
       leaveOrganization: (projectId) => resourceManager.projects.delete(projectId),
+      deleteSnapshot: (name) => {
+        snapshots.deleted.add(name);
+      },
     },
     setUnreachable(locations) {
       unreachable = new Set(locations.map((l) => (/-[a-z]$/.test(l) ? `zones/${l}` : `regions/${l}`)));

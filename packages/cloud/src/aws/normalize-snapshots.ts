@@ -1,5 +1,6 @@
 import type { Snapshot } from "@aws-sdk/client-ec2";
-import type { BackupExecutionStatus, BackupFrequency, BackupRecord, NormalizedBackupConfiguration, NormalizedBackupExecution } from "../types.ts";
+import { frequencyOfStarts } from "../common/snapshot-frequency.ts";
+import type { BackupExecutionStatus, BackupRecord, NormalizedBackupConfiguration, NormalizedBackupExecution } from "../types.ts";
 
 /**
  * EBS snapshots (EC2 DescribeSnapshots, OwnerIds=self) onto cloudsync's backup vocabulary. Pure:
@@ -20,6 +21,9 @@ export const snapshotStates: Readonly<Record<string, BackupExecutionStatus>> = {
 
 const gib = 1024 ** 3;
 
+/** Shared with the other clouds' snapshot listings; re-exported where the EBS rules have always named it. */
+export { frequencyOfStarts };
+
 /**
  * Who deletes a snapshot when its time is up, from the tags AWS puts on the snapshots it makes:
  * AWS Backup tags its recovery points `aws:backup:source-resource`, Data Lifecycle Manager its
@@ -30,25 +34,6 @@ export function snapshotManager(tags: Record<string, string>): { by: "aws_backup
   if (policy !== undefined) return { by: "dlm", policy };
   if (tags["aws:backup:source-resource"] !== undefined) return { by: "aws_backup", policy: null };
   return null;
-}
-
-/**
- * How often a volume's on-demand snapshots are taken, from the median gap between consecutive
- * starts: up to 2 hours hourly, up to 2 days daily, up to 10 days weekly, more (or a single
- * snapshot, which has no gap) monthly.
- */
-export function frequencyOfStarts(starts: readonly Date[]): BackupFrequency {
-  const sorted = [...starts].map((d) => d.getTime()).sort((a, b) => a - b);
-  const gaps = sorted.slice(1).map((t, i) => t - (sorted[i] as number));
-  if (gaps.length === 0) return "monthly";
-  gaps.sort((a, b) => a - b);
-  const mid = Math.floor(gaps.length / 2);
-  const median = gaps.length % 2 === 1 ? (gaps[mid] as number) : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2;
-  const hours = median / 3_600_000;
-  if (hours <= 2) return "hourly";
-  if (hours <= 48) return "daily";
-  if (hours <= 240) return "weekly";
-  return "monthly";
 }
 
 function tagsOf(s: Snapshot): Record<string, string> {

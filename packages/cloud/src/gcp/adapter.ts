@@ -506,12 +506,19 @@ export function createGcpAdapter(config: GcpAdapterConfig): GcpAdapter {
       );
     },
 
-    /** Cloud SQL automated backups and backup runs, one read per project (module loaded on first use). */
+    /**
+     * Cloud SQL automated backups and backup runs, and Compute Engine snapshot schedules and disk
+     * snapshots (scope kind `gce_snapshots`), two reads per project (modules loaded on first use).
+     */
     async *streamBackups(query: BackupQuery): AsyncGenerator<BackupEvent> {
       await ensureDiscovered();
-      const { gcpBackupRead } = await import("./backups.ts");
+      const [{ gcpBackupRead }, { gceSnapshotRead }] = await Promise.all([import("./backups.ts"), import("./snapshots.ts")]);
+      const now = query.now ?? new Date();
       yield* runScopes(
-        projects.map((project) => gcpBackupRead(project, query.since, (signal) => readContext(project, signal))),
+        projects.flatMap((project) => [
+          gcpBackupRead(project, query.since, (signal) => readContext(project, signal)),
+          gceSnapshotRead(project, now, (signal) => readContext(project, signal)),
+        ]),
         runSettings("backups", query.signal, (scope, records: BackupRecord[]): BackupEvent => ({ type: "backup_page", scope, records })),
       );
     },
