@@ -3,6 +3,7 @@ import { organizations, queryRows, userProfiles } from "@cloudsync/db";
 import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { printBackendServiceMetrics } from "../src/cli/demo-backend-metrics.ts";
 import { gcpEmulatorCredentials } from "../src/demo/emulated-credentials.ts";
 import { syncMetrics } from "../src/jobs/sync-metrics.ts";
 import { syncResources } from "../src/jobs/sync-resources.ts";
@@ -52,6 +53,19 @@ it("stores request, 5xx and latency samples for every family of GCP backend serv
     expect(rows.map((r) => r.family)).toEqual(["EXTERNAL_MANAGED", "INTERNAL_MANAGED", "global"]);
     // Every service publishes requests in every period, so every one has a full sample.
     for (const r of rows) expect([r.family, r.sampled]).toEqual([r.family, r.services]);
+    // The demo's table: one line per family, each with all its services sampled.
+    const lines: string[] = [];
+    await printBackendServiceMetrics(tdb.db, org!.id, (line) => lines.push(line));
+    const table = lines.join("\n").split("\n").map((line) => line.split(/\s{2,}/));
+    const count = (family: string) => String(rows.find((r) => r.family === family)?.services);
+    for (const [label, family] of [
+      ["external, global (https_lb_rule)", "global"],
+      ["external, regional (http_external_regional_lb_rule)", "EXTERNAL_MANAGED"],
+      ["internal, regional (internal_http_lb_rule)", "INTERNAL_MANAGED"],
+    ] as const) {
+      // family, services, with samples, then the averaged values.
+      expect(table.find((cells) => cells[0] === label)?.slice(0, 3)).toEqual([label, count(family), count(family)]);
+    }
   } finally {
     await em.close();
   }
