@@ -1,5 +1,5 @@
 import { sign } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { type GcpEmulator, startGcpEmulator } from "../src/gcp/index.ts";
 
 const AUTH = "https://www.googleapis.com/auth/";
@@ -373,6 +373,59 @@ describe("GCP emulator: Cloud Monitoring timeSeries", () => {
       "aggregation.perSeriesAligner": "ALIGN_SUM",
     });
     expect(wrong.json.timeSeries).toBeUndefined();
+  });
+
+  it("serves regional backend services on the regional resources, with the region label, and filters by it", async () => {
+    // An estate large enough to hold regional services of both schemes in one project.
+    const big = await startGcpEmulator({ seed: 33, size: 400 });
+    const bigToken = await bearer(big, [`${AUTH}monitoring.read`]);
+    const list = (project: string, params: Record<string, string>) => {
+      const search = new URLSearchParams({ "interval.startTime": START, "interval.endTime": END, "aggregation.alignmentPeriod": "300s", ...params });
+      return fetch(`${big.url}/v3/projects/${project}/timeSeries?${search}`, { headers: { authorization: `Bearer ${bigToken}` } }).then(async (res) => ({
+        status: res.status,
+        json: (await res.json()) as SeriesAnswer,
+      }));
+    };
+    onTestFinished(() => big.close());
+    const regional = [...big.expected()].filter((r) => r.kind === "gcp_backend_service" && r.region !== "global" && r.status === "running");
+    const project = regional[0]?.account;
+    if (!project) throw new Error("the estate has no regional backend service");
+    const mine = regional.filter((r) => r.account === project);
+    const pairs = new Set(mine.map((r) => `${r.region}/${r.name}`));
+    const names = [...new Set(mine.map((r) => `"${r.name}"`))].join(", ");
+    const ask = (type: string, resource: string, extra = "") =>
+      list(project, {
+        filter: `metric.type = "${type}" AND resource.type = "${resource}" AND resource.labels.backend_target_name = one_of(${names})${extra}`,
+        "aggregation.perSeriesAligner": "ALIGN_SUM",
+      });
+    const internal = (await ask("loadbalancing.googleapis.com/https/internal/request_count", "internal_http_lb_rule")).json.timeSeries ?? [];
+    const external = (await ask("loadbalancing.googleapis.com/https/external/regional/request_count", "http_external_regional_lb_rule")).json.timeSeries ?? [];
+    // Every regional service is one or the other (INTERNAL_MANAGED or EXTERNAL_MANAGED), never both.
+    const seen = (series: typeof internal) => new Set(series.map((x) => `${x.resource.labels.region}/${x.resource.labels.backend_target_name}`));
+    expect(internal.length).toBeGreaterThan(0);
+    expect(external.length).toBeGreaterThan(0);
+    for (const pair of [...seen(internal), ...seen(external)]) expect(pairs.has(pair)).toBe(true);
+    expect([...seen(internal)].filter((p) => seen(external).has(p))).toEqual([]);
+    for (const x of internal) {
+      expect(x.resource.type).toBe("internal_http_lb_rule");
+      expect(x.resource.labels.network_name).toBe("default");
+      expect(x.metric.labels.proxy_continent).toBeUndefined();
+    }
+    // A region none of them is in finds nothing; their own region finds theirs only.
+    expect((await ask("loadbalancing.googleapis.com/https/internal/request_count", "internal_http_lb_rule", ' AND resource.labels.region = one_of("nowhere-1")')).json.timeSeries).toBeUndefined();
+    const region = internal[0]?.resource.labels.region as string;
+    const inRegion = (await ask("loadbalancing.googleapis.com/https/internal/request_count", "internal_http_lb_rule", ` AND resource.labels.region = one_of("${region}")`)).json.timeSeries ?? [];
+    expect(inRegion.length).toBeGreaterThan(0);
+    expect(new Set(inRegion.map((x) => x.resource.labels.region))).toEqual(new Set([region]));
+    // Global ones are not on the regional resources.
+    const global = [...big.expected()].find((r) => r.kind === "gcp_backend_service" && r.region === "global" && r.account === project);
+    if (global) {
+      const none = await list(project, {
+        filter: `metric.type = "loadbalancing.googleapis.com/https/internal/request_count" AND resource.type = "internal_http_lb_rule" AND resource.labels.backend_target_name = one_of("${global.name}")`,
+        "aggregation.perSeriesAligner": "ALIGN_SUM",
+      });
+      expect((none.json.timeSeries ?? []).filter((x) => x.resource.labels.region === "global")).toEqual([]);
+    }
   });
 
   it("has hot VMs: some critical, some warning", () => {

@@ -425,6 +425,31 @@ export interface MetricTarget {
    * (Cloud Monitoring's `cluster_name`, `backend_target_name`); a target without one has no such series.
    */
   name?: string;
+  /**
+   * Configuration fields that decide where a resource's series live (a GCP backend service's
+   * load-balancing scheme and protocol pick its Cloud Monitoring resource type); the worker
+   * passes them with `metricTargetFieldsOf(configuration)`. A target without them is read as
+   * its kind's default says (docs/coverage.md, "Metrics per kind").
+   */
+  fields?: MetricTargetFields;
+}
+
+/**
+ * The top-level configuration fields a metric reader may ask for, fixed so the worker can pick
+ * them from any resource's stored `configuration` without knowing which cloud needs which.
+ */
+export const metricTargetFieldNames = ["loadBalancingScheme", "protocol"] as const;
+export type MetricTargetFieldName = (typeof metricTargetFieldNames)[number];
+export type MetricTargetFields = Partial<Record<MetricTargetFieldName, string>>;
+
+/** The fields of `metricTargetFieldNames` a configuration holds as strings (others are left out). */
+export function metricTargetFieldsOf(configuration: Readonly<Record<string, unknown>> | null | undefined): MetricTargetFields {
+  const out: MetricTargetFields = {};
+  for (const name of metricTargetFieldNames) {
+    const value = configuration?.[name];
+    if (typeof value === "string" && value !== "") out[name] = value;
+  }
+  return out;
 }
 
 export interface MetricQuery {

@@ -6,8 +6,8 @@ import { renderTable } from "./output.ts";
  * The kinds judged on the cloud's own word about groups and load balancers, and on EFS burst
  * credits (docs/health-and-costs.md, "The cloud's own status checks" and the lower-is-worse
  * line): Auto Scaling groups by capacity in service, managed instance groups by their running
- * count against target size, backend services by their backends' health checks (regional ones
- * too, which have no samples), EFS file systems by I/O limit and burst credits.
+ * count against target size, backend services by their backends' health checks (their request
+ * samples are in demo-backend-metrics.ts), EFS file systems by I/O limit and burst credits.
  */
 const kinds = ["autoscaling_group", "gce_instance_group_manager", "gcp_backend_service", "efs_file_system"] as const;
 

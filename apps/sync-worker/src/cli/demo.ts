@@ -86,6 +86,7 @@ export async function runDemo(env: Env, logger: Logger, options: DemoOptions, ou
     await printMetricsByCategory(db, org.organizationId, out);
     await printHealthAndCosts(db, org.organizationId, deps.clock().toISOString().slice(0, 10), out);
     await (await import("./demo-status-checks.ts")).printGroupAndBackendHealth(db, org.organizationId, out);
+    await (await import("./demo-backend-metrics.ts")).printBackendServiceMetrics(db, org.organizationId, out);
     await printRecommendations(db, org.organizationId, out);
     await (await import("./demo-lifecycle.ts")).showLifecycleAndDiskTiers(db, org.organizationId, out);
     await demoAlerts({ db, organizationId: org.organizationId, ownerId: org.ownerId, deps, providers, progress, removeFromCloud: { aws: (id) => aws.mutate.remove(id), gcp: (id) => gcp.mutate.remove(id) } }, out);

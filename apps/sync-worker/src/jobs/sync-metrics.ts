@@ -1,6 +1,6 @@
-import { kindsWithHealthSignals, scopeKey } from "@cloudsync/cloud";
+import { kindsWithHealthSignals, metricTargetFieldNames, metricTargetFieldsOf, scopeKey } from "@cloudsync/cloud";
 import { cloudRegions, cloudResources, refreshPerformanceMetrics, refreshResourceUtilization, withOrganization } from "@cloudsync/db";
-import { and, eq, inArray, ne } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { notifyAfterSync } from "../alerts/notify-after-sync.ts";
 import { evaluateAlerts, metricRules } from "../alerts/evaluate.ts";
 import { MetricWriter } from "../write/metrics.ts";
@@ -47,6 +47,12 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
         isWeddingCritical: cloudResources.isWeddingCritical,
         name: cloudResources.resourceName,
         regionCode: cloudRegions.regionCode,
+        // Only the few configuration fields a reader may need to find the series (a GCP backend
+        // service's scheme), not the whole document: the list is fixed by the cloud package.
+        fields: sql<Record<string, unknown>>`jsonb_build_object(${sql.join(
+          metricTargetFieldNames.map((name) => sql`${name}::text, ${cloudResources.configuration} -> ${name}::text`),
+          sql`, `,
+        )})`,
       })
       .from(cloudResources)
       .innerJoin(cloudRegions, eq(cloudRegions.id, cloudResources.regionId))
@@ -75,8 +81,19 @@ export function syncMetrics(deps: SyncDeps, payload: MetricSyncPayload, onProgre
     const periodMs = (payload.periodSeconds ?? 300) * 1000;
     const end = new Date(Math.floor(deps.clock().getTime() / periodMs) * periodMs);
     const start = new Date(end.getTime() - Math.max(periodMs, Math.ceil(((payload.lookbackMinutes ?? 15) * 60_000) / periodMs) * periodMs));
-    // The name too: some clouds' series name a resource by it (GKE clusters, GCP backend services).
-    const metricTargets = targets.map((t) => ({ account: t.account ?? "", regionCode: t.regionCode, kind: t.kind ?? "", resourceId: t.resourceId, ...(t.name ? { name: t.name } : {}) }));
+    // The name too: some clouds' series name a resource by it (GKE clusters, GCP backend services);
+    // and the configuration fields that say where its series are (a backend service's scheme).
+    const metricTargets = targets.map((t) => {
+      const fields = metricTargetFieldsOf(t.fields);
+      return {
+        account: t.account ?? "",
+        regionCode: t.regionCode,
+        kind: t.kind ?? "",
+        resourceId: t.resourceId,
+        ...(t.name ? { name: t.name } : {}),
+        ...(Object.keys(fields).length > 0 ? { fields } : {}),
+      };
+    });
     const stream = adapter.streamMetrics({
       targets: metricTargets,
       start,

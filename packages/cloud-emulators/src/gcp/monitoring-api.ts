@@ -5,8 +5,9 @@
  * (name or number, as the REST transport sends enums as numbers with `$alt=json;enum-encoding=int`,
  * in which case enums are answered as numbers too), `pageSize` (points, FULL view), `pageToken`.
  *
- * The filter is read for `metric.type = "…"`, `resource.labels.instance_id = one_of("…", …)` (or
- * `= "…"`) and `metric.labels.state = "…"`. Points are aligned back from the interval's end,
+ * The filter is read for `metric.type = "…"`, `resource.type = "…"`, the identifying resource
+ * label (`resource.labels.instance_id = one_of("…", …)` or `= "…"`), any other resource label
+ * asked the same way (`resource.labels.region`), and metric labels (`metric.labels.state = "…"`). Points are aligned back from the interval's end,
  * newest first; int64 values are strings. Page tokens are (series, point) positions.
  */
 import type { FaultState } from "../faults.ts";
@@ -156,12 +157,18 @@ export class MonitoringApi {
     const resourceType = /resource\.type\s*=\s*"([^"]+)"/.exec(filter)?.[1];
     if (resourceType !== undefined && resourceType !== definition.monitoredResource) return [];
     const wantedLabels = [...filter.matchAll(/metric\.labels\.(\w+)\s*=\s*"?([^"\s)]+)"?/g)].map((m) => [m[1] as string, m[2] as string] as const);
+    // Other resource labels the filter restricts (`resource.labels.region = one_of(…)` for regional load balancers).
+    const resourceLabels = [...filter.matchAll(/resource\.labels\.(\w+)\s*=\s*(?:one_of\(([^)]*)\)|"([^"]*)")/g)]
+      .filter((m) => m[1] !== definition.idLabel)
+      .map((m) => [m[1] as string, new Set(m[2] !== undefined ? [...m[2].matchAll(/"([^"]*)"/g)].map((v) => v[1] as string) : [m[3] as string])] as const);
     const out: KindDescriptor[] = [];
     // Every kind writing this type on this resource type (functions and services share Cloud Run's).
     for (const each of kindMetricDefinitionsOf(definition.type).filter((d) => d.monitoredResource === definition.monitoredResource)) {
       for (const item of itemsByLabel(this.estate, project, each, values)) {
         for (const labels of each.series(item, this.seed)) {
           if (wantedLabels.some(([name, value]) => labels.metric[name] !== value)) continue;
+          const resource: Record<string, string | undefined> = { project_id: project, ...labels.resource };
+          if (resourceLabels.some(([name, values]) => !values.has(resource[name] ?? ""))) continue;
           out.push({ instance: item, labels: labels.metric, kindLabels: labels, definition: each });
         }
       }

@@ -7,9 +7,12 @@
  *   `postgresql/num_backends` per database for PostgreSQL; read and write operation counts.
  * - Cloud Storage (`gcs_bucket`, `bucket_name`): `storage/total_bytes` and `storage/object_count`
  *   per storage class, `api/request_count` per method and response code.
- * - Global external Application Load Balancers (`https_lb_rule`, `backend_target_name` = the
- *   backend service's name): `https/request_count` per response code class, `https/total_latencies`
- *   (a distribution, ms). Regional backend services publish under other resource types: nothing here.
+ * - Application Load Balancers, per backend service (`backend_target_name` = its name):
+ *   `request_count` per response code class (an INT64 label: 200, 400, 500) and `total_latencies`
+ *   (a distribution, ms) — global external ones under `https/` on `https_lb_rule`, regional
+ *   external ones (EXTERNAL_MANAGED) under `https/external/regional/` on
+ *   `http_external_regional_lb_rule`, regional internal ones (INTERNAL_MANAGED) under
+ *   `https/internal/` on `internal_http_lb_rule`; the regional resources carry the region label.
  * - GKE (`k8s_node`, `cluster_name`): per node, `node/cpu/allocatable_utilization` and
  *   `node/memory/allocatable_utilization` per memory type (fractions).
  * - Cloud Functions 1st gen (`cloud_function`, `function_name`): `function/execution_count` per
@@ -83,6 +86,26 @@ function executions(seed: string, item: GeneratedItem, status: string, end: numb
   const errorShare = levelOf(seed, item) > 0.9 ? 0.3 : 0.005;
   const errors = Math.round(all * errorShare * roll(seed, item, "fn-err", end, period));
   return status === "ok" ? all - errors : errors;
+}
+
+/** Application Load Balancer families: the metric prefix and monitored resource of each (Cloud Monitoring's load-balancing metrics). */
+const loadBalancerFamilies = [
+  { prefix: "loadbalancing.googleapis.com/https", monitoredResource: "https_lb_rule" },
+  { prefix: "loadbalancing.googleapis.com/https/external/regional", monitoredResource: "http_external_regional_lb_rule" },
+  { prefix: "loadbalancing.googleapis.com/https/internal", monitoredResource: "internal_http_lb_rule" },
+] as const;
+
+/**
+ * The family a backend service publishes under, from its location and scheme (the estate's are
+ * all HTTP-family): global ones are external; regional EXTERNAL_MANAGED ones regional external,
+ * INTERNAL_MANAGED ones internal.
+ */
+function lbFamilyOf(item: GeneratedItem): (typeof loadBalancerFamilies)[number] | null {
+  const scheme = item.raw.loadBalancingScheme;
+  if (item.region === "global") return scheme === "EXTERNAL_MANAGED" || scheme === "EXTERNAL" ? loadBalancerFamilies[0] : null;
+  if (scheme === "EXTERNAL_MANAGED") return loadBalancerFamilies[1];
+  if (scheme === "INTERNAL_MANAGED") return loadBalancerFamilies[2];
+  return null;
 }
 
 export const kindMetricDefinitions: readonly KindMetricDefinition[] = [
@@ -180,36 +203,40 @@ export const kindMetricDefinitions: readonly KindMetricDefinition[] = [
     value: (seed, item, labels, end, period) =>
       Math.round(within(0, 50 * levelOf(seed, item) + 1, roll(seed, item, `gcs-${labels.metric.method}-${labels.metric.response_code}`, end, period)) * period),
   },
-  {
-    type: "loadbalancing.googleapis.com/https/request_count",
-    metricKind: "DELTA",
-    valueType: "INT64",
-    kind: "backendService",
-    monitoredResource: "https_lb_rule",
-    idLabel: "backend_target_name",
-    // Global external Application Load Balancers only.
-    labelOf: (item) => (item.region === "global" ? (item.raw.name as string) : null),
-    series: lbSeries,
-    value: (seed, item, labels, end, period) => lbRequests(seed, item, labels.metric.response_code_class as string, end, period),
-  },
-  {
-    type: "loadbalancing.googleapis.com/https/total_latencies",
-    metricKind: "DELTA",
-    valueType: "DISTRIBUTION",
-    kind: "backendService",
-    monitoredResource: "https_lb_rule",
-    idLabel: "backend_target_name",
-    labelOf: (item) => (item.region === "global" ? (item.raw.name as string) : null),
-    series: lbSeries,
-    value: (seed, item, labels, end, period) => {
-      const cls = labels.metric.response_code_class as string;
-      const count = lbRequests(seed, item, cls, end, period);
-      if (count === 0) return undefined;
-      const slow = levelOf(seed, item) > 0.8 && levelOf(seed, item) <= 0.875;
-      const mean = Math.round(within(20, slow ? 2_500 : 400, roll(seed, item, `lb-lat-${cls}`, end, period)) * 100) / 100;
-      return { count, mean };
-    },
-  },
+  ...loadBalancerFamilies.flatMap(({ prefix, monitoredResource }): KindMetricDefinition[] => {
+    const labelOf = (item: GeneratedItem) => (lbFamilyOf(item)?.prefix === prefix ? (item.raw.name as string) : null);
+    return [
+      {
+        type: `${prefix}/request_count`,
+        metricKind: "DELTA",
+        valueType: "INT64",
+        kind: "backendService",
+        monitoredResource,
+        idLabel: "backend_target_name",
+        labelOf,
+        series: lbSeries,
+        value: (seed, item, labels, end, period) => lbRequests(seed, item, labels.metric.response_code_class as string, end, period),
+      },
+      {
+        type: `${prefix}/total_latencies`,
+        metricKind: "DELTA",
+        valueType: "DISTRIBUTION",
+        kind: "backendService",
+        monitoredResource,
+        idLabel: "backend_target_name",
+        labelOf,
+        series: lbSeries,
+        value: (seed, item, labels, end, period) => {
+          const cls = labels.metric.response_code_class as string;
+          const count = lbRequests(seed, item, cls, end, period);
+          if (count === 0) return undefined;
+          const slow = levelOf(seed, item) > 0.8 && levelOf(seed, item) <= 0.875;
+          const mean = Math.round(within(20, slow ? 2_500 : 400, roll(seed, item, `lb-lat-${cls}`, end, period)) * 100) / 100;
+          return { count, mean };
+        },
+      },
+    ];
+  }),
   {
     type: "kubernetes.io/node/cpu/allocatable_utilization",
     metricKind: "GAUGE",
@@ -354,10 +381,15 @@ function storageClasses(item: GeneratedItem): string[] {
 
 function lbSeries(item: GeneratedItem): KindSeriesLabels[] {
   const name = item.raw.name as string;
+  const global = item.region === "global";
+  // Only the global resource's metrics carry proxy_continent; the regional ones have no such label.
+  const where: Record<string, string> = global ? { proxy_continent: "Europe" } : {};
   return ["200", "400", "500"].map((cls) => ({
-    metric: { response_code_class: cls, response_code: cls === "200" ? "200" : cls === "400" ? "404" : "503", cache_result: "DISABLED", proxy_continent: "Europe" },
+    metric: { response_code_class: cls, response_code: cls === "200" ? "200" : cls === "400" ? "404" : "503", cache_result: "DISABLED", ...where },
     resource: {
-      region: "global",
+      region: item.region,
+      // The regional resources (internal and regional external) also name the VPC network.
+      ...(global ? {} : { network_name: "default" }),
       url_map_name: `${name}-map`,
       forwarding_rule_name: `${name}-fr`,
       target_proxy_name: `${name}-proxy`,
@@ -365,7 +397,7 @@ function lbSeries(item: GeneratedItem): KindSeriesLabels[] {
       backend_target_type: "BACKEND_SERVICE",
       backend_name: `${name}-ig`,
       backend_type: "INSTANCE_GROUP",
-      backend_scope: "europe-west1-b",
+      backend_scope: global ? "europe-west1-b" : `${item.region}-b`,
       backend_scope_type: "ZONE",
     },
   }));
@@ -474,10 +506,12 @@ export function expectedKindSamples(seed: string, project: string, item: Generat
         set("requests_per_second", perSecond(sum(nums("storage.googleapis.com/api/request_count"))));
         break;
       case "backendService": {
-        const all = sum(nums("loadbalancing.googleapis.com/https/request_count"));
+        const prefix = lbFamilyOf(item)?.prefix;
+        if (!prefix) break;
+        const all = sum(nums(`${prefix}/request_count`));
         set("requests_per_second", perSecond(all));
-        set("error_rate", share(sum(nums("loadbalancing.googleapis.com/https/request_count", (l) => l.metric.response_code_class === "500")), all));
-        set("response_time_ms", weighted("loadbalancing.googleapis.com/https/total_latencies"));
+        set("error_rate", share(sum(nums(`${prefix}/request_count`, (l) => l.metric.response_code_class === "500")), all));
+        set("response_time_ms", weighted(`${prefix}/total_latencies`));
         break;
       }
       case "gkeCluster":

@@ -6,3 +6,4 @@ export { parseBillingExportTable, type BillingExportTable } from "./billing-tabl
 export { gcpCostCategory, resourceIdFromGlobalName } from "./normalize-costs.ts";
 export { gcpMetricSpecs, type GcpMetricSpec } from "./normalize-metrics.ts";
 export type { GcpOrganizationConfig } from "./organization.ts";
+export { type BackendServiceSeries, backendServiceSeries } from "./metric-table.ts";

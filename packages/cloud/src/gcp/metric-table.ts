@@ -14,14 +14,23 @@ export interface GcpSeriesSource extends SeriesResource {
   /** What a label value must be, for people (an id that is not is skipped with this as the reason). */
   idRule: string;
   /** The label value of a target, or null when the target cannot have series on this resource type. */
-  labelOf(target: Pick<MetricTarget, "account" | "resourceId" | "name">): string | null;
+  labelOf(target: LabelTarget): string | null;
   specs: readonly GcpMetricSpec[];
 }
+
+/** What `labelOf` may read of a target (region and fields are absent where a caller has none). */
+export type LabelTarget = Pick<MetricTarget, "account" | "resourceId" | "name"> & Partial<Pick<MetricTarget, "regionCode" | "fields">>;
 
 export interface GcpKindMetrics {
   kind: string;
   sources: readonly GcpSeriesSource[];
   ratios?: readonly GcpRatio[];
+  /**
+   * Targets Cloud Monitoring writes none of the kind's series for (a passthrough load balancer's
+   * backend service): left out without a query and without a skip, as a VM without the Ops Agent
+   * simply has no memory key.
+   */
+  withoutSeries?(target: LabelTarget): boolean;
 }
 
 /** The `gce_instance` resource's label is the instance id itself. */
@@ -78,6 +87,71 @@ export function cloudRunServiceName(resourceId: string): string | null {
 /** `projects/P/locations/L/functions/F` → `F`, the function's name in Cloud Monitoring. */
 export function functionShortName(resourceId: string): string | null {
   return /^projects\/[^/]+\/locations\/[^/]+\/functions\/([^/]+)$/.exec(resourceId)?.[1] ?? null;
+}
+
+/** Where an Application Load Balancer's backend service has its request series (Cloud Monitoring's load-balancing metrics). */
+export type BackendServiceSeries = "global_external" | "regional_external" | "regional_internal" | "cross_region_internal";
+
+/** Backend protocols of Application Load Balancers (the API's default is HTTP); TCP, SSL, UDP… are network load balancers. */
+const HTTP_PROTOCOLS: ReadonlySet<string> = new Set(["HTTP", "HTTPS", "HTTP2", "H2C"]);
+
+/**
+ * Which monitored resource a backend service's request, 5xx and latency series are written
+ * against, from its `loadBalancingScheme`, `protocol` and location (docs/health-and-costs.md):
+ *
+ * - global EXTERNAL or EXTERNAL_MANAGED (global external and classic Application LBs) → `https_lb_rule`;
+ * - regional EXTERNAL_MANAGED (regional external Application LB) → `http_external_regional_lb_rule`;
+ * - regional INTERNAL_MANAGED (regional internal Application LB) → `internal_http_lb_rule` in its region;
+ * - global INTERNAL_MANAGED (cross-region internal Application LB) → `internal_http_lb_rule` in
+ *   every region its proxies run in (summed);
+ * - null for the rest: passthrough network LBs (regional EXTERNAL, INTERNAL) and proxy network LBs
+ *   (a TCP, SSL or UDP protocol) publish byte, packet and connection counts, not requests;
+ *   INTERNAL_SELF_MANAGED (Cloud Service Mesh) publishes no load-balancer metrics.
+ *
+ * A target without its scheme (a caller that passes no `fields`) is read as before schemes
+ * were known: a global one from `https_lb_rule`, a regional one not at all.
+ */
+export function backendServiceSeries(target: Pick<LabelTarget, "regionCode" | "fields">): BackendServiceSeries | null {
+  const global = (target.regionCode ?? "global") === "global";
+  const scheme = target.fields?.loadBalancingScheme;
+  const protocol = target.fields?.protocol ?? "HTTP";
+  if (!HTTP_PROTOCOLS.has(protocol)) return null;
+  if (scheme === undefined) return global ? "global_external" : null;
+  switch (scheme) {
+    case "EXTERNAL":
+      return global ? "global_external" : null;
+    case "EXTERNAL_MANAGED":
+      return global ? "global_external" : "regional_external";
+    case "INTERNAL_MANAGED":
+      return global ? "cross_region_internal" : "regional_internal";
+    default:
+      return null;
+  }
+}
+
+/** A region code and a backend service name: `region/name`, the two labels that name a regional one. */
+const REGION_AND_NAME = /^[a-z][a-z0-9-]{0,62}\/[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$/;
+const BACKEND_RULE = "a backend service with a name (the worker passes each target's name, region and loadBalancingScheme)";
+
+function backendServiceLabel(series: BackendServiceSeries): (t: LabelTarget) => string | null {
+  return (t) => {
+    if (!t.name || backendServiceSeries(t) !== series) return null;
+    return series === "regional_external" || series === "regional_internal" ? `${t.regionCode}/${t.name}` : t.name;
+  };
+}
+
+/** Requests (all, and 5xx for the error rate) and total latency, ms, under one metric prefix. */
+function loadBalancerSpecs(prefix: string): GcpMetricSpec[] {
+  return [
+    delta(`${prefix}/request_count`, "requests_per_second", { part: "requests" }),
+    delta(`${prefix}/request_count`, undefined, {
+      part: "5xx",
+      // An INT64 label: compared unquoted.
+      extraFilter: "metric.labels.response_code_class = 500",
+      requiredLabel: { name: "response_code_class", value: "500" },
+    }),
+    distribution(`${prefix}/total_latencies`, "response_time_ms", asIs),
+  ];
 }
 
 const functionSpecs = {
@@ -146,27 +220,50 @@ export const gcpKindMetrics: readonly GcpKindMetrics[] = [
   },
   {
     kind: "gcp_backend_service",
+    // One source per load-balancer family (backendServiceSeries); a target is named on one only.
     sources: [
       {
-        // Global external Application Load Balancers. Regional and internal ones publish under
-        // other monitored resources (internal_http_lb_rule, …) and are not read yet.
         monitoredResource: "https_lb_rule",
         idLabel: "backend_target_name",
         validId: SAFE_NAME,
-        idRule: "a backend service with a name (the worker passes each target's name)",
-        labelOf: (t) => t.name ?? null,
-        specs: [
-          delta("loadbalancing.googleapis.com/https/request_count", "requests_per_second", { part: "requests" }),
-          delta("loadbalancing.googleapis.com/https/request_count", undefined, {
-            part: "5xx",
-            extraFilter: "metric.labels.response_code_class = 500",
-            requiredLabel: { name: "response_code_class", value: "500" },
-          }),
-          distribution("loadbalancing.googleapis.com/https/total_latencies", "response_time_ms", asIs),
-        ],
+        idRule: BACKEND_RULE,
+        labelOf: backendServiceLabel("global_external"),
+        specs: loadBalancerSpecs("loadbalancing.googleapis.com/https"),
+      },
+      {
+        monitoredResource: "http_external_regional_lb_rule",
+        idLabel: "backend_target_name",
+        scopeLabel: "region",
+        validId: REGION_AND_NAME,
+        idRule: BACKEND_RULE,
+        labelOf: backendServiceLabel("regional_external"),
+        specs: loadBalancerSpecs("loadbalancing.googleapis.com/https/external/regional"),
+      },
+      {
+        monitoredResource: "internal_http_lb_rule",
+        idLabel: "backend_target_name",
+        scopeLabel: "region",
+        validId: REGION_AND_NAME,
+        idRule: BACKEND_RULE,
+        labelOf: backendServiceLabel("regional_internal"),
+        specs: loadBalancerSpecs("loadbalancing.googleapis.com/https/internal"),
+      },
+      {
+        // Cross-region: the proxies of every region write under the service's name, summed.
+        monitoredResource: "internal_http_lb_rule",
+        idLabel: "backend_target_name",
+        validId: SAFE_NAME,
+        idRule: BACKEND_RULE,
+        labelOf: backendServiceLabel("cross_region_internal"),
+        specs: loadBalancerSpecs("loadbalancing.googleapis.com/https/internal"),
       },
     ],
     ratios: [{ key: "error_rate", numerators: ["5xx"], denominator: "requests" }],
+    // Named, with a scheme that says where its series are, and that place has none cloudsync reads.
+    withoutSeries: (t) =>
+      Boolean(t.name) &&
+      backendServiceSeries(t) === null &&
+      (t.fields?.loadBalancingScheme !== undefined || (t.fields?.protocol !== undefined && !HTTP_PROTOCOLS.has(t.fields.protocol))),
   },
   {
     kind: "gke_cluster",

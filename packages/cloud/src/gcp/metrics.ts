@@ -36,11 +36,15 @@ interface KindGroup {
   targets: MetricTarget[];
 }
 
-/** A batch's label values per source (value → resource id), and the targets no source can name. */
+/**
+ * A batch's label values per source (value → resource id), and the targets no source can name;
+ * targets the kind says have no series (`withoutSeries`) are in neither.
+ */
 export function labelsOfBatch(
   table: GcpKindMetrics,
-  batch: readonly MetricTarget[],
+  all: readonly MetricTarget[],
 ): { wanted: Map<GcpSeriesSource, Map<string, string>>; unnamed: { itemId: string; reason: string }[] } {
+  const batch = table.withoutSeries ? all.filter((t) => !table.withoutSeries?.(t)) : all;
   const wanted = new Map<GcpSeriesSource, Map<string, string>>();
   const named = new Set<string>();
   const ambiguous = new Map<string, string>();
@@ -109,8 +113,10 @@ export function createMetricReader(deps: MetricReaderDeps): (query: MetricQuery)
     const startSeconds = Math.floor(query.start.getTime() / 1000);
     const endSeconds = Math.ceil(query.end.getTime() / 1000);
     const window = { startMs: query.start.getTime(), endMs: query.end.getTime(), periodSeconds: period };
-    for (const { table, targets: all } of groups) {
+    for (const { table, targets: listed } of groups) {
       const specs = specsOf(table);
+      // Targets with no series of the kind cost no query (a passthrough load balancer's backend service).
+      const all = table.withoutSeries ? listed.filter((t) => !table.withoutSeries?.(t)) : listed;
       // Over the whole group, so two resources with one label value are caught across batches too.
       const { unnamed } = labelsOfBatch(table, all);
       for (const u of unnamed) yield { type: "skipped", itemId: u.itemId, reason: u.reason };

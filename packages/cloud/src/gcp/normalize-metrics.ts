@@ -97,6 +97,18 @@ export interface SeriesResource {
   idLabel: string;
   /** Label values that may enter a filter (nothing that could close a quoted string). */
   validId: RegExp;
+  /**
+   * A second resource label that, with `idLabel`, names one resource where the name alone does
+   * not (`region` for regional load balancers: two regions may each have a backend service
+   * `web`). Label values are then `scope/id`, and the filter asks both labels.
+   */
+  scopeLabel?: string;
+}
+
+/** `scope/id` → its two parts (the scope never holds a `/`); null when there is no `/`. */
+export function splitScoped(value: string): { scope: string; id: string } | null {
+  const at = value.indexOf("/");
+  return at <= 0 ? null : { scope: value.slice(0, at), id: value.slice(at + 1) };
 }
 
 const instanceResource: SeriesResource = { monitoredResource: "gce_instance", idLabel: "instance_id", validId: INSTANCE_ID };
@@ -105,7 +117,12 @@ const instanceResource: SeriesResource = { monitoredResource: "gce_instance", id
 export function timeSeriesFilter(spec: GcpMetricSpec, ids: readonly string[], resource: SeriesResource = instanceResource): string {
   for (const id of ids) if (!resource.validId.test(id)) throw new RangeError(`not a ${resource.monitoredResource} ${resource.idLabel}: ${JSON.stringify(id)}`);
   const clauses = [`metric.type = "${spec.type}"`, `resource.type = "${resource.monitoredResource}"`];
-  if (ids.length > 0) clauses.push(`resource.labels.${resource.idLabel} = one_of(${ids.map((id) => `"${id}"`).join(", ")})`);
+  const oneOf = (label: string, values: readonly string[]) => `resource.labels.${label} = one_of(${[...new Set(values)].map((v) => `"${v}"`).join(", ")})`;
+  if (ids.length > 0 && resource.scopeLabel) {
+    // Every scope × every name: a series of a pair not asked for is dropped when read (not wanted).
+    const parts = ids.map((id) => splitScoped(id) ?? { scope: "", id });
+    clauses.push(oneOf(resource.scopeLabel, parts.map((p) => p.scope)), oneOf(resource.idLabel, parts.map((p) => p.id)));
+  } else if (ids.length > 0) clauses.push(oneOf(resource.idLabel, ids));
   if (spec.extraFilter) clauses.push(spec.extraFilter);
   return clauses.join(" AND ");
 }
@@ -231,9 +248,13 @@ export class SampleAccumulator {
       resource?: { type?: unknown; labels?: Record<string, unknown> | null } | null;
       points?: unknown;
     };
-    const label = s.resource?.labels?.[resource.idLabel];
+    const labels = s.resource?.labels;
+    const name = labels?.[resource.idLabel];
+    const scope = resource.scopeLabel ? labels?.[resource.scopeLabel] : undefined;
+    const label = resource.scopeLabel ? (typeof scope === "string" && typeof name === "string" ? `${scope}/${name}` : undefined) : name;
     if (typeof label !== "string" || !resource.validId.test(label)) {
-      return { itemId: null, reason: `a ${spec.type} series has no resource.labels.${resource.idLabel}` };
+      const which = resource.scopeLabel ? `resource.labels.${resource.scopeLabel} and .${resource.idLabel}` : `resource.labels.${resource.idLabel}`;
+      return { itemId: null, reason: `a ${spec.type} series has no ${which}` };
     }
     const resourceId = wanted instanceof Map ? wanted.get(label) : wanted.has(label) ? label : undefined;
     if (resourceId === undefined) return null;
