@@ -38,7 +38,9 @@ function runLine(r: BenchResults): string {
     `load average ${m.loadAverageStart[0]} at the start${m.loadAverageEnd ? `, ${m.loadAverageEnd[0]} at the end` : ""} (the machine is shared). ` +
     (e2eOnly
       ? `${p.e2eResources.toLocaleString("en-US")} resources end to end, ${p.e2eRuns} run(s), seed ${p.seed}`
-      : `${p.resources.toLocaleString("en-US")} resources, ${p.samples.toLocaleString("en-US")} samples, ${p.runs} run(s) per figure ` +
+      : queriesOnly
+        ? `${p.resources.toLocaleString("en-US")} resources, ${p.samples.toLocaleString("en-US")} samples, up to ${p.queryRuns} timed executions per query, seed ${p.seed}`
+        : `${p.resources.toLocaleString("en-US")} resources, ${p.samples.toLocaleString("en-US")} samples, ${p.runs} run(s) per figure ` +
         `(the end-to-end sync: ${p.e2eResources.toLocaleString("en-US")} resources, ${p.e2eRuns} run(s)), seed ${p.seed}`) +
     `${p.quick ? " (quick run)" : ""}. Raw numbers: \`bench/results/${e2eOnly ? "e2e-latest" : queriesOnly ? "queries-large-latest" : "latest"}.json\`.`
   );

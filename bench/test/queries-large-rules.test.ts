@@ -241,7 +241,8 @@ describe("each query at 1M beside its 100k figure", () => {
     expect(text).toContain("| query monthly_cost_summary | 9.95 ms | 19.9 ms | – | – | – | – | **pass** |");
     expect(text).toContain("| query seed_health_score | 375 ms | 750 ms | 75.0 ms | 10.0 × | – | – | not judged |");
     expect(text).toContain("about 10: it grows in proportion");
-    expect(text).toContain("1,000,000 resources, 20,000,000 samples");
+    expect(text).toContain("1,000,000 resources, 20,000,000 samples, up to 50 timed executions per query, seed 1");
+    expect(text).not.toContain("end-to-end sync");
     expect(text).toContain("Raw numbers: `bench/results/queries-large-latest.json`");
     expect(text).toContain("30,000,000 cost lines in 480 s; 20,000,000 samples in 420 s");
     expect(text).toContain("| query samples_24h: plan uses `idx_infra_monitoring_resource_time` | 1 indexes missing | < 1 indexes missing | **miss** |");
