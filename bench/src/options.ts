@@ -92,8 +92,8 @@ The 1M query run (issue #20) is one command:
 
 It loads 1M resources through the worker's writer (twice: base and churned), 30M daily cost lines and
 20M samples by COPY (indexes dropped during the load, rebuilt after), a dependency graph, then times
-every listed query and checks its plan for the intended index. Expect about 45 min on a quiet 2-core
-machine (most of it loading: progress lines every 30 s) and about 45 GB free on PostgreSQL's disk.
+every listed query and checks its plan for the intended index. Expect 35–45 min on a quiet 2-core
+machine (most of it loading: progress lines every 30 s) and about 50 GB free on PostgreSQL's disk.
 It writes bench/results/queries-large-latest.json and the bench:queries-large block of
 docs/performance.md (each query's p95 beside its p95 in bench/results/latest.json), and exits with
 status 1 when a query's plan missed its intended index. bench/results/latest.json and the 100k block
