@@ -1,9 +1,15 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { type QueriesComparison, scaleName } from "./compare.ts";
+import { isQueriesOnly } from "./options.ts";
 import type { Figure } from "./report.ts";
 import type { BenchResults } from "./run.ts";
+import { latencyBudgetMs } from "./steps/queries.ts";
 
-/** The generated blocks of docs/performance.md: a full run's results, and a large end-to-end-only run's. */
-export type DocBlock = "results" | "e2e-large";
+/**
+ * The generated blocks of docs/performance.md: a full run's results, a large end-to-end-only
+ * run's, and a large queries-only run's (set beside the full run's queries).
+ */
+export type DocBlock = "results" | "e2e-large" | "queries-large";
 
 const markers = (block: DocBlock) => [`<!-- bench:${block}:start -->`, `<!-- bench:${block}:end -->`] as const;
 
@@ -25,15 +31,18 @@ function runLine(r: BenchResults): string {
   const pg = m.postgres.version.split(" on ")[0] ?? m.postgres.version;
   const p = r.parameters;
   const e2eOnly = p.steps.length === 1 && p.steps[0] === "e2e";
+  const queriesOnly = p.steps.length === 1 && p.steps[0] === "queries";
   return (
     `Measured ${r.generatedAt.slice(0, 16).replace("T", " ")} UTC in ${Math.round(r.durationSeconds / 60)} min on ${m.cpus} × ${m.cpuModel}, ` +
     `${m.memoryGb} GB, ${pg} (shared_buffers ${m.postgres.settings.shared_buffers ?? "?"}), Node ${m.node}; ` +
     `load average ${m.loadAverageStart[0]} at the start${m.loadAverageEnd ? `, ${m.loadAverageEnd[0]} at the end` : ""} (the machine is shared). ` +
     (e2eOnly
       ? `${p.e2eResources.toLocaleString("en-US")} resources end to end, ${p.e2eRuns} run(s), seed ${p.seed}`
-      : `${p.resources.toLocaleString("en-US")} resources, ${p.samples.toLocaleString("en-US")} samples, ${p.runs} run(s) per figure ` +
+      : queriesOnly
+        ? `${p.resources.toLocaleString("en-US")} resources, ${p.samples.toLocaleString("en-US")} samples, up to ${p.queryRuns} timed executions per query, seed ${p.seed}`
+        : `${p.resources.toLocaleString("en-US")} resources, ${p.samples.toLocaleString("en-US")} samples, ${p.runs} run(s) per figure ` +
         `(the end-to-end sync: ${p.e2eResources.toLocaleString("en-US")} resources, ${p.e2eRuns} run(s)), seed ${p.seed}`) +
-    `${p.quick ? " (quick run)" : ""}. Raw numbers: \`bench/results/${e2eOnly ? "e2e-latest" : "latest"}.json\`.`
+    `${p.quick ? " (quick run)" : ""}. Raw numbers: \`bench/results/${e2eOnly ? "e2e-latest" : queriesOnly ? "queries-large-latest" : "latest"}.json\`.`
   );
 }
 
@@ -72,15 +81,81 @@ function writesLine(r: BenchResults): string[] {
   ];
 }
 
+/** How long the untimed loading took, from the results' setup record. */
+function loadLine(r: BenchResults): string {
+  const s = r.setup as {
+    estateLoadSeconds?: number;
+    costLines?: { rows: number; seconds: number };
+    samples?: { rows: number; seconds: number };
+    dependencies?: { rows: number; seconds: number };
+    vacuumAnalyzeSeconds?: number;
+    tableSizes?: { resources: string; monitoring: string; costs: string };
+  };
+  const part = (what: string, x?: { rows: number; seconds: number }) => (x ? `${num(x.rows)} ${what} in ${num(x.seconds)} s` : null);
+  const parts = [
+    s.estateLoadSeconds === undefined ? null : `the estate through the writer (base and churned) in ${num(s.estateLoadSeconds)} s`,
+    part("cost lines", s.costLines),
+    part("samples", s.samples),
+    part("dependencies", s.dependencies),
+    s.vacuumAnalyzeSeconds === undefined ? null : `vacuum analyze in ${num(s.vacuumAnalyzeSeconds)} s`,
+  ].filter(Boolean);
+  const sizes = s.tableSizes ? ` Table sizes: cloud_resources ${s.tableSizes.resources}, infrastructure_monitoring ${s.tableSizes.monitoring}, cloud_costs ${s.tableSizes.costs}.` : "";
+  return `Loading (not timed as a figure): ${parts.join("; ") || "–"}.${sizes}`;
+}
+
+/** Each query's p95 at this run's scale beside its p95 in the reference run, the ratio and the verdict. */
+function comparisonTable(c: QueriesComparison): string[] {
+  const here = scaleName(c.resources);
+  const there = c.reference ? scaleName(c.reference.resources) : "reference";
+  const source = c.reference
+    ? `Beside each: its p95 in the ${there}-resource run of ${c.reference.generatedAt.slice(0, 16).replace("T", " ")} UTC (${num(c.reference.samples)} samples, \`${c.reference.file}\`); ` +
+      `the ratio is p95 at ${here} ÷ p95 at ${there} (about 1: the query's cost does not grow with the estate; about ${(c.resources / c.reference.resources).toLocaleString("en-US", { maximumFractionDigits: 1 })}: it grows in proportion).`
+    : "No reference run to set these beside (its results file was missing or had no queries): run the full `pnpm bench` first.";
+  return [
+    source,
+    "",
+    table(
+      ["query", `p50 at ${here}`, `p95 at ${here}`, `p95 at ${there}`, "ratio", "indexes used", "intended used", `< ${latencyBudgetMs} ms at ${here}`],
+      c.rows.map((q) => [
+        q.label,
+        `${num(q.p50Ms)} ms`,
+        `${num(q.p95Ms)} ms`,
+        q.referenceP95Ms === null ? "–" : `${num(q.referenceP95Ms)} ms`,
+        q.ratio === null ? "–" : `${num(q.ratio)} ×`,
+        q.indexesUsed.map((i) => `\`${i}\``).join(", ") || "–",
+        q.intendedUsed === null ? "–" : q.intendedUsed ? "yes" : "**no**",
+        q.verdict === "pass" ? "**pass**" : q.verdict === "not judged" ? "not judged" : `**${q.verdict}**`,
+      ]),
+    ),
+    "",
+  ];
+}
+
+/** Which generated block of the document a run may replace: complete runs, e2e-only and queries-only runs. */
+export function docBlockFor(results: BenchResults): DocBlock | null {
+  const steps = results.parameters.steps;
+  if (steps.length === 1 && steps[0] === "e2e") return "e2e-large";
+  if (isQueriesOnly(steps)) return "queries-large";
+  if (["baseline", "writer", "ingest", "queries", "e2e"].every((s) => steps.includes(s as never))) return "results";
+  return null;
+}
+
 /** The markdown of one block. */
 export function renderBlock(block: DocBlock, r: BenchResults): string {
   const parts: string[] = [runLine(r), ""];
+  // Counts (indexes missing from a plan) read as whole numbers.
+  const value = (t: (typeof r.targets)[number], v: number) => (t.unit === "indexes missing" ? String(v) : num(v));
   const targets = r.targets.map((t) => [
     t.description,
-    `${t.unit === "×" ? `${num(t.measured)} ×` : `${num(t.measured)} ${t.unit}`}`,
-    `${t.comparator === ">=" ? "≥" : "<"} ${num(t.threshold)}${t.unit === "×" ? " ×" : ` ${t.unit}`}`,
+    `${t.unit === "×" ? `${num(t.measured)} ×` : `${value(t, t.measured)} ${t.unit}`}`,
+    `${t.comparator === ">=" ? "≥" : "<"} ${value(t, t.threshold)}${t.unit === "×" ? " ×" : ` ${t.unit}`}`,
     `${t.pass ? "**pass**" : "**miss**"}${t.atDefinedScale ? "" : ` (not at ${t.definedAt})`}`,
   ]);
+  if (block === "queries-large") {
+    if (!r.comparison) throw new Error("a queries-large block needs the run's comparison with the reference run (main.ts adds it); run it again through pnpm bench");
+    parts.push(loadLine(r), "", ...comparisonTable(r.comparison), "**Targets**", "", table(["target", "measured", "target", "result"], targets));
+    return parts.join("\n");
+  }
   if (block === "e2e-large") {
     parts.push(table(["figure", "value", "min–max", "ratio"], figureRows(r.figures)), "", ...processLine(r), table(["target", "measured", "target", "result"], targets));
     return parts.join("\n");

@@ -3,7 +3,7 @@ export interface BenchOptions {
   seed: number;
   /** Resources in the synthetic estate. */
   resources: number;
-  /** Monitoring samples loaded (with COPY) before the queries run. */
+  /** Monitoring samples loaded (with COPY) before the queries run (default: defaultSamples(resources)). */
   samples: number;
   /** Samples ingested by MetricWriter and by raw COPY in the ingest comparison. */
   ingestSamples: number;
@@ -26,6 +26,8 @@ export interface BenchOptions {
   keep: boolean;
   /** Where the results JSON goes. */
   out: string;
+  /** The results a queries-only run is compared with (the 100k reference run's). */
+  reference: string;
   /** The document whose results block is regenerated, or null for none. */
   doc: string | null;
   quick: boolean;
@@ -36,6 +38,27 @@ export interface BenchOptions {
 export const steps = ["baseline", "writer", "ingest", "queries", "e2e", "scale"] as const;
 export type Step = (typeof steps)[number];
 
+/** Samples per resource the estate carries by default: 20 × 1M = the issue's "at least 20 million" at 1M. */
+export const samplesPerResource = 20;
+/** The floor of the default: the 5M samples the 100k reference run has always loaded. */
+export const minimumDefaultSamples = 5_000_000;
+
+/**
+ * Samples scale with the estate (a larger estate reports more), never below the 5M the query
+ * targets were first defined at: 100k → 5M, 250k → 5M, 500k → 10M, 1M → 20M.
+ */
+export function defaultSamples(resources: number): number {
+  return Math.max(minimumDefaultSamples, samplesPerResource * resources);
+}
+
+/**
+ * A queries-only run at another scale than the reference (e.g. 1M resources): it writes its own
+ * results file and its own block of docs/performance.md, and leaves the reference run's alone.
+ */
+export function isQueriesOnly(only: readonly Step[] | null): boolean {
+  return only !== null && only.length === 1 && only[0] === "queries";
+}
+
 export class UsageError extends Error {
   override name = "UsageError";
 }
@@ -43,7 +66,8 @@ export class UsageError extends Error {
 export const usage = `pnpm bench [flags]
 
   --resources N        resources in the estate (default 100000, at most 1000000)
-  --samples N          monitoring samples loaded before the queries (default 5000000)
+  --samples N          monitoring samples loaded before the queries (default max(5000000, 20 × resources):
+                       5M at 100k resources, 20M at 1M)
   --runs N             repetitions of each throughput measurement (default 3)
   --seed N             the estate's seed (default 1)
   --quick              a tiny run: 2000 resources, 20000 samples, 1 run
@@ -55,9 +79,25 @@ export const usage = `pnpm bench [flags]
   --only a,b           only these steps: ${steps.join(", ")}
   --keep               keep the benchmark database (its name is printed) for EXPLAIN by hand
   --out FILE           results JSON (default bench/results/latest.json; e2e-only runs: bench/results/e2e-latest.json;
-                       scale-only runs: bench/results/scale-latest.json)
+                       scale-only runs: bench/results/scale-latest.json; queries-only runs:
+                       bench/results/queries-large-latest.json)
+  --reference FILE     a queries-only run's figures are set beside this run's (default bench/results/latest.json,
+                       the 100k reference run)
   --no-doc             do not regenerate docs/performance.md
   --render             measure nothing: regenerate docs/performance.md from the results file (--out)
+
+The 1M query run (issue #20) is one command:
+
+  pnpm bench --resources 1000000 --only queries
+
+It loads 1M resources through the worker's writer (twice: base and churned), 30M daily cost lines and
+20M samples by COPY (indexes dropped during the load, rebuilt after), a dependency graph, then times
+every listed query and checks its plan for the intended index. Expect 35–45 min on a quiet 2-core
+machine (most of it loading: progress lines every 30 s) and about 50 GB free on PostgreSQL's disk.
+It writes bench/results/queries-large-latest.json and the bench:queries-large block of
+docs/performance.md (each query's p95 beside its p95 in bench/results/latest.json), and exits with
+status 1 when a query's plan missed its intended index. bench/results/latest.json and the 100k block
+are left as they are.
 
 The scale step syncs one emulated AWS organization (200 accounts by default) (50–150 ms per API call, one
 call in 25 throttled) by 1, 2 and 4 worker processes sharing one Redis (REDIS_URL, default
@@ -80,6 +120,8 @@ export interface Paths {
   defaultE2eOut: string;
   /** Where scale-only runs go (default: defaultOut). */
   defaultScaleOut?: string;
+  /** Where queries-only runs go (default: defaultOut). */
+  defaultQueriesOut?: string;
   defaultDoc: string;
 }
 
@@ -95,12 +137,12 @@ export function parseOptions(argv: readonly string[], paths: Paths): BenchOption
     if (flags.has(name)) given.set(name, "true");
     else given.set(name, inline ?? argv[++i]);
   }
-  const known = new Set([...flags, "--resources", "--samples", "--runs", "--seed", "--ingest-samples", "--query-runs", "--e2e-resources", "--e2e-runs", "--scale-accounts", "--only", "--out"]);
+  const known = new Set([...flags, "--resources", "--samples", "--runs", "--seed", "--ingest-samples", "--query-runs", "--e2e-resources", "--e2e-runs", "--scale-accounts", "--only", "--out", "--reference"]);
   for (const name of given.keys()) if (!known.has(name)) throw new UsageError(`unknown flag ${name}\n\n${usage}`);
 
   const quick = given.has("--quick");
   const resources = given.has("--resources") ? int("--resources", given.get("--resources"), 10, 1_000_000) : quick ? 2_000 : 100_000;
-  const samples = given.has("--samples") ? int("--samples", given.get("--samples"), 100, 50_000_000) : quick ? 20_000 : 5_000_000;
+  const samples = given.has("--samples") ? int("--samples", given.get("--samples"), 100, 50_000_000) : quick ? 20_000 : defaultSamples(resources);
   const runs = given.has("--runs") ? int("--runs", given.get("--runs"), 1, 20) : quick ? 1 : 3;
   const e2eResources = given.has("--e2e-resources")
     ? int("--e2e-resources", given.get("--e2e-resources"), 3, 3_000_000)
@@ -112,6 +154,7 @@ export function parseOptions(argv: readonly string[], paths: Paths): BenchOption
   const only = given.has("--only") ? parseSteps(given.get("--only")) : null;
   const e2eOnly = only !== null && only.length === 1 && only[0] === "e2e";
   const scaleOnly = only !== null && only.length === 1 && only[0] === "scale";
+  const queriesOnly = isQueriesOnly(only);
   return {
     seed: given.has("--seed") ? int("--seed", given.get("--seed"), 0, 2 ** 31 - 1) : 1,
     resources,
@@ -129,7 +172,16 @@ export function parseOptions(argv: readonly string[], paths: Paths): BenchOption
     pageSize: 1_000,
     only,
     keep: given.has("--keep"),
-    out: given.get("--out") ?? (e2eOnly ? paths.defaultE2eOut : scaleOnly ? (paths.defaultScaleOut ?? paths.defaultOut) : paths.defaultOut),
+    out:
+      given.get("--out") ??
+      (e2eOnly
+        ? paths.defaultE2eOut
+        : scaleOnly
+          ? (paths.defaultScaleOut ?? paths.defaultOut)
+          : queriesOnly
+            ? (paths.defaultQueriesOut ?? paths.defaultOut)
+            : paths.defaultOut),
+    reference: given.get("--reference") ?? paths.defaultOut,
     doc: given.has("--no-doc") ? null : paths.defaultDoc,
     quick,
     renderOnly: given.has("--render"),

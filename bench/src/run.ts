@@ -4,7 +4,9 @@ import path from "node:path";
 import type { BenchContext } from "./context.ts";
 import { type BenchDatabase, createTenant, openBenchDatabase } from "./database.ts";
 import { Estate } from "./estate.ts";
+import type { QueriesComparison } from "./compare.ts";
 import { type MachineInfo, machineInfo } from "./machine.ts";
+import { missingIntended } from "./plans.ts";
 import type { BenchOptions, Step } from "./options.ts";
 import { type Figure, type QueryResult, type Target, target } from "./report.ts";
 import { round } from "./stats.ts";
@@ -43,6 +45,8 @@ export interface BenchResults {
   figures: Figure[];
   queries: QueryResult[];
   targets: Target[];
+  /** A queries-only run's figures beside the reference run's (added by main.ts, which reads that file). */
+  comparison?: QueriesComparison;
 }
 
 /** Runs the steps asked for on a fresh database and returns every figure; writes nothing. */
@@ -58,6 +62,10 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
   const setup: Record<string, unknown> = {};
   let machine: MachineInfo | undefined;
   try {
+    // At 1M resources some setup statements (the cost_tracking update, the utilization refresh)
+    // and the design document's functions run for minutes: a server-wide statement_timeout must
+    // not cut them off. For the benchmark's own database only, and every session opened later.
+    await db.sql.unsafe(`alter database "${db.name}" set statement_timeout = 0`);
     machine = await machineInfo(db.sql);
     const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
     const ctx: BenchContext = {
@@ -75,8 +83,11 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
     const writer = enabled("writer") ? await measureWriter(ctx, baseline?.real ?? null) : null;
     if (writer) figures.push(writer.firstSync, writer.unchanged, writer.churned, writer.unchangedWrites);
     else if (enabled("ingest") || enabled("queries")) {
-      log("loading the estate through the writer (not measured)");
+      log(`loading the estate through the writer (not measured): ${ctx.estate.size} resources, base then churned`);
+      const loadStarted = performance.now();
       await loadEstate(ctx);
+      setup.estateLoadSeconds = round((performance.now() - loadStarted) / 1000);
+      log(`setup: estate loaded in ${setup.estateLoadSeconds} s`);
     }
 
     if (enabled("ingest") || enabled("queries")) {
@@ -152,10 +163,21 @@ export async function runBenchmark(options: BenchOptions, log: (message: string)
   };
 }
 
+/**
+ * The scale a run's query latencies are judged at: the first target was p95 < 20 ms at 100k
+ * resources / 5M samples; issue #20 holds the same budget at 1M resources / 20M samples. A run
+ * of 1M resources or more is judged against the second, any other against the first.
+ */
+export function queryScaleOf(options: Pick<BenchOptions, "resources" | "samples">): { label: string; definedAt: string; atScale: boolean } {
+  if (options.resources >= 1_000_000) {
+    return { label: "1M resources / 20M samples", definedAt: "1000000 resources, 20000000 samples", atScale: options.samples >= 20_000_000 };
+  }
+  return { label: "100k resources / 5M samples", definedAt: "100000 resources, 5000000 samples", atScale: options.resources >= 100_000 && options.samples >= 5_000_000 };
+}
+
 /** The issue's targets, each judged on the figure it names; none is asserted anywhere. */
 export function evaluateTargets(options: BenchOptions, figures: readonly Figure[], queries: readonly QueryResult[]): Target[] {
   const fig = (id: string) => figures.find((f) => f.id === id);
-  const atQueryScale = options.resources >= 100_000 && options.samples >= 5_000_000;
   const targets: Target[] = [];
   const ratioTarget = (id: string, figure: string, description: string, threshold: number) => {
     const f = fig(figure);
@@ -182,18 +204,37 @@ export function evaluateTargets(options: BenchOptions, figures: readonly Figure[
     );
   }
   ratioTarget("metrics_ingest_vs_copy", "ingest.metric_writer", "metrics ingest ≥ 0.7 × raw COPY rows/s", 0.7);
+  const scale = queryScaleOf(options);
   for (const q of queries.filter((q) => !q.counterpartOf && !q.informational)) {
     targets.push(
       target({
         id: `query_p95.${q.id}`,
-        description: `${q.label}: p95 < ${latencyBudgetMs} ms at 100k resources / 5M samples`,
+        description: `${q.label}: p95 < ${latencyBudgetMs} ms at ${scale.label}`,
         figure: `queries.${q.id}`,
         measured: q.p95Ms,
         comparator: "<",
         threshold: latencyBudgetMs,
         unit: "ms",
-        definedAt: "100000 resources, 5000000 samples",
-        atDefinedScale: atQueryScale,
+        definedAt: scale.definedAt,
+        atDefinedScale: scale.atScale,
+      }),
+    );
+  }
+  // A fast answer from the wrong plan would not stay fast as the estate grows: each query's plan
+  // must use every index it was written for (the design-document versions name none).
+  for (const q of queries.filter((q) => q.plan.intended.length > 0)) {
+    const missing = missingIntended(q.plan.intended, q.plan.indexesUsed);
+    targets.push(
+      target({
+        id: `query_plan.${q.id}`,
+        description: `${q.label}: plan uses ${q.plan.intended.map((i) => i.split("|").map((a) => `\`${a}\``).join(" or ")).join(", ")}`,
+        figure: `queries.${q.id}`,
+        measured: missing.length,
+        comparator: "<",
+        threshold: 1,
+        unit: "indexes missing",
+        definedAt: "any scale",
+        atDefinedScale: true,
       }),
     );
   }

@@ -58,19 +58,47 @@ const categoryOf: Record<string, string> = {
  * rows reference what the generator just read back from the database, and checking a few
  * million references one by one would double the setup time without measuring anything.
  */
-async function setupCopy(ctx: BenchContext, table: string, columns: readonly string[], lines: Iterable<string>): Promise<void> {
+async function setupCopy(ctx: BenchContext, table: string, columns: readonly string[], lines: Iterable<string>, total: number): Promise<void> {
   await reserved(ctx.db.sql, async (conn) => {
     const rebuild = await dropIndexes(conn, table);
+    // A 30M-row load or a 20M-row index build runs for minutes: no server-wide statement
+    // timeout may cut it short (the benchmark's own connection, for this load only).
+    await conn`set statement_timeout = 0`;
     await conn`set session_replication_role = replica`;
     try {
-      await copyInto(conn, table, columns, { lines });
+      await copyInto(conn, table, columns, { lines: withProgress(lines, total, table, ctx.log) });
     } finally {
       await conn`reset session_replication_role`;
     }
     await conn`set maintenance_work_mem = '256MB'`;
-    for (const statement of rebuild) await conn.unsafe(statement);
+    for (const statement of rebuild) {
+      const started = performance.now();
+      await conn.unsafe(statement);
+      if (!statement.startsWith("comment on")) ctx.log(`setup: ${table}: rebuilt in ${((performance.now() - started) / 1000).toFixed(1)} s: ${statement.slice(0, 100)}`);
+    }
     await conn`reset maintenance_work_mem`;
+    await conn`reset statement_timeout`;
   });
+}
+
+/** Seconds between progress lines of a long load (at 1M resources the sample COPY takes many minutes). */
+const progressEverySeconds = 30;
+
+/** Passes the lines through, saying every 30 s how far the load has got. */
+function* withProgress(lines: Iterable<string>, total: number, what: string, log: (message: string) => void): Generator<string> {
+  const started = performance.now();
+  let next = started + progressEverySeconds * 1000;
+  let n = 0;
+  for (const line of lines) {
+    yield line;
+    // Reading the clock on every line would cost more than the check is worth.
+    if (++n % 10_000 === 0 && performance.now() >= next) {
+      next += progressEverySeconds * 1000;
+      const seconds = (performance.now() - started) / 1000;
+      const left = total > n ? ((total - n) * seconds) / n : 0;
+      log(`setup: ${what}: ${n.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} rows (${Math.floor((100 * n) / Math.max(1, total))} %) in ${seconds.toFixed(0)} s, about ${left.toFixed(0)} s to go`);
+    }
+  }
 }
 
 /**
@@ -142,7 +170,9 @@ export async function loadCosts(ctx: BenchContext, stored: StoredEstate): Promis
       "cloud_costs",
       ["organization_id", "provider_id", "resource_id", "cost_period_start", "cost_period_end", "cost_amount", "cost_currency", "cost_category", "billing_details", "usage_metrics", "cost_allocation_tags"],
       lines(),
+      estate.size * costDays,
     );
+    ctx.log("setup: refreshing monthly_cost_summary and each resource's cost_tracking");
     await ctx.db.sql`refresh materialized view monthly_cost_summary`;
     await ctx.db.sql`
       update cloud_resources r
@@ -269,6 +299,6 @@ export async function loadSamples(ctx: BenchContext, stored: StoredEstate, plan:
       yield copyLine(sampleFields(tenant.organizationId, stored.ids[i]!, at, sampleMetrics(ctx, i, j < k ? j : 1_000_000 + j - k, cloud)));
     }
   }
-  const { ms } = await timed(() => setupCopy(ctx, "infrastructure_monitoring", sampleColumns, lines()));
+  const { ms } = await timed(() => setupCopy(ctx, "infrastructure_monitoring", sampleColumns, lines(), total));
   return { rows, seconds: ms / 1000, partitions: created.map((r) => r.name) };
 }

@@ -19,7 +19,11 @@ export interface SyncPass {
  * page as the adapters emit them, each scope completed so vanished resources are terminated.
  * Providers run one after another, like one worker process handling one job at a time.
  */
-export async function syncEstate(ctx: BenchContext, version: EstateVersion): Promise<SyncPass> {
+export async function syncEstate(
+  ctx: BenchContext,
+  version: EstateVersion,
+  onProvider?: (cloud: string, resourcesSoFar: number) => void,
+): Promise<SyncPass> {
   const { estate, tenant } = ctx;
   const db = ctx.db.test.db;
   const total: ResourceWriteCounts = { inserted: 0, updated: 0, unchanged: 0, terminated: 0, scaled: 0 };
@@ -53,6 +57,7 @@ export async function syncEstate(ctx: BenchContext, version: EstateVersion): Pro
     ms += performance.now() - started;
     for (const key of Object.keys(total) as (keyof ResourceWriteCounts)[]) total[key] += writer.counts[key];
     await ctx.db.sql`update sync_runs set status = 'succeeded', finished_at = now() where id = ${run!.id}`;
+    onProvider?.(cloud, resources);
   }
   return { ms, resources, counts: total };
 }
@@ -170,6 +175,11 @@ function footprintFigure(footprint: WriteFootprint): Figure {
 
 /** Brings the estate to its churned state without measuring (when the writer step is skipped). */
 export async function loadEstate(ctx: BenchContext): Promise<void> {
-  await syncEstate(ctx, "base");
-  await syncEstate(ctx, "churned");
+  // At 1M resources each pass takes minutes: say where it is, once per provider.
+  for (const version of ["base", "churned"] as const) {
+    const started = performance.now();
+    await syncEstate(ctx, version, (cloud, done) =>
+      ctx.log(`setup: ${version} estate, ${cloud} written (${done} of ${ctx.estate.size} resources, ${((performance.now() - started) / 1000).toFixed(0)} s)`),
+    );
+  }
 }
