@@ -126,8 +126,11 @@ describe("adapter pool", () => {
   it("closes an adapter no job used for the idle time", async () => {
     const r = recordingBuilder();
     const pool = createAdapterPool({ build: r.build, idleMs: 20 });
+    // Taken twice (a reuse restarts the idle clock), then left idle.
     const a = await pool.adapterFor(providerOf(), settings);
+    const b = await pool.adapterFor(providerOf(), settings);
     await a.close?.();
+    await b.close?.();
     await waitFor("the idle adapter to be closed", () => r.closed.length === 1);
     expect(pool.size).toBe(0);
     // The next job builds a fresh one.

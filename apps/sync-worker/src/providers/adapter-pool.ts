@@ -71,8 +71,10 @@ export function createAdapterPool(options: AdapterPoolOptions): AdapterPool {
   const cache = new LRUCache<string, Entry>({
     max: options.max ?? defaults.max,
     ttl: options.idleMs ?? defaults.idleMs,
-    // Idle means unused: each use restarts the clock; the purge timer is unref'd by lru-cache.
-    updateAgeOnGet: true,
+    // Idle means unused: each take and each last release sets the entry again, which restarts
+    // its clock and schedules its purge (lru-cache unrefs the timer). Not `updateAgeOnGet`: a
+    // purge timer that finds its entry refreshed by a get is not scheduled again, so an adapter
+    // reused once would never be closed.
     ttlAutopurge: true,
     dispose: (entry) => {
       entry.evicted = true;
@@ -88,8 +90,8 @@ export function createAdapterPool(options: AdapterPoolOptions): AdapterPool {
       entry.users -= 1;
       if (entry.users > 0) return;
       if (entry.evicted) await closeEntry(entry);
-      // A long job kept it busy past the idle time: its idle time starts now.
-      else cache.get(key);
+      // Its idle time starts now.
+      else if (cache.peek(key) === entry) cache.set(key, entry);
     };
     const listRegions = (): Promise<RegionInfo[]> => {
       const asked = (entry.regions ??= adapter.listRegions().catch((error: unknown) => {
@@ -120,7 +122,10 @@ export function createAdapterPool(options: AdapterPoolOptions): AdapterPool {
     async adapterFor(provider, settings) {
       const key = poolKey(provider, settings);
       let entry = cache.get(key);
-      if (!entry) {
+      // Taken again: its idle clock restarts (a job longer than the idle time still loses it to
+      // the purge; it is then closed when that job releases it, and the next job builds anew).
+      if (entry) cache.set(key, entry);
+      else {
         const { logger: _jobLogger, ...shaping } = settings;
         const logger = options.logger?.child({ providerId: provider.id, provider: provider.providerName, component: "adapter-pool" });
         built += 1;
