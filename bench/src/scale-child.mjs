@@ -11,7 +11,7 @@
  */
 import diagnostics from "node:diagnostics_channel";
 import { createDb } from "@cloudsync/db";
-import { createAdapter, loadProviderForSync, parseKeyring, silentLogger } from "@cloudsync/sync-worker";
+import { createAdapter, createAdapterPool, loadProviderForSync, parseKeyring, silentLogger } from "@cloudsync/sync-worker";
 import { resourceSyncProcessor, startWorker } from "@cloudsync/sync-worker/queues";
 import { childInput, sendResult } from "./child-io.mjs";
 
@@ -29,21 +29,26 @@ async function main() {
   const keyring = parseKeyring(input.keyring);
   let throttles = 0;
   const jobs = { providerSteps: 0, shards: 0, failed: 0 };
+  /** @type {import("@cloudsync/sync-worker").SyncDeps["adapterFor"]} */
+  const adapterFor = (provider, settings) =>
+    createAdapter(provider.credentials, {
+      ...settings,
+      onThrottle: () => {
+        throttles++;
+      },
+    });
+  // As `cloudsync worker` builds them: shards share the process's adapters, sized to the slots.
+  const adapters = createAdapterPool({ build: adapterFor });
   /** @type {import("@cloudsync/sync-worker").SyncDeps} */
   const deps = {
     db: handle.db,
     loadProvider: (id) => loadProviderForSync(handle.db, keyring, id),
-    adapterFor: (provider, settings) =>
-      createAdapter(provider.credentials, {
-        ...settings,
-        onThrottle: () => {
-          throttles++;
-        },
-      }),
+    adapterFor,
+    shardAdapterFor: adapters.adapterFor,
     clock: () => new Date(),
     logger: silentLogger(),
   };
-  const processor = resourceSyncProcessor(deps, undefined, { accountsPerShard: input.accountsPerShard });
+  const processor = resourceSyncProcessor(deps, undefined, { accountsPerShard: input.accountsPerShard, jobSlots: input.jobSlots });
   const cpuAtStart = process.cpuUsage();
   const callsAtStart = apiCalls;
   const worker = await startWorker({
@@ -78,6 +83,7 @@ async function main() {
   process.send?.({ type: "ready" });
   await stopped;
   await worker.close();
+  await adapters.close();
   const cpu = process.cpuUsage(cpuAtStart);
   /** @type {ScaleChildResult} */
   const result = {
@@ -86,6 +92,7 @@ async function main() {
     jobs,
     apiCalls: apiCalls - callsAtStart,
     throttles,
+    adaptersBuilt: adapters.built,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     maxRssMb: (process.resourceUsage().maxRSS * 1024) / (1024 * 1024),
   };

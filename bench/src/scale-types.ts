@@ -7,6 +7,8 @@ export interface ScaleChildInput {
   accountsPerShard: number;
   /** Resource jobs the process runs at once (the resources queue's concurrency). */
   concurrency: number;
+  /** Resource job slots of all the step's processes (processes × concurrency): the shards are sized to fill them. */
+  jobSlots: number;
 }
 
 /** What one worker process reports when stopped. */
@@ -18,6 +20,8 @@ export interface ScaleChildResult {
   apiCalls: number;
   /** API answers that asked it to slow down (counted by the adapters). */
   throttles: number;
+  /** Adapters its shard jobs built (the pool reuses one per provider and process). */
+  adaptersBuilt: number;
   cpuSeconds: number;
   maxRssMb: number;
 }

@@ -5,7 +5,7 @@ import { parseRedisConnection } from "./queues/connection.ts";
 describe("loadEnv", () => {
   it("has defaults that work on a developer machine", () => {
     const env = loadEnv({});
-    expect(env).toMatchObject({ REDIS_URL: "redis://127.0.0.1:6379", CLOUDSYNC_QUEUE_PREFIX: "cloudsync", LOG_LEVEL: "info", CLOUDSYNC_HTTP_PORT: 9464, CLOUDSYNC_RUN_MIGRATIONS: false, CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: 30, CLOUDSYNC_ACCOUNTS_PER_SHARD: 10 });
+    expect(env).toMatchObject({ REDIS_URL: "redis://127.0.0.1:6379", CLOUDSYNC_QUEUE_PREFIX: "cloudsync", LOG_LEVEL: "info", CLOUDSYNC_HTTP_PORT: 9464, CLOUDSYNC_RUN_MIGRATIONS: false, CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: 30, CLOUDSYNC_ACCOUNTS_PER_SHARD: 10, CLOUDSYNC_SHARD_JOB_SLOTS: 0 });
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
@@ -25,6 +25,8 @@ describe("loadEnv", () => {
     [{ CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: "7200" }, /CLOUDSYNC_REDIS_STARTUP_TIMEOUT_SECONDS: must be 0 \(one try\) to 3600/],
     [{ CLOUDSYNC_ACCOUNTS_PER_SHARD: "many" }, /CLOUDSYNC_ACCOUNTS_PER_SHARD: must be a whole number of accounts/],
     [{ CLOUDSYNC_ACCOUNTS_PER_SHARD: "-1" }, /CLOUDSYNC_ACCOUNTS_PER_SHARD: must be 0 \(never split\) to 10000/],
+    [{ CLOUDSYNC_SHARD_JOB_SLOTS: "four" }, /CLOUDSYNC_SHARD_JOB_SLOTS: must be a whole number of job slots/],
+    [{ CLOUDSYNC_SHARD_JOB_SLOTS: "-4" }, /CLOUDSYNC_SHARD_JOB_SLOTS: must be 0 \(this process's slots\) to 10000/],
   ])("names the wrong variable in %j", (source, message) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
     expect(() => loadEnv(source)).toThrow(message);

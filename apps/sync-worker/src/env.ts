@@ -73,6 +73,18 @@ const schema = z.object({
     .max(10_000, "must be 0 (never split) to 10000")
     .default(10),
   /**
+   * The resource job slots across every worker process that reads a cloud's inventories
+   * (processes × 4, the resource queue's concurrency): a fanned-out inventory's shard count is
+   * rounded up to a multiple of it so every wave of shards is full. 0 (the default): this
+   * process's own slots. See docs/scaling.md.
+   */
+  CLOUDSYNC_SHARD_JOB_SLOTS: z.coerce
+    .number({ message: "must be a whole number of job slots, e.g. 16 for 4 processes (0: this process's)" })
+    .int("must be a whole number of job slots, e.g. 16 for 4 processes (0: this process's)")
+    .min(0, "must be 0 (this process's slots) to 10000")
+    .max(10_000, "must be 0 (this process's slots) to 10000")
+    .default(0),
+  /**
    * The SMTP server alert mail goes out through (`smtp://user:pass@host:587`, `smtps://…`).
    * Unset: email channels' deliveries are recorded as undeliverable, saying to set it.
    */

@@ -10,6 +10,7 @@ export { CostWriter } from "./write/costs.ts";
 export { toResourceRow, resourceContentHash, type ResourceRow } from "./resources/row.ts";
 export { environmentFromTags, weddingCriticalFromTags } from "./resources/tag-flags.ts";
 export { createAdapter, type AdapterSettings, type ClosableAdapter } from "./providers/adapters.ts";
+export { createAdapterPool, type AdapterPool, type AdapterPoolOptions } from "./providers/adapter-pool.ts";
 export { addProvider, listProviders, loadProviderForSync, type ProviderForSync } from "./providers/registry.ts";
 export { parseProviderCredentials, type ProviderCredentials } from "./providers/credentials.ts";
 export { parseKeyring, generateKey, type Keyring } from "./secrets/keyring.ts";

@@ -11,6 +11,7 @@ import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { UnrecoverableError } from "bullmq";
 import { and, eq, inArray } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
+import { type AdapterPool, createAdapterPool } from "../src/providers/adapter-pool.ts";
 import { type Queues, createQueues } from "../src/queues/index.ts";
 import { generateKey, parseKeyring } from "../src/secrets/keyring.ts";
 import { type WorkerHandle, resourceSyncProcessor, startWorker } from "../src/worker/index.ts";
@@ -30,6 +31,8 @@ let em: AwsEmulator;
 let queues: Queues;
 let providerId: string;
 const workers: WorkerHandle[] = [];
+/** Each worker's adapter pool, as each process has its own. */
+const pools: AdapterPool[] = [];
 
 beforeAll(async () => {
   tdb = await createTestDatabase({ prefix: "cloudsync_shards" });
@@ -58,6 +61,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const worker of workers.splice(0)) await worker.close();
+  for (const pool of pools.splice(0)) await pool.close();
 });
 
 afterAll(async () => {
@@ -75,7 +79,11 @@ interface Recorder {
 
 async function startTwoWorkers(recorder: Recorder): Promise<void> {
   for (let w = 0; w < 2; w++) {
-    const processor = resourceSyncProcessor(syncDeps(tdb.db, keyring, { maxAttempts: 3, concurrency: 4 }), undefined, { accountsPerShard });
+    const deps = syncDeps(tdb.db, keyring, { maxAttempts: 3, concurrency: 4 });
+    const pool = createAdapterPool({ build: deps.adapterFor, logger: testLogger });
+    pools.push(pool);
+    // Two workers of one job slot each: 12 accounts in shards of at most 3 are 4 shards (two full waves).
+    const processor = resourceSyncProcessor({ ...deps, shardAdapterFor: pool.adapterFor }, undefined, { accountsPerShard, jobSlots: 2 });
     workers.push(
       await startWorker({
         connection: redisUrl,
@@ -103,7 +111,12 @@ async function startTwoWorkers(recorder: Recorder): Promise<void> {
 const runOf = async (jobId: string) => (await tdb.db.select().from(syncRuns).where(eq(syncRuns.jobId, jobId)))[0];
 
 async function syncThroughQueue(): Promise<NonNullable<Awaited<ReturnType<typeof runOf>>>> {
-  const { jobId } = await queues.enqueue("resources", { providerId, kinds }, { cloud: "aws" });
+  // The previous sync's job records its run before BullMQ marks it completed, and until then an
+  // equal request is deduplicated into it (a loaded machine widens that gap): ask until a new job is added.
+  const { jobId } = await waitFor("a new resource job (not the previous one)", async () => {
+    const added = await queues.enqueue("resources", { providerId, kinds }, { cloud: "aws" });
+    return added.deduplicated ? undefined : added;
+  });
   return waitFor("the fanned-out run to finish", async () => {
     const run = await runOf(jobId);
     return run && run.status !== "running" ? run : undefined;
@@ -116,7 +129,7 @@ it("two workers share the shards of a 12-account provider: every scope read once
   const listsBefore = em.requests.get("ec2:DescribeVpcs") ?? 0;
   const run = await syncThroughQueue();
 
-  expect(run.status).toBe("succeeded");
+  expect(run.status, String(run.error)).toBe("succeeded");
   const scopes = (run.scopes as ScopeOutcome[]).map((s) => s.scope);
   expect(new Set(scopes).size, "no scope read twice").toBe(scopes.length);
   // 12 accounts × 3 kinds, plus the discovery's own scope.
@@ -125,6 +138,8 @@ it("two workers share the shards of a 12-account provider: every scope read once
   expect((em.requests.get("ec2:DescribeVpcs") ?? 0) - listsBefore, "each account's VPCs listed once").toBe(accounts.length);
   expect([...recorder.shardsBy.flat()].sort(), "each shard ran once").toEqual([0, 1, 2, 3]);
   expect(recorder.shardsBy.every((taken) => taken.length > 0), `both workers took shards: ${JSON.stringify(recorder.shardsBy)}`).toBe(true);
+  // Each worker built one adapter for all the shards it took, not one per shard.
+  expect(pools.map((p) => p.built), "one adapter per worker for its shards").toEqual([1, 1]);
   const runs = await tdb.db.select().from(syncRuns).where(eq(syncRuns.providerId, providerId));
   expect(runs, "one sync_runs row for the provider sync, none per shard").toHaveLength(1);
   await expectEstate(tdb.db, providerId, { expected: estateOf(kinds) });
@@ -165,7 +180,7 @@ it("a shard that fails for good makes the run partial and terminates nothing of 
   // The next sync, with every shard healthy, terminates them too.
   recorder.failing.clear();
   const healed = await syncThroughQueue();
-  expect(healed.status).toBe("succeeded");
+  expect(healed.status, String(healed.error)).toBe("succeeded");
   await expectEstate(tdb.db, providerId, { expected: estateOf(kinds), removed: [...keptRemoved, ...terminatedRemoved] });
 }, 180_000);
 

@@ -26,7 +26,10 @@ export const scaleSetup = {
   resourcesPerAccount: 30,
   latencyMs: [50, 150] as const,
   throttleEvery: 25,
-  /** 40 shards of 200 accounts: enough to keep 4 processes × 4 jobs busy to the end. */
+  /**
+   * At most 5 accounts a shard: 40 shards of 200 accounts, rounded up to a multiple of the
+   * run's job slots (48 for 4 processes × 4 jobs) so that every wave of shards is full.
+   */
   accountsPerShard: 5,
   /** Resource jobs per process, and scopes read at once per job (the provider's concurrency). */
   jobsPerProcess: 4,
@@ -103,7 +106,15 @@ export async function measureScale(ctx: BenchContext): Promise<Figure[]> {
         settings: { concurrency: s.scopesPerJob },
       });
       await ctx.db.sql`update cloud_providers set regions = ${ctx.db.sql.json([...s.regions])} where id = ${provider.id}`;
-      const input: ScaleChildInput = { url: ctx.db.url, keyring: keyringSpec, redisUrl, prefix, accountsPerShard: s.accountsPerShard, concurrency: s.jobsPerProcess };
+      const input: ScaleChildInput = {
+        url: ctx.db.url,
+        keyring: keyringSpec,
+        redisUrl,
+        prefix,
+        accountsPerShard: s.accountsPerShard,
+        concurrency: s.jobsPerProcess,
+        jobSlots: processes * s.jobsPerProcess,
+      };
       const children = await Promise.all(Array.from({ length: processes }, () => startChild(input)));
       try {
         em.faults.set({ delayMs: s.latencyMs[0], delayMaxMs: s.latencyMs[1], throttleEvery: s.throttleEvery });
@@ -135,7 +146,7 @@ export async function measureScale(ctx: BenchContext): Promise<Figure[]> {
         ctx.log(
           `scale ${processes} process(es): ${resources} resources in ${seconds.toFixed(1)} s (${Math.round(resources / seconds)}/s), run ${run.status}; ` +
             `shards per process ${perProcess.map((p) => p.jobs.shards).join("/")}, API calls ${perProcess.map((p) => p.apiCalls).join("/")}, ` +
-            `CPU s ${perProcess.map((p) => p.cpuSeconds.toFixed(1)).join("/")} (+ PostgreSQL ${postgresCpu.cpuSeconds.toFixed(1)}, emulator ${measured.emulatorCpuSeconds.toFixed(1)}); load ${measured.loadAverage.join(" ")}`,
+            `adapters ${perProcess.map((p) => p.adaptersBuilt).join("/")}, CPU s ${perProcess.map((p) => p.cpuSeconds.toFixed(1)).join("/")} (+ PostgreSQL ${postgresCpu.cpuSeconds.toFixed(1)}, emulator ${measured.emulatorCpuSeconds.toFixed(1)}); load ${measured.loadAverage.join(" ")}`,
         );
         const broken = Object.entries(checks).filter(([k, v]) => !k.endsWith("Expected") && k !== "scopesRecorded" && v !== 0);
         if (run.status !== "succeeded" || broken.length > 0 || checks.scopesRecorded !== checks.scopesExpected) {
@@ -195,6 +206,7 @@ function runDetail(r: ScaleRun, accounts: number): Record<string, unknown> {
       failedJobs: p.jobs.failed,
       apiCalls: p.apiCalls,
       throttles: p.throttles,
+      adaptersBuilt: p.adaptersBuilt,
       cpuSeconds: round(p.cpuSeconds),
       maxRssMb: round(p.maxRssMb),
     })),

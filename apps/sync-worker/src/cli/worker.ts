@@ -12,10 +12,11 @@ import type { Logger } from "../logger.ts";
 import type { DeliveryDeps } from "../notifications/deliver.ts";
 import { createMailer } from "../notifications/email.ts";
 import { type NotificationQueue, createNotificationQueue, enqueuePendingNotifications, startNotificationWorker } from "../notifications/queue.ts";
+import { createAdapterPool } from "../providers/adapter-pool.ts";
 import { createAdapter } from "../providers/adapters.ts";
 import { loadProviderForSync } from "../providers/registry.ts";
 import { parseRedisConnection, waitForRedis } from "../queues/connection.ts";
-import { type Queues, createQueues, syncSchedules } from "../queues/index.ts";
+import { type Queues, createQueues, queueConfigs, syncSchedules } from "../queues/index.ts";
 import {
   backupSyncProcessor,
   costSyncProcessor,
@@ -98,11 +99,16 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
     http: { allowPrivateDestinations: env.CLOUDSYNC_ALERT_ALLOW_PRIVATE_DESTINATIONS },
   };
   const notify = (organizationId: string) => enqueuePendingNotifications(delivery, notifications, organizationId, { now: new Date() });
+  const adapterFor: SyncDeps["adapterFor"] = (provider, settings) =>
+    createAdapter(provider.credentials, { ...settings, onThrottle: () => metrics.apiThrottled(provider.providerName) });
+  // Shards of one provider that land on this process share one adapter (adapter-pool.ts).
+  const adapters = createAdapterPool({ build: adapterFor, logger });
   const deps: SyncDeps = {
     notify,
     db: handle.db,
     loadProvider: (id) => loadProviderForSync(handle.db, keyring, id),
-    adapterFor: (provider, settings) => createAdapter(provider.credentials, { ...settings, onThrottle: () => metrics.apiThrottled(provider.providerName) }),
+    adapterFor,
+    shardAdapterFor: adapters.adapterFor,
     clock: () => new Date(),
     logger,
   };
@@ -113,7 +119,10 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
     logger,
     metrics,
     processors: {
-      resources: resourceSyncProcessor(deps, metrics, { accountsPerShard: env.CLOUDSYNC_ACCOUNTS_PER_SHARD }),
+      resources: resourceSyncProcessor(deps, metrics, {
+        accountsPerShard: env.CLOUDSYNC_ACCOUNTS_PER_SHARD,
+        jobSlots: env.CLOUDSYNC_SHARD_JOB_SLOTS || queueConfigs.resources.concurrency,
+      }),
       costs: costSyncProcessor(deps, metrics),
       metrics: metricSyncProcessor(deps, metrics),
       backups: backupSyncProcessor(deps, metrics),
@@ -132,6 +141,6 @@ export async function runWorker(env: Env, logger: Logger, clouds: readonly Cloud
   const stopBoard = { close: async () => board?.close() };
   // Resolves once a signal has drained the workers and closed everything; main sets the exit code.
   return new Promise<number>((resolve) => {
-    installShutdown([stopTimer, worker, notifier, stopBoard, http, redisCheck, queues, notifications, handle], logger, { exit: resolve });
+    installShutdown([stopTimer, worker, adapters, notifier, stopBoard, http, redisCheck, queues, notifications, handle], logger, { exit: resolve });
   });
 }

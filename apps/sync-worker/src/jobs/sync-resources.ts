@@ -6,6 +6,7 @@ import { RegionRegistry } from "../write/regions.ts";
 import { reconcileDependencies } from "../write/dependencies.ts";
 import { ResourceWriter } from "../write/resources.ts";
 import { recordServices } from "../write/services.ts";
+import { planShards } from "./shard-plan.ts";
 import type { ScopeOutcome } from "@cloudsync/db";
 import {
   ProviderInactiveError,
@@ -34,14 +35,15 @@ export type ResourceSyncSummary = SyncSummaryBase<ResourceRunCounts>;
  * How much of a provider's inventory this call does:
  * - `whole` (default): discovery, every scope, and the dependency reconcile, here;
  * - `fan_out`: discovery here; a provider with more than `accountsPerShard` accounts then hands
- *   its accounts, in shards, to `handOff` (other jobs read them) and the run stays `running`
+ *   its accounts, in shards sized to `jobSlots` (shard-plan.ts), to `handOff` (other jobs read
+ *   them) and the run stays `running`
  *   (RunHandedOff is thrown). One with fewer is read whole, here, exactly as `whole`;
  * - `gather`: the same run, resumed once every shard ended: their outcomes become the run's,
  *   and the once-per-sync steps (the dependency reconcile) run.
  */
 export type ResourceSyncStep =
   | { step: "whole" }
-  | { step: "fan_out"; accountsPerShard: number; handOff: (handOff: HandOff) => Promise<void> }
+  | { step: "fan_out"; accountsPerShard: number; jobSlots?: number | undefined; handOff: (handOff: HandOff) => Promise<void> }
   | { step: "gather"; resume: ResumedRun; handedOff: HandOff; outcomes: ReadonlyMap<number, ShardOutcome | { failed: string }> };
 
 /** What the first step passes to the last: the shards, and what discovery already did. */
@@ -93,10 +95,9 @@ export function syncResources(
       departed = await discoverAccounts(deps, run);
       const accounts = [...adapter.accounts];
       if (step.step === "fan_out" && accounts.length > step.accountsPerShard) {
-        const shards: string[][] = [];
-        for (let i = 0; i < accounts.length; i += step.accountsPerShard) shards.push(accounts.slice(i, i + step.accountsPerShard));
+        const shards = planShards(accounts, { accountsPerShard: step.accountsPerShard, jobSlots: step.jobSlots });
         await step.handOff({ runId, startedAt: (run.startedAt ?? deps.clock()).toISOString(), shards, discoveryScopes: [...ledger.scopes], departed });
-        log.info({ accounts: accounts.length, shards: shards.length }, "inventory handed to shard jobs; the run finishes when they have");
+        log.info({ accounts: accounts.length, shards: shards.length, jobSlots: step.jobSlots }, "inventory handed to shard jobs; the run finishes when they have");
         throw new RunHandedOff(`run ${runId} handed to ${shards.length} shards`);
       }
       counts = await readInventory(deps, run, { kinds: payload.kinds }, onProgress);
@@ -218,7 +219,7 @@ export async function syncResourceShard(deps: SyncDeps, payload: ResourceShardPa
   const provider = await deps.loadProvider(payload.providerId);
   if (!provider.isActive) throw new ProviderInactiveError(`provider ${provider.id} is inactive; activate it to sync it again`);
   const log = deps.logger.child({ providerId: provider.id, provider: provider.providerName, kind: "resources", runId: payload.parentRunId, shardAccounts: payload.accounts.length });
-  const adapter = await deps.adapterFor(provider, {
+  const adapter = await (deps.shardAdapterFor ?? deps.adapterFor)(provider, {
     regions: provider.regions,
     requestsPerSecond: provider.settings.requestsPerSecond,
     concurrency: deps.serialScopes ? 1 : provider.settings.concurrency,

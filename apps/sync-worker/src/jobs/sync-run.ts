@@ -13,6 +13,13 @@ export interface SyncDeps {
   loadProvider: (providerId: string) => Promise<ProviderForSync>;
   /** Builds the cloud adapter for a provider (importing that cloud's SDKs on first use). */
   adapterFor: (provider: ProviderForSync, settings: AdapterSettings) => Promise<ClosableAdapter>;
+  /**
+   * What the shard jobs of a fanned-out inventory get their adapter from, when set: an adapter
+   * kept per process and reused by the shards of one provider (providers/adapter-pool.ts),
+   * instead of one built per shard. Shards may share one because they read the accounts they
+   * are given and nothing the adapter remembers of a run; whole runs always build their own.
+   */
+  shardAdapterFor?: (provider: ProviderForSync, settings: AdapterSettings) => Promise<ClosableAdapter>;
   clock: () => Date;
   logger: Logger;
   /**

@@ -64,6 +64,12 @@ export interface ResourceFanOut {
    * into shard jobs of this many accounts, which any worker process takes; 0 never splits.
    */
   accountsPerShard: number;
+  /**
+   * The resource job slots that run the shards (worker processes × resource concurrency); the
+   * shard count is rounded up to a multiple of it so every wave of shards is full
+   * (jobs/shard-plan.ts). Absent: shards of `accountsPerShard`, however many.
+   */
+  jobSlots?: number;
 }
 
 /**
@@ -113,6 +119,7 @@ export function resourceSyncProcessor(
         summary = await syncResources(deps, run, progressOf(job), {
           step: "fan_out",
           accountsPerShard: fanOut.accountsPerShard,
+          jobSlots: fanOut.jobSlots,
           handOff: async (h) => {
             handedOff = h;
             // Kept before the children exist, so a retried step knows its run and shards.

@@ -1,4 +1,5 @@
 import { DescribeRegionsCommand, DescribeSpotPriceHistoryCommand } from "@aws-sdk/client-ec2";
+import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
 import { describeKind, selectReaders } from "../core/kind-reader.ts";
 import { failingRead } from "../core/reads.ts";
@@ -94,8 +95,11 @@ export interface AwsAdapterConfig extends AdapterOptions {
   today?: () => string;
 }
 
-/** What `createAwsAdapter` returns: the inventory, plus bills and CloudWatch metrics. */
-export type AwsAdapter = CloudAdapter & PriceSource & DeploymentSource & BackupSource;
+/**
+ * What `createAwsAdapter` returns: the inventory, plus bills and CloudWatch metrics; `close()`
+ * ends its kept-alive connections (idle ones are unref'd and do not keep a process alive).
+ */
+export type AwsAdapter = CloudAdapter & PriceSource & DeploymentSource & BackupSource & { close(): Promise<void> };
 
 const defaults = {
   homeRegion: "us-east-1",
@@ -123,7 +127,9 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
   });
   const secrets = [config.credentials.secretAccessKey, config.credentials.sessionToken];
   const logger = config.logger;
-  const providers = credentialProviders(config, homeRegion, { maxAttempts, timeoutMs, limiter });
+  // One keep-alive socket pool for the adapter's life, shared by its streams and STS calls.
+  const requestHandler = createRequestHandler(timeoutMs, true);
+  const providers = credentialProviders(config, homeRegion, { maxAttempts, timeoutMs, limiter, requestHandler });
   /** Accounts the last discovery found active, besides the configured ones. */
   let discovered: readonly string[] = [];
   let attempted = false;
@@ -132,6 +138,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     maxAttempts,
     timeoutMs,
     limiter,
+    requestHandler,
     onThrottle: config.onThrottle,
     credentialsOf: (account) => providers.get(account),
   };
@@ -426,6 +433,9 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     streamDeployments,
     streamBackups,
     listPrices,
+    async close() {
+      requestHandler.destroy();
+    },
   };
 
   /**
@@ -518,20 +528,21 @@ interface CredentialProviders {
 
 /**
  * Long-lived credentials per account: assumed-role sessions survive from one sync to the next.
- * STS sockets are not kept alive: AssumeRole runs about once an hour per account. A configured
+ * STS goes through the adapter's socket pool: a sync of an organization assumes a role per
+ * member in a burst, and one kept-alive connection spares a handshake per member. A configured
  * account is reached as configured; any other, only with an organization, through its role;
  * the organization key itself uses the base credentials.
  */
 function credentialProviders(
   config: AwsAdapterConfig,
   homeRegion: string,
-  settings: { maxAttempts: number; timeoutMs: number; limiter: RateLimiter },
+  settings: { maxAttempts: number; timeoutMs: number; limiter: RateLimiter; requestHandler: NodeHttpHandler },
 ): CredentialProviders {
   const stsSettings: ClientSettings = {
     endpoint: config.endpoint,
     maxAttempts: settings.maxAttempts,
     timeoutMs: settings.timeoutMs,
-    requestHandler: createRequestHandler(settings.timeoutMs, false),
+    requestHandler: settings.requestHandler,
     limiter: settings.limiter,
     signal: undefined,
     onThrottle: config.onThrottle,

@@ -1,5 +1,6 @@
+import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { RateLimiter } from "../common/rate-limiter.ts";
-import { type AwsCredentialProvider, type AwsServiceClients, type ClientSettings, createRequestHandler, createServiceClients } from "./clients.ts";
+import { type AwsCredentialProvider, type AwsServiceClients, type ClientSettings, createServiceClients } from "./clients.ts";
 
 /** What every stream's session is made from; fixed for the adapter's life. */
 export interface SessionSettings {
@@ -7,14 +8,21 @@ export interface SessionSettings {
   maxAttempts: number;
   timeoutMs: number;
   limiter: RateLimiter;
+  /**
+   * The adapter's keep-alive socket pool, shared by its streams: a stream that follows another
+   * (the next shard job on a pooled adapter) reuses its connections instead of opening (and,
+   * against AWS, TLS-handshaking) new ones. The adapter's `close()` destroys it.
+   */
+  requestHandler: NodeHttpHandler;
   /** See AdapterOptions.onThrottle. */
   onThrottle?: (() => void) | undefined;
   credentialsOf(account: string): AwsCredentialProvider;
 }
 
-/** One stream's clients: one socket pool, clients per account × region made on first use. */
+/** One stream's clients, per account × region, made on first use, over the adapter's socket pool. */
 export interface AwsSession {
   clientsFor(account: string, region: string): AwsServiceClients;
+  /** Drops the stream's clients; the sockets stay in the adapter's pool for the next stream. */
   close(): void;
 }
 
@@ -23,7 +31,7 @@ export function openSession(settings: SessionSettings, signal: AbortSignal | und
     endpoint: settings.endpoint,
     maxAttempts: settings.maxAttempts,
     timeoutMs: settings.timeoutMs,
-    requestHandler: createRequestHandler(settings.timeoutMs, true),
+    requestHandler: settings.requestHandler,
     limiter: settings.limiter,
     signal,
     onThrottle: settings.onThrottle,
@@ -40,7 +48,7 @@ export function openSession(settings: SessionSettings, signal: AbortSignal | und
       return c;
     },
     close() {
-      clientSettings.requestHandler.destroy();
+      clients.clear();
     },
   };
 }
