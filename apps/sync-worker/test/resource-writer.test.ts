@@ -4,6 +4,7 @@ import { type TestDatabase, createTestDatabase } from "@cloudsync/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { RegionRegistry } from "../src/write/regions.ts";
+import { storedHashesStatement } from "../src/write/resource-sql.ts";
 import { ResourceWriter } from "../src/write/resources.ts";
 
 let tdb: TestDatabase;
@@ -346,5 +347,49 @@ describe("RegionRegistry", () => {
       expect(one.idOf(row.region_code)).toBe(row.id);
       expect(two.idOf(row.region_code)).toBe(row.id);
     }
+  });
+});
+
+describe("reading a scope's stored hashes beside a large tenant", () => {
+  it("walks the organization's scope index, even before the statistics have seen the new tenant", async () => {
+    // The first tenant (this test's) has many resources, and the statistics know only it.
+    const big = await newWriter();
+    for (let page = 0; page < 5; page++) {
+      await big.writePage(scopeA, Array.from({ length: 1000 }, (_, i) => instance(`big-${page}-${i}`)));
+    }
+    await big.completeScope(scopeA);
+    await big.flush();
+    await tdb.db.execute(sql`analyze cloud_resources`);
+    const firstTenant = orgId;
+
+    // A second tenant writes after the analyze: to the planner it has no rows at all.
+    tenants++;
+    const [org] = await queryRows<{ id: string }>(tdb.db, sql`insert into organizations (name, slug) values (${`Writer ${tenants}`}, ${`writer-${tenants}`}) returning id`);
+    orgId = org!.id;
+    const [user] = await queryRows<{ id: string }>(tdb.db, sql`insert into user_profiles (organization_id, email) values (${orgId}, ${`ops@writer-${tenants}.example`}) returning id`);
+    userId = user!.id;
+    const [provider] = await queryRows<{ id: string }>(
+      tdb.db,
+      sql`insert into cloud_providers (organization_id, provider_name, provider_type, display_name, credentials_config, created_by)
+          values (${orgId}, 'aws', 'primary', 'aws', '{}'::jsonb, ${userId}) returning id`,
+    );
+    providerId = provider!.id;
+    const small = await newWriter();
+    await small.writePage(scopeA, Array.from({ length: 2000 }, (_, i) => instance(`small-${i}`)));
+    await small.writePage(scopeB, [instance("other-scope")]);
+    await small.completeScope(scopeA);
+    await small.completeScope(scopeB);
+    await small.flush();
+
+    const statement = storedHashesStatement({ organizationId: orgId, providerId }, scopeKey(scopeA));
+    const plan = await queryRows<{ "QUERY PLAN": string }>(tdb.db, sql`explain ${statement}`);
+    const text = plan.map((r) => r["QUERY PLAN"]).join("\n");
+    // With the provider and scope only in an index, the planner walked the organization's whole
+    // key (cloud_resources_organization_id_id_key) and filtered every row of the tenant, once per scope.
+    expect(text).toContain("idx_cloud_resources_org_provider_scope");
+    expect(text).not.toContain("Filter:");
+    const rows = await queryRows<{ resource_id: string }>(tdb.db, statement);
+    expect(rows).toHaveLength(2000);
+    expect(firstTenant).not.toBe(orgId);
   });
 });
