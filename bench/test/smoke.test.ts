@@ -103,8 +103,11 @@ describe("pnpm bench at a tiny scale", () => {
       expect(detail.perProcess, f.id).toHaveLength(processes);
       expect(detail.runStatus, f.id).toBe("succeeded");
       expect(detail.checks, f.id).toMatchObject({ scopesReadTwice: 0, rowsWrittenTwice: 0, rowsMissing: 0, rowsExtra: 0, wronglyTerminated: 0, changeRowsWritten: 0 });
-      // 10 accounts in shards of 5: two shards, whoever took them.
-      expect(detail.perProcess.reduce((n, p) => n + p.shards, 0), f.id).toBe(2);
+      // 10 accounts in shards of at most 5, the count rounded up to a multiple of the job slots
+      // (processes × 4) but never above the accounts (docs/scaling.md): 2 → 4 shards for one
+      // process, 8 for two, 10 for four; whoever took them.
+      const expectedShards = { 1: 4, 2: 8, 4: 10 }[processes];
+      expect(detail.perProcess.reduce((n, p) => n + p.shards, 0), f.id).toBe(expectedShards);
       expect(detail.perProcess.reduce((n, p) => n + p.apiCalls, 0), f.id).toBeGreaterThan(0);
     }
     const churned = results.figures.find((f) => f.id === "writer.resync_churned")!;
