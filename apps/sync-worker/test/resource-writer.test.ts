@@ -19,8 +19,8 @@ beforeAll(async () => {
 });
 afterAll(async () => tdb?.drop());
 
-/** Each test gets its own organization and provider, so their resources never meet. */
-beforeEach(async () => {
+/** A new organization with a user and an AWS provider; the writers made after it write for it. */
+async function newTenant(): Promise<void> {
   tenants++;
   const [org] = await queryRows<{ id: string }>(
     tdb.db,
@@ -38,7 +38,10 @@ beforeEach(async () => {
         values (${orgId}, 'aws', 'primary', 'aws', '{}'::jsonb, ${userId}) returning id`,
   );
   providerId = provider!.id;
-});
+}
+
+/** Each test gets its own organization and provider, so their resources never meet. */
+beforeEach(newTenant);
 
 async function newWriter(options: ConstructorParameters<typeof ResourceWriter>[3] = {}): Promise<ResourceWriter> {
   const [run] = await queryRows<{ id: string }>(
@@ -363,17 +366,7 @@ describe("reading a scope's stored hashes beside a large tenant", () => {
     const firstTenant = orgId;
 
     // A second tenant writes after the analyze: to the planner it has no rows at all.
-    tenants++;
-    const [org] = await queryRows<{ id: string }>(tdb.db, sql`insert into organizations (name, slug) values (${`Writer ${tenants}`}, ${`writer-${tenants}`}) returning id`);
-    orgId = org!.id;
-    const [user] = await queryRows<{ id: string }>(tdb.db, sql`insert into user_profiles (organization_id, email) values (${orgId}, ${`ops@writer-${tenants}.example`}) returning id`);
-    userId = user!.id;
-    const [provider] = await queryRows<{ id: string }>(
-      tdb.db,
-      sql`insert into cloud_providers (organization_id, provider_name, provider_type, display_name, credentials_config, created_by)
-          values (${orgId}, 'aws', 'primary', 'aws', '{}'::jsonb, ${userId}) returning id`,
-    );
-    providerId = provider!.id;
+    await newTenant();
     const small = await newWriter();
     await small.writePage(scopeA, Array.from({ length: 2000 }, (_, i) => instance(`small-${i}`)));
     await small.writePage(scopeB, [instance("other-scope")]);
