@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DbOrTx, cloudProviders, cloudRegions, queryRows, withOrganization } from "../src/index.ts";
+import { type DbOrTx, cloudProviders, cloudRegions, queryRows, rebuildResponseTimeMinutes, withOrganization } from "../src/index.ts";
 import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
 import { type Tenant, createResource, createTenant, sqlState } from "./fixtures.ts";
 
@@ -120,6 +120,9 @@ async function expectKeptExact(): Promise<Minute[]> {
   return kept;
 }
 
+/** The start of the minute twenty minutes ago. */
+const minute20 = "date_bin('1 minute', now() - interval '20 minutes', timestamptz '2000-01-01 00:00:00+00')";
+
 async function clear(): Promise<void> {
   await tdb.db.execute(sql`delete from infrastructure_monitoring`);
 }
@@ -166,9 +169,10 @@ describe("avg_response_time_ms from response_time_minutes", () => {
     await clear();
     await tdb.db.transaction(async (tx) => {
       await insertSamples(tx, [
-        { org: a.organizationId, resource: r1, at: "now() - interval '20 minutes'", metrics: { response_time_ms: 1.5 } },
-        { org: a.organizationId, resource: r2, at: "now() - interval '20 minutes'", metrics: { response_time_ms: 2.25 } },
-        { org: a.organizationId, resource: r1, at: "now() - interval '20 minutes' + interval '1 second'", metrics: { response_time_ms: 3.125 } },
+        // r1's two samples in one minute, whichever second now() falls on.
+        { org: a.organizationId, resource: r1, at: `${minute20} + interval '10 seconds'`, metrics: { response_time_ms: 1.5 } },
+        { org: a.organizationId, resource: r2, at: `${minute20} + interval '10 seconds'`, metrics: { response_time_ms: 2.25 } },
+        { org: a.organizationId, resource: r1, at: `${minute20} + interval '11 seconds'`, metrics: { response_time_ms: 3.125 } },
         { org: a.organizationId, resource: r1, at: "now() - interval '40 minutes'", metrics: { response_time_ms: 100 } },
       ]);
       // (1.5 + 2.25 + 3.125 + 100) / 4 = 26.71875
@@ -390,7 +394,8 @@ describe("response_time_minutes under row-level security", () => {
     const seen = await tdb.db.transaction(async (tx) => {
       await tx.execute(sql`set local role cloudsync_worker`);
       const rows = await queryRows<{ organization_id: string }>(tx, sql`select distinct organization_id from response_time_minutes order by 1`);
-      await tx.execute(sql`select rebuild_response_time_minutes(${a.organizationId}::uuid, now() - interval '1 hour', now())`);
+      const written = await rebuildResponseTimeMinutes(tx, { organizationId: a.organizationId, from: new Date(Date.now() - 3_600_000), to: new Date() });
+      expect(written).toBe(1);
       return rows.length;
     });
     expect(seen).toBe(2);
