@@ -233,6 +233,20 @@ describe("avg_response_time_ms from response_time_minutes", () => {
       ["0", "0", "1"],
       ["1", "7.5", "0"],
     ]);
+
+    // A string that is no number fails the score as it fails the average over the samples.
+    await insertSamples(tdb.db, [
+      { org: a.organizationId, resource: r1, at: `${minute20} + interval '5 seconds'`, metrics: { response_time_ms: "fast" } },
+      { org: a.organizationId, resource: r1, at: `${minute20} + interval '6 seconds'`, metrics: { response_time_ms: 2.75 } },
+    ]);
+    expect(await sqlState(tdb.db.transaction((tx) => tx.execute(sql`select get_infrastructure_health_score(${a.organizationId}::uuid)`)))).toBe("22P02");
+    expect(
+      await sqlState(tdb.db.execute(sql`select avg((metrics ->> 'response_time_ms')::numeric) from infrastructure_monitoring where monitoring_timestamp > now() - interval '1 hour'`)),
+    ).toBe("22P02");
+    // Its minute's number deleted: the row keeps the string's count, with no samples and a zero sum.
+    await tdb.db.execute(sql`delete from infrastructure_monitoring where metrics -> 'response_time_ms' = '2.75'::jsonb`);
+    const after = await expectKeptExact();
+    expect(after.filter((m) => m.samples === "0" && m.other_values === "1")).toHaveLength(2);
   });
 
   it("follows a resource moved to another provider", async () => {

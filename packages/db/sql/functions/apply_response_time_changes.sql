@@ -43,7 +43,7 @@ BEGIN
     ), updated AS (
       UPDATE response_time_minutes c SET
         samples = c.samples - r.samples,
-        response_time_sum = c.response_time_sum - r.response_time_sum,
+        response_time_sum = CASE WHEN c.samples = r.samples THEN 0 ELSE c.response_time_sum - r.response_time_sum END,
         max_scale = CASE WHEN c.samples = r.samples THEN NULL ELSE c.max_scale END,
         samples_at_max_scale = CASE
           WHEN c.samples = r.samples THEN 0
