@@ -31,6 +31,10 @@ BEGIN
       WHEN excluded.max_scale = c.max_scale THEN c.samples_at_max_scale + excluded.samples_at_max_scale
       ELSE c.samples_at_max_scale END,
     other_values = c.other_values + excluded.other_values;
+  -- Inserts (every page MetricWriter writes, every COPY) stop here.
+  IF NOT EXISTS (SELECT 1 FROM unnest(changes) d WHERE d.sign < 0 OR d.provider_id IS NULL) THEN
+    RETURN;
+  END IF;
 
   FOR recount IN
     WITH removed AS (
