@@ -22,7 +22,13 @@ export {
 } from "./events.ts";
 export { CloudsyncDbError, EmbeddedDatabaseUnavailableError, InvalidInputError, MigrationError } from "./errors.ts";
 export { DEFAULT_DATA_DIR, type DataDirOptions, findProjectRoot, resolveDataDir } from "./data-dir.ts";
-export { getInfrastructureHealthScore, type HealthScoreParams, type InfrastructureHealthScore } from "./queries/health.ts";
+export {
+  getInfrastructureHealthScore,
+  type HealthScoreParams,
+  type InfrastructureHealthScore,
+  rebuildResponseTimeMinutes,
+  type RebuildResponseTimeMinutesParams,
+} from "./queries/health.ts";
 export {
   analyzeCostOptimization,
   getMonthlyCostSummary,

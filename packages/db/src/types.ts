@@ -39,6 +39,8 @@ export type ResourceUtilization = typeof s.resourceUtilization.$inferSelect;
 export type NewResourceUtilization = typeof s.resourceUtilization.$inferInsert;
 /** Kept by triggers on `cloud_resources`: read it, never write it. */
 export type ResourceHealthCount = typeof s.resourceHealthCounts.$inferSelect;
+/** Kept by triggers on `infrastructure_monitoring`: read it, never write it. */
+export type ResponseTimeMinute = typeof s.responseTimeMinutes.$inferSelect;
 /** Written by `refreshResourceUtilization`, removed by a trigger when the snapshot changes otherwise. */
 export type CostOptimizationResult = typeof s.costOptimizationResults.$inferSelect;
 export type InfrastructureAlert = typeof s.infrastructureAlerts.$inferSelect;

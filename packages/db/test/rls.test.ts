@@ -112,6 +112,8 @@ async function populate(db: DbOrTx, t: Tenant, slug: string): Promise<Map<string
   add(s.costOptimizationResults, t.organizationId);
   // Kept by the triggers on cloud_resources: one group (running, unknown) of r1 and r2.
   add(s.resourceHealthCounts, t.providerId);
+  // Kept by the triggers on infrastructure_monitoring: the minute of the sample above.
+  add(s.responseTimeMinutes, t.providerId);
   // Written by the trigger on infrastructure_alerts: the alert above.
   const events = await queryRows<{ seq: string }>(db, sql`select seq::text from realtime_events where organization_id = ${t.organizationId}`);
   for (const row of events) add(s.realtimeEvents, row.seq);
@@ -122,7 +124,7 @@ async function populate(db: DbOrTx, t: Tenant, slug: string): Promise<Map<string
 const keyColumn = (table: string) =>
   table === "resource_utilization"
     ? "resource_id"
-    : table === "resource_health_counts"
+    : table === "resource_health_counts" || table === "response_time_minutes"
       ? "provider_id"
       : table === "cost_optimization_results"
         ? "organization_id"
@@ -131,7 +133,7 @@ const keyColumn = (table: string) =>
           : "id";
 
 /** Tables the application may read but never write: only triggers keep them. */
-const readOnlyTables = new Set(["resource_health_counts", "realtime_events"]);
+const readOnlyTables = new Set(["resource_health_counts", "response_time_minutes", "realtime_events"]);
 
 /**
  * Not tenant data: the change feed's pruning position, readable by the realtime role only

@@ -29,6 +29,7 @@ SELECT create_distributed_table('cost_optimization_recommendations', 'organizati
 SELECT create_distributed_table('cost_optimization_results', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('resource_utilization', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('resource_health_counts', 'organization_id', colocate_with => 'cloud_providers');
+SELECT create_distributed_table('response_time_minutes', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('disaster_recovery_plans', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('backup_configurations', 'organization_id', colocate_with => 'cloud_providers');
 SELECT create_distributed_table('backup_executions', 'organization_id', colocate_with => 'cloud_providers');

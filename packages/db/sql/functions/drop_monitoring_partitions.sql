@@ -26,7 +26,12 @@ BEGIN
   LOOP
     IF ((r.month + interval '1 month')::timestamp AT TIME ZONE 'UTC') <= cutoff THEN
       EXECUTE format('ALTER TABLE infrastructure_monitoring DETACH PARTITION %I', r.name);
+      -- Its minutes of response_time_minutes go with it (0038); retention is at least a month,
+      -- so the health score's hour never reaches them.
+      DELETE FROM response_time_minutes
+       WHERE minute >= (r.month::timestamp AT TIME ZONE 'UTC') AND minute < ((r.month + interval '1 month')::timestamp AT TIME ZONE 'UTC');
       IF detach_only THEN
+        EXECUTE format('DROP TRIGGER IF EXISTS response_time_truncate ON %I', r.name);
         PERFORM lock_down_monitoring_table(r.name);
         EXECUTE format('COMMENT ON TABLE %I IS %L', r.name,
           'A month of infrastructure_monitoring detached for archival: no policy of its own, so only the owner may read it.');

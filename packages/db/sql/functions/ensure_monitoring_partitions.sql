@@ -54,6 +54,8 @@ BEGIN
       END IF;
       -- Partitions have no row-level security of their own: only the parent may be read.
       PERFORM lock_down_monitoring_table(part);
+      -- A partition truncated by name fires only its own triggers: keep response_time_minutes true (0038).
+      EXECUTE format('CREATE TRIGGER response_time_truncate AFTER TRUNCATE ON %I FOR EACH STATEMENT EXECUTE FUNCTION track_response_time_minutes()', part);
       RETURN NEXT part;
     END IF;
     m := (m + interval '1 month')::date;

@@ -29,7 +29,7 @@ BEGIN
     GRANT USAGE ON SCHEMA public, auth TO cloudsync_app;
     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO cloudsync_app;
     REVOKE ALL ON monthly_cost_summary FROM cloudsync_app;
-    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON resource_health_counts FROM cloudsync_app;
+    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON resource_health_counts, response_time_minutes FROM cloudsync_app;
     -- Tenants read their own events (RLS) and write none.
     REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON realtime_events FROM cloudsync_app;
     REVOKE ALL ON realtime_event_retention FROM cloudsync_app;
@@ -53,7 +53,7 @@ BEGIN
     GRANT DELETE ON cloud_costs TO cloudsync_worker;
     -- Syncs remove the dependencies the clouds stopped reporting.
     GRANT DELETE ON resource_dependencies TO cloudsync_worker;
-    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON resource_health_counts FROM cloudsync_worker;
+    REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON resource_health_counts, response_time_minutes FROM cloudsync_worker;
     -- The worker reads organizations and never changes them.
     REVOKE INSERT, UPDATE ON organizations FROM cloudsync_worker;
     -- The worker neither reads nor writes the outbox; it only prunes it (below).
@@ -61,6 +61,7 @@ BEGIN
     GRANT EXECUTE ON FUNCTION ensure_monitoring_partitions(date, integer),
                               drop_monitoring_partitions(interval, boolean),
                               refresh_monthly_cost_summary(),
+                              rebuild_response_time_minutes(uuid, timestamptz, timestamptz),
                               prune_realtime_events(interval),
                               assert_organization_access(uuid),
                               get_infrastructure_health_score(uuid, uuid[]),

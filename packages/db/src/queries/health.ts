@@ -54,3 +54,28 @@ export async function getInfrastructureHealthScore(db: DbOrTx, params: HealthSco
     avg_response_time_ms: num(score.avg_response_time_ms),
   };
 }
+
+export interface RebuildResponseTimeMinutesParams {
+  /** The organization whose minutes to count again; null for every organization. */
+  organizationId: string | null;
+  /** From this instant (widened to its minute); omitted: the oldest sample. */
+  from?: Date | undefined;
+  /** Up to this instant (widened to a whole minute); omitted: the newest sample. */
+  to?: Date | undefined;
+}
+
+/**
+ * Counts `response_time_minutes` (what the health score's mean response time sums, migration
+ * 0038) again from the samples, and returns the rows written. Only needed after writing samples
+ * in a way that bypasses triggers (COPY with `session_replication_role = replica`, a partition
+ * attached by hand): the triggers keep it exact otherwise. Holds writers of samples off while it
+ * runs; not inside a REPEATABLE READ transaction. The owner or the worker role may call it.
+ */
+export async function rebuildResponseTimeMinutes(db: DbOrTx, params: RebuildResponseTimeMinutesParams): Promise<number> {
+  const orgId = params.organizationId === null ? null : requireUuid("organizationId", params.organizationId);
+  const [row] = await queryRows<{ written: string }>(
+    db,
+    sql`select rebuild_response_time_minutes(${orgId}::uuid, ${params.from?.toISOString() ?? null}::timestamptz, ${params.to?.toISOString() ?? null}::timestamptz)::text as written`,
+  );
+  return Number(row?.written ?? 0);
+}

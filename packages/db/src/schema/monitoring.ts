@@ -1,5 +1,6 @@
 import { relations, sql } from "drizzle-orm";
 import {
+  bigint,
   boolean,
   check,
   decimal,
@@ -136,6 +137,39 @@ export const infrastructureMonitoring = pgTable(
     check("infrastructure_monitoring_monitoring_type_check", oneOf(t.monitoringType, monitoringTypes)),
     check("infrastructure_monitoring_health_score_check", sql`${t.healthScore} between 0 and 100`),
     tenantPolicy("infrastructure_monitoring_tenant_isolation", t.organizationId),
+  ],
+).enableRLS();
+
+/**
+ * Per organization, minute (UTC, `date_bin('1 minute', …)`) and provider (the sampled resource's),
+ * how many samples carry a numeric `response_time_ms` and their exact sum, kept by
+ * statement-level triggers on `infrastructure_monitoring` (migration 0038):
+ * get_infrastructure_health_score sums the last hour's whole minutes here and reads only the
+ * first, partial minute from the samples. Nobody writes it but those triggers and
+ * `rebuild_response_time_minutes` (after loads that bypass triggers); tenants and the worker read it.
+ */
+export const responseTimeMinutes = pgTable(
+  "response_time_minutes",
+  {
+    organizationId: uuid().notNull(),
+    minute: timestampTz().notNull(),
+    // No foreign keys, as resource_health_counts: rows follow the samples through the triggers.
+    providerId: uuid().notNull(),
+    /** Samples whose `response_time_ms` is a JSON number. */
+    samples: bigint({ mode: "number" }).notNull(),
+    /** Their exact sum (numeric, no rounding). */
+    responseTimeSum: decimal().notNull(),
+    /** The most decimals any of them has (null when `samples` is 0): the mean's division scale depends on it. */
+    maxScale: integer(),
+    /** How many of them have `max_scale` decimals: when a delete takes the last, the minute is recounted. */
+    samplesAtMaxScale: bigint({ mode: "number" }).notNull(),
+    /** Samples whose `response_time_ms` is present but not a JSON number (a string): the score then reads the samples. */
+    otherValues: bigint({ mode: "number" }).notNull(),
+  },
+  (t) => [
+    // Organization and time first: the score reads one organization's minutes from a point on.
+    primaryKey({ name: "response_time_minutes_pkey", columns: [t.organizationId, t.minute, t.providerId] }),
+    tenantPolicy("response_time_minutes_tenant_isolation", t.organizationId),
   ],
 ).enableRLS();
 
