@@ -25,10 +25,16 @@ export { DEFAULT_DATA_DIR, type DataDirOptions, findProjectRoot, resolveDataDir 
 export { getInfrastructureHealthScore, type HealthScoreParams, type InfrastructureHealthScore } from "./queries/health.ts";
 export {
   analyzeCostOptimization,
+  COST_OPTIMIZATION_LIST_LIMIT,
+  costOptimizationResources,
   getMonthlyCostSummary,
   refreshMonthlyCostSummary,
   refreshResourceUtilization,
+  type CostOptimizationResource,
+  type CostOptimizationResourcesPage,
+  type CostOptimizationResourcesParams,
   type CostOptimizationRow,
+  type CostOptimizationType,
   type MonthlyCostSummaryRow,
 } from "./queries/costs.ts";
 export { type PerformanceMetrics, refreshPerformanceMetrics } from "./queries/performance.ts";
