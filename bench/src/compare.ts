@@ -97,19 +97,34 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 /**
  * A queries-only run is set beside the reference run (bench/results/latest.json, the 100k
  * figures): read it, and keep the comparison in the results so the block can be re-rendered
- * later from the results file alone. Other runs, and runs already compared, come back as they are.
+ * later from the results file alone. A run compared before is compared again whenever the
+ * reference can be read: the reference may have been run since (the 1M run of 17:58 had been set
+ * beside a 100k run of 02:55 that predated the dependency queries, and `--render` kept that
+ * comparison, so their 100k column stayed "–" beside a latest.json that had them). Only when the
+ * reference cannot be read (or has no queries) does the stored comparison stay. Other runs come
+ * back as they are.
  */
 export async function withComparison(results: BenchResults, referenceFile: string, log: (message: string) => void): Promise<BenchResults> {
-  if (!isQueriesOnly(results.parameters.steps) || results.comparison) return results;
+  if (!isQueriesOnly(results.parameters.steps)) return results;
   let reference: BenchResults | null = null;
   try {
     reference = JSON.parse(await readFile(referenceFile, "utf8")) as BenchResults;
   } catch (error) {
     log(
-      `no reference run read from ${referenceFile} (${(error as Error).message}): the reference column stays empty; ` +
+      `no reference run read from ${referenceFile} (${(error as Error).message}): ` +
+        (results.comparison ? "the comparison stored with the run stays; " : "the reference column stays empty; ") +
         "run the full pnpm bench first, or pass --reference FILE",
     );
   }
   const shown = path.isAbsolute(referenceFile) && referenceFile.startsWith(repoRoot) ? path.relative(repoRoot, referenceFile) : referenceFile;
-  return { ...results, comparison: compareQueries(results, reference, shown) };
+  const comparison = compareQueries(results, reference, shown);
+  const stored = results.comparison?.reference ?? null;
+  if (comparison.reference === null && stored !== null) return results;
+  if (stored !== null && comparison.reference !== null && stored.generatedAt !== comparison.reference.generatedAt) {
+    log(
+      `compared with the reference run of ${comparison.reference.generatedAt} (${shown}); ` +
+        `the run had been compared with the one of ${stored.generatedAt}`,
+    );
+  }
+  return { ...results, comparison };
 }

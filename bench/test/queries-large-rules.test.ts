@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compareQueries, scaleName, verdictOf } from "../src/compare.ts";
+import { compareQueries, scaleName, verdictOf, withComparison } from "../src/compare.ts";
 import { docBlockFor, renderBlock } from "../src/doc.ts";
 import { defaultSamples, parseOptions } from "../src/options.ts";
 import { intendedIndexUsed, missingIntended } from "../src/plans.ts";
@@ -247,5 +250,49 @@ describe("each query at 1M beside its 100k figure", () => {
     expect(text).toContain("30,000,000 cost lines in 480 s; 20,000,000 samples in 420 s");
     expect(text).toContain("| query samples_24h: plan uses `idx_infra_monitoring_resource_time` | 1 indexes missing | < 1 indexes missing | **miss** |");
     expect(() => renderBlock("queries-large", large)).toThrow(/comparison/);
+  });
+});
+
+describe("a stored comparison and a newer reference run", () => {
+  // The 1M run was compared with a 100k run that did not have the dependency queries yet; the
+  // 100k run made since has them. Re-rendering must set the 1M figures beside the newer run
+  // (the bug: the stored comparison was kept, and the column showed "–" for them).
+  const deps = "wedding_critical_dependents";
+  const large = results(1_000_000, 20_000_000, [...at1m, query(deps, 5.8, { intended: [idx], used: [idx] })]);
+  const older = { ...results(100_000, 5_000_000, at100k), generatedAt: "2026-12-06T02:55:00.000Z" };
+  const newer = { ...results(100_000, 5_000_000, [...at100k, query(deps, 8.5, { intended: [idx], used: [idx] })]), generatedAt: "2026-12-06T18:11:00.000Z" };
+
+  async function compareWith(stored: BenchResults, reference: BenchResults | null) {
+    const dir = mkdtempSync(path.join(tmpdir(), "bench-reference-"));
+    try {
+      const file = path.join(dir, "latest.json");
+      if (reference) writeFileSync(file, JSON.stringify(reference));
+      const log: string[] = [];
+      const out = await withComparison(stored, file, (m) => log.push(m));
+      return { out, log };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const row = (r: BenchResults, id: string) => r.comparison!.rows.find((x) => x.id === id)!;
+
+  it("compares again with the reference as it is now, and says so", async () => {
+    const first = (await compareWith(large, older)).out;
+    expect(row(first, deps)).toMatchObject({ referenceP95Ms: null, ratio: null });
+    const { out, log } = await compareWith(first, newer);
+    // 5.8 ÷ 8.5 = 0.682352…, kept to 5 decimals below 1.
+    expect(row(out, deps)).toMatchObject({ referenceP95Ms: 8.5, ratio: 0.68235 });
+    expect(out.comparison!.reference!.generatedAt).toBe(newer.generatedAt);
+    expect(log.join("\n")).toContain("had been compared with the one of 2026-12-06T02:55:00.000Z");
+    const text = renderBlock("queries-large", out);
+    expect(text).toContain("| query wedding_critical_dependents | 2.90 ms | 5.80 ms | 8.50 ms | 0.68 × |");
+    expect(text).toContain("100k-resource run of 2026-12-06 18:11 UTC");
+  });
+
+  it("keeps the stored comparison when the reference cannot be read", async () => {
+    const first = (await compareWith(large, newer)).out;
+    const { out, log } = await compareWith(first, null);
+    expect(out.comparison).toEqual(first.comparison);
+    expect(log.join("\n")).toContain("the comparison stored with the run stays");
   });
 });

@@ -39,7 +39,20 @@ function helperSpec(
   return { ...base, sql: query(0).sql, params: (k) => query(k).params as (string | number)[] };
 }
 
-function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: string, computeIds: string[]): QuerySpec[] {
+/** Where a page of running wedding-critical resources starts: after this (name, id). */
+interface NameCursor {
+  name: string;
+  id: string;
+}
+
+function querySpecs(
+  ctx: BenchContext,
+  cursors: string[],
+  hot: string[],
+  month: string,
+  computeIds: string[],
+  criticalCursors: NameCursor[],
+): QuerySpec[] {
   const org = ctx.tenant.organizationId;
   return [
     helperSpec(
@@ -119,14 +132,34 @@ function querySpecs(ctx: BenchContext, cursors: string[], hot: string[], month: 
     },
     {
       id: "wedding_critical_running",
-      label: "running wedding-critical resources",
+      label: "keyset page of 100 running wedding-critical resources by name, (name, id) > cursor",
+      sql: `select id, resource_id, resource_name, resource_type, region_id, health_status
+              from cloud_resources
+             where organization_id = $1::uuid and is_wedding_critical and resource_status = 'running'
+               and (resource_name, id) > ($2::text, $3::uuid)
+             order by resource_name, id
+             limit 100`,
+      // Pages from the start to the end of the list, as a dashboard walks it (the
+      // getWeddingCriticalDependencies helper pages the same way): text and uuid comparisons are
+      // leakproof, so under row-level security the cursor bounds the index scan.
+      params: (k) => {
+        const c = criticalCursors[k % criticalCursors.length]!;
+        return [org, c.name, c.id];
+      },
+      // Index-only, already in resource_name order: no heap fetch; ties on the name sorted by id.
+      intended: ["idx_cloud_resources_wedding_critical_running"],
+    },
+    {
+      id: "wedding_critical_running_all",
+      label: "every running wedding-critical resource at once (no limit)",
       sql: `select id, resource_id, resource_name, resource_type, region_id, health_status
               from cloud_resources
              where organization_id = $1::uuid and is_wedding_critical and resource_status = 'running'
              order by resource_name`,
       params: () => [org],
-      // Index-only, already in resource_name order: no heap fetch, no sort.
       intended: ["idx_cloud_resources_wedding_critical_running"],
+      informational:
+        "a bulk answer (2,454 rows at 100k resources, 24,222 at 1M: the time is the rows themselves), reported so its growth shows; pages of 100 are the judged figure",
     },
     {
       id: "samples_24h",
@@ -198,8 +231,15 @@ export async function measureQueries(ctx: BenchContext, stored: StoredEstate, sa
   const parents = await partitionIndexParents(sql);
   const utilizationRefresh = await refreshUtilization(ctx);
 
+  // Cursors through the running wedding-critical list, as for the keyset page above: the first
+  // page, then starts spread evenly to the end (the last pages are as cheap as the first).
+  const critical = await sql<{ name: string; id: string }[]>`
+    select resource_name as name, id from cloud_resources
+     where organization_id = ${org} and is_wedding_critical and resource_status = 'running' order by resource_name, id`;
+  const criticalCursors: NameCursor[] = [{ name: "", id: nilUuid }];
+  for (let k = 1; k <= pages && critical.length > 0; k++) criticalCursors.push(critical[Math.floor(((k - 1) * critical.length) / pages)]!);
   const computeIds = stored.ids.filter((_, i) => stored.types[i] === "compute" && stored.status[i] === "running").slice(0, 500);
-  const specs = querySpecs(ctx, cursors, hot, month, computeIds.length > 0 ? computeIds : hot);
+  const specs = querySpecs(ctx, cursors, hot, month, computeIds.length > 0 ? computeIds : hot, criticalCursors);
   const timed = await runChild<QueryChildInput, QueryChildResult>(
     childScript,
     {

@@ -31,10 +31,16 @@ export {
 } from "./queries/health.ts";
 export {
   analyzeCostOptimization,
+  COST_OPTIMIZATION_LIST_LIMIT,
+  costOptimizationResources,
   getMonthlyCostSummary,
   refreshMonthlyCostSummary,
   refreshResourceUtilization,
+  type CostOptimizationResource,
+  type CostOptimizationResourcesPage,
+  type CostOptimizationResourcesParams,
   type CostOptimizationRow,
+  type CostOptimizationType,
   type MonthlyCostSummaryRow,
 } from "./queries/costs.ts";
 export { type PerformanceMetrics, refreshPerformanceMetrics } from "./queries/performance.ts";

@@ -134,10 +134,15 @@ describe("analyze_cost_optimization", () => {
     const byType = Object.fromEntries(rows.map((r) => [r.optimization_type, r]));
     // No sample in 30 days: warning (50), critical (25.50), unknown (10); stopped ones don't count.
     expect(byType.unused_resources).toMatchObject({ potential_monthly_savings: "85.50", affected_resources: 3 });
-    expect(byType.unused_resources!.recommendation_details.resources.sort()).toEqual([ids.warning, ids.critical, ids.unknown].sort());
+    // Largest monthly saving first: 50, 25.50, 10; all of them (3 ≤ 100), so not truncated.
+    expect(byType.unused_resources!.recommendation_details).toMatchObject({
+      resources: [ids.warning, ids.critical, ids.unknown],
+      resources_total: 3,
+      resources_truncated: false,
+    });
     // Mean CPU 12 % and memory 22 %: healthy1, 30 % of 100.
     expect(byType.rightsizing).toMatchObject({ potential_monthly_savings: "30.00", affected_resources: 1 });
-    expect(byType.rightsizing!.recommendation_details.resources).toEqual([ids.healthy1]);
+    expect(byType.rightsizing!.recommendation_details).toMatchObject({ resources: [ids.healthy1], resources_total: 1, resources_truncated: false });
   });
 
   it("a longer window sees the old sample, so nothing of A's sits idle but two", async () => {

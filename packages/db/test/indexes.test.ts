@@ -15,11 +15,11 @@ afterAll(async () => tdb?.drop());
 it.each([
   [
     "idx_resource_utilization_unused",
-    "CREATE INDEX idx_resource_utilization_unused ON public.resource_utilization USING btree (organization_id, resource_id) INCLUDE (monthly_cost) WHERE is_unused",
+    "CREATE INDEX idx_resource_utilization_unused ON public.resource_utilization USING btree (organization_id, savings_order, resource_id) INCLUDE (monthly_cost) WHERE is_unused",
   ],
   [
     "idx_resource_utilization_underused",
-    "CREATE INDEX idx_resource_utilization_underused ON public.resource_utilization USING btree (organization_id, resource_id) INCLUDE (monthly_cost) WHERE is_underused",
+    "CREATE INDEX idx_resource_utilization_underused ON public.resource_utilization USING btree (organization_id, savings_order, resource_id) INCLUDE (monthly_cost) WHERE is_underused",
   ],
   [
     "idx_cloud_resources_wedding_critical_running",

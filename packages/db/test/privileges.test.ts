@@ -85,6 +85,7 @@ describe("functions (hole 3)", () => {
         login`select auth_organization_id()`,
         login`select get_infrastructure_health_score(${b.organizationId}::uuid)`,
         login`select * from analyze_cost_optimization(${b.organizationId}::uuid)`,
+        login`select * from cost_optimization_resources(${b.organizationId}::uuid, 'unused_resources')`,
       ]) {
         await expect(call).rejects.toMatchObject({ code: "42501" });
       }
@@ -202,6 +203,7 @@ describe("errors do not confirm another organization's rows (hole 10)", () => {
       ["get_monthly_cost_summary", (id: string) => sql`select * from get_monthly_cost_summary(${id}::uuid)`],
       ["get_infrastructure_health_score", (id: string) => sql`select get_infrastructure_health_score(${id}::uuid)`],
       ["analyze_cost_optimization", (id: string) => sql`select * from analyze_cost_optimization(${id}::uuid)`],
+      ["cost_optimization_resources", (id: string) => sql`select * from cost_optimization_resources(${id}::uuid, 'unused_resources')`],
       ["refresh_resource_utilization", (id: string) => sql`select refresh_resource_utilization(${id}::uuid)`],
     ] as const) {
       const other = await failure(call(b.organizationId), b.organizationId);

@@ -107,9 +107,15 @@ describe("analyze_cost_optimization from the resource_utilization snapshot", () 
     expect(snapshot).toEqual(live);
     const found = byType(snapshot);
     expect(found.unused_resources).toMatchObject({ affected_resources: 4, potential_monthly_savings: "59.35" });
-    expect(found.unused_resources!.recommendation_details.resources).toEqual([ids.idle, ids.idleToo, ids.idleNoCost, ids.onlyOld].sort());
+    // Largest monthly saving first: 40, 12.345, 7, then no cost at all (saves 0).
+    expect(found.unused_resources!.recommendation_details).toMatchObject({
+      resources: [ids.idle, ids.idleToo, ids.onlyOld, ids.idleNoCost],
+      resources_total: 4,
+      resources_truncated: false,
+    });
     expect(found.rightsizing).toMatchObject({ affected_resources: 2, potential_monthly_savings: "33.15" });
-    expect(found.rightsizing!.recommendation_details.resources).toEqual([ids.low, ids.lowNoMemory].sort());
+    // 30 % of 100, then 30 % of 10.5.
+    expect(found.rightsizing!.recommendation_details).toMatchObject({ resources: [ids.low, ids.lowNoMemory], resources_total: 2, resources_truncated: false });
   });
 
   it("reads the snapshot and reports its refresh time until the next refresh", async () => {
@@ -147,9 +153,11 @@ describe("analyze_cost_optimization from the resource_utilization snapshot", () 
     const { snapshot, live } = await snapshotAndLive(a);
     expect(snapshot).toEqual(live);
     const found = byType(snapshot);
-    expect(found.unused_resources!.recommendation_details.resources).toEqual([ids.idleNoCost, ids.onlyOld, ids.fresh].sort());
+    // By saving: onlyOld 7, fresh 5, idleNoCost nothing.
+    expect(found.unused_resources!.recommendation_details.resources).toEqual([ids.onlyOld, ids.fresh, ids.idleNoCost]);
     // highMemory: mean CPU 3 %, mean memory 45 %: still not a candidate. stoppedLow runs again.
-    expect(found.rightsizing!.recommendation_details.resources).toEqual([ids.low, ids.lowNoMemory, ids.stoppedLow].sort());
+    // By saving: stoppedLow 30 % of 999, low 30 % of 222.22, lowNoMemory 30 % of 10.5.
+    expect(found.rightsizing!.recommendation_details.resources).toEqual([ids.stoppedLow, ids.low, ids.lowNoMemory]);
     expect(found.rightsizing!.potential_monthly_savings).toBe("369.52");
   });
 

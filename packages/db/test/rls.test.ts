@@ -325,6 +325,7 @@ describe("functions as the application role", () => {
   const calls = (org: string): Array<[string, SQL]> => [
     ["get_infrastructure_health_score", sql`select get_infrastructure_health_score(${org}::uuid)`],
     ["analyze_cost_optimization", sql`select * from analyze_cost_optimization(${org}::uuid)`],
+    ["cost_optimization_resources", sql`select * from cost_optimization_resources(${org}::uuid, 'unused_resources')`],
     ["get_monthly_cost_summary", sql`select * from get_monthly_cost_summary(${org}::uuid)`],
     ["refresh_resource_utilization", sql`select refresh_resource_utilization(${org}::uuid)`],
   ];
@@ -360,6 +361,12 @@ describe("functions as the application role", () => {
       sql`select optimization_type, recommendation_details -> 'resources' as resources from analyze_cost_optimization(${a.organizationId}::uuid)`,
     ));
     expect(found).toEqual([{ optimization_type: "unused_resources", resources: [aIds.get("cloud_resources")![1]] }]);
+    // The full list, paged, is A's alone too: B's idle resources never show.
+    const paged = await asA((tx) => queryRows<{ resource_id: string }>(
+      tx,
+      sql`select resource_id from cost_optimization_resources(${a.organizationId}::uuid, 'unused_resources')`,
+    ));
+    expect(paged).toEqual([{ resource_id: aIds.get("cloud_resources")![1] }]);
   });
 
   it("queries under row-level security may run in parallel workers, where a JWT user's organization resolves", async () => {

@@ -48,46 +48,71 @@ BEGIN
   as_of := now();
   since := now() - make_interval(days => lookback_days);
 
+  -- Each row's list holds at most 100 ids, largest monthly saving first (ties by id), in the
+  -- key the snapshot stores (resource_utilization.savings_order: the saving negated, as a
+  -- double), so both paths answer alike; the totals count every resource and
+  -- cost_optimization_resources pages the whole list.
+
   -- Unused: running resources with no sample at all in the lookback window.
   RETURN QUERY
+  WITH unused AS (
+    SELECT cr.id, (cr.cost_tracking ->> 'monthly_cost')::numeric AS monthly_cost
+      FROM cloud_resources cr
+     WHERE cr.organization_id = org_id
+       AND cr.resource_status = 'running'
+       AND NOT EXISTS (
+             SELECT 1 FROM infrastructure_monitoring im
+              WHERE im.resource_id = cr.id AND im.organization_id = org_id AND im.monitoring_timestamp > since)
+  )
   SELECT 'unused_resources'::varchar(50),
-         coalesce(sum((cr.cost_tracking ->> 'monthly_cost')::numeric), 0)::numeric(12, 2),
+         coalesce(sum(u.monthly_cost), 0)::numeric(12, 2),
          count(*)::integer,
          jsonb_build_object(
-           'resources', jsonb_agg(cr.id ORDER BY cr.id),
+           'resources', (SELECT jsonb_agg(top.id ORDER BY top.key, top.id)
+                           FROM (SELECT (-coalesce(t.monthly_cost, 0))::double precision AS key, t.id
+                                   FROM unused t
+                                  ORDER BY 1, 2
+                                  LIMIT 100) top),
+           'resources_total', count(*),
+           'resources_truncated', count(*) > 100,
            'description', 'Resources with no activity in the past ' || lookback_days || ' days',
            'as_of', as_of)
-    FROM cloud_resources cr
-   WHERE cr.organization_id = org_id
-     AND cr.resource_status = 'running'
-     AND NOT EXISTS (
-           SELECT 1 FROM infrastructure_monitoring im
-            WHERE im.resource_id = cr.id AND im.organization_id = org_id AND im.monitoring_timestamp > since)
+    FROM unused u
   HAVING count(*) > 0;
 
   -- Rightsizing: running resources whose mean CPU < 20 % and mean memory < 30 % over the window
   -- (an estimated 30 % saving). A resource whose cloud reports no memory (EC2 without an agent)
   -- is judged on CPU alone.
   RETURN QUERY
+  WITH underused AS (
+    SELECT cr.id, (cr.cost_tracking ->> 'monthly_cost')::numeric AS monthly_cost
+      FROM cloud_resources cr
+      JOIN (
+        SELECT im.resource_id
+          FROM infrastructure_monitoring im
+         WHERE im.organization_id = org_id
+           AND im.monitoring_timestamp > since
+         GROUP BY im.resource_id
+        HAVING avg((im.metrics ->> 'cpu_utilization')::numeric) < 20
+           AND coalesce(avg((im.metrics ->> 'memory_utilization')::numeric) < 30, true)
+      ) low_util ON low_util.resource_id = cr.id
+     WHERE cr.organization_id = org_id
+       AND cr.resource_status = 'running'
+  )
   SELECT 'rightsizing'::varchar(50),
-         coalesce(sum((cr.cost_tracking ->> 'monthly_cost')::numeric * 0.3), 0)::numeric(12, 2),
+         coalesce(sum(u.monthly_cost * 0.3), 0)::numeric(12, 2),
          count(*)::integer,
          jsonb_build_object(
-           'resources', jsonb_agg(cr.id ORDER BY cr.id),
+           'resources', (SELECT jsonb_agg(top.id ORDER BY top.key, top.id)
+                           FROM (SELECT (-(coalesce(t.monthly_cost, 0) * 0.3))::double precision AS key, t.id
+                                   FROM underused t
+                                  ORDER BY 1, 2
+                                  LIMIT 100) top),
+           'resources_total', count(*),
+           'resources_truncated', count(*) > 100,
            'description', 'Resources with consistently low utilization',
            'as_of', as_of)
-    FROM cloud_resources cr
-    JOIN (
-      SELECT im.resource_id
-        FROM infrastructure_monitoring im
-       WHERE im.organization_id = org_id
-         AND im.monitoring_timestamp > since
-       GROUP BY im.resource_id
-      HAVING avg((im.metrics ->> 'cpu_utilization')::numeric) < 20
-         AND coalesce(avg((im.metrics ->> 'memory_utilization')::numeric) < 30, true)
-    ) low_util ON low_util.resource_id = cr.id
-   WHERE cr.organization_id = org_id
-     AND cr.resource_status = 'running'
+    FROM underused u
   HAVING count(*) > 0;
 END;
 $function$;

@@ -7,11 +7,23 @@ CREATE OR REPLACE FUNCTION public.cost_optimization_from_snapshot(org_id uuid, w
  STABLE
  SET search_path TO 'public', 'pg_temp'
 AS $function$
+  -- At most 100 resource ids per row, largest monthly saving first (ties by id): the first
+  -- entries of the type's partial index (savings_order is the saving negated). The totals
+  -- count every resource; cost_optimization_resources pages the whole list (at 1M resources
+  -- the full lists were several MB of JSON).
   SELECT 'unused_resources'::varchar(50),
          coalesce(sum(ru.monthly_cost), 0)::numeric(12, 2),
          count(*)::integer,
          jsonb_build_object(
-           'resources', coalesce(jsonb_agg(ru.resource_id ORDER BY ru.resource_id), '[]'::jsonb),
+           'resources', coalesce((SELECT jsonb_agg(top.resource_id ORDER BY top.key, top.resource_id)
+                                    FROM (SELECT u.savings_order AS key, u.resource_id
+                                            FROM resource_utilization u
+                                           WHERE u.organization_id = cost_optimization_from_snapshot.org_id
+                                             AND u.is_unused
+                                           ORDER BY u.savings_order, u.resource_id
+                                           LIMIT 100) top), '[]'::jsonb),
+           'resources_total', count(*),
+           'resources_truncated', count(*) > 100,
            'description', 'Resources with no activity in the past ' || cost_optimization_from_snapshot.window_days || ' days',
            'as_of', cost_optimization_from_snapshot.as_of)
     FROM resource_utilization ru
@@ -22,7 +34,15 @@ AS $function$
          coalesce(sum(ru.monthly_cost * 0.3), 0)::numeric(12, 2),
          count(*)::integer,
          jsonb_build_object(
-           'resources', coalesce(jsonb_agg(ru.resource_id ORDER BY ru.resource_id), '[]'::jsonb),
+           'resources', coalesce((SELECT jsonb_agg(top.resource_id ORDER BY top.key, top.resource_id)
+                                    FROM (SELECT u.savings_order AS key, u.resource_id
+                                            FROM resource_utilization u
+                                           WHERE u.organization_id = cost_optimization_from_snapshot.org_id
+                                             AND u.is_underused
+                                           ORDER BY u.savings_order, u.resource_id
+                                           LIMIT 100) top), '[]'::jsonb),
+           'resources_total', count(*),
+           'resources_truncated', count(*) > 100,
            'description', 'Resources with consistently low utilization',
            'as_of', cost_optimization_from_snapshot.as_of)
     FROM resource_utilization ru

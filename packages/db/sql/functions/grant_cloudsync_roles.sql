@@ -43,6 +43,7 @@ BEGIN
                               get_infrastructure_health_score(uuid, uuid[]),
                               analyze_cost_optimization(uuid, integer),
                               cost_optimization_from_snapshot(uuid, integer, timestamptz),
+                              cost_optimization_resources(uuid, varchar, integer, integer, numeric, uuid),
                               refresh_resource_utilization(uuid, integer),
                               get_monthly_cost_summary(uuid, date, date),
                               evaluate_dr_plan(uuid, timestamptz) TO cloudsync_app;
@@ -67,6 +68,7 @@ BEGIN
                               get_infrastructure_health_score(uuid, uuid[]),
                               analyze_cost_optimization(uuid, integer),
                               cost_optimization_from_snapshot(uuid, integer, timestamptz),
+                              cost_optimization_resources(uuid, varchar, integer, integer, numeric, uuid),
                               refresh_resource_utilization(uuid, integer),
                               evaluate_dr_plan(uuid, timestamptz),
                               size_category_rank(text) TO cloudsync_worker;
