@@ -53,6 +53,9 @@ const expectedFigures = [
   "scale.processes_1",
   "scale.processes_2",
   "scale.processes_4",
+  "scale.latency_bound_processes_1",
+  "scale.latency_bound_processes_2",
+  "scale.latency_bound_processes_4",
 ];
 
 /**
@@ -102,19 +105,28 @@ describe("pnpm bench at a tiny scale", () => {
     expect(cpuRun.postgresBackends).toBeGreaterThan(0);
     expect(cpuRun.resources).toBe(100);
     expect(cpu.value).toBeCloseTo(((cpuRun.workerCpuSeconds + cpuRun.postgresCpuSeconds) / 100) * 1000, 0);
-    // The scale step: the same organization synced exactly by 1, 2 and 4 processes, each reporting its own work.
-    for (const processes of [1, 2, 4]) {
-      const f = results.figures.find((x) => x.id === `scale.processes_${processes}`)!;
-      const detail = f.detail as { perProcess: { apiCalls: number; shards: number }[]; checks: Record<string, number>; resources: number; runStatus: string };
-      expect(detail.perProcess, f.id).toHaveLength(processes);
-      expect(detail.runStatus, f.id).toBe("succeeded");
-      expect(detail.checks, f.id).toMatchObject({ scopesReadTwice: 0, rowsWrittenTwice: 0, rowsMissing: 0, rowsExtra: 0, wronglyTerminated: 0, changeRowsWritten: 0 });
+    // The scale step: the same organization synced exactly by 1, 2 and 4 processes, each reporting
+    // its own work; in the deployed shape (4 jobs a process) and the latency-bound one (1 job).
+    const series = [
       // 10 accounts in shards of at most 5, the count rounded up to a multiple of the job slots
-      // (processes × 4) but never above the accounts (docs/scaling.md): 2 → 4 shards for one
-      // process, 8 for two, 10 for four; whoever took them.
-      const expectedShards = { 1: 4, 2: 8, 4: 10 }[processes];
-      expect(detail.perProcess.reduce((n, p) => n + p.shards, 0), f.id).toBe(expectedShards);
-      expect(detail.perProcess.reduce((n, p) => n + p.apiCalls, 0), f.id).toBeGreaterThan(0);
+      // (processes × jobs) but never above the accounts (docs/scaling.md): with 4 jobs a process,
+      // 2 → 4 shards for one process, 8 for two, 10 for four; with 1 job, 2, 2 and 4.
+      { prefix: "scale.processes", shards: { 1: 4, 2: 8, 4: 10 } as Record<number, number> },
+      { prefix: "scale.latency_bound_processes", shards: { 1: 2, 2: 2, 4: 4 } as Record<number, number> },
+    ];
+    for (const { prefix, shards } of series) {
+      for (const processes of [1, 2, 4]) {
+        const f = results.figures.find((x) => x.id === `${prefix}_${processes}`)!;
+        const detail = f.detail as { perProcess: { apiCalls: number; shards: number }[]; checks: Record<string, number>; resources: number; runStatus: string };
+        expect(detail.perProcess, f.id).toHaveLength(processes);
+        expect(detail.runStatus, f.id).toBe("succeeded");
+        expect(detail.checks, f.id).toMatchObject({ scopesReadTwice: 0, rowsWrittenTwice: 0, rowsMissing: 0, rowsExtra: 0, wronglyTerminated: 0, changeRowsWritten: 0 });
+        expect(detail.perProcess.reduce((n, p) => n + p.shards, 0), f.id).toBe(shards[processes]);
+        expect(detail.perProcess.reduce((n, p) => n + p.apiCalls, 0), f.id).toBeGreaterThan(0);
+      }
+      // The one-process run says how much speedup the machine's CPU allows at most.
+      const ceiling = (results.figures.find((x) => x.id === `${prefix}_1`)!.detail as { cpuCeiling: number }).cpuCeiling;
+      expect(ceiling, prefix).toBeGreaterThan(0);
     }
     const churned = results.figures.find((f) => f.id === "writer.resync_churned")!;
     expect((churned.detail!.counts as { updated: number }).updated).toBeGreaterThan(0);
