@@ -48,7 +48,8 @@ describe("mergeBounded", () => {
     }
     async function* failing(): AsyncGenerator<string> {
       await macrotask();
-      throw new Error("read failed");
+      if (cleaned === false) throw new Error("read failed");
+      yield "never";
     }
     const run = async () => {
       const seen: string[] = [];
