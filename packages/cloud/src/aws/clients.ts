@@ -41,6 +41,15 @@ export interface AwsServiceClients {
    * `ctx.clients.client("lambda", (config) => new LambdaClient(config))`.
    */
   client<C extends { middlewareStack: object }>(service: string, make: (config: AwsClientConfig) => C): C;
+  /**
+   * Forgets this service's client (`ec2`, `elasticloadbalancing`, `rds`, `s3`, `ce`,
+   * `monitoring`, or a name given to `client`); the next use makes a new one. A call in flight
+   * keeps the client it holds. The client is not `destroy()`ed: that would close the socket
+   * pool every client of the adapter shares.
+   */
+  release(service: string): void;
+  /** The services whose client is made and not released (the adapter's own accounting). */
+  services(): string[];
 }
 
 /** What every client of one account and region is made with. */
@@ -161,6 +170,26 @@ export function createServiceClients(
   const key = (service: string) => `${account}:${region}:${service}`;
   const others = new Map<string, unknown>();
   return {
+    release(service: string): void {
+      if (service === "ec2") ec2 = undefined;
+      else if (service === "elasticloadbalancing") elb = undefined;
+      else if (service === "rds") rds = undefined;
+      else if (service === "s3") s3 = undefined;
+      else if (service === "ce") ce = undefined;
+      else if (service === "monitoring") cloudwatch = undefined;
+      else others.delete(service);
+    },
+    services(): string[] {
+      const named: [string, unknown][] = [
+        ["ec2", ec2],
+        ["elasticloadbalancing", elb],
+        ["rds", rds],
+        ["s3", s3],
+        ["ce", ce],
+        ["monitoring", cloudwatch],
+      ];
+      return [...named.filter(([, c]) => c !== undefined).map(([name]) => name), ...others.keys()];
+    },
     client<C extends { middlewareStack: object }>(service: string, make: (config: AwsClientConfig) => C): C {
       let made = others.get(service) as C | undefined;
       if (!made) {

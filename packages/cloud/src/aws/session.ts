@@ -22,6 +22,14 @@ export interface SessionSettings {
 /** One stream's clients, per account × region, made on first use, over the adapter's socket pool. */
 export interface AwsSession {
   clientsFor(account: string, region: string): AwsServiceClients;
+  /**
+   * Forgets one service's clients in every account and region, once the reads that use them
+   * are done (an SDK client with its resolved config and middleware is 30–70 KB of heap, and an
+   * organization's inventory makes one per service, account and region).
+   */
+  release(service: string): void;
+  /** How many clients the session holds now, per service (the adapter's own accounting). */
+  liveClients(): Map<string, number>;
   /** Drops the stream's clients; the sockets stay in the adapter's pool for the next stream. */
   close(): void;
 }
@@ -46,6 +54,14 @@ export function openSession(settings: SessionSettings, signal: AbortSignal | und
         clients.set(key, c);
       }
       return c;
+    },
+    release(service) {
+      for (const c of clients.values()) c.release(service);
+    },
+    liveClients() {
+      const live = new Map<string, number>();
+      for (const c of clients.values()) for (const service of c.services()) live.set(service, (live.get(service) ?? 0) + 1);
+      return live;
     },
     close() {
       clients.clear();
