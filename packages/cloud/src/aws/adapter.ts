@@ -1,4 +1,3 @@
-import { DescribeRegionsCommand, DescribeSpotPriceHistoryCommand } from "@aws-sdk/client-ec2";
 import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import { createRateLimiter, type RateLimiter } from "../common/rate-limiter.ts";
 import { describeKind, selectReaders } from "../core/kind-reader.ts";
@@ -40,6 +39,7 @@ import { awsApiLimitOf } from "./api-limits.ts";
 import { type AwsOrganizationConfig, discoverAwsOrganization, memberRole } from "./organization.ts";
 import { type AccountPlan, resourceReads } from "./scope-plan.ts";
 import { type AwsSession, openSession, type SessionSettings } from "./session.ts";
+import { awsSdk } from "./sdk.ts";
 
 export interface AwsBaseCredentials {
   accessKeyId: string;
@@ -170,7 +170,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     const out = await session
       .clientsFor(account, homeRegion)
       .ec2()
-      .send(new DescribeRegionsCommand({ AllRegions: false }), { abortSignal: signal });
+      .send(new (awsSdk("@aws-sdk/client-ec2").DescribeRegionsCommand)({ AllRegions: false }), { abortSignal: signal });
     return (out.Regions ?? []).map((r) => r.RegionName).filter((n): n is string => !!n);
   }
 
@@ -339,7 +339,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     const signal = query.signal;
     // Loaded here, with CloudFormation's SDK, so that inventory-only processes never load either.
     const { cloudFormationApi, stackRead } = await import("./deployments.ts");
-    const { CloudFormationClient } = await import("@aws-sdk/client-cloudformation");
+    const { CloudFormationClient } = awsSdk("@aws-sdk/client-cloudformation");
     await ensureDiscovered(signal);
     const session = openSession(sessionSettings, signal);
     try {
@@ -367,12 +367,12 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
    */
   async function* streamBackups(query: BackupQuery): AsyncGenerator<BackupEvent> {
     const signal = query.signal;
-    const [{ backupRead }, { ebsSnapshotRead }, { rdsBackupRead }, { BackupClient }] = await Promise.all([
+    const [{ backupRead }, { ebsSnapshotRead }, { rdsBackupRead }] = await Promise.all([
       import("./backups.ts"),
       import("./snapshots.ts"),
       import("./rds-backups.ts"),
-      import("@aws-sdk/client-backup"),
     ]);
+    const { BackupClient } = awsSdk("@aws-sdk/client-backup");
     await ensureDiscovered(signal);
     const session = openSession(sessionSettings, signal);
     try {
@@ -446,7 +446,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
     const signal = query.signal;
     // Loaded here, with the Price List SDK, so that syncs never load either.
     const { priceListApi, readAwsPrices, spotQuotes } = await import("./prices.ts");
-    const { PricingClient } = await import("@aws-sdk/client-pricing");
+    const { PricingClient } = awsSdk("@aws-sdk/client-pricing");
     const first = config.accounts[0] as AwsAccountConfig;
     const session = openSession(sessionSettings, signal);
     try {
@@ -463,7 +463,7 @@ export function createAwsAdapter(config: AwsAdapterConfig): AwsAdapter {
         try {
           do {
             const out = await ec2.send(
-              new DescribeSpotPriceHistoryCommand({
+              new (awsSdk("@aws-sdk/client-ec2").DescribeSpotPriceHistoryCommand)({
                 InstanceTypes: [...query.computeSizes] as never,
                 ProductDescriptions: ["Linux/UNIX"],
                 // A start time of now asks for the price in force now, one entry per zone and type.
@@ -512,7 +512,7 @@ const statusCheckKinds: ReadonlySet<string> = new Set(["ec2_instance", "autoscal
 function autoScalingGroupsApi(clients: () => AwsServiceClients): AutoScalingGroupsApi {
   return {
     async page(nextToken, signal) {
-      const sdk = await import("@aws-sdk/client-auto-scaling");
+      const sdk = awsSdk("@aws-sdk/client-auto-scaling");
       const client = clients().client("autoscaling", (config) => new sdk.AutoScalingClient(config));
       return client.send(new sdk.DescribeAutoScalingGroupsCommand({ MaxRecords: 100, ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal: signal });
     },

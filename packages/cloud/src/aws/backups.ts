@@ -1,14 +1,8 @@
-import {
-  type BackupClient,
-  GetBackupPlanCommand,
-  GetBackupSelectionCommand,
-  paginateListBackupJobs,
-  paginateListBackupPlans,
-  paginateListBackupSelections,
-} from "@aws-sdk/client-backup";
+import type { BackupClient } from "@aws-sdk/client-backup";
 import type { ReadState, ReadStep, ScopeRead } from "../core/scope-runner.ts";
 import type { BackupRecord, ScopeRef } from "../types.ts";
 import { configurationsOfRule, executionOfJob } from "./normalize-backups.ts";
+import { awsSdk } from "./sdk.ts";
 
 /**
  * AWS Backup of one account and region (the service is regional): every backup plan's rules
@@ -46,7 +40,7 @@ async function* backupSteps(ctx: BackupScopeContext, state: ReadState): AsyncGen
   const signal = state.signal;
   const pageSize = Math.min(Math.max(ctx.pageSize ?? 1000, 1), 1000);
   const { account, region } = ctx.scope;
-  for await (const page of paginateListBackupPlans({ client, pageSize }, {}, { abortSignal: signal })) {
+  for await (const page of awsSdk("@aws-sdk/client-backup").paginateListBackupPlans({ client, pageSize }, {}, { abortSignal: signal })) {
     for (const summary of page.BackupPlansList ?? []) {
       const planId = summary.BackupPlanId;
       if (!planId) {
@@ -54,14 +48,14 @@ async function* backupSteps(ctx: BackupScopeContext, state: ReadState): AsyncGen
         continue;
       }
       state.operation = "GetBackupPlan";
-      const plan = await client.send(new GetBackupPlanCommand({ BackupPlanId: planId }), { abortSignal: signal });
+      const plan = await client.send(new (awsSdk("@aws-sdk/client-backup").GetBackupPlanCommand)({ BackupPlanId: planId }), { abortSignal: signal });
       const arns: string[] = [];
       state.operation = "ListBackupSelections";
-      for await (const selections of paginateListBackupSelections({ client, pageSize }, { BackupPlanId: planId }, { abortSignal: signal })) {
+      for await (const selections of awsSdk("@aws-sdk/client-backup").paginateListBackupSelections({ client, pageSize }, { BackupPlanId: planId }, { abortSignal: signal })) {
         for (const s of selections.BackupSelectionsList ?? []) {
           if (!s.SelectionId) continue;
           state.operation = "GetBackupSelection";
-          const selection = await client.send(new GetBackupSelectionCommand({ BackupPlanId: planId, SelectionId: s.SelectionId }), { abortSignal: signal });
+          const selection = await client.send(new (awsSdk("@aws-sdk/client-backup").GetBackupSelectionCommand)({ BackupPlanId: planId, SelectionId: s.SelectionId }), { abortSignal: signal });
           const found = explicitArns(selection.BackupSelection?.Resources);
           arns.push(...found.arns);
           const byTag = (selection.BackupSelection?.ListOfTags?.length ?? 0) > 0;
@@ -86,7 +80,7 @@ async function* backupSteps(ctx: BackupScopeContext, state: ReadState): AsyncGen
     }
   }
   state.operation = "ListBackupJobs";
-  for await (const page of paginateListBackupJobs({ client, pageSize }, { ByCreatedAfter: ctx.since }, { abortSignal: signal })) {
+  for await (const page of awsSdk("@aws-sdk/client-backup").paginateListBackupJobs({ client, pageSize }, { ByCreatedAfter: ctx.since }, { abortSignal: signal })) {
     const records: BackupRecord[] = [];
     for (const job of page.BackupJobs ?? []) {
       const out = executionOfJob(job, account, region);

@@ -2,15 +2,16 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { CostExplorerClient } from "@aws-sdk/client-cost-explorer";
-import { EC2Client } from "@aws-sdk/client-ec2";
-import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
-import { RDSClient } from "@aws-sdk/client-rds";
-import { S3Client } from "@aws-sdk/client-s3";
-import { STSClient } from "@aws-sdk/client-sts";
+import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { RDSClient } from "@aws-sdk/client-rds";
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { STSClient } from "@aws-sdk/client-sts";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { RateLimiter } from "../common/rate-limiter.ts";
 import { awsLimiterKey } from "./api-limits.ts";
 import { isThrottle } from "./aws-errors.ts";
+import { awsSdk } from "./sdk.ts";
 
 /** Credentials as the SDK's identity providers return them (kept local: no @smithy/types import). */
 export interface AwsCredentialIdentity {
@@ -198,35 +199,35 @@ export function createServiceClients(
       }
       return made;
     },
-    ec2: () => (ec2 ??= instrument(new EC2Client(baseConfig(region, credentials, settings)), key("ec2"), settings)),
+    ec2: () => (ec2 ??= instrument(new (awsSdk("@aws-sdk/client-ec2").EC2Client)(baseConfig(region, credentials, settings)), key("ec2"), settings)),
     elb: () =>
       (elb ??= instrument(
-        new ElasticLoadBalancingV2Client(baseConfig(region, credentials, settings)),
+        new (awsSdk("@aws-sdk/client-elastic-load-balancing-v2").ElasticLoadBalancingV2Client)(baseConfig(region, credentials, settings)),
         key("elasticloadbalancing"),
         settings,
       )),
-    rds: () => (rds ??= instrument(new RDSClient(baseConfig(region, credentials, settings)), key("rds"), settings)),
+    rds: () => (rds ??= instrument(new (awsSdk("@aws-sdk/client-rds").RDSClient)(baseConfig(region, credentials, settings)), key("rds"), settings)),
     s3: () =>
       (s3 ??= instrument(
         // Path-style keeps bucket names out of the host name, which emulators and private endpoints need.
         // Per-bucket calls (GetBucketLifecycleConfiguration) go to buckets of every region: follow
         // S3's redirect to the bucket's own region instead of failing on it.
-        new S3Client({ ...baseConfig(region, credentials, settings), forcePathStyle: true, followRegionRedirects: true }),
+        new (awsSdk("@aws-sdk/client-s3").S3Client)({ ...baseConfig(region, credentials, settings), forcePathStyle: true, followRegionRedirects: true }),
         key("s3"),
         settings,
       )),
     ce: () =>
-      (ce ??= import("@aws-sdk/client-cost-explorer").then(({ CostExplorerClient }) =>
-        instrument(new CostExplorerClient(baseConfig(region, credentials, settings)), key("ce"), settings),
+      (ce ??= Promise.resolve().then(() =>
+        instrument(new (awsSdk("@aws-sdk/client-cost-explorer").CostExplorerClient)(baseConfig(region, credentials, settings)), key("ce"), settings),
       )),
     cloudwatch: () =>
-      (cloudwatch ??= import("@aws-sdk/client-cloudwatch").then(({ CloudWatchClient }) =>
-        instrument(new CloudWatchClient(baseConfig(region, credentials, settings)), key("monitoring"), settings),
+      (cloudwatch ??= Promise.resolve().then(() =>
+        instrument(new (awsSdk("@aws-sdk/client-cloudwatch").CloudWatchClient)(baseConfig(region, credentials, settings)), key("monitoring"), settings),
       )),
   };
 }
 
 export function createStsClient(region: string, credentials: AwsCredentialIdentity, settings: ClientSettings): STSClient {
   const fixed: AwsCredentialProvider = async () => credentials;
-  return instrument(new STSClient(baseConfig(region, fixed, settings)), `base:${region}:sts`, settings);
+  return instrument(new (awsSdk("@aws-sdk/client-sts").STSClient)(baseConfig(region, fixed, settings)), `base:${region}:sts`, settings);
 }

@@ -1,13 +1,9 @@
-import {
-  type CostExplorerClient,
-  GetCostAndUsageCommand,
-  type GetCostAndUsageCommandOutput,
-  GetCostAndUsageWithResourcesCommand,
-} from "@aws-sdk/client-cost-explorer";
+import type { CostExplorerClient, GetCostAndUsageCommandOutput } from "@aws-sdk/client-cost-explorer";
 import type { ReadState, ReadStep, ScopeRead } from "../core/scope-runner.ts";
 import type { AdapterLogger, NormalizedCostLine, ScopeRef } from "../types.ts";
 import { errorCode } from "./aws-errors.ts";
 import { addDays, type CostResultContext, type CostWindowSegment, costWindowSegments, normalizeCostResult } from "./normalize-costs.ts";
+import { awsSdk } from "./sdk.ts";
 
 /**
  * Cost Explorer for one account: daily UnblendedCost and UsageQuantity grouped by SERVICE
@@ -51,8 +47,8 @@ export function costExplorerApi(client: () => Promise<CostExplorerClient>): Cost
       };
       const ce = await client();
       return request.byResource
-        ? await ce.send(new GetCostAndUsageWithResourcesCommand(input), { abortSignal: signal })
-        : await ce.send(new GetCostAndUsageCommand(input), { abortSignal: signal });
+        ? await ce.send(new (awsSdk("@aws-sdk/client-cost-explorer").GetCostAndUsageWithResourcesCommand)(input), { abortSignal: signal })
+        : await ce.send(new (awsSdk("@aws-sdk/client-cost-explorer").GetCostAndUsageCommand)(input), { abortSignal: signal });
     },
   };
 }

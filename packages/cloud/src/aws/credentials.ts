@@ -1,6 +1,7 @@
-import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
+import type { STSClient } from "@aws-sdk/client-sts";
 import { CredentialsRejectedError } from "../errors.ts";
 import type { AwsCredentialIdentity, AwsCredentialProvider } from "./clients.ts";
+import { awsSdk } from "./sdk.ts";
 
 /**
  * Credentials for one account. An account with a role is reached through STS AssumeRole from
@@ -58,7 +59,7 @@ export function assumeRoleCredentials(assume: AssumeRole, request: AssumeRoleReq
 export function stsAssumeRole(sts: STSClient): AssumeRole {
   return async (request) => {
     const out = await sts.send(
-      new AssumeRoleCommand({
+      new (awsSdk("@aws-sdk/client-sts").AssumeRoleCommand)({
         RoleArn: request.roleArn,
         RoleSessionName: request.sessionName,
         DurationSeconds: request.durationSeconds,

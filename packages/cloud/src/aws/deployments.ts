@@ -1,18 +1,10 @@
-import {
-  type CloudFormationClient,
-  DescribeStacksCommand,
-  type DescribeStacksCommandOutput,
-  GetTemplateCommand,
-  ListStackResourcesCommand,
-  type ListStackResourcesCommandOutput,
-  type Stack,
-  type StackResourceSummary,
-} from "@aws-sdk/client-cloudformation";
+import type { CloudFormationClient, DescribeStacksCommandOutput, ListStackResourcesCommandOutput, Stack, StackResourceSummary } from "@aws-sdk/client-cloudformation";
 import type { ReadState, ReadStep, ScopeRead } from "../core/scope-runner.ts";
 import { cloudFormationStatuses, deploymentStatusOf, templateHash } from "../deployments/rules.ts";
 import type { DeployedResource, NormalizedDeployment } from "../deployments/types.ts";
 import type { ScopeRef } from "../types.ts";
 import { tagsToRecord } from "./normalize.ts";
+import { awsSdk } from "./sdk.ts";
 
 /**
  * CloudFormation stacks of one account and region: DescribeStacks page by page (status,
@@ -30,12 +22,12 @@ export interface CloudFormationApi {
 
 export function cloudFormationApi(client: () => CloudFormationClient): CloudFormationApi {
   return {
-    stacks: (token, signal) => client().send(new DescribeStacksCommand(token ? { NextToken: token } : {}), { abortSignal: signal }),
+    stacks: (token, signal) => client().send(new (awsSdk("@aws-sdk/client-cloudformation").DescribeStacksCommand)(token ? { NextToken: token } : {}), { abortSignal: signal }),
     stackResources: (stackId, token, signal) =>
-      client().send(new ListStackResourcesCommand({ StackName: stackId, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal }),
+      client().send(new (awsSdk("@aws-sdk/client-cloudformation").ListStackResourcesCommand)({ StackName: stackId, ...(token ? { NextToken: token } : {}) }), { abortSignal: signal }),
     // `Original`: the template as submitted (YAML stays YAML), which is what the user wrote and versions.
     templateBody: async (stackId, signal) =>
-      (await client().send(new GetTemplateCommand({ StackName: stackId, TemplateStage: "Original" }), { abortSignal: signal })).TemplateBody ?? "",
+      (await client().send(new (awsSdk("@aws-sdk/client-cloudformation").GetTemplateCommand)({ StackName: stackId, TemplateStage: "Original" }), { abortSignal: signal })).TemplateBody ?? "",
   };
 }
 

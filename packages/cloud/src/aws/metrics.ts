@@ -1,13 +1,9 @@
-import {
-  type CloudWatchClient,
-  GetMetricDataCommand,
-  type GetMetricDataCommandOutput,
-  type MetricDataQuery,
-} from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchClient, GetMetricDataCommandOutput, MetricDataQuery } from "@aws-sdk/client-cloudwatch";
 import type { ReadStep, ScopeRead } from "../core/scope-runner.ts";
 import type { AdapterLogger, MetricSample, ScopeRef } from "../types.ts";
 import type { CloudWatchKindMetrics } from "./metric-table.ts";
 import { batchItems, buildMetricQueries, createSampleAccumulator, type MetricItem, readMetricResult } from "./normalize-metrics.ts";
+import { awsSdk } from "./sdk.ts";
 
 /**
  * CloudWatch GetMetricData for the resources of one account and region: one query per series
@@ -36,7 +32,7 @@ export function cloudWatchApi(client: () => Promise<CloudWatchClient>): CloudWat
   return {
     metricData: async (request, signal) =>
       (await client()).send(
-        new GetMetricDataCommand({
+        new (awsSdk("@aws-sdk/client-cloudwatch").GetMetricDataCommand)({
           MetricDataQueries: request.queries,
           StartTime: request.start,
           EndTime: request.end,

@@ -2,6 +2,7 @@ import type { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { applyMembershipRules, type ListedMember, type MembershipRules, rulesNeedParents } from "../core/membership.ts";
 import type { DiscoveredAccount } from "../types.ts";
 import type { AwsServiceClients } from "./clients.ts";
+import { awsSdk } from "./sdk.ts";
 
 /**
  * Whole-organization discovery over AWS Organizations: `ListAccounts` from the management (or a
@@ -37,7 +38,7 @@ export async function discoverAwsOrganization(
   config: AwsOrganizationConfig,
   signal: AbortSignal | undefined,
 ): Promise<AwsDiscovery> {
-  const { OrganizationsClient, ListAccountsCommand, ListParentsCommand } = await import("@aws-sdk/client-organizations");
+  const { OrganizationsClient, ListAccountsCommand, ListParentsCommand } = awsSdk("@aws-sdk/client-organizations");
   const org: OrganizationsClient = clients.client("organizations", (c) => new OrganizationsClient(c));
   const listed: { id: string; name: string; arn: string; status: string }[] = [];
   let token: string | undefined;

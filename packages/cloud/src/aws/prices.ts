@@ -1,6 +1,7 @@
-import { GetProductsCommand, type PricingClient } from "@aws-sdk/client-pricing";
+import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { PriceQuery, PriceQuote } from "../types.ts";
 import { normalizePriceListItem } from "./normalize-prices.ts";
+import { awsSdk } from "./sdk.ts";
 
 /** The Price List calls used (narrow, so the reader does not see the whole SDK). */
 export interface PriceListApi {
@@ -12,7 +13,7 @@ export function priceListApi(client: () => Promise<PricingClient>, pageSize?: nu
     async getProducts(request, signal) {
       const pricing = await client();
       const out = await pricing.send(
-        new GetProductsCommand({
+        new (awsSdk("@aws-sdk/client-pricing").GetProductsCommand)({
           ServiceCode: request.serviceCode,
           FormatVersion: "aws_v1",
           ...(pageSize ? { MaxResults: Math.min(100, Math.max(1, pageSize)) } : {}),

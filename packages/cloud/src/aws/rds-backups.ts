@@ -1,7 +1,8 @@
-import { type DBSnapshot, paginateDescribeDBInstances, paginateDescribeDBSnapshots, type RDSClient } from "@aws-sdk/client-rds";
+import type { DBSnapshot, RDSClient } from "@aws-sdk/client-rds";
 import type { ReadState, ReadStep, ScopeRead } from "../core/scope-runner.ts";
 import type { BackupRecord, ScopeRef } from "../types.ts";
 import { automatedBackupConfiguration, rdsSnapshotRecords } from "./normalize-rds-backups.ts";
+import { awsSdk } from "./sdk.ts";
 
 /**
  * RDS's own backups of one account and region: each DB instance's automated-backup settings
@@ -33,7 +34,7 @@ async function* steps(ctx: RdsBackupScopeContext, state: ReadState): AsyncGenera
   const pageSize = Math.min(Math.max(ctx.pageSize ?? 100, 20), 100);
   const where = { account: ctx.scope.account, region: ctx.scope.region };
   const now = ctx.now();
-  for await (const page of paginateDescribeDBInstances({ client, pageSize }, {}, { abortSignal: state.signal })) {
+  for await (const page of awsSdk("@aws-sdk/client-rds").paginateDescribeDBInstances({ client, pageSize }, {}, { abortSignal: state.signal })) {
     const records: BackupRecord[] = [];
     for (const db of page.DBInstances ?? []) {
       const out = automatedBackupConfiguration(db, where, now);
@@ -44,7 +45,7 @@ async function* steps(ctx: RdsBackupScopeContext, state: ReadState): AsyncGenera
   }
   state.operation = "DescribeDBSnapshots";
   const all: DBSnapshot[] = [];
-  for await (const page of paginateDescribeDBSnapshots({ client, pageSize }, {}, { abortSignal: state.signal })) {
+  for await (const page of awsSdk("@aws-sdk/client-rds").paginateDescribeDBSnapshots({ client, pageSize }, {}, { abortSignal: state.signal })) {
     all.push(...(page.DBSnapshots ?? []));
   }
   const { records, skipped } = rdsSnapshotRecords(all, where);

@@ -1,7 +1,8 @@
-import { type EC2Client, paginateDescribeSnapshots, type Snapshot } from "@aws-sdk/client-ec2";
+import type { EC2Client, Snapshot } from "@aws-sdk/client-ec2";
 import type { ReadState, ReadStep, ScopeRead } from "../core/scope-runner.ts";
 import type { BackupRecord, ScopeRef } from "../types.ts";
 import { ebsSnapshotRecords } from "./normalize-snapshots.ts";
+import { awsSdk } from "./sdk.ts";
 
 /**
  * The EBS snapshots an account owns in one region (DescribeSnapshots with OwnerIds=self, paged
@@ -25,7 +26,7 @@ export function ebsSnapshotRead(ctx: SnapshotScopeContext): ScopeRead<BackupReco
 async function* steps(ctx: SnapshotScopeContext, state: ReadState): AsyncGenerator<ReadStep<BackupRecord>> {
   const pageSize = Math.min(Math.max(ctx.pageSize ?? 1000, 5), 1000);
   const all: Snapshot[] = [];
-  for await (const page of paginateDescribeSnapshots({ client: ctx.client(), pageSize }, { OwnerIds: ["self"] }, { abortSignal: state.signal })) {
+  for await (const page of awsSdk("@aws-sdk/client-ec2").paginateDescribeSnapshots({ client: ctx.client(), pageSize }, { OwnerIds: ["self"] }, { abortSignal: state.signal })) {
     all.push(...(page.Snapshots ?? []));
   }
   const { records, skipped } = ebsSnapshotRecords(all, { account: ctx.scope.account, region: ctx.scope.region });

@@ -1,7 +1,8 @@
-import { DescribeInstanceStatusCommand, type DescribeInstanceStatusCommandOutput, type EC2Client } from "@aws-sdk/client-ec2";
+import type { DescribeInstanceStatusCommandOutput, EC2Client } from "@aws-sdk/client-ec2";
 import type { ReadStep, ScopeRead } from "../core/scope-runner.ts";
 import type { ResourceStatusChecks, ScopeRef } from "../types.ts";
 import { type AutoScalingGroupCapacity, normalizeAutoScalingGroupCheck, normalizeInstanceStatus } from "./normalize-status.ts";
+import { awsSdk } from "./sdk.ts";
 
 /**
  * EC2 instance and system status checks of one account and region: DescribeInstanceStatus over
@@ -20,7 +21,7 @@ export function instanceStatusApi(client: () => Promise<EC2Client> | EC2Client):
   return {
     page: async (nextToken, signal) =>
       (await client()).send(
-        new DescribeInstanceStatusCommand({ MaxResults: 1000, ...(nextToken ? { NextToken: nextToken } : {}) }),
+        new (awsSdk("@aws-sdk/client-ec2").DescribeInstanceStatusCommand)({ MaxResults: 1000, ...(nextToken ? { NextToken: nextToken } : {}) }),
         { abortSignal: signal },
       ),
   };

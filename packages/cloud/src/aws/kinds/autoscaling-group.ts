@@ -4,6 +4,7 @@ import type { NormalizedResource, ResourceStatus, SizeCategory } from "../../typ
 import { configurationOf, displayName, isoDate, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * Auto Scaling groups: DescribeAutoScalingGroups per region answers each group with its
@@ -75,7 +76,7 @@ export const autoScalingGroupReader: AwsKindReader<AutoScalingGroup> = {
   relations: [{ name: "group_member", targetKind: "ec2_instance" }],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads Auto Scaling never loads its SDK.
-    const sdk: AutoScalingSdk = await import("@aws-sdk/client-auto-scaling");
+    const sdk: AutoScalingSdk = awsSdk("@aws-sdk/client-auto-scaling");
     const client = ctx.clients.client("autoscaling", (config) => new sdk.AutoScalingClient(config));
     const pages = sdk.paginateDescribeAutoScalingGroups({ client, pageSize: clampPageSize(ctx.pageSize, 1, 100) }, {}, { abortSignal: ctx.signal });
     for await (const page of pages) yield page.AutoScalingGroups ?? [];

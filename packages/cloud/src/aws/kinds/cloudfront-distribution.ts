@@ -5,6 +5,7 @@ import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, tagsToRecord } from "../normalize.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * CloudFront distributions: one ListDistributions per account (CloudFront is global; its one
@@ -106,7 +107,7 @@ export const cloudFrontDistributionReader: AwsKindReader<CloudFrontDistributionD
   ],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads CloudFront never loads its SDK.
-    const sdk: CloudFrontSdk = await import("@aws-sdk/client-cloudfront");
+    const sdk: CloudFrontSdk = awsSdk("@aws-sdk/client-cloudfront");
     const client = ctx.clients.client("cloudfront", (config) => new sdk.CloudFrontClient(config));
     const pages = sdk.paginateListDistributions({ client, pageSize: clampPageSize(ctx.pageSize, 1, 1000) }, {}, { abortSignal: ctx.signal });
     for await (const page of pages) {

@@ -4,6 +4,7 @@ import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, tagsToRecord } from "../normalize.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * DynamoDB tables: ListTables per region gives names only, so each table is read with
@@ -111,7 +112,7 @@ export const dynamoDbTableReader: AwsKindReader<DynamoDbTableDetail> = {
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads DynamoDB never loads its SDK.
-    const sdk: DynamoDbSdk = await import("@aws-sdk/client-dynamodb");
+    const sdk: DynamoDbSdk = awsSdk("@aws-sdk/client-dynamodb");
     const client = ctx.clients.client("dynamodb", (config) => new sdk.DynamoDBClient(config));
     const pages = sdk.paginateListTables({ client, pageSize: clampPageSize(ctx.pageSize, 1, 100) }, {}, { abortSignal: ctx.signal });
     for await (const page of pages) {

@@ -1,4 +1,4 @@
-import { paginateDescribeVolumes, type Volume } from "@aws-sdk/client-ec2";
+import type { Volume } from "@aws-sdk/client-ec2";
 import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { NormalizedResource } from "../../types.ts";
 import {
@@ -13,6 +13,7 @@ import {
 } from "../normalize.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /** EBS volumes: DescribeVolumes per region; size category comes from the size in GiB. */
 export function normalizeEbsVolume(raw: Volume, where: ItemWhere): NormalizedResource {
@@ -50,7 +51,7 @@ export const ebsVolumeReader: AwsKindReader<Volume> = {
   metricKeys: cloudWatchKeysOf("ebs_volume"),
   relations: [{ name: "data_volume", targetKind: "ec2_instance" }],
   async *pages(ctx) {
-    const pages = paginateDescribeVolumes(
+    const pages = awsSdk("@aws-sdk/client-ec2").paginateDescribeVolumes(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 500) },
       {},
       { abortSignal: ctx.signal },

@@ -1,4 +1,4 @@
-import { type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
+import type { Instance } from "@aws-sdk/client-ec2";
 import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { NormalizedResource, ResourceDependency } from "../../types.ts";
 import {
@@ -13,6 +13,7 @@ import {
 } from "../normalize.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /** EC2 instances: DescribeInstances per region; reservations are flattened into instances. */
 export function normalizeEc2Instance(raw: Instance, where: ItemWhere): NormalizedResource {
@@ -73,7 +74,7 @@ export const ec2InstanceReader: AwsKindReader<Instance> = {
     { name: "security_group", targetKind: "security_group" },
   ],
   async *pages(ctx) {
-    const pages = paginateDescribeInstances(
+    const pages = awsSdk("@aws-sdk/client-ec2").paginateDescribeInstances(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },
       {},
       { abortSignal: ctx.signal },

@@ -3,6 +3,7 @@ import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { configurationOf, displayName, lookupStatus, taskCountSizeCategory } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * ECS clusters: ListClusters per region gives ARNs, DescribeClusters reads up to 100 of them in
@@ -69,7 +70,7 @@ export const ecsClusterReader: AwsKindReader<EcsClusterDetail> = {
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads ECS never loads its SDK.
-    const sdk: EcsSdk = await import("@aws-sdk/client-ecs");
+    const sdk: EcsSdk = awsSdk("@aws-sdk/client-ecs");
     const client = ctx.clients.client("ecs", (config) => new sdk.ECSClient(config));
     // DescribeClusters takes at most 100 ARNs, ListClusters' own maximum page.
     const pages = sdk.paginateListClusters({ client, pageSize: clampPageSize(ctx.pageSize, 1, 100) }, {}, { abortSignal: ctx.signal });

@@ -5,6 +5,7 @@ import { configurationOf, displayName, isoDate, lookupStatus, taskCountSizeCateg
 import { ecsTagsToRecord } from "./ecs-cluster.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * ECS services: services live in clusters, so the read walks ListClusters, then ListServices
@@ -80,7 +81,7 @@ export const ecsServiceReader: AwsKindReader<EcsServiceDetail> = {
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads ECS never loads its SDK.
-    const sdk: EcsSdk = await import("@aws-sdk/client-ecs");
+    const sdk: EcsSdk = awsSdk("@aws-sdk/client-ecs");
     const client = ctx.clients.client("ecs", (config) => new sdk.ECSClient(config));
     const pageSize = clampPageSize(ctx.pageSize, 1, 100);
     for await (const clusters of sdk.paginateListClusters({ client, pageSize }, {}, { abortSignal: ctx.signal })) {

@@ -3,6 +3,7 @@ import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, storedBytesSizeCategory, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * EFS file systems: DescribeFileSystems per region answers each file system with its tags and
@@ -54,7 +55,7 @@ export const efsFileSystemReader: AwsKindReader<FileSystemDescription> = {
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads EFS never loads its SDK.
-    const sdk: EfsSdk = await import("@aws-sdk/client-efs");
+    const sdk: EfsSdk = awsSdk("@aws-sdk/client-efs");
     const client = ctx.clients.client("elasticfilesystem", (config) => new sdk.EFSClient(config));
     const pages = sdk.paginateDescribeFileSystems({ client, pageSize: clampPageSize(ctx.pageSize, 1, 100) }, {}, { abortSignal: ctx.signal });
     for await (const page of pages) yield page.FileSystems ?? [];

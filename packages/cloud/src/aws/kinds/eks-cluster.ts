@@ -4,6 +4,7 @@ import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * EKS clusters: ListClusters per region gives names only, so each cluster is read with
@@ -80,7 +81,7 @@ export const eksClusterReader: AwsKindReader<EksClusterDetail> = {
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads EKS never loads its SDK.
-    const sdk: EksSdk = await import("@aws-sdk/client-eks");
+    const sdk: EksSdk = awsSdk("@aws-sdk/client-eks");
     const client = ctx.clients.client("eks", (config) => new sdk.EKSClient(config));
     const pages = sdk.paginateListClusters({ client, pageSize: clampPageSize(ctx.pageSize, 1, 100) }, {}, { abortSignal: ctx.signal });
     for await (const page of pages) {

@@ -1,8 +1,9 @@
 import { dependencyOf, withDependencies } from "../../core/relations.ts";
-import { type Address, DescribeAddressesCommand } from "@aws-sdk/client-ec2";
+import type { Address } from "@aws-sdk/client-ec2";
 import type { NormalizedResource } from "../../types.ts";
 import { configurationOf, displayName, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * Elastic IPs: DescribeAddresses per region, which is not paginated (a region holds a few
@@ -43,7 +44,7 @@ export const elasticIpReader: AwsKindReader<Address> = {
   metricKeys: [],
   relations: [{ name: "address_of", targetKind: "ec2_instance" }],
   async *pages(ctx) {
-    const out = await ctx.clients.ec2().send(new DescribeAddressesCommand({}), { abortSignal: ctx.signal });
+    const out = await ctx.clients.ec2().send(new (awsSdk("@aws-sdk/client-ec2").DescribeAddressesCommand)({}), { abortSignal: ctx.signal });
     const addresses = out.Addresses ?? [];
     const size = clampPageSize(ctx.pageSize, 1, 1000);
     for (let i = 0; i < addresses.length; i += size) yield addresses.slice(i, i + size);

@@ -4,6 +4,7 @@ import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * ElastiCache clusters (Redis OSS, Valkey and Memcached nodes' clusters): DescribeCacheClusters
@@ -81,7 +82,7 @@ export const elastiCacheClusterReader: AwsKindReader<ElastiCacheClusterDetail> =
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads ElastiCache never loads its SDK.
-    const sdk: ElastiCacheSdk = await import("@aws-sdk/client-elasticache");
+    const sdk: ElastiCacheSdk = awsSdk("@aws-sdk/client-elasticache");
     const client = ctx.clients.client("elasticache", (config) => new sdk.ElastiCacheClient(config));
     // ElastiCache pages hold 20 to 100 clusters.
     const pages = sdk.paginateDescribeCacheClusters({ client, pageSize: clampPageSize(ctx.pageSize, 20, 100) }, {}, { abortSignal: ctx.signal });

@@ -5,6 +5,7 @@ import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, lookupStatus } from "../normalize.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * Lambda functions: ListFunctions per region, then GetFunction per function. ListFunctions
@@ -101,7 +102,7 @@ export const lambdaFunctionReader: AwsKindReader<LambdaFunctionDetail> = {
   ],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads Lambda never loads its SDK.
-    const sdk: LambdaSdk = await import("@aws-sdk/client-lambda");
+    const sdk: LambdaSdk = awsSdk("@aws-sdk/client-lambda");
     const client = ctx.clients.client("lambda", (config) => new sdk.LambdaClient(config));
     // Lambda returns at most 50 functions per call whatever MaxItems says.
     const pages = sdk.paginateListFunctions({ client, pageSize: clampPageSize(ctx.pageSize, 1, 50) }, {}, { abortSignal: ctx.signal });

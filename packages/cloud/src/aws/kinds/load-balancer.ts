@@ -1,18 +1,11 @@
 import { dependencyOf, withDependencies } from "../../core/relations.ts";
-import {
-  DescribeTagsCommand,
-  DescribeTargetHealthCommand,
-  type ElasticLoadBalancingV2Client,
-  type LoadBalancer,
-  paginateDescribeLoadBalancers,
-  paginateDescribeTargetGroups,
-  type Tag,
-} from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { ElasticLoadBalancingV2Client, LoadBalancer, Tag } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { NormalizedResource } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { configurationOf, displayName, isoDate, loadBalancerStatus, lookupStatus, tagsToRecord } from "../normalize.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * ALBs, NLBs and GWLBs (ELBv2): DescribeLoadBalancers per region, then DescribeTags for each
@@ -71,7 +64,7 @@ async function tagsFor(
   for (let i = 0; i < arns.length; i += tagBatch) {
     const batch = arns.slice(i, i + tagBatch);
     try {
-      const res = await client.send(new DescribeTagsCommand({ ResourceArns: batch }), { abortSignal: signal });
+      const res = await client.send(new (awsSdk("@aws-sdk/client-elastic-load-balancing-v2").DescribeTagsCommand)({ ResourceArns: batch }), { abortSignal: signal });
       for (const d of res.TagDescriptions ?? []) if (d.ResourceArn) out.set(d.ResourceArn, d.Tags ?? []);
     } catch (error) {
       if (errorCode(error) !== "LoadBalancerNotFound") throw error;
@@ -86,7 +79,7 @@ async function tagsFor(
 /** Every target group of the region (DescribeTargetGroups, by Marker), by the load balancers it serves. */
 async function targetGroupsByLoadBalancer(client: ElasticLoadBalancingV2Client, signal: AbortSignal | undefined): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for await (const page of paginateDescribeTargetGroups({ client }, { PageSize: 400 }, { abortSignal: signal })) {
+  for await (const page of awsSdk("@aws-sdk/client-elastic-load-balancing-v2").paginateDescribeTargetGroups({ client }, { PageSize: 400 }, { abortSignal: signal })) {
     for (const tg of page.TargetGroups ?? []) {
       if (!tg.TargetGroupArn) continue;
       for (const lb of tg.LoadBalancerArns ?? []) out.set(lb, [...(out.get(lb) ?? []), tg.TargetGroupArn]);
@@ -107,7 +100,7 @@ async function targetHealthOf(
     const summary: TargetHealthSummary = { targetGroups: 0, registered: 0, byState: {} };
     for (const tg of groups.get(lb) ?? []) {
       try {
-        const res = await client.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg }), { abortSignal: signal });
+        const res = await client.send(new (awsSdk("@aws-sdk/client-elastic-load-balancing-v2").DescribeTargetHealthCommand)({ TargetGroupArn: tg }), { abortSignal: signal });
         summary.targetGroups++;
         for (const d of res.TargetHealthDescriptions ?? []) {
           const state = d.TargetHealth?.State ?? "unknown";
@@ -138,7 +131,7 @@ export const loadBalancerReader: AwsKindReader<LoadBalancerWithTags> = {
   async *pages(ctx) {
     const client = ctx.clients.elb();
     // This paginator has no page-size member wired up, so PageSize goes in the input.
-    const pages = paginateDescribeLoadBalancers(
+    const pages = awsSdk("@aws-sdk/client-elastic-load-balancing-v2").paginateDescribeLoadBalancers(
       { client },
       { PageSize: clampPageSize(ctx.pageSize, 1, 400) },
       { abortSignal: ctx.signal },

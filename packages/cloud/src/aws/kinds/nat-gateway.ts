@@ -1,8 +1,9 @@
 import { dependencyOf, withDependencies } from "../../core/relations.ts";
-import { type NatGateway, paginateDescribeNatGateways } from "@aws-sdk/client-ec2";
+import type { NatGateway } from "@aws-sdk/client-ec2";
 import type { NormalizedResource, ResourceStatus } from "../../types.ts";
 import { configurationOf, displayName, isoDate, lookupStatus, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 export const natGatewayStatus: Readonly<Record<string, ResourceStatus>> = {
   pending: "provisioning",
@@ -52,7 +53,7 @@ export const natGatewayReader: AwsKindReader<NatGateway> = {
     { name: "nat_address", targetKind: "elastic_ip" },
   ],
   async *pages(ctx) {
-    const pages = paginateDescribeNatGateways(
+    const pages = awsSdk("@aws-sdk/client-ec2").paginateDescribeNatGateways(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },
       {},
       { abortSignal: ctx.signal },

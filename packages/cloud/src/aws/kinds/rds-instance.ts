@@ -1,9 +1,10 @@
 import { dependencyOf, withDependencies } from "../../core/relations.ts";
-import { type DBInstance, paginateDescribeDBInstances } from "@aws-sdk/client-rds";
+import type { DBInstance } from "@aws-sdk/client-rds";
 import type { NormalizedResource } from "../../types.ts";
 import { configurationOf, displayName, isoDate, rdsKindOf, rdsResourceKinds, rdsStatus, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * RDS DB instances: DescribeDBInstances per region (tags come inline in TagList). The scope
@@ -53,7 +54,7 @@ export const rdsInstanceReader: AwsKindReader<DBInstance> = {
     { name: "security_group", targetKind: "security_group" },
   ],
   async *pages(ctx) {
-    const pages = paginateDescribeDBInstances(
+    const pages = awsSdk("@aws-sdk/client-rds").paginateDescribeDBInstances(
       { client: ctx.clients.rds(), pageSize: clampPageSize(ctx.pageSize, 20, 100) },
       {},
       { abortSignal: ctx.signal },

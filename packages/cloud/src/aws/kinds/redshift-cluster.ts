@@ -3,6 +3,7 @@ import type { NormalizedResource, ResourceStatus, SizeCategory } from "../../typ
 import { configurationOf, displayName, isoDate, lookupStatus, sizeCategoryOf, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * Redshift provisioned clusters: DescribeClusters per region answers each cluster with its
@@ -81,7 +82,7 @@ export const redshiftClusterReader: AwsKindReader<Cluster> = {
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads Redshift never loads its SDK.
-    const sdk: RedshiftSdk = await import("@aws-sdk/client-redshift");
+    const sdk: RedshiftSdk = awsSdk("@aws-sdk/client-redshift");
     const client = ctx.clients.client("redshift", (config) => new sdk.RedshiftClient(config));
     // Redshift pages hold 20 to 100 clusters.
     const pages = sdk.paginateDescribeClusters({ client, pageSize: clampPageSize(ctx.pageSize, 20, 100) }, {}, { abortSignal: ctx.signal });

@@ -1,9 +1,10 @@
-import { type Bucket, GetBucketLifecycleConfigurationCommand, GetBucketLocationCommand, type LifecycleRule, paginateListBuckets, type S3Client } from "@aws-sdk/client-s3";
+import type { Bucket, LifecycleRule, S3Client } from "@aws-sdk/client-s3";
 import type { NormalizedResource } from "../../types.ts";
 import { errorCode } from "../aws-errors.ts";
 import { bucketRegionFromLocation, configurationOf, isoDate } from "../normalize.ts";
 import { cloudWatchKeysOf } from "../metric-table.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * S3 buckets: one global ListBuckets per account (scope region `global`), then the bucket's own
@@ -49,7 +50,7 @@ export function normalizeBucket(raw: LocatedBucket, where: ItemWhere): Normalize
 async function locate(client: S3Client, bucket: Bucket, signal: AbortSignal | undefined): Promise<LocatedBucket> {
   if (bucket.BucketRegion || !bucket.Name) return { ...bucket };
   try {
-    const out = await client.send(new GetBucketLocationCommand({ Bucket: bucket.Name }), { abortSignal: signal });
+    const out = await client.send(new (awsSdk("@aws-sdk/client-s3").GetBucketLocationCommand)({ Bucket: bucket.Name }), { abortSignal: signal });
     return { ...bucket, BucketRegion: bucketRegionFromLocation(out.LocationConstraint) };
   } catch (error) {
     const code = errorCode(error);
@@ -62,7 +63,7 @@ async function locate(client: S3Client, bucket: Bucket, signal: AbortSignal | un
 async function withLifecycle(client: S3Client, bucket: LocatedBucket, signal: AbortSignal | undefined): Promise<LocatedBucket> {
   if (!bucket.Name || !bucket.BucketRegion) return bucket;
   try {
-    const out = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket.Name }), { abortSignal: signal });
+    const out = await client.send(new (awsSdk("@aws-sdk/client-s3").GetBucketLifecycleConfigurationCommand)({ Bucket: bucket.Name }), { abortSignal: signal });
     return { ...bucket, LifecycleRules: out.Rules ?? [] };
   } catch (error) {
     const code = errorCode(error);
@@ -95,7 +96,7 @@ export const s3BucketReader: AwsKindReader<LocatedBucket> = {
   relations: [],
   async *pages(ctx) {
     const client = ctx.clients.s3();
-    const pages = paginateListBuckets(
+    const pages = awsSdk("@aws-sdk/client-s3").paginateListBuckets(
       { client, pageSize: clampPageSize(ctx.pageSize, 1, 10_000) },
       {},
       { abortSignal: ctx.signal },

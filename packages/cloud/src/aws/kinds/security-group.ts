@@ -1,8 +1,9 @@
-import { paginateDescribeSecurityGroups, type SecurityGroup } from "@aws-sdk/client-ec2";
+import type { SecurityGroup } from "@aws-sdk/client-ec2";
 import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { NormalizedResource } from "../../types.ts";
 import { configurationOf, displayName, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * Security groups: DescribeSecurityGroups per region (tags inline). A group has no lifecycle
@@ -38,7 +39,7 @@ export const securityGroupReader: AwsKindReader<SecurityGroup> = {
   metricKeys: [],
   relations: [{ name: "in_network", targetKind: "vpc" }],
   async *pages(ctx) {
-    const pages = paginateDescribeSecurityGroups(
+    const pages = awsSdk("@aws-sdk/client-ec2").paginateDescribeSecurityGroups(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },
       {},
       { abortSignal: ctx.signal },

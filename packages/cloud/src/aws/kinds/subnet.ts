@@ -1,8 +1,9 @@
-import { paginateDescribeSubnets, type Subnet } from "@aws-sdk/client-ec2";
+import type { Subnet } from "@aws-sdk/client-ec2";
 import { dependencyOf, withDependencies } from "../../core/relations.ts";
 import type { NormalizedResource } from "../../types.ts";
 import { configurationOf, displayName, lookupStatus, networkStatus, tagsToRecord, zoneToRegion } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /** Subnets: DescribeSubnets per region. */
 export function normalizeSubnet(raw: Subnet, where: ItemWhere): NormalizedResource {
@@ -37,7 +38,7 @@ export const subnetReader: AwsKindReader<Subnet> = {
   metricKeys: [],
   relations: [{ name: "in_network", targetKind: "vpc" }],
   async *pages(ctx) {
-    const pages = paginateDescribeSubnets(
+    const pages = awsSdk("@aws-sdk/client-ec2").paginateDescribeSubnets(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },
       {},
       { abortSignal: ctx.signal },

@@ -3,6 +3,7 @@ import type { NormalizedResource } from "../../types.ts";
 import { displayName, tagsToRecord } from "../normalize.ts";
 import { catchAllTypeFilters, derivedKind, isDedicatedArn, parseArn, resourceTypeOfArn } from "./arn-types.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /**
  * Every other taggable resource of a region, through the Resource Groups Tagging API
@@ -63,7 +64,7 @@ export const taggedResourceReader: AwsKindReader<ResourceTagMapping> = {
   relations: [],
   async *pages(ctx) {
     // Imported here, not at the top: a process that never reads the catch-all never loads its SDK.
-    const sdk: TaggingSdk = await import("@aws-sdk/client-resource-groups-tagging-api");
+    const sdk: TaggingSdk = awsSdk("@aws-sdk/client-resource-groups-tagging-api");
     const client = ctx.clients.client("tagging", (config) => new sdk.ResourceGroupsTaggingAPIClient(config));
     const pages = sdk.paginateGetResources(
       { client, pageSize: clampPageSize(ctx.pageSize, 1, 100) },

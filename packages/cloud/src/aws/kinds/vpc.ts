@@ -1,7 +1,8 @@
-import { paginateDescribeVpcs, type Vpc } from "@aws-sdk/client-ec2";
+import type { Vpc } from "@aws-sdk/client-ec2";
 import type { NormalizedResource } from "../../types.ts";
 import { configurationOf, displayName, lookupStatus, networkStatus, tagsToRecord } from "../normalize.ts";
 import { type AwsKindReader, clampPageSize, type ItemWhere, malformed } from "./kind.ts";
+import { awsSdk } from "../sdk.ts";
 
 /** VPCs: DescribeVpcs per region. A network has no size, hence `custom`. */
 export function normalizeVpc(raw: Vpc, where: ItemWhere): NormalizedResource {
@@ -35,7 +36,7 @@ export const vpcReader: AwsKindReader<Vpc> = {
   metricKeys: [],
   relations: [],
   async *pages(ctx) {
-    const pages = paginateDescribeVpcs(
+    const pages = awsSdk("@aws-sdk/client-ec2").paginateDescribeVpcs(
       { client: ctx.clients.ec2(), pageSize: clampPageSize(ctx.pageSize, 5, 1000) },
       {},
       { abortSignal: ctx.signal },
