@@ -18,7 +18,7 @@ import {
   withOrganization,
 } from "../src/index.ts";
 import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
-import { type Tenant, createTenant, resourceValues, sqlState } from "./fixtures.ts";
+import { type Tenant, createTenant, resourceValues, rolledBackFor, sqlState } from "./fixtures.ts";
 
 let tdb: TestDatabase;
 let c: Tenant;
@@ -27,23 +27,8 @@ const cost = (monthly: number | string) => ({ hourly_cost: 0, daily_cost: 0, mon
 const byId = (list: string[]) => [...list].sort();
 const group: Record<string, string[]> = {};
 
-class Rollback extends Error {
-  constructor(readonly value: unknown) {
-    super("rolled back on purpose");
-  }
-}
-
-async function rolledBack<T>(t: Tenant, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  try {
-    await withOrganization(tdb.db, t.organizationId, async (tx) => {
-      throw new Rollback(await fn(tx));
-    });
-  } catch (e) {
-    if (e instanceof Rollback) return e.value as T;
-    throw e;
-  }
-  throw new Error("unreachable");
-}
+/** Runs `fn` for the organization (application role) and rolls everything it did back. */
+const rolledBack = <T>(t: Tenant, fn: (tx: DbOrTx) => Promise<T>): Promise<T> => rolledBackFor(tdb.db, t, fn);
 
 /** Inserts `count` resources numbered from `from` and returns their ids. */
 async function resources(t: Tenant, from: number, count: number, overrides: Parameters<typeof resourceValues>[2]): Promise<string[]> {

@@ -1,4 +1,4 @@
-import { type DbOrTx, cloudProviders, cloudRegions, cloudResources, organizations, userProfiles } from "../src/index.ts";
+import { type DbOrTx, cloudProviders, cloudRegions, cloudResources, organizations, userProfiles, withOrganization } from "../src/index.ts";
 import type { NewCloudResource } from "../src/types.ts";
 
 export interface Tenant {
@@ -68,4 +68,26 @@ export async function sqlState(promise: Promise<unknown>): Promise<string | unde
     }
     throw error;
   }
+}
+
+class Rollback extends Error {
+  constructor(readonly value: unknown) {
+    super("rolled back on purpose");
+  }
+}
+
+/**
+ * Runs `fn` for the tenant's organization (application role, row-level security on) and rolls
+ * everything it did back, returning what `fn` returned.
+ */
+export async function rolledBackFor<T>(db: Parameters<typeof withOrganization>[0], t: Tenant, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  try {
+    await withOrganization(db, t.organizationId, async (tx) => {
+      throw new Rollback(await fn(tx));
+    });
+  } catch (e) {
+    if (e instanceof Rollback) return e.value as T;
+    throw e;
+  }
+  throw new Error("unreachable");
 }

@@ -14,7 +14,7 @@ import {
 } from "../src/index.ts";
 import { type TestDatabase, createTestDatabase } from "../src/testing.ts";
 import type { CostOptimizationResult } from "../src/types.ts";
-import { type Tenant, createResource, createTenant, sqlState } from "./fixtures.ts";
+import { type Tenant, createResource, createTenant, rolledBackFor, sqlState } from "./fixtures.ts";
 
 let tdb: TestDatabase;
 let a: Tenant;
@@ -31,24 +31,8 @@ const sample = (t: Tenant, resourceId: string, at: Date, metrics: Record<string,
   metrics,
 });
 
-class Rollback extends Error {
-  constructor(readonly value: unknown) {
-    super("rolled back on purpose");
-  }
-}
-
 /** Runs `fn` for the organization (application role) and rolls everything it did back. */
-async function rolledBack<T>(t: Tenant, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  try {
-    await withOrganization(tdb.db, t.organizationId, async (tx) => {
-      throw new Rollback(await fn(tx));
-    });
-  } catch (e) {
-    if (e instanceof Rollback) return e.value as T;
-    throw e;
-  }
-  throw new Error("unreachable");
-}
+const rolledBack = <T>(t: Tenant, fn: (tx: DbOrTx) => Promise<T>): Promise<T> => rolledBackFor(tdb.db, t, fn);
 
 const byType = (rows: CostOptimizationRow[]) => Object.fromEntries(rows.map((r) => [r.optimization_type, r]));
 
