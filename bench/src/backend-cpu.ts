@@ -7,7 +7,9 @@ import type { Sql } from "postgres";
  * kernel (/proc/<pid>/stat utime + stime) so figures compare across machines. Backends come and
  * go with their clients' pools, so they are found by sampling pg_stat_activity every 200 ms and
  * each one's latest reading is kept; a backend's last < 200 ms before it exits may be missed.
- * The benchmark's own connections (application_name `cloudsync-bench`) are left out.
+ * A backend already there when sampling starts (a pool connection of an earlier step, which may
+ * have loaded a whole estate) counts only what it spends from then on: its first reading is
+ * subtracted. The benchmark's own connections (application_name `cloudsync-bench`) are left out.
  */
 export interface BackendCpuSampler {
   /** Stops sampling; CPU seconds of every backend seen. */
@@ -44,6 +46,9 @@ export async function processCpuSeconds(pid: number): Promise<number | undefined
 
 export function startBackendCpuSampler(sql: Sql): BackendCpuSampler {
   const latest = new Map<number, number>();
+  /** CPU seconds at the first sample of the backends that were there before the work started. */
+  const before = new Map<number, number>();
+  let first = true;
   let stopped = false;
   let failure: unknown;
   const sample = async () => {
@@ -51,10 +56,14 @@ export function startBackendCpuSampler(sql: Sql): BackendCpuSampler {
       select pid from pg_stat_activity
        where datname = current_database() and backend_type = 'client backend'
          and coalesce(application_name, '') <> 'cloudsync-bench'`;
+    const atStart = first;
+    first = false;
     await Promise.all(
       rows.map(async ({ pid }) => {
         const seconds = await processCpuSeconds(pid);
-        if (seconds !== undefined) latest.set(pid, Math.max(latest.get(pid) ?? 0, seconds));
+        if (seconds === undefined) return;
+        if (atStart) before.set(pid, seconds);
+        latest.set(pid, Math.max(latest.get(pid) ?? 0, seconds));
       }),
     );
   };
@@ -74,9 +83,22 @@ export function startBackendCpuSampler(sql: Sql): BackendCpuSampler {
       stopped = true;
       await loop;
       if (failure) throw failure;
-      let cpuSeconds = 0;
-      for (const v of latest.values()) cpuSeconds += v;
-      return { cpuSeconds, backends: latest.size };
+      return cpuSpent(latest, before);
     },
   };
+}
+
+/**
+ * What the backends spent while sampling: each one's latest reading, less its reading at the
+ * start for those that were already there; `backends` counts those that spent anything.
+ */
+export function cpuSpent(latest: ReadonlyMap<number, number>, before: ReadonlyMap<number, number>): { cpuSeconds: number; backends: number } {
+  let cpuSeconds = 0;
+  let backends = 0;
+  for (const [pid, seconds] of latest) {
+    const spent = seconds - (before.get(pid) ?? 0);
+    if (spent > 0) backends++;
+    cpuSeconds += Math.max(0, spent);
+  }
+  return { cpuSeconds, backends };
 }
