@@ -211,12 +211,22 @@ describe("budgets and wedding-critical alerts", () => {
       const critical = await tdb.db.select().from(cloudResources).where(and(eq(cloudResources.providerId, providerId), eq(cloudResources.healthStatus, "critical")));
       expect(critical.length).toBeGreaterThan(0);
       await tdb.db.update(cloudResources).set({ isWeddingCritical: true }).where(eq(cloudResources.id, critical[0]!.id));
+      // Counted on the resource's own alerts, not on the sync's total: the emulator's readings
+      // follow the clock, so a sync that crosses a sample boundary may raise alerts for other
+      // resources that turned critical meanwhile (seen once in CI: 2 raised on the third sync).
+      const weddingAlerts = () =>
+        tdb.db
+          .select()
+          .from(infrastructureAlerts)
+          .where(and(eq(infrastructureAlerts.resourceId, critical[0]!.id), eq(infrastructureAlerts.alertType, "wedding_day_critical")));
       const raised = await syncMetrics(deps, { providerId, lookbackMinutes: 120 });
-      expect(raised.alertsRaised).toBe(1);
-      const again = await syncMetrics(deps, { providerId, lookbackMinutes: 120 });
-      expect(again.alertsRaised).toBe(0);
-      const [alert] = await tdb.db.select().from(infrastructureAlerts).where(and(eq(infrastructureAlerts.resourceId, critical[0]!.id), eq(infrastructureAlerts.alertType, "wedding_day_critical")));
-      expect(alert).toMatchObject({ severityLevel: "emergency", weddingDayEscalation: true, alertStatus: "active" });
+      expect(raised.alertsRaised).toBeGreaterThanOrEqual(1);
+      const first = await weddingAlerts();
+      expect(first).toHaveLength(1);
+      await syncMetrics(deps, { providerId, lookbackMinutes: 120 });
+      const after = await weddingAlerts();
+      expect(after.map((a) => a.id)).toEqual(first.map((a) => a.id));
+      expect(after[0]).toMatchObject({ severityLevel: "emergency", weddingDayEscalation: true, alertStatus: "active" });
     } finally {
       await em.close();
     }
